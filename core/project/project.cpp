@@ -1,0 +1,105 @@
+#include "project/project.h"
+
+#include "common/error.h"
+#include "common/version.h"
+#include "store/project_database.h"
+
+#include <system_error>
+#include <utility>
+
+namespace kestrel {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// An absolute path without "." / ".." parts or a trailing slash, for messages and names.
+fs::path normalised(const fs::path& path) {
+    std::error_code ec;
+    fs::path result = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    if (ec) {
+        result = fs::absolute(path).lexically_normal();
+    }
+    if (result.filename().empty() && result.has_parent_path()) {
+        result = result.parent_path();
+    }
+    return result;
+}
+
+void createFolder(const fs::path& folder) {
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) {
+        throw Error(ErrorKind::Io,
+                    "Cannot create the folder " + folder.string() + ": " + ec.message() + ".");
+    }
+}
+
+void ensureProjectRow(store::Database& db, const std::string& name) {
+    // Checked first so that opening a healthy project never takes the write lock.
+    if (db.queryInt("SELECT count(*) FROM project") > 0) {
+        return;
+    }
+    store::Statement insert(db, "INSERT OR IGNORE INTO project (id, name, kestrel_version) "
+                                "VALUES (1, ?1, ?2)");
+    insert.bind(1, name).bind(2, std::string_view(kestrelVersion())).run();
+}
+
+} // namespace
+
+Project::Project(fs::path folder, store::Database database)
+    : folder_(std::move(folder)), database_(std::move(database)) {}
+
+void Project::ensureLayout() const {
+    for (const fs::path& sub : {runsFolder(), exportsFolder(), cacheFolder()}) {
+        createFolder(sub);
+    }
+}
+
+Project Project::create(const fs::path& folder, const std::string& name) {
+    const fs::path root = normalised(folder);
+    std::error_code ec;
+    if (fs::exists(root, ec) && !fs::is_directory(root, ec)) {
+        throw Error(ErrorKind::AlreadyExists, "Cannot create a project at " + root.string() +
+                                                  ": it is a file, not a folder.");
+    }
+    if (fs::exists(root / kDatabaseFileName, ec)) {
+        throw Error(ErrorKind::AlreadyExists,
+                    root.string() + " already holds a Kestrel project; open it instead.");
+    }
+    createFolder(root);
+    Project project(
+        root, store::openProjectDatabase(root / kDatabaseFileName, store::OpenIntent::CreateNew));
+    ensureProjectRow(project.database_, name.empty() ? root.filename().string() : name);
+    project.ensureLayout();
+    return project;
+}
+
+Project Project::open(const fs::path& folder) {
+    fs::path root = normalised(folder);
+    std::error_code ec;
+    if (root.filename() == kDatabaseFileName && fs::is_regular_file(root, ec)) {
+        root = root.parent_path();
+    }
+    if (!fs::exists(root, ec)) {
+        throw Error(ErrorKind::NotFound,
+                    "Cannot open " + root.string() + ": the folder does not exist.");
+    }
+    if (!fs::is_directory(root, ec)) {
+        throw Error(ErrorKind::NotAProject,
+                    "Cannot open " + root.string() + ": it is a file, not a project folder.");
+    }
+    if (!fs::exists(root / kDatabaseFileName, ec)) {
+        throw Error(ErrorKind::NotAProject, root.string() +
+                                                " is not a Kestrel project: it has no " +
+                                                kDatabaseFileName + " file.");
+    }
+    Project project(root, store::openProjectDatabase(root / kDatabaseFileName,
+                                                     store::OpenIntent::OpenExisting));
+    // A create that was killed after the schema but before the project row self-heals here.
+    ensureProjectRow(project.database_, root.filename().string());
+    project.ensureLayout();
+    return project;
+}
+
+} // namespace kestrel

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kestrel {
+
+class Project;
+
+struct ClassCount {
+    std::string name;
+    std::int64_t count = 0; // usable samples labelled with this class
+};
+
+struct SplitCounts {
+    std::int64_t train = 0;
+    std::int64_t val = 0;
+    std::int64_t test = 0;
+    std::int64_t unassigned = 0;
+};
+
+// What `kestrel-cli info` and the window's overview show. Counts cover usable samples;
+// files that could not be decoded are counted in `unreadable` only.
+struct ProjectSummary {
+    std::string name;
+    std::string folder;
+    std::string createdAt;
+    int schemaVersion = 0;
+    std::int64_t datasetVersion = 0;
+    std::int64_t samples = 0;
+    std::int64_t labelled = 0;
+    std::int64_t unlabelled = 0;
+    std::int64_t unreadable = 0;
+    std::int64_t runs = 0;
+    std::vector<ClassCount> classes; // in the project's class order
+    SplitCounts splits;
+};
+
+ProjectSummary summarizeProject(Project& project);
+
+} // namespace kestrel

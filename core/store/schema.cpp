@@ -1,0 +1,130 @@
+// The project schema, one migration per version. Append new steps; never edit a step that
+// has shipped, because existing projects have already run it.
+#include "store/migrations.h"
+
+namespace kestrel::store {
+
+namespace {
+
+// Version 1: the foundation. Times are UTC: ISO-8601 text for things people read, Unix
+// seconds (REAL) for metrics, which are written often and plotted.
+constexpr const char* kSchemaV1 = R"sql(
+PRAGMA application_id = 1263752274; -- 'KSTR', see kProjectApplicationId
+
+CREATE TABLE project (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    name            TEXT NOT NULL,
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    kestrel_version TEXT NOT NULL,
+    -- bumped whenever samples, labels or splits change; runs record the value they saw
+    dataset_version INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE classes (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    color      TEXT,
+    hotkey     INTEGER CHECK (hotkey BETWEEN 1 AND 9),
+    position   INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+CREATE TABLE samples (
+    id            INTEGER PRIMARY KEY,
+    -- relative to the project folder when the image lies inside it, else absolute
+    path          TEXT NOT NULL UNIQUE,
+    -- xxHash of the file's bytes, so moved folders can be re-linked and duplicates found
+    content_hash  TEXT,
+    width         INTEGER CHECK (width > 0),
+    height        INTEGER CHECK (height > 0),
+    channels      INTEGER CHECK (channels > 0),
+    split         TEXT CHECK (split IN ('train', 'val', 'test')),
+    status        TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'unreadable', 'missing')),
+    status_reason TEXT,
+    added_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX samples_by_hash ON samples(content_hash);
+CREATE INDEX samples_by_split ON samples(split);
+
+-- One class label per sample (classification). Boxes and masks get their own tables.
+CREATE TABLE labels (
+    sample_id  INTEGER PRIMARY KEY REFERENCES samples(id) ON DELETE CASCADE,
+    class_id   INTEGER NOT NULL REFERENCES classes(id) ON DELETE RESTRICT,
+    source     TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'import', 'model')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) WITHOUT ROWID;
+CREATE INDEX labels_by_class ON labels(class_id);
+
+CREATE TABLE runs (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT,
+    model           TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'running', 'completed', 'cancelled', 'failed',
+                                      'interrupted')),
+    device          TEXT,
+    seed            INTEGER,
+    dataset_version INTEGER,
+    parent_run_id   INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+    error           TEXT,
+    notes           TEXT,
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    started_at      TEXT,
+    finished_at     TEXT
+);
+
+CREATE TABLE run_params (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name   TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    PRIMARY KEY (run_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE metrics (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step        INTEGER NOT NULL,
+    epoch       INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    value       REAL NOT NULL,
+    recorded_at REAL NOT NULL
+);
+CREATE INDEX metrics_by_run ON metrics(run_id, name, step);
+
+-- Class names are copied in run order, so renaming or deleting a class later does not
+-- change what an old run's matrix says. counts is row-major JSON: rows = true class.
+CREATE TABLE confusion_matrices (
+    run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    epoch   INTEGER NOT NULL,
+    split   TEXT NOT NULL CHECK (split IN ('train', 'val', 'test')),
+    classes TEXT NOT NULL CHECK (json_valid(classes)),
+    counts  TEXT NOT NULL CHECK (json_valid(counts)),
+    PRIMARY KEY (run_id, epoch, split)
+) WITHOUT ROWID;
+
+CREATE TABLE artifacts (
+    id           INTEGER PRIMARY KEY,
+    run_id       INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL,
+    path         TEXT NOT NULL,
+    content_hash TEXT,
+    size_bytes   INTEGER,
+    metadata     TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX artifacts_by_run ON artifacts(run_id);
+)sql";
+
+} // namespace
+
+const std::vector<Migration>& projectMigrations() {
+    static const std::vector<Migration> steps = {
+        {1,
+         "projects, classes, samples, labels, runs, parameters, metrics, confusion matrices "
+         "and artifacts",
+         kSchemaV1},
+    };
+    return steps;
+}
+
+} // namespace kestrel::store
