@@ -1,0 +1,24 @@
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace kestrel::cli {
+
+// Exit codes of the command-line contract (docs/ARCHITECTURE.md, DESIGN.md).
+enum ExitCode : int { kSuccess = 0, kFailure = 1, kUsageError = 2 };
+
+// A subcommand registered on the root parser, and what to run when it was chosen. The
+// function returns an exit code and may throw kestrel::Error for a failure.
+struct Command {
+    CLI::App* parser = nullptr;
+    std::function<int()> run;
+};
+
+Command addInitCommand(CLI::App& root);
+Command addInfoCommand(CLI::App& root);
+
+} // namespace kestrel::cli

@@ -1,0 +1,68 @@
+#include "command.h"
+#include "json_output.h"
+#include "project/project.h"
+#include "project/project_summary.h"
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace kestrel::cli {
+
+namespace {
+
+struct InfoOptions {
+    std::string folder;
+    bool json = false;
+};
+
+void printText(const ProjectSummary& summary) {
+    std::cout << "Project     " << summary.name << " (" << summary.folder << ")\n"
+              << "Samples     " << summary.samples << " (" << summary.labelled << " labelled, "
+              << summary.unlabelled << " unlabelled)\n"
+              << "Unreadable  " << summary.unreadable << '\n'
+              << "Splits      train " << summary.splits.train << ", val " << summary.splits.val
+              << ", test " << summary.splits.test << ", unassigned " << summary.splits.unassigned
+              << '\n'
+              << "Classes     ";
+    if (summary.classes.empty()) {
+        std::cout << "none yet\n";
+    } else {
+        const char* separator = "";
+        for (const ClassCount& entry : summary.classes) {
+            std::cout << separator << entry.name << " " << entry.count;
+            separator = ", ";
+        }
+        std::cout << '\n';
+    }
+    std::cout << "Runs        " << summary.runs << '\n';
+}
+
+int runInfo(const InfoOptions& options) {
+    Project project = Project::open(options.folder);
+    const ProjectSummary summary = summarizeProject(project);
+    if (options.json) {
+        printJson(toJson(summary));
+    } else {
+        printText(summary);
+    }
+    return kSuccess;
+}
+
+} // namespace
+
+Command addInfoCommand(CLI::App& root) {
+    auto options = std::make_shared<InfoOptions>();
+    CLI::App* parser = root.add_subcommand(
+        "info", "Show a project's samples, classes and their counts, splits and unreadable files");
+    parser->add_option("project", options->folder, "Project folder")->required();
+    parser->add_flag("--json", options->json, "Print one JSON object to stdout");
+    return {parser, [options] {
+                return runInfo(*options);
+            }};
+}
+
+} // namespace kestrel::cli

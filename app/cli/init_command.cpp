@@ -1,0 +1,50 @@
+#include "command.h"
+#include "json_output.h"
+#include "project/project.h"
+#include "store/migrations.h"
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace kestrel::cli {
+
+namespace {
+
+struct InitOptions {
+    std::string folder;
+    std::string name;
+    bool json = false;
+};
+
+int runInit(const InitOptions& options) {
+    Project project = Project::create(options.folder, options.name);
+    const std::string name = project.database().queryText("SELECT name FROM project WHERE id = 1");
+    if (options.json) {
+        printJson({{"project", project.folder().string()},
+                   {"name", name},
+                   {"schema_version", store::currentSchemaVersion()}});
+    } else {
+        std::cout << "Created project \"" << name << "\" in " << project.folder().string() << ".\n";
+    }
+    return kSuccess;
+}
+
+} // namespace
+
+Command addInitCommand(CLI::App& root) {
+    auto options = std::make_shared<InitOptions>();
+    CLI::App* parser = root.add_subcommand("init", "Create an empty project in a folder");
+    parser->add_option("project", options->folder, "Project folder (created if missing)")
+        ->required();
+    parser->add_option("--name", options->name, "Project name (default: the folder's name)");
+    parser->add_flag("--json", options->json, "Print one JSON object to stdout");
+    return {parser, [options] {
+                return runInit(*options);
+            }};
+}
+
+} // namespace kestrel::cli

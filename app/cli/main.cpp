@@ -1,0 +1,104 @@
+// kestrel-cli: the command-line face of kestrel_core. Exit 0 on success, 1 on a failure
+// (one sentence on stderr naming the file or value at fault), 2 on a usage error.
+#include "command.h"
+#include "common/build_info.h"
+#include "common/error.h"
+
+#include <cctype>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace {
+
+std::string versionText() {
+    std::string text;
+    for (const auto& [name, version] : kestrel::libraryVersions()) {
+        text += name + " " + version + "\n";
+    }
+    return text.substr(0, text.size() - 1);
+}
+
+std::string commandNames(const std::vector<kestrel::cli::Command>& commands) {
+    std::string names;
+    for (const auto& command : commands) {
+        names += (names.empty() ? "" : ", ") + command.parser->get_name();
+    }
+    return names;
+}
+
+bool isCommand(const std::vector<kestrel::cli::Command>& commands, const std::string& word) {
+    for (const auto& command : commands) {
+        if (command.parser->get_name() == word) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The help command to point at: the chosen subcommand's when there is one.
+std::string helpCommandFor(const std::vector<kestrel::cli::Command>& commands) {
+    for (const auto& command : commands) {
+        if (command.parser->parsed()) {
+            return "kestrel-cli " + command.parser->get_name() + " --help";
+        }
+    }
+    return "kestrel-cli --help";
+}
+
+// CLI11's messages lack a full stop and a way forward; give them both.
+std::string usageSentence(std::string message, const std::string& helpCommand) {
+    if (!message.empty()) {
+        message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
+        if (message.back() != '.') {
+            message += '.';
+        }
+    }
+    return message + " Run '" + helpCommand + "' for usage.";
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace kestrel::cli;
+
+    CLI::App root("Kestrel: build, train and export vision models for defect inspection.",
+                  "kestrel-cli");
+    root.set_version_flag("--version", versionText());
+    root.require_subcommand(1);
+    root.footer("Run 'kestrel-cli <command> --help' for a command's options.");
+
+    const std::vector<Command> commands = {addInitCommand(root), addInfoCommand(root)};
+
+    if (argc > 1 && argv[1][0] != '-' && !isCommand(commands, argv[1])) {
+        std::cerr << "'" << argv[1] << "' is not a kestrel-cli command; the commands are "
+                  << commandNames(commands) << ".\n";
+        return kUsageError;
+    }
+    try {
+        root.parse(argc, argv);
+    } catch (const CLI::Success& success) {
+        return root.exit(success); // --help and --version print to stdout and succeed
+    } catch (const CLI::ParseError& error) {
+        std::cerr << usageSentence(error.what(), helpCommandFor(commands)) << '\n';
+        return kUsageError;
+    }
+
+    try {
+        for (const Command& command : commands) {
+            if (command.parser->parsed()) {
+                return command.run();
+            }
+        }
+    } catch (const kestrel::Error& error) {
+        std::cerr << error.what() << '\n';
+        return kFailure;
+    } catch (const std::exception& error) {
+        std::cerr << "Unexpected error: " << error.what() << '\n';
+        return kFailure;
+    }
+    return kUsageError;
+}

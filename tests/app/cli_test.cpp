@@ -1,0 +1,124 @@
+// Drives the real kestrel-cli binary the way scripts do: exit codes, stdout JSON, and one
+// plain sentence on stderr for a failure.
+#include "files.h"
+#include "process.h"
+#include "temp_dir.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace kestrel {
+namespace {
+
+using kestrel::testing::ProcessResult;
+
+ProcessResult cli(const std::vector<std::string>& args) {
+    return kestrel::testing::runProgram(KESTREL_CLI_PATH, args);
+}
+
+std::size_t lineCount(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+class CliTest : public ::testing::Test {
+protected:
+    kestrel::testing::TempDir dir;
+};
+
+TEST_F(CliTest, InitThenInfoJsonDescribesAnEmptyProject) {
+    const std::string project = (dir / "p").string();
+    const ProcessResult init = cli({"init", project});
+    ASSERT_EQ(init.exitCode, 0) << init.err;
+
+    const ProcessResult info = cli({"info", project, "--json"});
+    ASSERT_EQ(info.exitCode, 0) << info.err;
+    EXPECT_EQ(lineCount(info.out), 1u) << "exactly one JSON object: " << info.out;
+    const auto json = nlohmann::json::parse(info.out);
+    ASSERT_TRUE(json.is_object());
+    EXPECT_EQ(json.at("samples"), 0);
+    EXPECT_EQ(json.at("unreadable"), 0);
+    EXPECT_TRUE(json.at("classes").is_array());
+    EXPECT_TRUE(json.at("classes").empty());
+    EXPECT_EQ(json.at("splits").at("train"), 0);
+    EXPECT_EQ(json.at("splits").at("val"), 0);
+    EXPECT_EQ(json.at("splits").at("test"), 0);
+    EXPECT_EQ(json.at("name"), "p");
+    EXPECT_EQ(json.at("project"), project);
+}
+
+TEST_F(CliTest, InitJsonReportsTheNewProject) {
+    const ProcessResult init = cli({"init", (dir / "q").string(), "--name", "Press 4", "--json"});
+    ASSERT_EQ(init.exitCode, 0) << init.err;
+    const auto json = nlohmann::json::parse(init.out);
+    EXPECT_EQ(json.at("name"), "Press 4");
+    EXPECT_EQ(json.at("schema_version"), 1);
+}
+
+TEST_F(CliTest, InfoOnAMissingFolderFailsWithOneSentence) {
+    const ProcessResult info = cli({"info", "/nonexistent"});
+    EXPECT_EQ(info.exitCode, 1);
+    EXPECT_TRUE(info.out.empty()) << info.out;
+    EXPECT_EQ(lineCount(info.err), 1u) << info.err;
+    EXPECT_EQ(info.err, "Cannot open /nonexistent: the folder does not exist.\n");
+}
+
+TEST_F(CliTest, InfoOnACorruptProjectFileNamesItAndKeepsIt) {
+    std::filesystem::create_directories(dir / "broken");
+    const auto file = dir / "broken/project.kestrel";
+    const std::string garbage = kestrel::testing::randomBytes(8192, 3);
+    kestrel::testing::writeBytes(file, garbage);
+
+    const ProcessResult info = cli({"info", (dir / "broken").string(), "--json"});
+    EXPECT_EQ(info.exitCode, 1);
+    EXPECT_TRUE(info.out.empty());
+    EXPECT_EQ(lineCount(info.err), 1u) << info.err;
+    EXPECT_NE(info.err.find(file.string()), std::string::npos) << info.err;
+    EXPECT_EQ(kestrel::testing::readBytes(file), garbage);
+}
+
+TEST_F(CliTest, InitRefusesAnExistingProject) {
+    ASSERT_EQ(cli({"init", dir.path().string()}).exitCode, 0);
+    const ProcessResult again = cli({"init", dir.path().string()});
+    EXPECT_EQ(again.exitCode, 1);
+    EXPECT_NE(again.err.find("already holds a Kestrel project"), std::string::npos) << again.err;
+}
+
+TEST_F(CliTest, UsageErrorsExitWithTwo) {
+    const std::vector<std::vector<std::string>> misuses = {
+        {},                                     // no command
+        {"frobnicate"},                         // unknown command
+        {"info"},                               // missing project
+        {"info", dir.path().string(), "--jsn"}, // unknown flag
+        {"init", "a", "b"},                     // extra argument
+    };
+    for (const auto& args : misuses) {
+        const ProcessResult result = cli(args);
+        EXPECT_EQ(result.exitCode, 2) << "args: " << ::testing::PrintToString(args);
+        EXPECT_EQ(lineCount(result.err), 1u) << result.err;
+        EXPECT_TRUE(result.out.empty());
+    }
+}
+
+TEST_F(CliTest, EveryCommandHasHelp) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--help"}, {"init", "--help"}, {"info", "--help"}}) {
+        const ProcessResult help = cli(args);
+        EXPECT_EQ(help.exitCode, 0) << ::testing::PrintToString(args);
+        EXPECT_NE(help.out.find("Usage:"), std::string::npos) << help.out;
+    }
+}
+
+TEST_F(CliTest, VersionNamesTheLibraries) {
+    const ProcessResult version = cli({"--version"});
+    EXPECT_EQ(version.exitCode, 0);
+    EXPECT_NE(version.out.find("Kestrel "), std::string::npos);
+    EXPECT_NE(version.out.find("LibTorch "), std::string::npos);
+    EXPECT_NE(version.out.find("SQLite "), std::string::npos);
+}
+
+} // namespace
+} // namespace kestrel
