@@ -1,0 +1,15 @@
+#pragma once
+
+namespace kestrel::widgets {
+class MainWindow;
+}
+
+namespace kestrel::app {
+
+class ProjectController;
+
+// Connects the window's requests to the controller and the controller's answers back to
+// the window. Shared by main() and the tests so both exercise the same wiring.
+void wireWorkbench(widgets::MainWindow& window, ProjectController& controller);
+
+} // namespace kestrel::app

@@ -1,0 +1,51 @@
+// Starts the real kestrel binary on a project made by the real kestrel-cli, inside the X
+// server that xvfb-run provides, and checks the screenshot it saves is a rendered window.
+#include <QDir>
+#include <QImage>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+class MainWindowE2eTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void opensAProjectAndRendersTheWindow() {
+        QVERIFY2(!qEnvironmentVariableIsEmpty("DISPLAY"), "run me under xvfb-run");
+        QTemporaryDir dir;
+        const QString project = dir.filePath("Inspection demo");
+
+        QProcess cli;
+        cli.start(KESTREL_CLI_PATH, {"init", project});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+
+        QDir().mkpath(KESTREL_SCREENSHOT_DIR);
+        const QString shot = QString(KESTREL_SCREENSHOT_DIR) + "/main-window.png";
+        QFile::remove(shot);
+        QProcess gui;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "xcb");                  // a real window, not offscreen
+        env.insert("XDG_CONFIG_HOME", dir.filePath("config")); // no settings from the host
+        gui.setProcessEnvironment(env);
+        gui.start(KESTREL_GUI_PATH, {project, "--screenshot", shot});
+        QVERIFY(gui.waitForFinished(90000));
+        QVERIFY2(gui.exitCode() == 0, gui.readAllStandardError().constData());
+
+        QImage image(shot);
+        QVERIFY2(!image.isNull(), qPrintable(shot));
+        QVERIFY(image.width() >= 600 && image.height() >= 400);
+        // A blank or black frame has a handful of colours; text and widgets have many.
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 2) {
+            for (int x = 0; x < image.width(); x += 2) {
+                colours.insert(image.pixel(x, y));
+            }
+        }
+        QVERIFY2(colours.size() > 16, qPrintable(QString::number(colours.size())));
+    }
+};
+
+QTEST_GUILESS_MAIN(MainWindowE2eTest)
+#include "main_window_e2e_test.moc"
