@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Kestrel's one setup script for Debian 12: installs the Debian packages Kestrel needs
+# (only those missing), configures and builds, then does what you asked:
+#
+#   scripts/setup.sh demo    build, then open Kestrel on a demo project
+#                            (headless through kestrel-cli when there is no display)
+#   scripts/setup.sh test    build with warnings as errors, run the whole test suite, then
+#                            build core + CLI without Qt under ASan/UBSan and run its tests
+#   scripts/setup.sh build   install and build only
+#   scripts/setup.sh deps    install the Debian packages only
+#
+# Works as root or as a user with sudo. Safe to run again: nothing is reinstalled.
+set -euo pipefail
+
+readonly repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly mode="${1:-build}"
+
+if [ -t 1 ]; then
+    say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+else
+    say() { printf '==> %s\n' "$*"; }
+fi
+die() { printf 'setup.sh: %s\n' "$*" >&2; exit 1; }
+
+# Every Debian 12 package Kestrel builds, runs or tests with, and why.
+readonly packages=(
+    # toolchain
+    build-essential cmake ninja-build pkg-config ccache clang-format
+    # core: tensors and TorchScript, images, store, ONNX, JSON, hashing, command line
+    libtorch-dev libopenblas0-pthread libopencv-dev libsqlite3-dev libonnx-dev
+    libprotobuf-dev nlohmann-json3-dev libxxhash-dev libcli11-dev
+    # GUI: Qt 6 widgets, its platform plugins (only "recommended" by Debian), plots, a font
+    qt6-base-dev qt6-qpa-plugins libqcustomplot-dev fonts-dejavu-core
+    # tests: GoogleTest, a virtual X server for GUI tests, reference implementations, data
+    libgtest-dev libgmock-dev xvfb xauth python3-torch python3-torchvision python3-onnx
+    dataset-fashion-mnist
+)
+
+install_packages() {
+    [ -r /etc/debian_version ] || die "this script needs Debian 12 (bookworm); /etc/debian_version is missing."
+    local missing=()
+    for package in "${packages[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then
+            missing+=("$package")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        say "All ${#packages[@]} Debian packages Kestrel needs are installed."
+        return
+    fi
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || die "installing packages needs root: run as root or install sudo."
+        sudo=(sudo)
+    fi
+    say "Installing ${#missing[@]} Debian packages: ${missing[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# configure_and_build PRESET: configure once, then build incrementally.
+configure_and_build() {
+    local preset="$1"
+    say "Configuring and building (CMake preset '$preset')"
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset" --parallel "$(nproc)"
+}
+
+run_demo() {
+    local demo="${KESTREL_DEMO:-$HOME/kestrel-demo}"
+    local cli="$repo/build/app/cli/kestrel-cli"
+    if [ ! -e "$demo/project.kestrel" ]; then
+        say "Creating the demo project in $demo"
+        "$cli" init "$demo" --name "Kestrel demo"
+    fi
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+        say "Opening Kestrel on $demo"
+        exec "$repo/build/app/gui/kestrel" "$demo"
+    fi
+    say "No display found: running the demo headless through kestrel-cli."
+    "$cli" info "$demo"
+}
+
+run_tests() {
+    say "Running the test suite"
+    ctest --preset ci
+    say "Running core and CLI tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+    configure_and_build sanitize
+    ctest --preset sanitize
+}
+
+cd "$repo"
+case "$mode" in
+    deps) install_packages ;;
+    build) install_packages; configure_and_build default ;;
+    demo) install_packages; configure_and_build default; run_demo ;;
+    test) install_packages; configure_and_build ci; run_tests ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown mode '$mode'; use demo, test, build or deps (see --help)." ;;
+esac
