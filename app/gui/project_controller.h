@@ -12,7 +12,8 @@ namespace kestrel::app {
 
 // Opens and creates projects off the GUI thread and reports back with queued signals.
 // Core throws kestrel::Error with a ready-made sentence; that sentence is what failed()
-// carries. One job at a time: a request while busy waits for the running one to finish.
+// carries. One job at a time: a request made while busy waits for the running job, and
+// replaces any request already waiting (the user's latest choice wins).
 class ProjectController : public QObject {
     Q_OBJECT
 public:
