@@ -50,7 +50,8 @@ install_packages() {
     fi
     local sudo=()
     if [ "$(id -u)" -ne 0 ]; then
-        command -v sudo >/dev/null || die "installing packages needs root: run as root or install sudo."
+        command -v sudo >/dev/null ||
+            die "${#missing[@]} Debian packages are missing (${missing[*]}) and installing them needs root: run this as root or install sudo."
         sudo=(sudo)
     fi
     say "Installing ${#missing[@]} Debian packages: ${missing[*]}"
