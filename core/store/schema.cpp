@@ -115,6 +115,23 @@ CREATE TABLE artifacts (
 CREATE INDEX artifacts_by_run ON artifacts(run_id);
 )sql";
 
+// Version 2: annotations on a sample beyond its class label. Masks (MVTec ground truth)
+// point at an image file; boxes and polygons keep their geometry as JSON in pixels.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE annotations (
+    id         INTEGER PRIMARY KEY,
+    sample_id  INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+    class_id   INTEGER REFERENCES classes(id) ON DELETE SET NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('mask', 'box', 'polygon')),
+    geometry   TEXT CHECK (geometry IS NULL OR json_valid(geometry)),
+    path       TEXT,
+    source     TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'import', 'model')),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK ((kind = 'mask') = (path IS NOT NULL))
+);
+CREATE INDEX annotations_by_sample ON annotations(sample_id);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& projectMigrations() {
@@ -123,6 +140,7 @@ const std::vector<Migration>& projectMigrations() {
          "projects, classes, samples, labels, runs, parameters, metrics, confusion matrices "
          "and artifacts",
          kSchemaV1},
+        {2, "annotations: masks, boxes and polygons on samples", kSchemaV2},
     };
     return steps;
 }

@@ -1,6 +1,7 @@
 #include "common/error.h"
 #include "project/project.h"
 #include "project/project_summary.h"
+#include "store/migrations.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"
 
@@ -91,7 +92,7 @@ TEST_F(ProjectTest, SummaryOfANewProjectIsEmpty) {
     EXPECT_EQ(summary.splits.train + summary.splits.val + summary.splits.test, 0);
     EXPECT_EQ(summary.unreadable, 0);
     EXPECT_EQ(summary.runs, 0);
-    EXPECT_EQ(summary.schemaVersion, 1);
+    EXPECT_EQ(summary.schemaVersion, store::currentSchemaVersion());
 }
 
 TEST_F(ProjectTest, SummaryCountsSamplesClassesSplitsAndUnreadableFiles) {

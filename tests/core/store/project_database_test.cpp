@@ -73,6 +73,23 @@ TEST_F(ProjectDatabaseTest, ReopeningKeepsDataAndSchema) {
     EXPECT_EQ(db.queryInt("PRAGMA user_version"), currentSchemaVersion());
 }
 
+TEST_F(ProjectDatabaseTest, AnOlderProjectIsUpgradedInPlaceKeepingItsData) {
+    {
+        // A project as the first release wrote it: schema version 1 only.
+        Database db(file, Database::Mode::ReadWriteCreate);
+        const std::vector<Migration> firstRelease(projectMigrations().begin(),
+                                                  projectMigrations().begin() + 1);
+        migrate(db, firstRelease);
+        db.execute("INSERT INTO project (id, name, kestrel_version) VALUES (1, 'old', '0.1.0');"
+                   "INSERT INTO samples (path) VALUES ('kept.png');");
+    }
+    Database db = openProjectDatabase(file, OpenIntent::OpenExisting);
+    EXPECT_EQ(db.queryInt("PRAGMA user_version"), currentSchemaVersion());
+    EXPECT_EQ(db.queryText("SELECT path FROM samples"), "kept.png");
+    EXPECT_EQ(db.queryText("SELECT name FROM project"), "old");
+    db.execute("INSERT INTO annotations (sample_id, kind, path) VALUES (1, 'mask', 'm.png')");
+}
+
 TEST_F(ProjectDatabaseTest, CreatingOverAnExistingFileIsRefused) {
     openProjectDatabase(file, OpenIntent::CreateNew);
     EXPECT_THROW(openProjectDatabase(file, OpenIntent::CreateNew), Error);
