@@ -28,7 +28,7 @@ readonly packages=(
     build-essential cmake ninja-build pkg-config ccache clang-format
     # core: tensors and TorchScript, images, store, ONNX, JSON, hashing, command line
     libtorch-dev libopenblas0-pthread libopencv-dev libsqlite3-dev libonnx-dev
-    libprotobuf-dev nlohmann-json3-dev libxxhash-dev libcli11-dev
+    libprotobuf-dev nlohmann-json3-dev libxxhash-dev zlib1g-dev libcli11-dev
     # GUI: Qt 6 widgets, its platform plugins (only "recommended" by Debian), plots, a font
     qt6-base-dev qt6-qpa-plugins libqcustomplot-dev fonts-dejavu-core
     # tests: GoogleTest, a virtual X server for GUI tests, reference implementations, data

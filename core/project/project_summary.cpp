@@ -1,5 +1,6 @@
 #include "project/project_summary.h"
 
+#include "dataset/duplicates.h"
 #include "project/project.h"
 #include "store/sqlite.h"
 
@@ -49,6 +50,10 @@ ProjectSummary summarizeProject(Project& project) {
     }
 
     summary.runs = db.queryInt("SELECT count(*) FROM runs");
+    for (const dataset::DuplicateGroup& group : dataset::findDuplicates(db)) {
+        ++summary.duplicateGroups;
+        summary.leakageGroups += group.leakage ? 1 : 0;
+    }
     return summary;
 }
 

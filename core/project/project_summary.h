@@ -33,7 +33,9 @@ struct ProjectSummary {
     std::int64_t unlabelled = 0;
     std::int64_t unreadable = 0;
     std::int64_t runs = 0;
-    std::vector<ClassCount> classes; // in the project's class order
+    std::int64_t duplicateGroups = 0; // sets of readable samples with identical bytes
+    std::int64_t leakageGroups = 0;   // of those, sets spread over more than one split
+    std::vector<ClassCount> classes;  // in the project's class order
     SplitCounts splits;
 };
 

@@ -1,0 +1,192 @@
+#include "common/error.h"
+#include "common/text.h"
+#include "dataset/image_probe.h"
+#include "dataset/import_source.h"
+
+#include <algorithm>
+#include <map>
+
+namespace kestrel::dataset {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool isHidden(const fs::path& path) {
+    const std::string name = path.filename().string();
+    return !name.empty() && name[0] == '.';
+}
+
+void requireFolder(const fs::path& root) {
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) {
+        throw Error(ErrorKind::NotFound,
+                    "Cannot import " + root.string() + ": " +
+                        (fs::exists(root, ec) ? "it is not a folder." : "it does not exist."));
+    }
+}
+
+// Image files below `folder` (recursively), skipping hidden entries, sorted.
+std::vector<fs::path> imagesBelow(const fs::path& folder) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(folder, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (isHidden(it->path())) {
+            if (it->is_directory(ec)) {
+                it.disable_recursion_pending();
+            }
+            continue;
+        }
+        if (it->is_regular_file(ec) && hasImageExtension(it->path())) {
+            files.push_back(it->path());
+        }
+    }
+    if (ec) {
+        throw Error(ErrorKind::Io,
+                    "Cannot read the folder " + folder.string() + ": " + ec.message() + ".");
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// Visible subfolders of `folder`, sorted.
+std::vector<fs::path> subfolders(const fs::path& folder) {
+    std::vector<fs::path> result;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        if (!isHidden(entry.path()) && entry.is_directory(ec)) {
+            result.push_back(entry.path());
+        }
+    }
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+// True when every visible top-level folder names a split (train/, val/, test/ ...).
+bool hasSplitFolders(const fs::path& root) {
+    const auto folders = subfolders(root);
+    return !folders.empty() && std::all_of(folders.begin(), folders.end(), [](const fs::path& f) {
+        return splitForFolderName(f.filename().string()).has_value();
+    });
+}
+
+void addClassFolders(const fs::path& root, const std::optional<std::string>& split,
+                     std::vector<ImportItem>& items) {
+    for (const fs::path& classFolder : subfolders(root)) {
+        for (fs::path& file : imagesBelow(classFolder)) {
+            items.push_back({std::move(file), classFolder.filename().string(), split, {}});
+        }
+    }
+}
+
+bool containsIdxFiles(const fs::path& root) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
+        if (entry.path().filename().string().find("-images-idx3-ubyte") != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+std::optional<std::string> splitForFolderName(const std::string& name) {
+    const std::string lower = lowerCase(name);
+    if (lower == "train") {
+        return "train";
+    }
+    if (lower == "val" || lower == "valid" || lower == "validation") {
+        return "val";
+    }
+    if (lower == "test") {
+        return "test";
+    }
+    return std::nullopt;
+}
+
+ImportFormat detectFormat(const fs::path& source) {
+    std::error_code ec;
+    if (fs::is_regular_file(source, ec)) {
+        if (lowerCase(source.extension().string()) == ".csv") {
+            return ImportFormat::Csv;
+        }
+        throw Error(ErrorKind::InvalidArgument,
+                    "Cannot import " + source.string() +
+                        ": a single file must be a CSV of path,label[,split].");
+    }
+    requireFolder(source);
+    if (containsIdxFiles(source)) {
+        return ImportFormat::Idx;
+    }
+    if (fs::is_directory(source / "train" / "good", ec) && fs::is_directory(source / "test", ec)) {
+        return ImportFormat::MvTec;
+    }
+    if (hasSplitFolders(source)) {
+        return ImportFormat::ImageFolder;
+    }
+    for (const fs::path& folder : subfolders(source)) {
+        if (!imagesBelow(folder).empty()) {
+            return ImportFormat::ImageFolder;
+        }
+    }
+    return ImportFormat::Folder;
+}
+
+std::vector<ImportItem> scanImageFolder(const fs::path& root) {
+    requireFolder(root);
+    std::vector<ImportItem> items;
+    if (hasSplitFolders(root)) {
+        for (const fs::path& splitFolder : subfolders(root)) {
+            addClassFolders(splitFolder, splitForFolderName(splitFolder.filename().string()),
+                            items);
+        }
+    } else {
+        addClassFolders(root, std::nullopt, items);
+    }
+    return items;
+}
+
+std::vector<ImportItem> scanPlainFolder(const fs::path& root) {
+    requireFolder(root);
+    std::vector<ImportItem> items;
+    for (fs::path& file : imagesBelow(root)) {
+        items.push_back({std::move(file), std::nullopt, std::nullopt, {}});
+    }
+    return items;
+}
+
+std::vector<ImportItem> scanMvTec(const fs::path& root) {
+    requireFolder(root);
+    std::vector<ImportItem> items;
+    addClassFolders(root / "train", std::string("train"), items);
+    addClassFolders(root / "test", std::string("test"), items);
+
+    // ground_truth/<defect>/<name>_mask.png belongs to test/<defect>/<name>.<ext>.
+    std::map<fs::path, std::vector<fs::path>> masksByImage;
+    const fs::path truth = root / "ground_truth";
+    std::error_code ec;
+    if (fs::is_directory(truth, ec)) {
+        for (const fs::path& defect : subfolders(truth)) {
+            for (const fs::path& mask : imagesBelow(defect)) {
+                std::string stem = mask.stem().string();
+                const std::string suffix = "_mask";
+                if (stem.size() > suffix.size() &&
+                    stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0) {
+                    stem.resize(stem.size() - suffix.size());
+                }
+                masksByImage[root / "test" / defect.filename() / stem].push_back(mask);
+            }
+        }
+    }
+    for (ImportItem& item : items) {
+        auto found = masksByImage.find(item.file.parent_path() / item.file.stem());
+        if (found != masksByImage.end()) {
+            item.masks = found->second;
+        }
+    }
+    return items;
+}
+
+} // namespace kestrel::dataset
