@@ -24,6 +24,8 @@ void printText(const ProjectSummary& summary) {
               << "Samples     " << summary.samples << " (" << summary.labelled << " labelled, "
               << summary.unlabelled << " unlabelled)\n"
               << "Unreadable  " << summary.unreadable << '\n'
+              << "Duplicates  " << summary.duplicateGroups << " groups of identical files ("
+              << summary.leakageGroups << " across splits)\n"
               << "Splits      train " << summary.splits.train << ", val " << summary.splits.val
               << ", test " << summary.splits.test << ", unassigned " << summary.splits.unassigned
               << '\n'

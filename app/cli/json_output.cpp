@@ -30,6 +30,8 @@ nlohmann::json toJson(const ProjectSummary& summary) {
           {"test", summary.splits.test},
           {"unassigned", summary.splits.unassigned}}},
         {"runs", summary.runs},
+        {"duplicates", summary.duplicateGroups},
+        {"leakage", summary.leakageGroups},
     };
 }
 

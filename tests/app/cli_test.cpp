@@ -1,7 +1,9 @@
 // Drives the real kestrel-cli binary the way scripts do: exit codes, stdout JSON, and one
 // plain sentence on stderr for a failure.
 #include "files.h"
+#include "images.h"
 #include "process.h"
+#include "store/migrations.h"
 #include "temp_dir.h"
 
 #include <algorithm>
@@ -55,7 +57,7 @@ TEST_F(CliTest, InitJsonReportsTheNewProject) {
     ASSERT_EQ(init.exitCode, 0) << init.err;
     const auto json = nlohmann::json::parse(init.out);
     EXPECT_EQ(json.at("name"), "Press 4");
-    EXPECT_EQ(json.at("schema_version"), 1);
+    EXPECT_EQ(json.at("schema_version"), kestrel::store::currentSchemaVersion());
 }
 
 TEST_F(CliTest, InfoOnAMissingFolderFailsWithOneSentence) {
@@ -87,6 +89,54 @@ TEST_F(CliTest, InitRefusesAnExistingProject) {
     EXPECT_NE(again.err.find("already holds a Kestrel project"), std::string::npos) << again.err;
 }
 
+TEST_F(CliTest, ImportThenInfoGiveExactCountsForAMessyFolder) {
+    using kestrel::testing::writeImage;
+    const auto src = dir / "images";
+    writeImage(src / "good/part 1.png", 16, 16, 1);
+    writeImage(src / "good/Ünïcode/part-2.JPG", 16, 16, 2);
+    writeImage(src / "crack/part-3.bmp", 16, 16, 3);
+    writeImage(src / "crack/part-4.tiff", 16, 16, 4, CV_16UC1);
+    kestrel::testing::writeBytes(src / "crack/broken.png", "not a png");
+    kestrel::testing::writeBytes(src / "crack/readme.txt", "ignored");
+    const std::string project = (dir / "p").string();
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+
+    const ProcessResult imported = cli({"import", project, src.string(), "--json"});
+    ASSERT_EQ(imported.exitCode, 0) << imported.err;
+    const auto report = nlohmann::json::parse(imported.out);
+    EXPECT_EQ(report.at("format"), "imagefolder");
+    EXPECT_EQ(report.at("added"), 4);
+    ASSERT_EQ(report.at("unreadable").size(), 1u);
+    EXPECT_EQ(report.at("unreadable")[0].at("path"), (src / "crack/broken.png").string());
+
+    const auto info = nlohmann::json::parse(cli({"info", project, "--json"}).out);
+    EXPECT_EQ(info.at("samples"), 4);
+    EXPECT_EQ(info.at("unreadable"), 1);
+    EXPECT_EQ(info.at("classes")[0].at("name"), "crack");
+    EXPECT_EQ(info.at("classes")[0].at("count"), 2);
+    EXPECT_EQ(info.at("classes")[1].at("name"), "good");
+    EXPECT_EQ(info.at("classes")[1].at("count"), 2);
+    const auto& splits = info.at("splits");
+    EXPECT_EQ(splits.at("train").get<int>() + splits.at("val").get<int>() +
+                  splits.at("test").get<int>(),
+              4);
+
+    const auto again = nlohmann::json::parse(cli({"import", project, src.string(), "--json"}).out);
+    EXPECT_EQ(again.at("added"), 0);
+    EXPECT_EQ(again.at("already_present"), 5);
+}
+
+TEST_F(CliTest, ImportOfABadCsvFailsNamingTheLine) {
+    kestrel::testing::writeImage(dir / "a.png", 8, 8, 1);
+    kestrel::testing::writeBytes(dir / "labels.csv", "path,label\na.png,ok\n,ok\n");
+    const std::string project = (dir / "p").string();
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    const ProcessResult imported = cli({"import", project, (dir / "labels.csv").string()});
+    EXPECT_EQ(imported.exitCode, 1);
+    EXPECT_EQ(imported.err, (dir / "labels.csv").string() + ", line 3: the path is empty.\n");
+    EXPECT_EQ(nlohmann::json::parse(cli({"info", project, "--json"}).out).at("samples"), 0);
+}
+
 TEST_F(CliTest, UsageErrorsExitWithTwo) {
     const std::vector<std::vector<std::string>> misuses = {
         {},                                     // no command
@@ -104,8 +154,10 @@ TEST_F(CliTest, UsageErrorsExitWithTwo) {
 }
 
 TEST_F(CliTest, EveryCommandHasHelp) {
-    for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"--help"}, {"init", "--help"}, {"info", "--help"}}) {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"},
+                                                 {"init", "--help"},
+                                                 {"info", "--help"},
+                                                 {"import", "--help"}}) {
         const ProcessResult help = cli(args);
         EXPECT_EQ(help.exitCode, 0) << ::testing::PrintToString(args);
         EXPECT_NE(help.out.find("Usage:"), std::string::npos) << help.out;
