@@ -72,7 +72,7 @@ run_demo() {
     local cli="$repo/build/app/cli/kestrel-cli"
     if [ ! -e "$demo/project.kestrel" ]; then
         say "Creating the demo project in $demo"
-        "$cli" init "$demo" --name "Kestrel demo"
+        "$cli" init "$demo" --name "Kestrel demo" --demo
     fi
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
         say "Opening Kestrel on $demo"

@@ -40,8 +40,9 @@ ProjectOverview::ProjectOverview(QWidget* parent) : QWidget(parent) {
     labelled_ = addCount(grid, 1, tr("Labelled"));
     unlabelled_ = addCount(grid, 2, tr("Unlabelled"));
     unreadable_ = addCount(grid, 3, tr("Unreadable files"));
-    splits_ = addCount(grid, 4, tr("Splits"));
-    runs_ = addCount(grid, 5, tr("Training runs"));
+    duplicates_ = addCount(grid, 4, tr("Identical files"));
+    splits_ = addCount(grid, 5, tr("Splits"));
+    runs_ = addCount(grid, 6, tr("Training runs"));
     grid->setColumnStretch(2, 1);
     column->addLayout(grid);
 
@@ -79,6 +80,11 @@ void ProjectOverview::showSummary(const ProjectSummary& summary) {
     labelled_->setText(number(summary.labelled));
     unlabelled_->setText(number(summary.unlabelled));
     unreadable_->setText(number(summary.unreadable));
+    duplicates_->setText(
+        summary.leakageGroups > 0
+            ? tr("%1 groups, %2 across splits (leakage)")
+                  .arg(number(summary.duplicateGroups), number(summary.leakageGroups))
+            : tr("%1 groups").arg(number(summary.duplicateGroups)));
     splits_->setText(tr("train %1 · val %2 · test %3 · unassigned %4")
                          .arg(number(summary.splits.train), number(summary.splits.val),
                               number(summary.splits.test), number(summary.splits.unassigned)));

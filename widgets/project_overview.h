@@ -33,6 +33,7 @@ private:
     QLabel* labelled_ = nullptr;
     QLabel* unlabelled_ = nullptr;
     QLabel* unreadable_ = nullptr;
+    QLabel* duplicates_ = nullptr;
     QLabel* splits_ = nullptr;
     QLabel* runs_ = nullptr;
     QTableWidget* classes_ = nullptr;

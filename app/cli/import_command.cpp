@@ -114,7 +114,9 @@ void printText(const dataset::ImportReport& report, const std::string& source) {
         leakage += group.leakage ? 1 : 0;
     }
     if (!report.duplicates.empty()) {
-        std::cout << report.duplicates.size() << " groups of identical files in the project";
+        std::cout << report.duplicates.size()
+                  << (report.duplicates.size() == 1 ? " group" : " groups")
+                  << " of identical files in the project";
         if (leakage > 0) {
             std::cout << ", " << leakage << " of them across splits (leakage: the model would "
                       << "be tested on what it trained on)";

@@ -1,4 +1,6 @@
 #include "command.h"
+#include "dataset/importer.h"
+#include "demo/demo_dataset.h"
 #include "json_output.h"
 #include "project/project.h"
 #include "store/migrations.h"
@@ -17,18 +19,36 @@ namespace {
 struct InitOptions {
     std::string folder;
     std::string name;
+    bool demo = false;
     bool json = false;
 };
+
+constexpr int kDemoImagesPerClass = 60;
+
+// Fills a new project with generated surface images so there is something to label, train
+// and export without finding data first.
+std::size_t addDemoData(Project& project) {
+    const auto images = project.folder() / "data" / "demo-surfaces";
+    demo::writeDemoImages(images, kDemoImagesPerClass);
+    return dataset::importSource(project, images, dataset::ImportOptions{}).added;
+}
 
 int runInit(const InitOptions& options) {
     Project project = Project::create(options.folder, options.name);
     const std::string name = project.database().queryText("SELECT name FROM project WHERE id = 1");
+    const std::size_t samples = options.demo ? addDemoData(project) : 0;
     if (options.json) {
         printJson({{"project", project.folder().string()},
                    {"name", name},
+                   {"samples", samples},
                    {"schema_version", store::currentSchemaVersion()}});
     } else {
-        std::cout << "Created project \"" << name << "\" in " << project.folder().string() << ".\n";
+        std::cout << "Created project \"" << name << "\" in " << project.folder().string();
+        if (options.demo) {
+            std::cout << " with " << samples
+                      << " demo images of good parts, scratches, dents and spots";
+        }
+        std::cout << ".\n";
     }
     return kSuccess;
 }
@@ -41,6 +61,8 @@ Command addInitCommand(CLI::App& root) {
     parser->add_option("project", options->folder, "Project folder (created if missing)")
         ->required();
     parser->add_option("--name", options->name, "Project name (default: the folder's name)");
+    parser->add_flag("--demo", options->demo,
+                     "Fill the project with generated images of surfaces with defects");
     parser->add_flag("--json", options->json, "Print one JSON object to stdout");
     return {parser, [options] {
                 return runInit(*options);

@@ -60,6 +60,19 @@ TEST_F(CliTest, InitJsonReportsTheNewProject) {
     EXPECT_EQ(json.at("schema_version"), kestrel::store::currentSchemaVersion());
 }
 
+TEST_F(CliTest, InitDemoFillsTheProjectWithFourClasses) {
+    const std::string project = (dir / "demo").string();
+    const ProcessResult init = cli({"init", project, "--demo", "--json"});
+    ASSERT_EQ(init.exitCode, 0) << init.err;
+    EXPECT_EQ(nlohmann::json::parse(init.out).at("samples"), 240);
+    const auto info = nlohmann::json::parse(cli({"info", project, "--json"}).out);
+    ASSERT_EQ(info.at("classes").size(), 4u);
+    for (const auto& entry : info.at("classes")) {
+        EXPECT_EQ(entry.at("count"), 60) << entry.at("name");
+    }
+    EXPECT_EQ(info.at("unreadable"), 0);
+}
+
 TEST_F(CliTest, InfoOnAMissingFolderFailsWithOneSentence) {
     const ProcessResult info = cli({"info", "/nonexistent"});
     EXPECT_EQ(info.exitCode, 1);

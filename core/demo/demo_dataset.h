@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kestrel::demo {
+
+// The classes of the demo dataset: defect-free parts and three kinds of defect, in the
+// order of demo::Defect (demo_part.h).
+const std::vector<std::string>& demoClasses();
+
+// Writes `perClass` generated images of brushed-metal surfaces for each demo class into
+// `folder`/<class>/ (an image-folder layout), 128x128 grayscale PNGs. The same seed gives
+// the same images. Returns the number of files written.
+std::size_t writeDemoImages(const std::filesystem::path& folder, int perClass,
+                            std::uint64_t seed = 7);
+
+} // namespace kestrel::demo
