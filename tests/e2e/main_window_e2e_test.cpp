@@ -17,7 +17,7 @@ private slots:
         const QString project = dir.filePath("Inspection demo");
 
         QProcess cli;
-        cli.start(KESTREL_CLI_PATH, {"init", project});
+        cli.start(KESTREL_CLI_PATH, {"init", project, "--demo"});
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 0);
 

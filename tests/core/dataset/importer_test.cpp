@@ -2,6 +2,7 @@
 // into real projects, and checks what the store holds afterwards.
 #include "common/error.h"
 #include "dataset/importer.h"
+#include "dataset/sample_query.h"
 #include "files.h"
 #include "images.h"
 #include "project/project.h"
@@ -248,6 +249,23 @@ TEST_F(ImporterTest, CancellingLeavesTheProjectAsItWas) {
     EXPECT_EQ(count("SELECT count(*) FROM samples"), 0);
     EXPECT_EQ(count("SELECT count(*) FROM classes"), 0);
     EXPECT_EQ(count("SELECT dataset_version FROM project"), 0);
+}
+
+TEST_F(ImporterTest, LabelledSamplesListReadableSamplesWithClassIndexes) {
+    const fs::path src = writeMessyImageFolder();
+    import(src);
+    const LabelledSamples all = labelledSamples(project);
+    EXPECT_EQ(all.classes, (std::vector<std::string>{"ok", "scratch"}));
+    EXPECT_EQ(all.samples.size(), 9u) << "unreadable files are left out";
+    std::size_t scratches = 0;
+    for (const LabelledSample& sample : all.samples) {
+        EXPECT_TRUE(fs::exists(sample.file)) << sample.file;
+        scratches += sample.classIndex == 1 ? 1 : 0;
+    }
+    EXPECT_EQ(scratches, 3u);
+    const ProjectSummary summary = summarizeProject(project);
+    EXPECT_EQ(static_cast<std::int64_t>(labelledSamples(project, "train").samples.size()),
+              summary.splits.train);
 }
 
 TEST_F(ImporterTest, AMissingSourceIsNamed) {
