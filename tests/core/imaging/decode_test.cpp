@@ -4,7 +4,10 @@
 #include "temp_dir.h"
 #include "test_images.h"
 
+#include <cstdint>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -109,6 +112,38 @@ TEST(ImagingDecodeTest, LetterboxKeepsAspectAndPadsWithZeros) {
 
     const cv::Mat stretched = decodeImage(dir / "wide.png", {20, 20, 3});
     EXPECT_EQ(rgbAt(stretched, 0, 0), cv::Vec3b(255, 255, 255));
+}
+
+// A JPEG whose EXIF block says "rotate 90 degrees clockwise to display" (orientation 6).
+std::string jpegWithOrientation6(const cv::Mat& image) {
+    std::vector<std::uint8_t> jpeg;
+    cv::imencode(".jpg", image, jpeg);
+    // APP1: "Exif\0\0", a big-endian TIFF header, one IFD entry (0x0112 SHORT = 6), no next IFD.
+    const std::uint8_t app1[] = {0xFF, 0xE1, 0x00, 0x22, 'E',  'x',  'i',  'f',  0x00,
+                                 0x00, 'M',  'M',  0x00, 0x2A, 0x00, 0x00, 0x00, 0x08,
+                                 0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00,
+                                 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+    std::string bytes(jpeg.begin(), jpeg.begin() + 2); // SOI
+    bytes.append(std::begin(app1), std::end(app1));
+    bytes.append(jpeg.begin() + 2, jpeg.end());
+    return bytes;
+}
+
+TEST(ImagingDecodeTest, ExifOrientationIsApplied) {
+    TempDir dir;
+    cv::Mat image = solidBgr(40, 20, {255, 0, 0}); // left half blue, right half red
+    image.colRange(20, 40).setTo(cv::Scalar(0, 0, 255));
+    const auto file = dir / "turned.jpg";
+    kestrel::testing::writeBytes(file, jpegWithOrientation6(image));
+
+    // Turned clockwise, the 40x20 frame stands 20 wide and 40 high with the left half on top.
+    const cv::Mat turned = decodeImage(file, {20, 40, 3});
+    const cv::Vec3b top = rgbAt(turned, 5, 10);
+    const cv::Vec3b bottom = rgbAt(turned, 34, 10);
+    EXPECT_GT(top[2], 200) << "top should be blue";
+    EXPECT_LT(top[0], 60);
+    EXPECT_GT(bottom[0], 200) << "bottom should be red";
+    EXPECT_LT(bottom[2], 60);
 }
 
 TEST(ImagingDecodeTest, TextWithPngExtensionIsAnErrorNamingTheFile) {
