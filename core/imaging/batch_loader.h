@@ -75,7 +75,8 @@ public:
 
     std::vector<LoaderFailure> failures() const;
     std::size_t failureCount() const;
-    // Files decoded so far (cache hits and known failures are not decoded again).
+    // Files the loader tried to decode so far; cache hits and samples already known to be
+    // unreadable are not tried again.
     std::uint64_t decodeCount() const { return decodes_.load(); }
     bool cacheEnabled() const;
     std::size_t cachedImages() const;

@@ -19,8 +19,10 @@ struct LoaderSample {
 struct LoaderOptions {
     ImageSpec spec;
     int batchSize = 32;
-    int workers = 2;         // decoding threads
-    int prefetchBatches = 4; // batches decoded ahead of the consumer, at most
+    int workers = 2; // decoding threads
+    // Batches built ahead of the consumer, at most (also bounds memory); below `workers`
+    // some workers idle.
+    int prefetchBatches = 4;
     bool shuffle = true;
     std::uint64_t seed = 0;
     bool augment = false;        // false: evaluation mode, images are only decoded and resized

@@ -298,6 +298,14 @@ TEST_F(ImagingLoaderTest, OptionsOutOfRangeAreRejected) {
     EXPECT_THROW(BatchLoader({}, options), Error);
 }
 
+TEST_F(ImagingLoaderTest, NoSamplesMeansEmptyEpochs) {
+    BatchLoader loader({}, smallOptions());
+    EXPECT_EQ(loader.batchesPerEpoch(), 0u);
+    EXPECT_FALSE(loader.next()); // before any epoch
+    EXPECT_TRUE(epoch(loader, 0).empty());
+    EXPECT_THROW(measureLoader({}, smallOptions(), 3), Error);
+}
+
 TEST_F(ImagingLoaderTest, MeasureLoaderCountsBatchesAcrossEpochs) {
     const auto samples = makeSamples(23);
     const LoaderThroughput result = measureLoader(samples, smallOptions(), 7);
