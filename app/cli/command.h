@@ -21,5 +21,6 @@ struct Command {
 Command addInitCommand(CLI::App& root);
 Command addInfoCommand(CLI::App& root);
 Command addImportCommand(CLI::App& root);
+Command addBenchCommand(CLI::App& root);
 
 } // namespace kestrel::cli

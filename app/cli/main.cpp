@@ -39,14 +39,20 @@ bool isCommand(const std::vector<kestrel::cli::Command>& commands, const std::st
     return false;
 }
 
-// The help command to point at: the chosen subcommand's when there is one.
+// The help command to point at: that of the deepest subcommand chosen, if any.
 std::string helpCommandFor(const std::vector<kestrel::cli::Command>& commands) {
+    std::string words = "kestrel-cli";
     for (const auto& command : commands) {
         if (command.parser->parsed()) {
-            return "kestrel-cli " + command.parser->get_name() + " --help";
+            const CLI::App* chosen = command.parser;
+            words += " " + chosen->get_name();
+            while (!chosen->get_subcommands().empty()) {
+                chosen = chosen->get_subcommands().front();
+                words += " " + chosen->get_name();
+            }
         }
     }
-    return "kestrel-cli --help";
+    return words + " --help";
 }
 
 // CLI11's messages lack a full stop and a way forward; give them both.
@@ -72,7 +78,7 @@ int main(int argc, char** argv) {
     root.footer("Run 'kestrel-cli <command> --help' for a command's options.");
 
     const std::vector<Command> commands = {addInitCommand(root), addImportCommand(root),
-                                           addInfoCommand(root)};
+                                           addInfoCommand(root), addBenchCommand(root)};
 
     if (argc > 1 && argv[1][0] != '-' && !isCommand(commands, argv[1])) {
         std::cerr << "'" << argv[1] << "' is not a kestrel-cli command; the commands are "

@@ -73,6 +73,28 @@ TEST_F(CliTest, InitDemoFillsTheProjectWithFourClasses) {
     EXPECT_EQ(info.at("unreadable"), 0);
 }
 
+TEST_F(CliTest, BenchLoaderServesTheBatchesAskedFor) {
+    const std::string project = (dir / "demo").string();
+    ASSERT_EQ(cli({"init", project, "--demo"}).exitCode, 0);
+    const ProcessResult bench = cli({"bench", "loader", project, "--batches", "3", "--batch-size",
+                                     "8", "--image-size", "64", "--json"});
+    ASSERT_EQ(bench.exitCode, 0) << bench.err;
+    const auto json = nlohmann::json::parse(bench.out);
+    EXPECT_EQ(json.at("images"), 24);
+    EXPECT_EQ(json.at("batches"), 3);
+    EXPECT_EQ(json.at("unreadable"), 0);
+    EXPECT_GT(json.at("images_per_second").get<double>(), 0.0);
+}
+
+TEST_F(CliTest, BenchLoaderOnAnEmptyProjectSaysWhy) {
+    const std::string project = (dir / "empty").string();
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    const ProcessResult bench = cli({"bench", "loader", project});
+    EXPECT_EQ(bench.exitCode, 1);
+    EXPECT_EQ(bench.err, project + " has no readable, labelled samples in the train split to "
+                                   "benchmark.\n");
+}
+
 TEST_F(CliTest, InfoOnAMissingFolderFailsWithOneSentence) {
     const ProcessResult info = cli({"info", "/nonexistent"});
     EXPECT_EQ(info.exitCode, 1);
@@ -170,7 +192,9 @@ TEST_F(CliTest, EveryCommandHasHelp) {
     for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"},
                                                  {"init", "--help"},
                                                  {"info", "--help"},
-                                                 {"import", "--help"}}) {
+                                                 {"import", "--help"},
+                                                 {"bench", "--help"},
+                                                 {"bench", "loader", "--help"}}) {
         const ProcessResult help = cli(args);
         EXPECT_EQ(help.exitCode, 0) << ::testing::PrintToString(args);
         EXPECT_NE(help.out.find("Usage:"), std::string::npos) << help.out;

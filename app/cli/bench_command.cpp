@@ -1,0 +1,118 @@
+#include "command.h"
+#include "common/error.h"
+#include "dataset/sample_query.h"
+#include "imaging/loader_throughput.h"
+#include "json_output.h"
+#include "project/project.h"
+
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace kestrel::cli {
+
+namespace {
+
+struct LoaderBenchOptions {
+    std::string folder;
+    std::string split = "train";
+    int imageSize = 224;
+    int batchSize = 32;
+    std::int64_t batches = 50;
+    int workers = 2;
+    bool augment = true;
+    bool cache = false;
+    bool json = false;
+};
+
+int runLoaderBench(const LoaderBenchOptions& options) {
+    Project project = Project::open(options.folder);
+    const dataset::LabelledSamples selection = dataset::labelledSamples(
+        project, options.split == "all" ? std::nullopt : std::optional(options.split));
+    if (selection.samples.empty()) {
+        throw Error(ErrorKind::InvalidArgument, project.folder().string() +
+                                                    " has no readable, labelled samples in the " +
+                                                    options.split + " split to benchmark.");
+    }
+    std::vector<imaging::LoaderSample> samples;
+    samples.reserve(selection.samples.size());
+    for (const auto& sample : selection.samples) {
+        samples.push_back({sample.file.string(), sample.classIndex});
+    }
+    imaging::LoaderOptions loader;
+    loader.spec.width = options.imageSize;
+    loader.spec.height = options.imageSize;
+    loader.batchSize = options.batchSize;
+    loader.workers = options.workers;
+    loader.augment = options.augment;
+    loader.augmentation = imaging::AugmentOptions::standard(); // what bench/loader_peer.py does
+    loader.dropLast = true;
+    // Measuring decoding is the point; the cache would hide it after the first epoch.
+    loader.cacheBudgetBytes = options.cache ? loader.cacheBudgetBytes : 0;
+    const imaging::LoaderThroughput result =
+        imaging::measureLoader(samples, loader, options.batches);
+
+    if (options.json) {
+        printJson({{"images_per_second", result.imagesPerSecond},
+                   {"images", result.images},
+                   {"batches", result.batches},
+                   {"seconds", result.seconds},
+                   {"unreadable", result.unreadable},
+                   {"workers", options.workers},
+                   {"image_size", options.imageSize},
+                   {"batch_size", options.batchSize},
+                   {"augment", options.augment},
+                   {"cache", options.cache}});
+    } else {
+        std::cout << std::fixed << std::setprecision(1) << result.imagesPerSecond
+                  << " images/s: " << result.images << " images in " << result.batches
+                  << " batches of " << options.batchSize << " at " << options.imageSize << " px, "
+                  << options.workers << " workers" << (options.augment ? ", augmented" : "")
+                  << (options.cache ? ", cached" : "") << ", " << std::setprecision(2)
+                  << result.seconds << " s.\n";
+    }
+    return kSuccess;
+}
+
+} // namespace
+
+Command addBenchCommand(CLI::App& root) {
+    auto loaderOptions = std::make_shared<LoaderBenchOptions>();
+    CLI::App* parser = root.add_subcommand("bench", "Measure throughput and latency");
+    parser->require_subcommand(1);
+    CLI::App* loader = parser->add_subcommand(
+        "loader", "Images per second through decode, augment and batch, from a project");
+    loader->add_option("project", loaderOptions->folder, "Project folder")->required();
+    loader->add_option("--split", loaderOptions->split, "train, val, test or all")
+        ->check(CLI::IsMember({"train", "val", "test", "all"}))
+        ->default_str("train");
+    loader->add_option("--image-size", loaderOptions->imageSize, "Square size in pixels")
+        ->check(CLI::Range(8, 4096))
+        ->default_str("224");
+    loader->add_option("--batch-size", loaderOptions->batchSize, "Images per batch")
+        ->check(CLI::Range(1, 4096))
+        ->default_str("32");
+    loader->add_option("--batches", loaderOptions->batches, "Batches to time")
+        ->check(CLI::Range(1, 1000000))
+        ->default_str("50");
+    loader->add_option("--workers", loaderOptions->workers, "Decoding threads")
+        ->check(CLI::Range(1, 256))
+        ->default_str("2");
+    loader->add_flag("!--no-augment", loaderOptions->augment,
+                     "Decode and resize only (evaluation mode)");
+    loader->add_flag("--cache", loaderOptions->cache,
+                     "Keep decoded images between epochs (as training does)");
+    loader->add_flag("--json", loaderOptions->json, "Print one JSON object to stdout");
+    return {parser, [loaderOptions, loader] {
+                if (loader->parsed()) {
+                    return runLoaderBench(*loaderOptions);
+                }
+                return static_cast<int>(kUsageError);
+            }};
+}
+
+} // namespace kestrel::cli

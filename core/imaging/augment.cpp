@@ -1,0 +1,199 @@
+#include "imaging/augment.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace kestrel::imaging {
+
+AugmentOptions AugmentOptions::standard() {
+    AugmentOptions options;
+    options.resizedCrop.probability = 1.0;
+    options.resizedCrop.minScale = 0.5;
+    options.horizontalFlip = 0.5;
+    options.colorJitter.probability = 1.0;
+    return options;
+}
+
+namespace {
+
+void check(bool ok, const std::string& what, double value) {
+    if (!ok) {
+        throw Error(ErrorKind::InvalidArgument, "Augmentation setting " + what + " = " +
+                                                    std::to_string(value) + " is out of range.");
+    }
+}
+
+void checkProbability(const std::string& what, double value) {
+    check(value >= 0.0 && value <= 1.0, what, value);
+}
+
+cv::Mat randomResizedCrop(const cv::Mat& image, const AugmentOptions::ResizedCrop& crop,
+                          Random& random) {
+    const int width = image.cols;
+    const int height = image.rows;
+    const double area = static_cast<double>(width) * height;
+    const double logLow = std::log(crop.minRatio);
+    const double logHigh = std::log(crop.maxRatio);
+    cv::Rect box;
+    // torchvision's algorithm: ten tries at a random area and ratio, then a centre crop.
+    for (int attempt = 0; attempt < 10 && box.empty(); ++attempt) {
+        const double target = area * uniform(random, crop.minScale, crop.maxScale);
+        const double ratio = std::exp(uniform(random, logLow, logHigh));
+        const int w = static_cast<int>(std::lround(std::sqrt(target * ratio)));
+        const int h = static_cast<int>(std::lround(std::sqrt(target / ratio)));
+        if (w > 0 && h > 0 && w <= width && h <= height) {
+            const int x =
+                static_cast<int>(below(random, static_cast<std::uint64_t>(width - w + 1)));
+            const int y =
+                static_cast<int>(below(random, static_cast<std::uint64_t>(height - h + 1)));
+            box = cv::Rect(x, y, w, h);
+        }
+    }
+    if (box.empty()) {
+        const double ratio = static_cast<double>(width) / height;
+        int w = width;
+        int h = height;
+        if (ratio < crop.minRatio) {
+            h = std::max(1, static_cast<int>(std::lround(w / crop.minRatio)));
+        } else if (ratio > crop.maxRatio) {
+            w = std::max(1, static_cast<int>(std::lround(h * crop.maxRatio)));
+        }
+        box = cv::Rect((width - w) / 2, (height - h) / 2, w, h);
+    }
+    cv::Mat out;
+    cv::resize(image(box), out, image.size(), 0, 0, cv::INTER_LINEAR);
+    return out;
+}
+
+cv::Mat quarterTurn(const cv::Mat& image, Random& random) {
+    static constexpr cv::RotateFlags turns[] = {cv::ROTATE_90_CLOCKWISE, cv::ROTATE_180,
+                                                cv::ROTATE_90_COUNTERCLOCKWISE};
+    cv::Mat out;
+    cv::rotate(image, out, turns[below(random, 3)]);
+    if (out.size() != image.size()) {
+        cv::resize(out, out, image.size(), 0, 0, cv::INTER_LINEAR);
+    }
+    return out;
+}
+
+cv::Mat rotateBy(const cv::Mat& image, double degrees) {
+    const cv::Point2f centre(static_cast<float>(image.cols - 1) / 2.0f,
+                             static_cast<float>(image.rows - 1) / 2.0f);
+    cv::Mat out;
+    cv::warpAffine(image, out, cv::getRotationMatrix2D(centre, degrees, 1.0), image.size(),
+                   cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(0));
+    return out;
+}
+
+cv::Mat jitter(const cv::Mat& image, const AugmentOptions::ColorJitter& options, Random& random) {
+    const double brightness =
+        uniform(random, std::max(0.0, 1.0 - options.brightness), 1.0 + options.brightness);
+    const double contrast =
+        uniform(random, std::max(0.0, 1.0 - options.contrast), 1.0 + options.contrast);
+    cv::Mat out;
+    image.convertTo(out, -1, brightness, 0.0); // saturates at 0 and 255
+    // Contrast blends towards the mean gray level, as torchvision does.
+    cv::Mat gray = out;
+    if (out.channels() == 3) {
+        cv::cvtColor(out, gray, cv::COLOR_RGB2GRAY);
+    }
+    const double mean = cv::mean(gray)[0];
+    out.convertTo(out, -1, contrast, (1.0 - contrast) * mean);
+    return out;
+}
+
+cv::Mat blur(const cv::Mat& image, const AugmentOptions::Blur& options, Random& random) {
+    const double sigma = uniform(random, options.minSigma, options.maxSigma);
+    const int radius = std::max(1, static_cast<int>(std::ceil(3.0 * sigma)));
+    cv::Mat out;
+    cv::GaussianBlur(image, out, cv::Size(2 * radius + 1, 2 * radius + 1), sigma, sigma,
+                     cv::BORDER_REFLECT_101);
+    return out;
+}
+
+cv::Mat addNoise(const cv::Mat& image, double sigma, Random& random) {
+    cv::Mat noise(image.size(), CV_32FC(image.channels()));
+    cv::RNG generator(random()); // OpenCV's generator, seeded from ours: still reproducible
+    generator.fill(noise, cv::RNG::NORMAL, 0.0, sigma);
+    cv::Mat sum;
+    image.convertTo(sum, CV_32F);
+    sum += noise;
+    cv::Mat out;
+    sum.convertTo(out, CV_8U); // rounds and saturates
+    return out;
+}
+
+} // namespace
+
+void validate(const AugmentOptions& options) {
+    checkProbability("resizedCrop.probability", options.resizedCrop.probability);
+    check(options.resizedCrop.minScale > 0.0 && options.resizedCrop.minScale <= 1.0,
+          "resizedCrop.minScale", options.resizedCrop.minScale);
+    check(options.resizedCrop.maxScale >= options.resizedCrop.minScale &&
+              options.resizedCrop.maxScale <= 1.0,
+          "resizedCrop.maxScale", options.resizedCrop.maxScale);
+    check(options.resizedCrop.minRatio > 0.0, "resizedCrop.minRatio", options.resizedCrop.minRatio);
+    check(options.resizedCrop.maxRatio >= options.resizedCrop.minRatio, "resizedCrop.maxRatio",
+          options.resizedCrop.maxRatio);
+    checkProbability("horizontalFlip", options.horizontalFlip);
+    checkProbability("verticalFlip", options.verticalFlip);
+    checkProbability("rotate90", options.rotate90);
+    checkProbability("rotation.probability", options.rotation.probability);
+    check(options.rotation.maxDegrees >= 0.0 && options.rotation.maxDegrees <= 180.0,
+          "rotation.maxDegrees", options.rotation.maxDegrees);
+    checkProbability("colorJitter.probability", options.colorJitter.probability);
+    check(options.colorJitter.brightness >= 0.0, "colorJitter.brightness",
+          options.colorJitter.brightness);
+    check(options.colorJitter.contrast >= 0.0, "colorJitter.contrast",
+          options.colorJitter.contrast);
+    checkProbability("blur.probability", options.blur.probability);
+    check(options.blur.minSigma > 0.0, "blur.minSigma", options.blur.minSigma);
+    check(options.blur.maxSigma >= options.blur.minSigma && options.blur.maxSigma <= 50.0,
+          "blur.maxSigma", options.blur.maxSigma);
+    checkProbability("noise.probability", options.noise.probability);
+    check(options.noise.sigma >= 0.0, "noise.sigma", options.noise.sigma);
+}
+
+cv::Mat augmentImage(const cv::Mat& image, const AugmentOptions& options, Random& random) {
+    cv::Mat out = image;
+    if (chance(random, options.resizedCrop.probability)) {
+        out = randomResizedCrop(out, options.resizedCrop, random);
+    }
+    if (chance(random, options.horizontalFlip)) {
+        cv::Mat flipped;
+        cv::flip(out, flipped, 1);
+        out = flipped;
+    }
+    if (chance(random, options.verticalFlip)) {
+        cv::Mat flipped;
+        cv::flip(out, flipped, 0);
+        out = flipped;
+    }
+    if (chance(random, options.rotate90)) {
+        out = quarterTurn(out, random);
+    }
+    if (chance(random, options.rotation.probability)) {
+        out = rotateBy(out,
+                       uniform(random, -options.rotation.maxDegrees, options.rotation.maxDegrees));
+    }
+    if (chance(random, options.colorJitter.probability)) {
+        out = jitter(out, options.colorJitter, random);
+    }
+    if (chance(random, options.blur.probability)) {
+        out = blur(out, options.blur, random);
+    }
+    if (chance(random, options.noise.probability)) {
+        out = addNoise(out, options.noise.sigma, random);
+    }
+    // Every step above wrote a new matrix; when none ran, hand back a copy so a caller that
+    // writes into the result never touches a shared (cached) image.
+    return out.data == image.data ? image.clone() : out;
+}
+
+} // namespace kestrel::imaging

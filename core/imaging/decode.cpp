@@ -1,0 +1,145 @@
+#include "imaging/decode.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <system_error>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace kestrel::imaging {
+
+void validate(const ImageSpec& spec) {
+    if (spec.width <= 0 || spec.height <= 0) {
+        throw Error(ErrorKind::InvalidArgument, "Image size " + std::to_string(spec.width) + "x" +
+                                                    std::to_string(spec.height) +
+                                                    " is not positive.");
+    }
+    if (spec.channels != 1 && spec.channels != 3) {
+        throw Error(ErrorKind::InvalidArgument, "Image channel count " +
+                                                    std::to_string(spec.channels) +
+                                                    " is not supported; use 1 or 3.");
+    }
+}
+
+namespace {
+
+// 16-bit and float images become 8-bit: 16-bit by full range (65535 -> 255), float by
+// assuming [0, 1] as OpenCV's float TIFFs usually are.
+cv::Mat toEightBit(const cv::Mat& image, const std::string& source) {
+    switch (image.depth()) {
+    case CV_8U:
+        return image;
+    case CV_16U: {
+        cv::Mat out;
+        image.convertTo(out, CV_8U, 1.0 / 257.0);
+        return out;
+    }
+    case CV_32F:
+    case CV_64F: {
+        cv::Mat out;
+        image.convertTo(out, CV_8U, 255.0);
+        return out;
+    }
+    default:
+        throw Error(ErrorKind::InvalidArgument,
+                    "Image " + source +
+                        " has a pixel depth Kestrel does not read (signed or "
+                        "32-bit integer samples).");
+    }
+}
+
+cv::Mat toChannels(const cv::Mat& image, int channels, const std::string& source) {
+    cv::Mat out;
+    switch (image.channels()) {
+    case 1:
+        if (channels == 1) {
+            return image;
+        }
+        cv::cvtColor(image, out, cv::COLOR_GRAY2RGB);
+        return out;
+    case 3:
+        cv::cvtColor(image, out, channels == 1 ? cv::COLOR_BGR2GRAY : cv::COLOR_BGR2RGB);
+        return out;
+    case 4: // alpha is dropped, not composited: transparent pixels keep their stored colour
+        cv::cvtColor(image, out, channels == 1 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGRA2RGB);
+        return out;
+    default:
+        throw Error(ErrorKind::InvalidArgument,
+                    "Image " + source + " has " + std::to_string(image.channels()) +
+                        " channels; Kestrel reads gray, colour and colour-with-alpha images.");
+    }
+}
+
+void resizeInto(const cv::Mat& image, cv::Mat& out, cv::Size size) {
+    if (image.size() == size) {
+        image.copyTo(out);
+        return;
+    }
+    // Area averaging avoids aliasing when shrinking; linear is smoother when enlarging.
+    const bool shrinking = size.width < image.cols || size.height < image.rows;
+    cv::resize(image, out, size, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+}
+
+cv::Mat resizeToSpec(const cv::Mat& image, const ImageSpec& spec) {
+    const cv::Size target(spec.width, spec.height);
+    cv::Mat out;
+    if (spec.resize == ImageSpec::Resize::Stretch) {
+        resizeInto(image, out, target);
+        return out;
+    }
+    const double scale = std::min(static_cast<double>(spec.width) / image.cols,
+                                  static_cast<double>(spec.height) / image.rows);
+    const int w = std::clamp(static_cast<int>(std::lround(image.cols * scale)), 1, spec.width);
+    const int h = std::clamp(static_cast<int>(std::lround(image.rows * scale)), 1, spec.height);
+    out = cv::Mat::zeros(target, image.type());
+    const cv::Rect inner((spec.width - w) / 2, (spec.height - h) / 2, w, h);
+    cv::Mat view = out(inner);
+    resizeInto(image, view, inner.size());
+    return out;
+}
+
+} // namespace
+
+cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source) {
+    validate(spec);
+    if (decoded.empty()) {
+        throw Error(ErrorKind::InvalidArgument, "Image " + source + " is empty.");
+    }
+    cv::Mat image = toChannels(toEightBit(decoded, source), spec.channels, source);
+    image = resizeToSpec(image, spec);
+    return image.isContinuous() ? image : image.clone();
+}
+
+cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec) {
+    const std::string name = file.string();
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(file, error)) {
+        throw Error(ErrorKind::NotFound, "Image file " + name + " does not exist.");
+    }
+    if (std::filesystem::file_size(file, error) == 0 && !error) {
+        throw Error(ErrorKind::InvalidArgument, "Image file " + name + " is empty.");
+    }
+    cv::Mat decoded;
+    try {
+        if (!cv::haveImageReader(name)) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "Image file " + name + " is not in an image format Kestrel can read.");
+        }
+        // No IMREAD_IGNORE_ORIENTATION: OpenCV turns the image as its EXIF tag says.
+        decoded = cv::imread(name, cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR);
+    } catch (const cv::Exception& exception) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Image file " + name + " could not be decoded: " + exception.err + ".");
+    }
+    if (decoded.empty()) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Image file " + name + " could not be decoded; it is damaged or truncated.");
+    }
+    return conformImage(decoded, spec, name);
+}
+
+} // namespace kestrel::imaging

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "imaging/image_spec.h"
+
+#include <filesystem>
+#include <string>
+
+#include <opencv2/core/mat.hpp>
+
+namespace kestrel::imaging {
+
+// Reads `file` with OpenCV (any depth, any colour layout, EXIF orientation applied) and
+// brings it to `spec`: RGB or gray, 8 bits, resized. The result is a continuous uint8 HWC
+// matrix of spec.height x spec.width x spec.channels, channels in R, G, B order.
+// A file that is missing or cannot be decoded throws kestrel::Error naming the file and why.
+cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec);
+
+// The second half of decodeImage, for images already in memory (OpenCV's BGR/BGRA/gray
+// layout, 8/16-bit or float in [0, 1]). `source` names the image in error messages.
+cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source);
+
+} // namespace kestrel::imaging

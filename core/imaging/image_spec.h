@@ -1,0 +1,22 @@
+#pragma once
+
+namespace kestrel::imaging {
+
+// The shape every image is brought to before it reaches a model: `width` x `height` pixels,
+// 1 (gray) or 3 (RGB) channels, 8 bits per channel.
+struct ImageSpec {
+    enum class Resize {
+        Stretch,   // scale each axis independently to fill the frame
+        Letterbox, // keep the aspect ratio, centre the image, pad the rest with zeros
+    };
+
+    int width = 224;
+    int height = 224;
+    int channels = 3;
+    Resize resize = Resize::Stretch;
+};
+
+// Throws kestrel::Error (InvalidArgument) naming the bad value.
+void validate(const ImageSpec& spec);
+
+} // namespace kestrel::imaging
