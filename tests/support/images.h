@@ -3,7 +3,9 @@
 #include "files.h"
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -20,15 +22,22 @@ inline cv::Mat patternImage(int width, int height, int type, unsigned seed) {
     return image;
 }
 
-// Writes `image` to `file` (format from the extension), creating parent folders.
-inline void writeImage(const std::filesystem::path& file, const cv::Mat& image) {
+// Writes `image` (OpenCV's BGR/BGRA/gray layout) to `file`, format from the extension,
+// creating parent folders; throws if the codec is missing rather than testing nothing.
+inline void writeImage(const std::filesystem::path& file, const cv::Mat& image,
+                       const std::vector<int>& params = {}) {
     std::filesystem::create_directories(file.parent_path());
     const std::string extension = file.extension().string();
     std::vector<unsigned char> bytes;
-    if (!cv::imencode(extension, image, bytes)) {
+    if (!cv::imencode(extension, image, bytes, params)) {
         throw std::runtime_error("cannot encode " + file.string());
     }
     writeBytes(file, std::string(bytes.begin(), bytes.end()));
+}
+
+// A solid image in OpenCV's channel order: blue, green, red (and alpha).
+inline cv::Mat solidBgr(int width, int height, cv::Scalar bgr) {
+    return cv::Mat(height, width, CV_8UC3, bgr);
 }
 
 inline void writeImage(const std::filesystem::path& file, int width, int height, unsigned seed,

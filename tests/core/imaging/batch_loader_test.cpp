@@ -1,10 +1,10 @@
 #include "common/error.h"
 #include "files.h"
+#include "images.h"
 #include "imaging/batch_loader.h"
 #include "imaging/epoch_order.h"
 #include "imaging/loader_throughput.h"
 #include "temp_dir.h"
-#include "test_images.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
 #include "common/error.h"
 #include "files.h"
+#include "images.h"
 #include "imaging/decode.h"
 #include "temp_dir.h"
-#include "test_images.h"
 
 #include <cstdint>
 #include <iterator>
