@@ -4,6 +4,7 @@
 #include "dataset/import_source.h"
 
 #include <algorithm>
+#include <map>
 
 namespace kestrel::dataset {
 
@@ -54,6 +55,7 @@ std::vector<ImportItem> scanCsv(const fs::path& csvFile) {
     const fs::path base = fs::absolute(csvFile).parent_path();
 
     std::vector<ImportItem> items;
+    std::map<std::string, int> lineOfFile;
     for (auto row = rows.begin() + 1; row != rows.end(); ++row) {
         const auto fail = [&](const std::string& what) {
             throw Error(ErrorKind::InvalidArgument,
@@ -75,6 +77,11 @@ std::vector<ImportItem> scanCsv(const fs::path& csvFile) {
         std::error_code ec;
         if (!fs::is_regular_file(item.file, ec)) {
             fail("the file " + item.file.string() + " does not exist.");
+        }
+        const auto [earlier, isNew] =
+            lineOfFile.emplace(item.file.lexically_normal().string(), row->line);
+        if (!isNew) {
+            fail(path + " is already listed on line " + std::to_string(earlier->second) + ".");
         }
         if (!label.empty()) {
             item.label = label;

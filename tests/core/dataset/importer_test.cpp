@@ -191,6 +191,8 @@ TEST_F(ImporterTest, ABadCsvRowNamesItsLineAndNothingIsWritten) {
         {"path,label\na.png,ok\n\nmissing.png,ok\n", ", line 4: the file "},
         {"path,label\na.png\n", ", line 2: expected 2 fields but found 1."},
         {"file,class\na.png,ok\n", ", line 1: the header must name the columns path and label"},
+        {"path,label\na.png,ok\nb.png,ok\n./a.png,dent\n",
+         ", line 4: ./a.png is already listed on line 2."},
     };
     for (const auto& [text, expected] : cases) {
         writeBytes(csv, text);
