@@ -1,0 +1,29 @@
+#pragma once
+
+#include <torch/nn/module.h>
+
+#include <memory>
+#include <string>
+
+namespace kestrel::models {
+
+// What every architecture takes and gives: images N x C x H x W, float32, already
+// normalised (the trainer and exported models apply the mean/std), and logits N x K.
+// Parameter and buffer names follow torchvision's for the architectures it has, so its
+// state_dicts load unchanged.
+class Classifier : public torch::nn::Module {
+public:
+    virtual torch::Tensor forward(torch::Tensor images) = 0;
+    // The architecture's registry name, e.g. "resnet18".
+    virtual std::string architecture() const = 0;
+    // The last layer, whose weights are replaced when the class count differs from that of
+    // imported weights: its parameter name prefix, e.g. "fc" or "classifier.3".
+    virtual std::string headName() const = 0;
+    // The first convolution's parameter name prefix, whose RGB weights are folded into one
+    // channel for grayscale input, e.g. "conv1".
+    virtual std::string stemName() const = 0;
+};
+
+using ClassifierPtr = std::shared_ptr<Classifier>;
+
+} // namespace kestrel::models

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "models/classifier.h"
+
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
+
+namespace kestrel::models {
+
+// "smallcnn": the fast default for small images (parts cropped to 28-96 px). Three stages of
+// two 3x3 conv + batch-norm + ReLU with a 2x2 max-pool, then global average pooling, dropout
+// and a linear head. It works at any input size from 16 px up.
+class SmallCnn : public Classifier {
+public:
+    SmallCnn(int classes, int inputChannels);
+
+    torch::Tensor forward(torch::Tensor images) override;
+    std::string architecture() const override { return "smallcnn"; }
+    std::string headName() const override { return "fc"; }
+    std::string stemName() const override { return "features.0"; }
+
+private:
+    torch::nn::Sequential features_{nullptr};
+    torch::nn::Linear fc_{nullptr};
+};
+
+} // namespace kestrel::models
