@@ -22,5 +22,8 @@ Command addInitCommand(CLI::App& root);
 Command addInfoCommand(CLI::App& root);
 Command addImportCommand(CLI::App& root);
 Command addBenchCommand(CLI::App& root);
+Command addTrainCommand(CLI::App& root);
+Command addRunsCommand(CLI::App& root);
+Command addEvalCommand(CLI::App& root);
 
 } // namespace kestrel::cli

@@ -129,6 +129,23 @@ cv::Mat addNoise(const cv::Mat& image, double sigma, Random& random) {
     return out;
 }
 
+cv::Mat shiftBy(const cv::Mat& image, const AugmentOptions::Shift& shift, Random& random) {
+    const int maxX = static_cast<int>(std::lround(shift.maxFraction * image.cols));
+    const int maxY = static_cast<int>(std::lround(shift.maxFraction * image.rows));
+    const auto dx =
+        static_cast<int>(below(random, static_cast<std::uint64_t>(2 * maxX + 1))) - maxX;
+    const auto dy =
+        static_cast<int>(below(random, static_cast<std::uint64_t>(2 * maxY + 1))) - maxY;
+    cv::Mat out = cv::Mat::zeros(image.size(), image.type());
+    const cv::Rect source(std::max(0, -dx), std::max(0, -dy), image.cols - std::abs(dx),
+                          image.rows - std::abs(dy));
+    if (source.width > 0 && source.height > 0) {
+        image(source).copyTo(
+            out(cv::Rect(std::max(0, dx), std::max(0, dy), source.width, source.height)));
+    }
+    return out;
+}
+
 } // namespace
 
 void validate(const AugmentOptions& options) {
@@ -141,6 +158,9 @@ void validate(const AugmentOptions& options) {
     check(options.resizedCrop.minRatio > 0.0, "resizedCrop.minRatio", options.resizedCrop.minRatio);
     check(options.resizedCrop.maxRatio >= options.resizedCrop.minRatio, "resizedCrop.maxRatio",
           options.resizedCrop.maxRatio);
+    checkProbability("shift.probability", options.shift.probability);
+    check(options.shift.maxFraction >= 0.0 && options.shift.maxFraction < 1.0, "shift.maxFraction",
+          options.shift.maxFraction);
     checkProbability("horizontalFlip", options.horizontalFlip);
     checkProbability("verticalFlip", options.verticalFlip);
     checkProbability("rotate90", options.rotate90);
@@ -164,6 +184,9 @@ cv::Mat augmentImage(const cv::Mat& image, const AugmentOptions& options, Random
     cv::Mat out = image;
     if (chance(random, options.resizedCrop.probability)) {
         out = randomResizedCrop(out, options.resizedCrop, random);
+    }
+    if (chance(random, options.shift.probability)) {
+        out = shiftBy(out, options.shift, random);
     }
     if (chance(random, options.horizontalFlip)) {
         cv::Mat flipped;

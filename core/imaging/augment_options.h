@@ -14,6 +14,12 @@ struct AugmentOptions {
         double minScale = 0.08, maxScale = 1.0;
         double minRatio = 3.0 / 4.0, maxRatio = 4.0 / 3.0;
     };
+    // Like torchvision's RandomCrop(size, padding): the image moves by up to `maxFraction` of
+    // its width and height in each direction; uncovered pixels become black.
+    struct Shift {
+        double probability = 0.0;
+        double maxFraction = 0.1;
+    };
     struct Rotation {
         double probability = 0.0;
         double maxDegrees = 10.0; // uniform in [-maxDegrees, maxDegrees]; corners become black
@@ -34,6 +40,7 @@ struct AugmentOptions {
     };
 
     ResizedCrop resizedCrop;
+    Shift shift;
     double horizontalFlip = 0.0;
     double verticalFlip = 0.0;
     // Quarter turns (90, 180 or 270 degrees, equally likely). A non-square image turned by a

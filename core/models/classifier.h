@@ -1,9 +1,9 @@
 #pragma once
 
-#include <torch/nn/module.h>
-
 #include <memory>
 #include <string>
+
+#include <torch/nn/module.h>
 
 namespace kestrel::models {
 

@@ -19,7 +19,9 @@ struct Entry {
 const std::vector<Entry>& entries() {
     static const std::vector<Entry> all = {
         {{"smallcnn", "a fast 6-layer CNN for small images (28-96 px)", 28, 16},
-         [](int classes, int channels) { return std::make_shared<SmallCnn>(classes, channels); }},
+         [](int classes, int channels) {
+             return std::make_shared<SmallCnn>(classes, channels);
+         }},
     };
     return all;
 }
@@ -51,14 +53,15 @@ const std::vector<ArchitectureInfo>& architectures() {
     return infos;
 }
 
-const ArchitectureInfo& architecture(const std::string& name) { return entry(name).info; }
+const ArchitectureInfo& architecture(const std::string& name) {
+    return entry(name).info;
+}
 
 ClassifierPtr createClassifier(const ClassifierSpec& spec) {
     const Entry& found = entry(spec.architecture);
     if (spec.classes < 2) {
-        throw Error(ErrorKind::InvalidArgument,
-                    "A classifier needs at least 2 classes, not " + std::to_string(spec.classes) +
-                        ".");
+        throw Error(ErrorKind::InvalidArgument, "A classifier needs at least 2 classes, not " +
+                                                    std::to_string(spec.classes) + ".");
     }
     if (spec.inputChannels != 1 && spec.inputChannels != 3) {
         throw Error(ErrorKind::InvalidArgument,

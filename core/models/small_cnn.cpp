@@ -1,12 +1,12 @@
 #include "models/small_cnn.h"
 
+#include <array>
+
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/pooling.h>
-
-#include <array>
 
 namespace kestrel::models {
 
@@ -22,7 +22,7 @@ void addConvBlock(torch::nn::Sequential& layers, int in, int out) {
 } // namespace
 
 SmallCnn::SmallCnn(int classes, int inputChannels) {
-    constexpr std::array<int, 3> widths = {32, 64, 128};
+    constexpr std::array<int, 3> widths = {16, 32, 64};
     torch::nn::Sequential layers;
     int channels = inputChannels;
     for (int width : widths) {

@@ -23,6 +23,7 @@ bool identical(const cv::Mat& a, const cv::Mat& b) {
 AugmentOptions everything() {
     AugmentOptions options;
     options.resizedCrop.probability = 1.0;
+    options.shift.probability = 1.0;
     options.horizontalFlip = 0.5;
     options.verticalFlip = 0.5;
     options.rotate90 = 0.5;
@@ -55,6 +56,35 @@ TEST(ImagingAugmentTest, EvaluationModeReturnsAnUnchangedCopy) {
     const cv::Mat out = augmentImage(image, AugmentOptions{}, random);
     EXPECT_TRUE(identical(out, image));
     EXPECT_NE(out.data, image.data); // never shares the (possibly cached) input
+}
+
+// The shifted image is the original moved by (dx, dy) with black where nothing moved in;
+// find the offset by trying every candidate and check the move is within maxFraction.
+TEST(ImagingAugmentTest, ShiftMovesTheImageWithinItsRangeAndFillsBlack) {
+    const cv::Mat image = patterned(20, 20, 1) + 1; // no zero pixels in the source
+    AugmentOptions options;
+    options.shift.probability = 1.0;
+    options.shift.maxFraction = 0.1; // up to 2 pixels
+    int moved = 0;
+    for (std::uint64_t seed = 0; seed < 20; ++seed) {
+        Random random(seed);
+        const cv::Mat out = augmentImage(image, options, random);
+        bool matched = false;
+        for (int dy = -2; dy <= 2 && !matched; ++dy) {
+            for (int dx = -2; dx <= 2 && !matched; ++dx) {
+                const cv::Rect from(std::max(0, -dx), std::max(0, -dy), 20 - std::abs(dx),
+                                    20 - std::abs(dy));
+                const cv::Rect to(std::max(0, dx), std::max(0, dy), from.width, from.height);
+                if (cv::norm(image(from), out(to), cv::NORM_INF) == 0 &&
+                    cv::countNonZero(out) == from.area()) {
+                    matched = true;
+                    moved += (dx != 0 || dy != 0) ? 1 : 0;
+                }
+            }
+        }
+        EXPECT_TRUE(matched) << "seed " << seed;
+    }
+    EXPECT_GT(moved, 10); // most draws move the image
 }
 
 TEST(ImagingAugmentTest, HorizontalFlipMirrorsColumns) {

@@ -1,0 +1,256 @@
+#include "command.h"
+#include "common/error.h"
+#include "json_output.h"
+#include "project/project.h"
+#include "train/default_settings.h"
+#include "train/run_lock.h"
+#include "train/trainer.h"
+#include "train/training_session.h"
+#include "training_progress.h"
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace kestrel::cli {
+
+namespace {
+
+struct TrainCommandOptions {
+    std::string folder;
+    std::optional<std::string> model;
+    std::optional<std::int64_t> epochs;
+    std::optional<int> batchSize;
+    std::optional<int> imageSize;
+    std::optional<double> lr;
+    std::string device = "auto";
+    std::optional<std::uint64_t> seed;
+    std::optional<std::string> initWeights;
+    std::optional<std::int64_t> resume;
+    std::optional<std::string> optimizer;
+    std::optional<std::string> schedule;
+    std::optional<double> weightDecay;
+    std::optional<double> labelSmoothing;
+    std::optional<double> clipGrad;
+    std::optional<std::string> precision;
+    std::optional<int> patience;
+    std::optional<std::string> monitor;
+    std::optional<int> workers;
+    std::optional<int> threads;
+    bool classWeights = false;
+    bool noAugment = false;
+    bool json = false;
+};
+
+std::atomic<bool> interrupted{false}; // set by SIGINT or SIGTERM
+
+extern "C" void onTrainingInterrupt(int) {
+    interrupted = true;
+}
+
+// Ctrl-C cancels between batches, so the run ends as "cancelled" with its last checkpoint
+// instead of being killed mid-write; a second Ctrl-C kills as usual.
+class CancelOnInterrupt : public train::TrainingObserver {
+public:
+    explicit CancelOnInterrupt(train::TrainingSession& session) : session_(session) {
+        std::signal(SIGINT, onTrainingInterrupt);
+        std::signal(SIGTERM, onTrainingInterrupt);
+    }
+    ~CancelOnInterrupt() override {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
+    void batchDone(const train::BatchDone&) override {
+        if (interrupted && !cancelled_) {
+            cancelled_ = true;
+            std::signal(SIGINT, SIG_DFL);
+            session_.cancel();
+        }
+    }
+
+private:
+    train::TrainingSession& session_;
+    bool cancelled_ = false;
+};
+
+class Both : public train::TrainingObserver {
+public:
+    Both(train::TrainingObserver& a, train::TrainingObserver& b) : a_(a), b_(b) {}
+    void started(const train::TrainingStarted& e) override { a_.started(e), b_.started(e); }
+    void batchDone(const train::BatchDone& e) override { a_.batchDone(e), b_.batchDone(e); }
+    void epochDone(const train::EpochDone& e) override { a_.epochDone(e), b_.epochDone(e); }
+    void finished(const train::TrainingFinished& e) override { a_.finished(e), b_.finished(e); }
+
+private:
+    train::TrainingObserver& a_;
+    train::TrainingObserver& b_;
+};
+
+train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& given) {
+    const std::string device = train::resolveDevice(given.device);
+    const train::DatasetShape shape = train::datasetShape(project);
+    train::TrainOptions options = train::defaultOptions(shape, device, given.model);
+    const bool allDefault =
+        !given.model && !given.epochs && !given.batchSize && !given.imageSize && !given.lr;
+    if (allDefault) {
+        std::cerr << train::describeDefaults(options, shape) << "\n";
+    }
+    options.device = given.device;
+    if (given.epochs) {
+        options.epochs = *given.epochs;
+    }
+    if (given.batchSize) {
+        // Keep the learning rate in step with the batch unless it was given too.
+        options.schedule.baseLr *= static_cast<double>(*given.batchSize) / options.batchSize;
+        options.batchSize = *given.batchSize;
+    }
+    if (given.imageSize) {
+        options.imageSize = *given.imageSize;
+    }
+    if (given.lr) {
+        options.schedule.baseLr = *given.lr;
+    }
+    if (given.seed) {
+        options.seed = *given.seed;
+    }
+    if (given.initWeights) {
+        options.initWeights = *given.initWeights;
+    }
+    if (given.optimizer) {
+        options.optimizer = train::parseOptimizerKind(*given.optimizer);
+    }
+    if (given.schedule) {
+        options.schedule.kind = train::parseLrScheduleKind(*given.schedule);
+    }
+    if (given.weightDecay) {
+        options.weightDecay = *given.weightDecay;
+    }
+    if (given.labelSmoothing) {
+        options.labelSmoothing = *given.labelSmoothing;
+    }
+    if (given.clipGrad) {
+        options.gradientClipNorm = *given.clipGrad;
+    }
+    if (given.precision) {
+        options.precision = train::parsePrecision(*given.precision);
+    }
+    if (given.patience) {
+        options.patience = *given.patience;
+    }
+    if (given.monitor) {
+        options.monitor = *given.monitor;
+    }
+    if (given.workers) {
+        options.workers = *given.workers;
+    }
+    if (given.threads) {
+        options.threads = *given.threads;
+    }
+    options.classWeights = given.classWeights;
+    if (given.noAugment) {
+        options.augmentation = {};
+    }
+    return options;
+}
+
+int runTrain(const TrainCommandOptions& given) {
+    Project project = Project::open(given.folder);
+    train::markInterruptedRuns(project);
+    std::unique_ptr<train::TrainingSession> session;
+    if (given.resume) {
+        if (given.model || given.epochs || given.batchSize || given.imageSize || given.lr ||
+            given.initWeights || given.seed) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "--resume continues run " + std::to_string(*given.resume) +
+                            " with the settings it started with; leave out the other "
+                            "training options.");
+        }
+        session = train::TrainingSession::resume(project, *given.resume);
+        std::cerr << "Resuming run " << session->runId() << " (" << session->options().model
+                  << ").\n";
+    } else {
+        session = train::TrainingSession::create(project, chooseOptions(project, given));
+        std::cerr << "Run " << session->runId() << ": " << session->options().model << " at "
+                  << session->options().imageSize << " px, validation "
+                  << session->data().validationSource << ".\n";
+    }
+    TrainingProgress progress(std::cerr, isatty(STDERR_FILENO) != 0);
+    CancelOnInterrupt cancelOnInterrupt(*session);
+    Both observer(progress, cancelOnInterrupt);
+    const train::TrainingFinished finished = session->run(observer);
+
+    if (given.json) {
+        nlohmann::json metrics = nlohmann::json::object();
+        for (const auto& [name, value] : finished.finalMetrics) {
+            metrics[name] = value;
+        }
+        printJson({{"run", session->runId()},
+                   {"status", train::toString(finished.status)},
+                   {"reason", finished.reason},
+                   {"model", session->options().model},
+                   {"epochs", finished.epochsDone},
+                   {"best_epoch", finished.bestEpoch + 1},
+                   {"metrics", metrics}});
+    }
+    return finished.status == train::TrainingFinished::Status::Failed ? kFailure : kSuccess;
+}
+
+} // namespace
+
+Command addTrainCommand(CLI::App& root) {
+    auto options = std::make_shared<TrainCommandOptions>();
+    CLI::App* parser = root.add_subcommand(
+        "train", "Train a classifier on the project's labelled images and record the run");
+    parser->add_option("project", options->folder, "Project folder")->required();
+    parser->add_option("--model", options->model,
+                       "smallcnn, resnet18, ... (default: picked from the data)");
+    parser
+        ->add_option("--epochs", options->epochs,
+                     "Passes over the training set; 0 evaluates "
+                     "the initial weights")
+        ->check(CLI::Range(0, 100000));
+    parser->add_option("--batch-size", options->batchSize, "Images per batch")
+        ->check(CLI::Range(1, 65536));
+    parser->add_option("--image-size", options->imageSize, "Square input size in pixels")
+        ->check(CLI::Range(8, 4096));
+    parser->add_option("--lr", options->lr, "Peak learning rate")->check(CLI::PositiveNumber);
+    parser->add_option("--device", options->device, "auto, cpu, cuda or cuda:N")
+        ->default_str("auto");
+    parser->add_option("--seed", options->seed, "Random seed (default 0)");
+    parser
+        ->add_option("--init-weights", options->initWeights,
+                     "A torchvision state_dict (.pth) to start from")
+        ->check(CLI::ExistingFile);
+    parser->add_option("--resume", options->resume,
+                       "Continue a cancelled or interrupted run from its last checkpoint");
+    parser->add_option("--optimizer", options->optimizer, "sgd, adam or adamw (default sgd)");
+    parser->add_option("--schedule", options->schedule,
+                       "constant, step, cosine or onecycle (default onecycle)");
+    parser->add_option("--weight-decay", options->weightDecay, "L2 penalty (default 5e-4)");
+    parser->add_option("--label-smoothing", options->labelSmoothing, "0 to <1 (default 0.1)");
+    parser->add_flag("--class-weights", options->classWeights,
+                     "Weight the loss by inverse class frequency (imbalanced data)");
+    parser->add_option("--clip-grad", options->clipGrad, "Clip the gradient norm to this");
+    parser->add_option("--precision", options->precision,
+                       "fp32, fp16 or bf16 (mixed precision on CUDA; default fp16 on CUDA)");
+    parser->add_option("--patience", options->patience,
+                       "Stop after this many epochs without improvement (0: off)");
+    parser->add_option("--monitor", options->monitor,
+                       "val_accuracy, val_loss or val_macro_f1 (default val_accuracy)");
+    parser->add_option("--workers", options->workers, "Image decoding threads (default 2)");
+    parser->add_option("--threads", options->threads, "CPU threads for tensor math (0: all)");
+    parser->add_flag("--no-augment", options->noAugment, "Train on the images as they are");
+    parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
+    return {parser, [options] {
+                return runTrain(*options);
+            }};
+}
+
+} // namespace kestrel::cli

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestrel::store {
+
+class Database;
+
+struct RunRecord {
+    std::int64_t id = 0;
+    std::string model;
+    std::string status; // queued, running, completed, cancelled, failed, interrupted
+    std::string device;
+    std::optional<std::int64_t> seed;
+    std::optional<std::int64_t> datasetVersion;
+    std::optional<std::int64_t> parentRunId;
+    std::string error;
+    std::string createdAt;
+    std::string startedAt;
+    std::string finishedAt;
+};
+
+struct MetricPoint {
+    std::int64_t step = 0;
+    std::int64_t epoch = 0;
+    std::string name;
+    double value = 0;
+    double recordedAt = 0; // Unix seconds
+};
+
+struct StoredConfusionMatrix {
+    std::int64_t epoch = 0;
+    std::string split;
+    std::vector<std::string> classes;
+    std::vector<std::int64_t> counts; // row-major, rows = true class
+};
+
+// Reads and writes runs, their parameters, metrics, confusion matrices and artifacts.
+// Every write method is one statement or one transaction; the caller decides which thread
+// writes (one writer per process: during training that is the RunRecorder's thread).
+class RunRepository {
+public:
+    explicit RunRepository(Database& database) : db_(database) {}
+
+    std::int64_t create(const std::string& model, std::int64_t seed, std::int64_t datasetVersion,
+                        std::optional<std::int64_t> parentRunId = {});
+    void setParams(std::int64_t run, const std::map<std::string, std::string>& params);
+    std::map<std::string, std::string> params(std::int64_t run);
+
+    void markRunning(std::int64_t run, const std::string& device);
+    // completed, cancelled, failed or interrupted; `error` may be empty.
+    void finish(std::int64_t run, const std::string& status, const std::string& error);
+
+    std::optional<RunRecord> find(std::int64_t run);
+    std::vector<RunRecord> list(); // oldest first
+    // Throws kestrel::Error (NotFound) naming the run when there is none with that id.
+    RunRecord get(std::int64_t run);
+
+    void addMetrics(std::int64_t run, const std::vector<MetricPoint>& points);
+    // The latest value of each metric name (highest step, then newest row).
+    std::map<std::string, double> latestMetrics(std::int64_t run);
+    std::vector<MetricPoint> metrics(std::int64_t run, const std::string& name);
+
+    void putConfusionMatrix(std::int64_t run, const StoredConfusionMatrix& matrix);
+    // The matrix of `split` at `epoch`, or at the latest epoch when none is given.
+    std::optional<StoredConfusionMatrix> confusionMatrix(std::int64_t run, const std::string& split,
+                                                         std::optional<std::int64_t> epoch = {});
+
+    void addArtifact(std::int64_t run, const std::string& kind, const std::string& path,
+                     std::int64_t sizeBytes, const std::string& metadataJson = {});
+
+private:
+    Database& db_;
+};
+
+} // namespace kestrel::store

@@ -1,0 +1,149 @@
+#include "train/checkpoint.h"
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+
+#include <sstream>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/cuda.h>
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+namespace kestrel::train {
+
+namespace {
+
+// Bumped when the layout changes, so an old Kestrel refuses a newer checkpoint clearly.
+constexpr std::int64_t kCheckpointFormat = 1;
+
+torch::Tensor scalar(std::int64_t value) {
+    return torch::tensor(value, torch::kInt64);
+}
+torch::Tensor scalar(double value) {
+    return torch::tensor(value, torch::kFloat64);
+}
+
+std::int64_t readInt(torch::serialize::InputArchive& archive, const char* key) {
+    torch::Tensor value;
+    archive.read(key, value);
+    return value.item<std::int64_t>();
+}
+
+double readDouble(torch::serialize::InputArchive& archive, const char* key) {
+    torch::Tensor value;
+    archive.read(key, value);
+    return value.item<double>();
+}
+
+std::string shapeText(at::IntArrayRef sizes) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        text += (i ? ", " : "") + std::to_string(sizes[i]);
+    }
+    return text + "]";
+}
+
+// Module::load replaces tensors whatever their shape, so a checkpoint of another model
+// (say, 4 classes instead of 3) would load silently; compare the shapes before and after.
+void loadModelChecked(torch::nn::Module& model, torch::serialize::InputArchive& archive,
+                      const std::filesystem::path& file) {
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected;
+    for (const auto& item : model.named_parameters()) {
+        expected.emplace_back(item.key(), item.value().sizes().vec());
+    }
+    for (const auto& item : model.named_buffers()) {
+        expected.emplace_back(item.key(), item.value().sizes().vec());
+    }
+    model.load(archive);
+    auto parameters = model.named_parameters();
+    auto buffers = model.named_buffers();
+    for (const auto& [name, sizes] : expected) {
+        const torch::Tensor* loaded = parameters.find(name);
+        if (!loaded) {
+            loaded = buffers.find(name);
+        }
+        if (loaded && loaded->sizes().vec() != sizes) {
+            throw Error(ErrorKind::Corrupt,
+                        "The checkpoint " + file.string() + " does not fit this model: " + name +
+                            " is " + shapeText(loaded->sizes()) + " in the checkpoint but " +
+                            shapeText(sizes) + " in the model.");
+        }
+    }
+}
+
+} // namespace
+
+void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
+                    torch::optim::Optimizer* optimizer, const TrainingProgress& progress) {
+    torch::serialize::OutputArchive archive;
+    archive.write("format", scalar(kCheckpointFormat));
+    torch::serialize::OutputArchive modelArchive;
+    model.save(modelArchive);
+    archive.write("model", modelArchive);
+    if (optimizer) {
+        torch::serialize::OutputArchive optimizerArchive;
+        optimizer->save(optimizerArchive);
+        archive.write("optimizer", optimizerArchive);
+    }
+    archive.write("epochs_done", scalar(progress.epochsDone));
+    archive.write("step", scalar(progress.step));
+    archive.write("loss_scale", scalar(progress.lossScale.scale));
+    archive.write("loss_scale_clean_steps", scalar(progress.lossScale.cleanSteps));
+    archive.write("best_metric", scalar(progress.bestMetric));
+    archive.write("best_epoch", scalar(progress.bestEpoch));
+    archive.write("stale_epochs", scalar(progress.staleEpochs));
+    archive.write("cpu_rng_state", at::detail::getDefaultCPUGenerator().get_state());
+
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    writeFileAtomically(file, bytes.str());
+}
+
+TrainingProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
+                                torch::optim::Optimizer* optimizer, bool restoreRandomState) {
+    if (!std::filesystem::exists(file)) {
+        throw Error(ErrorKind::NotFound, "The checkpoint " + file.string() + " does not exist.");
+    }
+    TrainingProgress progress;
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(file.string());
+        const std::int64_t format = readInt(archive, "format");
+        if (format > kCheckpointFormat) {
+            throw Error(ErrorKind::Corrupt, "The checkpoint " + file.string() +
+                                                " was written by a newer Kestrel (format " +
+                                                std::to_string(format) + ").");
+        }
+        torch::serialize::InputArchive modelArchive;
+        archive.read("model", modelArchive);
+        loadModelChecked(model, modelArchive, file);
+        if (optimizer) {
+            torch::serialize::InputArchive optimizerArchive;
+            archive.read("optimizer", optimizerArchive);
+            optimizer->load(optimizerArchive);
+        }
+        progress.epochsDone = readInt(archive, "epochs_done");
+        progress.step = readInt(archive, "step");
+        progress.lossScale.scale = readDouble(archive, "loss_scale");
+        progress.lossScale.cleanSteps = readInt(archive, "loss_scale_clean_steps");
+        progress.bestMetric = readDouble(archive, "best_metric");
+        progress.bestEpoch = readInt(archive, "best_epoch");
+        progress.staleEpochs = readInt(archive, "stale_epochs");
+        if (restoreRandomState) {
+            torch::Tensor state;
+            archive.read("cpu_rng_state", state);
+            at::Generator generator = at::detail::getDefaultCPUGenerator(); // a shared handle
+            generator.set_state(state);
+        }
+    } catch (const c10::Error& error) {
+        throw Error(ErrorKind::Corrupt, "The checkpoint " + file.string() +
+                                            " is damaged or does not fit this model: " +
+                                            error.what_without_backtrace());
+    }
+    return progress;
+}
+
+} // namespace kestrel::train

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "train/loss_scaler.h"
+
+#include <cstdint>
+#include <filesystem>
+
+namespace torch {
+namespace nn {
+class Module;
+}
+namespace optim {
+class Optimizer;
+}
+} // namespace torch
+
+namespace kestrel::train {
+
+// Where a run stands after an epoch: enough, with the model and optimizer, to continue it
+// exactly where it stopped.
+struct TrainingProgress {
+    std::int64_t epochsDone = 0; // completed epochs
+    std::int64_t step = 0;       // optimizer steps taken (the schedule's position)
+    LossScaler::State lossScale;
+    double bestMetric = 0;
+    std::int64_t bestEpoch = -1;  // -1: no validation yet
+    std::int64_t staleEpochs = 0; // epochs since the best, for early stopping
+};
+
+// Writes model, optimizer, progress and the CPU (and CUDA) random generators' state to
+// `file` atomically: a temp file, fsynced, renamed over the old one. A process killed while
+// saving leaves the previous checkpoint intact.
+// Throws kestrel::Error (Io) naming the file.
+void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
+                    torch::optim::Optimizer* optimizer, const TrainingProgress& progress);
+
+// Restores what saveCheckpoint wrote; the optimizer may be null (evaluation only) and the
+// random generators are restored only when `restoreRandomState` is set.
+// Throws kestrel::Error (NotFound, Corrupt) naming the file.
+TrainingProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
+                                torch::optim::Optimizer* optimizer, bool restoreRandomState);
+
+} // namespace kestrel::train

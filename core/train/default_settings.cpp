@@ -1,0 +1,123 @@
+#include "train/default_settings.h"
+
+#include "models/model_registry.h"
+#include "project/project.h"
+#include "store/sqlite.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace kestrel::train {
+
+namespace {
+
+// Images up to this side are "small": smallcnn at their own size beats a big model scaled up.
+constexpr int kSmallImageSide = 96;
+
+int median(std::vector<int> values) {
+    if (values.empty()) {
+        return 0;
+    }
+    auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+    std::nth_element(values.begin(), middle, values.end());
+    return *middle;
+}
+
+} // namespace
+
+DatasetShape datasetShape(Project& project) {
+    DatasetShape shape;
+    store::Database& db = project.database();
+    shape.classes = static_cast<int>(db.queryInt("SELECT COUNT(*) FROM classes"));
+    store::Statement query(db, R"sql(
+        SELECT s.width, s.height, s.channels FROM samples s JOIN labels l ON l.sample_id = s.id
+        WHERE s.status = 'ok' AND (s.split = 'train' OR s.split IS NULL))sql");
+    std::vector<int> widths;
+    std::vector<int> heights;
+    bool allGray = true;
+    while (query.step()) {
+        widths.push_back(static_cast<int>(query.columnInt(0)));
+        heights.push_back(static_cast<int>(query.columnInt(1)));
+        allGray = allGray && query.columnInt(2) == 1;
+    }
+    shape.trainSamples = static_cast<std::int64_t>(widths.size());
+    shape.medianWidth = median(widths);
+    shape.medianHeight = median(heights);
+    shape.allGray = allGray && !widths.empty();
+    return shape;
+}
+
+TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device,
+                            const std::optional<std::string>& model) {
+    TrainOptions options;
+    options.device = device;
+    const bool cuda = device.rfind("cuda", 0) == 0;
+    const int side = std::max(shape.medianWidth, shape.medianHeight);
+    const bool small = side > 0 && side <= kSmallImageSide;
+    options.model = model.value_or(small || !cuda ? "smallcnn" : "resnet18");
+
+    const auto& architecture = models::architecture(options.model);
+    if (options.model == "smallcnn") {
+        // Its own size, rounded to a multiple of 4 for the pooling stages, at most 96 px
+        // (larger images are scaled down: on a CPU, pixels cost time).
+        const int own = side > 0 ? side : architecture.defaultImageSize;
+        options.imageSize =
+            std::clamp((own + 3) / 4 * 4, architecture.minImageSize, kSmallImageSide);
+    } else {
+        options.imageSize = architecture.defaultImageSize;
+    }
+    options.channels = shape.allGray ? 1 : 3;
+    if (options.channels == 1) {
+        options.mean = {0.5};
+        options.std = {0.25};
+    } else {
+        // ImageNet statistics: what torchvision's pretrained weights expect.
+        options.mean = {0.485, 0.456, 0.406};
+        options.std = {0.229, 0.224, 0.225};
+    }
+
+    // Fewer passes over big datasets; small ones need more to converge.
+    if (shape.trainSamples >= 20000) {
+        options.epochs = 12;
+    } else if (shape.trainSamples >= 2000) {
+        options.epochs = 20;
+    } else {
+        options.epochs = 30;
+    }
+    const bool big = options.model != "smallcnn";
+    options.batchSize = big ? (cuda ? 64 : 32) : 128;
+    options.batchSize =
+        static_cast<int>(std::clamp<std::int64_t>(shape.trainSamples / 4, 8, options.batchSize));
+    options.optimizer = OptimizerKind::Sgd;
+    options.momentum = 0.9;
+    options.nesterov = true;
+    options.weightDecay = 5e-4;
+    options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
+    options.schedule.baseLr = 0.1 * options.batchSize / 128.0; // linear scaling rule
+    options.labelSmoothing = 0.1;
+    options.channelsLast = cuda;
+    options.precision = cuda ? Precision::Float16 : Precision::Float32;
+
+    // Parts on a line are seen from a fixed camera: small shifts and mirror images, not
+    // heavy crops.
+    options.augmentation.horizontalFlip = 0.5;
+    options.augmentation.shift.probability = 1.0;
+    options.augmentation.shift.maxFraction = small ? 0.08 : 0.05;
+    if (!small) {
+        options.augmentation.resizedCrop.probability = 0.5;
+        options.augmentation.resizedCrop.minScale = 0.6;
+        options.augmentation.colorJitter.probability = 0.5;
+    }
+    return options;
+}
+
+std::string describeDefaults(const TrainOptions& options, const DatasetShape& shape) {
+    return "Picked " + options.model + " at " + std::to_string(options.imageSize) + " px, " +
+           (options.channels == 1 ? "gray" : "RGB") + ", " + std::to_string(options.epochs) +
+           " epochs, batch size " + std::to_string(options.batchSize) + ", learning rate " +
+           std::to_string(options.schedule.baseLr).substr(0, 6) + " (one-cycle) for " +
+           std::to_string(shape.trainSamples) + " training images of median size " +
+           std::to_string(shape.medianWidth) + "x" + std::to_string(shape.medianHeight) + ".";
+}
+
+} // namespace kestrel::train

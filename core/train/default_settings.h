@@ -1,0 +1,36 @@
+#pragma once
+
+#include "train/train_options.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace kestrel {
+class Project;
+}
+
+namespace kestrel::train {
+
+// What the defaults are chosen from: the labelled, readable training images.
+struct DatasetShape {
+    std::int64_t trainSamples = 0;
+    int classes = 0;
+    int medianWidth = 0;
+    int medianHeight = 0;
+    bool allGray = false; // every image has one channel
+};
+
+DatasetShape datasetShape(Project& project);
+
+// Sensible settings for this data on this device ("cpu" or "cuda:N"): a model (smallcnn for
+// small images or a CPU, resnet18 otherwise), its input size and channels, epochs and batch
+// size scaled to the dataset, SGD with Nesterov momentum on a one-cycle schedule, label
+// smoothing and light augmentation. `model`, when given, is kept and the rest fits it.
+TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device,
+                            const std::optional<std::string>& model = {});
+
+// One line saying what was picked and why, for the command line and the GUI.
+std::string describeDefaults(const TrainOptions& options, const DatasetShape& shape);
+
+} // namespace kestrel::train

@@ -1,0 +1,143 @@
+#include "train/run_recorder.h"
+
+#include <chrono>
+
+namespace kestrel::train {
+
+namespace {
+
+double unixSeconds() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+store::StoredConfusionMatrix stored(const Evaluation& evaluation, std::int64_t epoch,
+                                    const std::vector<std::string>& classes) {
+    return {epoch, evaluation.split, classes, evaluation.confusion.counts()};
+}
+
+} // namespace
+
+RunRecorder::RunRecorder(store::Database& database, std::int64_t run, int batchLossEvery)
+    : repository_(database), run_(run), batchLossEvery_(std::max(batchLossEvery, 1)),
+      writer_([this] { writeLoop(); }) {}
+
+RunRecorder::~RunRecorder() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    changed_.notify_all();
+    writer_.join();
+}
+
+void RunRecorder::post(Task task) {
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(std::move(task));
+    }
+    changed_.notify_all();
+}
+
+void RunRecorder::queueMetrics(std::vector<store::MetricPoint> points) {
+    if (points.empty()) {
+        return;
+    }
+    const std::int64_t run = run_;
+    post([run, points = std::move(points)](store::RunRepository& runs) {
+        runs.addMetrics(run, points);
+    });
+}
+
+void RunRecorder::writeLoop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty() && stopping_) {
+            return;
+        }
+        std::deque<Task> batch;
+        batch.swap(queue_);
+        busy_ = true;
+        lock.unlock();
+        try {
+            // Metrics arrive in batches (an epoch's, or 20 batch losses), each one transaction.
+            for (auto& task : batch) {
+                task(repository_);
+            }
+        } catch (...) {
+            lock.lock();
+            if (!error_) {
+                error_ = std::current_exception();
+            }
+            lock.unlock();
+        }
+        lock.lock();
+        busy_ = false;
+        changed_.notify_all();
+    }
+}
+
+void RunRecorder::flush() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return queue_.empty() && !busy_; });
+    if (error_) {
+        std::rethrow_exception(error_);
+    }
+}
+
+void RunRecorder::started(const TrainingStarted& event) {
+    classes_ = event.classes;
+    const std::int64_t run = run_;
+    post([run, device = event.device](store::RunRepository& runs) {
+        runs.markRunning(run, device);
+    });
+}
+
+void RunRecorder::batchDone(const BatchDone& event) {
+    if (event.batch % batchLossEvery_ == 0) {
+        pendingBatchLosses_.push_back(
+            {event.step, event.epoch, "batch_loss", event.loss, unixSeconds()});
+    }
+    if (pendingBatchLosses_.size() >= 20) {
+        queueMetrics(std::move(pendingBatchLosses_));
+        pendingBatchLosses_.clear();
+    }
+}
+
+void RunRecorder::epochDone(const EpochDone& event) {
+    std::vector<store::MetricPoint> points = std::move(pendingBatchLosses_);
+    pendingBatchLosses_.clear();
+    const double now = unixSeconds();
+    for (const auto& [name, value] : event.metrics) {
+        points.push_back({event.step, event.epoch, name, value, now});
+    }
+    queueMetrics(std::move(points));
+    if (event.validation) {
+        const std::int64_t run = run_;
+        post([run, matrix = stored(*event.validation, event.epoch, classes_)](
+                 store::RunRepository& runs) { runs.putConfusionMatrix(run, matrix); });
+    }
+}
+
+void RunRecorder::finished(const TrainingFinished& event) {
+    std::vector<store::MetricPoint> points = std::move(pendingBatchLosses_);
+    pendingBatchLosses_.clear();
+    const double now = unixSeconds();
+    const std::int64_t lastEpoch = std::max<std::int64_t>(event.epochsDone - 1, 0);
+    for (const auto& [name, value] : event.finalMetrics) {
+        points.push_back({0, lastEpoch, name, value, now});
+    }
+    queueMetrics(std::move(points));
+    const std::int64_t run = run_;
+    if (event.test) {
+        post([run, matrix = stored(*event.test, lastEpoch, classes_)](store::RunRepository& runs) {
+            runs.putConfusionMatrix(run, matrix);
+        });
+    }
+    post([run, status = toString(event.status), reason = event.reason](store::RunRepository& runs) {
+        runs.finish(run, status, reason);
+    });
+}
+
+} // namespace kestrel::train

@@ -1,0 +1,142 @@
+#include "train/train_options.h"
+
+#include "common/error.h"
+#include "imaging/augment_options.h"
+
+#include <cmath>
+
+namespace kestrel::train {
+
+namespace {
+
+[[noreturn]] void invalid(const std::string& message) {
+    throw Error(ErrorKind::InvalidArgument, message);
+}
+
+std::string number(double value) {
+    std::string text = std::to_string(value);
+    text.erase(text.find_last_not_of('0') + 1);
+    if (!text.empty() && text.back() == '.') {
+        text.pop_back();
+    }
+    return text;
+}
+
+} // namespace
+
+OptimizerKind parseOptimizerKind(const std::string& name) {
+    if (name == "sgd") {
+        return OptimizerKind::Sgd;
+    }
+    if (name == "adam") {
+        return OptimizerKind::Adam;
+    }
+    if (name == "adamw") {
+        return OptimizerKind::AdamW;
+    }
+    invalid("Unknown optimizer \"" + name + "\"; use sgd, adam or adamw.");
+}
+
+std::string toString(OptimizerKind kind) {
+    switch (kind) {
+    case OptimizerKind::Sgd:
+        return "sgd";
+    case OptimizerKind::Adam:
+        return "adam";
+    case OptimizerKind::AdamW:
+        return "adamw";
+    }
+    return "sgd";
+}
+
+Precision parsePrecision(const std::string& name) {
+    if (name == "fp32") {
+        return Precision::Float32;
+    }
+    if (name == "fp16") {
+        return Precision::Float16;
+    }
+    if (name == "bf16") {
+        return Precision::BFloat16;
+    }
+    invalid("Unknown precision \"" + name + "\"; use fp32, fp16 or bf16.");
+}
+
+std::string toString(Precision precision) {
+    switch (precision) {
+    case Precision::Float32:
+        return "fp32";
+    case Precision::Float16:
+        return "fp16";
+    case Precision::BFloat16:
+        return "bf16";
+    }
+    return "fp32";
+}
+
+void validate(const TrainOptions& options) {
+    if (options.epochs < 0) {
+        invalid("The number of epochs must be 0 or more, not " + std::to_string(options.epochs) +
+                ".");
+    }
+    if (options.batchSize < 1) {
+        invalid("The batch size must be at least 1, not " + std::to_string(options.batchSize) +
+                ".");
+    }
+    if (options.imageSize < 8 || options.imageSize > 4096) {
+        invalid("The image size must be between 8 and 4096 pixels, not " +
+                std::to_string(options.imageSize) + ".");
+    }
+    if (options.channels != 1 && options.channels != 3) {
+        invalid("Images have 1 (gray) or 3 (RGB) channels, not " +
+                std::to_string(options.channels) + ".");
+    }
+    const auto channels = static_cast<std::size_t>(options.channels);
+    if (options.mean.size() != channels || options.std.size() != channels) {
+        invalid("The normalisation needs one mean and one standard deviation per channel (" +
+                std::to_string(channels) + ").");
+    }
+    for (double deviation : options.std) {
+        if (!(deviation > 0)) {
+            invalid("A normalisation standard deviation must be positive, not " +
+                    number(deviation) + ".");
+        }
+    }
+    if (!(options.schedule.baseLr > 0) || !std::isfinite(options.schedule.baseLr)) {
+        invalid("The learning rate must be a positive number, not " +
+                number(options.schedule.baseLr) + ".");
+    }
+    if (options.momentum < 0 || options.momentum >= 1) {
+        invalid("Momentum must be in [0, 1), not " + number(options.momentum) + ".");
+    }
+    if (options.weightDecay < 0) {
+        invalid("Weight decay must be 0 or more, not " + number(options.weightDecay) + ".");
+    }
+    if (options.labelSmoothing < 0 || options.labelSmoothing >= 1) {
+        invalid("Label smoothing must be in [0, 1), not " + number(options.labelSmoothing) + ".");
+    }
+    if (options.gradientClipNorm < 0) {
+        invalid("The gradient clipping norm must be 0 (off) or more, not " +
+                number(options.gradientClipNorm) + ".");
+    }
+    if (options.patience < 0) {
+        invalid("Patience must be 0 (off) or more epochs, not " + std::to_string(options.patience) +
+                ".");
+    }
+    if (options.monitor != "val_accuracy" && options.monitor != "val_loss" &&
+        options.monitor != "val_macro_f1") {
+        invalid("Unknown metric to monitor \"" + options.monitor +
+                "\"; use val_accuracy, val_loss or val_macro_f1.");
+    }
+    if (options.workers < 1) {
+        invalid("At least one decoding worker is needed, not " + std::to_string(options.workers) +
+                ".");
+    }
+    if (options.threads < 0) {
+        invalid("The thread count must be 0 (one per core) or more, not " +
+                std::to_string(options.threads) + ".");
+    }
+    imaging::validate(options.augmentation);
+}
+
+} // namespace kestrel::train

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "imaging/augment_options.h"
+#include "train/lr_schedule.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kestrel::train {
+
+enum class OptimizerKind { Sgd, Adam, AdamW };
+// Float16 uses dynamic loss scaling; both mixed-precision modes apply only on CUDA.
+enum class Precision { Float32, Float16, BFloat16 };
+
+// Everything that shapes a training run. A run stores all of it (see run_params.h), so
+// `eval`, `export` and `--resume` rebuild exactly the same model and schedule.
+struct TrainOptions {
+    std::string model = "smallcnn";
+    std::int64_t epochs = 10;
+    int batchSize = 64;
+    int imageSize = 28; // square: width = height
+    int channels = 1;   // 1 gray, 3 RGB
+    // Per-channel normalisation applied to [0, 1] pixels before the model (and, later,
+    // inside exported models).
+    std::vector<double> mean = {0.5};
+    std::vector<double> std = {0.5};
+
+    OptimizerKind optimizer = OptimizerKind::Sgd;
+    double momentum = 0.9;
+    bool nesterov = true;
+    double weightDecay = 5e-4;
+    LrScheduleOptions schedule;
+    double labelSmoothing = 0.1;
+    bool classWeights = false;   // weight the loss by 1 / class frequency
+    double gradientClipNorm = 0; // 0: off
+
+    std::string device = "auto"; // auto, cpu, cuda, cuda:N
+    Precision precision = Precision::Float32;
+    bool channelsLast = false;
+    int threads = 0; // intra-op CPU threads; 0: one per core
+
+    // Early stopping: stop after this many epochs without a better `monitor`; 0: off.
+    int patience = 0;
+    std::string monitor = "val_accuracy"; // or val_loss, val_macro_f1
+
+    std::uint64_t seed = 0;
+    int workers = 2; // decoding threads
+    imaging::AugmentOptions augmentation;
+    std::filesystem::path initWeights; // a torchvision state_dict, optional
+};
+
+OptimizerKind parseOptimizerKind(const std::string& name);
+std::string toString(OptimizerKind kind);
+Precision parsePrecision(const std::string& name);
+std::string toString(Precision precision);
+
+// Throws kestrel::Error (InvalidArgument) naming the first value out of range.
+void validate(const TrainOptions& options);
+
+} // namespace kestrel::train

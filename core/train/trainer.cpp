@@ -1,0 +1,79 @@
+#include "train/trainer.h"
+
+#include "common/error.h"
+
+#include <torch/cuda.h>
+
+namespace kestrel::train {
+
+std::string resolveDevice(const std::string& name) {
+    if (name == "cpu") {
+        return "cpu";
+    }
+    const bool cuda = torch::cuda::is_available();
+    if (name == "auto") {
+        return cuda ? "cuda:0" : "cpu";
+    }
+    if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+        if (!cuda) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "--device " + name +
+                            " asks for CUDA, but this LibTorch build or machine has no usable "
+                            "NVIDIA GPU; use --device cpu.");
+        }
+        const int index = name == "cuda" ? 0 : std::stoi(name.substr(5));
+        if (index < 0 || index >= static_cast<int>(torch::cuda::device_count())) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "--device " + name + ": there are only " +
+                            std::to_string(torch::cuda::device_count()) + " CUDA devices.");
+        }
+        return "cuda:" + std::to_string(index);
+    }
+    throw Error(ErrorKind::InvalidArgument,
+                "Unknown device \"" + name + "\"; use auto, cpu, cuda or cuda:N.");
+}
+
+Trainer::Trainer(TrainOptions options, TrainingData data, std::filesystem::path runFolder,
+                 TrainingObserver& observer)
+    : options_(std::move(options)), data_(std::move(data)), runFolder_(std::move(runFolder)),
+      observer_(observer) {
+    validate(options_);
+    if (data_.classes.size() < 2) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Training needs at least 2 labelled classes; this project has " +
+                        std::to_string(data_.classes.size()) + ".");
+    }
+    if (data_.train.empty() && options_.epochs > 0) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "There are no readable, labelled training samples to train on.");
+    }
+}
+
+std::filesystem::path Trainer::lastCheckpoint(const std::filesystem::path& runFolder) {
+    return runFolder / "last.pt";
+}
+
+std::filesystem::path Trainer::bestCheckpoint(const std::filesystem::path& runFolder) {
+    return runFolder / "best.pt";
+}
+
+void Trainer::cancel() {
+    cancelled_ = true;
+    setPaused(false);
+}
+
+void Trainer::setPaused(bool paused) {
+    {
+        std::lock_guard lock(pauseMutex_);
+        paused_ = paused;
+    }
+    pauseChanged_.notify_all();
+}
+
+bool Trainer::waitWhilePaused() {
+    std::unique_lock lock(pauseMutex_);
+    pauseChanged_.wait(lock, [this] { return !paused_ || cancelled_.load(); });
+    return !cancelled_.load();
+}
+
+} // namespace kestrel::train

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "imaging/loader_options.h"
+#include "train/train_options.h"
+#include "train/training_events.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace kestrel::train {
+
+// The samples of one run, split. `validation` may be empty (then there is no early stopping
+// and "best" is the last epoch); `test` is evaluated once, with the best weights, at the end.
+struct TrainingData {
+    std::vector<std::string> classes;
+    std::vector<imaging::LoaderSample> train;
+    std::vector<imaging::LoaderSample> validation;
+    std::vector<imaging::LoaderSample> test;
+};
+
+// Trains one classifier: builds the model, runs epochs of batches with the options'
+// optimizer, schedule and precision, evaluates each epoch, keeps best.pt and last.pt in
+// `runFolder`, and reports to `observer`. run() blocks; call it on a worker thread. cancel()
+// and setPaused() may be called from any thread and take effect between batches.
+class Trainer {
+public:
+    Trainer(TrainOptions options, TrainingData data, std::filesystem::path runFolder,
+            TrainingObserver& observer);
+
+    // Trains from scratch (or from options.initWeights), or, with `resume`, continues from
+    // runFolder/last.pt. Never throws for training failures: they end as Status::Failed with
+    // a reason (bad options and unreadable checkpoints still throw kestrel::Error before
+    // anything starts).
+    TrainingFinished run(bool resume = false);
+
+    void cancel();
+    void setPaused(bool paused);
+
+    static std::filesystem::path lastCheckpoint(const std::filesystem::path& runFolder);
+    static std::filesystem::path bestCheckpoint(const std::filesystem::path& runFolder);
+
+private:
+    bool waitWhilePaused(); // false when cancelled
+
+    TrainOptions options_;
+    TrainingData data_;
+    std::filesystem::path runFolder_;
+    TrainingObserver& observer_;
+
+    std::atomic<bool> cancelled_{false};
+    std::mutex pauseMutex_;
+    std::condition_variable pauseChanged_;
+    bool paused_ = false;
+};
+
+// The device `name` ("auto", "cpu", "cuda", "cuda:N") resolves to on this machine and
+// LibTorch build, as "cpu" or "cuda:N". Throws kestrel::Error (InvalidArgument) for CUDA
+// where there is none, naming why.
+std::string resolveDevice(const std::string& name);
+
+} // namespace kestrel::train

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "train/classification_metrics.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestrel::train {
+
+struct TrainingStarted {
+    std::string device;          // "cpu" or "cuda:0 (NVIDIA H100 ...)"
+    std::int64_t firstEpoch = 0; // > 0 when resuming
+    std::int64_t epochs = 0;
+    std::int64_t batchesPerEpoch = 0;
+    std::int64_t trainSamples = 0;
+    std::int64_t validationSamples = 0;
+    std::vector<std::string> classes;
+};
+
+struct BatchDone {
+    std::int64_t epoch = 0;
+    std::int64_t batch = 0; // within the epoch, from 0
+    std::int64_t batchesPerEpoch = 0;
+    std::int64_t step = 0; // optimizer steps since the run began
+    double loss = 0;
+    double learningRate = 0;
+    double imagesPerSecond = 0; // over the epoch so far
+    bool skipped = false;       // fp16 overflow: the loss scaler skipped this step
+};
+
+// One evaluation of the model on a split.
+struct Evaluation {
+    std::string split; // "train", "val" or "test"
+    double loss = 0;
+    ConfusionMatrix confusion{1};
+    std::optional<double> rocAuc; // two classes only
+};
+
+struct EpochDone {
+    std::int64_t epoch = 0;
+    std::int64_t step = 0;
+    // Named figures as they go to the store: train_loss, train_accuracy, val_loss,
+    // val_accuracy, val_macro_f1, val_precision/<class>, ..., lr, images_per_second.
+    std::map<std::string, double> metrics;
+    std::optional<Evaluation> validation;
+    bool improved = false; // the validation metric is the best so far; "best" was saved
+    double seconds = 0;
+};
+
+struct CheckpointSaved {
+    std::int64_t epoch = 0;
+    std::filesystem::path file;
+    std::string kind; // "last" or "best"
+};
+
+struct TrainingFinished {
+    enum class Status { Completed, Cancelled, Failed };
+    Status status = Status::Completed;
+    std::string reason; // one sentence when cancelled or failed
+    std::int64_t epochsDone = 0;
+    std::int64_t bestEpoch = -1;
+    double bestMetric = 0;
+    // The best checkpoint on the test split, when the project has one and training did not fail.
+    std::optional<Evaluation> test;
+    // test_accuracy, test_macro_f1, ... (and val_* for a run of 0 epochs)
+    std::map<std::string, double> finalMetrics;
+};
+
+std::string toString(TrainingFinished::Status status);
+
+// Receives a run's events on the training thread, in order. Implementations return quickly
+// (queue the work elsewhere): the next batch waits for them.
+class TrainingObserver {
+public:
+    virtual ~TrainingObserver() = default;
+    virtual void started(const TrainingStarted&) {}
+    virtual void batchDone(const BatchDone&) {}
+    virtual void epochDone(const EpochDone&) {}
+    virtual void checkpointSaved(const CheckpointSaved&) {}
+    virtual void finished(const TrainingFinished&) {}
+};
+
+// Ignores every event.
+class NullObserver : public TrainingObserver {};
+
+} // namespace kestrel::train

@@ -1,0 +1,197 @@
+#include "train/training_session.h"
+
+#include "common/error.h"
+#include "common/version.h"
+#include "project/project.h"
+#include "store/run_repository.h"
+#include "train/run_lock.h"
+#include "train/run_params.h"
+#include "train/run_recorder.h"
+
+#include <torch/version.h>
+
+namespace kestrel::train {
+
+namespace {
+
+// Sends each event to the recorder first (so the store is never behind what the user saw),
+// then to the caller.
+class Fanout : public TrainingObserver {
+public:
+    Fanout(TrainingObserver& first, TrainingObserver& second) : first_(first), second_(second) {}
+    void started(const TrainingStarted& e) override {
+        first_.started(e);
+        second_.started(e);
+    }
+    void batchDone(const BatchDone& e) override {
+        first_.batchDone(e);
+        second_.batchDone(e);
+    }
+    void epochDone(const EpochDone& e) override {
+        first_.epochDone(e);
+        second_.epochDone(e);
+    }
+    void checkpointSaved(const CheckpointSaved& e) override {
+        first_.checkpointSaved(e);
+        second_.checkpointSaved(e);
+    }
+    void finished(const TrainingFinished& e) override {
+        first_.finished(e);
+        second_.finished(e);
+    }
+
+private:
+    TrainingObserver& first_;
+    TrainingObserver& second_;
+};
+
+std::int64_t fileSize(const std::filesystem::path& file) {
+    std::error_code ignored;
+    const auto size = std::filesystem::file_size(file, ignored);
+    return ignored ? 0 : static_cast<std::int64_t>(size);
+}
+
+} // namespace
+
+TrainingSession::TrainingSession(Project& project, std::int64_t runId, TrainOptions options,
+                                 ProjectTrainingData data, bool resuming)
+    : project_(project), runId_(runId), options_(std::move(options)), data_(std::move(data)),
+      resuming_(resuming) {}
+
+std::unique_ptr<TrainingSession> TrainingSession::create(Project& project, TrainOptions options) {
+    validate(options);
+    ProjectTrainingData data = loadTrainingData(project, options.seed);
+    // Checked before the run is recorded, so a project that cannot train leaves no trace.
+    {
+        NullObserver none;
+        Trainer check(options, data.data, {}, none);
+    }
+    store::RunRepository runs(project.database());
+    const auto runId =
+        runs.create(options.model, static_cast<std::int64_t>(options.seed), data.datasetVersion);
+    auto params = toParams(options);
+    params["classes"] = [&] {
+        std::string joined;
+        for (const auto& name : data.data.classes) {
+            joined += (joined.empty() ? "" : "\n") + name;
+        }
+        return joined;
+    }();
+    params["dataset_fingerprint"] = data.fingerprint;
+    params["validation_source"] = data.validationSource;
+    params["train_samples"] = std::to_string(data.data.train.size());
+    params["val_samples"] = std::to_string(data.data.validation.size());
+    params["test_samples"] = std::to_string(data.data.test.size());
+    params["kestrel_version"] = kestrelVersion();
+    params["libtorch_version"] = TORCH_VERSION;
+    runs.setParams(runId, params);
+    return std::unique_ptr<TrainingSession>(
+        new TrainingSession(project, runId, std::move(options), std::move(data), false));
+}
+
+std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::int64_t runId) {
+    markInterruptedRuns(project);
+    store::RunRepository runs(project.database());
+    const store::RunRecord run = runs.get(runId);
+    if (run.status == "completed") {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Run " + std::to_string(runId) + " has completed; there is nothing to resume.");
+    }
+    if (run.status == "running") {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Run " + std::to_string(runId) + " is being trained by another process.");
+    }
+    const auto folder = project.runsFolder() / std::to_string(runId);
+    if (!std::filesystem::exists(Trainer::lastCheckpoint(folder))) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Run " + std::to_string(runId) + " has no checkpoint to resume from (" +
+                        Trainer::lastCheckpoint(folder).string() +
+                        " is missing): it stopped before its first epoch ended.");
+    }
+    TrainOptions options = optionsFromParams(runs.params(runId));
+    ProjectTrainingData data = loadTrainingData(project, options.seed);
+    const auto params = runs.params(runId);
+    const auto recorded = params.find("dataset_fingerprint");
+    if (recorded != params.end() && recorded->second != data.fingerprint) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "The project's samples or labels have changed since run " +
+                        std::to_string(runId) +
+                        " started, so it cannot be resumed as it was; start a new run.");
+    }
+    return std::unique_ptr<TrainingSession>(
+        new TrainingSession(project, runId, std::move(options), std::move(data), true));
+}
+
+std::filesystem::path TrainingSession::runFolder() const {
+    return project_.runsFolder() / std::to_string(runId_);
+}
+
+TrainingFinished TrainingSession::run(TrainingObserver& observer) {
+    const auto folder = runFolder();
+    auto lock = RunLock::tryAcquire(folder);
+    if (!lock) {
+        throw Error(ErrorKind::Io,
+                    "Run " + std::to_string(runId_) + " is being trained by another process.");
+    }
+    store::RunRepository runs(project_.database());
+    TrainingFinished finished;
+    {
+        RunRecorder recorder(project_.database(), runId_);
+        Fanout fanout(recorder, observer);
+        Trainer trainer(options_, data_.data, folder, fanout);
+        {
+            std::lock_guard guard(trainerMutex_);
+            trainer_ = &trainer;
+            if (paused_) {
+                trainer.setPaused(true);
+            }
+            if (cancelled_) {
+                trainer.cancel();
+            }
+        }
+        try {
+            finished = trainer.run(resuming_);
+        } catch (const Error& error) {
+            // Refused before training began (no CUDA, damaged checkpoint): record why.
+            {
+                std::lock_guard guard(trainerMutex_);
+                trainer_ = nullptr;
+            }
+            recorder.flush();
+            runs.finish(runId_, "failed", error.what());
+            throw;
+        }
+        {
+            std::lock_guard guard(trainerMutex_);
+            trainer_ = nullptr;
+        }
+        recorder.flush();
+    }
+    for (const auto& checkpoint :
+         {Trainer::bestCheckpoint(folder), Trainer::lastCheckpoint(folder)}) {
+        if (std::filesystem::exists(checkpoint) && !resuming_) {
+            runs.addArtifact(runId_, "checkpoint",
+                             checkpoint.lexically_relative(project_.folder()).string(),
+                             fileSize(checkpoint));
+        }
+    }
+    return finished;
+}
+
+void TrainingSession::cancel() {
+    cancelled_ = true;
+    std::lock_guard guard(trainerMutex_);
+    if (trainer_) {
+        trainer_->cancel();
+    }
+}
+
+void TrainingSession::setPaused(bool paused) {
+    paused_ = paused;
+    std::lock_guard guard(trainerMutex_);
+    if (trainer_) {
+        trainer_->setPaused(paused);
+    }
+}
+
+} // namespace kestrel::train

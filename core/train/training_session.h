@@ -1,0 +1,60 @@
+#pragma once
+
+#include "train/trainer.h"
+#include "train/training_data.h"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+namespace kestrel {
+class Project;
+}
+
+namespace kestrel::train {
+
+// One run of a project, from its row in the store to its last metric: creates (or, to
+// resume, reopens) the run with all its parameters, holds the run's lock while training,
+// records every event through a RunRecorder and forwards it to the caller's observer.
+// The caller must not write to the project's database while run() is going.
+class TrainingSession {
+public:
+    // A new run with these options. Throws kestrel::Error for invalid options or a project
+    // that cannot be trained (fewer than two classes, no training samples).
+    static std::unique_ptr<TrainingSession> create(Project& project, TrainOptions options);
+    // Continues run `runId` from its last checkpoint, with the options it was started with.
+    // Throws kestrel::Error (NotFound, InvalidArgument) when the run does not exist, has
+    // completed, or has no checkpoint to resume from.
+    static std::unique_ptr<TrainingSession> resume(Project& project, std::int64_t runId);
+
+    std::int64_t runId() const { return runId_; }
+    const TrainOptions& options() const { return options_; }
+    const ProjectTrainingData& data() const { return data_; }
+    std::filesystem::path runFolder() const;
+
+    // Trains to the end (or until cancelled); never throws for a failed run, which comes back
+    // as Status::Failed and is recorded so. Throws kestrel::Error (Io) when another process
+    // is training this run.
+    TrainingFinished run(TrainingObserver& observer);
+    void cancel();
+    void setPaused(bool paused);
+
+private:
+    TrainingSession(Project& project, std::int64_t runId, TrainOptions options,
+                    ProjectTrainingData data, bool resuming);
+
+    Project& project_;
+    std::int64_t runId_;
+    TrainOptions options_;
+    ProjectTrainingData data_;
+    bool resuming_;
+
+    std::mutex trainerMutex_;
+    Trainer* trainer_ = nullptr; // while run() is going
+    std::atomic<bool> cancelled_{false};
+    std::atomic<bool> paused_{false};
+};
+
+} // namespace kestrel::train

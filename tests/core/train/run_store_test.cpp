@@ -1,0 +1,101 @@
+#include "common/error.h"
+#include "project/project.h"
+#include "store/run_repository.h"
+#include "temp_dir.h"
+#include "train/run_lock.h"
+#include "train/run_params.h"
+
+#include <gtest/gtest.h>
+
+namespace kestrel::train {
+namespace {
+
+TEST(RunStoreTest, ARunLeftRunningByADeadProcessShowsAsInterrupted) {
+    testing::TempDir dir;
+    Project project = Project::create(dir / "p");
+    store::RunRepository runs(project.database());
+    const auto dead = runs.create("smallcnn", 0, 1);
+    runs.markRunning(dead, "cpu");
+    const auto alive = runs.create("smallcnn", 0, 1);
+    runs.markRunning(alive, "cpu");
+    // This process trains `alive`: its lock is held.
+    auto lock = RunLock::tryAcquire(project.runsFolder() / std::to_string(alive));
+    ASSERT_TRUE(lock.has_value());
+
+    EXPECT_EQ(markInterruptedRuns(project), 1);
+    EXPECT_EQ(runs.get(dead).status, "interrupted");
+    EXPECT_NE(runs.get(dead).error.find("--resume " + std::to_string(dead)), std::string::npos);
+    EXPECT_EQ(runs.get(alive).status, "running");
+}
+
+TEST(RunStoreTest, MetricsAndConfusionMatricesReadBackAsWritten) {
+    testing::TempDir dir;
+    Project project = Project::create(dir / "p");
+    store::RunRepository runs(project.database());
+    const auto run = runs.create("smallcnn", 3, 7);
+    runs.addMetrics(run, {{10, 0, "val_accuracy", 0.5, 1.0}, {20, 1, "val_accuracy", 0.75, 2.0}});
+    EXPECT_DOUBLE_EQ(runs.latestMetrics(run).at("val_accuracy"), 0.75);
+    EXPECT_EQ(runs.metrics(run, "val_accuracy").size(), 2u);
+    runs.putConfusionMatrix(run, {0, "val", {"ok", "ng"}, {5, 1, 2, 4}});
+    runs.putConfusionMatrix(run, {1, "val", {"ok", "ng"}, {6, 0, 1, 5}});
+    EXPECT_EQ(runs.confusionMatrix(run, "val")->counts, (std::vector<std::int64_t>{6, 0, 1, 5}));
+    EXPECT_EQ(runs.confusionMatrix(run, "val", 0)->counts, (std::vector<std::int64_t>{5, 1, 2, 4}));
+    EXPECT_FALSE(runs.confusionMatrix(run, "test").has_value());
+    EXPECT_THROW(runs.get(run + 1), Error);
+}
+
+TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
+    TrainOptions options;
+    options.model = "resnet18";
+    options.epochs = 7;
+    options.batchSize = 48;
+    options.imageSize = 160;
+    options.channels = 3;
+    options.mean = {0.485, 0.456, 0.406};
+    options.std = {0.229, 0.224, 0.225};
+    options.optimizer = OptimizerKind::AdamW;
+    options.schedule.kind = LrScheduleOptions::Kind::Cosine;
+    options.schedule.baseLr = 0.0003;
+    options.labelSmoothing = 0.05;
+    options.classWeights = true;
+    options.gradientClipNorm = 2.5;
+    options.precision = Precision::BFloat16;
+    options.channelsLast = true;
+    options.patience = 4;
+    options.monitor = "val_loss";
+    options.seed = 1234;
+    options.augmentation.shift.probability = 0.7;
+    options.augmentation.horizontalFlip = 0.5;
+    const TrainOptions back = optionsFromParams(toParams(options));
+    EXPECT_EQ(back.model, "resnet18");
+    EXPECT_EQ(back.epochs, 7);
+    EXPECT_EQ(back.batchSize, 48);
+    EXPECT_EQ(back.imageSize, 160);
+    EXPECT_EQ(back.mean, options.mean);
+    EXPECT_EQ(back.std, options.std);
+    EXPECT_EQ(back.optimizer, OptimizerKind::AdamW);
+    EXPECT_EQ(back.schedule.kind, LrScheduleOptions::Kind::Cosine);
+    EXPECT_DOUBLE_EQ(back.schedule.baseLr, 0.0003);
+    EXPECT_DOUBLE_EQ(back.labelSmoothing, 0.05);
+    EXPECT_TRUE(back.classWeights);
+    EXPECT_DOUBLE_EQ(back.gradientClipNorm, 2.5);
+    EXPECT_EQ(back.precision, Precision::BFloat16);
+    EXPECT_TRUE(back.channelsLast);
+    EXPECT_EQ(back.patience, 4);
+    EXPECT_EQ(back.monitor, "val_loss");
+    EXPECT_EQ(back.seed, 1234u);
+    EXPECT_DOUBLE_EQ(back.augmentation.shift.probability, 0.7);
+    EXPECT_DOUBLE_EQ(back.augmentation.horizontalFlip, 0.5);
+
+    auto damaged = toParams(options);
+    damaged["batch_size"] = "forty";
+    try {
+        optionsFromParams(damaged);
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("batch_size"), std::string::npos);
+    }
+}
+
+} // namespace
+} // namespace kestrel::train

@@ -1,0 +1,186 @@
+// Real training on a tiny task built here: a few epochs must beat chance clearly, a
+// cancelled run resumed must end exactly where an uninterrupted one does, and a diverging
+// run must fail with a reason while keeping its last good checkpoint.
+#include "common/error.h"
+#include "models/model_registry.h"
+#include "store/run_repository.h"
+#include "train/checkpoint.h"
+#include "train/training_session.h"
+#include "training_fixture.h"
+
+#include <gtest/gtest.h>
+#include <torch/nn/module.h>
+
+namespace kestrel::train {
+namespace {
+
+TrainOptions tinyOptions(std::int64_t epochs) {
+    TrainOptions options;
+    options.model = "smallcnn";
+    options.imageSize = 16;
+    options.channels = 1;
+    options.epochs = epochs;
+    options.batchSize = 16;
+    options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
+    options.schedule.baseLr = 0.05;
+    options.device = "cpu";
+    options.workers = 1;
+    options.threads = 1; // the same arithmetic order on every machine
+    options.seed = 5;
+    // Shifts only: a mirror image would swap "left" and "right".
+    options.augmentation.shift.probability = 1.0;
+    options.augmentation.shift.maxFraction = 0.1;
+    return options;
+}
+
+// Cancels the run at the first batch of `epoch` (counting from 0).
+class CancelAtEpoch : public TrainingObserver {
+public:
+    CancelAtEpoch(TrainingSession& session, std::int64_t epoch)
+        : session_(session), epoch_(epoch) {}
+    void batchDone(const BatchDone& event) override {
+        if (event.epoch == epoch_) {
+            session_.cancel();
+        }
+    }
+
+private:
+    TrainingSession& session_;
+    std::int64_t epoch_;
+};
+
+std::vector<double> series(Project& project, std::int64_t run, const std::string& name) {
+    std::vector<double> values;
+    for (const auto& point : store::RunRepository(project.database()).metrics(run, name)) {
+        values.push_back(point.value);
+    }
+    return values;
+}
+
+void expectSameWeights(const std::filesystem::path& a, const std::filesystem::path& b) {
+    auto first = models::createClassifier({"smallcnn", 2, 1});
+    auto second = models::createClassifier({"smallcnn", 2, 1});
+    loadCheckpoint(a, *first, nullptr, false);
+    loadCheckpoint(b, *second, nullptr, false);
+    const auto expected = first->named_parameters();
+    for (const auto& item : second->named_parameters()) {
+        EXPECT_TRUE(torch::allclose(item.value(), expected[item.key()], 1e-6, 1e-7)) << item.key();
+    }
+}
+
+class TrainerTest : public ::testing::Test {
+protected:
+    testing::TempDir dir;
+    Project project = testing::makeLeftRightProject(dir);
+};
+
+TEST_F(TrainerTest, AFewEpochsBeatChanceClearlyAndEverythingIsRecorded) {
+    auto session = TrainingSession::create(project, tinyOptions(6));
+    NullObserver none;
+    const TrainingFinished finished = session->run(none);
+    ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;
+    EXPECT_EQ(finished.epochsDone, 6);
+    ASSERT_TRUE(finished.finalMetrics.count("test_accuracy"));
+    EXPECT_GE(finished.finalMetrics.at("test_accuracy"), 0.9); // chance is 0.5
+
+    store::RunRepository runs(project.database());
+    const store::RunRecord run = runs.get(session->runId());
+    EXPECT_EQ(run.status, "completed");
+    EXPECT_EQ(run.device, "cpu");
+    EXPECT_EQ(run.seed, 5);
+    EXPECT_EQ(series(project, run.id, "val_accuracy").size(), 6u);
+    EXPECT_EQ(series(project, run.id, "train_loss").size(), 6u);
+    EXPECT_FALSE(series(project, run.id, "batch_loss").empty());
+    EXPECT_EQ(runs.latestMetrics(run.id).at("test_accuracy"),
+              finished.finalMetrics.at("test_accuracy"));
+    const auto params = runs.params(run.id);
+    EXPECT_EQ(params.at("model"), "smallcnn");
+    EXPECT_EQ(params.at("train_samples"), "96");
+    EXPECT_FALSE(params.at("dataset_fingerprint").empty());
+    EXPECT_FALSE(params.at("libtorch_version").empty());
+    const auto matrix = runs.confusionMatrix(run.id, "test");
+    ASSERT_TRUE(matrix.has_value());
+    EXPECT_EQ(matrix->classes, (std::vector<std::string>{"left", "right"}));
+    EXPECT_EQ(matrix->counts.size(), 4u);
+    EXPECT_TRUE(std::filesystem::exists(session->runFolder() / "best.pt"));
+}
+
+TEST_F(TrainerTest, ACancelledRunResumedEndsExactlyWhereAnUninterruptedOneDoes) {
+    auto straight = TrainingSession::create(project, tinyOptions(4));
+    NullObserver none;
+    ASSERT_EQ(straight->run(none).status, TrainingFinished::Status::Completed);
+
+    auto interrupted = TrainingSession::create(project, tinyOptions(4));
+    CancelAtEpoch cancel(*interrupted, 2);
+    const TrainingFinished first = interrupted->run(cancel);
+    ASSERT_EQ(first.status, TrainingFinished::Status::Cancelled);
+    EXPECT_EQ(first.epochsDone, 2);
+    store::RunRepository runs(project.database());
+    EXPECT_EQ(runs.get(interrupted->runId()).status, "cancelled");
+
+    auto resumed = TrainingSession::resume(project, interrupted->runId());
+    const TrainingFinished second = resumed->run(none);
+    ASSERT_EQ(second.status, TrainingFinished::Status::Completed) << second.reason;
+    EXPECT_EQ(runs.get(interrupted->runId()).status, "completed");
+
+    expectSameWeights(straight->runFolder() / "last.pt", interrupted->runFolder() / "last.pt");
+    const auto a = series(project, straight->runId(), "val_loss");
+    const auto b = series(project, interrupted->runId(), "val_loss");
+    ASSERT_EQ(a.size(), 4u);
+    ASSERT_EQ(b.size(), 4u);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_NEAR(a[i], b[i], 1e-6) << "epoch " << i + 1;
+    }
+}
+
+TEST_F(TrainerTest, ADivergingRunFailsWithAReasonAndKeepsItsLastGoodCheckpoint) {
+    TrainOptions options = tinyOptions(4);
+    // A sane first epoch, then a learning rate that must blow the weights up.
+    options.schedule.kind = LrScheduleOptions::Kind::Step;
+    options.schedule.stepEpochs = 1;
+    options.schedule.gamma = 1e20;
+    auto session = TrainingSession::create(project, options);
+    NullObserver none;
+    const TrainingFinished finished = session->run(none);
+    ASSERT_EQ(finished.status, TrainingFinished::Status::Failed);
+    EXPECT_NE(finished.reason.find("learning rate"), std::string::npos) << finished.reason;
+    EXPECT_GE(finished.epochsDone, 1);
+
+    store::RunRepository runs(project.database());
+    const auto run = runs.get(session->runId());
+    EXPECT_EQ(run.status, "failed");
+    EXPECT_EQ(run.error, finished.reason);
+    auto model = models::createClassifier({"smallcnn", 2, 1});
+    const auto progress = loadCheckpoint(session->runFolder() / "last.pt", *model, nullptr, false);
+    EXPECT_EQ(progress.epochsDone, finished.epochsDone);
+    for (const auto& parameter : model->parameters()) {
+        EXPECT_TRUE(torch::isfinite(parameter).all().item<bool>());
+    }
+}
+
+TEST_F(TrainerTest, ResumingACompletedOrUnknownRunIsRefusedClearly) {
+    auto session = TrainingSession::create(project, tinyOptions(1));
+    NullObserver none;
+    session->run(none);
+    EXPECT_THROW(TrainingSession::resume(project, session->runId()), Error);
+    try {
+        TrainingSession::resume(project, 999);
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("999"), std::string::npos);
+    }
+}
+
+TEST_F(TrainerTest, ZeroEpochsEvaluatesTheInitialWeights) {
+    auto session = TrainingSession::create(project, tinyOptions(0));
+    NullObserver none;
+    const TrainingFinished finished = session->run(none);
+    ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;
+    EXPECT_EQ(finished.epochsDone, 0);
+    EXPECT_TRUE(finished.finalMetrics.count("val_accuracy"));
+    EXPECT_TRUE(finished.finalMetrics.count("test_accuracy"));
+    EXPECT_TRUE(std::filesystem::exists(session->runFolder() / "best.pt"));
+}
+
+} // namespace
+} // namespace kestrel::train
