@@ -4,6 +4,7 @@
 #include "imaging/loader_throughput.h"
 #include "json_output.h"
 #include "project/project.h"
+#include "train/train_benchmark.h"
 
 #include <iomanip>
 #include <iostream>
@@ -78,6 +79,39 @@ int runLoaderBench(const LoaderBenchOptions& options) {
     return kSuccess;
 }
 
+struct TrainBenchCommandOptions {
+    train::TrainBenchmarkOptions bench;
+    std::string precision = "fp32";
+    bool json = false;
+};
+
+int runTrainBench(TrainBenchCommandOptions options) {
+    options.bench.precision = train::parsePrecision(options.precision);
+    const train::TrainBenchmarkResult result = train::benchmarkTraining(options.bench);
+    const auto& bench = options.bench;
+    if (options.json) {
+        printJson({{"images_per_second", result.imagesPerSecond},
+                   {"images", result.images},
+                   {"seconds", result.seconds},
+                   {"device", result.device},
+                   {"model", bench.model},
+                   {"image_size", bench.imageSize},
+                   {"batch_size", bench.batchSize},
+                   {"channels", bench.channels},
+                   {"steps", bench.steps},
+                   {"precision", options.precision},
+                   {"channels_last", bench.channelsLast}});
+    } else {
+        std::cout << std::fixed << std::setprecision(1) << result.imagesPerSecond
+                  << " images/s training " << bench.model << " at " << bench.imageSize
+                  << " px, batch " << bench.batchSize << ", " << options.precision
+                  << (bench.channelsLast ? ", channels-last" : "") << " on " << result.device
+                  << " (" << bench.steps << " steps in " << std::setprecision(2) << result.seconds
+                  << " s).\n";
+    }
+    return kSuccess;
+}
+
 } // namespace
 
 Command addBenchCommand(CLI::App& root) {
@@ -107,9 +141,38 @@ Command addBenchCommand(CLI::App& root) {
     loader->add_flag("--cache", loaderOptions->cache,
                      "Keep decoded images between epochs (as training does)");
     loader->add_flag("--json", loaderOptions->json, "Print one JSON object to stdout");
-    return {parser, [loaderOptions, loader] {
+
+    auto trainOptions = std::make_shared<TrainBenchCommandOptions>();
+    CLI::App* trainer = parser->add_subcommand(
+        "train", "Training images per second of a model on random data (no project needed)");
+    auto& bench = trainOptions->bench;
+    trainer->add_option("--model", bench.model, "Architecture")->default_str("resnet18");
+    trainer->add_option("--image-size", bench.imageSize, "Square size in pixels")
+        ->check(CLI::Range(8, 4096))
+        ->default_str("224");
+    trainer->add_option("--batch-size", bench.batchSize, "Images per batch")
+        ->check(CLI::Range(1, 65536))
+        ->default_str("32");
+    trainer->add_option("--channels", bench.channels, "1 (gray) or 3 (RGB)")
+        ->check(CLI::IsMember({1, 3}))
+        ->default_str("3");
+    trainer->add_option("--steps", bench.steps, "Steps to time, after 3 warm-up steps")
+        ->check(CLI::Range(1, 1000000))
+        ->default_str("20");
+    trainer->add_option("--device", bench.device, "auto, cpu, cuda or cuda:N")->default_str("auto");
+    trainer->add_option("--precision", trainOptions->precision, "fp32, fp16 or bf16 (CUDA)")
+        ->check(CLI::IsMember({"fp32", "fp16", "bf16"}))
+        ->default_str("fp32");
+    trainer->add_flag("--channels-last", bench.channelsLast, "Channels-last memory layout");
+    trainer->add_option("--threads", bench.threads, "CPU threads (0: all)")->default_str("0");
+    trainer->add_flag("--json", trainOptions->json, "Print one JSON object to stdout");
+
+    return {parser, [loaderOptions, loader, trainOptions, trainer] {
                 if (loader->parsed()) {
                     return runLoaderBench(*loaderOptions);
+                }
+                if (trainer->parsed()) {
+                    return runTrainBench(*trainOptions);
                 }
                 return static_cast<int>(kUsageError);
             }};

@@ -18,7 +18,7 @@ struct Entry {
 
 const std::vector<Entry>& entries() {
     static const std::vector<Entry> all = {
-        {{"smallcnn", "a fast 6-layer CNN for small images (28-96 px)", 28, 16},
+        {{"smallcnn", "a fast 5-conv CNN for small images (28-96 px)", 28, 16},
          [](int classes, int channels) {
              return std::make_shared<SmallCnn>(classes, channels);
          }},

@@ -22,17 +22,21 @@ void addConvBlock(torch::nn::Sequential& layers, int in, int out) {
 } // namespace
 
 SmallCnn::SmallCnn(int classes, int inputChannels) {
-    constexpr std::array<int, 3> widths = {16, 32, 64};
+    // Widths and depths chosen on Fashion-MNIST for accuracy per CPU second: one conv at full
+    // resolution (where convolutions cost the most), two in each later stage.
+    constexpr std::array<int, 3> widths = {24, 48, 96};
     torch::nn::Sequential layers;
     int channels = inputChannels;
-    for (int width : widths) {
-        addConvBlock(layers, channels, width);
-        addConvBlock(layers, width, width);
+    for (std::size_t stage = 0; stage < widths.size(); ++stage) {
+        addConvBlock(layers, channels, widths[stage]);
+        if (stage > 0) {
+            addConvBlock(layers, widths[stage], widths[stage]);
+        }
         layers->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
-        channels = width;
+        channels = widths[stage];
     }
     features_ = register_module("features", layers);
-    fc_ = register_module("fc", torch::nn::Linear(channels, classes));
+    fc_ = register_module("fc", torch::nn::Linear(channels * kPooledSide * kPooledSide, classes));
 
     // He initialisation for ReLU networks, as torchvision's ResNets do.
     for (auto& module : modules(/*include_self=*/false)) {
@@ -44,8 +48,10 @@ SmallCnn::SmallCnn(int classes, int inputChannels) {
 
 torch::Tensor SmallCnn::forward(torch::Tensor images) {
     auto x = features_->forward(images);
-    x = x.mean({2, 3});
-    x = torch::dropout(x, 0.2, is_training());
+    // A coarse 3x3 grid rather than one global average: where a feature is (a collar, a
+    // sole) tells classes apart. Any input size pools to the same grid.
+    x = torch::adaptive_avg_pool2d(x, {kPooledSide, kPooledSide}).flatten(1);
+    x = torch::dropout(x, 0.3, is_training());
     return fc_->forward(x);
 }
 

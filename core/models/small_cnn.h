@@ -8,8 +8,9 @@
 namespace kestrel::models {
 
 // "smallcnn": the fast default for small images (parts cropped to 28-96 px). Three stages of
-// two 3x3 conv + batch-norm + ReLU with a 2x2 max-pool, then global average pooling, dropout
-// and a linear head. It works at any input size from 16 px up.
+// 3x3 conv + batch-norm + ReLU (one, two and two convs; 24, 48 and 96 channels), each ending
+// in a 2x2 max-pool, then average pooling to a 3x3 grid, dropout and a linear head. It
+// works at any input size from 16 px up.
 class SmallCnn : public Classifier {
 public:
     SmallCnn(int classes, int inputChannels);
@@ -20,6 +21,7 @@ public:
     std::string stemName() const override { return "features.0"; }
 
 private:
+    static constexpr int kPooledSide = 3;
     torch::nn::Sequential features_{nullptr};
     torch::nn::Linear fc_{nullptr};
 };

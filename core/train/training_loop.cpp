@@ -2,7 +2,6 @@
 #include "common/error.h"
 #include "imaging/batch_loader.h"
 #include "models/model_registry.h"
-#include "train/autocast_scope.h"
 #include "train/checkpoint.h"
 #include "train/class_weights.h"
 #include "train/evaluator.h"
@@ -10,6 +9,7 @@
 #include "train/lr_schedule.h"
 #include "train/model_input.h"
 #include "train/optimizer_factory.h"
+#include "train/train_step.h"
 #include "train/trainer.h"
 
 #include <chrono>
@@ -19,7 +19,6 @@
 
 #include <ATen/Parallel.h>
 #include <torch/nn/functional/loss.h>
-#include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/optimizer.h>
 #include <torch/utils.h>
 
@@ -133,6 +132,8 @@ TrainingFinished Trainer::run(bool resume) {
             torch::tensor(std::vector<float>(weights.begin(), weights.end())).to(device));
     }
 
+    TrainStep step(*model, *optimizer, scaler, autocast, lossOptions, options_.gradientClipNorm);
+
     TrainingStarted started;
     started.device = deviceName;
     started.firstEpoch = progress.epochsDone;
@@ -168,15 +169,8 @@ TrainingFinished Trainer::run(bool resume) {
                 setLearningRate(*optimizer, learningRate);
                 const torch::Tensor images = input(batch->images);
                 const torch::Tensor labels = batch->labels.to(device, /*non_blocking=*/true);
-                torch::Tensor logits;
-                {
-                    AutocastScope scope(autocast);
-                    logits = model->forward(images);
-                }
-                logits = logits.to(torch::kFloat);
-                const torch::Tensor loss =
-                    torch::nn::functional::cross_entropy(logits, labels, lossOptions);
-                const double lossValue = loss.item<double>();
+                const TrainStep::Outcome outcome = step(images, labels);
+                const double lossValue = outcome.loss;
                 if (!std::isfinite(lossValue)) {
                     throw RunFailure{"The training loss became " + describe(lossValue) +
                                      " in epoch " + std::to_string(epoch + 1) + ", batch " +
@@ -185,28 +179,19 @@ TrainingFinished Trainer::run(bool resume) {
                                      "rate than " +
                                      std::to_string(learningRate) + "."};
                 }
-                optimizer->zero_grad();
-                scaler.scale(loss).backward();
-                const bool finite = scaler.unscale(model->parameters());
-                if (finite) {
-                    if (options_.gradientClipNorm > 0) {
-                        torch::nn::utils::clip_grad_norm_(model->parameters(),
-                                                          options_.gradientClipNorm);
-                    }
-                    optimizer->step();
-                } else if (!scaler.enabled()) {
+                if (!outcome.gradientsFinite && !scaler.enabled()) {
                     throw RunFailure{"The gradients became infinite or NaN in epoch " +
                                      std::to_string(epoch + 1) + ", batch " +
                                      std::to_string(batchIndex + 1) +
                                      "; the last good checkpoint is kept. Try a lower learning "
                                      "rate or --clip-grad."};
                 }
-                scaler.update(finite);
+                const bool finite = outcome.gradientsFinite;
                 ++progress.step;
 
                 const auto rows = batch->labels.size(0);
                 lossSum += lossValue * static_cast<double>(rows);
-                correct += logits.argmax(1).eq(labels).sum().item<std::int64_t>();
+                correct += outcome.logits.argmax(1).eq(labels).sum().item<std::int64_t>();
                 seen += rows;
 
                 BatchDone done;

@@ -2,6 +2,7 @@
 // plain sentence on stderr for a failure.
 #include "files.h"
 #include "images.h"
+#include "left_right_images.h"
 #include "process.h"
 #include "store/migrations.h"
 #include "temp_dir.h"
@@ -194,7 +195,11 @@ TEST_F(CliTest, EveryCommandHasHelp) {
                                                  {"info", "--help"},
                                                  {"import", "--help"},
                                                  {"bench", "--help"},
-                                                 {"bench", "loader", "--help"}}) {
+                                                 {"bench", "loader", "--help"},
+                                                 {"bench", "train", "--help"},
+                                                 {"train", "--help"},
+                                                 {"runs", "--help"},
+                                                 {"eval", "--help"}}) {
         const ProcessResult help = cli(args);
         EXPECT_EQ(help.exitCode, 0) << ::testing::PrintToString(args);
         EXPECT_NE(help.out.find("Usage:"), std::string::npos) << help.out;
@@ -207,6 +212,78 @@ TEST_F(CliTest, VersionNamesTheLibraries) {
     EXPECT_NE(version.out.find("Kestrel "), std::string::npos);
     EXPECT_NE(version.out.find("LibTorch "), std::string::npos);
     EXPECT_NE(version.out.find("SQLite "), std::string::npos);
+}
+
+// The training commands end to end on a task built here: train records a run, runs lists it,
+// eval measures its best checkpoint, and bad requests name what is wrong.
+TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source");
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+
+    const ProcessResult train =
+        cli({"train", project, "--epochs", "4", "--batch-size", "16", "--image-size", "16",
+             "--device", "cpu", "--no-augment", "--json"});
+    ASSERT_EQ(train.exitCode, 0) << train.err;
+    EXPECT_EQ(lineCount(train.out), 1u) << train.out;
+    const auto trained = nlohmann::json::parse(train.out);
+    EXPECT_EQ(trained.at("status"), "completed");
+    EXPECT_EQ(trained.at("model"), "smallcnn");
+    EXPECT_GE(trained.at("metrics").at("test_accuracy").get<double>(), 0.8);
+    EXPECT_NE(train.err.find("Training on cpu"), std::string::npos) << train.err;
+    const int run = trained.at("run");
+
+    const ProcessResult runs = cli({"runs", project, "--json"});
+    ASSERT_EQ(runs.exitCode, 0) << runs.err;
+    const auto listed = nlohmann::json::parse(runs.out).at("runs");
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].at("id"), run);
+    EXPECT_EQ(listed[0].at("status"), "completed");
+    EXPECT_EQ(listed[0].at("model"), "smallcnn");
+    EXPECT_EQ(listed[0].at("epochs"), 4);
+    EXPECT_TRUE(listed[0].at("metrics").contains("val_accuracy"));
+
+    const ProcessResult eval =
+        cli({"eval", project, "--run", std::to_string(run), "--split", "test", "--json"});
+    ASSERT_EQ(eval.exitCode, 0) << eval.err;
+    const auto evaluated = nlohmann::json::parse(eval.out);
+    EXPECT_EQ(evaluated.at("classes"), (std::vector<std::string>{"left", "right"}));
+    const auto matrix = evaluated.at("confusion_matrix");
+    ASSERT_EQ(matrix.size(), 2u);
+    const int total = matrix[0][0].get<int>() + matrix[0][1].get<int>() + matrix[1][0].get<int>() +
+                      matrix[1][1].get<int>();
+    EXPECT_EQ(total, 24); // 12 test images per class
+    EXPECT_DOUBLE_EQ(evaluated.at("accuracy").get<double>(),
+                     (matrix[0][0].get<int>() + matrix[1][1].get<int>()) / 24.0);
+    EXPECT_DOUBLE_EQ(evaluated.at("accuracy").get<double>(),
+                     trained.at("metrics").at("test_accuracy").get<double>());
+    EXPECT_EQ(evaluated.at("per_class").size(), 2u);
+    EXPECT_TRUE(evaluated.at("per_class")[0].contains("f1"));
+    EXPECT_TRUE(evaluated.contains("roc_auc")); // two classes
+
+    const ProcessResult missing = cli({"eval", project, "--run", "99"});
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_EQ(lineCount(missing.err), 1u) << missing.err;
+    EXPECT_NE(missing.err.find("no run 99"), std::string::npos) << missing.err;
+
+    const ProcessResult resume = cli({"train", project, "--resume", std::to_string(run)});
+    EXPECT_EQ(resume.exitCode, 1);
+    EXPECT_NE(resume.err.find("has completed"), std::string::npos) << resume.err;
+
+    const ProcessResult badModel = cli({"train", project, "--model", "vgg99"});
+    EXPECT_EQ(badModel.exitCode, 1);
+    EXPECT_NE(badModel.err.find("vgg99"), std::string::npos) << badModel.err;
+}
+
+TEST_F(CliTest, BenchTrainReportsImagesPerSecond) {
+    const ProcessResult bench =
+        cli({"bench", "train", "--model", "smallcnn", "--image-size", "16", "--channels", "1",
+             "--batch-size", "8", "--steps", "2", "--device", "cpu", "--json"});
+    ASSERT_EQ(bench.exitCode, 0) << bench.err;
+    const auto json = nlohmann::json::parse(bench.out);
+    EXPECT_GT(json.at("images_per_second").get<double>(), 0.0);
+    EXPECT_EQ(json.at("images"), 16);
 }
 
 } // namespace

@@ -1,0 +1,82 @@
+#include "train/train_benchmark.h"
+
+#include "models/model_registry.h"
+#include "train/loss_scaler.h"
+#include "train/model_input.h"
+#include "train/optimizer_factory.h"
+#include "train/train_step.h"
+#include "train/trainer.h"
+
+#include <chrono>
+#include <thread>
+
+#include <ATen/Parallel.h>
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+
+namespace kestrel::train {
+
+TrainBenchmarkResult benchmarkTraining(const TrainBenchmarkOptions& options) {
+    TrainBenchmarkResult result;
+    result.device = resolveDevice(options.device);
+    const torch::Device device(result.device);
+    at::set_num_threads(options.threads > 0
+                            ? options.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    torch::manual_seed(options.seed);
+
+    TrainOptions train;
+    train.model = options.model;
+    train.imageSize = options.imageSize;
+    train.batchSize = options.batchSize;
+    train.channels = options.channels;
+    train.mean.assign(static_cast<std::size_t>(options.channels), 0.5);
+    train.std.assign(static_cast<std::size_t>(options.channels), 0.25);
+    train.schedule.baseLr = 0.01;
+    train.channelsLast = options.channelsLast;
+    validate(train);
+
+    auto model = models::createClassifier({options.model, options.classes, options.channels});
+    model->to(device);
+    if (options.channelsLast) {
+        torch::NoGradGuard noGradients;
+        for (auto& parameter : model->parameters()) {
+            if (parameter.dim() == 4) {
+                parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
+            }
+        }
+    }
+    model->train();
+    auto optimizer = createOptimizer(train, *model);
+    const bool cuda = device.is_cuda();
+    LossScaler scaler(cuda && options.precision == Precision::Float16);
+    TrainStep step(*model, *optimizer, scaler, cuda ? options.precision : Precision::Float32,
+                   torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(0.1), 0);
+    const ModelInput input(train.mean, train.std, device, options.channelsLast);
+
+    const torch::Tensor images =
+        torch::rand({options.batchSize, options.channels, options.imageSize, options.imageSize});
+    const torch::Tensor labels =
+        torch::randint(options.classes, {options.batchSize}, torch::kInt64).to(device);
+    // Reading a parameter waits for the last optimizer step (torch::cuda::synchronize is
+    // not in LibTorch 1.13).
+    const auto synchronize = [&] {
+        model->parameters().front().sum().item<double>();
+    };
+    for (std::int64_t i = 0; i < options.warmupSteps; ++i) {
+        step(input(images), labels);
+    }
+    synchronize();
+    const auto start = std::chrono::steady_clock::now();
+    for (std::int64_t i = 0; i < options.steps; ++i) {
+        step(input(images), labels); // reads the loss each step, as training does
+    }
+    synchronize();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.images = options.steps * options.batchSize;
+    result.imagesPerSecond = static_cast<double>(result.images) / result.seconds;
+    return result;
+}
+
+} // namespace kestrel::train

@@ -1,0 +1,48 @@
+#include "train/train_step.h"
+
+#include "models/classifier.h"
+#include "train/autocast_scope.h"
+#include "train/loss_scaler.h"
+
+#include <cmath>
+
+#include <torch/nn/functional/loss.h>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/optim/optimizer.h>
+
+namespace kestrel::train {
+
+TrainStep::TrainStep(models::Classifier& model, torch::optim::Optimizer& optimizer,
+                     LossScaler& scaler, Precision autocast,
+                     torch::nn::functional::CrossEntropyFuncOptions loss, double gradientClipNorm)
+    : model_(model), optimizer_(optimizer), scaler_(scaler), autocast_(autocast),
+      loss_(std::move(loss)), gradientClipNorm_(gradientClipNorm) {}
+
+TrainStep::Outcome TrainStep::operator()(const at::Tensor& images, const at::Tensor& labels) {
+    Outcome outcome;
+    at::Tensor logits;
+    {
+        AutocastScope scope(autocast_);
+        logits = model_.forward(images);
+    }
+    outcome.logits = logits.to(at::kFloat);
+    const at::Tensor loss = torch::nn::functional::cross_entropy(outcome.logits, labels, loss_);
+    outcome.loss = loss.item<double>();
+    if (!std::isfinite(outcome.loss)) {
+        return outcome;
+    }
+    optimizer_.zero_grad();
+    scaler_.scale(loss).backward();
+    outcome.gradientsFinite = scaler_.unscale(model_.parameters());
+    if (outcome.gradientsFinite) {
+        if (gradientClipNorm_ > 0) {
+            torch::nn::utils::clip_grad_norm_(model_.parameters(), gradientClipNorm_);
+        }
+        optimizer_.step();
+        outcome.stepped = true;
+    }
+    scaler_.update(outcome.gradientsFinite);
+    return outcome;
+}
+
+} // namespace kestrel::train

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "train/train_options.h"
+
+#include <ATen/core/Tensor.h>
+#include <torch/nn/options/loss.h>
+
+namespace torch::optim {
+class Optimizer;
+}
+
+namespace kestrel::models {
+class Classifier;
+}
+
+namespace kestrel::train {
+
+class LossScaler;
+
+// One optimizer step on one batch: forward (under autocast for mixed precision), loss,
+// backward on the scaled loss, unscale and check, clip, step. Shared by the trainer and the
+// training benchmark so the benchmark times exactly what training runs.
+class TrainStep {
+public:
+    struct Outcome {
+        double loss = 0;   // NaN/inf when the loss was not finite: nothing was stepped
+        at::Tensor logits; // float32, for accuracy
+        bool stepped = false;
+        bool gradientsFinite = true;
+    };
+
+    TrainStep(models::Classifier& model, torch::optim::Optimizer& optimizer, LossScaler& scaler,
+              Precision autocast, torch::nn::functional::CrossEntropyFuncOptions loss,
+              double gradientClipNorm);
+
+    Outcome operator()(const at::Tensor& images, const at::Tensor& labels);
+
+private:
+    models::Classifier& model_;
+    torch::optim::Optimizer& optimizer_;
+    LossScaler& scaler_;
+    Precision autocast_;
+    torch::nn::functional::CrossEntropyFuncOptions loss_;
+    double gradientClipNorm_;
+};
+
+} // namespace kestrel::train
