@@ -80,8 +80,10 @@ def main():
 
     def step():
         x = ((images.to(device) - mean) / std).contiguous(memory_format=memory_format)
-        with torch.autocast(device.type, dtype=autocast_dtype or torch.float32,
-                            enabled=cuda and autocast_dtype is not None):
+        if cuda and autocast_dtype is not None:
+            with torch.autocast("cuda", dtype=autocast_dtype):
+                logits = model(x)
+        else:
             logits = model(x)
         loss = criterion(logits.float(), labels)
         loss.item()

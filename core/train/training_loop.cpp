@@ -90,9 +90,10 @@ TrainingFinished Trainer::run(bool resume) {
     const std::string deviceName = resolveDevice(options_.device);
     const torch::Device device(deviceName);
     const bool cuda = device.is_cuda();
-    at::set_num_threads(options_.threads > 0
-                            ? options_.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    // One core is left to the batch loader: OpenMP threads that lose their core to it spin
+    // at every barrier, and a step then takes several times as long.
+    const auto cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(options_.threads > 0 ? options_.threads : std::max(1, cores - 1));
     torch::manual_seed(static_cast<std::uint64_t>(options_.seed));
 
     const auto classCount = static_cast<int>(data_.classes.size());
