@@ -1,0 +1,61 @@
+#pragma once
+
+// A small unpickler for the part of Python's pickle format that torch.save writes for a
+// state_dict (protocol 2, and the protocol 4 additions newer PyTorch may emit). It exists
+// because Debian's LibTorch 1.13 torch::pickle_load returns None for a collections
+// .OrderedDict, which is what every state_dict is. It builds plain values only and never
+// runs anything: objects it does not know are refused.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace kestrel::models::pickle {
+
+struct Value;
+using ValuePtr = std::shared_ptr<Value>;
+
+struct Value {
+    enum class Kind { None, Bool, Int, Float, String, Bytes, Tuple, List, Dict, Global, Tensor };
+
+    Kind kind = Kind::None;
+    bool boolean = false;
+    int64_t integer = 0;
+    double real = 0.0;
+    std::string text;                                   // String, Bytes; Global: "module.name"
+    std::vector<ValuePtr> items;                        // Tuple, List
+    std::vector<std::pair<ValuePtr, ValuePtr>> entries; // Dict, in insertion order
+    at::Tensor tensor;                                  // Tensor
+
+    static ValuePtr make(Kind kind);
+    bool is(Kind wanted) const { return kind == wanted; }
+    // "a tuple", "an int", ...: for error messages.
+    std::string describe() const;
+};
+
+// What the caller supplies for the parts of a pickle that are PyTorch's, not Python's.
+struct UnpickleHooks {
+    // BINPERSID: the persistent id (a tuple naming a storage) to the object it stands for.
+    std::function<ValuePtr(const ValuePtr& persistentId)> persistentLoad;
+    // REDUCE of a global other than collections.OrderedDict: "module.name" and its argument
+    // tuple. Throw PickleError for a callable that is not allowed.
+    std::function<ValuePtr(const std::string& callable, const ValuePtr& arguments)> reduce;
+};
+
+// Malformed or unsupported pickle data; the message says what and where (byte offset).
+class PickleError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The object the pickle in `bytes` describes. Throws PickleError.
+ValuePtr unpickle(std::string_view bytes, const UnpickleHooks& hooks);
+
+} // namespace kestrel::models::pickle
