@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference files for Kestrel's model tests, written with PyTorch and torchvision.
 
-  make_reference.py model OUT ARCH... [--classes N] [--size S] [--batch B]
+  make_reference.py model OUT ARCH... [--classes N] [--size S] [--batch B] [--no-counters]
       OUT/ARCH.pth            torch.save(model.state_dict()) of torchvision's ARCH, seeded,
                               with batch-norm statistics and affine parameters set so that
                               every layer matters (calibrate_batch_norms)
@@ -52,7 +52,7 @@ def calibrate_batch_norms(model, images, generator):
     model.eval()
 
 
-def write_model(out, arch, classes, size, batch):
+def write_model(out, arch, classes, size, batch, no_counters):
     torch.manual_seed(20240501)
     generator = torch.Generator().manual_seed(7)
     model = getattr(torchvision.models, arch)(weights=None, num_classes=classes)
@@ -62,6 +62,9 @@ def write_model(out, arch, classes, size, batch):
         logits = model(images)
     torch.save(model.state_dict(), os.path.join(out, f"{arch}.pth"))
     torch.save({"input": images, "logits": logits}, os.path.join(out, f"{arch}_reference.pth"))
+    if no_counters:  # as files saved before PyTorch 0.4.1 are
+        state = {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+        torch.save(state, os.path.join(out, f"{arch}_no_counters.pth"))
 
 
 def write_fixtures(out):
@@ -121,11 +124,12 @@ def main():
     parser.add_argument("--classes", type=int, default=1000)
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--no-counters", action="store_true", help="also write ARCH_no_counters.pth")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.command == "model":
         for arch in args.archs:
-            write_model(args.out, arch, args.classes, args.size, args.batch)
+            write_model(args.out, arch, args.classes, args.size, args.batch, args.no_counters)
     else:
         write_fixtures(args.out)
 

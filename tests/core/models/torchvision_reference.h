@@ -44,13 +44,17 @@ inline ReferenceRun runReferenceScript(const std::vector<std::string>& args) {
     return run;
 }
 
-// Writes OUT/<arch>.pth (torchvision weights) and OUT/<arch>_reference.pth (input, logits).
+// Writes OUT/<arch>.pth (torchvision weights) and OUT/<arch>_reference.pth (input, logits),
+// and with noCounters OUT/<arch>_no_counters.pth (no num_batches_tracked buffers).
 inline ReferenceRun writeTorchvisionModels(const std::filesystem::path& out,
                                            const std::vector<std::string>& architectures,
-                                           int classes = 1000) {
+                                           int classes = 1000, bool noCounters = false) {
     std::vector<std::string> args = {"model", out.string()};
     args.insert(args.end(), architectures.begin(), architectures.end());
     args.insert(args.end(), {"--classes", std::to_string(classes)});
+    if (noCounters) {
+        args.push_back("--no-counters");
+    }
     return runReferenceScript(args);
 }
 
