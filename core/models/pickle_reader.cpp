@@ -43,10 +43,29 @@ namespace {
 
 using Kind = Value::Kind;
 
+// Drops every value's references to others, so that each is then freed on its own.
+void cutLinks(std::vector<ValuePtr>& values) {
+    for (auto& value : values) {
+        value->items.clear();
+        value->entries.clear();
+    }
+    values.clear();
+}
+
 // The stack machine of pickletools' documentation, restricted to data-building opcodes.
 class Machine {
 public:
     Machine(std::string_view bytes, const UnpickleHooks& hooks) : bytes_(bytes), hooks_(hooks) {}
+    ~Machine() {
+        stack_.clear();
+        memo_.clear();
+        cutLinks(built_); // empty unless unpickling failed
+    }
+    Machine(const Machine&) = delete;
+    Machine& operator=(const Machine&) = delete;
+
+    // Every value built, for Unpickled to own once run() has succeeded.
+    std::vector<ValuePtr> takeBuilt() { return std::move(built_); }
 
     ValuePtr run() {
         while (pos_ < bytes_.size()) {
@@ -315,7 +334,12 @@ private:
     }
 
     // The stack, the marks and the memo.
-    void push(ValuePtr value) { stack_.push_back(std::move(value)); }
+    void push(ValuePtr value) {
+        if (value->is(Kind::Tuple) || value->is(Kind::List) || value->is(Kind::Dict)) {
+            built_.push_back(value);
+        }
+        stack_.push_back(std::move(value));
+    }
     ValuePtr pop() {
         if (stack_.empty() || (!marks_.empty() && stack_.size() <= marks_.back())) {
             fail("its stack runs empty");
@@ -385,12 +409,26 @@ private:
     std::vector<ValuePtr> stack_;
     std::vector<size_t> marks_;
     std::unordered_map<uint32_t, ValuePtr> memo_;
+    std::vector<ValuePtr> built_; // containers only: the values that can link to others
 };
 
 } // namespace
 
-ValuePtr unpickle(std::string_view bytes, const UnpickleHooks& hooks) {
-    return Machine(bytes, hooks).run();
+Unpickled::Unpickled(ValuePtr root, std::vector<ValuePtr> built)
+    : root_(std::move(root)), built_(std::move(built)) {}
+
+Unpickled::~Unpickled() {
+    if (root_) {
+        root_->items.clear();
+        root_->entries.clear();
+    }
+    cutLinks(built_);
+}
+
+Unpickled unpickle(std::string_view bytes, const UnpickleHooks& hooks) {
+    Machine machine(bytes, hooks);
+    ValuePtr root = machine.run();
+    return Unpickled(std::move(root), machine.takeBuilt());
 }
 
 } // namespace kestrel::models::pickle

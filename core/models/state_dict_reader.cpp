@@ -234,9 +234,9 @@ NamedTensors readStateDict(const std::filesystem::path& file) {
             return storages.load(id);
         };
         hooks.reduce = reduce;
-        const auto root =
+        const auto unpickled =
             pickle::unpickle(std::string_view(static_cast<const char*>(data.get()), bytes), hooks);
-        return namedTensors(stateDictIn(*root));
+        return namedTensors(stateDictIn(unpickled.root()));
     } catch (const PickleError& error) {
         throw fail(error.what());
     } catch (const c10::Error& error) {
