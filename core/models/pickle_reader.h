@@ -6,39 +6,16 @@
 // .OrderedDict, which is what every state_dict is. It builds plain values only and never
 // runs anything: objects it does not know are refused.
 
-#include <cstdint>
+#include "models/pickle_value.h"
+
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-#include <ATen/core/Tensor.h>
-
 namespace kestrel::models::pickle {
-
-struct Value;
-using ValuePtr = std::shared_ptr<Value>;
-
-struct Value {
-    enum class Kind { None, Bool, Int, Float, String, Bytes, Tuple, List, Dict, Global, Tensor };
-
-    Kind kind = Kind::None;
-    bool boolean = false;
-    int64_t integer = 0;
-    double real = 0.0;
-    std::string text;                                   // String, Bytes; Global: "module.name"
-    std::vector<ValuePtr> items;                        // Tuple, List
-    std::vector<std::pair<ValuePtr, ValuePtr>> entries; // Dict, in insertion order
-    at::Tensor tensor;                                  // Tensor
-
-    static ValuePtr make(Kind kind);
-    bool is(Kind wanted) const { return kind == wanted; }
-    // "a tuple", "an int", ...: for error messages.
-    std::string describe() const;
-};
 
 // What the caller supplies for the parts of a pickle that are PyTorch's, not Python's.
 struct UnpickleHooks {
