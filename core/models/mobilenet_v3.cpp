@@ -1,0 +1,106 @@
+#include "models/mobilenet_v3.h"
+
+#include "models/torchvision_layers.h"
+
+#include <vector>
+
+#include <ATen/ops/hardswish.h>
+#include <torch/nn/init.h>
+#include <torch/nn/modules/container/functional.h>
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/utils.h>
+
+namespace kestrel::models {
+
+namespace {
+
+// One row of Tables 1 and 2 of the MobileNetV3 paper, as torchvision lists them.
+struct Bottleneck {
+    int64_t in;
+    int64_t kernel;
+    int64_t expanded;
+    int64_t out;
+    bool squeeze;
+    bool hardswish; // else ReLU
+    int64_t stride;
+};
+
+const std::vector<Bottleneck>& bottlenecks(MobileNetV3::Size size) {
+    static const std::vector<Bottleneck> large = {
+        {16, 3, 16, 16, false, false, 1},  {16, 3, 64, 24, false, false, 2},
+        {24, 3, 72, 24, false, false, 1},  {24, 5, 72, 40, true, false, 2},
+        {40, 5, 120, 40, true, false, 1},  {40, 5, 120, 40, true, false, 1},
+        {40, 3, 240, 80, false, true, 2},  {80, 3, 200, 80, false, true, 1},
+        {80, 3, 184, 80, false, true, 1},  {80, 3, 184, 80, false, true, 1},
+        {80, 3, 480, 112, true, true, 1},  {112, 3, 672, 112, true, true, 1},
+        {112, 5, 672, 160, true, true, 2}, {160, 5, 960, 160, true, true, 1},
+        {160, 5, 960, 160, true, true, 1},
+    };
+    static const std::vector<Bottleneck> small = {
+        {16, 3, 16, 16, true, false, 2},  {16, 3, 72, 24, false, false, 2},
+        {24, 3, 88, 24, false, false, 1}, {24, 5, 96, 40, true, true, 2},
+        {40, 5, 240, 40, true, true, 1},  {40, 5, 240, 40, true, true, 1},
+        {40, 5, 120, 48, true, true, 1},  {48, 5, 144, 48, true, true, 1},
+        {48, 5, 288, 96, true, true, 2},  {96, 5, 576, 96, true, true, 1},
+        {96, 5, 576, 96, true, true, 1},
+    };
+    return size == MobileNetV3::Size::Large ? large : small;
+}
+
+} // namespace
+
+MobileNetV3::MobileNetV3(Size size, int classes, int inputChannels) : size_(size) {
+    const BatchNormSettings norm{1e-3, 0.01};
+    const auto& rows = bottlenecks(size);
+
+    torch::nn::Sequential features;
+    features->push_back(ConvNormActivation(ConvNormActivationOptions{
+        inputChannels, rows.front().in, 3, 2, 1, Activation::Hardswish, norm}));
+    for (const auto& row : rows) {
+        InvertedResidualOptions options;
+        options.in = row.in;
+        options.expanded = row.expanded;
+        options.out = row.out;
+        options.kernel = row.kernel;
+        options.stride = row.stride;
+        options.activation = row.hardswish ? Activation::Hardswish : Activation::ReLU;
+        options.squeezeChannels =
+            row.squeeze ? makeDivisible(static_cast<double>(row.expanded / 4)) : 0;
+        options.squeezeActivation = Activation::ReLU;
+        options.squeezeGate = Activation::Hardsigmoid;
+        options.norm = norm;
+        features->push_back(InvertedResidual(options));
+    }
+    const int64_t lastConv = 6 * rows.back().out;
+    features->push_back(ConvNormActivation(ConvNormActivationOptions{
+        rows.back().out, lastConv, 1, 1, 1, Activation::Hardswish, norm}));
+    features_ = register_module("features", features);
+
+    const int64_t hidden = size == Size::Large ? 1280 : 1024;
+    classifier_ = register_module(
+        "classifier",
+        torch::nn::Sequential(
+            torch::nn::Linear(lastConv, hidden),
+            torch::nn::Functional([](const torch::Tensor& x) { return at::hardswish(x); }),
+            torch::nn::Dropout(0.2), torch::nn::Linear(hidden, classes)));
+
+    initialiseLikeTorchvision(*this);
+    torch::NoGradGuard noGrad;
+    for (auto& module : classifier_->modules(/*include_self=*/false)) {
+        if (auto* linear = module->as<torch::nn::Linear>()) {
+            torch::nn::init::normal_(linear->weight, 0.0, 0.01);
+            torch::nn::init::zeros_(linear->bias);
+        }
+    }
+}
+
+torch::Tensor MobileNetV3::forward(torch::Tensor images) {
+    return classifier_->forward(features_->forward(images).mean({2, 3}));
+}
+
+std::string MobileNetV3::architecture() const {
+    return size_ == Size::Large ? "mobilenet_v3_large" : "mobilenet_v3_small";
+}
+
+} // namespace kestrel::models

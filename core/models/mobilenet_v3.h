@@ -1,0 +1,29 @@
+#pragma once
+
+#include "models/classifier.h"
+
+#include <torch/nn/modules/container/sequential.h>
+
+namespace kestrel::models {
+
+// torchvision's MobileNetV3 (width 1.0): inverted residuals with squeeze-excitation and
+// hard-swish, batch norm with eps 1e-3 and momentum 0.01, then a two-layer classifier with
+// dropout 0.2. "features", "classifier" and every name below them match torchvision's.
+class MobileNetV3 : public Classifier {
+public:
+    enum class Size { Small, Large };
+
+    MobileNetV3(Size size, int classes, int inputChannels);
+
+    torch::Tensor forward(torch::Tensor images) override;
+    std::string architecture() const override;
+    std::string headName() const override { return "classifier.3"; }
+    std::string stemName() const override { return "features.0.0"; }
+
+private:
+    Size size_;
+    torch::nn::Sequential features_{nullptr};
+    torch::nn::Sequential classifier_{nullptr};
+};
+
+} // namespace kestrel::models

@@ -1,0 +1,152 @@
+#include "models/resnet.h"
+
+#include "models/torchvision_layers.h"
+
+#include <string>
+
+#include <ATen/ops/relu.h>
+#include <torch/nn/functional/pooling.h>
+
+namespace kestrel::models {
+
+namespace {
+
+torch::nn::Conv2d convolution(int64_t in, int64_t out, int64_t kernel, int64_t stride) {
+    return torch::nn::Conv2d(
+        torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
+}
+
+// The shortcut when a block changes width or size: "downsample" = [1x1 conv, batch norm].
+torch::nn::Sequential downsample(int64_t in, int64_t out, int64_t stride) {
+    return torch::nn::Sequential(convolution(in, out, 1, stride), torch::nn::BatchNorm2d(out));
+}
+
+// Two 3x3 convolutions (resnet18/34).
+class BasicBlockImpl : public torch::nn::Module {
+public:
+    BasicBlockImpl(int64_t in, int64_t width, int64_t stride)
+        : conv1_(register_module("conv1", convolution(in, width, 3, stride))),
+          bn1_(register_module("bn1", torch::nn::BatchNorm2d(width))),
+          conv2_(register_module("conv2", convolution(width, width, 3, 1))),
+          bn2_(register_module("bn2", torch::nn::BatchNorm2d(width))) {
+        if (stride != 1 || in != width) {
+            downsample_ = register_module("downsample", downsample(in, width, stride));
+        }
+    }
+
+    torch::Tensor forward(const torch::Tensor& x) {
+        auto out = at::relu(bn1_->forward(conv1_->forward(x)));
+        out = bn2_->forward(conv2_->forward(out));
+        return at::relu(out + (downsample_ ? downsample_->forward(x) : x));
+    }
+
+private:
+    torch::nn::Conv2d conv1_;
+    torch::nn::BatchNorm2d bn1_;
+    torch::nn::Conv2d conv2_;
+    torch::nn::BatchNorm2d bn2_;
+    torch::nn::Sequential downsample_{nullptr};
+};
+TORCH_MODULE(BasicBlock);
+
+// 1x1 down to `width`, 3x3 (carrying the stride), 1x1 up to 4 x width (resnet50).
+class BottleneckImpl : public torch::nn::Module {
+public:
+    static constexpr int64_t expansion = 4;
+
+    BottleneckImpl(int64_t in, int64_t width, int64_t stride)
+        : conv1_(register_module("conv1", convolution(in, width, 1, 1))),
+          bn1_(register_module("bn1", torch::nn::BatchNorm2d(width))),
+          conv2_(register_module("conv2", convolution(width, width, 3, stride))),
+          bn2_(register_module("bn2", torch::nn::BatchNorm2d(width))),
+          conv3_(register_module("conv3", convolution(width, width * expansion, 1, 1))),
+          bn3_(register_module("bn3", torch::nn::BatchNorm2d(width * expansion))) {
+        if (stride != 1 || in != width * expansion) {
+            downsample_ = register_module("downsample", downsample(in, width * expansion, stride));
+        }
+    }
+
+    torch::Tensor forward(const torch::Tensor& x) {
+        auto out = at::relu(bn1_->forward(conv1_->forward(x)));
+        out = at::relu(bn2_->forward(conv2_->forward(out)));
+        out = bn3_->forward(conv3_->forward(out));
+        return at::relu(out + (downsample_ ? downsample_->forward(x) : x));
+    }
+
+private:
+    torch::nn::Conv2d conv1_;
+    torch::nn::BatchNorm2d bn1_;
+    torch::nn::Conv2d conv2_;
+    torch::nn::BatchNorm2d bn2_;
+    torch::nn::Conv2d conv3_;
+    torch::nn::BatchNorm2d bn3_;
+    torch::nn::Sequential downsample_{nullptr};
+};
+TORCH_MODULE(Bottleneck);
+
+std::array<int, 4> blocksPerStage(ResNet::Depth depth) {
+    switch (depth) {
+    case ResNet::Depth::R18:
+        return {2, 2, 2, 2};
+    case ResNet::Depth::R34:
+    case ResNet::Depth::R50:
+        return {3, 4, 6, 3};
+    }
+    return {2, 2, 2, 2};
+}
+
+} // namespace
+
+ResNet::ResNet(Depth depth, int classes, int inputChannels) : depth_(depth) {
+    conv1_ = register_module(
+        "conv1",
+        torch::nn::Conv2d(
+            torch::nn::Conv2dOptions(inputChannels, 64, 7).stride(2).padding(3).bias(false)));
+    bn1_ = register_module("bn1", torch::nn::BatchNorm2d(64));
+
+    const bool bottleneck = depth == Depth::R50;
+    const auto blocks = blocksPerStage(depth);
+    int64_t channels = 64;
+    for (size_t stage = 0; stage < layers_.size(); ++stage) {
+        const int64_t width = int64_t{64} << stage;
+        torch::nn::Sequential layer;
+        for (int block = 0; block < blocks[stage]; ++block) {
+            const int64_t stride = (stage > 0 && block == 0) ? 2 : 1;
+            if (bottleneck) {
+                layer->push_back(Bottleneck(channels, width, stride));
+                channels = width * BottleneckImpl::expansion;
+            } else {
+                layer->push_back(BasicBlock(channels, width, stride));
+                channels = width;
+            }
+        }
+        layers_[stage] = register_module("layer" + std::to_string(stage + 1), layer);
+    }
+    // nn.Linear's default initialisation, as torchvision leaves it.
+    fc_ = register_module("fc", torch::nn::Linear(channels, classes));
+    initialiseLikeTorchvision(*this);
+}
+
+torch::Tensor ResNet::forward(torch::Tensor images) {
+    namespace F = torch::nn::functional;
+    auto x = at::relu(bn1_->forward(conv1_->forward(images)));
+    x = F::max_pool2d(x, F::MaxPool2dFuncOptions(3).stride(2).padding(1));
+    for (auto& layer : layers_) {
+        x = layer->forward(x);
+    }
+    return fc_->forward(x.mean({2, 3}));
+}
+
+std::string ResNet::architecture() const {
+    switch (depth_) {
+    case Depth::R18:
+        return "resnet18";
+    case Depth::R34:
+        return "resnet34";
+    case Depth::R50:
+        return "resnet50";
+    }
+    return "resnet";
+}
+
+} // namespace kestrel::models

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "models/classifier.h"
+
+#include <array>
+
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+
+namespace kestrel::models {
+
+// torchvision's ResNet (v1.5: the stride sits in the 3x3 convolution of a bottleneck).
+// resnet18/34 stack basic blocks (two 3x3), resnet50 bottlenecks (1x1, 3x3, 1x1 x4).
+class ResNet : public Classifier {
+public:
+    enum class Depth { R18, R34, R50 };
+
+    ResNet(Depth depth, int classes, int inputChannels);
+
+    torch::Tensor forward(torch::Tensor images) override;
+    std::string architecture() const override;
+    std::string headName() const override { return "fc"; }
+    std::string stemName() const override { return "conv1"; }
+
+private:
+    Depth depth_;
+    torch::nn::Conv2d conv1_{nullptr};
+    torch::nn::BatchNorm2d bn1_{nullptr};
+    std::array<torch::nn::Sequential, 4> layers_;
+    torch::nn::Linear fc_{nullptr};
+};
+
+} // namespace kestrel::models
