@@ -44,6 +44,17 @@ void TrainingProgress::started(const train::TrainingStarted& event) {
         out_ << ", resuming after epoch " << event.firstEpoch;
     }
     out_ << ".\n";
+    if (const auto& import = event.weightImport) {
+        out_ << "Started from " << import->loaded << " tensors of the given weights";
+        if (import->headReplaced) {
+            out_ << "; their " << import->fileClasses << "-class head was replaced by a new "
+                 << event.classes.size() << "-class one";
+        }
+        if (import->stemFolded) {
+            out_ << "; the RGB first layer was folded for gray input";
+        }
+        out_ << ".\n";
+    }
     if (event.epochs > event.firstEpoch) {
         out_ << " epoch  train loss  train acc  val loss  val acc       lr   images/s   time\n";
     }

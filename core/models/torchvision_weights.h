@@ -1,20 +1,12 @@
 #pragma once
 
 #include "models/classifier.h"
+#include "models/weight_import.h"
 
 #include <filesystem>
 #include <string>
 
 namespace kestrel::models {
-
-// What loadTorchvisionWeights() did, for the command line and the log to say.
-struct WeightImport {
-    int loaded = 0;            // tensors copied from the file into the model
-    bool headReplaced = false; // the file's head has another class count; the model keeps its
-                               // freshly initialised head
-    int fileClasses = 0;       // the file's class count when headReplaced
-    bool stemFolded = false;   // the file's RGB stem weights were summed for gray input
-};
 
 // Loads a state_dict saved by Python's torch.save(model.state_dict(), file) from torchvision
 // (or from a model with the same names) into `model`. Every tensor must match one of the

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/weight_import.h"
 #include "train/classification_metrics.h"
 
 #include <cstdint>
@@ -19,6 +20,9 @@ struct TrainingStarted {
     std::int64_t trainSamples = 0;
     std::int64_t validationSamples = 0;
     std::vector<std::string> classes;
+    // Set when the run starts from --init-weights: what the import did (not on resume,
+    // where the checkpoint holds the weights).
+    std::optional<models::WeightImport> weightImport;
 };
 
 struct BatchDone {

@@ -2,6 +2,7 @@
 #include "common/error.h"
 #include "imaging/batch_loader.h"
 #include "models/model_registry.h"
+#include "models/torchvision_weights.h"
 #include "train/checkpoint.h"
 #include "train/class_weights.h"
 #include "train/evaluator.h"
@@ -99,6 +100,10 @@ TrainingFinished Trainer::run(bool resume) {
     const auto classCount = static_cast<int>(data_.classes.size());
     models::ClassifierPtr model =
         models::createClassifier({options_.model, classCount, options_.channels});
+    std::optional<models::WeightImport> weightImport;
+    if (!resume && !options_.initWeights.empty()) {
+        weightImport = models::loadTorchvisionWeights(*model, options_.initWeights);
+    }
     model->to(device);
     const bool channelsLast = options_.channelsLast;
     if (channelsLast) {
@@ -143,6 +148,7 @@ TrainingFinished Trainer::run(bool resume) {
     started.trainSamples = static_cast<std::int64_t>(data_.train.size());
     started.validationSamples = static_cast<std::int64_t>(data_.validation.size());
     started.classes = data_.classes;
+    started.weightImport = weightImport;
     observer_.started(started);
 
     TrainingFinished finished;

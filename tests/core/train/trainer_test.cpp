@@ -1,8 +1,10 @@
 // Real training on a tiny task built here: a few epochs must beat chance clearly, a
 // cancelled run resumed must end exactly where an uninterrupted one does, and a diverging
 // run must fail with a reason while keeping its last good checkpoint.
+#include "../models/torchvision_reference.h"
 #include "common/error.h"
 #include "models/model_registry.h"
+#include "models/state_dict_reader.h"
 #include "store/run_repository.h"
 #include "train/checkpoint.h"
 #include "train/training_session.h"
@@ -180,6 +182,51 @@ TEST_F(TrainerTest, ZeroEpochsEvaluatesTheInitialWeights) {
     EXPECT_TRUE(finished.finalMetrics.count("val_accuracy"));
     EXPECT_TRUE(finished.finalMetrics.count("test_accuracy"));
     EXPECT_TRUE(std::filesystem::exists(session->runFolder() / "best.pt"));
+}
+
+class RememberStart : public NullObserver {
+public:
+    void started(const TrainingStarted& event) override { start = event; }
+    TrainingStarted start;
+};
+
+TEST_F(TrainerTest, TorchvisionInitialWeightsAreLoadedReportedAndCheckpointed) {
+    const auto reference = testing::writeTorchvisionModels(dir.path(), {"mobilenet_v3_small"});
+    if (!reference.available) {
+        GTEST_SKIP() << "no PyTorch reference: " << reference.problem;
+    }
+    TrainOptions options = tinyOptions(0);
+    options.model = "mobilenet_v3_small";
+    options.imageSize = 32;
+    options.initWeights = dir / "mobilenet_v3_small.pth";
+    auto session = TrainingSession::create(project, options);
+    RememberStart observer;
+    const TrainingFinished finished = session->run(observer);
+    ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;
+
+    ASSERT_TRUE(observer.start.weightImport.has_value());
+    const models::WeightImport& import = *observer.start.weightImport;
+    EXPECT_GT(import.loaded, 100);
+    EXPECT_TRUE(import.headReplaced); // 1000 ImageNet classes, 2 here
+    EXPECT_EQ(import.fileClasses, 1000);
+    EXPECT_TRUE(import.stemFolded); // RGB weights, gray images
+
+    // The checkpoint holds the imported weights (the model was evaluated, not trained).
+    auto model = models::createClassifier({"mobilenet_v3_small", 2, 1});
+    loadCheckpoint(session->runFolder() / "best.pt", *model, nullptr, false);
+    const auto file = models::readStateDict(options.initWeights);
+    const auto parameters = model->named_parameters();
+    int compared = 0;
+    for (const auto& [name, tensor] : file) {
+        const auto* mine = parameters.find(name);
+        if (mine == nullptr || name.rfind(model->headName(), 0) == 0 ||
+            name.rfind(model->stemName(), 0) == 0) {
+            continue;
+        }
+        EXPECT_TRUE(torch::equal(*mine, tensor)) << name;
+        ++compared;
+    }
+    EXPECT_GT(compared, 50);
 }
 
 } // namespace
