@@ -245,8 +245,7 @@ Command addTrainCommand(CLI::App& root) {
     parser->add_option("--monitor", options->monitor,
                        "val_accuracy, val_loss or val_macro_f1 (default val_accuracy)");
     parser->add_option("--workers", options->workers, "Image decoding threads (default 2)");
-    parser->add_option("--threads", options->threads,
-                       "CPU threads for tensor math (0: all cores but one)");
+    parser->add_option("--threads", options->threads, "CPU threads for tensor math (0: all cores)");
     parser->add_flag("--no-augment", options->noAugment, "Train on the images as they are");
     parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
     return {parser, [options] {

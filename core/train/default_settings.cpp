@@ -95,7 +95,7 @@ TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device
     options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
     options.schedule.baseLr = 0.1 * options.batchSize / 128.0; // linear scaling rule
     options.labelSmoothing = 0.1;
-    options.channelsLast = cuda;
+    options.channelsLast = true; // faster on CUDA and, through oneDNN, on CPUs too
     options.precision = cuda ? Precision::Float16 : Precision::Float32;
 
     // Parts on a line are seen from a fixed camera: small shifts and mirror images, not

@@ -1,5 +1,6 @@
 #include "train/train_benchmark.h"
 
+#include "common/tensor_allocator.h"
 #include "models/model_registry.h"
 #include "train/loss_scaler.h"
 #include "train/model_input.h"
@@ -17,6 +18,7 @@
 namespace kestrel::train {
 
 TrainBenchmarkResult benchmarkTraining(const TrainBenchmarkOptions& options) {
+    keepFreedTensorMemory(); // as the trainer does
     TrainBenchmarkResult result;
     result.device = resolveDevice(options.device);
     const torch::Device device(result.device);

@@ -39,7 +39,7 @@ struct TrainOptions {
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
     Precision precision = Precision::Float32;
     bool channelsLast = false;
-    int threads = 0; // intra-op CPU threads; 0: one per core but one (left to the loader)
+    int threads = 0; // intra-op CPU threads; 0: one per core
 
     // Early stopping: stop after this many epochs without a better `monitor`; 0: off.
     int patience = 0;

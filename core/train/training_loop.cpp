@@ -1,5 +1,6 @@
 // Trainer::run: the epoch and batch loop. Setup and control live in trainer.cpp.
 #include "common/error.h"
+#include "common/tensor_allocator.h"
 #include "imaging/batch_loader.h"
 #include "models/model_registry.h"
 #include "models/torchvision_weights.h"
@@ -88,13 +89,13 @@ struct RunFailure {
 } // namespace
 
 TrainingFinished Trainer::run(bool resume) {
+    keepFreedTensorMemory();
     const std::string deviceName = resolveDevice(options_.device);
     const torch::Device device(deviceName);
     const bool cuda = device.is_cuda();
-    // One core is left to the batch loader: OpenMP threads that lose their core to it spin
-    // at every barrier, and a step then takes several times as long.
-    const auto cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(options_.threads > 0 ? options_.threads : std::max(1, cores - 1));
+    at::set_num_threads(options_.threads > 0
+                            ? options_.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     torch::manual_seed(static_cast<std::uint64_t>(options_.seed));
 
     const auto classCount = static_cast<int>(data_.classes.size());
