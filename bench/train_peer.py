@@ -18,10 +18,10 @@ def small_cnn(channels, classes):
     def block(i, o):
         return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True)]
     layers, c = [], channels
-    for stage, width in enumerate((24, 48, 96)):
+    for stage, width in enumerate((24, 48, 128)):
         layers += block(c, width) + (block(width, width) if stage > 0 else []) + [nn.MaxPool2d(2)]
         c = width
-    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(3), nn.Flatten(), nn.Dropout(0.3),
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(3), nn.Flatten(), nn.Dropout(0.1),
                          nn.Linear(c * 9, classes))
 
 

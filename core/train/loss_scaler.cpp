@@ -15,21 +15,37 @@ at::Tensor LossScaler::scale(const at::Tensor& loss) const {
 }
 
 bool LossScaler::unscale(const std::vector<at::Tensor>& parameters) const {
-    // One device-side flag for all gradients, read once: a sync per tensor would stall CUDA.
-    at::Tensor allFinite;
-    const double inverse = 1.0 / state_.scale;
+    std::vector<at::Tensor> gradients;
+    gradients.reserve(parameters.size());
     for (const auto& parameter : parameters) {
-        const at::Tensor& gradient = parameter.grad();
-        if (!gradient.defined()) {
-            continue;
+        if (parameter.grad().defined()) {
+            gradients.push_back(parameter.grad());
         }
+    }
+    if (gradients.empty()) {
+        return true;
+    }
+    const double inverse = enabled_ ? 1.0 / state_.scale : 1.0;
+    if (gradients.front().is_cuda()) {
+        // One fused kernel for all gradients, as GradScaler does (it has a CUDA kernel in
+        // every LibTorch we build against); a few kernels per gradient cost more than the
+        // arithmetic.
+        const auto options = gradients.front().options().dtype(at::kFloat);
+        at::Tensor foundInf = at::zeros({1}, options);
+        at::_amp_foreach_non_finite_check_and_unscale_(gradients, foundInf,
+                                                       at::full({1}, inverse, options));
+        return foundInf.item<float>() == 0.0f;
+    }
+    // One flag for all gradients, read once.
+    at::Tensor allFinite;
+    for (const auto& gradient : gradients) {
         if (enabled_) {
             gradient.mul_(inverse);
         }
         at::Tensor finite = at::isfinite(gradient).all();
         allFinite = allFinite.defined() ? at::logical_and(allFinite, finite) : finite;
     }
-    return !allFinite.defined() || allFinite.item<bool>();
+    return allFinite.item<bool>();
 }
 
 void LossScaler::update(bool finite) {

@@ -1,5 +1,7 @@
 #include "train/optimizer_factory.h"
 
+#include "train/foreach_sgd.h"
+
 #include <torch/nn/module.h>
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
@@ -40,7 +42,7 @@ std::unique_ptr<torch::optim::Optimizer> createOptimizer(const TrainOptions& opt
         sgd.momentum(options.momentum)
             .nesterov(options.nesterov && options.momentum > 0)
             .weight_decay(options.weightDecay);
-        return std::make_unique<torch::optim::SGD>(splitByDecay(model, sgd), sgd);
+        return std::make_unique<ForeachSgd>(splitByDecay(model, sgd), sgd);
     }
     case OptimizerKind::Adam: {
         torch::optim::AdamOptions adam(lr);
