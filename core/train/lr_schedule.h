@@ -12,7 +12,7 @@ struct LrScheduleOptions {
         Constant,
         Step,     // multiplied by `gamma` every `stepEpochs` epochs
         Cosine,   // linear warm-up, then cosine decay to `finalFraction` x base
-        OneCycle, // linear ramp from base/25 to base over `warmupFraction`, cosine down to ~0
+        OneCycle, // cosine ramp from base/25 to base over `warmupFraction`, cosine down to ~0
     };
     Kind kind = Kind::Cosine;
     double baseLr = 0.01;

@@ -276,6 +276,44 @@ TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
     EXPECT_NE(badModel.err.find("vgg99"), std::string::npos) << badModel.err;
 }
 
+// A training process killed outright (no chance to clean up) leaves a run that `runs` shows
+// as interrupted and `train --resume` finishes from its last checkpoint.
+TEST_F(CliTest, AKilledTrainingRunShowsAsInterruptedAndResumes) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source");
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+
+    // Start training, wait for the first epoch's checkpoint, then SIGKILL the process.
+    const char* killScript = R"sh(
+        "$1" train "$2" --epochs 12 --batch-size 16 --image-size 16 --device cpu 2>/dev/null &
+        pid=$!
+        tries=0
+        while [ ! -f "$2/runs/1/last.pt" ] && [ $tries -lt 6000 ]; do
+            sleep 0.01
+            tries=$((tries + 1))
+        done
+        kill -9 $pid
+        wait $pid
+        echo $?)sh";
+    const ProcessResult killed = kestrel::testing::runProgram(
+        "/bin/sh", {"-c", killScript, "sh", KESTREL_CLI_PATH, project});
+    ASSERT_EQ(killed.out, "137\n") << "the run was not killed mid-way: " << killed.err;
+
+    const ProcessResult runs = cli({"runs", project, "--json"});
+    ASSERT_EQ(runs.exitCode, 0) << runs.err;
+    const auto listed = nlohmann::json::parse(runs.out).at("runs");
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].at("status"), "interrupted");
+
+    const ProcessResult resumed = cli({"train", project, "--resume", "1", "--json"});
+    ASSERT_EQ(resumed.exitCode, 0) << resumed.err;
+    EXPECT_NE(resumed.err.find("resuming after epoch"), std::string::npos) << resumed.err;
+    const auto finished = nlohmann::json::parse(resumed.out);
+    EXPECT_EQ(finished.at("status"), "completed");
+    EXPECT_EQ(finished.at("epochs"), 12);
+}
+
 TEST_F(CliTest, BenchTrainReportsImagesPerSecond) {
     const ProcessResult bench =
         cli({"bench", "train", "--model", "smallcnn", "--image-size", "16", "--channels", "1",
