@@ -216,8 +216,10 @@ TrainingFinished Trainer::run(bool resume) {
             if (cancelled_) {
                 finished.status = TrainingFinished::Status::Cancelled;
                 finished.reason = "Cancelled in epoch " + std::to_string(epoch + 1) +
-                                  "; the checkpoint of epoch " +
-                                  std::to_string(progress.epochsDone) + " is kept.";
+                                  (progress.epochsDone == 0
+                                       ? ", before the first checkpoint: nothing to resume."
+                                       : "; the checkpoint of epoch " +
+                                             std::to_string(progress.epochsDone) + " is kept.");
                 break;
             }
             const double trainSeconds = secondsSince(epochStart);
