@@ -80,19 +80,6 @@ private:
     bool cancelled_ = false;
 };
 
-class Both : public train::TrainingObserver {
-public:
-    Both(train::TrainingObserver& a, train::TrainingObserver& b) : a_(a), b_(b) {}
-    void started(const train::TrainingStarted& e) override { a_.started(e), b_.started(e); }
-    void batchDone(const train::BatchDone& e) override { a_.batchDone(e), b_.batchDone(e); }
-    void epochDone(const train::EpochDone& e) override { a_.epochDone(e), b_.epochDone(e); }
-    void finished(const train::TrainingFinished& e) override { a_.finished(e), b_.finished(e); }
-
-private:
-    train::TrainingObserver& a_;
-    train::TrainingObserver& b_;
-};
-
 train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& given) {
     const std::string device = train::resolveDevice(given.device);
     const train::DatasetShape shape = train::datasetShape(project);
@@ -183,7 +170,7 @@ int runTrain(const TrainCommandOptions& given) {
     }
     TrainingProgress progress(std::cerr, isatty(STDERR_FILENO) != 0);
     CancelOnInterrupt cancelOnInterrupt(*session);
-    Both observer(progress, cancelOnInterrupt);
+    train::ObserverPair observer(progress, cancelOnInterrupt);
     const train::TrainingFinished finished = session->run(observer);
 
     if (given.json) {

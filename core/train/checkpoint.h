@@ -1,18 +1,10 @@
 #pragma once
 
 #include "train/loss_scaler.h"
+#include "train/torch_forward.h"
 
 #include <cstdint>
 #include <filesystem>
-
-namespace torch {
-namespace nn {
-class Module;
-}
-namespace optim {
-class Optimizer;
-}
-} // namespace torch
 
 namespace kestrel::train {
 

@@ -1,17 +1,9 @@
 #pragma once
 
+#include "train/torch_forward.h"
 #include "train/train_options.h"
 
 #include <memory>
-
-namespace torch {
-namespace nn {
-class Module;
-}
-namespace optim {
-class Optimizer;
-}
-} // namespace torch
 
 namespace kestrel::train {
 

@@ -1,13 +1,10 @@
 #pragma once
 
+#include "train/torch_forward.h"
 #include "train/train_options.h"
 
 #include <ATen/core/Tensor.h>
 #include <torch/nn/options/loss.h>
-
-namespace torch::optim {
-class Optimizer;
-}
 
 namespace kestrel::models {
 class Classifier;

@@ -91,4 +91,20 @@ public:
 // Ignores every event.
 class NullObserver : public TrainingObserver {};
 
+// Sends each event to `first`, then to `second`.
+class ObserverPair : public TrainingObserver {
+public:
+    ObserverPair(TrainingObserver& first, TrainingObserver& second)
+        : first_(first), second_(second) {}
+    void started(const TrainingStarted& event) override;
+    void batchDone(const BatchDone& event) override;
+    void epochDone(const EpochDone& event) override;
+    void checkpointSaved(const CheckpointSaved& event) override;
+    void finished(const TrainingFinished& event) override;
+
+private:
+    TrainingObserver& first_;
+    TrainingObserver& second_;
+};
+
 } // namespace kestrel::train

@@ -14,37 +14,6 @@ namespace kestrel::train {
 
 namespace {
 
-// Sends each event to the recorder first (so the store is never behind what the user saw),
-// then to the caller.
-class Fanout : public TrainingObserver {
-public:
-    Fanout(TrainingObserver& first, TrainingObserver& second) : first_(first), second_(second) {}
-    void started(const TrainingStarted& e) override {
-        first_.started(e);
-        second_.started(e);
-    }
-    void batchDone(const BatchDone& e) override {
-        first_.batchDone(e);
-        second_.batchDone(e);
-    }
-    void epochDone(const EpochDone& e) override {
-        first_.epochDone(e);
-        second_.epochDone(e);
-    }
-    void checkpointSaved(const CheckpointSaved& e) override {
-        first_.checkpointSaved(e);
-        second_.checkpointSaved(e);
-    }
-    void finished(const TrainingFinished& e) override {
-        first_.finished(e);
-        second_.finished(e);
-    }
-
-private:
-    TrainingObserver& first_;
-    TrainingObserver& second_;
-};
-
 std::int64_t fileSize(const std::filesystem::path& file) {
     std::error_code ignored;
     const auto size = std::filesystem::file_size(file, ignored);
@@ -137,8 +106,9 @@ TrainingFinished TrainingSession::run(TrainingObserver& observer) {
     TrainingFinished finished;
     {
         RunRecorder recorder(project_.database(), runId_);
-        Fanout fanout(recorder, observer);
-        Trainer trainer(options_, data_.data, folder, fanout);
+        // The recorder first, so the store is never behind what the user saw.
+        ObserverPair both(recorder, observer);
+        Trainer trainer(options_, data_.data, folder, both);
         {
             std::lock_guard guard(trainerMutex_);
             trainer_ = &trainer;
