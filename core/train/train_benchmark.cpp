@@ -1,6 +1,5 @@
 #include "train/train_benchmark.h"
 
-#include "common/tensor_allocator.h"
 #include "models/model_registry.h"
 #include "train/loss_scaler.h"
 #include "train/model_input.h"
@@ -9,22 +8,17 @@
 #include "train/trainer.h"
 
 #include <chrono>
-#include <thread>
 
-#include <ATen/Parallel.h>
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
 
 namespace kestrel::train {
 
 TrainBenchmarkResult benchmarkTraining(const TrainBenchmarkOptions& options) {
-    keepFreedTensorMemory(); // as the trainer does
     TrainBenchmarkResult result;
     result.device = resolveDevice(options.device);
     const torch::Device device(result.device);
-    at::set_num_threads(options.threads > 0
-                            ? options.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    prepareCpuForTraining(options.threads);
     torch::manual_seed(options.seed);
 
     TrainOptions train;

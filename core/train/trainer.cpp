@@ -1,7 +1,12 @@
 #include "train/trainer.h"
 
 #include "common/error.h"
+#include "common/tensor_allocator.h"
 
+#include <algorithm>
+#include <thread>
+
+#include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
 namespace kestrel::train {
@@ -74,6 +79,13 @@ bool Trainer::waitWhilePaused() {
     std::unique_lock lock(pauseMutex_);
     pauseChanged_.wait(lock, [this] { return !paused_ || cancelled_.load(); });
     return !cancelled_.load();
+}
+
+void prepareCpuForTraining(int threads) {
+    keepFreedTensorMemory();
+    at::set_num_threads(threads > 0
+                            ? threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 } // namespace kestrel::train

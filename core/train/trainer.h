@@ -62,4 +62,8 @@ private:
 // where there is none, naming why.
 std::string resolveDevice(const std::string& name);
 
+// Sets up the process for CPU tensor work, as training and its benchmark both need it:
+// `threads` intra-op threads (0: one per core) and freed tensor memory kept for reuse.
+void prepareCpuForTraining(int threads);
+
 } // namespace kestrel::train

@@ -1,6 +1,5 @@
 // Trainer::run: the epoch and batch loop. Setup and control live in trainer.cpp.
 #include "common/error.h"
-#include "common/tensor_allocator.h"
 #include "imaging/batch_loader.h"
 #include "models/model_registry.h"
 #include "models/torchvision_weights.h"
@@ -14,12 +13,11 @@
 #include "train/train_step.h"
 #include "train/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <optional>
-#include <thread>
 
-#include <ATen/Parallel.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/optimizer.h>
 #include <torch/utils.h>
@@ -89,13 +87,10 @@ struct RunFailure {
 } // namespace
 
 TrainingFinished Trainer::run(bool resume) {
-    keepFreedTensorMemory();
     const std::string deviceName = resolveDevice(options_.device);
     const torch::Device device(deviceName);
     const bool cuda = device.is_cuda();
-    at::set_num_threads(options_.threads > 0
-                            ? options_.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    prepareCpuForTraining(options_.threads);
     torch::manual_seed(static_cast<std::uint64_t>(options_.seed));
 
     const auto classCount = static_cast<int>(data_.classes.size());
