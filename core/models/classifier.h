@@ -7,6 +7,8 @@
 
 namespace kestrel::models {
 
+class LayerGraph;
+
 // What every architecture takes and gives: images N x C x H x W, float32, already
 // normalised (the trainer and exported models apply the mean/std), and logits N x K.
 // Parameter and buffer names follow torchvision's for the architectures it has, so its
@@ -22,6 +24,9 @@ public:
     // The first convolution's parameter name prefix, whose RGB weights are folded into one
     // channel for grayscale input, e.g. "conv1".
     virtual std::string stemName() const = 0;
+    // Writes the eval-mode forward pass into `graph`, from its input value; returns the value
+    // holding the logits. The exporters translate that graph.
+    virtual int describe(LayerGraph& graph) const = 0;
 };
 
 using ClassifierPtr = std::shared_ptr<Classifier>;

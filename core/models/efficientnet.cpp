@@ -1,5 +1,6 @@
 #include "models/efficientnet.h"
 
+#include "models/layer_graph.h"
 #include "models/torchvision_layers.h"
 
 #include <algorithm>
@@ -115,6 +116,13 @@ EfficientNet::EfficientNet(Variant variant, int classes, int inputChannels) : va
 
 torch::Tensor EfficientNet::forward(torch::Tensor images) {
     return classifier_->forward(features_->forward(images).mean({2, 3}));
+}
+
+int EfficientNet::describe(LayerGraph& graph) const {
+    int x = describeBlocks(graph, *features_, LayerGraph::kInput);
+    x = graph.flatten(graph.adaptiveAvgPool(1, 1, x));
+    // classifier: Dropout (the identity in eval mode), Linear.
+    return graph.linear(*classifier_->ptr(1)->as<torch::nn::Linear>(), x);
 }
 
 std::string EfficientNet::architecture() const {

@@ -1,5 +1,6 @@
 #include "models/mobilenet_v3.h"
 
+#include "models/layer_graph.h"
 #include "models/torchvision_layers.h"
 
 #include <vector>
@@ -97,6 +98,15 @@ MobileNetV3::MobileNetV3(Size size, int classes, int inputChannels) : size_(size
 
 torch::Tensor MobileNetV3::forward(torch::Tensor images) {
     return classifier_->forward(features_->forward(images).mean({2, 3}));
+}
+
+int MobileNetV3::describe(LayerGraph& graph) const {
+    int x = describeBlocks(graph, *features_, LayerGraph::kInput);
+    x = graph.flatten(graph.adaptiveAvgPool(1, 1, x));
+    // classifier: Linear, Hardswish, Dropout (the identity in eval mode), Linear.
+    x = graph.activation(Activation::Hardswish,
+                         graph.linear(*classifier_->ptr(0)->as<torch::nn::Linear>(), x));
+    return graph.linear(*classifier_->ptr(3)->as<torch::nn::Linear>(), x);
 }
 
 std::string MobileNetV3::architecture() const {

@@ -19,6 +19,7 @@ public:
     std::string architecture() const override;
     std::string headName() const override { return "classifier.3"; }
     std::string stemName() const override { return "features.0.0"; }
+    int describe(LayerGraph& graph) const override;
 
 private:
     Size size_;

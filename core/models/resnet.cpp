@@ -1,5 +1,6 @@
 #include "models/resnet.h"
 
+#include "models/layer_graph.h"
 #include "models/torchvision_layers.h"
 
 #include <string>
@@ -21,6 +22,14 @@ torch::nn::Sequential downsample(int64_t in, int64_t out, int64_t stride) {
     return torch::nn::Sequential(convolution(in, out, 1, stride), torch::nn::BatchNorm2d(out));
 }
 
+int describeShortcut(LayerGraph& graph, const torch::nn::Sequential& downsample, int input) {
+    if (!downsample) {
+        return input;
+    }
+    return graph.convNorm(*downsample->ptr(0)->as<torch::nn::Conv2d>(),
+                          *downsample->ptr(1)->as<torch::nn::BatchNorm2d>(), input);
+}
+
 // Two 3x3 convolutions (resnet18/34).
 class BasicBlockImpl : public torch::nn::Module {
 public:
@@ -38,6 +47,13 @@ public:
         auto out = at::relu(bn1_->forward(conv1_->forward(x)));
         out = bn2_->forward(conv2_->forward(out));
         return at::relu(out + (downsample_ ? downsample_->forward(x) : x));
+    }
+
+    int describe(LayerGraph& graph, int input) const {
+        int out = graph.activation(Activation::ReLU, graph.convNorm(*conv1_, *bn1_, input));
+        out = graph.convNorm(*conv2_, *bn2_, out);
+        return graph.activation(Activation::ReLU,
+                                graph.add(out, describeShortcut(graph, downsample_, input)));
     }
 
 private:
@@ -71,6 +87,14 @@ public:
         out = at::relu(bn2_->forward(conv2_->forward(out)));
         out = bn3_->forward(conv3_->forward(out));
         return at::relu(out + (downsample_ ? downsample_->forward(x) : x));
+    }
+
+    int describe(LayerGraph& graph, int input) const {
+        int out = graph.activation(Activation::ReLU, graph.convNorm(*conv1_, *bn1_, input));
+        out = graph.activation(Activation::ReLU, graph.convNorm(*conv2_, *bn2_, out));
+        out = graph.convNorm(*conv3_, *bn3_, out);
+        return graph.activation(Activation::ReLU,
+                                graph.add(out, describeShortcut(graph, downsample_, input)));
     }
 
 private:
@@ -135,6 +159,21 @@ torch::Tensor ResNet::forward(torch::Tensor images) {
         x = layer->forward(x);
     }
     return fc_->forward(x.mean({2, 3}));
+}
+
+int ResNet::describe(LayerGraph& graph) const {
+    int x = graph.activation(Activation::ReLU, graph.convNorm(*conv1_, *bn1_, LayerGraph::kInput));
+    x = graph.maxPool(3, 2, 1, x);
+    for (const auto& layer : layers_) {
+        for (const auto& block : layer->children()) {
+            if (const auto* basic = block->as<BasicBlockImpl>()) {
+                x = basic->describe(graph, x);
+            } else {
+                x = block->as<BottleneckImpl>()->describe(graph, x);
+            }
+        }
+    }
+    return graph.linear(*fc_, graph.flatten(graph.adaptiveAvgPool(1, 1, x)));
 }
 
 std::string ResNet::architecture() const {

@@ -1,5 +1,8 @@
 #include "models/small_cnn.h"
 
+#include "common/error.h"
+#include "models/layer_graph.h"
+
 #include <array>
 
 #include <torch/nn/modules/activation.h>
@@ -53,6 +56,31 @@ torch::Tensor SmallCnn::forward(torch::Tensor images) {
     x = torch::adaptive_avg_pool2d(x, {kPooledSide, kPooledSide}).flatten(1);
     x = torch::dropout(x, 0.1, is_training());
     return fc_->forward(x);
+}
+
+int SmallCnn::describe(LayerGraph& graph) const {
+    int x = LayerGraph::kInput;
+    const auto layers = features_->children();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const auto& layer = layers[i];
+        if (const auto* conv = layer->as<torch::nn::Conv2d>()) {
+            const auto* norm =
+                i + 1 < layers.size() ? layers[i + 1]->as<torch::nn::BatchNorm2d>() : nullptr;
+            x = norm ? graph.convNorm(*conv, *norm, x) : graph.conv(*conv, x);
+            i += norm ? 1 : 0;
+        } else if (layer->as<torch::nn::ReLU>()) {
+            x = graph.activation(Activation::ReLU, x);
+        } else if (const auto* pool = layer->as<torch::nn::MaxPool2d>()) {
+            const auto& options = pool->options;
+            x = graph.maxPool((*options.kernel_size())[0], (*options.stride())[0],
+                              (*options.padding())[0], x);
+        } else {
+            throw Error(ErrorKind::InvalidArgument,
+                        "A " + layer->name() + " layer in smallcnn cannot be exported.");
+        }
+    }
+    x = graph.flatten(graph.adaptiveAvgPool(kPooledSide, kPooledSide, x));
+    return graph.linear(*fc_, x); // dropout is the identity in eval mode
 }
 
 } // namespace kestrel::models

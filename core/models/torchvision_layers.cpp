@@ -1,5 +1,8 @@
 #include "models/torchvision_layers.h"
 
+#include "common/error.h"
+#include "models/layer_graph.h"
+
 #include <algorithm>
 
 #include <ATen/ops/bernoulli.h>
@@ -49,6 +52,10 @@ torch::Tensor ConvNormActivationImpl::forward(const torch::Tensor& x) {
     return activate(norm->forward(conv->forward(x)), activation_);
 }
 
+int ConvNormActivationImpl::describe(LayerGraph& graph, int input) const {
+    return graph.activation(activation_, graph.convNorm(*conv, *norm, input));
+}
+
 SqueezeExcitationImpl::SqueezeExcitationImpl(int64_t channels, int64_t squeezeChannels,
                                              Activation activation, Activation gate)
     : activation_(activation), gate_(gate) {
@@ -63,6 +70,13 @@ torch::Tensor SqueezeExcitationImpl::forward(const torch::Tensor& x) {
     scale = activate(fc1_->forward(scale), activation_);
     scale = activate(fc2_->forward(scale), gate_);
     return scale * x;
+}
+
+int SqueezeExcitationImpl::describe(LayerGraph& graph, int input) const {
+    int scale = graph.adaptiveAvgPool(1, 1, input);
+    scale = graph.activation(activation_, graph.conv(*fc1_, scale));
+    scale = graph.activation(gate_, graph.conv(*fc2_, scale));
+    return graph.mul(input, scale);
 }
 
 InvertedResidualImpl::InvertedResidualImpl(const InvertedResidualOptions& options)
@@ -100,6 +114,31 @@ torch::Tensor InvertedResidualImpl::forward(const torch::Tensor& x) {
         result = result * keep;
     }
     return result + x;
+}
+
+int InvertedResidualImpl::describe(LayerGraph& graph, int input) const {
+    const int result = describeBlocks(graph, *block_, input);
+    // Stochastic depth is the identity in eval mode.
+    return residual_ ? graph.add(result, input) : result;
+}
+
+int describeBlocks(LayerGraph& graph, const torch::nn::SequentialImpl& blocks, int input) {
+    int value = input;
+    for (const auto& child : blocks.children()) {
+        if (const auto* convNorm = child->as<ConvNormActivationImpl>()) {
+            value = convNorm->describe(graph, value);
+        } else if (const auto* squeeze = child->as<SqueezeExcitationImpl>()) {
+            value = squeeze->describe(graph, value);
+        } else if (const auto* residual = child->as<InvertedResidualImpl>()) {
+            value = residual->describe(graph, value);
+        } else if (const auto* stage = child->as<StageImpl>()) {
+            value = describeBlocks(graph, *stage, value);
+        } else {
+            throw Error(ErrorKind::InvalidArgument,
+                        "A " + child->name() + " layer cannot be exported yet.");
+        }
+    }
+    return value;
 }
 
 int64_t makeDivisible(double value, int64_t divisor) {

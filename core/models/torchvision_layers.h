@@ -4,6 +4,8 @@
 // children under the names torchvision gives them ("0", "1", "fc1", "block", ...), so that
 // a torchvision state_dict loads key for key.
 
+#include "models/activation.h"
+
 #include <cstdint>
 
 #include <torch/nn/module.h>
@@ -14,7 +16,7 @@
 
 namespace kestrel::models {
 
-enum class Activation { None, ReLU, Hardswish, SiLU, Sigmoid, Hardsigmoid };
+class LayerGraph;
 
 torch::Tensor activate(const torch::Tensor& x, Activation activation);
 
@@ -40,6 +42,7 @@ class ConvNormActivationImpl : public torch::nn::Module {
 public:
     explicit ConvNormActivationImpl(const ConvNormActivationOptions& options);
     torch::Tensor forward(const torch::Tensor& x);
+    int describe(LayerGraph& graph, int input) const;
 
     torch::nn::Conv2d conv{nullptr};
     torch::nn::BatchNorm2d norm{nullptr};
@@ -56,6 +59,7 @@ public:
     SqueezeExcitationImpl(int64_t channels, int64_t squeezeChannels, Activation activation,
                           Activation gate);
     torch::Tensor forward(const torch::Tensor& x);
+    int describe(LayerGraph& graph, int input) const;
 
 private:
     torch::nn::Conv2d fc1_{nullptr};
@@ -89,6 +93,7 @@ class InvertedResidualImpl : public torch::nn::Module {
 public:
     explicit InvertedResidualImpl(const InvertedResidualOptions& options);
     torch::Tensor forward(const torch::Tensor& x);
+    int describe(LayerGraph& graph, int input) const;
 
 private:
     torch::nn::Sequential block_{nullptr};
@@ -105,6 +110,9 @@ public:
     torch::Tensor forward(const torch::Tensor& x) { return SequentialImpl::forward(x); }
 };
 TORCH_MODULE(Stage);
+
+// Describes a sequence of the blocks above (and Stages of them) into `graph`, in order.
+int describeBlocks(LayerGraph& graph, const torch::nn::SequentialImpl& blocks, int input);
 
 // torchvision's _make_divisible: rounds a scaled width to a multiple of 8, never more than
 // 10% below the scaled value.

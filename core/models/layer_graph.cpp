@@ -1,0 +1,192 @@
+#include "models/layer_graph.h"
+
+#include "common/error.h"
+
+#include <type_traits>
+
+#include <ATen/ops/sqrt.h>
+#include <ATen/ops/zeros.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+
+namespace kestrel::models {
+
+namespace {
+
+at::Tensor exportable(const at::Tensor& tensor) {
+    return tensor.detach().to(at::kCPU, at::kFloat).contiguous().clone();
+}
+
+// The explicit padding of a square convolution, or -1 for "same"/"valid" or uneven padding.
+// Unqualified visit: LibTorch 1.x keeps options in c10::variant, 2.x in std::variant.
+int64_t symmetricPadding(const torch::nn::detail::ConvNdOptions<2>& options) {
+    int64_t result = -1;
+    visit(
+        [&](const auto& padding) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(padding)>,
+                                         torch::ExpandingArray<2>>) {
+                if ((*padding)[0] == (*padding)[1]) {
+                    result = (*padding)[0];
+                }
+            }
+        },
+        options.padding());
+    return result;
+}
+
+int64_t pooledSide(int64_t side, int64_t kernel, int64_t stride, int64_t padding) {
+    return (side + 2 * padding - kernel) / stride + 1;
+}
+
+} // namespace
+
+LayerGraph::LayerGraph(const torch::nn::Module& model, ValueShape input) {
+    for (const auto& item : model.named_parameters()) {
+        parameterNames_[item.value().unsafeGetTensorImpl()] = item.key();
+    }
+    shapes_.push_back(input);
+}
+
+std::string LayerGraph::nameOf(const at::Tensor& parameter) const {
+    const auto found = parameterNames_.find(parameter.unsafeGetTensorImpl());
+    if (found == parameterNames_.end()) {
+        return {};
+    }
+    const std::string& name = found->second;
+    const auto dot = name.rfind('.');
+    return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+int LayerGraph::append(LayerNode node, ValueShape shape) {
+    if (shape.spatial() && (shape.height < 1 || shape.width < 1)) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "The input image of " + std::to_string(shapes_.front().height) + " x " +
+                        std::to_string(shapes_.front().width) +
+                        " px is too small for this model: it shrinks to nothing at layer " +
+                        (node.name.empty() ? std::to_string(nodes_.size()) : node.name) + ".");
+    }
+    nodes_.push_back(std::move(node));
+    shapes_.push_back(shape);
+    return static_cast<int>(nodes_.size());
+}
+
+int LayerGraph::conv(const torch::nn::Conv2dImpl& conv, int input) {
+    const auto& options = conv.options;
+    LayerNode node;
+    node.op = LayerNode::Op::Conv;
+    node.name = nameOf(conv.weight);
+    node.inputs = {input};
+    node.weight = exportable(conv.weight);
+    node.bias = conv.bias.defined() ? exportable(conv.bias)
+                                    : at::zeros({options.out_channels()}, at::kFloat);
+    node.kernel = (*options.kernel_size())[0];
+    node.stride = (*options.stride())[0];
+    node.padding = symmetricPadding(options);
+    node.groups = options.groups();
+    if ((*options.kernel_size())[1] != node.kernel || (*options.stride())[1] != node.stride ||
+        (*options.dilation())[0] != 1 || (*options.dilation())[1] != 1 || node.padding < 0) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Convolution " + node.name +
+                        " cannot be exported: only square, undilated convolutions with explicit "
+                        "padding can.");
+    }
+    const ValueShape& in = shape(input);
+    const ValueShape out{options.out_channels(),
+                         pooledSide(in.height, node.kernel, node.stride, node.padding),
+                         pooledSide(in.width, node.kernel, node.stride, node.padding)};
+    return append(std::move(node), out);
+}
+
+int LayerGraph::convNorm(const torch::nn::Conv2dImpl& convolution,
+                         const torch::nn::BatchNorm2dImpl& norm, int input) {
+    const int value = conv(convolution, input);
+    // Folded in double precision: scale = gamma / sqrt(var + eps), w' = w * scale,
+    // b' = beta + (b - mean) * scale.
+    LayerNode& node = nodes_.back();
+    const auto scale = norm.weight.detach().to(at::kCPU, at::kDouble) /
+                       at::sqrt(norm.running_var.to(at::kCPU, at::kDouble) + norm.options.eps());
+    node.weight =
+        (node.weight.to(at::kDouble) * scale.reshape({-1, 1, 1, 1})).to(at::kFloat).contiguous();
+    node.bias = (norm.bias.detach().to(at::kCPU, at::kDouble) +
+                 (node.bias.to(at::kDouble) - norm.running_mean.to(at::kCPU, at::kDouble)) * scale)
+                    .to(at::kFloat)
+                    .contiguous();
+    return value;
+}
+
+int LayerGraph::activation(Activation kind, int input) {
+    if (kind == Activation::None) {
+        return input;
+    }
+    LayerNode node;
+    node.op = LayerNode::Op::Activation;
+    node.inputs = {input};
+    node.activation = kind;
+    return append(std::move(node), shape(input));
+}
+
+int LayerGraph::maxPool(int64_t kernel, int64_t stride, int64_t padding, int input) {
+    LayerNode node;
+    node.op = LayerNode::Op::MaxPool;
+    node.inputs = {input};
+    node.kernel = kernel;
+    node.stride = stride;
+    node.padding = padding;
+    const ValueShape& in = shape(input);
+    return append(std::move(node), {in.channels, pooledSide(in.height, kernel, stride, padding),
+                                    pooledSide(in.width, kernel, stride, padding)});
+}
+
+int LayerGraph::adaptiveAvgPool(int64_t height, int64_t width, int input) {
+    LayerNode node;
+    node.op = LayerNode::Op::AdaptiveAvgPool;
+    node.inputs = {input};
+    node.outputSize = {height, width};
+    return append(std::move(node), {shape(input).channels, height, width});
+}
+
+int LayerGraph::flatten(int input) {
+    LayerNode node;
+    node.op = LayerNode::Op::Flatten;
+    node.inputs = {input};
+    const ValueShape& in = shape(input);
+    return append(
+        std::move(node),
+        {in.channels * std::max<int64_t>(1, in.height) * std::max<int64_t>(1, in.width), 0, 0});
+}
+
+int LayerGraph::linear(const torch::nn::LinearImpl& linear, int input) {
+    LayerNode node;
+    node.op = LayerNode::Op::Linear;
+    node.name = nameOf(linear.weight);
+    node.inputs = {input};
+    node.weight = exportable(linear.weight);
+    node.bias = linear.bias.defined() ? exportable(linear.bias)
+                                      : at::zeros({linear.options.out_features()}, at::kFloat);
+    return append(std::move(node), {linear.options.out_features(), 0, 0});
+}
+
+int LayerGraph::add(int left, int right) {
+    LayerNode node;
+    node.op = LayerNode::Op::Add;
+    node.inputs = {left, right};
+    return append(std::move(node), shape(left));
+}
+
+int LayerGraph::mul(int left, int gate) {
+    LayerNode node;
+    node.op = LayerNode::Op::Mul;
+    node.inputs = {left, gate};
+    return append(std::move(node), shape(left));
+}
+
+int64_t adaptiveBinStart(int64_t cell, int64_t inputSize, int64_t outputSize) {
+    return (cell * inputSize) / outputSize;
+}
+
+int64_t adaptiveBinEnd(int64_t cell, int64_t inputSize, int64_t outputSize) {
+    return ((cell + 1) * inputSize + outputSize - 1) / outputSize;
+}
+
+} // namespace kestrel::models

@@ -1,0 +1,98 @@
+#pragma once
+
+#include "models/activation.h"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace torch::nn {
+class Module;
+class Conv2dImpl;
+class BatchNorm2dImpl;
+class LinearImpl;
+} // namespace torch::nn
+
+namespace kestrel::models {
+
+// A classifier's forward pass in eval mode, written out as a plain list of layers with their
+// weights: what the exporters translate into TorchScript and ONNX. Batch norms are folded into
+// the convolution before them and dropout is left out, as neither does anything else at
+// inference. Values are numbered: 0 is the input image batch, node i produces value i + 1.
+struct LayerNode {
+    enum class Op {
+        Conv,            // weight O x I/groups x k x k, bias O; stride, padding, groups
+        Activation,      // activation
+        MaxPool,         // kernel, stride, padding (floor rounding)
+        AdaptiveAvgPool, // to outputSize, as torch's adaptive_avg_pool2d splits the input
+        Flatten,         // N x C x H x W -> N x (C*H*W)
+        Linear,          // weight O x I, bias O
+        Add,             // inputs[0] + inputs[1]
+        Mul,             // inputs[0] * inputs[1], the second broadcast over H x W
+    };
+
+    Op op = Op::Activation;
+    std::string name; // the layer's parameter prefix, e.g. "layer1.0.conv1"; may be empty
+    std::vector<int> inputs;
+    at::Tensor weight; // float32, on the CPU, contiguous
+    at::Tensor bias;
+    int64_t kernel = 1;
+    int64_t stride = 1;
+    int64_t padding = 0;
+    int64_t groups = 1;
+    Activation activation = Activation::None;
+    std::array<int64_t, 2> outputSize{1, 1};
+};
+
+// The shape of one value without its batch dimension: C x H x W, or features alone (H and
+// W are 0) after Flatten and Linear.
+struct ValueShape {
+    int64_t channels = 0;
+    int64_t height = 0;
+    int64_t width = 0;
+    bool spatial() const { return height > 0; }
+};
+
+class LayerGraph {
+public:
+    // `model` names the parameters; `input` is the image shape the graph is written for.
+    LayerGraph(const torch::nn::Module& model, ValueShape input);
+
+    static constexpr int kInput = 0;
+
+    // Each returns the value it produces. Throws kestrel::Error when a layer cannot be
+    // written (dilated or non-square convolutions, pools that shrink a side to nothing).
+    int conv(const torch::nn::Conv2dImpl& conv, int input);
+    int convNorm(const torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& norm,
+                 int input);
+    int activation(Activation kind, int input);
+    int maxPool(int64_t kernel, int64_t stride, int64_t padding, int input);
+    int adaptiveAvgPool(int64_t height, int64_t width, int input);
+    int flatten(int input);
+    int linear(const torch::nn::LinearImpl& linear, int input);
+    int add(int left, int right);
+    int mul(int left, int gate);
+
+    const std::vector<LayerNode>& nodes() const { return nodes_; }
+    const ValueShape& shape(int value) const { return shapes_.at(static_cast<size_t>(value)); }
+    int output() const { return static_cast<int>(nodes_.size()); }
+    int64_t outputFeatures() const { return shape(output()).channels; }
+
+private:
+    int append(LayerNode node, ValueShape shape);
+    std::string nameOf(const at::Tensor& parameter) const;
+
+    std::map<const void*, std::string> parameterNames_; // by TensorImpl
+    std::vector<LayerNode> nodes_;
+    std::vector<ValueShape> shapes_;
+};
+
+// torch's adaptive pooling bins along one side: output cell i averages input [start, end).
+int64_t adaptiveBinStart(int64_t cell, int64_t inputSize, int64_t outputSize);
+int64_t adaptiveBinEnd(int64_t cell, int64_t inputSize, int64_t outputSize);
+
+} // namespace kestrel::models
