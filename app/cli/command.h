@@ -25,5 +25,7 @@ Command addBenchCommand(CLI::App& root);
 Command addTrainCommand(CLI::App& root);
 Command addRunsCommand(CLI::App& root);
 Command addEvalCommand(CLI::App& root);
+Command addExportCommand(CLI::App& root);
+Command addPredictCommand(CLI::App& root);
 
 } // namespace kestrel::cli

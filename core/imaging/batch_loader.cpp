@@ -196,23 +196,6 @@ bool BatchLoader::load(std::size_t index, cv::Mat& image) {
     return true;
 }
 
-namespace {
-
-// uint8 HWC pixels to float CHW in [0, 1], written straight into the batch tensor.
-void writePlanar(const cv::Mat& image, float* out) {
-    const int channels = image.channels();
-    const std::size_t plane = static_cast<std::size_t>(image.rows) * image.cols;
-    const std::uint8_t* in = image.ptr<std::uint8_t>(0);
-    constexpr float scale = 1.0f / 255.0f;
-    for (std::size_t pixel = 0; pixel < plane; ++pixel) {
-        for (int c = 0; c < channels; ++c) {
-            out[static_cast<std::size_t>(c) * plane + pixel] = in[pixel * channels + c] * scale;
-        }
-    }
-}
-
-} // namespace
-
 Batch BatchLoader::assemble(const Run& run, std::size_t number) {
     const auto size = static_cast<std::size_t>(options_.batchSize);
     const std::size_t begin = number * size;
@@ -248,7 +231,7 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
     std::int64_t* labels = batch.labels.data_ptr<std::int64_t>();
     const std::size_t stride = static_cast<std::size_t>(spec.channels) * spec.height * spec.width;
     for (std::size_t row = 0; row < images.size(); ++row) {
-        writePlanar(images[row], pixels + row * stride);
+        writePlanarFloats(images[row], pixels + row * stride);
         labels[row] = samples_[batch.indices[row]].label;
     }
     return batch;

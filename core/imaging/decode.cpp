@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <system_error>
 
 #include <opencv2/core.hpp>
@@ -140,6 +141,18 @@ cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec) {
                     "Image file " + name + " could not be decoded; it is damaged or truncated.");
     }
     return conformImage(decoded, spec, name);
+}
+
+void writePlanarFloats(const cv::Mat& image, float* out) {
+    const int channels = image.channels();
+    const std::size_t plane = static_cast<std::size_t>(image.rows) * image.cols;
+    const std::uint8_t* in = image.ptr<std::uint8_t>(0);
+    constexpr float scale = 1.0f / 255.0f;
+    for (std::size_t pixel = 0; pixel < plane; ++pixel) {
+        for (int c = 0; c < channels; ++c) {
+            out[static_cast<std::size_t>(c) * plane + pixel] = in[pixel * channels + c] * scale;
+        }
+    }
 }
 
 } // namespace kestrel::imaging

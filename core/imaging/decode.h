@@ -19,4 +19,9 @@ cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec);
 // layout, 8/16-bit or float in [0, 1]). `source` names the image in error messages.
 cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source);
 
+// What every model is fed: the uint8 HWC pixels of a decoded image as float CHW in [0, 1],
+// written to `out` (channels x rows x cols floats). The loader and exported-model inference
+// share it, so both see the same numbers.
+void writePlanarFloats(const cv::Mat& image, float* out);
+
 } // namespace kestrel::imaging

@@ -1,4 +1,5 @@
 #include "train/run_evaluation.h"
+#include "train/trained_run.h"
 
 #include "common/error.h"
 #include "imaging/batch_loader.h"
@@ -15,40 +16,48 @@
 
 namespace kestrel::train {
 
-RunEvaluation evaluateRun(Project& project, std::int64_t runId, const std::string& split,
-                          const std::string& device) {
-    if (split != "val" && split != "test") {
-        throw Error(ErrorKind::InvalidArgument,
-                    "Unknown split \"" + split + "\" to evaluate on; use val or test.");
-    }
+TrainedRun loadTrainedRun(Project& project, std::int64_t runId) {
     store::RunRepository runs(project.database());
-    runs.get(runId); // names the run when it does not exist
-    RunEvaluation evaluation;
-    evaluation.run = runId;
-    evaluation.split = split;
-    evaluation.options = optionsFromParams(runs.params(runId));
-    const TrainOptions& options = evaluation.options;
-
+    TrainedRun trained;
+    trained.record = runs.get(runId); // names the run when it does not exist
+    trained.options = optionsFromParams(runs.params(runId));
     const auto checkpoint = Trainer::bestCheckpoint(project.runsFolder() / std::to_string(runId));
     if (!std::filesystem::exists(checkpoint)) {
         throw Error(ErrorKind::NotFound, "Run " + std::to_string(runId) +
                                              " has no best checkpoint yet (" + checkpoint.string() +
                                              " is missing).");
     }
-    ProjectTrainingData data = loadTrainingData(project, options.seed);
-    const auto& samples = split == "val" ? data.data.validation : data.data.test;
+    trained.data = loadTrainingData(project, trained.options.seed);
+    trained.model = models::createClassifier({trained.options.model,
+                                              static_cast<int>(trained.data.data.classes.size()),
+                                              trained.options.channels});
+    loadCheckpoint(checkpoint, *trained.model, nullptr, false);
+    trained.model->eval();
+    return trained;
+}
+
+RunEvaluation evaluateRun(Project& project, std::int64_t runId, const std::string& split,
+                          const std::string& device) {
+    if (split != "val" && split != "test") {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Unknown split \"" + split + "\" to evaluate on; use val or test.");
+    }
+    TrainedRun trained = loadTrainedRun(project, runId);
+    RunEvaluation evaluation;
+    evaluation.run = runId;
+    evaluation.split = split;
+    evaluation.options = trained.options;
+    const TrainOptions& options = evaluation.options;
+    const auto& samples = split == "val" ? trained.data.data.validation : trained.data.data.test;
     if (samples.empty()) {
         throw Error(ErrorKind::InvalidArgument, project.folder().string() + " has no " + split +
                                                     " samples to evaluate run " +
                                                     std::to_string(runId) + " on.");
     }
-    evaluation.classes = data.data.classes;
+    evaluation.classes = trained.data.data.classes;
     evaluation.device = resolveDevice(device);
     const torch::Device torchDevice(evaluation.device);
-
-    auto model = models::createClassifier(
-        {options.model, static_cast<int>(evaluation.classes.size()), options.channels});
-    loadCheckpoint(checkpoint, *model, nullptr, false);
+    auto& model = trained.model;
     model->to(torchDevice);
 
     imaging::LoaderOptions loader;

@@ -1,0 +1,52 @@
+#include "export/model_card.h"
+
+#include "export/run_export.h"
+#include "train/trained_run.h"
+#include "train/run_params.h"
+
+#include <nlohmann/json.hpp>
+
+namespace kestrel::exporting {
+
+std::string modelCardJson(const train::TrainedRun& run,
+                          const std::map<std::string, double>& metrics,
+                          const std::string& metadataJson, const ExportedFile& file,
+                          const std::string& contentHash) {
+    nlohmann::json params = nlohmann::json::object();
+    for (const auto& [key, value] : train::toParams(run.options)) {
+        params[key] = value;
+    }
+    nlohmann::json figures = nlohmann::json::object();
+    for (const auto& [name, value] : metrics) {
+        figures[name] = value;
+    }
+    nlohmann::json classes = nlohmann::json::array();
+    for (const auto& name : run.data.data.classes) {
+        classes.push_back(name);
+    }
+    const nlohmann::json card = {
+        {"model_card_version", 1},
+        {"file", file.file.filename().string()},
+        {"format", infer::toString(file.format)},
+        {"size_bytes", file.sizeBytes},
+        {"content_hash", contentHash},
+        {"classes", classes},
+        {"metadata", nlohmann::json::parse(metadataJson)},
+        {"run",
+         {{"id", run.record.id},
+          {"model", run.record.model},
+          {"status", run.record.status},
+          {"device", run.record.device},
+          {"started", run.record.startedAt},
+          {"finished", run.record.finishedAt},
+          {"dataset_version", run.record.datasetVersion.value_or(run.data.datasetVersion)},
+          {"dataset_fingerprint", run.data.fingerprint},
+          {"validation", run.data.validationSource},
+          {"parameters", params}}},
+        {"metrics", figures},
+        {"verification", nlohmann::json::parse(file.verification.toJson())},
+    };
+    return card.dump(2);
+}
+
+} // namespace kestrel::exporting

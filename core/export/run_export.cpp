@@ -1,0 +1,231 @@
+#include "export/run_export.h"
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/version.h"
+#include "dataset/content_hash.h"
+#include "export/model_card.h"
+#include "export/onnx_writer.h"
+#include "export/torchscript_writer.h"
+#include "infer/onnx_model.h"
+#include "infer/predictor.h"
+#include "infer/torchscript_model.h"
+#include "models/layer_graph.h"
+#include "project/project.h"
+#include "store/run_repository.h"
+#include "train/model_input.h"
+#include "train/trained_run.h"
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include <ATen/core/grad_mode.h>
+#include <ATen/ops/from_blob.h>
+#include <ATen/ops/softmax.h>
+
+namespace kestrel::exporting {
+
+namespace {
+
+constexpr int kBatch = 32;
+
+std::string utcNow() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+infer::ModelMetadata metadataFor(const train::TrainedRun& run) {
+    infer::ModelMetadata metadata;
+    metadata.classes = run.data.data.classes;
+    metadata.width = run.options.imageSize;
+    metadata.height = run.options.imageSize;
+    metadata.channels = run.options.channels;
+    metadata.color = run.options.channels == 1 ? "gray" : "rgb";
+    metadata.resize = "stretch"; // what the loader does for training and evaluation
+    metadata.mean = run.options.mean;
+    metadata.std = run.options.std;
+    metadata.model = run.options.model;
+    metadata.run = run.record.id;
+    metadata.datasetVersion = run.record.datasetVersion.value_or(run.data.datasetVersion);
+    metadata.kestrelVersion = kestrelVersion();
+    metadata.created = utcNow();
+    return metadata;
+}
+
+// Up to `wanted` validation images, spread over the split, in the documented preprocessing.
+// Unreadable ones are skipped.
+int verificationImages(const train::TrainedRun& run, const infer::ModelMetadata& metadata,
+                       int wanted, std::vector<float>& pixels) {
+    const auto& samples = run.data.data.validation;
+    const std::size_t step = std::max<std::size_t>(1, samples.size() / std::max(1, wanted));
+    int count = 0;
+    for (std::size_t i = 0; i < samples.size() && count < wanted; i += step) {
+        try {
+            infer::appendModelInput(samples[i].path, metadata, pixels);
+            ++count;
+        } catch (const Error&) {
+            // A file that went missing since training; the others still verify.
+        }
+    }
+    return count;
+}
+
+// The trained model's probabilities: LibTorch eager, the trainer's own normalisation.
+std::vector<float> referenceProbabilities(const train::TrainedRun& run,
+                                          const infer::ModelMetadata& metadata,
+                                          std::vector<float>& pixels, int count) {
+    const at::NoGradGuard noGrad;
+    const train::ModelInput input(run.options.mean, run.options.std, c10::Device(c10::kCPU), false);
+    std::vector<float> result;
+    const int64_t imageFloats = int64_t{metadata.channels} * metadata.height * metadata.width;
+    for (int start = 0; start < count; start += kBatch) {
+        const int n = std::min(kBatch, count - start);
+        const auto images =
+            at::from_blob(pixels.data() + start * imageFloats,
+                          {n, metadata.channels, metadata.height, metadata.width}, at::kFloat);
+        const auto probabilities = at::softmax(run.model->forward(input(images)), 1).contiguous();
+        result.insert(result.end(), probabilities.data_ptr<float>(),
+                      probabilities.data_ptr<float>() + probabilities.numel());
+    }
+    return result;
+}
+
+std::vector<float> exportedProbabilities(infer::ExportedModel& model,
+                                         const infer::ModelMetadata& metadata,
+                                         const std::vector<float>& pixels, int count) {
+    std::vector<float> result;
+    const std::size_t imageFloats =
+        static_cast<std::size_t>(metadata.channels) * metadata.height * metadata.width;
+    for (int start = 0; start < count; start += kBatch) {
+        const int n = std::min(kBatch, count - start);
+        const auto part =
+            model.run(pixels.data() + static_cast<std::size_t>(start) * imageFloats, n);
+        result.insert(result.end(), part.begin(), part.end());
+    }
+    return result;
+}
+
+std::unique_ptr<infer::ExportedModel> openForVerification(infer::ModelFormat format,
+                                                          const std::filesystem::path& file) {
+    if (format == infer::ModelFormat::Onnx) {
+        return std::make_unique<infer::OnnxModel>(file);
+    }
+    // Unoptimised: the file as torch.jit.load gives it to people.
+    return std::make_unique<infer::TorchScriptModel>(file, infer::RuntimeOptions{"cpu", false});
+}
+
+std::string fileBytes(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+void report(const ExportRequest& request, const std::string& line) {
+    if (request.progress) {
+        request.progress(line);
+    }
+}
+
+} // namespace
+
+std::filesystem::path exportPath(const Project& project, const ExportRequest& request,
+                                 const std::string& model, infer::ModelFormat format) {
+    const char* extension = format == infer::ModelFormat::Onnx ? ".onnx" : ".pt";
+    if (request.output.empty()) {
+        return project.exportsFolder() /
+               ("run-" + std::to_string(request.run) + "-" + model + extension);
+    }
+    if (request.formats.size() > 1) {
+        return std::filesystem::path(request.output).replace_extension(extension);
+    }
+    return request.output;
+}
+
+std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& request) {
+    if (request.formats.empty()) {
+        throw Error(ErrorKind::InvalidArgument, "No export format was given.");
+    }
+    if (request.verifySamples < 1 || !(request.tolerance > 0)) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Verification needs at least one image and a tolerance above zero.");
+    }
+    report(request, "Loading run " + std::to_string(request.run));
+    const train::TrainedRun run = train::loadTrainedRun(project, request.run);
+    const infer::ModelMetadata metadata = metadataFor(run);
+    const std::string metadataJson = infer::toJson(metadata);
+
+    std::vector<float> pixels;
+    const int count = verificationImages(run, metadata, request.verifySamples, pixels);
+    if (count == 0) {
+        throw Error(ErrorKind::InvalidArgument,
+                    project.folder().string() + " has no readable validation images to verify " +
+                        "run " + std::to_string(request.run) + "'s export on.");
+    }
+    const std::vector<float> reference = referenceProbabilities(run, metadata, pixels, count);
+
+    models::LayerGraph graph(*run.model, {metadata.channels, metadata.height, metadata.width});
+    run.model->describe(graph);
+
+    store::RunRepository runs(project.database());
+    const auto metrics = runs.latestMetrics(request.run);
+    std::vector<ExportedFile> exported;
+    for (const infer::ModelFormat format : request.formats) {
+        ExportedFile result;
+        result.format = format;
+        result.file = exportPath(project, request, metadata.model, format);
+        std::filesystem::create_directories(std::filesystem::absolute(result.file).parent_path());
+        const std::filesystem::path partial = result.file.string() + ".partial";
+        report(request, "Writing " + infer::toString(format) + " to " + result.file.string());
+        if (format == infer::ModelFormat::Onnx) {
+            writeOnnx(graph, metadata, partial);
+        } else {
+            writeTorchScript(graph, metadata, partial);
+        }
+        if (request.afterWrite) {
+            request.afterWrite(partial);
+        }
+        try {
+            auto model = openForVerification(format, partial);
+            report(request, "Verifying on " + std::to_string(count) + " validation images with " +
+                                model->runtime());
+            result.verification = compareProbabilities(
+                reference, exportedProbabilities(*model, metadata, pixels, count), count,
+                static_cast<int>(metadata.classes.size()), request.tolerance);
+            result.verification.format = infer::toString(format);
+            result.verification.runtime = model->runtime();
+        } catch (const Error& error) {
+            std::filesystem::remove(partial);
+            throw Error(error.kind(),
+                        "The " + infer::toString(format) +
+                            " export could not be verified, so it was not kept: " + error.what());
+        }
+        if (!result.verification.passed()) {
+            std::filesystem::remove(partial);
+            throw Error(ErrorKind::InvalidArgument,
+                        "The " + infer::toString(format) + " export of run " +
+                            std::to_string(request.run) + " failed verification (" +
+                            result.verification.summary() + "), so it was not kept.");
+        }
+        std::filesystem::rename(partial, result.file);
+        result.sizeBytes = static_cast<std::int64_t>(std::filesystem::file_size(result.file));
+        const std::string bytes = fileBytes(result.file);
+        const std::string card =
+            modelCardJson(run, metrics, metadataJson, result, dataset::contentHash(bytes));
+        result.card = result.file.string() + ".card.json";
+        writeFileAtomically(result.card, card);
+        runs.addArtifact(request.run, infer::toString(format), result.file.string(),
+                         result.sizeBytes, card);
+        report(request, "Verified: " + result.verification.summary());
+        exported.push_back(result);
+    }
+    return exported;
+}
+
+} // namespace kestrel::exporting

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kestrel::infer {
+
+// What an exported model says about itself (the file "metadata.json" inside a TorchScript
+// archive; metadata_props key "metadata.json" in ONNX): enough to feed it images and read
+// its answers without the project it came from. Keys are listed in docs/ARCHITECTURE.md.
+struct ModelMetadata {
+    std::vector<std::string> classes;
+    int width = 0;
+    int height = 0;
+    int channels = 0;               // 1 (gray) or 3
+    std::string color;              // "gray" or "rgb"
+    std::string resize = "stretch"; // "stretch" or "letterbox" (pad with zeros, centred)
+    std::vector<double> mean;       // per channel, applied inside the model
+    std::vector<double> std;
+    std::string model; // architecture, e.g. "resnet18"
+    std::int64_t run = 0;
+    std::int64_t datasetVersion = 0;
+    std::string kestrelVersion;
+    std::string created; // ISO 8601, UTC
+};
+
+std::string toJson(const ModelMetadata& metadata);
+// Throws kestrel::Error (InvalidArgument) naming `source` and the key that is missing or wrong.
+ModelMetadata metadataFromJson(const std::string& json, const std::string& source);
+
+// The name both formats store the metadata under.
+inline constexpr const char* kMetadataKey = "metadata.json";
+
+} // namespace kestrel::infer

@@ -1,0 +1,74 @@
+#include "infer/onnx_model.h"
+
+#include "common/error.h"
+
+#include <array>
+#include <fstream>
+#include <onnx/onnx_pb.h>
+
+#include <opencv2/core/version.hpp>
+#include <opencv2/dnn/dnn.hpp>
+
+namespace kestrel::infer {
+
+struct OnnxModel::State {
+    cv::dnn::Net net;
+};
+
+std::string readOnnxMetadata(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    onnx::ModelProto model;
+    if (!in || !model.ParseFromIstream(&in)) {
+        throw Error(ErrorKind::InvalidArgument, file.string() + " is not an ONNX model.");
+    }
+    for (const auto& property : model.metadata_props()) {
+        if (property.key() == kMetadataKey) {
+            return property.value();
+        }
+    }
+    return {};
+}
+
+OnnxModel::OnnxModel(const std::filesystem::path& file) : state_(std::make_unique<State>()) {
+    const std::string metadata = readOnnxMetadata(file);
+    if (metadata.empty()) {
+        throw Error(ErrorKind::InvalidArgument,
+                    file.string() + " has no metadata.json: it was not exported by Kestrel.");
+    }
+    metadata_ = metadataFromJson(metadata, file.string());
+    try {
+        state_->net = cv::dnn::readNetFromONNX(file.string());
+    } catch (const cv::Exception& error) {
+        throw Error(ErrorKind::InvalidArgument,
+                    file.string() + " could not be loaded by OpenCV DNN: " + error.msg);
+    }
+    state_->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    state_->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+}
+
+OnnxModel::~OnnxModel() = default;
+
+std::string OnnxModel::runtime() const {
+    return std::string("OpenCV DNN ") + CV_VERSION;
+}
+
+std::vector<float> OnnxModel::run(const float* images, int count) {
+    const std::array<int, 4> shape = {count, metadata_.channels, metadata_.height, metadata_.width};
+    // OpenCV only reads the blob; Mat has no const-data constructor.
+    const cv::Mat blob(4, shape.data(), CV_32F, const_cast<float*>(images)); // NOLINT
+    cv::Mat output;
+    try {
+        state_->net.setInput(blob);
+        output = state_->net.forward();
+    } catch (const cv::Exception& error) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "The ONNX model failed in OpenCV DNN: " + error.msg);
+    }
+    if (!output.isContinuous()) {
+        output = output.clone();
+    }
+    const auto* data = output.ptr<float>();
+    return {data, data + output.total()};
+}
+
+} // namespace kestrel::infer
