@@ -1,8 +1,8 @@
 #include "export/model_card.h"
 
 #include "export/run_export.h"
-#include "train/trained_run.h"
 #include "train/run_params.h"
+#include "train/trained_run.h"
 
 #include <nlohmann/json.hpp>
 

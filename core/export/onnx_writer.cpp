@@ -118,21 +118,6 @@ void writeActivation(OnnxGraphBuilder& builder, Activation activation, const std
     }
 }
 
-// The averaging matrix of adaptive pooling along one side: inputSize x outputSize, column j
-// averaging torch's bin j.
-std::vector<float> adaptiveMatrix(int64_t inputSize, int64_t outputSize) {
-    std::vector<float> matrix(static_cast<size_t>(inputSize * outputSize), 0.0F);
-    for (int64_t cell = 0; cell < outputSize; ++cell) {
-        const int64_t start = models::adaptiveBinStart(cell, inputSize, outputSize);
-        const int64_t end = models::adaptiveBinEnd(cell, inputSize, outputSize);
-        for (int64_t i = start; i < end; ++i) {
-            matrix[static_cast<size_t>(i * outputSize + cell)] =
-                1.0F / static_cast<float>(end - start);
-        }
-    }
-    return matrix;
-}
-
 void writeAdaptivePool(OnnxGraphBuilder& builder, const models::ValueShape& in,
                        const LayerNode& node, const std::string& input, const std::string& out) {
     const int64_t oh = node.outputSize[0];
@@ -147,9 +132,9 @@ void writeAdaptivePool(OnnxGraphBuilder& builder, const models::ValueShape& in,
         // Uneven (overlapping) bins have no ONNX operator; they are two matrix products:
         // X (.. H x W) . Pw (W x ow), transposed, . Ph (H x oh), transposed back.
         const std::string pw = builder.initializer(builder.fresh(out + "_columns"), {in.width, ow},
-                                                   adaptiveMatrix(in.width, ow));
+                                                   models::adaptivePoolMatrix(in.width, ow));
         const std::string ph = builder.initializer(builder.fresh(out + "_rows"), {in.height, oh},
-                                                   adaptiveMatrix(in.height, oh));
+                                                   models::adaptivePoolMatrix(in.height, oh));
         const std::string columns = builder.fresh(out + "_by_columns");
         builder.node("MatMul", {input, pw}, columns);
         const std::string turned = builder.fresh(out + "_turned");
@@ -224,7 +209,9 @@ void writeNodes(OnnxGraphBuilder& builder, const models::LayerGraph& graph) {
             builder.node("Add", {in, valueName(node.inputs.at(1))}, out);
             break;
         case LayerNode::Op::Mul:
-            builder.node("Mul", {in, valueName(node.inputs.at(1))}, out);
+            // The broadcast gate first: OpenCV 4.6 computes X * gate wrongly when gate is
+            // N x C x 1 x 1, and gate * X correctly.
+            builder.node("Mul", {valueName(node.inputs.at(1)), in}, out);
             break;
         }
     }
@@ -253,16 +240,27 @@ onnx::ModelProto buildModel(const models::LayerGraph& graph, const infer::ModelM
                   {static_cast<int64_t>(metadata.classes.size())});
 
     OnnxGraphBuilder builder(proto);
-    const std::vector<int64_t> perChannel = {1, metadata.channels, 1, 1};
     const auto asFloats = [](const std::vector<double>& values) {
         return std::vector<float>(values.begin(), values.end());
     };
-    const std::string centred = "centred";
-    builder.node("Sub",
-                 {"images", builder.initializer("mean", perChannel, asFloats(metadata.mean))},
-                 centred);
-    builder.node("Div", {centred, builder.initializer("std", perChannel, asFloats(metadata.std))},
-                 valueName(models::LayerGraph::kInput));
+    // (images - mean) / std as a batch norm with unit scale: OpenCV 4.6 mishandles Sub, Add
+    // and Mul with a per-channel constant once the batch has more than one image.
+    std::vector<double> variance;
+    for (const double value : metadata.std) {
+        variance.push_back(value * value);
+    }
+    const std::vector<int64_t> channels = {metadata.channels};
+    const auto filled = [&](float value) {
+        return std::vector<float>(static_cast<size_t>(metadata.channels), value);
+    };
+    auto& normalize =
+        builder.node("BatchNormalization",
+                     {"images", builder.initializer("input_scale", channels, filled(1.0F)),
+                      builder.initializer("input_shift", channels, filled(0.0F)),
+                      builder.initializer("input_mean", channels, asFloats(metadata.mean)),
+                      builder.initializer("input_variance", channels, asFloats(variance))},
+                     valueName(models::LayerGraph::kInput));
+    setFloat(normalize, "epsilon", 0.0F);
     writeNodes(builder, graph);
     setInt(builder.node("Softmax", {valueName(graph.output())}, "probabilities"), "axis", 1);
     return model;

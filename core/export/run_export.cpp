@@ -127,6 +127,14 @@ std::string fileBytes(const std::filesystem::path& file) {
     return bytes.str();
 }
 
+// Relative to the project when the file is inside it (so the project can move), else absolute.
+std::string artifactPath(const Project& project, const std::filesystem::path& file) {
+    const auto absolute = std::filesystem::absolute(file).lexically_normal();
+    const auto relative =
+        absolute.lexically_relative(std::filesystem::absolute(project.folder()).lexically_normal());
+    return (relative.empty() || *relative.begin() == "..") ? absolute.string() : relative.string();
+}
+
 void report(const ExportRequest& request, const std::string& line) {
     if (request.progress) {
         request.progress(line);
@@ -215,13 +223,12 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
         }
         std::filesystem::rename(partial, result.file);
         result.sizeBytes = static_cast<std::int64_t>(std::filesystem::file_size(result.file));
-        const std::string bytes = fileBytes(result.file);
-        const std::string card =
-            modelCardJson(run, metrics, metadataJson, result, dataset::contentHash(bytes));
+        const std::string hash = dataset::contentHash(fileBytes(result.file));
+        const std::string card = modelCardJson(run, metrics, metadataJson, result, hash);
         result.card = result.file.string() + ".card.json";
         writeFileAtomically(result.card, card);
-        runs.addArtifact(request.run, infer::toString(format), result.file.string(),
-                         result.sizeBytes, card);
+        runs.addArtifact(request.run, infer::toString(format), artifactPath(project, result.file),
+                         result.sizeBytes, card, hash);
         report(request, "Verified: " + result.verification.summary());
         exported.push_back(result);
     }

@@ -52,7 +52,12 @@ std::string activationCall(Activation activation, const std::string& input) {
     return input;
 }
 
-std::string nodeExpression(const LayerNode& node, int index) {
+bool unevenPool(const LayerNode& node, const models::ValueShape& in) {
+    return node.op == LayerNode::Op::AdaptiveAvgPool &&
+           (in.height % node.outputSize[0] != 0 || in.width % node.outputSize[1] != 0);
+}
+
+std::string nodeExpression(const LayerNode& node, int index, const models::ValueShape& inShape) {
     const std::string in = value(node.inputs.at(0));
     switch (node.op) {
     case LayerNode::Op::Conv:
@@ -67,6 +72,11 @@ std::string nodeExpression(const LayerNode& node, int index) {
     case LayerNode::Op::AdaptiveAvgPool:
         if (node.outputSize[0] == 1 && node.outputSize[1] == 1) {
             return "torch.mean(" + in + ", [2, 3], True)";
+        }
+        if (unevenPool(node, inShape)) {
+            return "torch.matmul(torch.matmul(" + in + ", self." +
+                   attributeName(node, index, "columns") + ").transpose(2, 3), self." +
+                   attributeName(node, index, "rows") + ").transpose(2, 3)";
         }
         return "torch.adaptive_avg_pool2d(" + in + ", [" + std::to_string(node.outputSize[0]) +
                ", " + std::to_string(node.outputSize[1]) + "])";
@@ -89,14 +99,16 @@ std::string forwardSource(const models::LayerGraph& graph, const infer::ModelMet
     const std::string w = std::to_string(metadata.width);
     std::ostringstream source;
     source << "def forward(self, images: Tensor) -> Tensor:\n"
-           << "    assert images.dim() == 4 and images.size(1) == " << c << " and images.size(2) == "
-           << h << " and images.size(3) == " << w << ", \"This model takes float32 images of N x "
-           << c << " x " << h << " x " << w << " (NCHW, values in [0, 1]).\"\n"
+           << "    assert images.dim() == 4 and images.size(1) == " << c
+           << " and images.size(2) == " << h << " and images.size(3) == " << w
+           << ", \"This model takes float32 images of N x " << c << " x " << h << " x " << w
+           << " (NCHW, values in [0, 1]).\"\n"
            << "    x = (images - self.mean) / self.std\n";
     const auto& nodes = graph.nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const int index = static_cast<int>(i) + 1;
-        source << "    " << value(index) << " = " << nodeExpression(nodes[i], index) << "\n";
+        source << "    " << value(index) << " = "
+               << nodeExpression(nodes[i], index, graph.shape(nodes[i].inputs.at(0))) << "\n";
     }
     source << "    return torch.softmax(" << value(graph.output()) << ", 1)\n";
     return source.str();
@@ -121,6 +133,18 @@ void writeTorchScript(const models::LayerGraph& graph, const infer::ModelMetadat
             const int index = static_cast<int>(i) + 1;
             module.register_parameter(attributeName(node, index, "weight"), node.weight, false);
             module.register_parameter(attributeName(node, index, "bias"), node.bias, false);
+        }
+        const auto& in = graph.shape(node.inputs.at(0));
+        if (unevenPool(node, in)) {
+            const auto matrix = [](int64_t inputSize, int64_t outputSize) {
+                return at::tensor(models::adaptivePoolMatrix(inputSize, outputSize))
+                    .reshape({inputSize, outputSize});
+            };
+            const int index = static_cast<int>(i) + 1;
+            module.register_buffer(attributeName(node, index, "columns"),
+                                   matrix(in.width, node.outputSize[1]));
+            module.register_buffer(attributeName(node, index, "rows"),
+                                   matrix(in.height, node.outputSize[0]));
         }
     }
     module.define(forwardSource(graph, metadata));

@@ -37,8 +37,7 @@ protected:
 
 struct RuntimeOptions {
     std::string device = "cpu"; // TorchScript only: cpu, cuda, cuda:N
-    // TorchScript on the CPU: freeze the module and let LibTorch fuse it for inference
-    // (oneDNN). Same answers within float rounding, faster.
+    // TorchScript: freeze the module (parameters become constants), which runs faster.
     bool optimize = true;
 };
 

@@ -53,22 +53,34 @@ std::string OnnxModel::runtime() const {
 }
 
 std::vector<float> OnnxModel::run(const float* images, int count) {
-    const std::array<int, 4> shape = {count, metadata_.channels, metadata_.height, metadata_.width};
-    // OpenCV only reads the blob; Mat has no const-data constructor.
-    const cv::Mat blob(4, shape.data(), CV_32F, const_cast<float*>(images)); // NOLINT
-    cv::Mat output;
-    try {
-        state_->net.setInput(blob);
-        output = state_->net.forward();
-    } catch (const cv::Exception& error) {
-        throw Error(ErrorKind::InvalidArgument,
-                    "The ONNX model failed in OpenCV DNN: " + error.msg);
+    // One image at a time: OpenCV 4.6 fails on squeeze-excitation's broadcasts once the batch
+    // holds more than one image (and the exported file is fine: onnx's checker, LibTorch and
+    // single images agree).
+    const std::array<int, 4> shape = {1, metadata_.channels, metadata_.height, metadata_.width};
+    const std::size_t imageFloats = static_cast<std::size_t>(metadata_.channels) *
+                                    static_cast<std::size_t>(metadata_.height) *
+                                    static_cast<std::size_t>(metadata_.width);
+    std::vector<float> result;
+    result.reserve(static_cast<std::size_t>(count) * metadata_.classes.size());
+    for (int i = 0; i < count; ++i) {
+        // OpenCV only reads the blob; Mat has no const-data constructor.
+        const cv::Mat blob(4, shape.data(), CV_32F,
+                           const_cast<float*>(images + static_cast<std::size_t>(i) * imageFloats));
+        cv::Mat output;
+        try {
+            state_->net.setInput(blob);
+            output = state_->net.forward();
+        } catch (const cv::Exception& error) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "The ONNX model failed in OpenCV DNN: " + error.msg);
+        }
+        if (!output.isContinuous()) {
+            output = output.clone();
+        }
+        const auto* data = output.ptr<float>();
+        result.insert(result.end(), data, data + output.total());
     }
-    if (!output.isContinuous()) {
-        output = output.clone();
-    }
-    const auto* data = output.ptr<float>();
-    return {data, data + output.total()};
+    return result;
 }
 
 } // namespace kestrel::infer

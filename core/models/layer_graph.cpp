@@ -181,12 +181,17 @@ int LayerGraph::mul(int left, int gate) {
     return append(std::move(node), shape(left));
 }
 
-int64_t adaptiveBinStart(int64_t cell, int64_t inputSize, int64_t outputSize) {
-    return (cell * inputSize) / outputSize;
-}
-
-int64_t adaptiveBinEnd(int64_t cell, int64_t inputSize, int64_t outputSize) {
-    return ((cell + 1) * inputSize + outputSize - 1) / outputSize;
+std::vector<float> adaptivePoolMatrix(int64_t inputSize, int64_t outputSize) {
+    std::vector<float> matrix(static_cast<size_t>(inputSize * outputSize), 0.0F);
+    for (int64_t cell = 0; cell < outputSize; ++cell) {
+        const int64_t start = (cell * inputSize) / outputSize;
+        const int64_t end = ((cell + 1) * inputSize + outputSize - 1) / outputSize;
+        for (int64_t i = start; i < end; ++i) {
+            matrix[static_cast<size_t>(i * outputSize + cell)] =
+                1.0F / static_cast<float>(end - start);
+        }
+    }
+    return matrix;
 }
 
 } // namespace kestrel::models

@@ -91,8 +91,10 @@ private:
     std::vector<ValueShape> shapes_;
 };
 
-// torch's adaptive pooling bins along one side: output cell i averages input [start, end).
-int64_t adaptiveBinStart(int64_t cell, int64_t inputSize, int64_t outputSize);
-int64_t adaptiveBinEnd(int64_t cell, int64_t inputSize, int64_t outputSize);
+// Adaptive average pooling along one side as a matrix, inputSize x outputSize (row-major):
+// column j averages torch's bin j, input [floor(j*in/out), ceil((j+1)*in/out)). Uneven,
+// overlapping bins have no ONNX operator (nor a oneDNN kernel), so the exporters write
+// adaptive pooling as X . Pw, transposed, . Ph, transposed back.
+std::vector<float> adaptivePoolMatrix(int64_t inputSize, int64_t outputSize);
 
 } // namespace kestrel::models

@@ -201,16 +201,41 @@ RunRepository::confusionMatrix(std::int64_t run, const std::string& split,
 }
 
 void RunRepository::addArtifact(std::int64_t run, const std::string& kind, const std::string& path,
-                                std::int64_t sizeBytes, const std::string& metadataJson) {
-    Statement insert(db_, "INSERT INTO artifacts (run_id, kind, path, size_bytes, metadata) "
-                          "VALUES (?, ?, ?, ?, ?)");
+                                std::int64_t sizeBytes, const std::string& metadataJson,
+                                const std::string& contentHash) {
+    Statement insert(db_, "INSERT INTO artifacts (run_id, kind, path, size_bytes, metadata, "
+                          "content_hash) VALUES (?, ?, ?, ?, ?, ?)");
     insert.bind(1, run).bind(2, kind).bind(3, path).bind(4, sizeBytes);
     if (metadataJson.empty()) {
         insert.bindNull(5);
     } else {
         insert.bind(5, metadataJson);
     }
+    if (contentHash.empty()) {
+        insert.bindNull(6);
+    } else {
+        insert.bind(6, contentHash);
+    }
     insert.run();
+}
+
+std::vector<ArtifactRecord> RunRepository::artifacts(std::int64_t run) {
+    Statement query(db_, "SELECT id, kind, path, content_hash, size_bytes, metadata, created_at "
+                         "FROM artifacts WHERE run_id = ? ORDER BY id");
+    query.bind(1, run);
+    std::vector<ArtifactRecord> found;
+    while (query.step()) {
+        ArtifactRecord artifact;
+        artifact.id = query.columnInt(0);
+        artifact.kind = query.columnText(1);
+        artifact.path = query.columnText(2);
+        artifact.contentHash = query.isNull(3) ? "" : query.columnText(3);
+        artifact.sizeBytes = query.isNull(4) ? 0 : query.columnInt(4);
+        artifact.metadata = query.isNull(5) ? "" : query.columnText(5);
+        artifact.createdAt = query.columnText(6);
+        found.push_back(artifact);
+    }
+    return found;
 }
 
 } // namespace kestrel::store

@@ -39,6 +39,17 @@ struct StoredConfusionMatrix {
     std::vector<std::int64_t> counts; // row-major, rows = true class
 };
 
+// A file a run produced: a checkpoint, an export.
+struct ArtifactRecord {
+    std::int64_t id = 0;
+    std::string kind; // checkpoint, torchscript, onnx
+    std::string path;
+    std::string contentHash;
+    std::int64_t sizeBytes = 0;
+    std::string metadata; // JSON, may be empty
+    std::string createdAt;
+};
+
 // Reads and writes runs, their parameters, metrics, confusion matrices and artifacts.
 // Every write method is one statement or one transaction; the caller decides which thread
 // writes (one writer per process: during training that is the RunRecorder's thread).
@@ -71,7 +82,10 @@ public:
                                                          std::optional<std::int64_t> epoch = {});
 
     void addArtifact(std::int64_t run, const std::string& kind, const std::string& path,
-                     std::int64_t sizeBytes, const std::string& metadataJson = {});
+                     std::int64_t sizeBytes, const std::string& metadataJson = {},
+                     const std::string& contentHash = {});
+    // Oldest first.
+    std::vector<ArtifactRecord> artifacts(std::int64_t run);
 
 private:
     Database& db_;

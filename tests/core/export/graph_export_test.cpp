@@ -1,0 +1,214 @@
+// Every architecture in the registry, written out through its LayerGraph, must give the same
+// probabilities as the LibTorch model it came from: as TorchScript (torch::jit, plain and
+// optimised for inference) and as ONNX (OpenCV DNN, a runtime that shares no code with
+// LibTorch). Batch-norm statistics are randomised so that folding them is really tested.
+#include "common/error.h"
+#include "export/export_verification.h"
+#include "export/onnx_writer.h"
+#include "export/torchscript_writer.h"
+#include "infer/onnx_model.h"
+#include "infer/torchscript_model.h"
+#include "models/layer_graph.h"
+#include "models/model_registry.h"
+#include "temp_dir.h"
+
+#include <gtest/gtest.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/torch.h>
+
+namespace kestrel::exporting {
+namespace {
+
+struct Case {
+    std::string architecture;
+    int size;
+    int channels;
+};
+
+std::ostream& operator<<(std::ostream& out, const Case& c) {
+    return out << c.architecture << "_" << c.size << "px_" << c.channels << "ch";
+}
+
+// Gives the batch norms statistics of real activations (one training-mode pass with momentum
+// 1 over `input`, other images than those compared, as training would converge to) and random
+// affine parameters, so that the network's answers depend on the image and folding the norms is
+// really tested. Untrained statistics (mean 0, variance 1) let the signal of deep random networks
+// vanish.
+void calibrateNorms(models::Classifier& model, const torch::Tensor& input) {
+    torch::NoGradGuard noGrad;
+    for (auto& module : model.modules(false)) {
+        if (auto* norm = module->as<torch::nn::BatchNorm2d>()) {
+            norm->options.momentum(1.0);
+            norm->weight.uniform_(0.8, 1.2);
+            norm->bias.uniform_(-0.1, 0.1);
+        }
+    }
+    model.train();
+    model.forward(input);
+    model.eval();
+}
+
+// Freshly initialised heads give nearly uniform probabilities, which would agree with almost
+// anything. Scales the head so the logits of different images differ by about 0.5, making the
+// probabilities depend clearly on the image. Returns the factor.
+double spreadLogits(models::Classifier& model, const torch::Tensor& input) {
+    torch::NoGradGuard noGrad;
+    const auto logits = model.forward(input);
+    const double spread = (logits - logits.mean(0, true)).std().item<double>();
+    const double factor = 0.5 / std::max(spread, 1e-12);
+    auto parameters = model.named_parameters();
+    parameters[model.headName() + ".weight"].mul_(factor);
+    parameters[model.headName() + ".bias"].mul_(factor);
+    return factor;
+}
+
+infer::ModelMetadata metadataFor(const Case& c, int classes) {
+    infer::ModelMetadata metadata;
+    for (int i = 0; i < classes; ++i) {
+        metadata.classes.push_back("class" + std::to_string(i));
+    }
+    metadata.width = metadata.height = c.size;
+    metadata.channels = c.channels;
+    metadata.color = c.channels == 1 ? "gray" : "rgb";
+    metadata.mean =
+        c.channels == 1 ? std::vector<double>{0.4} : std::vector<double>{0.485, 0.456, 0.406};
+    metadata.std =
+        c.channels == 1 ? std::vector<double>{0.3} : std::vector<double>{0.229, 0.224, 0.225};
+    metadata.model = c.architecture;
+    return metadata;
+}
+
+std::vector<float> toVector(const torch::Tensor& tensor) {
+    const auto contiguous = tensor.contiguous();
+    return {contiguous.data_ptr<float>(), contiguous.data_ptr<float>() + contiguous.numel()};
+}
+
+// Noise of a different brightness and contrast per image, so the answers differ.
+torch::Tensor imagesLike(int count, const Case& c) {
+    const auto level = torch::rand({count, 1, 1, 1}) * 0.6 + 0.1;
+    return (level + torch::rand({count, c.channels, c.size, c.size}) * level * 0.5).clamp(0.0, 1.0);
+}
+
+class GraphExportTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(GraphExportTest, BothFormatsGiveTheTrainedModelsProbabilities) {
+    const Case c = GetParam();
+    constexpr int classes = 5;
+    constexpr int count = 4;
+    torch::manual_seed(3);
+    auto model = models::createClassifier({c.architecture, classes, c.channels});
+    const infer::ModelMetadata metadata = metadataFor(c, classes);
+
+    // Noise of a different brightness and contrast per image, so the answers differ.
+    const auto images = imagesLike(count, c);
+    const auto mean = torch::tensor(std::vector<float>(metadata.mean.begin(), metadata.mean.end()))
+                          .reshape({1, c.channels, 1, 1});
+    const auto std = torch::tensor(std::vector<float>(metadata.std.begin(), metadata.std.end()))
+                         .reshape({1, c.channels, 1, 1});
+    calibrateNorms(*model, (imagesLike(32, c) - mean) / std);
+    const double factor = spreadLogits(*model, (images - mean) / std);
+    torch::Tensor expected;
+    {
+        torch::NoGradGuard noGrad;
+        expected = torch::softmax(model->forward((images - mean) / std), 1);
+    }
+    // Not vacuous: different images get clearly different answers (without making the
+    // network hypersensitive: the head is scaled by a modest factor).
+    ASSERT_LT(factor, 1e3);
+    ASSERT_GT((expected[0] - expected[count - 1]).abs().max().item<float>(), 1e-3)
+        << expected << "\nhead scaled by " << factor;
+    // Random networks amplify rounding more than trained ones do. The tolerance is 1e-4, as
+    // for real exports, or ten times the float32 rounding noise of LibTorch itself (its
+    // distance from a float64 run of the same model) where that is larger.
+    double noise = 0;
+    {
+        torch::NoGradGuard noGrad;
+        model->to(torch::kDouble);
+        const auto exact =
+            torch::softmax(model->forward(((images - mean) / std).to(torch::kDouble)), 1);
+        model->to(torch::kFloat);
+        noise = (exact - expected.to(torch::kDouble)).abs().max().item<double>();
+    }
+    const double tolerance = std::max(1e-4, 10 * noise);
+    const std::vector<float> reference = toVector(expected);
+    const std::vector<float> pixels = toVector(images);
+
+    models::LayerGraph graph(*model, {c.channels, c.size, c.size});
+    const int logits = model->describe(graph);
+    EXPECT_EQ(logits, graph.output());
+    EXPECT_EQ(graph.outputFeatures(), classes);
+
+    testing::TempDir dir;
+    writeTorchScript(graph, metadata, dir / "model.pt");
+    for (const bool optimize : {false, true}) {
+        infer::TorchScriptModel torchscript(dir / "model.pt", {"cpu", optimize});
+        EXPECT_EQ(torchscript.metadata().classes, metadata.classes);
+        const auto report = compareProbabilities(reference, torchscript.run(pixels.data(), count),
+                                                 count, classes, tolerance);
+        EXPECT_TRUE(report.passed())
+            << "TorchScript, optimize " << optimize << ": " << report.summary();
+    }
+
+    writeOnnx(graph, metadata, dir / "model.onnx");
+    infer::OnnxModel onnx(dir / "model.onnx");
+    EXPECT_EQ(onnx.metadata().mean, metadata.mean);
+    const auto report =
+        compareProbabilities(reference, onnx.run(pixels.data(), count), count, classes, tolerance);
+    EXPECT_TRUE(report.passed()) << "ONNX, float32 noise " << noise << ": " << report.summary();
+}
+
+// smallcnn at 28 px pools 3x3 from 3x3 (plain average pooling in ONNX) and at 40 px from 5x5
+// (overlapping bins, written as two matrix products).
+INSTANTIATE_TEST_SUITE_P(
+    EveryArchitecture, GraphExportTest,
+    ::testing::Values(Case{"smallcnn", 28, 1}, Case{"smallcnn", 40, 3}, Case{"resnet18", 64, 3},
+                      Case{"resnet34", 48, 1}, Case{"resnet50", 64, 3},
+                      Case{"mobilenet_v3_small", 64, 3}, Case{"mobilenet_v3_large", 64, 1},
+                      Case{"efficientnet_b0", 64, 3}, Case{"efficientnet_b1", 48, 3},
+                      Case{"efficientnet_b2", 48, 1}, Case{"efficientnet_b3", 48, 3}),
+    [](const ::testing::TestParamInfo<Case>& param) {
+        std::ostringstream name;
+        name << param.param;
+        return name.str();
+    });
+
+TEST(ExportVerification, CountsTopOneFlipsAndTheLargestDifference) {
+    const std::vector<float> reference = {0.7F, 0.3F, 0.4F, 0.6F};
+    const auto same = compareProbabilities(reference, {0.70001F, 0.29999F, 0.4F, 0.6F}, 2, 2, 1e-4);
+    EXPECT_TRUE(same.passed()) << same.summary();
+    EXPECT_NEAR(same.maxAbsDifference, 1e-5, 1e-6);
+
+    const auto flipped = compareProbabilities(reference, {0.7F, 0.3F, 0.6F, 0.4F}, 2, 2, 1e-4);
+    EXPECT_FALSE(flipped.passed());
+    EXPECT_EQ(flipped.top1Agreements, 1);
+    EXPECT_NEAR(flipped.maxAbsDifference, 0.2, 1e-6);
+    EXPECT_NE(flipped.summary().find("top-1 agreed on 1 of 2 images"), std::string::npos)
+        << flipped.summary();
+
+    const auto nan = compareProbabilities(reference, {NAN, 0.3F, 0.4F, 0.6F}, 2, 2, 1e-4);
+    EXPECT_FALSE(nan.passed());
+    const auto wrongShape = compareProbabilities(reference, {0.7F, 0.3F}, 2, 2, 1e-4);
+    EXPECT_FALSE(wrongShape.passed());
+}
+
+TEST(ExportMetadata, RoundTripsAndNamesWhatIsMissing) {
+    infer::ModelMetadata metadata = metadataFor({"smallcnn", 28, 1}, 3);
+    metadata.run = 7;
+    metadata.resize = "letterbox";
+    const auto back = infer::metadataFromJson(infer::toJson(metadata), "m.pt");
+    EXPECT_EQ(back.classes, metadata.classes);
+    EXPECT_EQ(back.width, 28);
+    EXPECT_EQ(back.channels, 1);
+    EXPECT_EQ(back.resize, "letterbox");
+    EXPECT_EQ(back.std, metadata.std);
+    EXPECT_EQ(back.run, 7);
+    try {
+        infer::metadataFromJson(R"({"classes": ["a"], "normalization": {}})", "m.onnx");
+        FAIL() << "accepted metadata without input";
+    } catch (const Error& error) {
+        EXPECT_STREQ(error.what(), "m.onnx has no \"input\" in its metadata.json.");
+    }
+}
+
+} // namespace
+} // namespace kestrel::exporting
