@@ -164,7 +164,6 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
         throw Error(ErrorKind::InvalidArgument,
                     "Verification needs at least one image and a tolerance above zero.");
     }
-    report(request, "Loading run " + std::to_string(request.run));
     const train::TrainedRun run = train::loadTrainedRun(project, request.run);
     const infer::ModelMetadata metadata = metadataFor(run);
     const std::string metadataJson = infer::toJson(metadata);

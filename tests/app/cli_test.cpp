@@ -314,6 +314,94 @@ TEST_F(CliTest, AKilledTrainingRunShowsAsInterruptedAndResumes) {
     EXPECT_EQ(finished.at("epochs"), 12);
 }
 
+// One command exports both formats; `predict` answers alike through torch::jit and OpenCV
+// DNN; Python's torch.jit.load agrees with Kestrel's answers and onnx's checker accepts the
+// ONNX file.
+TEST_F(CliTest, ExportedModelsAgreeAcrossFormatsAndWithPython) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source");
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+    const ProcessResult train =
+        cli({"train", project, "--epochs", "4", "--batch-size", "16", "--image-size", "16",
+             "--device", "cpu", "--no-augment", "--json"});
+    ASSERT_EQ(train.exitCode, 0) << train.err;
+    const std::string run = std::to_string(nlohmann::json::parse(train.out).at("run").get<int>());
+
+    const ProcessResult exported =
+        cli({"export", project, "--run", run, "--output", (dir / "model.pt").string(), "--json"});
+    ASSERT_EQ(exported.exitCode, 0) << exported.err;
+    const auto exports = nlohmann::json::parse(exported.out).at("exports");
+    ASSERT_EQ(exports.size(), 2u);
+    EXPECT_EQ(exports[0].at("format"), "torchscript");
+    EXPECT_EQ(exports[1].at("format"), "onnx");
+    EXPECT_EQ(exports[1].at("file"), (dir / "model.onnx").string());
+    for (const auto& file : exports) {
+        EXPECT_TRUE(file.at("verification").at("passed").get<bool>()) << file;
+        EXPECT_EQ(file.at("verification").at("samples"), 24);
+        EXPECT_TRUE(std::filesystem::exists(file.at("card").get<std::string>()));
+    }
+
+    std::vector<std::string> images;
+    for (const std::string name : {"left", "right"}) {
+        for (const auto& entry : std::filesystem::directory_iterator(dir / "source/test" / name)) {
+            images.push_back(entry.path().string());
+        }
+    }
+    images.push_back((dir / "model.pt.card.json").string()); // not an image
+    std::vector<std::string> args = {"predict", (dir / "model.pt").string()};
+    args.insert(args.end(), images.begin(), images.end());
+    args.push_back("--json");
+    const ProcessResult fromTorchScript = cli(args);
+    args[1] = (dir / "model.onnx").string();
+    const ProcessResult fromOnnx = cli(args);
+    // The unreadable file fails the command, is named, and the other images are answered.
+    EXPECT_EQ(fromTorchScript.exitCode, 1);
+    EXPECT_NE(fromTorchScript.err.find("model.pt.card.json"), std::string::npos)
+        << fromTorchScript.err;
+    const auto a = nlohmann::json::parse(fromTorchScript.out).at("predictions");
+    const auto b = nlohmann::json::parse(fromOnnx.out).at("predictions");
+    ASSERT_EQ(a.size(), images.size());
+    ASSERT_EQ(b.size(), images.size());
+    EXPECT_TRUE(a.back().contains("error"));
+    int right = 0;
+    for (std::size_t i = 0; i + 1 < images.size(); ++i) {
+        EXPECT_EQ(a[i].at("image"), images[i]);
+        EXPECT_EQ(a[i].at("class"), b[i].at("class")) << images[i];
+        for (const std::string name : {"left", "right"}) {
+            EXPECT_NEAR(a[i].at("scores").at(name).get<double>(),
+                        b[i].at("scores").at(name).get<double>(), 1e-4);
+        }
+        right +=
+            images[i].find("/" + a[i].at("class").get<std::string>() + "/") != std::string::npos
+                ? 1
+                : 0;
+    }
+    EXPECT_GE(right, 20);
+
+    // Python's view of the same files (the readable images only).
+    nlohmann::json readable = nlohmann::json::parse(fromTorchScript.out);
+    readable["predictions"].erase(readable["predictions"].size() - 1);
+    kestrel::testing::writeBytes(dir / "predictions.json", readable.dump());
+    const ProcessResult python = kestrel::testing::runProgram(
+        KESTREL_REFERENCE_PYTHON,
+        {std::string(KESTREL_TEST_SOURCE_DIR) + "/tests/app/check_exports.py",
+         (dir / "model.pt").string(), (dir / "model.onnx").string(),
+         (dir / "predictions.json").string()});
+    if (python.exitCode == 3) {
+        GTEST_SKIP() << "no PyTorch/onnx reference: " << python.err;
+    }
+    EXPECT_EQ(python.exitCode, 0) << python.out << python.err;
+
+    const ProcessResult missingRun = cli({"export", project, "--run", "77"});
+    EXPECT_EQ(missingRun.exitCode, 1);
+    EXPECT_EQ(lineCount(missingRun.err), 1u) << missingRun.err;
+    const ProcessResult notAModel =
+        cli({"predict", (dir / "predictions.json").string(), images[0]});
+    EXPECT_EQ(notAModel.exitCode, 1);
+    EXPECT_NE(notAModel.err.find("predictions.json"), std::string::npos) << notAModel.err;
+}
+
 TEST_F(CliTest, BenchTrainReportsImagesPerSecond) {
     const ProcessResult bench =
         cli({"bench", "train", "--model", "smallcnn", "--image-size", "16", "--channels", "1",
