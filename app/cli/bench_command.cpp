@@ -2,14 +2,18 @@
 #include "common/error.h"
 #include "dataset/sample_query.h"
 #include "imaging/loader_throughput.h"
+#include "infer/exported_model.h"
+#include "infer/inference_benchmark.h"
 #include "json_output.h"
 #include "project/project.h"
 #include "train/train_benchmark.h"
 
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -112,6 +116,62 @@ int runTrainBench(TrainBenchCommandOptions options) {
     return kSuccess;
 }
 
+struct InferBenchOptions {
+    std::string model; // a .pt/.onnx file or an architecture name
+    int imageSize = 224;
+    int channels = 3;
+    int classes = 10;
+    infer::InferenceBenchmarkOptions bench;
+    bool json = false;
+};
+
+int runInferBench(const InferBenchOptions& options) {
+    std::vector<std::filesystem::path> files;
+    std::filesystem::path scratch;
+    if (std::filesystem::exists(options.model)) {
+        files.push_back(options.model);
+    } else {
+        scratch = std::filesystem::temp_directory_path() /
+                  ("kestrel-bench-infer-" + std::to_string(getpid()));
+        files = infer::exportUntrainedArchitecture(options.model, options.imageSize,
+                                                   options.channels, options.classes, scratch);
+    }
+    std::vector<infer::InferenceFigures> results;
+    for (const auto& file : files) {
+        auto model = infer::openExportedModel(file);
+        results.push_back(infer::benchmarkInference(*model, options.bench));
+    }
+    if (!scratch.empty()) {
+        std::filesystem::remove_all(scratch);
+    }
+    if (options.json) {
+        nlohmann::json formats = nlohmann::json::array();
+        for (const auto& figures : results) {
+            formats.push_back({{"format", figures.format},
+                               {"runtime", figures.runtime},
+                               {"p50_ms", figures.p50Ms},
+                               {"p99_ms", figures.p99Ms},
+                               {"images_per_second", figures.imagesPerSecond},
+                               {"runs", figures.runs},
+                               {"batch_size", figures.batchSize}});
+        }
+        printJson({{"model", options.model},
+                   {"image_size", options.imageSize},
+                   {"channels", options.channels},
+                   {"threads", options.bench.threads},
+                   {"formats", formats}});
+        return kSuccess;
+    }
+    for (const auto& figures : results) {
+        std::cout << std::left << std::setw(12) << figures.format << std::right << std::fixed
+                  << std::setprecision(2) << "p50 " << figures.p50Ms << " ms, p99 " << figures.p99Ms
+                  << " ms (batch 1, " << figures.runs << " runs); " << std::setprecision(1)
+                  << figures.imagesPerSecond << " images/s in batches of " << figures.batchSize
+                  << "  [" << figures.runtime << "]\n";
+    }
+    return kSuccess;
+}
+
 } // namespace
 
 Command addBenchCommand(CLI::App& root) {
@@ -167,7 +227,35 @@ Command addBenchCommand(CLI::App& root) {
     trainer->add_option("--threads", bench.threads, "CPU threads (0: all)")->default_str("0");
     trainer->add_flag("--json", trainOptions->json, "Print one JSON object to stdout");
 
-    return {parser, [loaderOptions, loader, trainOptions, trainer] {
+    auto inferOptions = std::make_shared<InferBenchOptions>();
+    CLI::App* inference = parser->add_subcommand(
+        "infer", "Latency and throughput of an exported model, or of an architecture exported "
+                 "untrained to both formats");
+    inference->add_option("model", inferOptions->model, "A .pt or .onnx file, or an architecture")
+        ->required();
+    inference->add_option("--image-size", inferOptions->imageSize, "Architecture: square size")
+        ->check(CLI::Range(16, 4096))
+        ->default_str("224");
+    inference->add_option("--channels", inferOptions->channels, "Architecture: 1 or 3")
+        ->check(CLI::IsMember({1, 3}))
+        ->default_str("3");
+    inference->add_option("--classes", inferOptions->classes, "Architecture: class count")
+        ->check(CLI::Range(2, 100000))
+        ->default_str("10");
+    inference->add_option("--runs", inferOptions->bench.runs, "Timed batch-1 runs")
+        ->check(CLI::Range(1, 1000000))
+        ->default_str("50");
+    inference->add_option("--batch-size", inferOptions->bench.batchSize, "Batch for throughput")
+        ->check(CLI::Range(1, 4096))
+        ->default_str("8");
+    inference->add_option("--threads", inferOptions->bench.threads, "CPU threads (0: all)")
+        ->default_str("0");
+    inference->add_flag("--json", inferOptions->json, "Print one JSON object to stdout");
+
+    return {parser, [loaderOptions, loader, trainOptions, trainer, inferOptions, inference] {
+                if (inference->parsed()) {
+                    return runInferBench(*inferOptions);
+                }
                 if (loader->parsed()) {
                     return runLoaderBench(*loaderOptions);
                 }

@@ -98,12 +98,14 @@ std::string forwardSource(const models::LayerGraph& graph, const infer::ModelMet
     const std::string h = std::to_string(metadata.height);
     const std::string w = std::to_string(metadata.width);
     std::ostringstream source;
-    source << "def forward(self, images: Tensor) -> Tensor:\n"
-           << "    assert images.dim() == 4 and images.size(1) == " << c
-           << " and images.size(2) == " << h << " and images.size(3) == " << w
-           << ", \"This model takes float32 images of N x " << c << " x " << h << " x " << w
-           << " (NCHW, values in [0, 1]).\"\n"
-           << "    x = (images - self.mean) / self.std\n";
+    source
+        << "def forward(self, images: Tensor) -> Tensor:\n"
+        << "    assert images.dim() == 4 and images.size(1) == " << c
+        << " and images.size(2) == " << h << " and images.size(3) == " << w
+        << ", \"This model takes float32 images of N x " << c << " x " << h << " x " << w
+        << " (NCHW, values in [0, 1]).\"\n"
+        << "    # memory format 2 is torch.channels_last (a builtin the C++ compiler cannot name)\n"
+        << "    x = ((images - self.mean) / self.std).contiguous(memory_format=2)\n";
     const auto& nodes = graph.nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const int index = static_cast<int>(i) + 1;
@@ -131,7 +133,11 @@ void writeTorchScript(const models::LayerGraph& graph, const infer::ModelMetadat
         const auto& node = nodes[i];
         if (node.weight.defined()) {
             const int index = static_cast<int>(i) + 1;
-            module.register_parameter(attributeName(node, index, "weight"), node.weight, false);
+            // Channels-last, like the input: LibTorch's CPU and cuDNN convolutions run faster so.
+            const auto weight = node.weight.dim() == 4
+                                    ? node.weight.contiguous(at::MemoryFormat::ChannelsLast)
+                                    : node.weight;
+            module.register_parameter(attributeName(node, index, "weight"), weight, false);
             module.register_parameter(attributeName(node, index, "bias"), node.bias, false);
         }
         const auto& in = graph.shape(node.inputs.at(0));

@@ -1,0 +1,112 @@
+#include "infer/inference_benchmark.h"
+
+#include "common/version.h"
+#include "export/onnx_writer.h"
+#include "export/torchscript_writer.h"
+#include "infer/exported_model.h"
+#include "models/layer_graph.h"
+#include "models/model_registry.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include <ATen/Parallel.h>
+#include <opencv2/core/utility.hpp>
+#include <torch/nn/module.h>
+#include <torch/utils.h>
+
+namespace kestrel::infer {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double percentile(std::vector<double> values, double fraction) {
+    std::sort(values.begin(), values.end());
+    const auto index =
+        static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
+}
+
+} // namespace
+
+InferenceFigures benchmarkInference(ExportedModel& model,
+                                    const InferenceBenchmarkOptions& options) {
+    const int threads = options.threads > 0
+                            ? options.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
+    cv::setNumThreads(threads);
+
+    const auto& metadata = model.metadata();
+    const std::size_t imageFloats = static_cast<std::size_t>(metadata.channels) *
+                                    static_cast<std::size_t>(metadata.height) *
+                                    static_cast<std::size_t>(metadata.width);
+    const int batch = std::max(1, options.batchSize);
+    std::vector<float> pixels(imageFloats * static_cast<std::size_t>(batch));
+    std::mt19937 random(7);
+    std::uniform_real_distribution<float> uniform(0.0F, 1.0F);
+    std::generate(pixels.begin(), pixels.end(), [&] { return uniform(random); });
+
+    InferenceFigures figures;
+    figures.format = toString(model.format());
+    figures.runtime = model.runtime();
+    figures.runs = std::max(1, options.runs);
+    figures.batchSize = batch;
+    for (int i = 0; i < 5; ++i) {
+        model.run(pixels.data(), 1);
+    }
+    std::vector<double> latencies;
+    for (int i = 0; i < figures.runs; ++i) {
+        const auto start = Clock::now();
+        model.run(pixels.data(), 1);
+        latencies.push_back(millisecondsSince(start));
+    }
+    figures.p50Ms = percentile(latencies, 0.5);
+    figures.p99Ms = percentile(latencies, 0.99);
+
+    model.run(pixels.data(), batch); // warm-up at this batch size
+    const int batches = std::max(3, figures.runs / batch);
+    const auto start = Clock::now();
+    for (int i = 0; i < batches; ++i) {
+        model.run(pixels.data(), batch);
+    }
+    figures.imagesPerSecond = 1000.0 * batches * batch / millisecondsSince(start);
+    return figures;
+}
+
+std::vector<std::filesystem::path>
+exportUntrainedArchitecture(const std::string& architecture, int size, int channels, int classes,
+                            const std::filesystem::path& folder) {
+    torch::manual_seed(0);
+    auto model = models::createClassifier({architecture, classes, channels});
+    model->eval();
+    ModelMetadata metadata;
+    for (int c = 0; c < classes; ++c) {
+        metadata.classes.push_back("class" + std::to_string(c));
+    }
+    metadata.width = metadata.height = size;
+    metadata.channels = channels;
+    metadata.color = channels == 1 ? "gray" : "rgb";
+    metadata.mean =
+        channels == 1 ? std::vector<double>{0.5} : std::vector<double>{0.485, 0.456, 0.406};
+    metadata.std =
+        channels == 1 ? std::vector<double>{0.5} : std::vector<double>{0.229, 0.224, 0.225};
+    metadata.model = architecture;
+    metadata.kestrelVersion = kestrelVersion();
+    models::LayerGraph graph(*model, {channels, size, size});
+    model->describe(graph);
+    std::filesystem::create_directories(folder);
+    const std::vector<std::filesystem::path> files = {folder / "model.pt", folder / "model.onnx"};
+    exporting::writeTorchScript(graph, metadata, files[0]);
+    exporting::writeOnnx(graph, metadata, files[1]);
+    return files;
+}
+
+} // namespace kestrel::infer
