@@ -197,6 +197,9 @@ TEST_F(CliTest, EveryCommandHasHelp) {
                                                  {"bench", "--help"},
                                                  {"bench", "loader", "--help"},
                                                  {"bench", "train", "--help"},
+                                                 {"bench", "infer", "--help"},
+                                                 {"export", "--help"},
+                                                 {"predict", "--help"},
                                                  {"train", "--help"},
                                                  {"runs", "--help"},
                                                  {"eval", "--help"}}) {
@@ -400,6 +403,24 @@ TEST_F(CliTest, ExportedModelsAgreeAcrossFormatsAndWithPython) {
         cli({"predict", (dir / "predictions.json").string(), images[0]});
     EXPECT_EQ(notAModel.exitCode, 1);
     EXPECT_NE(notAModel.err.find("predictions.json"), std::string::npos) << notAModel.err;
+}
+
+TEST_F(CliTest, BenchInferTimesBothFormatsOfAnArchitecture) {
+    const ProcessResult bench = cli({"bench", "infer", "smallcnn", "--image-size", "28",
+                                     "--channels", "1", "--runs", "3", "--json"});
+    ASSERT_EQ(bench.exitCode, 0) << bench.err;
+    const auto formats = nlohmann::json::parse(bench.out).at("formats");
+    ASSERT_EQ(formats.size(), 2u);
+    EXPECT_EQ(formats[0].at("format"), "torchscript");
+    EXPECT_EQ(formats[1].at("format"), "onnx");
+    for (const auto& format : formats) {
+        EXPECT_GT(format.at("p50_ms").get<double>(), 0.0);
+        EXPECT_GE(format.at("p99_ms").get<double>(), format.at("p50_ms").get<double>());
+        EXPECT_GT(format.at("images_per_second").get<double>(), 0.0);
+    }
+    const ProcessResult unknown = cli({"bench", "infer", "vgg16"});
+    EXPECT_EQ(unknown.exitCode, 1);
+    EXPECT_NE(unknown.err.find("vgg16"), std::string::npos) << unknown.err;
 }
 
 TEST_F(CliTest, BenchTrainReportsImagesPerSecond) {
