@@ -58,6 +58,17 @@ std::string LayerGraph::nameOf(const at::Tensor& parameter) const {
     return dot == std::string::npos ? name : name.substr(0, dot);
 }
 
+LayerNode LayerGraph::weighted(LayerNode::Op op, const at::Tensor& weight, const at::Tensor& bias,
+                               int64_t outputs, int input) const {
+    LayerNode node;
+    node.op = op;
+    node.name = nameOf(weight);
+    node.inputs = {input};
+    node.weight = exportable(weight);
+    node.bias = bias.defined() ? exportable(bias) : at::zeros({outputs}, at::kFloat);
+    return node;
+}
+
 int LayerGraph::append(LayerNode node, ValueShape shape) {
     if (shape.spatial() && (shape.height < 1 || shape.width < 1)) {
         throw Error(ErrorKind::InvalidArgument,
@@ -73,13 +84,8 @@ int LayerGraph::append(LayerNode node, ValueShape shape) {
 
 int LayerGraph::conv(const torch::nn::Conv2dImpl& conv, int input) {
     const auto& options = conv.options;
-    LayerNode node;
-    node.op = LayerNode::Op::Conv;
-    node.name = nameOf(conv.weight);
-    node.inputs = {input};
-    node.weight = exportable(conv.weight);
-    node.bias = conv.bias.defined() ? exportable(conv.bias)
-                                    : at::zeros({options.out_channels()}, at::kFloat);
+    LayerNode node =
+        weighted(LayerNode::Op::Conv, conv.weight, conv.bias, options.out_channels(), input);
     node.kernel = (*options.kernel_size())[0];
     node.stride = (*options.stride())[0];
     node.padding = symmetricPadding(options);
@@ -157,13 +163,8 @@ int LayerGraph::flatten(int input) {
 }
 
 int LayerGraph::linear(const torch::nn::LinearImpl& linear, int input) {
-    LayerNode node;
-    node.op = LayerNode::Op::Linear;
-    node.name = nameOf(linear.weight);
-    node.inputs = {input};
-    node.weight = exportable(linear.weight);
-    node.bias = linear.bias.defined() ? exportable(linear.bias)
-                                      : at::zeros({linear.options.out_features()}, at::kFloat);
+    LayerNode node = weighted(LayerNode::Op::Linear, linear.weight, linear.bias,
+                              linear.options.out_features(), input);
     return append(std::move(node), {linear.options.out_features(), 0, 0});
 }
 

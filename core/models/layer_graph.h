@@ -84,6 +84,9 @@ public:
 
 private:
     int append(LayerNode node, ValueShape shape);
+    // A conv or linear node reading `input`; a missing bias becomes zeros.
+    LayerNode weighted(LayerNode::Op op, const at::Tensor& weight, const at::Tensor& bias,
+                       int64_t outputs, int input) const;
     std::string nameOf(const at::Tensor& parameter) const;
 
     std::map<const void*, std::string> parameterNames_; // by TensorImpl

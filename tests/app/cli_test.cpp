@@ -29,6 +29,15 @@ std::size_t lineCount(const std::string& text) {
 
 class CliTest : public ::testing::Test {
 protected:
+    // A project of the left/right task at `project`, and `train --json` of 4 epochs on it.
+    ProcessResult trainLeftRight(const std::string& project) {
+        kestrel::testing::writeLeftRightImages(dir / "source");
+        EXPECT_EQ(cli({"init", project}).exitCode, 0);
+        EXPECT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+        return cli({"train", project, "--epochs", "4", "--batch-size", "16", "--image-size", "16",
+                    "--device", "cpu", "--no-augment", "--json"});
+    }
+
     kestrel::testing::TempDir dir;
 };
 
@@ -221,13 +230,7 @@ TEST_F(CliTest, VersionNamesTheLibraries) {
 // eval measures its best checkpoint, and bad requests name what is wrong.
 TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
     const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source");
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
-
-    const ProcessResult train =
-        cli({"train", project, "--epochs", "4", "--batch-size", "16", "--image-size", "16",
-             "--device", "cpu", "--no-augment", "--json"});
+    const ProcessResult train = trainLeftRight(project);
     ASSERT_EQ(train.exitCode, 0) << train.err;
     EXPECT_EQ(lineCount(train.out), 1u) << train.out;
     const auto trained = nlohmann::json::parse(train.out);
@@ -322,12 +325,7 @@ TEST_F(CliTest, AKilledTrainingRunShowsAsInterruptedAndResumes) {
 // ONNX file.
 TEST_F(CliTest, ExportedModelsAgreeAcrossFormatsAndWithPython) {
     const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source");
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
-    const ProcessResult train =
-        cli({"train", project, "--epochs", "4", "--batch-size", "16", "--image-size", "16",
-             "--device", "cpu", "--no-augment", "--json"});
+    const ProcessResult train = trainLeftRight(project);
     ASSERT_EQ(train.exitCode, 0) << train.err;
     const std::string run = std::to_string(nlohmann::json::parse(train.out).at("run").get<int>());
 
