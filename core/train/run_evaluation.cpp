@@ -1,5 +1,4 @@
 #include "train/run_evaluation.h"
-#include "train/trained_run.h"
 
 #include "common/error.h"
 #include "imaging/batch_loader.h"
@@ -9,6 +8,7 @@
 #include "train/checkpoint.h"
 #include "train/model_input.h"
 #include "train/run_params.h"
+#include "train/trained_run.h"
 #include "train/trainer.h"
 #include "train/training_data.h"
 
