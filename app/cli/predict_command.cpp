@@ -78,7 +78,7 @@ Command addPredictCommand(CLI::App& root) {
         "predict", "Classify images with an exported model (.pt TorchScript or .onnx)");
     parser->add_option("model", options->model, "Exported model file")->required();
     parser->add_option("images", options->images, "Image files")->required();
-    parser->add_option("--device", options->device, "TorchScript: cpu, cuda or cuda:N")
+    parser->add_option("--device", options->device, "TorchScript: cpu, cuda, cuda:N or auto")
         ->default_str("cpu");
     parser->add_option("--batch-size", options->batchSize, "Images per forward pass")
         ->check(CLI::Range(1, 4096))

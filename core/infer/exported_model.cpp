@@ -45,6 +45,11 @@ ModelFormat detectModelFormat(const std::filesystem::path& file) {
     if (in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K') {
         return ModelFormat::TorchScript; // a zip archive
     }
+    try {
+        readOnnxMetadata(file);
+        return ModelFormat::Onnx;
+    } catch (const Error&) {
+    }
     throw Error(ErrorKind::InvalidArgument,
                 file.string() + " is neither a TorchScript (.pt) nor an ONNX (.onnx) model.");
 }

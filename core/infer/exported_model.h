@@ -14,7 +14,8 @@ enum class ModelFormat { TorchScript, Onnx };
 std::string toString(ModelFormat format); // "torchscript", "onnx"
 // Throws kestrel::Error (InvalidArgument) naming an unknown format.
 ModelFormat parseModelFormat(const std::string& name);
-// By extension (.pt/.pth/.torchscript, .onnx), else by content (TorchScript is a zip file).
+// By extension (.pt/.pth/.torchscript, .onnx), else by content (TorchScript is a zip file,
+// ONNX a protobuf that parses as a model).
 // Throws kestrel::Error naming `file` when it is missing or neither.
 ModelFormat detectModelFormat(const std::filesystem::path& file);
 
@@ -36,7 +37,7 @@ protected:
 };
 
 struct RuntimeOptions {
-    std::string device = "cpu"; // TorchScript only: cpu, cuda, cuda:N
+    std::string device = "cpu"; // TorchScript only: cpu, cuda, cuda:N, auto
     // TorchScript: freeze the module (parameters become constants), which runs faster.
     bool optimize = true;
 };
