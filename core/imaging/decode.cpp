@@ -115,7 +115,7 @@ cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::s
     return image.isContinuous() ? image : image.clone();
 }
 
-cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec) {
+cv::Mat readImageFile(const std::filesystem::path& file) {
     const std::string name = file.string();
     std::error_code error;
     if (!std::filesystem::is_regular_file(file, error)) {
@@ -140,7 +140,11 @@ cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec) {
         throw Error(ErrorKind::InvalidArgument,
                     "Image file " + name + " could not be decoded; it is damaged or truncated.");
     }
-    return conformImage(decoded, spec, name);
+    return decoded;
+}
+
+cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec) {
+    return conformImage(readImageFile(file), spec, file.string());
 }
 
 void writePlanarFloats(const cv::Mat& image, float* out) {

@@ -15,6 +15,10 @@ namespace kestrel::imaging {
 // A file that is missing or cannot be decoded throws kestrel::Error naming the file and why.
 cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec);
 
+// The first half of decodeImage: the file as OpenCV decodes it (BGR/BGRA/gray, any depth,
+// EXIF orientation applied), with the same errors.
+cv::Mat readImageFile(const std::filesystem::path& file);
+
 // The second half of decodeImage, for images already in memory (OpenCV's BGR/BGRA/gray
 // layout, 8/16-bit or float in [0, 1]). `source` names the image in error messages.
 cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source);
