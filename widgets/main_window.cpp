@@ -1,12 +1,21 @@
 #include "main_window.h"
 
+#include "class_panel.h"
+#include "dataset/importer.h"
+#include "image_viewer.h"
+#include "import_dialog.h"
+#include "label_action.h"
+#include "labelling_controller.h"
 #include "project/project_summary.h"
 #include "project_overview.h"
+#include "sample_browser.h"
+#include "sample_model.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -15,7 +24,10 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTimer>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace kestrel::widgets {
@@ -26,6 +38,9 @@ constexpr int kMaxRecentProjects = 8;
 const char* const kRecentKey = "recentProjects";
 const char* const kGeometryKey = "mainWindow/geometry";
 const char* const kStateKey = "mainWindow/state";
+const char* const kSplitterKey = "mainWindow/splitter";
+const char* const kDetailModeKey = "browser/detailMode";
+const char* const kDemoFolderKey = "demoProjectFolder";
 
 // A dropped folder, or the folder of a dropped project.kestrel file.
 QString projectFolderFrom(const QMimeData* mime) {
@@ -47,9 +62,49 @@ QString projectFolderFrom(const QMimeData* mime) {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("Kestrel"));
     setAcceptDrops(true);
+    buildLayout();
+    createActions();
+    connectClassPanel();
+    overview_->showEmptyState();
+    viewer_->showMessage(tr("Open a project (Ctrl+O) or the demo project (File menu)."));
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) {
+        resize(1280, 800);
+    }
+    if (!restoreState(settings.value(kStateKey).toByteArray())) {
+        // Docks size themselves only once the window is laid out: a narrow side panel
+        // leaves the browser and the viewer most of the width.
+        QTimer::singleShot(0, this, [this] {
+            resizeDocks({findChild<QDockWidget*>("classDock")}, {300}, Qt::Horizontal);
+        });
+    }
+    browser_->setDetailMode(settings.value(kDetailModeKey, false).toBool());
+}
+
+MainWindow::~MainWindow() = default;
+
+ImportDialog* MainWindow::importDialog() const {
+    return importDialog_;
+}
+
+void MainWindow::buildLayout() {
+    samples_ = new SampleModel(this);
+    browser_ = new SampleBrowser(samples_);
+    viewer_ = new ImageViewer;
+    viewer_->setObjectName("imageViewer");
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->setObjectName("browserViewerSplit");
+    split->addWidget(browser_);
+    split->addWidget(viewer_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({560, 420});
+    split->restoreState(QSettings().value(kSplitterKey).toByteArray());
 
     auto* central = new QWidget;
     auto* column = new QVBoxLayout(central);
+    column->setContentsMargins(4, 4, 4, 0);
     errorBanner_ = new QLabel;
     errorBanner_->setObjectName("errorBanner");
     errorBanner_->setWordWrap(true);
@@ -57,12 +112,25 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     errorBanner_->setStyleSheet("QLabel { background: #fde2e1; color: #8a1c14; "
                                 "border: 1px solid #e3a19b; border-radius: 4px; padding: 8px; }");
     errorBanner_->hide();
-    overview_ = new ProjectOverview;
     column->addWidget(errorBanner_);
-    column->addWidget(overview_, 1);
+    column->addWidget(split, 1);
     setCentralWidget(central);
 
+    classPanel_ = new ClassPanel;
+    auto* classDock = new QDockWidget(tr("Classes"));
+    classDock->setObjectName("classDock");
+    classDock->setWidget(classPanel_);
+    addDockWidget(Qt::RightDockWidgetArea, classDock);
+    overview_ = new ProjectOverview;
+    auto* overviewDock = new QDockWidget(tr("Project"));
+    overviewDock->setObjectName("projectDock");
+    overviewDock->setWidget(overview_);
+    addDockWidget(Qt::RightDockWidgetArea, overviewDock);
+    tabifyDockWidget(classDock, overviewDock);
+    classDock->raise();
+
     statusCounts_ = new QLabel(tr("No project open"));
+    statusCounts_->setObjectName("statusCounts");
     busyIndicator_ = new QProgressBar;
     busyIndicator_->setRange(0, 0); // indeterminate: opening has no measurable progress
     busyIndicator_->setMaximumWidth(160);
@@ -70,37 +138,27 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addWidget(statusCounts_, 1);
     statusBar()->addPermanentWidget(busyIndicator_);
 
-    createActions();
-    overview_->showEmptyState();
+    labelling_ = new LabellingController(browser_, classPanel_, this);
+    connect(labelling_, &LabellingController::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 4000); });
+    connect(browser_, &SampleBrowser::currentSampleChanged, this, &MainWindow::showCurrentSample);
+    connect(browser_, &SampleBrowser::selectionChanged, this, &MainWindow::updateCounts);
+    connect(viewer_, &ImageViewer::nextRequested, browser_, &SampleBrowser::selectNext);
+    connect(viewer_, &ImageViewer::previousRequested, browser_, &SampleBrowser::selectPrevious);
 
-    QSettings settings;
-    if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) {
-        resize(1100, 720);
-    }
-    restoreState(settings.value(kStateKey).toByteArray());
-}
-
-void MainWindow::createActions() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* create =
-        file->addAction(tr("&New Project…"), this, &MainWindow::chooseFolderForNewProject);
-    create->setShortcut(QKeySequence::New);
-    create->setObjectName("newProjectAction");
-    QAction* open = file->addAction(tr("&Open Project…"), this, &MainWindow::chooseProjectToOpen);
-    open->setShortcut(QKeySequence::Open);
-    open->setObjectName("openProjectAction");
-    recentMenu_ = file->addMenu(tr("Open &Recent"));
-    rebuildRecentMenu();
-    file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Kestrel"), this, &MainWindow::showAbout);
+    // Overview counts are a whole-project query: refreshed once labelling pauses.
+    summaryDelay_ = new QTimer(this);
+    summaryDelay_->setSingleShot(true);
+    summaryDelay_->setInterval(1500);
+    connect(summaryDelay_, &QTimer::timeout, this, &MainWindow::summaryRefreshRequested);
 }
 
 void MainWindow::setLibraryVersions(const QList<QPair<QString, QString>>& versions) {
     libraryVersions_ = versions;
+}
+
+void MainWindow::setThumbnailSource(ThumbnailSource* source) {
+    samples_->setThumbnailSource(source);
 }
 
 QStringList MainWindow::recentProjects() const {
@@ -109,14 +167,110 @@ QStringList MainWindow::recentProjects() const {
 
 void MainWindow::showProject(const ProjectSummary& summary) {
     errorBanner_->hide();
+    showSummary(summary);
+    projectFolder_ = QString::fromStdString(summary.folder);
+    setWindowTitle(tr("%1 — Kestrel").arg(QString::fromStdString(summary.name)));
+    labelling_->clearHistory();
+    rememberRecent(projectFolder_);
+}
+
+void MainWindow::showSummary(const ProjectSummary& summary) {
     overview_->showSummary(summary);
-    const QString name = QString::fromStdString(summary.name);
-    setWindowTitle(tr("%1 — Kestrel").arg(name));
-    statusCounts_->setText(tr("%1 samples · %2 classes · %3 unreadable")
-                               .arg(summary.samples)
-                               .arg(summary.classes.size())
-                               .arg(summary.unreadable));
-    rememberRecent(QString::fromStdString(summary.folder));
+}
+
+void MainWindow::showCatalog(const std::shared_ptr<dataset::SampleCatalog>& catalog) {
+    const std::int64_t current = browser_->currentSampleId();
+    classPanel_->setClasses(catalog->classes);
+    samples_->setCatalog(std::move(*catalog));
+    browser_->refreshClassFilter();
+    updateCounts();
+    if (current != 0 && samples_->rowOf(current) >= 0) {
+        browser_->setCurrentSample(current);
+    } else if (samples_->rowCount() > 0) {
+        browser_->setCurrentSample(samples_->sampleAt(0)->id);
+    } else {
+        viewer_->showMessage(tr("This project has no samples yet: import images with Ctrl+I."));
+    }
+}
+
+void MainWindow::showClasses(const std::vector<dataset::CatalogClass>& classes) {
+    classPanel_->setClasses(classes);
+    samples_->setClasses(classes);
+    browser_->refreshClassFilter();
+    updateCaption();
+}
+
+void MainWindow::applyLabelChanges(const std::vector<dataset::LabelChange>& labels,
+                                   const std::vector<dataset::SplitChange>& splits) {
+    samples_->applyLabels(labels);
+    samples_->applySplits(splits);
+    updateCounts();
+    updateCaption();
+    summaryDelay_->start();
+}
+
+void MainWindow::showCurrentSample(std::int64_t sampleId) {
+    shownSample_ = sampleId;
+    const auto* sample = samples_->sample(sampleId);
+    if (!sample) {
+        viewer_->showMessage(samples_->rowCount() == 0 && samples_->totalSamples() > 0
+                                 ? tr("No sample matches the filters.")
+                                 : tr("No sample selected."));
+        viewer_->setCaption({}, {});
+        return;
+    }
+    updateCaption();
+    if (sample->status == "unreadable") {
+        viewer_->showMessage(QString::fromStdString(sample->statusReason));
+        return;
+    }
+    emit imageRequested(sampleId, QString::fromStdString(sample->path));
+}
+
+void MainWindow::showImage(std::int64_t sampleId, const QImage& image) {
+    if (sampleId == shownSample_) {
+        viewer_->setImage(image);
+    }
+}
+
+void MainWindow::showImageError(std::int64_t sampleId, const QString& message) {
+    if (sampleId == shownSample_) {
+        viewer_->showMessage(message);
+    }
+}
+
+void MainWindow::updateCaption() {
+    const auto* sample = samples_->sample(shownSample_);
+    if (!sample) {
+        return;
+    }
+    const auto* info = samples_->classInfo(sample->classId);
+    QString text = info ? QString::fromStdString(info->name) : tr("unlabelled");
+    if (!sample->split.empty()) {
+        text += QStringLiteral(" · ") + QString::fromStdString(sample->split);
+    }
+    viewer_->setCaption(text, info ? QColor(QString::fromStdString(info->color))
+                                   : QColor(0x80, 0x80, 0x80));
+}
+
+void MainWindow::updateCounts() {
+    if (projectFolder_.isEmpty()) {
+        return;
+    }
+    const SampleCounts counts = samples_->counts();
+    QString text = tr("%1 samples · %2 labelled · %3 unlabelled · %4 unreadable")
+                       .arg(counts.samples)
+                       .arg(counts.labelled)
+                       .arg(counts.samples - counts.labelled - counts.unreadable)
+                       .arg(counts.unreadable);
+    if (samples_->rowCount() != samples_->totalSamples()) {
+        text += tr(" · %1 listed").arg(samples_->rowCount());
+    }
+    const std::size_t selected = browser_->selectedSampleIds().size();
+    if (selected > 1) {
+        text += tr(" · %1 selected").arg(selected);
+    }
+    statusCounts_->setText(text);
 }
 
 void MainWindow::showError(const QString& message) {
@@ -134,6 +288,42 @@ void MainWindow::setBusy(const QString& activity) {
     }
 }
 
+void MainWindow::openImportDialog() {
+    if (projectFolder_.isEmpty()) {
+        showError(tr("Open or create a project before importing images."));
+        return;
+    }
+    if (!importDialog_) {
+        importDialog_ = new ImportDialog(this);
+        connect(importDialog_, &ImportDialog::importRequested, this, &MainWindow::importRequested);
+        connect(importDialog_, &ImportDialog::cancelRequested, this,
+                &MainWindow::importCancelRequested);
+    }
+    importDialog_->show();
+    importDialog_->raise();
+    importDialog_->activateWindow();
+}
+
+void MainWindow::showImportProgress(const QString& phase, qint64 done, qint64 total) {
+    if (importDialog_) {
+        importDialog_->showProgress(phase, done, total);
+    }
+}
+
+void MainWindow::showImportReport(const dataset::ImportReport& report) {
+    if (importDialog_) {
+        importDialog_->showReport(report);
+    }
+}
+
+void MainWindow::showImportFailure(const QString& message) {
+    if (importDialog_) {
+        importDialog_->showFailure(message);
+    } else {
+        showError(message);
+    }
+}
+
 void MainWindow::chooseProjectToOpen() {
     const QString folder =
         QFileDialog::getExistingDirectory(this, tr("Open a Kestrel project folder"));
@@ -148,6 +338,13 @@ void MainWindow::chooseFolderForNewProject() {
     if (!folder.isEmpty()) {
         emit createProjectRequested(folder);
     }
+}
+
+void MainWindow::openDemoProject() {
+    // The same place `scripts/setup.sh demo` uses, so both open one demo project.
+    const QString folder =
+        QSettings().value(kDemoFolderKey, QDir::home().filePath("kestrel-demo")).toString();
+    emit demoProjectRequested(folder);
 }
 
 void MainWindow::rememberRecent(const QString& folder) {
@@ -189,6 +386,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
+    settings.setValue(kSplitterKey, findChild<QSplitter*>("browserViewerSplit")->saveState());
+    settings.setValue(kDetailModeKey, browser_->isDetailMode());
     event->accept();
 }
 

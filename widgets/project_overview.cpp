@@ -20,6 +20,8 @@ ProjectOverview::ProjectOverview(QWidget* parent) : QWidget(parent) {
                                 "folder onto this window.</p>"));
     empty->setObjectName("emptyState");
     empty->setAlignment(Qt::AlignCenter);
+    empty->setWordWrap(true); // the overview lives in a narrow dock
+
     pages_->addWidget(empty);
 
     auto* page = new QWidget;
@@ -32,6 +34,7 @@ ProjectOverview::ProjectOverview(QWidget* parent) : QWidget(parent) {
     title_->setFont(titleFont);
     folder_ = new QLabel;
     folder_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    folder_->setWordWrap(true);
     column->addWidget(title_);
     column->addWidget(folder_);
 
@@ -61,6 +64,7 @@ ProjectOverview::ProjectOverview(QWidget* parent) : QWidget(parent) {
 QLabel* ProjectOverview::addCount(QGridLayout* grid, int row, const QString& caption) {
     auto* value = new QLabel;
     value->setObjectName(caption);
+    value->setWordWrap(true);
     grid->addWidget(new QLabel(caption + ':'), row, 0);
     grid->addWidget(value, row, 1);
     return value;

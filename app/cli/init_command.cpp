@@ -1,5 +1,4 @@
 #include "command.h"
-#include "dataset/importer.h"
 #include "demo/demo_dataset.h"
 #include "json_output.h"
 #include "project/project.h"
@@ -23,20 +22,10 @@ struct InitOptions {
     bool json = false;
 };
 
-constexpr int kDemoImagesPerClass = 60;
-
-// Fills a new project with generated surface images so there is something to label, train
-// and export without finding data first.
-std::size_t addDemoData(Project& project) {
-    const auto images = project.folder() / "data" / "demo-surfaces";
-    demo::writeDemoImages(images, kDemoImagesPerClass);
-    return dataset::importSource(project, images, dataset::ImportOptions{}).added;
-}
-
 int runInit(const InitOptions& options) {
     Project project = Project::create(options.folder, options.name);
     const std::string name = project.database().queryText("SELECT name FROM project WHERE id = 1");
-    const std::size_t samples = options.demo ? addDemoData(project) : 0;
+    const std::size_t samples = options.demo ? demo::addDemoData(project) : 0;
     if (options.json) {
         printJson({{"project", project.folder().string()},
                    {"name", name},

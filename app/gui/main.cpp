@@ -1,6 +1,7 @@
 // kestrel: the desktop workbench. This file only wires core (through the controller) to
 // the widgets; everything else lives in the libraries.
 #include "common/version.h"
+#include "image_service.h"
 #include "main_window.h"
 #include "project_controller.h"
 #include "workbench_wiring.h"
@@ -13,12 +14,14 @@
 
 namespace {
 
-// For tests and documentation: once the window has settled after loading, save a
-// screenshot of it and quit (exit 1 if the project could not be shown).
+// For tests and documentation: once the project is shown and the thumbnails on screen have
+// arrived, save a screenshot of the window and quit (exit 1 if the project could not be
+// shown). Without a project, the empty window is the picture.
 void saveScreenshotWhenSettled(kestrel::widgets::MainWindow& window,
-                               kestrel::app::ProjectController& controller, const QString& file) {
+                               kestrel::app::ProjectController& controller,
+                               kestrel::app::ImageService& images, const QString& file) {
     auto shoot = [&window, file](int exitCode) {
-        QTimer::singleShot(400, &window, [&window, file, exitCode] {
+        QTimer::singleShot(300, &window, [&window, file, exitCode] {
             const bool saved = window.grab().save(file);
             if (!saved) {
                 std::fprintf(stderr, "Cannot write the screenshot %s.\n", qPrintable(file));
@@ -26,12 +29,22 @@ void saveScreenshotWhenSettled(kestrel::widgets::MainWindow& window,
             QApplication::exit(saved ? exitCode : 1);
         });
     };
-    QObject::connect(&controller, &kestrel::app::ProjectController::projectOpened, &window,
-                     [shoot] { shoot(0); });
+    auto* poll = new QTimer(&window);
+    poll->setInterval(100);
+    QObject::connect(poll, &QTimer::timeout, &window, [poll, &images, shoot, waited = 0]() mutable {
+        // Give the view time to ask for what it shows, then wait for the workers (at most 20 s).
+        waited += poll->interval();
+        if ((waited >= 500 && images.pendingThumbnails() == 0) || waited >= 20000) {
+            poll->stop();
+            shoot(0);
+        }
+    });
+    QObject::connect(&controller, &kestrel::app::ProjectController::catalogLoaded, poll,
+                     qOverload<>(&QTimer::start));
     QObject::connect(&controller, &kestrel::app::ProjectController::failed, &window,
                      [shoot] { shoot(1); });
     if (!controller.isBusy()) {
-        shoot(0); // no project asked for: the empty window is the picture
+        shoot(0);
     }
 }
 
@@ -56,14 +69,15 @@ int main(int argc, char** argv) {
 
     kestrel::widgets::MainWindow window;
     kestrel::app::ProjectController controller;
-    kestrel::app::wireWorkbench(window, controller);
+    kestrel::app::ImageService images;
+    kestrel::app::wireWorkbench(window, controller, images);
 
     if (!parser.positionalArguments().isEmpty()) {
         controller.openProject(parser.positionalArguments().constFirst());
     }
     window.show();
     if (parser.isSet(screenshot)) {
-        saveScreenshotWhenSettled(window, controller, parser.value(screenshot));
+        saveScreenshotWhenSettled(window, controller, images, parser.value(screenshot));
     }
     return QApplication::exec();
 }

@@ -1,73 +1,266 @@
 #include "project_controller.h"
 
 #include "common/error.h"
+#include "demo/demo_dataset.h"
 #include "project/project.h"
 
-#include <QtConcurrent/QtConcurrentRun>
+#include <chrono>
+#include <filesystem>
+
+#include <QMetaObject>
 
 namespace kestrel::app {
 
-ProjectController::ProjectController(QObject* parent) : QObject(parent) {
+using dataset::LabelEdit;
+using widgets::LabelAction;
+
+namespace {
+
+QString messageOf(const std::exception& error) {
+    if (dynamic_cast<const Error*>(&error)) {
+        return QString::fromStdString(error.what());
+    }
+    return QObject::tr("Unexpected error: %1").arg(QString::fromStdString(error.what()));
+}
+
+// The core edit for an action, built where the project can be read (merge and delete
+// need the samples of the class).
+LabelEdit editFor(Project& project, const LabelAction& action) {
+    switch (action.kind) {
+    case LabelAction::Kind::AssignClass:
+        return dataset::assignClassEdit(action.samples, action.classId);
+    case LabelAction::Kind::AssignSplit:
+        return dataset::assignSplitEdit(action.samples, action.text.toStdString());
+    case LabelAction::Kind::CreateClass:
+        return dataset::createClassEdit(project, action.text.toStdString());
+    case LabelAction::Kind::RenameClass:
+        return dataset::renameClassEdit(project, action.classId, action.text.toStdString());
+    case LabelAction::Kind::MergeClasses:
+        return dataset::mergeClassesEdit(project, action.classId, action.intoClass);
+    case LabelAction::Kind::DeleteClass:
+        return dataset::deleteClassEdit(project, action.classId);
+    }
+    return {};
+}
+
+} // namespace
+
+struct ProjectController::Session {
+    std::unique_ptr<Project> project;
+    // Per undo-stack token: the edit as first applied, and what undoes it now.
+    std::map<quint64, std::pair<LabelEdit, LabelEdit>> edits;
+};
+
+ProjectController::ProjectController(QObject* parent)
+    : QObject(parent), session_(std::make_shared<Session>()) {
     qRegisterMetaType<kestrel::ProjectSummary>("kestrel::ProjectSummary");
-    connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &ProjectController::finish);
+    worker_.setMaxThreadCount(1);
+    // Debian's thread stacks are 8 MiB by default; SQLite and the importer need far less,
+    // but LibTorch-free code is all that runs here, so the default is kept.
 }
 
 ProjectController::~ProjectController() {
-    // The job owns everything it touches; waiting keeps it from outliving the watcher that
-    // would deliver its result, so closing the window mid-open is safe.
-    watcher_.waitForFinished();
+    // Jobs own what they touch and report through queued calls that die with this object;
+    // waiting keeps a write from being cut off halfway when the window closes.
+    cancelImport_ = true;
+    worker_.waitForDone();
 }
 
 bool ProjectController::isBusy() const {
-    return watcher_.isRunning();
+    return opening_ > 0;
 }
 
+template <typename Signal, typename... Args>
+void ProjectController::post(Signal signal, Args... args) {
+    QMetaObject::invokeMethod(
+        this, [this, signal, args...] { emit(this->*signal)(args...); }, Qt::QueuedConnection);
+}
+
+void ProjectController::run(Job job) {
+    std::shared_ptr<Session> session = session_;
+    worker_.start([session, job = std::move(job)] { job(*session); });
+}
+
+void ProjectController::openWith(const QString& activity, std::function<void(Session&)> open) {
+    const quint64 serial = ++openSerial_;
+    ++opening_;
+    emit busyChanged(activity);
+    run([this, serial, open = std::move(open)](Session& session) {
+        QString error;
+        // A later open asked while this one waited makes it moot: the user's latest wins.
+        if (serial == openSerial_.load()) {
+            try {
+                open(session);
+            } catch (const std::exception& exception) {
+                error = messageOf(exception);
+            }
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, error] {
+                if (!error.isEmpty()) {
+                    emit failed(error);
+                }
+                if (--opening_ == 0) {
+                    emit busyChanged({});
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+// Replaces the open project only once the new one has opened and loaded: a project that
+// fails to open leaves the current one in place.
 void ProjectController::openProject(const QString& folder) {
     const std::string path = folder.toStdString();
-    start(tr("Opening %1…").arg(folder), [path] {
-        Project project = Project::open(path);
-        return summarizeProject(project);
+    openWith(tr("Opening %1…").arg(folder), [this, path](Session& session) {
+        auto project = std::make_unique<Project>(Project::open(path));
+        loadInto(session, std::move(project));
     });
 }
 
 void ProjectController::createProject(const QString& folder) {
     const std::string path = folder.toStdString();
-    start(tr("Creating a project in %1…").arg(folder), [path] {
-        Project project = Project::create(path);
-        return summarizeProject(project);
+    openWith(tr("Creating a project in %1…").arg(folder), [this, path](Session& session) {
+        auto project = std::make_unique<Project>(Project::create(path));
+        loadInto(session, std::move(project));
     });
 }
 
-void ProjectController::start(const QString& activity, std::function<ProjectSummary()> job) {
-    if (isBusy()) {
-        pending_ = [this, activity, job] {
-            start(activity, job);
-        };
-        return;
-    }
-    emit busyChanged(activity);
-    watcher_.setFuture(QtConcurrent::run([job]() -> Outcome {
-        try {
-            return job();
-        } catch (const Error& error) {
-            return QString::fromStdString(error.what());
-        } catch (const std::exception& error) {
-            return QObject::tr("Unexpected error: %1").arg(QString::fromStdString(error.what()));
+void ProjectController::openDemoProject(const QString& folder) {
+    const std::filesystem::path path = folder.toStdString();
+    openWith(tr("Opening the demo project in %1…").arg(folder), [this, path](Session& session) {
+        std::unique_ptr<Project> project;
+        if (std::filesystem::exists(path / Project::kDatabaseFileName)) {
+            project = std::make_unique<Project>(Project::open(path));
+        } else {
+            project = std::make_unique<Project>(Project::create(path, "Kestrel demo"));
+            demo::addDemoData(*project);
         }
-    }));
+        loadInto(session, std::move(project));
+    });
 }
 
-void ProjectController::finish() {
-    const Outcome outcome = watcher_.result();
-    emit busyChanged({});
-    if (const auto* summary = std::get_if<ProjectSummary>(&outcome)) {
-        emit projectOpened(*summary);
-    } else {
-        emit failed(std::get<QString>(outcome));
+void ProjectController::loadInto(Session& session, std::unique_ptr<Project> project) {
+    const ProjectSummary summary = summarizeProject(*project);
+    auto catalog = std::make_shared<dataset::SampleCatalog>(dataset::loadCatalog(*project));
+    session.project = std::move(project);
+    session.edits.clear();
+    post(&ProjectController::projectOpened, summary);
+    post(&ProjectController::catalogLoaded, catalog);
+}
+
+void ProjectController::applyLabelAction(quint64 token, const LabelAction& action) {
+    run([this, token, action](Session& session) {
+        if (!session.project) {
+            return;
+        }
+        try {
+            const LabelEdit forward = editFor(*session.project, action);
+            const LabelEdit inverse = dataset::applyLabelEdit(*session.project, forward);
+            session.edits[token] = {forward, inverse};
+            publishEdit(session, forward);
+        } catch (const std::exception& exception) {
+            post(&ProjectController::editFailed, messageOf(exception));
+        }
+    });
+}
+
+void ProjectController::undoLabelAction(quint64 token) {
+    applyStored(token, true);
+}
+
+void ProjectController::redoLabelAction(quint64 token) {
+    applyStored(token, false);
+}
+
+void ProjectController::applyStored(quint64 token, bool undo) {
+    run([this, token, undo](Session& session) {
+        const auto found = session.edits.find(token);
+        if (!session.project || found == session.edits.end()) {
+            return; // the action itself failed, so there is nothing to undo or redo
+        }
+        auto& [forward, inverse] = found->second;
+        try {
+            const LabelEdit& edit = undo ? inverse : forward;
+            const LabelEdit reverse = dataset::applyLabelEdit(*session.project, edit);
+            // Redo replays the action; what undoes it is whatever it replaced this time.
+            if (!undo) {
+                inverse = reverse;
+            }
+            publishEdit(session, edit);
+        } catch (const std::exception& exception) {
+            post(&ProjectController::editFailed, messageOf(exception));
+        }
+    });
+}
+
+void ProjectController::publishEdit(Session& session, const LabelEdit& applied) {
+    post(&ProjectController::labelsChanged, applied.labels, applied.splits);
+    const bool classesTouched = !applied.classesToWrite.empty() ||
+                                !applied.classesToDelete.empty() || !applied.labels.empty();
+    if (classesTouched) {
+        // Counts per class change with every label; one grouped query, ~ms for 100k labels.
+        post(&ProjectController::classesChanged, dataset::loadCatalogClasses(*session.project));
     }
-    if (pending_) {
-        std::exchange(pending_, nullptr)();
-    }
+}
+
+void ProjectController::refreshSummary() {
+    run([this](Session& session) {
+        if (session.project) {
+            post(&ProjectController::summaryChanged, summarizeProject(*session.project));
+        }
+    });
+}
+
+void ProjectController::startImport(const QString& source, const QString& format) {
+    cancelImport_ = false;
+    const std::string path = source.toStdString();
+    const std::string formatName = format.toStdString();
+    run([this, path, formatName](Session& session) {
+        if (!session.project) {
+            post(&ProjectController::importFailed, tr("Open a project before importing."));
+            return;
+        }
+        try {
+            dataset::ImportOptions options;
+            const auto parsed = dataset::parseImportFormat(formatName);
+            if (!parsed) {
+                throw Error(ErrorKind::InvalidArgument,
+                            "Import format '" + formatName + "' is not known.");
+            }
+            options.format = *parsed;
+            // Progress arrives per file; the window needs a few updates a second at most.
+            auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+            std::string lastPhase;
+            auto progress = [&](const dataset::ImportProgress& step) {
+                const auto now = std::chrono::steady_clock::now();
+                if (step.phase == lastPhase && step.done != step.total &&
+                    now - last < std::chrono::milliseconds(50)) {
+                    return;
+                }
+                last = now;
+                lastPhase = step.phase;
+                post(&ProjectController::importProgress, QString::fromStdString(step.phase),
+                     qint64(step.done), qint64(step.total));
+            };
+            const dataset::ImportReport report =
+                dataset::importSource(*session.project, path, options, progress, &cancelImport_);
+            post(&ProjectController::importFinished, report);
+            if (!report.cancelled) {
+                post(&ProjectController::summaryChanged, summarizeProject(*session.project));
+                post(&ProjectController::catalogLoaded,
+                     std::make_shared<dataset::SampleCatalog>(
+                         dataset::loadCatalog(*session.project)));
+            }
+        } catch (const std::exception& exception) {
+            post(&ProjectController::importFailed, messageOf(exception));
+        }
+    });
+}
+
+void ProjectController::cancelImport() {
+    cancelImport_ = true;
 }
 
 } // namespace kestrel::app

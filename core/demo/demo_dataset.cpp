@@ -1,7 +1,9 @@
 #include "demo/demo_dataset.h"
 
 #include "common/error.h"
+#include "dataset/importer.h"
 #include "demo/demo_part.h"
+#include "project/project.h"
 
 #include <cstdio>
 
@@ -115,6 +117,12 @@ std::size_t writeDemoImages(const std::filesystem::path& folder, int perClass, s
         }
     }
     return written;
+}
+
+std::size_t addDemoData(Project& project) {
+    const auto images = project.folder() / "data" / "demo-surfaces";
+    writeDemoImages(images, kDemoImagesPerClass);
+    return dataset::importSource(project, images, dataset::ImportOptions{}).added;
 }
 
 } // namespace kestrel::demo

@@ -1,5 +1,6 @@
 // The window driven the way a user drives it, against real projects on disk, headless.
 #include "files.h"
+#include "image_service.h"
 #include "main_window.h"
 #include "project/project.h"
 #include "project_controller.h"
@@ -28,6 +29,7 @@ private:
     std::unique_ptr<TempDir> dir_;
     std::unique_ptr<kestrel::widgets::MainWindow> window_;
     std::unique_ptr<kestrel::app::ProjectController> controller_;
+    std::unique_ptr<kestrel::app::ImageService> images_;
 
     QString path(const char* name) const { return QString::fromStdString((*dir_ / name).string()); }
     QLabel* banner() const { return window_->findChild<QLabel*>("errorBanner"); }
@@ -54,12 +56,14 @@ private slots:
         dir_ = std::make_unique<TempDir>();
         window_ = std::make_unique<kestrel::widgets::MainWindow>();
         controller_ = std::make_unique<kestrel::app::ProjectController>();
-        kestrel::app::wireWorkbench(*window_, *controller_);
+        images_ = std::make_unique<kestrel::app::ImageService>();
+        kestrel::app::wireWorkbench(*window_, *controller_, *images_);
         window_->show();
     }
 
     void cleanup() {
         controller_.reset();
+        images_.reset();
         window_.reset();
         dir_.reset();
     }
@@ -140,6 +144,7 @@ private slots:
         emit window_->openProjectRequested(path("busy"));
         emit window_->openProjectRequested(path("busy")); // queued behind the first
         controller_.reset();                              // the user closes the window now
+        images_.reset();
         window_.reset();
         kestrel::Project reopened = kestrel::Project::open(*dir_ / "busy");
         QCOMPARE(reopened.database().queryText("PRAGMA integrity_check"), std::string("ok"));

@@ -1,0 +1,153 @@
+#include "image_service.h"
+
+#include "imaging/preview.h"
+
+#include <QMetaObject>
+
+namespace kestrel::app {
+
+namespace {
+
+// Rows this far behind the newest requests have scrolled out of view; making their
+// thumbnails now would only delay the ones on screen.
+constexpr std::size_t kMaxQueued = 400;
+
+QImage toQImage(const imaging::PreviewImage& preview) {
+    const QImage::Format format =
+        preview.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
+    const QImage view(preview.pixels.data(), preview.width, preview.height,
+                      preview.width * preview.channels, format);
+    return view.copy(); // owns its pixels once `preview` is gone
+}
+
+} // namespace
+
+ImageService::ImageService(QObject* parent) : ThumbnailSource(parent) {
+    // Leave a core for the GUI thread on small machines; decoding is not worth a stutter.
+    thumbnailWorkers_.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
+    imageWorker_.setMaxThreadCount(1);
+    cache_.setMaxCost(128 * 1024); // in KiB: about 3,500 colour thumbnails
+}
+
+ImageService::~ImageService() {
+    {
+        std::lock_guard lock(mutex_);
+        queue_.clear();
+        ++generation_;
+    }
+    thumbnailWorkers_.waitForDone();
+    imageWorker_.waitForDone();
+}
+
+void ImageService::setCacheFolder(const QString& folder) {
+    std::lock_guard lock(mutex_);
+    cacheFolder_ = folder.toStdString();
+    queue_.clear();
+    queued_.clear();
+    ++generation_;
+    cache_.clear();
+    failed_.clear();
+}
+
+std::size_t ImageService::pendingThumbnails() const {
+    std::lock_guard lock(mutex_);
+    return queued_.size();
+}
+
+QImage ImageService::thumbnail(const dataset::CatalogSample& sample) {
+    if (const QImage* cached = cache_.object(sample.id)) {
+        return *cached;
+    }
+    if (failed_.count(sample.id) != 0) {
+        return {};
+    }
+    std::lock_guard lock(mutex_);
+    if (!queued_.insert(sample.id).second) {
+        return {};
+    }
+    queue_.push_back({sample.id, sample.path, sample.contentHash, generation_});
+    while (queue_.size() > kMaxQueued) {
+        queued_.erase(queue_.front().sampleId);
+        queue_.pop_front();
+    }
+    // One drain task per request keeps every worker busy; a task that finds the queue
+    // empty ends at once.
+    thumbnailWorkers_.start([this] { drainThumbnails(); });
+    return {};
+}
+
+void ImageService::drainThumbnails() {
+    Request request;
+    std::filesystem::path cacheFolder;
+    {
+        std::lock_guard lock(mutex_);
+        if (queue_.empty()) {
+            return;
+        }
+        request = queue_.back(); // newest first: what is on screen now
+        queue_.pop_back();
+        cacheFolder = cacheFolder_;
+    }
+    QImage image;
+    try {
+        image = toQImage(
+            imaging::loadThumbnail(request.file, request.contentHash, cacheFolder, kThumbnailSide));
+    } catch (const std::exception&) {
+        // Left null: the grid shows the sample without a picture; its status says why.
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation = request.generation, id = request.sampleId, image] {
+            deliverThumbnail(generation, id, image);
+        },
+        Qt::QueuedConnection);
+}
+
+void ImageService::deliverThumbnail(quint64 generation, std::int64_t sampleId,
+                                    const QImage& image) {
+    {
+        std::lock_guard lock(mutex_);
+        if (generation != generation_) {
+            return; // from the project before
+        }
+        queued_.erase(sampleId);
+    }
+    if (image.isNull()) {
+        failed_.insert(sampleId);
+        return;
+    }
+    cache_.insert(sampleId, new QImage(image), static_cast<int>(image.sizeInBytes() / 1024) + 1);
+    emit thumbnailReady(sampleId);
+}
+
+void ImageService::requestImage(std::int64_t sampleId, const QString& path) {
+    const quint64 ticket = ++latestImage_;
+    const std::filesystem::path file = path.toStdString();
+    imageWorker_.start([this, ticket, sampleId, file] {
+        if (ticket != latestImage_.load()) {
+            return; // the viewer has moved on
+        }
+        QImage image;
+        QString error;
+        try {
+            image = toQImage(imaging::decodePreview(file));
+        } catch (const std::exception& exception) {
+            error = QString::fromStdString(exception.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, ticket, sampleId, image, error] {
+                if (ticket != latestImage_.load()) {
+                    return;
+                }
+                if (error.isEmpty()) {
+                    emit imageReady(sampleId, image);
+                } else {
+                    emit imageFailed(sampleId, error);
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+} // namespace kestrel::app

@@ -1,0 +1,118 @@
+#pragma once
+
+#include <optional>
+
+#include <QColor>
+#include <QImage>
+#include <QPoint>
+#include <QPointF>
+#include <QString>
+#include <QWidget>
+
+class QLabel;
+class QKeyEvent;
+class QMouseEvent;
+class QPainter;
+class QWheelEvent;
+
+namespace kestrel::widgets {
+
+// Shows one defect image (8-bit gray or RGB) for inspection: fit to window or zoomed with
+// the wheel up to crisp, pixel-by-pixel views, panned by dragging, with the value of the
+// pixel under the cursor in a footer. It is handed decoded QImages and never touches files.
+// Arrow keys ask for the next or previous sample; every other shortcut belongs to the window.
+class ImageViewer : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr double kMinZoom = 0.02;
+    static constexpr double kMaxZoom = 64.0;
+    static constexpr double kZoomStep = 1.25;
+
+    explicit ImageViewer(QWidget* parent = nullptr);
+
+    // Shows the image; keeps "fit to window" mode if it was on (the default), else keeps
+    // the zoom and centres the image.
+    void setImage(const QImage& image);
+    // Drops the image and shows the text centred instead ("Loading…", an error, …).
+    void showMessage(const QString& text);
+    // A badge over the image's top-left corner, filled with color; empty text: no badge.
+    void setCaption(const QString& text, const QColor& color);
+
+    const QImage& image() const { return image_; }
+    QString message() const { return message_; }
+    double zoom() const { return zoom_; } // screen pixels per image pixel
+    bool isFitToWindow() const { return fit_; }
+
+    // Both in the coordinates of the canvas child ("imageCanvas"), not of the viewer.
+    QPointF imageToWidget(const QPointF& imagePoint) const;
+    QPointF widgetToImage(const QPointF& canvasPoint) const;
+
+public slots:
+    void fitToWindow();
+    void showActualSize(); // zoom 1 (1:1), centred
+    void zoomIn();         // x1.25, anchored at the view centre
+    void zoomOut();
+    // Clamped to [kMinZoom, kMaxZoom], anchored at the view centre; leaves fit mode.
+    void setZoom(double zoom);
+
+signals:
+    // value "128" for gray, "R 12 G 40 B 200" for colour; (-1,-1) and "" off the image.
+    void pixelHovered(const QPoint& imagePixel, const QString& value);
+    void zoomChanged(double zoom);
+    void nextRequested();     // Right or Down arrow key
+    void previousRequested(); // Left or Up arrow key
+
+protected:
+    bool event(QEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    class Canvas;
+    friend class Canvas;
+
+    enum class Key { Unhandled, Next, Previous, ZoomIn, ZoomOut, Fit };
+    static Key keyAction(const QKeyEvent* event);
+
+    // Called by the canvas.
+    void paintCanvas(QPainter& painter) const;
+    void canvasResized(const QSize& oldSize);
+    void canvasWheel(QWheelEvent* event);
+    void canvasMousePress(QMouseEvent* event);
+    void canvasMouseMove(QMouseEvent* event);
+    void canvasMouseRelease(QMouseEvent* event);
+    void canvasLeft();
+
+    void paintCaption(QPainter& painter) const;
+    void applyFit();
+    void centreImage();
+    void zoomAt(double newZoom, const QPointF& anchor);
+    void keepImageReachable();
+    void emitZoomIfChanged(double oldZoom);
+    void refreshHover();
+    void updateFooter();
+    QString pixelValue(const QPoint& pixel) const;
+    QPointF canvasCentre() const;
+
+    Canvas* canvas_ = nullptr;
+    QLabel* footer_ = nullptr;
+
+    QImage image_;
+    bool gray_ = false; // decided once per image: QImage::isGrayscale() scans RGB images
+    QString message_;
+    QString caption_;
+    QColor captionColor_;
+
+    double zoom_ = 1.0;
+    QPointF offset_; // canvas position of the image's top-left corner
+    bool fit_ = true;
+
+    std::optional<QPointF> cursor_; // last cursor position over the canvas
+    QPoint hoveredPixel_{-1, -1};
+    QString hoveredValue_;
+
+    bool dragging_ = false;
+    QPointF dragStart_;
+    QPointF dragStartOffset_;
+};
+
+} // namespace kestrel::widgets

@@ -1,0 +1,275 @@
+#include "sample_browser.h"
+
+#include "sample_grid_delegate.h"
+#include "sample_model.h"
+
+#include <set>
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QListView>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace kestrel::widgets {
+
+SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(parent), model_(model) {
+    search_ = new QLineEdit;
+    search_->setObjectName("sampleSearch");
+    search_->setPlaceholderText(tr("Search file names (Ctrl+F)"));
+    search_->setClearButtonEnabled(true);
+    classFilter_ = new QComboBox;
+    classFilter_->setObjectName("classFilter");
+    splitFilter_ = new QComboBox;
+    splitFilter_->setObjectName("splitFilter");
+    splitFilter_->addItem(tr("All splits"), QString());
+    splitFilter_->addItem(tr("train"), QStringLiteral("train"));
+    splitFilter_->addItem(tr("val"), QStringLiteral("val"));
+    splitFilter_->addItem(tr("test"), QStringLiteral("test"));
+    splitFilter_->addItem(tr("No split"), QStringLiteral("none"));
+    showFilter_ = new QComboBox;
+    showFilter_->setObjectName("showFilter");
+    showFilter_->addItem(tr("All samples"), int(SampleFilter::Show::All));
+    showFilter_->addItem(tr("Unlabelled"), int(SampleFilter::Show::Unlabelled));
+    showFilter_->addItem(tr("Unreadable"), int(SampleFilter::Show::Unreadable));
+    showFilter_->addItem(tr("Duplicates"), int(SampleFilter::Show::Duplicates));
+    sortBy_ = new QComboBox;
+    sortBy_->setObjectName("sortBy");
+    sortBy_->addItem(tr("Import order"), -1);
+    sortBy_->addItem(tr("Name"), int(SampleModel::NameColumn));
+    sortBy_->addItem(tr("Label"), int(SampleModel::LabelColumn));
+    sortBy_->addItem(tr("Split"), int(SampleModel::SplitColumn));
+    sortBy_->addItem(tr("Size"), int(SampleModel::SizeColumn));
+    detailToggle_ = new QToolButton;
+    detailToggle_->setObjectName("detailToggle");
+    detailToggle_->setText(tr("Details"));
+    detailToggle_->setToolTip(tr("Switch between thumbnails and a detail list"));
+    detailToggle_->setCheckable(true);
+    refreshClassFilter();
+
+    // Combos size to a short text, not their longest entry, so the bar fits beside the viewer.
+    for (QComboBox* box : {classFilter_, splitFilter_, showFilter_, sortBy_}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(6);
+    }
+    search_->setMinimumWidth(100);
+    // Two short rows rather than one long one: the bar must not force the browser wider
+    // than the thumbnails need.
+    auto* searchRow = new QHBoxLayout;
+    searchRow->addWidget(search_, 1);
+    searchRow->addWidget(detailToggle_);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(classFilter_, 1);
+    filterRow->addWidget(splitFilter_, 1);
+    filterRow->addWidget(showFilter_, 1);
+    filterRow->addWidget(sortBy_, 1);
+
+    // List mode with wrapping and uniform sizes is Qt's fast path: layout is arithmetic, not
+    // a per-item geometry table as in icon mode, so 100,000 cells cost nothing until drawn.
+    grid_ = new QListView;
+    grid_->setObjectName("sampleGrid");
+    grid_->setModel(model_);
+    grid_->setItemDelegate(new SampleGridDelegate(grid_));
+    grid_->setViewMode(QListView::ListMode);
+    grid_->setFlow(QListView::LeftToRight);
+    grid_->setWrapping(true);
+    grid_->setResizeMode(QListView::Adjust);
+    grid_->setUniformItemSizes(true);
+    grid_->setSpacing(2);
+    grid_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    grid_->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+
+    table_ = new QTableView;
+    table_->setObjectName("sampleTable");
+    table_->setModel(model_);
+    table_->setSelectionModel(grid_->selectionModel());
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    table_->verticalHeader()->setDefaultSectionSize(22);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setColumnWidth(SampleModel::NameColumn, 200);
+    table_->setIconSize(QSize(18, 18));
+    table_->setWordWrap(false);
+    table_->setSortingEnabled(false);
+    table_->horizontalHeader()->setSectionsClickable(true);
+    connect(table_->horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int column) {
+        const int current = sortBy_->findData(column);
+        if (current >= 0) {
+            sortBy_->setCurrentIndex(current);
+        } else {
+            model_->sort(column);
+        }
+    });
+
+    views_ = new QStackedWidget;
+    views_->addWidget(grid_);
+    views_->addWidget(table_);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(searchRow);
+    layout->addLayout(filterRow);
+    layout->addWidget(views_, 1);
+
+    // Typing filters after a short pause, not per key press, so a fast typist never waits.
+    searchDelay_ = new QTimer(this);
+    searchDelay_->setSingleShot(true);
+    searchDelay_->setInterval(150);
+    connect(searchDelay_, &QTimer::timeout, this, &SampleBrowser::applyFilter);
+    connect(search_, &QLineEdit::textChanged, searchDelay_, qOverload<>(&QTimer::start));
+    for (QComboBox* box : {classFilter_, splitFilter_, showFilter_}) {
+        connect(box, &QComboBox::activated, this, &SampleBrowser::applyFilter);
+    }
+    connect(sortBy_, &QComboBox::currentIndexChanged, this, [this] {
+        const int column = sortBy_->currentData().toInt();
+        model_->sort(column);
+        grid_->scrollTo(grid_->currentIndex());
+    });
+    connect(detailToggle_, &QToolButton::toggled, this, &SampleBrowser::setDetailMode);
+
+    connect(grid_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& current) {
+                emit currentSampleChanged(
+                    current.isValid() ? current.data(SampleModel::SampleIdRole).toLongLong() : 0);
+            });
+    connect(grid_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &SampleBrowser::selectionChanged);
+    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+        emit selectionChanged();
+        emit currentSampleChanged(0);
+    });
+}
+
+bool SampleBrowser::isDetailMode() const {
+    return views_->currentWidget() == table_;
+}
+
+QWidget* SampleBrowser::activeView() const {
+    return views_->currentWidget();
+}
+
+void SampleBrowser::setDetailMode(bool on) {
+    const QModelIndex current = grid_->currentIndex();
+    const bool hadFocus = activeView()->hasFocus();
+    views_->setCurrentWidget(on ? static_cast<QWidget*>(table_) : grid_);
+    detailToggle_->setChecked(on);
+    if (current.isValid()) {
+        on ? table_->scrollTo(current) : grid_->scrollTo(current);
+    }
+    if (hadFocus) {
+        activeView()->setFocus();
+    }
+}
+
+void SampleBrowser::refreshClassFilter() {
+    const qint64 chosen = classFilter_->currentData().toLongLong();
+    classFilter_->clear();
+    classFilter_->addItem(tr("All classes"), qint64{0});
+    for (const auto& info : model_->classes()) {
+        classFilter_->addItem(QString::fromStdString(info.name), qint64{info.id});
+    }
+    const int index = classFilter_->findData(chosen);
+    classFilter_->setCurrentIndex(index >= 0 ? index : 0);
+}
+
+void SampleBrowser::applyFilter() {
+    SampleFilter filter;
+    filter.classId = classFilter_->currentData().toLongLong();
+    filter.split = splitFilter_->currentData().toString();
+    filter.show = static_cast<SampleFilter::Show>(showFilter_->currentData().toInt());
+    filter.search = search_->text().trimmed();
+    const std::int64_t current = currentSampleId();
+    model_->setFilter(filter);
+    if (current != 0) {
+        setCurrentSample(current); // stays selected when it is still listed
+    }
+    emit filterChanged();
+}
+
+void SampleBrowser::clearFilters() {
+    search_->clear();
+    classFilter_->setCurrentIndex(0);
+    splitFilter_->setCurrentIndex(0);
+    showFilter_->setCurrentIndex(0);
+    applyFilter();
+}
+
+std::vector<std::int64_t> SampleBrowser::selectedSampleIds() const {
+    // selectedIndexes, not selectedRows: the grid selects only column 0 of a row.
+    std::set<int> rows;
+    for (const QModelIndex& index : grid_->selectionModel()->selectedIndexes()) {
+        rows.insert(index.row());
+    }
+    std::vector<std::int64_t> ids;
+    ids.reserve(rows.size());
+    for (const int row : rows) {
+        if (const auto* sample = model_->sampleAt(row)) {
+            ids.push_back(sample->id);
+        }
+    }
+    return ids;
+}
+
+std::int64_t SampleBrowser::currentSampleId() const {
+    const QModelIndex current = grid_->currentIndex();
+    return current.isValid() ? current.data(SampleModel::SampleIdRole).toLongLong() : 0;
+}
+
+void SampleBrowser::setCurrentSample(std::int64_t sampleId) {
+    const int row = model_->rowOf(sampleId);
+    if (row < 0) {
+        return;
+    }
+    const QModelIndex index = model_->index(row, SampleModel::NameColumn);
+    grid_->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                        QItemSelectionModel::Rows);
+    isDetailMode() ? table_->scrollTo(index) : grid_->scrollTo(index);
+}
+
+void SampleBrowser::moveCurrent(int step) {
+    const int rows = model_->rowCount();
+    if (rows == 0) {
+        return;
+    }
+    const QModelIndex current = grid_->currentIndex();
+    const int row = current.isValid() ? std::clamp(current.row() + step, 0, rows - 1) : 0;
+    if (const auto* sample = model_->sampleAt(row)) {
+        setCurrentSample(sample->id);
+    }
+}
+
+void SampleBrowser::selectNext() {
+    moveCurrent(1);
+}
+
+void SampleBrowser::selectPrevious() {
+    moveCurrent(-1);
+}
+
+bool SampleBrowser::selectNextUnlabelled() {
+    const int rows = model_->rowCount();
+    const QModelIndex current = grid_->currentIndex();
+    const int start = current.isValid() ? current.row() : -1;
+    for (int step = 1; step <= rows; ++step) {
+        const auto* sample = model_->sampleAt((start + step) % rows);
+        if (sample && sample->classId == 0 && sample->status != "unreadable") {
+            setCurrentSample(sample->id);
+            return true;
+        }
+    }
+    return false;
+}
+
+void SampleBrowser::focusSearch() {
+    search_->setFocus();
+    search_->selectAll();
+}
+
+} // namespace kestrel::widgets

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <QWidget>
+
+class QComboBox;
+class QLineEdit;
+class QListView;
+class QStackedWidget;
+class QTableView;
+class QTimer;
+class QToolButton;
+
+namespace kestrel::widgets {
+
+class SampleModel;
+
+// The sample list: a virtualized thumbnail grid and a detail table over one model and one
+// selection, with filters by class, split, status and file name, and sorting.
+class SampleBrowser : public QWidget {
+    Q_OBJECT
+public:
+    explicit SampleBrowser(SampleModel* model, QWidget* parent = nullptr);
+
+    SampleModel* model() const { return model_; }
+    QListView* grid() const { return grid_; }
+    QTableView* table() const { return table_; }
+    bool isDetailMode() const;
+
+    std::vector<std::int64_t> selectedSampleIds() const;
+    std::int64_t currentSampleId() const; // 0 when none
+    void setCurrentSample(std::int64_t sampleId);
+
+    // Rebuilds the class filter's entries after classes change; keeps the chosen class.
+    void refreshClassFilter();
+
+public slots:
+    void setDetailMode(bool on);
+    void selectNext();
+    void selectPrevious();
+    bool selectNextUnlabelled(); // from the current sample on, wrapping; false when none
+    void focusSearch();
+    void clearFilters();
+
+signals:
+    void currentSampleChanged(std::int64_t sampleId);
+    void selectionChanged();
+    void filterChanged();
+
+private:
+    void applyFilter();
+    void moveCurrent(int step);
+    QWidget* activeView() const;
+
+    SampleModel* model_;
+    QLineEdit* search_ = nullptr;
+    QComboBox* classFilter_ = nullptr;
+    QComboBox* splitFilter_ = nullptr;
+    QComboBox* showFilter_ = nullptr;
+    QComboBox* sortBy_ = nullptr;
+    QToolButton* detailToggle_ = nullptr;
+    QStackedWidget* views_ = nullptr;
+    QListView* grid_ = nullptr;
+    QTableView* table_ = nullptr;
+    QTimer* searchDelay_ = nullptr;
+};
+
+} // namespace kestrel::widgets

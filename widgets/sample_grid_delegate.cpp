@@ -1,0 +1,78 @@
+#include "sample_grid_delegate.h"
+
+#include "sample_model.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QPainter>
+
+namespace kestrel::widgets {
+
+namespace {
+
+constexpr int kMargin = 4;
+constexpr int kTextHeight = 16;
+
+// White text on dark class colours, black on light ones.
+QColor textColorOn(const QColor& background) {
+    return background.lightnessF() < 0.6 ? Qt::white : Qt::black;
+}
+
+} // namespace
+
+QSize SampleGridDelegate::sizeHint(const QStyleOptionViewItem&, const QModelIndex&) const {
+    return {kThumbnailSide + 2 * kMargin, kThumbnailSide + 2 * kTextHeight + 3 * kMargin};
+}
+
+void SampleGridDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
+                               const QModelIndex& index) const {
+    painter->save();
+    const QRect cell = option.rect;
+    const QPalette& palette = option.palette;
+    const bool selected = option.state & QStyle::State_Selected;
+    painter->fillRect(cell, selected ? palette.highlight() : palette.base());
+
+    const QRect frame(cell.left() + kMargin, cell.top() + kMargin, kThumbnailSide, kThumbnailSide);
+    painter->fillRect(frame, QColor(0x2b, 0x2b, 0x2b));
+    const QVariant decoration = index.data(Qt::DecorationRole);
+    if (index.data(SampleModel::UnreadableRole).toBool()) {
+        painter->setPen(QColor(0xe0, 0x60, 0x50));
+        painter->drawText(frame, Qt::AlignCenter | Qt::TextWordWrap, tr("cannot be\nread"));
+    } else if (decoration.canConvert<QImage>() && !decoration.value<QImage>().isNull()) {
+        const QImage image = decoration.value<QImage>();
+        const QSize size = image.size().scaled(frame.size(), Qt::KeepAspectRatio);
+        const QRect target(frame.center().x() - size.width() / 2 + 1,
+                           frame.center().y() - size.height() / 2 + 1, size.width(), size.height());
+        painter->setRenderHint(QPainter::SmoothPixmapTransform);
+        painter->drawImage(target, image);
+    }
+    if (index.data(SampleModel::DuplicateRole).toBool()) {
+        painter->setPen(QColor(0xf2, 0x8e, 0x2b));
+        painter->drawRect(frame.adjusted(0, 0, -1, -1));
+    }
+
+    QRect line(cell.left() + kMargin, frame.bottom() + kMargin, kThumbnailSide, kTextHeight);
+    painter->setPen(selected ? palette.highlightedText().color() : palette.text().color());
+    const QString name = index.data(Qt::DisplayRole).toString();
+    painter->drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
+                      option.fontMetrics.elidedText(name, Qt::ElideMiddle, line.width()));
+
+    line.translate(0, kTextHeight + 1);
+    const QString label = index.data(SampleModel::ClassNameRole).toString();
+    const QString split = index.data(SampleModel::SplitRole).toString();
+    if (!label.isEmpty()) {
+        const QColor color = index.data(SampleModel::ClassColorRole).value<QColor>();
+        painter->fillRect(line, color);
+        painter->setPen(textColorOn(color));
+    } else {
+        painter->setPen(palette.color(QPalette::Disabled, QPalette::Text));
+    }
+    const QRect inner = line.adjusted(3, 0, -3, 0);
+    painter->drawText(inner, Qt::AlignLeft | Qt::AlignVCenter,
+                      option.fontMetrics.elidedText(label.isEmpty() ? tr("unlabelled") : label,
+                                                    Qt::ElideRight, inner.width() - 30));
+    painter->drawText(inner, Qt::AlignRight | Qt::AlignVCenter, split);
+    painter->restore();
+}
+
+} // namespace kestrel::widgets

@@ -1,0 +1,321 @@
+#include "sample_model.h"
+
+#include "thumbnail_source.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace kestrel::widgets {
+
+using dataset::CatalogSample;
+
+SampleModel::SampleModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void SampleModel::setThumbnailSource(ThumbnailSource* source) {
+    if (thumbnails_) {
+        disconnect(thumbnails_, nullptr, this, nullptr);
+    }
+    thumbnails_ = source;
+    if (source) {
+        connect(source, &ThumbnailSource::thumbnailReady, this, &SampleModel::thumbnailArrived);
+    }
+}
+
+void SampleModel::setCatalog(dataset::SampleCatalog catalog) {
+    beginResetModel();
+    samples_ = std::move(catalog.samples);
+    classes_ = std::move(catalog.classes);
+    indexById_.clear();
+    indexById_.reserve(samples_.size());
+    for (std::size_t i = 0; i < samples_.size(); ++i) {
+        indexById_.emplace(samples_[i].id, i);
+    }
+    filter_ = {};
+    sortColumn_ = -1;
+    rebuildRows();
+    recount();
+    endResetModel();
+}
+
+void SampleModel::setClasses(const std::vector<dataset::CatalogClass>& classes) {
+    classes_ = classes;
+    if (!rows_.empty()) {
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    }
+}
+
+void SampleModel::applyLabels(const std::vector<dataset::LabelChange>& changes) {
+    for (const dataset::LabelChange& change : changes) {
+        const auto found = indexById_.find(change.sampleId);
+        if (found != indexById_.end()) {
+            samples_[found->second].classId = change.classId;
+            rowChanged(found->second);
+        }
+    }
+    recount();
+}
+
+void SampleModel::applySplits(const std::vector<dataset::SplitChange>& changes) {
+    for (const dataset::SplitChange& change : changes) {
+        const auto found = indexById_.find(change.sampleId);
+        if (found != indexById_.end()) {
+            samples_[found->second].split = change.split;
+            rowChanged(found->second);
+        }
+    }
+}
+
+void SampleModel::rowChanged(std::size_t sampleIndex) {
+    const int row = rowOfIndex_[sampleIndex];
+    if (row >= 0) {
+        emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    }
+}
+
+void SampleModel::thumbnailArrived(std::int64_t sampleId) {
+    const int row = rowOf(sampleId);
+    if (row >= 0) {
+        emit dataChanged(index(row, NameColumn), index(row, NameColumn), {Qt::DecorationRole});
+    }
+}
+
+void SampleModel::setFilter(const SampleFilter& filter) {
+    filter_ = filter;
+    refilter();
+}
+
+void SampleModel::refilter() {
+    beginResetModel();
+    rebuildRows();
+    endResetModel();
+}
+
+bool SampleModel::matches(const CatalogSample& sample) const {
+    const bool readable = sample.status != "unreadable";
+    switch (filter_.show) {
+    case SampleFilter::Show::All:
+        break;
+    case SampleFilter::Show::Unlabelled:
+        if (sample.classId != 0 || !readable) {
+            return false;
+        }
+        break;
+    case SampleFilter::Show::Unreadable:
+        if (readable) {
+            return false;
+        }
+        break;
+    case SampleFilter::Show::Duplicates:
+        if (!sample.duplicate) {
+            return false;
+        }
+        break;
+    }
+    if (filter_.classId != 0 && sample.classId != filter_.classId) {
+        return false;
+    }
+    if (!filter_.split.isEmpty()) {
+        const QString wanted = filter_.split == QLatin1String("none") ? QString() : filter_.split;
+        if (QString::fromStdString(sample.split) != wanted) {
+            return false;
+        }
+    }
+    return filter_.search.isEmpty() ||
+           QString::fromStdString(sample.path).contains(filter_.search, Qt::CaseInsensitive);
+}
+
+void SampleModel::rebuildRows() {
+    rows_.clear();
+    rowOfIndex_.assign(samples_.size(), -1);
+    for (std::size_t i = 0; i < samples_.size(); ++i) {
+        if (matches(samples_[i])) {
+            rows_.push_back(static_cast<int>(i));
+        }
+    }
+    if (sortColumn_ >= 0) {
+        auto key = [this](int i) -> std::tuple<QString, std::int64_t> {
+            const CatalogSample& s = samples_[i];
+            switch (sortColumn_) {
+            case LabelColumn: {
+                const auto* info = classInfo(s.classId);
+                return {info ? QString::fromStdString(info->name) : QString(), s.id};
+            }
+            case SplitColumn:
+                return {QString::fromStdString(s.split), s.id};
+            case SizeColumn:
+                return {QString(), std::int64_t{s.width} * s.height};
+            case StatusColumn:
+                return {QString::fromStdString(s.status), s.id};
+            case PathColumn:
+                return {QString::fromStdString(s.path), s.id};
+            default:
+                return {QString::fromStdString(s.fileName), s.id};
+            }
+        };
+        // Keys computed once: comparing QStrings built per comparison would be ~20x slower.
+        std::vector<std::tuple<QString, std::int64_t>> keys(samples_.size());
+        for (const int i : rows_) {
+            keys[i] = key(i);
+        }
+        std::stable_sort(rows_.begin(), rows_.end(), [&](int a, int b) {
+            const auto& [textA, numberA] = keys[a];
+            const auto& [textB, numberB] = keys[b];
+            const int text = QString::compare(textA, textB, Qt::CaseInsensitive);
+            const bool less = text != 0 ? text < 0 : numberA < numberB;
+            const bool greater = text != 0 ? text > 0 : numberA > numberB;
+            return sortOrder_ == Qt::AscendingOrder ? less : greater;
+        });
+    }
+    for (std::size_t row = 0; row < rows_.size(); ++row) {
+        rowOfIndex_[rows_[row]] = static_cast<int>(row);
+    }
+}
+
+void SampleModel::recount() {
+    counts_ = {};
+    counts_.samples = static_cast<std::int64_t>(samples_.size());
+    for (const CatalogSample& sample : samples_) {
+        counts_.labelled += sample.classId != 0 ? 1 : 0;
+        counts_.unreadable += sample.status == "unreadable" ? 1 : 0;
+    }
+}
+
+void SampleModel::sort(int column, Qt::SortOrder order) {
+    sortColumn_ = column;
+    sortOrder_ = order;
+    emit layoutAboutToBeChanged();
+    const QModelIndexList before = persistentIndexList();
+    std::vector<std::int64_t> ids;
+    ids.reserve(before.size());
+    for (const QModelIndex& index : before) {
+        const CatalogSample* s = sampleAt(index.row());
+        ids.push_back(s ? s->id : 0);
+    }
+    rebuildRows();
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (int i = 0; i < before.size(); ++i) {
+        const int row = rowOf(ids[static_cast<std::size_t>(i)]);
+        after.append(row >= 0 ? index(row, before[i].column()) : QModelIndex());
+    }
+    changePersistentIndexList(before, after);
+    emit layoutChanged();
+}
+
+int SampleModel::rowOf(std::int64_t sampleId) const {
+    const auto found = indexById_.find(sampleId);
+    return found == indexById_.end() ? -1 : rowOfIndex_[found->second];
+}
+
+const CatalogSample* SampleModel::sampleAt(int row) const {
+    if (row < 0 || row >= static_cast<int>(rows_.size())) {
+        return nullptr;
+    }
+    return &samples_[static_cast<std::size_t>(rows_[static_cast<std::size_t>(row)])];
+}
+
+const CatalogSample* SampleModel::sample(std::int64_t sampleId) const {
+    const auto found = indexById_.find(sampleId);
+    return found == indexById_.end() ? nullptr : &samples_[found->second];
+}
+
+const dataset::CatalogClass* SampleModel::classInfo(std::int64_t classId) const {
+    for (const auto& info : classes_) {
+        if (info.id == classId) {
+            return &info;
+        }
+    }
+    return nullptr;
+}
+
+int SampleModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int SampleModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant SampleModel::data(const QModelIndex& index, int role) const {
+    const CatalogSample* s = sampleAt(index.row());
+    if (!s) {
+        return {};
+    }
+    const auto* info = classInfo(s->classId);
+    const bool unreadable = s->status == "unreadable";
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case NameColumn:
+            return QString::fromStdString(s->fileName);
+        case LabelColumn:
+            return info ? QString::fromStdString(info->name) : QString();
+        case SplitColumn:
+            return QString::fromStdString(s->split);
+        case SizeColumn:
+            return s->width > 0 ? QStringLiteral("%1 × %2").arg(s->width).arg(s->height)
+                                : QString();
+        case StatusColumn:
+            return unreadable ? tr("unreadable") : s->duplicate ? tr("duplicate") : QString();
+        case PathColumn:
+            return QString::fromStdString(s->path);
+        default:
+            return {};
+        }
+    case Qt::DecorationRole:
+        if (index.column() == NameColumn && thumbnails_ && !unreadable) {
+            return thumbnails_->thumbnail(*s);
+        }
+        if (index.column() == LabelColumn && info) {
+            return QColor(QString::fromStdString(info->color));
+        }
+        return {};
+    case Qt::ToolTipRole: {
+        QString tip = QString::fromStdString(s->path);
+        if (!s->statusReason.empty()) {
+            tip += QLatin1Char('\n') + QString::fromStdString(s->statusReason);
+        }
+        return tip;
+    }
+    case SampleIdRole:
+        return QVariant::fromValue<qint64>(s->id);
+    case ClassIdRole:
+        return QVariant::fromValue<qint64>(s->classId);
+    case ClassNameRole:
+        return info ? QString::fromStdString(info->name) : QString();
+    case ClassColorRole:
+        return info ? QColor(QString::fromStdString(info->color)) : QColor();
+    case SplitRole:
+        return QString::fromStdString(s->split);
+    case UnreadableRole:
+        return unreadable;
+    case DuplicateRole:
+        return s->duplicate;
+    default:
+        return {};
+    }
+}
+
+QVariant SampleModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (section) {
+    case NameColumn:
+        return tr("Name");
+    case LabelColumn:
+        return tr("Label");
+    case SplitColumn:
+        return tr("Split");
+    case SizeColumn:
+        return tr("Size");
+    case StatusColumn:
+        return tr("Status");
+    case PathColumn:
+        return tr("Path");
+    default:
+        return {};
+    }
+}
+
+} // namespace kestrel::widgets

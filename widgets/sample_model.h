@@ -1,0 +1,110 @@
+#pragma once
+
+#include "dataset/label_edit.h"
+#include "dataset/sample_catalog.h"
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include <QAbstractTableModel>
+#include <QColor>
+#include <QPointer>
+
+namespace kestrel::widgets {
+
+class ThumbnailSource;
+
+// Which samples the browser lists.
+struct SampleFilter {
+    enum class Show { All, Unlabelled, Unreadable, Duplicates };
+    std::int64_t classId = 0; // 0: any class
+    QString split;            // empty: any; "none": samples without a split
+    Show show = Show::All;
+    QString search; // part of the file name or path, any case
+
+    bool operator==(const SampleFilter& other) const {
+        return classId == other.classId && split == other.split && show == other.show &&
+               search == other.search;
+    }
+};
+
+// Counts for the status bar, over all samples (not only the listed ones).
+struct SampleCounts {
+    std::int64_t samples = 0;
+    std::int64_t labelled = 0;
+    std::int64_t unreadable = 0;
+};
+
+// Every sample of the project as rows; filtering and sorting work on an index vector, so a
+// 100,000-sample project filters in milliseconds and the views only touch visible rows.
+class SampleModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column {
+        NameColumn,
+        LabelColumn,
+        SplitColumn,
+        SizeColumn,
+        StatusColumn,
+        PathColumn,
+        ColumnCount
+    };
+    enum Role {
+        SampleIdRole = Qt::UserRole + 1,
+        ClassIdRole,
+        ClassNameRole,
+        ClassColorRole,
+        SplitRole,
+        UnreadableRole,
+        DuplicateRole
+    };
+
+    explicit SampleModel(QObject* parent = nullptr);
+
+    void setThumbnailSource(ThumbnailSource* source);
+    void setCatalog(kestrel::dataset::SampleCatalog catalog);
+    void setClasses(const std::vector<kestrel::dataset::CatalogClass>& classes);
+    void applyLabels(const std::vector<kestrel::dataset::LabelChange>& changes);
+    void applySplits(const std::vector<kestrel::dataset::SplitChange>& changes);
+
+    void setFilter(const SampleFilter& filter);
+    const SampleFilter& filter() const { return filter_; }
+    // Re-applies the filter: rows changed since (a label set under the "unlabelled" filter)
+    // stay listed until then, so the selection does not jump away while working.
+    void refilter();
+
+    int rowOf(std::int64_t sampleId) const; // -1 when not listed
+    const kestrel::dataset::CatalogSample* sampleAt(int row) const;
+    const kestrel::dataset::CatalogSample* sample(std::int64_t sampleId) const;
+    const kestrel::dataset::CatalogClass* classInfo(std::int64_t classId) const;
+    const std::vector<kestrel::dataset::CatalogClass>& classes() const { return classes_; }
+    SampleCounts counts() const { return counts_; }
+    int totalSamples() const { return static_cast<int>(samples_.size()); }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+private:
+    bool matches(const kestrel::dataset::CatalogSample& sample) const;
+    void rebuildRows();
+    void recount();
+    void rowChanged(std::size_t sampleIndex);
+    void thumbnailArrived(std::int64_t sampleId);
+
+    std::vector<kestrel::dataset::CatalogSample> samples_;
+    std::unordered_map<std::int64_t, std::size_t> indexById_;
+    std::vector<kestrel::dataset::CatalogClass> classes_;
+    std::vector<int> rows_;       // listed sample indices, in display order
+    std::vector<int> rowOfIndex_; // sample index -> row, -1 when not listed
+    SampleFilter filter_;
+    int sortColumn_ = -1; // -1: import order
+    Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
+    SampleCounts counts_;
+    QPointer<ThumbnailSource> thumbnails_;
+};
+
+} // namespace kestrel::widgets
