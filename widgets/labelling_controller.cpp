@@ -46,7 +46,9 @@ LabellingController::LabellingController(SampleBrowser* browser, ClassPanel* cla
     undoAction_ = undo_->createUndoAction(this, tr("&Undo"));
     undoAction_->setShortcut(QKeySequence::Undo);
     redoAction_ = undo_->createRedoAction(this, tr("&Redo"));
-    redoAction_->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    // Both common spellings, whatever the platform theme's QKeySequence::Redo says.
+    redoAction_->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z),
+                               QKeySequence(Qt::CTRL | Qt::Key_Y)});
 
     auto add = [window](QList<QAction*>& list, const QString& text, const QKeySequence& key,
                         auto slot) {

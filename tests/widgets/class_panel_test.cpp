@@ -1,6 +1,7 @@
 // The class panel driven the way a user drives it, headless: its dialogs are answered by a
 // timer that waits for each modal dialog in turn.
 #include "class_panel.h"
+#include "modal_answerer.h"
 
 #include <algorithm>
 #include <functional>
@@ -24,84 +25,9 @@
 
 using kestrel::dataset::CatalogClass;
 using kestrel::widgets::ClassPanel;
+using namespace kestrel::testing;
 
 namespace {
-
-using Answer = std::function<void(QWidget*)>;
-
-// Answers modal dialogs as they open, one answer per dialog, in order. A dialog beyond the
-// script is rejected and counted, so a wrong prompt fails the test instead of hanging it.
-class ModalAnswerer : public QObject {
-public:
-    explicit ModalAnswerer(std::vector<Answer> answers) : answers_(std::move(answers)) {
-        connect(&timer_, &QTimer::timeout, this, &ModalAnswerer::poll);
-        timer_.start(10);
-    }
-    std::size_t answered() const { return next_; }
-    int unexpected() const { return unexpected_; }
-
-private:
-    void poll() {
-        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
-        if (!dialog) {
-            return;
-        }
-        if (next_ < answers_.size()) {
-            answers_[next_++](dialog);
-        } else {
-            ++unexpected_;
-            dialog->reject();
-        }
-    }
-
-    QTimer timer_;
-    std::vector<Answer> answers_;
-    std::size_t next_ = 0;
-    int unexpected_ = 0;
-};
-
-// Types `text` (or picks the item with that text) into an input dialog and accepts it.
-Answer enterText(const QString& text, QStringList* items = nullptr) {
-    return [text, items](QWidget* widget) {
-        auto* input = qobject_cast<QInputDialog*>(widget);
-        if (!input) {
-            qobject_cast<QDialog*>(widget)->reject();
-            QFAIL("expected an input dialog");
-        }
-        if (items) {
-            *items = input->comboBoxItems();
-        }
-        input->setTextValue(text);
-        input->accept();
-    };
-}
-
-Answer cancelInput() {
-    return [](QWidget* widget) {
-        auto* input = qobject_cast<QInputDialog*>(widget);
-        qobject_cast<QDialog*>(widget)->reject();
-        QVERIFY2(input, "expected an input dialog");
-    };
-}
-
-// Clicks `button` in a message box and keeps its text and icon for the test to check.
-Answer clickMessageBox(QMessageBox::StandardButton button, QString* text = nullptr,
-                       QMessageBox::Icon* icon = nullptr) {
-    return [button, text, icon](QWidget* widget) {
-        auto* box = qobject_cast<QMessageBox*>(widget);
-        if (!box || !box->button(button)) {
-            qobject_cast<QDialog*>(widget)->reject();
-            QFAIL("expected a message box with that button");
-        }
-        if (text) {
-            *text = box->text();
-        }
-        if (icon) {
-            *icon = box->icon();
-        }
-        box->button(button)->click();
-    };
-}
 
 std::vector<CatalogClass> sampleClasses() {
     return {
