@@ -47,8 +47,8 @@ LabellingController::LabellingController(SampleBrowser* browser, ClassPanel* cla
     undoAction_->setShortcut(QKeySequence::Undo);
     redoAction_ = undo_->createRedoAction(this, tr("&Redo"));
     // Both common spellings, whatever the platform theme's QKeySequence::Redo says.
-    redoAction_->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z),
-                               QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    redoAction_->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
 
     auto add = [window](QList<QAction*>& list, const QString& text, const QKeySequence& key,
                         auto slot) {
@@ -160,6 +160,18 @@ void LabellingController::send(bool firstTime, bool undo, quint64 token,
         emit editRequested(token, action);
     } else {
         emit redoRequested(token);
+    }
+}
+
+void LabellingController::refreshClassActions() {
+    for (int digit = 1; digit <= 9; ++digit) {
+        QAction* action = labelActions_.at(digit - 1);
+        const std::int64_t classId = classes_->classForHotkey(digit);
+        const auto* info = browser_->model()->classInfo(classId);
+        action->setVisible(info != nullptr);
+        if (info) {
+            action->setText(tr("Label '%1'").arg(QString::fromStdString(info->name)));
+        }
     }
 }
 

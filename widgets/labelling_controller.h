@@ -43,6 +43,9 @@ public slots:
     void markQuick(bool ok);
     void requestClassEdit(const kestrel::widgets::LabelAction& action);
     void clearHistory(); // a new project: old commands mean nothing there
+    // Names the hotkey actions after the classes they label ("1: Label 'scratch'") and
+    // hides those no class has, so menus show only what a key does.
+    void refreshClassActions();
 
 signals:
     void editRequested(quint64 token, const kestrel::widgets::LabelAction& action);

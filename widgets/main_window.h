@@ -99,6 +99,7 @@ private:
     void rememberRecent(const QString& folder);
     void rebuildRecentMenu();
     void showAbout();
+    void showShortcuts();
     void showCurrentSample(std::int64_t sampleId);
     void updateCaption();
     void updateCounts();

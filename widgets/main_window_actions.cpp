@@ -10,8 +10,10 @@
 
 #include <QAction>
 #include <QDockWidget>
+#include <QListView>
 #include <QMenu>
 #include <QMenuBar>
+#include <QTableView>
 
 namespace kestrel::widgets {
 
@@ -116,7 +118,25 @@ void MainWindow::createActions() {
         view->addAction(dock->toggleViewAction());
     }
 
+    // The same labelling actions on a right click in the grid or the list.
+    for (QAbstractItemView* samplesView : {static_cast<QAbstractItemView*>(browser_->grid()),
+                                           static_cast<QAbstractItemView*>(browser_->table())}) {
+        samplesView->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(samplesView, &QWidget::customContextMenuRequested, this,
+                [this, samplesView](const QPoint& pos) {
+                    QMenu menu;
+                    menu.addActions(labelling_->labelActions());
+                    menu.addSeparator();
+                    menu.addActions(labelling_->splitActions());
+                    menu.addSeparator();
+                    menu.addAction(labelling_->undoAction());
+                    menu.exec(samplesView->viewport()->mapToGlobal(pos));
+                });
+    }
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* keys = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About Kestrel"), this, &MainWindow::showAbout);
 }
 

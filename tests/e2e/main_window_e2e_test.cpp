@@ -1,5 +1,6 @@
 // Starts the real kestrel binary on a project made by the real kestrel-cli, inside the X
-// server that xvfb-run provides, and checks the screenshot it saves is a rendered window.
+// server that xvfb-run provides, and checks the screenshot it saves is a rendered window
+// with the demo's thumbnails in its grid.
 #include <QDir>
 #include <QImage>
 #include <QProcess>
@@ -44,6 +45,20 @@ private slots:
             }
         }
         QVERIFY2(colours.size() > 16, qPrintable(QString::number(colours.size())));
+
+        // The first grid cell (top left, below the filter bar) shows the first demo image
+        // once its thumbnail arrived: brushed metal has dozens of gray levels, where the
+        // placeholder is one flat colour. Text is left out: its anti-aliasing is gray too.
+        QSet<int> grays;
+        for (int y = 100; y < 190; ++y) {
+            for (int x = 20; x < 110; ++x) {
+                const QRgb pixel = image.pixel(x, y);
+                if (qRed(pixel) == qGreen(pixel) && qGreen(pixel) == qBlue(pixel)) {
+                    grays.insert(qGray(pixel));
+                }
+            }
+        }
+        QVERIFY2(grays.size() > 20, qPrintable(QString::number(grays.size())));
     }
 };
 
