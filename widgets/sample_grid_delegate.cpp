@@ -38,6 +38,12 @@ void SampleGridDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     if (index.data(SampleModel::UnreadableRole).toBool()) {
         painter->setPen(QColor(0xe0, 0x60, 0x50));
         painter->drawText(frame, Qt::AlignCenter | Qt::TextWordWrap, tr("cannot be\nread"));
+    } else if (index.data(SampleModel::NoPictureRole).toBool()) {
+        // Readable at import, not now: moved, deleted or damaged since. The tooltip and
+        // the viewer say which.
+        painter->setPen(QColor(0xe0, 0x60, 0x50));
+        painter->drawText(frame, Qt::AlignCenter | Qt::TextWordWrap,
+                          tr("file missing\nor damaged"));
     } else if (decoration.canConvert<QImage>() && !decoration.value<QImage>().isNull()) {
         const QImage image = decoration.value<QImage>();
         const QSize size = image.size().scaled(frame.size(), Qt::KeepAspectRatio);

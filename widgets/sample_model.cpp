@@ -291,6 +291,8 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
         return unreadable;
     case DuplicateRole:
         return s->duplicate;
+    case NoPictureRole:
+        return thumbnails_ && thumbnails_->thumbnailFailed(s->id);
     default:
         return {};
     }

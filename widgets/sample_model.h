@@ -57,7 +57,8 @@ public:
         ClassColorRole,
         SplitRole,
         UnreadableRole,
-        DuplicateRole
+        DuplicateRole,
+        NoPictureRole
     };
 
     explicit SampleModel(QObject* parent = nullptr);

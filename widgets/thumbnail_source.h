@@ -18,6 +18,8 @@ public:
 
     // The thumbnail when it is at hand; otherwise a null image, and the load is queued.
     virtual QImage thumbnail(const kestrel::dataset::CatalogSample& sample) = 0;
+    // True once a load has failed (a moved or damaged file), so the grid can say so.
+    virtual bool thumbnailFailed(std::int64_t sampleId) const = 0;
 
 signals:
     void thumbnailReady(std::int64_t sampleId);

@@ -76,6 +76,10 @@ QImage ImageService::thumbnail(const dataset::CatalogSample& sample) {
     return {};
 }
 
+bool ImageService::thumbnailFailed(std::int64_t sampleId) const {
+    return failed_.count(sampleId) != 0;
+}
+
 void ImageService::drainThumbnails() {
     Request request;
     std::filesystem::path cacheFolder;
@@ -114,6 +118,7 @@ void ImageService::deliverThumbnail(quint64 generation, std::int64_t sampleId,
     }
     if (image.isNull()) {
         failed_.insert(sampleId);
+        emit thumbnailReady(sampleId); // repaint: the cell now says it has no picture
         return;
     }
     cache_.insert(sampleId, new QImage(image), static_cast<int>(image.sizeInBytes() / 1024) + 1);

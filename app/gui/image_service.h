@@ -31,6 +31,7 @@ public:
     void setCacheFolder(const QString& folder);
 
     QImage thumbnail(const kestrel::dataset::CatalogSample& sample) override;
+    bool thumbnailFailed(std::int64_t sampleId) const override;
     std::size_t pendingThumbnails() const;
 
 public slots:

@@ -1,0 +1,149 @@
+// The sample model on its own: filters, sorting that keeps the selection, label and split
+// changes, and thumbnails asked for only when a cell needs one.
+#include "sample_model.h"
+#include "thumbnail_source.h"
+
+#include <set>
+
+#include <QPersistentModelIndex>
+#include <QSignalSpy>
+#include <QTest>
+
+using kestrel::dataset::CatalogSample;
+using kestrel::widgets::SampleFilter;
+using kestrel::widgets::SampleModel;
+
+namespace {
+
+// Remembers what was asked; answers with an image for even ids, fails odd ones.
+class RecordingThumbnails : public kestrel::widgets::ThumbnailSource {
+public:
+    std::set<std::int64_t> asked;
+    QImage thumbnail(const CatalogSample& sample) override {
+        asked.insert(sample.id);
+        return sample.id % 2 == 0 ? QImage(4, 4, QImage::Format_Grayscale8) : QImage();
+    }
+    bool thumbnailFailed(std::int64_t sampleId) const override { return sampleId % 2 == 1; }
+};
+
+kestrel::dataset::SampleCatalog catalog() {
+    kestrel::dataset::SampleCatalog result;
+    result.classes = {{1, "good", "#00ff00", 1, 2}, {2, "scratch", "#ff0000", 2, 1}};
+    auto sample = [](std::int64_t id, const char* name, std::int64_t classId, const char* split,
+                     const char* status = "ok", bool duplicate = false) {
+        CatalogSample s;
+        s.id = id;
+        s.fileName = name;
+        s.path = std::string("/data/") + name;
+        s.classId = classId;
+        s.split = split;
+        s.status = status;
+        s.width = static_cast<int>(10 * id);
+        s.height = 10;
+        s.duplicate = duplicate;
+        return s;
+    };
+    result.samples = {sample(1, "c.png", 1, "train"), sample(2, "a.png", 2, "val"),
+                      sample(3, "B.png", 0, "train", "ok", true),
+                      sample(4, "d.png", 1, "", "unreadable"),
+                      sample(5, "e.png", 0, "test", "ok", true)};
+    return result;
+}
+
+std::vector<std::string> names(const SampleModel& model) {
+    std::vector<std::string> result;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        result.push_back(model.sampleAt(row)->fileName);
+    }
+    return result;
+}
+
+} // namespace
+
+class SampleModelTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void filtersCombine() {
+        SampleModel model;
+        model.setCatalog(catalog());
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(model.counts().labelled, std::int64_t{3});
+        QCOMPARE(model.counts().unreadable, std::int64_t{1});
+
+        SampleFilter filter;
+        filter.show = SampleFilter::Show::Unlabelled;
+        model.setFilter(filter);
+        QCOMPARE(names(model), (std::vector<std::string>{"B.png", "e.png"}));
+        filter.split = "train";
+        model.setFilter(filter);
+        QCOMPARE(names(model), std::vector<std::string>{"B.png"});
+
+        model.setFilter({1, "", SampleFilter::Show::All, ""});
+        QCOMPARE(names(model), (std::vector<std::string>{"c.png", "d.png"}));
+        model.setFilter({0, "none", SampleFilter::Show::All, ""});
+        QCOMPARE(names(model), std::vector<std::string>{"d.png"});
+        model.setFilter({0, "", SampleFilter::Show::Unreadable, ""});
+        QCOMPARE(names(model), std::vector<std::string>{"d.png"});
+        model.setFilter({0, "", SampleFilter::Show::Duplicates, ""});
+        QCOMPARE(names(model), (std::vector<std::string>{"B.png", "e.png"}));
+        model.setFilter({0, "", SampleFilter::Show::All, "DATA/a"});
+        QCOMPARE(names(model), std::vector<std::string>{"a.png"});
+    }
+
+    void sortingKeepsTheSelectedSampleSelected() {
+        SampleModel model;
+        model.setCatalog(catalog());
+        const QPersistentModelIndex selected = model.index(model.rowOf(3), 0);
+        model.sort(SampleModel::NameColumn, Qt::AscendingOrder);
+        QCOMPARE(names(model),
+                 (std::vector<std::string>{"a.png", "B.png", "c.png", "d.png", "e.png"}));
+        QCOMPARE(selected.row(), 1);
+        QCOMPARE(selected.data(SampleModel::SampleIdRole).toLongLong(), qint64{3});
+
+        model.sort(SampleModel::LabelColumn, Qt::DescendingOrder);
+        QCOMPARE(model.sampleAt(0)->fileName, std::string("a.png")); // scratch
+        model.sort(SampleModel::SizeColumn, Qt::DescendingOrder);
+        QCOMPARE(model.sampleAt(0)->fileName, std::string("e.png"));
+        QCOMPARE(selected.data(SampleModel::SampleIdRole).toLongLong(), qint64{3});
+    }
+
+    void labelAndSplitChangesRepaintTheirRowsAndKeepTheFilterUntilAskedAgain() {
+        SampleModel model;
+        model.setCatalog(catalog());
+        model.setFilter({0, "", SampleFilter::Show::Unlabelled, ""});
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.applyLabels({{3, 2}});
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.first().at(0).value<QModelIndex>().row(), 0);
+        QCOMPARE(model.index(0, SampleModel::LabelColumn).data().toString(), QString("scratch"));
+        QCOMPARE(model.rowCount(), 2); // still listed: the selection must not jump away
+        model.refilter();
+        QCOMPARE(names(model), std::vector<std::string>{"e.png"});
+        QCOMPARE(model.counts().labelled, std::int64_t{4});
+
+        model.applySplits({{5, "val"}});
+        QCOMPARE(model.index(0, SampleModel::SplitColumn).data().toString(), QString("val"));
+    }
+
+    void thumbnailsAreAskedForOnlyWhenACellIsDrawn() {
+        SampleModel model;
+        RecordingThumbnails thumbnails;
+        model.setThumbnailSource(&thumbnails);
+        model.setCatalog(catalog());
+        QVERIFY(thumbnails.asked.empty());
+        QVERIFY(!model.index(1, 0).data(Qt::DecorationRole).value<QImage>().isNull());
+        QCOMPARE(thumbnails.asked, std::set<std::int64_t>{2});
+        // An unreadable sample has no thumbnail to ask for.
+        QVERIFY(!model.index(3, 0).data(Qt::DecorationRole).isValid());
+        QVERIFY(model.index(0, 0).data(SampleModel::NoPictureRole).toBool());
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        emit thumbnails.thumbnailReady(2);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.first().at(0).value<QModelIndex>().row(), 1);
+    }
+};
+
+QTEST_MAIN(SampleModelTest)
+#include "sample_model_test.moc"
