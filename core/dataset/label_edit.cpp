@@ -56,6 +56,11 @@ void requireFreeName(Database& db, const std::string& name, std::int64_t exceptI
     }
 }
 
+[[noreturn]] void throwNoSample(std::int64_t sampleId) {
+    throw Error(ErrorKind::InvalidArgument,
+                "There is no sample with id " + std::to_string(sampleId) + " in this project.");
+}
+
 void requireSplit(const std::string& split) {
     if (!split.empty() && split != "train" && split != "val" && split != "test") {
         throw Error(ErrorKind::InvalidArgument,
@@ -95,9 +100,7 @@ void writeLabels(Database& db, const std::vector<LabelChange>& changes, LabelEdi
     for (const LabelChange& change : changes) {
         current.bind(1, change.sampleId);
         if (!current.step()) {
-            throw Error(ErrorKind::InvalidArgument, "There is no sample with id " +
-                                                        std::to_string(change.sampleId) +
-                                                        " in this project.");
+            throwNoSample(change.sampleId);
         }
         inverse.labels.push_back({change.sampleId, current.columnInt(0)});
         current.reset();
@@ -119,9 +122,7 @@ void writeSplits(Database& db, const std::vector<SplitChange>& changes, LabelEdi
         requireSplit(change.split);
         current.bind(1, change.sampleId);
         if (!current.step()) {
-            throw Error(ErrorKind::InvalidArgument, "There is no sample with id " +
-                                                        std::to_string(change.sampleId) +
-                                                        " in this project.");
+            throwNoSample(change.sampleId);
         }
         inverse.splits.push_back({change.sampleId, current.columnText(0)});
         current.reset();

@@ -1,13 +1,12 @@
 // The window driven the way a user drives it, against real projects on disk, headless.
 #include "files.h"
-#include "image_service.h"
 #include "main_window.h"
 #include "project/project.h"
 #include "project_controller.h"
 #include "project_overview.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"
-#include "workbench_wiring.h"
+#include "test_workbench.h"
 
 #include <memory>
 
@@ -27,18 +26,16 @@ class MainWindowTest : public QObject {
 
 private:
     std::unique_ptr<TempDir> dir_;
-    std::unique_ptr<kestrel::widgets::MainWindow> window_;
-    std::unique_ptr<kestrel::app::ProjectController> controller_;
-    std::unique_ptr<kestrel::app::ImageService> images_;
+    std::unique_ptr<kestrel::testing::TestWorkbench> app_;
 
     QString path(const char* name) const { return QString::fromStdString((*dir_ / name).string()); }
-    QLabel* banner() const { return window_->findChild<QLabel*>("errorBanner"); }
+    QLabel* banner() const { return app_->window->findChild<QLabel*>("errorBanner"); }
     QString count(const char* caption) const {
-        return window_->overview()->findChild<QLabel*>(caption)->text();
+        return app_->window->overview()->findChild<QLabel*>(caption)->text();
     }
     // Waits for the controller to answer, one way or the other.
     void waitForAnswer() {
-        QSignalSpy idle(controller_.get(), &kestrel::app::ProjectController::busyChanged);
+        QSignalSpy idle(app_->controller.get(), &kestrel::app::ProjectController::busyChanged);
         QVERIFY(idle.wait(10000));
         while (idle.isEmpty() || !idle.last().at(0).toString().isEmpty()) {
             QVERIFY(idle.wait(10000));
@@ -46,25 +43,15 @@ private:
     }
 
 private slots:
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("KestrelTests");
-    }
+    void initTestCase() { kestrel::testing::useTestSettings(); }
 
     void init() {
-        QSettings().clear();
         dir_ = std::make_unique<TempDir>();
-        window_ = std::make_unique<kestrel::widgets::MainWindow>();
-        controller_ = std::make_unique<kestrel::app::ProjectController>();
-        images_ = std::make_unique<kestrel::app::ImageService>();
-        kestrel::app::wireWorkbench(*window_, *controller_, *images_);
-        window_->show();
+        app_ = std::make_unique<kestrel::testing::TestWorkbench>();
     }
 
     void cleanup() {
-        controller_.reset();
-        images_.reset();
-        window_.reset();
+        app_.reset();
         dir_.reset();
     }
 
@@ -79,19 +66,19 @@ private slots:
                 INSERT INTO labels (sample_id, class_id) VALUES (1, 1), (2, 2), (3, 2);
             )sql");
         }
-        emit window_->openProjectRequested(path("press"));
+        emit app_->window->openProjectRequested(path("press"));
         waitForAnswer();
 
         QVERIFY(!banner()->isVisible());
         QCOMPARE(count("Samples"), QString("3"));
         QCOMPARE(count("Unreadable files"), QString("1"));
         QVERIFY(count("Splits").startsWith("train 2 · val 1"));
-        auto* classes = window_->overview()->findChild<QTableWidget*>("classTable");
+        auto* classes = app_->window->overview()->findChild<QTableWidget*>("classTable");
         QCOMPARE(classes->rowCount(), 2);
         QCOMPARE(classes->item(1, 0)->text(), QString("crack"));
         QCOMPARE(classes->item(1, 1)->text(), QString("2"));
-        QVERIFY(window_->windowTitle().startsWith("Press line 3"));
-        QCOMPARE(window_->recentProjects().value(0), path("press"));
+        QVERIFY(app_->window->windowTitle().startsWith("Press line 3"));
+        QCOMPARE(app_->window->recentProjects().value(0), path("press"));
     }
 
     void aCorruptProjectShowsOneSentenceAndIsLeftAlone() {
@@ -100,52 +87,51 @@ private slots:
         const std::string garbage = kestrel::testing::randomBytes(4096, 11);
         kestrel::testing::writeBytes(file, garbage);
 
-        emit window_->openProjectRequested(path("broken"));
+        emit app_->window->openProjectRequested(path("broken"));
         waitForAnswer();
 
         QVERIFY(banner()->isVisible());
         QVERIFY2(banner()->text().contains(QString::fromStdString(file.string())),
                  qPrintable(banner()->text()));
         QCOMPARE(kestrel::testing::readBytes(file), garbage);
-        QVERIFY(window_->recentProjects().isEmpty());
+        QVERIFY(app_->window->recentProjects().isEmpty());
     }
 
     void aMissingFolderIsNamedInTheError() {
-        emit window_->openProjectRequested(path("gone"));
+        emit app_->window->openProjectRequested(path("gone"));
         waitForAnswer();
         QCOMPARE(banner()->text(), "Cannot open " + path("gone") + ": the folder does not exist.");
     }
 
     void creatingAProjectShowsItEmpty() {
-        emit window_->createProjectRequested(path("fresh"));
+        emit app_->window->createProjectRequested(path("fresh"));
         waitForAnswer();
         QVERIFY(QFile::exists(path("fresh") + "/project.kestrel"));
         QCOMPARE(count("Samples"), QString("0"));
-        QVERIFY(window_->windowTitle().startsWith("fresh"));
+        QVERIFY(app_->window->windowTitle().startsWith("fresh"));
     }
 
     void droppingAProjectFolderOpensIt() {
         kestrel::Project::create(*dir_ / "dropped");
-        QSignalSpy requested(window_.get(), &kestrel::widgets::MainWindow::openProjectRequested);
+        QSignalSpy requested(app_->window.get(),
+                             &kestrel::widgets::MainWindow::openProjectRequested);
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(path("dropped"))});
         QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
                               Qt::NoModifier);
-        QCoreApplication::sendEvent(window_.get(), &enter);
+        QCoreApplication::sendEvent(app_->window.get(), &enter);
         QVERIFY(enter.isAccepted());
         QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(window_.get(), &drop);
+        QCoreApplication::sendEvent(app_->window.get(), &drop);
         QCOMPARE(requested.size(), 1);
         QCOMPARE(requested.first().at(0).toString(), path("dropped"));
     }
 
     void closingWhileAnOpenIsUnderWayLosesNothing() {
         kestrel::Project::create(*dir_ / "busy");
-        emit window_->openProjectRequested(path("busy"));
-        emit window_->openProjectRequested(path("busy")); // queued behind the first
-        controller_.reset();                              // the user closes the window now
-        images_.reset();
-        window_.reset();
+        emit app_->window->openProjectRequested(path("busy"));
+        emit app_->window->openProjectRequested(path("busy")); // queued behind the first
+        app_.reset();                                          // the user closes the window now
         kestrel::Project reopened = kestrel::Project::open(*dir_ / "busy");
         QCOMPARE(reopened.database().queryText("PRAGMA integrity_check"), std::string("ok"));
     }

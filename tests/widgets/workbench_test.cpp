@@ -4,7 +4,6 @@
 #include "class_panel.h"
 #include "dataset/importer.h"
 #include "files.h"
-#include "image_service.h"
 #include "import_dialog.h"
 #include "labelling_controller.h"
 #include "main_window.h"
@@ -15,7 +14,7 @@
 #include "sample_model.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"
-#include "workbench_wiring.h"
+#include "test_workbench.h"
 
 #include <memory>
 
@@ -56,13 +55,11 @@ class WorkbenchTest : public QObject {
 
 private:
     std::unique_ptr<TempDir> dir_;
-    std::unique_ptr<kestrel::widgets::MainWindow> window_;
-    std::unique_ptr<ProjectController> controller_;
-    std::unique_ptr<kestrel::app::ImageService> images_;
+    std::unique_ptr<kestrel::testing::TestWorkbench> app_;
 
     std::filesystem::path projectFolder() const { return *dir_ / "line4"; }
-    kestrel::widgets::SampleModel* model() const { return window_->samples(); }
-    kestrel::widgets::SampleBrowser* browser() const { return window_->browser(); }
+    kestrel::widgets::SampleModel* model() const { return app_->window->samples(); }
+    kestrel::widgets::SampleBrowser* browser() const { return app_->window->browser(); }
 
     // What the project file says, read through a connection of the test's own.
     std::int64_t query(const std::string& sql) const {
@@ -91,14 +88,10 @@ private:
     }
 
 private slots:
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("KestrelTests");
-    }
+    void initTestCase() { kestrel::testing::useTestSettings(); }
 
     // Six labelled images of two classes and four without a label, opened in the window.
     void init() {
-        QSettings().clear();
         dir_ = std::make_unique<TempDir>();
         for (int i = 0; i < 3; ++i) {
             writePng(*dir_ / "source/good" / ("g" + std::to_string(i) + ".png"), i);
@@ -114,35 +107,29 @@ private slots:
             loose.format = kestrel::dataset::ImportFormat::Folder;
             kestrel::dataset::importSource(project, *dir_ / "loose", loose);
         }
-        window_ = std::make_unique<kestrel::widgets::MainWindow>();
-        controller_ = std::make_unique<ProjectController>();
-        images_ = std::make_unique<kestrel::app::ImageService>();
-        kestrel::app::wireWorkbench(*window_, *controller_, *images_);
-        window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        app_ = std::make_unique<kestrel::testing::TestWorkbench>();
+        QVERIFY(QTest::qWaitForWindowExposed(app_->window.get()));
 
-        QSignalSpy loaded(controller_.get(), &ProjectController::catalogLoaded);
-        emit window_->openProjectRequested(QString::fromStdString(projectFolder().string()));
+        QSignalSpy loaded(app_->controller.get(), &ProjectController::catalogLoaded);
+        emit app_->window->openProjectRequested(QString::fromStdString(projectFolder().string()));
         QVERIFY(loaded.wait(10000));
         QCoreApplication::processEvents();
         QCOMPARE(model()->rowCount(), 10);
     }
 
     void cleanup() {
-        controller_.reset();
-        images_.reset();
-        window_.reset();
+        app_.reset();
         dir_.reset();
     }
 
     void hotkeysLabelTheSelectionAndUndoRedoRewriteTheFile() {
-        QSignalSpy edits(controller_.get(), &ProjectController::labelsChanged);
+        QSignalSpy edits(app_->controller.get(), &ProjectController::labelsChanged);
         const std::int64_t sample = firstUnlabelled();
         QVERIFY(sample != 0);
         browser()->setCurrentSample(sample);
         browser()->grid()->setFocus();
 
-        QTest::keyClick(window_.get(), Qt::Key_2); // the second class: scratch
+        QTest::keyClick(app_->window.get(), Qt::Key_2); // the second class: scratch
         waitForEdits(edits, 1);
         QCOMPARE(labelInFile(sample), classId("scratch"));
         QCOMPARE(model()->sample(sample)->classId, classId("scratch"));
@@ -150,31 +137,31 @@ private slots:
             query("SELECT source = 'user' FROM labels WHERE sample_id = " + std::to_string(sample)),
             std::int64_t{1});
 
-        QTest::keyClick(window_.get(), Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(app_->window.get(), Qt::Key_Z, Qt::ControlModifier);
         waitForEdits(edits, 2);
         QCOMPARE(labelInFile(sample), std::int64_t{0});
         QCOMPARE(model()->sample(sample)->classId, std::int64_t{0});
 
-        QTest::keyClick(window_.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QTest::keyClick(app_->window.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         waitForEdits(edits, 3);
         QCOMPARE(labelInFile(sample), classId("scratch"));
 
         // A key no class has labels nothing and says so.
-        QTest::keyClick(window_.get(), Qt::Key_7);
+        QTest::keyClick(app_->window.get(), Qt::Key_7);
         QTest::qWait(100);
         QCOMPARE(edits.size(), 3);
-        QCOMPARE(window_->labelling()->undoStack()->count(), 1);
+        QCOMPARE(app_->window->labelling()->undoStack()->count(), 1);
     }
 
     void aSelectionIsLabelledInOneUndoableStep() {
-        QSignalSpy edits(controller_.get(), &ProjectController::labelsChanged);
+        QSignalSpy edits(app_->controller.get(), &ProjectController::labelsChanged);
         browser()->grid()->selectAll();
-        QTest::keyClick(window_.get(), Qt::Key_1);
+        QTest::keyClick(app_->window.get(), Qt::Key_1);
         waitForEdits(edits, 1);
         QCOMPARE(query("SELECT count(*) FROM labels WHERE class_id = " +
                        std::to_string(classId("good"))),
                  std::int64_t{10});
-        window_->labelling()->undoStack()->undo();
+        app_->window->labelling()->undoStack()->undo();
         waitForEdits(edits, 2);
         QCOMPARE(query("SELECT count(*) FROM labels"), std::int64_t{6});
         QCOMPARE(query("SELECT count(*) FROM labels WHERE class_id = " +
@@ -183,17 +170,17 @@ private slots:
     }
 
     void quickModeMarksAndMovesToTheNextUnlabelledSample() {
-        QSignalSpy edits(controller_.get(), &ProjectController::labelsChanged);
-        window_->classPanel()->setQuickMode(true);
-        QCOMPARE(window_->classPanel()->okClass(), classId("good"));
+        QSignalSpy edits(app_->controller.get(), &ProjectController::labelsChanged);
+        app_->window->classPanel()->setQuickMode(true);
+        QCOMPARE(app_->window->classPanel()->okClass(), classId("good"));
         const std::int64_t first = firstUnlabelled();
         browser()->setCurrentSample(first);
 
-        QTest::keyClick(window_.get(), Qt::Key_O);
+        QTest::keyClick(app_->window.get(), Qt::Key_O);
         QVERIFY(browser()->currentSampleId() != first);
         const std::int64_t second = browser()->currentSampleId();
         QCOMPARE(model()->sample(second)->classId, std::int64_t{0});
-        QTest::keyClick(window_.get(), Qt::Key_N);
+        QTest::keyClick(app_->window.get(), Qt::Key_N);
         waitForEdits(edits, 2);
         QCOMPARE(labelInFile(first), classId("good"));
         QCOMPARE(labelInFile(second), classId("scratch"));
@@ -217,38 +204,38 @@ private slots:
         QTest::keyClicks(search, "G1"); // digits typed in the search box are text, not labels
         QTRY_COMPARE(model()->rowCount(), 1);
         QCOMPARE(model()->sampleAt(0)->fileName, std::string("g1.png"));
-        QCOMPARE(window_->labelling()->undoStack()->count(), 0);
+        QCOMPARE(app_->window->labelling()->undoStack()->count(), 0);
 
-        QSignalSpy edits(controller_.get(), &ProjectController::labelsChanged);
+        QSignalSpy edits(app_->controller.get(), &ProjectController::labelsChanged);
         browser()->setCurrentSample(model()->sampleAt(0)->id);
-        QTest::keyClick(window_.get(), Qt::Key_3, Qt::ControlModifier); // move to test
+        QTest::keyClick(app_->window.get(), Qt::Key_3, Qt::ControlModifier); // move to test
         waitForEdits(edits, 1);
         const std::string id = std::to_string(model()->sampleAt(0)->id);
         QCOMPARE(query("SELECT split = 'test' FROM samples WHERE id = " + id), std::int64_t{1});
-        window_->labelling()->undoStack()->undo();
+        app_->window->labelling()->undoStack()->undo();
         waitForEdits(edits, 2);
         QCOMPARE(query("SELECT split = 'test' FROM samples WHERE id = " + id), std::int64_t{0});
     }
 
     void mergingAClassAsksFirstAndUndoBringsItBack() {
-        QSignalSpy classes(controller_.get(), &ProjectController::classesChanged);
-        auto* list = window_->classPanel()->findChild<QListWidget*>("classList");
+        QSignalSpy classes(app_->controller.get(), &ProjectController::classesChanged);
+        auto* list = app_->window->classPanel()->findChild<QListWidget*>("classList");
         list->setCurrentRow(1); // scratch
         QString question;
         ModalAnswerer answerer({enterText("good"), clickMessageBox(QMessageBox::Yes, &question)});
-        window_->classPanel()->promptMergeCurrent();
+        app_->window->classPanel()->promptMergeCurrent();
         QVERIFY2(question.contains("3 samples"), qPrintable(question));
         QTRY_COMPARE_WITH_TIMEOUT(classes.size(), 1, 10000);
         QCOMPARE(query("SELECT count(*) FROM classes"), std::int64_t{1});
         QCOMPARE(query("SELECT count(*) FROM labels"), std::int64_t{6});
-        QCOMPARE(window_->classPanel()->classes().size(), std::size_t{1});
+        QCOMPARE(app_->window->classPanel()->classes().size(), std::size_t{1});
 
-        window_->labelling()->undoStack()->undo();
+        app_->window->labelling()->undoStack()->undo();
         QTRY_COMPARE_WITH_TIMEOUT(classes.size(), 2, 10000);
         QCOMPARE(query("SELECT count(*) FROM labels WHERE class_id = " +
                        std::to_string(classId("scratch"))),
                  std::int64_t{3});
-        QCOMPARE(window_->classPanel()->classes().size(), std::size_t{2});
+        QCOMPARE(app_->window->classPanel()->classes().size(), std::size_t{2});
     }
 
     void importingABrokenFolderReportsTheBadFilesAndAddsTheRest() {
@@ -258,14 +245,14 @@ private slots:
         writeBytes(broken / "torn.png", "\x89PNG\r\n\x1a\n truncated");
         writeBytes(broken / "empty.jpg", "");
 
-        window_->openImportDialog();
-        auto* dialog = window_->importDialog();
+        app_->window->openImportDialog();
+        auto* dialog = app_->window->importDialog();
         QVERIFY(dialog && dialog->isVisible());
         dialog->setSource(QString::fromStdString(broken.string()));
         auto* format = dialog->findChild<QComboBox*>("formatCombo");
         format->setCurrentIndex(format->findData("folder"));
-        QSignalSpy finished(controller_.get(), &ProjectController::importFinished);
-        QSignalSpy reloaded(controller_.get(), &ProjectController::catalogLoaded);
+        QSignalSpy finished(app_->controller.get(), &ProjectController::importFinished);
+        QSignalSpy reloaded(app_->controller.get(), &ProjectController::catalogLoaded);
         dialog->findChild<QPushButton*>("importButton")->click();
         QVERIFY(dialog->isRunning());
         QVERIFY(finished.wait(20000));

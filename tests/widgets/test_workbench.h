@@ -1,0 +1,42 @@
+#pragma once
+
+// The window, the project controller and the image service wired as kestrel's main() wires
+// them, for the widget tests that drive the whole workbench.
+#include "image_service.h"
+#include "main_window.h"
+#include "project_controller.h"
+#include "workbench_wiring.h"
+
+#include <memory>
+
+#include <QCoreApplication>
+#include <QSettings>
+#include <QStandardPaths>
+
+namespace kestrel::testing {
+
+// Settings go to a test location, never the user's; call once in initTestCase().
+inline void useTestSettings() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("KestrelTests");
+}
+
+struct TestWorkbench {
+    std::unique_ptr<widgets::MainWindow> window = std::make_unique<widgets::MainWindow>();
+    std::unique_ptr<app::ProjectController> controller = std::make_unique<app::ProjectController>();
+    std::unique_ptr<app::ImageService> images = std::make_unique<app::ImageService>();
+
+    TestWorkbench() {
+        QSettings().clear(); // every test starts with no recent projects or saved layout
+        app::wireWorkbench(*window, *controller, *images);
+        window->show();
+    }
+    // The controller and the image service go first: their workers answer the window.
+    ~TestWorkbench() {
+        controller.reset();
+        images.reset();
+        window.reset();
+    }
+};
+
+} // namespace kestrel::testing
