@@ -3,6 +3,7 @@
 #include "thumbnail_source.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 
 namespace kestrel::widgets {
@@ -133,37 +134,45 @@ void SampleModel::rebuildRows() {
         }
     }
     if (sortColumn_ >= 0) {
-        auto key = [this](int i) -> std::tuple<QString, std::int64_t> {
-            const CatalogSample& s = samples_[i];
+        // Integer keys only: core ranked names and paths in natural order when it loaded
+        // the catalog, so sorting 100,000 rows here is a few milliseconds.
+        std::unordered_map<std::int64_t, std::int64_t> classPosition;
+        for (std::size_t i = 0; i < classes_.size(); ++i) {
+            classPosition[classes_[i].id] = static_cast<std::int64_t>(i);
+        }
+        auto splitRank = [](const std::string& split) {
+            return split == "train" ? 0 : split == "val" ? 1 : split == "test" ? 2 : 3;
+        };
+        auto key = [&](const CatalogSample& s) -> std::pair<std::int64_t, std::int64_t> {
             switch (sortColumn_) {
             case LabelColumn: {
-                const auto* info = classInfo(s.classId);
-                return {info ? QString::fromStdString(info->name) : QString(), s.id};
+                const auto found = classPosition.find(s.classId);
+                return {found == classPosition.end() ? INT64_MAX : found->second, s.nameOrder};
             }
             case SplitColumn:
-                return {QString::fromStdString(s.split), s.id};
+                return {splitRank(s.split), s.nameOrder};
             case SizeColumn:
-                return {QString(), std::int64_t{s.width} * s.height};
+                return {std::int64_t{s.width} * s.height, s.nameOrder};
             case StatusColumn:
-                return {QString::fromStdString(s.status), s.id};
+                return {s.status == "unreadable" ? 0 : s.duplicate ? 1 : 2, s.nameOrder};
             case PathColumn:
-                return {QString::fromStdString(s.path), s.id};
+                return {s.pathOrder, 0};
             default:
-                return {QString::fromStdString(s.fileName), s.id};
+                return {s.nameOrder, 0};
             }
         };
-        // Keys computed once: comparing QStrings built per comparison would be ~20x slower.
-        std::vector<std::tuple<QString, std::int64_t>> keys(samples_.size());
+        std::vector<std::pair<std::int64_t, std::int64_t>> keys(samples_.size());
         for (const int i : rows_) {
-            keys[i] = key(i);
+            keys[static_cast<std::size_t>(i)] = key(samples_[static_cast<std::size_t>(i)]);
         }
-        std::stable_sort(rows_.begin(), rows_.end(), [&](int a, int b) {
-            const auto& [textA, numberA] = keys[a];
-            const auto& [textB, numberB] = keys[b];
-            const int text = QString::compare(textA, textB, Qt::CaseInsensitive);
-            const bool less = text != 0 ? text < 0 : numberA < numberB;
-            const bool greater = text != 0 ? text > 0 : numberA > numberB;
-            return sortOrder_ == Qt::AscendingOrder ? less : greater;
+        const bool ascending = sortOrder_ == Qt::AscendingOrder;
+        std::sort(rows_.begin(), rows_.end(), [&](int a, int b) {
+            const auto& keyA = keys[static_cast<std::size_t>(a)];
+            const auto& keyB = keys[static_cast<std::size_t>(b)];
+            if (keyA != keyB) {
+                return ascending ? keyA < keyB : keyB < keyA;
+            }
+            return a < b; // import order among equals, whichever the direction
         });
     }
     for (std::size_t row = 0; row < rows_.size(); ++row) {

@@ -3,7 +3,10 @@
 #include "project/project.h"
 #include "store/sqlite.h"
 
+#include <algorithm>
 #include <array>
+#include <numeric>
+#include <unordered_map>
 
 namespace kestrel::dataset {
 
@@ -15,7 +18,91 @@ std::string absolutePath(const std::filesystem::path& projectFolder, const std::
     return path.is_absolute() ? stored : (projectFolder / path).lexically_normal().string();
 }
 
+// Counted here rather than in SQL: the rows are in hand, and a join on a grouped subquery
+// cost SQLite twice the time of the whole catalog query.
+void markDuplicates(std::vector<CatalogSample>& samples) {
+    std::unordered_map<std::string_view, int> counts;
+    counts.reserve(samples.size());
+    for (const CatalogSample& sample : samples) {
+        if (!sample.contentHash.empty() && sample.status != "unreadable") {
+            ++counts[sample.contentHash];
+        }
+    }
+    for (CatalogSample& sample : samples) {
+        sample.duplicate = !sample.contentHash.empty() && sample.status != "unreadable" &&
+                           counts[sample.contentHash] > 1;
+    }
+}
+
+void rankInNaturalOrder(std::vector<CatalogSample>& samples, std::string CatalogSample::*key,
+                        std::int32_t CatalogSample::*rank) {
+    std::vector<std::int32_t> order(samples.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+        return naturalCompare(samples[static_cast<std::size_t>(a)].*key,
+                              samples[static_cast<std::size_t>(b)].*key) < 0;
+    });
+    for (std::size_t position = 0; position < order.size(); ++position) {
+        samples[static_cast<std::size_t>(order[position])].*rank =
+            static_cast<std::int32_t>(position);
+    }
+}
+
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+char folded(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 } // namespace
+
+int naturalCompare(std::string_view a, std::string_view b) {
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (isDigit(a[i]) && isDigit(b[j])) {
+            // Compare the digit runs by value: skip leading zeros, then the longer run is
+            // larger, then the first differing digit decides.
+            while (i < a.size() && a[i] == '0') {
+                ++i;
+            }
+            while (j < b.size() && b[j] == '0') {
+                ++j;
+            }
+            const std::size_t startA = i;
+            const std::size_t startB = j;
+            while (i < a.size() && isDigit(a[i])) {
+                ++i;
+            }
+            while (j < b.size() && isDigit(b[j])) {
+                ++j;
+            }
+            const std::size_t lengthA = i - startA;
+            const std::size_t lengthB = j - startB;
+            if (lengthA != lengthB) {
+                return lengthA < lengthB ? -1 : 1;
+            }
+            if (const int digits = a.substr(startA, lengthA).compare(b.substr(startB, lengthB));
+                digits != 0) {
+                return digits;
+            }
+            continue;
+        }
+        const char ca = folded(a[i]);
+        const char cb = folded(b[j]);
+        if (ca != cb) {
+            return static_cast<unsigned char>(ca) < static_cast<unsigned char>(cb) ? -1 : 1;
+        }
+        ++i;
+        ++j;
+    }
+    if (i < a.size() || j < b.size()) {
+        return i < a.size() ? 1 : -1;
+    }
+    return a.compare(b); // equal but for case or leading zeros: still a fixed order
+}
 
 std::string defaultClassColor(std::size_t position) {
     // Distinct, print-safe hues (Tableau 10): readable on light and dark backgrounds.
@@ -62,13 +149,9 @@ SampleCatalog loadCatalog(Project& project) {
         SELECT s.id, s.path, COALESCE(s.width, 0), COALESCE(s.height, 0),
                COALESCE(s.channels, 0), COALESCE(s.split, ''), s.status,
                COALESCE(s.status_reason, ''), COALESCE(s.content_hash, ''),
-               COALESCE(l.class_id, 0), d.content_hash IS NOT NULL
+               COALESCE(l.class_id, 0)
         FROM samples s
         LEFT JOIN labels l ON l.sample_id = s.id
-        LEFT JOIN (SELECT content_hash FROM samples
-                   WHERE content_hash IS NOT NULL AND status != 'unreadable'
-                   GROUP BY content_hash HAVING count(*) > 1) d
-               ON d.content_hash = s.content_hash AND s.status != 'unreadable'
         ORDER BY s.id)sql");
     const std::filesystem::path& folder = project.folder();
     while (query.step()) {
@@ -84,9 +167,11 @@ SampleCatalog loadCatalog(Project& project) {
         sample.statusReason = query.columnText(7);
         sample.contentHash = query.columnText(8);
         sample.classId = query.columnInt(9);
-        sample.duplicate = query.columnInt(10) != 0;
         catalog.samples.push_back(std::move(sample));
     }
+    markDuplicates(catalog.samples);
+    rankInNaturalOrder(catalog.samples, &CatalogSample::fileName, &CatalogSample::nameOrder);
+    rankInNaturalOrder(catalog.samples, &CatalogSample::path, &CatalogSample::pathOrder);
     return catalog;
 }
 

@@ -132,6 +132,14 @@ CREATE TABLE annotations (
 CREATE INDEX annotations_by_sample ON annotations(sample_id);
 )sql";
 
+// Version 3: duplicate detection groups readable samples by hash. With status in the index
+// the grouping reads the index alone; without it, 100,000 samples cost 100,000 row lookups
+// (250 ms), paid each time a project opens.
+constexpr const char* kSchemaV3 = R"sql(
+DROP INDEX samples_by_hash;
+CREATE INDEX samples_by_hash ON samples(content_hash, status);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& projectMigrations() {
@@ -141,6 +149,7 @@ const std::vector<Migration>& projectMigrations() {
          "and artifacts",
          kSchemaV1},
         {2, "annotations: masks, boxes and polygons on samples", kSchemaV2},
+        {3, "an index of sample hashes with their status, for finding duplicates", kSchemaV3},
     };
     return steps;
 }

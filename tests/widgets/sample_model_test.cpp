@@ -41,6 +41,10 @@ kestrel::dataset::SampleCatalog catalog() {
         s.width = static_cast<int>(10 * id);
         s.height = 10;
         s.duplicate = duplicate;
+        // What core's catalog computes: the natural order of the names below.
+        const std::string order = "aBcde";
+        s.nameOrder = static_cast<std::int32_t>(order.find(static_cast<char>(name[0])));
+        s.pathOrder = s.nameOrder;
         return s;
     };
     result.samples = {sample(1, "c.png", 1, "train"), sample(2, "a.png", 2, "val"),
@@ -101,8 +105,10 @@ private slots:
         QCOMPARE(selected.row(), 1);
         QCOMPARE(selected.data(SampleModel::SampleIdRole).toLongLong(), qint64{3});
 
-        model.sort(SampleModel::LabelColumn, Qt::DescendingOrder);
-        QCOMPARE(model.sampleAt(0)->fileName, std::string("a.png")); // scratch
+        // Classes in project order, unlabelled last, names in order within each.
+        model.sort(SampleModel::LabelColumn, Qt::AscendingOrder);
+        QCOMPARE(names(model),
+                 (std::vector<std::string>{"c.png", "d.png", "a.png", "B.png", "e.png"}));
         model.sort(SampleModel::SizeColumn, Qt::DescendingOrder);
         QCOMPARE(model.sampleAt(0)->fileName, std::string("e.png"));
         QCOMPARE(selected.data(SampleModel::SampleIdRole).toLongLong(), qint64{3});

@@ -189,5 +189,30 @@ TEST_F(LabelEditTest, CatalogListsEverySampleWithItsLabelSplitAndDuplicateFlag) 
     EXPECT_EQ(catalog.samples[4].split, "");
 }
 
+TEST(NaturalOrderTest, IgnoresCaseAndComparesDigitRunsByValue) {
+    EXPECT_LT(naturalCompare("part-2.png", "part-10.png"), 0);
+    EXPECT_GT(naturalCompare("part-10.png", "part-9.png"), 0);
+    EXPECT_LT(naturalCompare("Alpha", "beta"), 0);
+    EXPECT_LT(naturalCompare("img007", "img08"), 0);
+    EXPECT_LT(naturalCompare("a", "a1"), 0);
+    EXPECT_NE(naturalCompare("File", "file"), 0) << "distinct names keep a fixed order";
+    EXPECT_EQ(naturalCompare("same", "same"), 0);
+}
+
+TEST_F(LabelEditTest, CatalogRanksNamesInNaturalOrder) {
+    project.database().execute(R"sql(
+        INSERT INTO samples (id, path, status) VALUES (6, 'sub/part-10.png', 'ok'),
+                                                      (7, 'sub/Part-9.png', 'ok');
+    )sql");
+    const SampleCatalog catalog = loadCatalog(project);
+    std::vector<std::string> byName(catalog.samples.size());
+    for (const CatalogSample& sample : catalog.samples) {
+        byName.at(static_cast<std::size_t>(sample.nameOrder)) = sample.fileName;
+    }
+    EXPECT_EQ(byName, (std::vector<std::string>{"a.png", "b.png", "c.png", "d.png", "e.png",
+                                                "Part-9.png", "part-10.png"}));
+    EXPECT_EQ(catalog.samples[6].pathOrder, 5) << "sub/Part-9 sorts before sub/part-10";
+}
+
 } // namespace
 } // namespace kestrel::dataset
