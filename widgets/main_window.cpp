@@ -185,13 +185,17 @@ void MainWindow::showCatalog(const std::shared_ptr<dataset::SampleCatalog>& cata
     browser_->refreshClassFilter();
     labelling_->refreshClassActions();
     updateCounts();
-    if (current != 0 && samples_->rowOf(current) >= 0) {
-        browser_->setCurrentSample(current);
-    } else if (samples_->rowCount() > 0) {
-        browser_->setCurrentSample(samples_->sampleAt(0)->id);
-    } else {
-        viewer_->showMessage(tr("This project has no samples yet: import images with Ctrl+I."));
-    }
+    // Choosing the current sample lays out the whole grid; on the next pass of the event
+    // loop, so taking in a large catalog never holds the GUI thread for one long stretch.
+    QTimer::singleShot(0, this, [this, current] {
+        if (current != 0 && samples_->rowOf(current) >= 0) {
+            browser_->setCurrentSample(current);
+        } else if (samples_->rowCount() > 0) {
+            browser_->setCurrentSample(samples_->sampleAt(0)->id);
+        } else {
+            viewer_->showMessage(tr("This project has no samples yet: import images with Ctrl+I."));
+        }
+    });
 }
 
 void MainWindow::showClasses(const std::vector<dataset::CatalogClass>& classes) {

@@ -1,6 +1,7 @@
 #include "sample_browser.h"
 
 #include "sample_grid_delegate.h"
+#include "sample_grid_view.h"
 #include "sample_model.h"
 
 #include <set>
@@ -71,7 +72,7 @@ SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(pare
 
     // List mode with wrapping and uniform sizes is Qt's fast path: layout is arithmetic, not
     // a per-item geometry table as in icon mode, so 100,000 cells cost nothing until drawn.
-    grid_ = new QListView;
+    grid_ = new SampleGridView;
     grid_->setObjectName("sampleGrid");
     grid_->setModel(model_);
     grid_->setItemDelegate(new SampleGridDelegate(grid_));
@@ -86,15 +87,12 @@ SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(pare
 
     table_ = new QTableView;
     table_->setObjectName("sampleTable");
-    table_->setModel(model_);
-    table_->setSelectionModel(grid_->selectionModel());
     table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->verticalHeader()->hide();
     table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     table_->verticalHeader()->setDefaultSectionSize(22);
     table_->horizontalHeader()->setStretchLastSection(true);
-    table_->setColumnWidth(SampleModel::NameColumn, 200);
     table_->setIconSize(QSize(18, 18));
     table_->setWordWrap(false);
     table_->setSortingEnabled(false);
@@ -158,6 +156,23 @@ QWidget* SampleBrowser::activeView() const {
 void SampleBrowser::setDetailMode(bool on) {
     const QModelIndex current = grid_->currentIndex();
     const bool hadFocus = activeView()->hasFocus();
+    // The table holds the model only while it is shown: attached, its header follows every
+    // reset and relayout of 100,000 rows, which costs the grid's users for nothing.
+    // setModel gives the table a selection model of its own each time; the grid's is the
+    // one both views share, so the table's own ones are dropped.
+    QItemSelectionModel* own = table_->selectionModel();
+    if (on && table_->model() != model_) {
+        table_->setModel(model_);
+        QItemSelectionModel* created = table_->selectionModel();
+        table_->setSelectionModel(grid_->selectionModel());
+        created->deleteLater();
+        table_->setColumnWidth(SampleModel::NameColumn, 200);
+    } else if (!on && table_->model()) {
+        table_->setModel(nullptr);
+    }
+    if (own && own != grid_->selectionModel() && own != table_->selectionModel()) {
+        own->deleteLater();
+    }
     views_->setCurrentWidget(on ? static_cast<QWidget*>(table_) : grid_);
     detailToggle_->setChecked(on);
     if (current.isValid()) {

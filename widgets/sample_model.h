@@ -4,7 +4,6 @@
 #include "dataset/sample_catalog.h"
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include <QAbstractTableModel>
@@ -94,14 +93,16 @@ private:
     void rebuildRows();
     void recount();
     void rowChanged(std::size_t sampleIndex);
+    void repaintAll();
     void thumbnailArrived(std::int64_t sampleId);
+    std::ptrdiff_t indexOf(std::int64_t sampleId) const; // into samples_, -1 when unknown
 
     std::vector<kestrel::dataset::CatalogSample> samples_;
-    std::unordered_map<std::int64_t, std::size_t> indexById_;
     std::vector<kestrel::dataset::CatalogClass> classes_;
     std::vector<int> rows_;       // listed sample indices, in display order
     std::vector<int> rowOfIndex_; // sample index -> row, -1 when not listed
     SampleFilter filter_;
+    std::string searchKey_;
     int sortColumn_ = -1; // -1: import order
     Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
     SampleCounts counts_;

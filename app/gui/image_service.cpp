@@ -70,9 +70,12 @@ QImage ImageService::thumbnail(const dataset::CatalogSample& sample) {
         queued_.erase(queue_.front().sampleId);
         queue_.pop_front();
     }
-    // One drain task per request keeps every worker busy; a task that finds the queue
-    // empty ends at once.
-    thumbnailWorkers_.start([this] { drainThumbnails(); });
+    // A worker drains the queue until it is empty; start one only while some are idle, as
+    // a task per request costs the GUI thread a pool start each.
+    if (drainers_ < thumbnailWorkers_.maxThreadCount()) { // under the lock: see drain
+        ++drainers_;
+        thumbnailWorkers_.start([this] { drainThumbnails(); });
+    }
     return {};
 }
 
@@ -81,17 +84,24 @@ bool ImageService::thumbnailFailed(std::int64_t sampleId) const {
 }
 
 void ImageService::drainThumbnails() {
-    Request request;
-    std::filesystem::path cacheFolder;
-    {
-        std::lock_guard lock(mutex_);
-        if (queue_.empty()) {
-            return;
+    for (;;) {
+        Request request;
+        std::filesystem::path cacheFolder;
+        {
+            std::lock_guard lock(mutex_);
+            if (queue_.empty()) {
+                --drainers_; // under the lock, so a request queued now starts a new drainer
+                return;
+            }
+            request = queue_.back(); // newest first: what is on screen now
+            queue_.pop_back();
+            cacheFolder = cacheFolder_;
         }
-        request = queue_.back(); // newest first: what is on screen now
-        queue_.pop_back();
-        cacheFolder = cacheFolder_;
+        makeThumbnail(request, cacheFolder);
     }
+}
+
+void ImageService::makeThumbnail(const Request& request, const std::filesystem::path& cacheFolder) {
     QImage image;
     try {
         image = toQImage(

@@ -50,6 +50,7 @@ private:
         quint64 generation;
     };
     void drainThumbnails();
+    void makeThumbnail(const Request& request, const std::filesystem::path& cacheFolder);
     void deliverThumbnail(quint64 generation, std::int64_t sampleId, const QImage& image);
 
     QThreadPool thumbnailWorkers_;
@@ -62,6 +63,7 @@ private:
     std::unordered_set<std::int64_t> queued_;
     std::filesystem::path cacheFolder_;
     quint64 generation_ = 0;
+    int drainers_ = 0; // workers draining the queue now
 
     std::atomic<quint64> latestImage_{0};
 };

@@ -142,12 +142,15 @@ void ProjectController::openDemoProject(const QString& folder) {
 }
 
 void ProjectController::loadInto(Session& session, std::unique_ptr<Project> project) {
-    const ProjectSummary summary = summarizeProject(*project);
+    // The grid first: the overview's counts take another pass over every sample, so they
+    // follow as summaryChanged.
+    const ProjectSummary heading = summarizeProjectHeading(*project);
     auto catalog = std::make_shared<dataset::SampleCatalog>(dataset::loadCatalog(*project));
     session.project = std::move(project);
     session.edits.clear();
-    post(&ProjectController::projectOpened, summary);
+    post(&ProjectController::projectOpened, heading);
     post(&ProjectController::catalogLoaded, catalog);
+    post(&ProjectController::summaryChanged, summarizeProject(*session.project));
 }
 
 void ProjectController::applyLabelAction(quint64 token, const LabelAction& action) {

@@ -50,6 +50,7 @@ public slots:
 
 signals:
     void busyChanged(const QString& activity); // empty when idle
+    // Name and folder only; the counts follow in summaryChanged, after catalogLoaded.
     void projectOpened(const kestrel::ProjectSummary& summary);
     void catalogLoaded(const std::shared_ptr<kestrel::dataset::SampleCatalog>& catalog);
     void failed(const QString& message);

@@ -58,6 +58,11 @@ char folded(char c) {
 
 } // namespace
 
+std::string searchFolded(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), folded);
+    return text;
+}
+
 int naturalCompare(std::string_view a, std::string_view b) {
     std::size_t i = 0;
     std::size_t j = 0;
@@ -159,6 +164,7 @@ SampleCatalog loadCatalog(Project& project) {
         sample.id = query.columnInt(0);
         sample.path = absolutePath(folder, query.columnText(1));
         sample.fileName = std::filesystem::path(sample.path).filename().string();
+        sample.searchText = searchFolded(sample.path);
         sample.width = static_cast<int>(query.columnInt(2));
         sample.height = static_cast<int>(query.columnInt(3));
         sample.channels = static_cast<int>(query.columnInt(4));

@@ -41,6 +41,7 @@ struct CatalogSample {
     // the window sorts 100,000 samples by comparing integers.
     std::int32_t nameOrder = 0;
     std::int32_t pathOrder = 0;
+    std::string searchText; // the path through searchFolded(), for file-name search
 };
 
 struct SampleCatalog {
@@ -56,6 +57,10 @@ std::vector<CatalogClass> loadCatalogClasses(Project& project);
 // The colour a class gets when none is stored: a fixed palette by position, so colours stay
 // put between sessions.
 std::string defaultClassColor(std::size_t position);
+
+// Search folds case of ASCII letters only: enough for file names, and a byte scan of
+// 100,000 paths stays within a frame. Other characters must match exactly.
+std::string searchFolded(std::string text);
 
 // Natural order: negative, zero or positive as `a` sorts before, with or after `b`.
 int naturalCompare(std::string_view a, std::string_view b);

@@ -6,18 +6,23 @@
 
 namespace kestrel {
 
-ProjectSummary summarizeProject(Project& project) {
+ProjectSummary summarizeProjectHeading(Project& project) {
     store::Database& db = project.database();
     ProjectSummary summary;
     summary.folder = project.folder().string();
     summary.schemaVersion = static_cast<int>(db.queryInt("PRAGMA user_version"));
-
     store::Statement about(db, "SELECT name, created_at, dataset_version FROM project");
     if (about.step()) {
         summary.name = about.columnText(0);
         summary.createdAt = about.columnText(1);
         summary.datasetVersion = about.columnInt(2);
     }
+    return summary;
+}
+
+ProjectSummary summarizeProject(Project& project) {
+    store::Database& db = project.database();
+    ProjectSummary summary = summarizeProjectHeading(project);
 
     // One pass over samples for every count; a partial index would not help a full scan.
     store::Statement counts(db, R"sql(

@@ -40,5 +40,8 @@ struct ProjectSummary {
 };
 
 ProjectSummary summarizeProject(Project& project);
+// Only the name, folder, creation time and versions: what a window needs at once, without
+// the counting passes over every sample.
+ProjectSummary summarizeProjectHeading(Project& project);
 
 } // namespace kestrel
