@@ -35,6 +35,7 @@ kestrel::dataset::SampleCatalog catalog() {
         s.id = id;
         s.fileName = name;
         s.path = std::string("/data/") + name;
+        s.searchText = kestrel::dataset::searchFolded(s.path);
         s.classId = classId;
         s.split = split;
         s.status = status;
@@ -130,6 +131,38 @@ private slots:
 
         model.applySplits({{5, "val"}});
         QCOMPARE(model.index(0, SampleModel::SplitColumn).data().toString(), QString("val"));
+    }
+
+    // A mass change repaints once: a signal per row would make Qt's views compute a
+    // rectangle per changed cell.
+    void manyChangesRepaintOnceAndKeepTheCountsRight() {
+        kestrel::dataset::SampleCatalog big;
+        for (std::int64_t id = 1; id <= 1000; ++id) {
+            CatalogSample sample;
+            sample.id = id;
+            sample.status = "ok";
+            big.samples.push_back(sample);
+        }
+        big.classes = {{1, "good", "#00ff00", 1, 0}};
+        SampleModel model;
+        model.setCatalog(big);
+        std::vector<kestrel::dataset::LabelChange> changes;
+        for (std::int64_t id = 1; id <= 1000; id += 2) {
+            changes.push_back({id, 1});
+        }
+        QSignalSpy rows(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+        model.applyLabels(changes);
+        QCOMPARE(rows.size(), 0);
+        QCOMPARE(layout.size(), 1);
+        QCOMPARE(model.counts().labelled, std::int64_t{500});
+        QCOMPARE(model.sample(999)->classId, std::int64_t{1});
+
+        // Counts alone change with every label: no repaint for those.
+        model.setClasses({{1, "good", "#00ff00", 1, 500}});
+        QCOMPARE(layout.size(), 1);
+        model.setClasses({{1, "fine", "#00ff00", 1, 500}});
+        QCOMPARE(layout.size(), 2);
     }
 
     void thumbnailsAreAskedForOnlyWhenACellIsDrawn() {
