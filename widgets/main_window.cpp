@@ -19,6 +19,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -192,6 +193,9 @@ void MainWindow::showCatalog(const std::shared_ptr<dataset::SampleCatalog>& cata
             browser_->setCurrentSample(current);
         } else if (samples_->rowCount() > 0) {
             browser_->setCurrentSample(samples_->sampleAt(0)->id);
+            if (!focusWidget()) {
+                browser_->grid()->setFocus(); // arrows and hotkeys work straight away
+            }
         } else {
             viewer_->showMessage(tr("This project has no samples yet: import images with Ctrl+I."));
         }

@@ -12,12 +12,34 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QStackedWidget>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 namespace kestrel::widgets {
+
+namespace {
+
+// The table's rows are one line high: a QImage decoration would be drawn at the thumbnail's
+// own size, so it is fitted into the view's icon size instead.
+class FittedIconDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const auto* view = qobject_cast<const QAbstractItemView*>(parent());
+        if (view && !option->decorationSize.isEmpty()) {
+            option->decorationSize =
+                option->decorationSize.scaled(view->iconSize(), Qt::KeepAspectRatio);
+        }
+    }
+};
+
+} // namespace
 
 SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(parent), model_(model) {
     search_ = new QLineEdit;
@@ -93,7 +115,8 @@ SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(pare
     table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     table_->verticalHeader()->setDefaultSectionSize(22);
     table_->horizontalHeader()->setStretchLastSection(true);
-    table_->setIconSize(QSize(18, 18));
+    table_->setIconSize(QSize(28, 20));
+    table_->setItemDelegate(new FittedIconDelegate(table_));
     table_->setWordWrap(false);
     table_->setSortingEnabled(false);
     table_->horizontalHeader()->setSectionsClickable(true);
@@ -202,8 +225,10 @@ void SampleBrowser::applyFilter() {
     filter.search = search_->text().trimmed();
     const std::int64_t current = currentSampleId();
     model_->setFilter(filter);
-    if (current != 0) {
+    if (current != 0 && model_->rowOf(current) >= 0) {
         setCurrentSample(current); // stays selected when it is still listed
+    } else if (const auto* first = model_->sampleAt(0)) {
+        setCurrentSample(first->id); // else the first listed, so the viewer shows something
     }
     emit filterChanged();
 }
