@@ -42,6 +42,8 @@ void SampleModel::setCatalog(dataset::SampleCatalog catalog) {
                   [](const CatalogSample& a, const CatalogSample& b) { return a.id < b.id; });
     }
     filter_ = {};
+    searchKey_.clear();
+    splitWanted_.reset();
     sortColumn_ = -1;
     rebuildRows();
     recount();
@@ -122,6 +124,12 @@ void SampleModel::setFilter(const SampleFilter& filter) {
     filter_ = filter;
     // Folded the way core folded every path, so the scan compares bytes, not QStrings.
     searchKey_ = dataset::searchFolded(filter.search.toStdString());
+    // Compared as bytes with each sample's split: no QString made per sample.
+    splitWanted_.reset();
+    if (!filter.split.isEmpty()) {
+        splitWanted_ =
+            filter.split == QLatin1String("none") ? std::string() : filter.split.toStdString();
+    }
     refilter();
 }
 
@@ -155,67 +163,86 @@ bool SampleModel::matches(const CatalogSample& sample) const {
     if (filter_.classId != 0 && sample.classId != filter_.classId) {
         return false;
     }
-    if (!filter_.split.isEmpty()) {
-        const QString wanted = filter_.split == QLatin1String("none") ? QString() : filter_.split;
-        if (QString::fromStdString(sample.split) != wanted) {
-            return false;
-        }
+    if (splitWanted_ && sample.split != *splitWanted_) {
+        return false;
     }
     return searchKey_.empty() || sample.searchText.find(searchKey_) != std::string::npos;
 }
 
 void SampleModel::rebuildRows() {
+    filterRows();
+    sortRows();
+}
+
+void SampleModel::filterRows() {
     rows_.clear();
-    rowOfIndex_.assign(samples_.size(), -1);
+    rows_.reserve(samples_.size());
     for (std::size_t i = 0; i < samples_.size(); ++i) {
         if (matches(samples_[i])) {
             rows_.push_back(static_cast<int>(i));
         }
     }
-    if (sortColumn_ >= 0) {
-        // Integer keys only: core ranked names and paths in natural order when it loaded
-        // the catalog, so sorting 100,000 rows here is a few milliseconds.
-        std::unordered_map<std::int64_t, std::int64_t> classPosition;
+}
+
+std::pair<std::int64_t, std::int64_t> SampleModel::sortKey(const CatalogSample& s) const {
+    switch (sortColumn_) {
+    case LabelColumn: {
+        // A handful of classes: a scan beats a hash lookup, and unlabelled sorts last.
+        std::int64_t position = INT64_MAX;
         for (std::size_t i = 0; i < classes_.size(); ++i) {
-            classPosition[classes_[i].id] = static_cast<std::int64_t>(i);
+            if (classes_[i].id == s.classId) {
+                position = static_cast<std::int64_t>(i);
+                break;
+            }
         }
-        auto splitRank = [](const std::string& split) {
-            return split == "train" ? 0 : split == "val" ? 1 : split == "test" ? 2 : 3;
+        return {position, s.nameOrder};
+    }
+    case SplitColumn:
+        return {s.split == "train"  ? 0
+                : s.split == "val"  ? 1
+                : s.split == "test" ? 2
+                                    : 3,
+                s.nameOrder};
+    case SizeColumn:
+        return {std::int64_t{s.width} * s.height, s.nameOrder};
+    case StatusColumn:
+        return {s.status == "unreadable" ? 0 : s.duplicate ? 1 : 2, s.nameOrder};
+    case PathColumn:
+        return {s.pathOrder, 0};
+    default:
+        return {s.nameOrder, 0};
+    }
+}
+
+void SampleModel::sortRows() {
+    if (sortColumn_ < 0) {
+        std::sort(rows_.begin(), rows_.end()); // import order: samples_ is in id order
+    } else {
+        // Integer keys only (core ranked names and paths in natural order when it loaded
+        // the catalog), sorted beside their row so the sort walks memory in order.
+        struct Keyed {
+            std::pair<std::int64_t, std::int64_t> key;
+            int index;
         };
-        auto key = [&](const CatalogSample& s) -> std::pair<std::int64_t, std::int64_t> {
-            switch (sortColumn_) {
-            case LabelColumn: {
-                const auto found = classPosition.find(s.classId);
-                return {found == classPosition.end() ? INT64_MAX : found->second, s.nameOrder};
-            }
-            case SplitColumn:
-                return {splitRank(s.split), s.nameOrder};
-            case SizeColumn:
-                return {std::int64_t{s.width} * s.height, s.nameOrder};
-            case StatusColumn:
-                return {s.status == "unreadable" ? 0 : s.duplicate ? 1 : 2, s.nameOrder};
-            case PathColumn:
-                return {s.pathOrder, 0};
-            default:
-                return {s.nameOrder, 0};
-            }
-        };
-        std::vector<std::pair<std::int64_t, std::int64_t>> keys(samples_.size());
-        for (const int i : rows_) {
-            keys[static_cast<std::size_t>(i)] = key(samples_[static_cast<std::size_t>(i)]);
+        std::vector<Keyed> keyed;
+        keyed.reserve(rows_.size());
+        for (const int index : rows_) {
+            keyed.push_back({sortKey(samples_[static_cast<std::size_t>(index)]), index});
         }
         const bool ascending = sortOrder_ == Qt::AscendingOrder;
-        std::sort(rows_.begin(), rows_.end(), [&](int a, int b) {
-            const auto& keyA = keys[static_cast<std::size_t>(a)];
-            const auto& keyB = keys[static_cast<std::size_t>(b)];
-            if (keyA != keyB) {
-                return ascending ? keyA < keyB : keyB < keyA;
+        std::sort(keyed.begin(), keyed.end(), [ascending](const Keyed& a, const Keyed& b) {
+            if (a.key != b.key) {
+                return ascending ? a.key < b.key : b.key < a.key;
             }
-            return a < b; // import order among equals, whichever the direction
+            return a.index < b.index; // import order among equals, whichever the direction
         });
+        for (std::size_t row = 0; row < keyed.size(); ++row) {
+            rows_[row] = keyed[row].index;
+        }
     }
+    rowOfIndex_.assign(samples_.size(), -1);
     for (std::size_t row = 0; row < rows_.size(); ++row) {
-        rowOfIndex_[rows_[row]] = static_cast<int>(row);
+        rowOfIndex_[static_cast<std::size_t>(rows_[row])] = static_cast<int>(row);
     }
 }
 
@@ -239,7 +266,7 @@ void SampleModel::sort(int column, Qt::SortOrder order) {
         const CatalogSample* s = sampleAt(index.row());
         ids.push_back(s ? s->id : 0);
     }
-    rebuildRows();
+    sortRows(); // the listed rows stay; only their order changes
     QModelIndexList after;
     after.reserve(before.size());
     for (int i = 0; i < before.size(); ++i) {

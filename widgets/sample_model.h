@@ -4,6 +4,9 @@
 #include "dataset/sample_catalog.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <QAbstractTableModel>
@@ -90,7 +93,10 @@ public:
 
 private:
     bool matches(const kestrel::dataset::CatalogSample& sample) const;
-    void rebuildRows();
+    void rebuildRows(); // filterRows, then sortRows
+    void filterRows();
+    void sortRows();
+    std::pair<std::int64_t, std::int64_t> sortKey(const kestrel::dataset::CatalogSample& s) const;
     void recount();
     void rowChanged(std::size_t sampleIndex);
     void repaintAll();
@@ -103,7 +109,8 @@ private:
     std::vector<int> rowOfIndex_; // sample index -> row, -1 when not listed
     SampleFilter filter_;
     std::string searchKey_;
-    int sortColumn_ = -1; // -1: import order
+    std::optional<std::string> splitWanted_; // none: any split; "": samples without one
+    int sortColumn_ = -1;                    // -1: import order
     Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
     SampleCounts counts_;
     QPointer<ThumbnailSource> thumbnails_;

@@ -4,6 +4,11 @@
 
 #include <QMetaObject>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 namespace kestrel::app {
 
 namespace {
@@ -18,6 +23,19 @@ QImage toQImage(const imaging::PreviewImage& preview) {
     const QImage view(preview.pixels.data(), preview.width, preview.height,
                       preview.width * preview.channels, format);
     return view.copy(); // owns its pixels once `preview` is gone
+}
+
+// Decoding yields the CPU to the GUI thread: on a 2-core machine a thumbnail worker at the
+// same priority can hold off a paint for a whole time slice. Linux keeps a nice value per
+// thread; elsewhere this does nothing.
+void lowerThisThreadsPriority() {
+#ifdef __linux__
+    thread_local bool lowered = false;
+    if (!lowered) {
+        lowered = true;
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5);
+    }
+#endif
 }
 
 } // namespace
@@ -84,6 +102,7 @@ bool ImageService::thumbnailFailed(std::int64_t sampleId) const {
 }
 
 void ImageService::drainThumbnails() {
+    lowerThisThreadsPriority();
     for (;;) {
         Request request;
         std::filesystem::path cacheFolder;
@@ -139,6 +158,7 @@ void ImageService::requestImage(std::int64_t sampleId, const QString& path) {
     const quint64 ticket = ++latestImage_;
     const std::filesystem::path file = path.toStdString();
     imageWorker_.start([this, ticket, sampleId, file] {
+        lowerThisThreadsPriority();
         if (ticket != latestImage_.load()) {
             return; // the viewer has moved on
         }
