@@ -1,7 +1,10 @@
 #include "import_dialog.h"
 
 #include "dataset/importer.h"
+#include "import_problems.h"
+#include "import_summary.h"
 
+#include <algorithm>
 #include <limits>
 
 #include <QComboBox>
@@ -46,52 +49,6 @@ constexpr FormatChoice kFormats[] = {
     {"idx", QT_TRANSLATE_NOOP("kestrel::widgets::ImportDialog", "MNIST idx files")},
     {"mvtec", QT_TRANSLATE_NOOP("kestrel::widgets::ImportDialog", "MVTec AD category")},
 };
-
-// How the summary names the format that detection chose.
-QString detectedFormatName(dataset::ImportFormat format) {
-    switch (format) {
-    case dataset::ImportFormat::ImageFolder:
-        return ImportDialog::tr("a folder per class");
-    case dataset::ImportFormat::Folder:
-        return ImportDialog::tr("a flat folder of unlabelled images");
-    case dataset::ImportFormat::Csv:
-        return ImportDialog::tr("a CSV of path,label[,split]");
-    case dataset::ImportFormat::Idx:
-        return ImportDialog::tr("MNIST idx files");
-    case dataset::ImportFormat::MvTec:
-        return ImportDialog::tr("an MVTec AD category");
-    case dataset::ImportFormat::Auto:
-        break;
-    }
-    return {};
-}
-
-QString phaseText(const QString& phase) {
-    if (phase == QLatin1String("scanning")) {
-        return ImportDialog::tr("Scanning the source…");
-    }
-    if (phase == QLatin1String("extracting")) {
-        return ImportDialog::tr("Extracting images…");
-    }
-    if (phase == QLatin1String("reading")) {
-        return ImportDialog::tr("Reading images…");
-    }
-    if (phase == QLatin1String("saving")) {
-        return ImportDialog::tr("Saving to the project…");
-    }
-    // A phase core adds later still reads as something rather than nothing.
-    return phase.isEmpty() ? ImportDialog::tr("Working…") : phase + QStringLiteral("…");
-}
-
-QString number(std::size_t n) {
-    return QLocale().toString(static_cast<qulonglong>(n));
-}
-
-// "1 image", "3 images". English plurals by hand: tr()'s %n needs a translation file even
-// for English, and the project ships none.
-QString counted(std::size_t n, const QString& one, const QString& many) {
-    return number(n) + QLatin1Char(' ') + (n == 1 ? one : many);
-}
 
 // MNIST ships as pairs like train-images-idx3-ubyte(.gz); core reads the pairs of a folder.
 bool looksLikeIdxFile(const QString& path) {
@@ -366,7 +323,7 @@ void ImportDialog::showProgress(const QString& phase, qint64 done, qint64 total)
     if (!running_) {
         return;
     }
-    const QString text = phaseText(phase);
+    const QString text = importPhaseText(phase);
     if (total <= 0) {
         progress_->setRange(0, 0);
         phaseLabel_->setText(text);
@@ -402,101 +359,10 @@ void ImportDialog::showReport(const kestrel::dataset::ImportReport& report) {
         return;
     }
 
-    QStringList sentences;
-    sentences << tr("Added %1 of %2.")
-                     .arg(number(report.added), counted(report.found, tr("image"), tr("images")));
-    const std::size_t unreadable = report.unreadable.size();
-    sentences << (unreadable == 1 ? tr("1 could not be read.")
-                                  : tr("%1 could not be read.").arg(number(unreadable)));
-    sentences << (report.alreadyPresent == 1
-                      ? tr("1 was already in the project.")
-                      : tr("%1 were already in the project.").arg(number(report.alreadyPresent)));
-    if (requestedFormat_ == QLatin1String("auto")) {
-        const QString detected = detectedFormatName(report.format);
-        if (!detected.isEmpty()) {
-            sentences << tr("Read as %1.").arg(detected);
-        }
-    }
-    if (!report.classesCreated.empty()) {
-        QStringList names;
-        for (const std::string& name : report.classesCreated) {
-            names << QString::fromStdString(name);
-        }
-        // A long list of class names (idx digits, hundreds of folders) would bury the rest.
-        constexpr int kNamesShown = 10;
-        QString list = names.mid(0, kNamesShown).join(QStringLiteral(", "));
-        if (names.size() > kNamesShown) {
-            list += tr(" and %1 more").arg(names.size() - kNamesShown);
-        }
-        sentences << tr("Created %1: %2.")
-                         .arg(counted(report.classesCreated.size(), tr("class"), tr("classes")),
-                              list);
-    }
-    if (report.masks > 0) {
-        sentences << tr("Attached %1.").arg(counted(report.masks, tr("mask"), tr("masks")));
-    }
-    std::size_t leaking = 0;
-    for (const dataset::DuplicateGroup& group : report.duplicates) {
-        leaking += group.leakage ? 1 : 0;
-    }
-    if (!report.duplicates.empty()) {
-        QString sentence = tr("The project has %1 of identical files")
-                               .arg(counted(report.duplicates.size(), tr("group"), tr("groups")));
-        if (leaking > 0) {
-            sentence += leaking == 1
-                            ? tr("; 1 spans more than one split (leakage: the model is tested "
-                                 "on what it trained on)")
-                            : tr("; %1 span more than one split (leakage: the model is tested "
-                                 "on what it trained on)")
-                                  .arg(number(leaking));
-        }
-        sentences << sentence + QLatin1Char('.');
-    }
-    summaryLabel_->setText(sentences.join(QLatin1Char(' ')));
+    summaryLabel_->setText(importSummary(report, requestedFormat_ == QLatin1String("auto")));
     summaryLabel_->show();
 
-    if (unreadable > 0) {
-        auto* section = new QTreeWidgetItem(problemList_,
-                                            {tr("Unreadable files (%1)").arg(number(unreadable))});
-        // Added in one call: a broken folder can hold thousands, and one by one is slow.
-        QList<QTreeWidgetItem*> items;
-        items.reserve(static_cast<qsizetype>(unreadable));
-        for (const dataset::UnreadableFile& file : report.unreadable) {
-            const QString path = QString::fromStdString(file.path);
-            const QString reason = QString::fromStdString(file.reason);
-            auto* item = new QTreeWidgetItem({path, reason});
-            item->setToolTip(0, path); // the column elides long paths
-            item->setToolTip(1, reason);
-            items << item;
-        }
-        section->addChildren(items);
-        section->setExpanded(true); // these are what the user has to fix
-    }
-    if (!report.duplicates.empty()) {
-        auto* section = new QTreeWidgetItem(
-            problemList_, {tr("Identical files (%1)")
-                               .arg(counted(report.duplicates.size(), tr("group"), tr("groups")))});
-        const QIcon warning = style()->standardIcon(QStyle::SP_MessageBoxWarning);
-        int index = 0;
-        for (const dataset::DuplicateGroup& group : report.duplicates) {
-            ++index;
-            auto* groupItem = new QTreeWidgetItem(
-                section, {tr("Group %1: %2")
-                              .arg(index)
-                              .arg(counted(group.paths.size(), tr("file"), tr("files"))),
-                          group.leakage ? tr("Leakage: in more than one split") : QString()});
-            if (group.leakage) {
-                groupItem->setIcon(1, warning);
-            }
-            for (const std::string& path : group.paths) {
-                const QString text = QString::fromStdString(path);
-                auto* item = new QTreeWidgetItem(groupItem, {text});
-                item->setToolTip(0, text);
-            }
-        }
-        // Leakage spoils evaluation, so it is shown; plain duplicates only cost space.
-        section->setExpanded(leaking > 0);
-    }
+    listImportProblems(*problemList_, report, style()->standardIcon(QStyle::SP_MessageBoxWarning));
     problemList_->setVisible(problemList_->topLevelItemCount() > 0);
 }
 

@@ -1,0 +1,47 @@
+// The Help menu's dialogs: the shortcut list and the About box with library versions.
+#include "main_window.h"
+
+#include <QMessageBox>
+
+namespace kestrel::widgets {
+
+void MainWindow::showAbout() {
+    QString versions;
+    for (const auto& [name, version] : libraryVersions_) {
+        versions += QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(name, version);
+    }
+    versions += QStringLiteral("<tr><td>Qt</td><td>%1</td></tr>").arg(qVersion());
+    QMessageBox::about(this, tr("About Kestrel"),
+                       tr("<h3>Kestrel</h3><p>A workbench for vision models in industrial defect "
+                          "inspection.</p><table>%1</table>")
+                           .arg(versions));
+}
+
+void MainWindow::showShortcuts() {
+    const QList<QPair<QString, QString>> keys = {
+        {tr("1 – 9"), tr("Label the selected samples with that class")},
+        {tr("0"), tr("Remove the label")},
+        {tr("Ctrl+K"), tr("Quick OK/NG mode on or off")},
+        {tr("O / N"), tr("Quick mode: mark OK / NG and go to the next unlabelled sample")},
+        {tr("U"), tr("Next unlabelled sample")},
+        {tr("Ctrl+1 / 2 / 3"), tr("Move the selection to train / val / test")},
+        {tr("Ctrl+Z, Ctrl+Shift+Z"), tr("Undo, redo")},
+        {tr("Arrow keys"), tr("Previous / next sample (grid or viewer)")},
+        {tr("Ctrl+F"), tr("Search file names")},
+        {tr("Ctrl+L"), tr("Thumbnails or detail list")},
+        {tr("Wheel, drag"), tr("Zoom at the cursor, pan")},
+        {tr("Ctrl+9, Ctrl+0, F"), tr("Fit the image, 1:1, fit")},
+        {tr("Ctrl+I"), tr("Import images")},
+        {tr("F2"), tr("Rename the current class")},
+    };
+    QString rows;
+    for (const auto& [key, what] : keys) {
+        rows += QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>")
+                    .arg(key.toHtmlEscaped(), what.toHtmlEscaped());
+    }
+    QMessageBox box(QMessageBox::NoIcon, tr("Keyboard Shortcuts"),
+                    QStringLiteral("<table>%1</table>").arg(rows), QMessageBox::Close, this);
+    box.exec();
+}
+
+} // namespace kestrel::widgets
