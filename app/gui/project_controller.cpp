@@ -53,10 +53,7 @@ struct ProjectController::Session {
 
 ProjectController::ProjectController(QObject* parent)
     : QObject(parent), session_(std::make_shared<Session>()) {
-    qRegisterMetaType<kestrel::ProjectSummary>("kestrel::ProjectSummary");
     worker_.setMaxThreadCount(1);
-    // Debian's thread stacks are 8 MiB by default; SQLite and the importer need far less,
-    // but LibTorch-free code is all that runs here, so the default is kept.
 }
 
 ProjectController::~ProjectController() {
