@@ -101,10 +101,17 @@ void LabellingController::assignHotkey(int digit) {
     assignClass(classId);
 }
 
-void LabellingController::assignClass(std::int64_t classId) {
-    const std::vector<std::int64_t> samples = browser_->selectedSampleIds();
+std::vector<std::int64_t> LabellingController::selectionOrHint(const QString& hint) {
+    std::vector<std::int64_t> samples = browser_->selectedSampleIds();
     if (samples.empty()) {
-        emit message(tr("Select samples to label first."));
+        emit message(hint);
+    }
+    return samples;
+}
+
+void LabellingController::assignClass(std::int64_t classId) {
+    const std::vector<std::int64_t> samples = selectionOrHint(tr("Select samples to label first."));
+    if (samples.empty()) {
         return;
     }
     LabelAction action;
@@ -131,9 +138,8 @@ void LabellingController::markQuick(bool ok) {
 }
 
 void LabellingController::assignSplit(const QString& split) {
-    const std::vector<std::int64_t> samples = browser_->selectedSampleIds();
+    const std::vector<std::int64_t> samples = selectionOrHint(tr("Select samples to move first."));
     if (samples.empty()) {
-        emit message(tr("Select samples to move first."));
         return;
     }
     LabelAction action;

@@ -3,6 +3,7 @@
 #include "label_action.h"
 
 #include <cstdint>
+#include <vector>
 
 #include <QList>
 #include <QObject>
@@ -55,6 +56,8 @@ signals:
 
 private:
     void push(LabelAction action);
+    // The selected samples; when there are none, says `hint` in the status bar.
+    std::vector<std::int64_t> selectionOrHint(const QString& hint);
     void updateQuickActions();
 
     SampleBrowser* browser_;

@@ -275,7 +275,7 @@ void MainWindow::updateCounts() {
     if (samples_->rowCount() != samples_->totalSamples()) {
         text += tr(" · %1 listed").arg(samples_->rowCount());
     }
-    const std::size_t selected = browser_->selectedSampleIds().size();
+    const std::size_t selected = browser_->selectedCount();
     if (selected > 1) {
         text += tr(" · %1 selected").arg(selected);
     }

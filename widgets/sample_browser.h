@@ -30,6 +30,7 @@ public:
     bool isDetailMode() const;
 
     std::vector<std::int64_t> selectedSampleIds() const;
+    std::size_t selectedCount() const;
     std::int64_t currentSampleId() const; // 0 when none
     void setCurrentSample(std::int64_t sampleId);
 
@@ -51,6 +52,7 @@ signals:
 
 private:
     void applyFilter();
+    std::vector<int> selectedRows() const; // sorted, each once
     void moveCurrent(int step);
     QWidget* activeView() const;
 

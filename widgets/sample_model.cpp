@@ -72,14 +72,13 @@ void SampleModel::repaintAll() {
     emit layoutChanged();
 }
 
-void SampleModel::applyLabels(const std::vector<dataset::LabelChange>& changes) {
+template <typename Change, typename Update>
+void SampleModel::applyChanges(const std::vector<Change>& changes, Update update) {
     const bool many = changes.size() > kManyChanges;
-    for (const dataset::LabelChange& change : changes) {
+    for (const Change& change : changes) {
         const std::ptrdiff_t index = indexOf(change.sampleId);
         if (index >= 0) {
-            CatalogSample& sample = samples_[static_cast<std::size_t>(index)];
-            counts_.labelled += (change.classId != 0) - (sample.classId != 0);
-            sample.classId = change.classId;
+            update(samples_[static_cast<std::size_t>(index)], change);
             if (!many) {
                 rowChanged(static_cast<std::size_t>(index));
             }
@@ -90,20 +89,17 @@ void SampleModel::applyLabels(const std::vector<dataset::LabelChange>& changes) 
     }
 }
 
+void SampleModel::applyLabels(const std::vector<dataset::LabelChange>& changes) {
+    applyChanges(changes, [this](CatalogSample& sample, const dataset::LabelChange& change) {
+        counts_.labelled += (change.classId != 0) - (sample.classId != 0);
+        sample.classId = change.classId;
+    });
+}
+
 void SampleModel::applySplits(const std::vector<dataset::SplitChange>& changes) {
-    const bool many = changes.size() > kManyChanges;
-    for (const dataset::SplitChange& change : changes) {
-        const std::ptrdiff_t index = indexOf(change.sampleId);
-        if (index >= 0) {
-            samples_[static_cast<std::size_t>(index)].split = change.split;
-            if (!many) {
-                rowChanged(static_cast<std::size_t>(index));
-            }
-        }
-    }
-    if (many) {
-        repaintAll();
-    }
+    applyChanges(changes, [](CatalogSample& sample, const dataset::SplitChange& change) {
+        sample.split = change.split;
+    });
 }
 
 void SampleModel::rowChanged(std::size_t sampleIndex) {

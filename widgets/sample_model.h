@@ -100,6 +100,9 @@ private:
     void recount();
     void rowChanged(std::size_t sampleIndex);
     void repaintAll();
+    // Applies each change through `update`; a signal per row, or one repaint when many.
+    template <typename Change, typename Update>
+    void applyChanges(const std::vector<Change>& changes, Update update);
     void thumbnailArrived(std::int64_t sampleId);
     std::ptrdiff_t indexOf(std::int64_t sampleId) const; // into samples_, -1 when unknown
 
