@@ -3,6 +3,8 @@
 #include "common/error.h"
 #include "store/sqlite.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace kestrel::store {
@@ -11,7 +13,8 @@ namespace {
 
 constexpr const char* kRunColumns =
     "id, model, status, COALESCE(device, ''), seed, dataset_version, parent_run_id, "
-    "COALESCE(error, ''), created_at, COALESCE(started_at, ''), COALESCE(finished_at, '')";
+    "COALESCE(error, ''), COALESCE(notes, ''), COALESCE(tags, ''), created_at, "
+    "COALESCE(started_at, ''), COALESCE(finished_at, '')";
 
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
@@ -20,6 +23,27 @@ std::optional<std::int64_t> optionalInt(const Statement& row, int column) {
         return std::nullopt;
     }
     return row.columnInt(column);
+}
+
+std::vector<std::string> splitLines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto end = std::min(text.find('\n', start), text.size());
+        if (end > start) {
+            lines.push_back(text.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) {
+        return {};
+    }
+    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
 RunRecord readRun(const Statement& row) {
@@ -32,9 +56,11 @@ RunRecord readRun(const Statement& row) {
     run.datasetVersion = optionalInt(row, 5);
     run.parentRunId = optionalInt(row, 6);
     run.error = row.columnText(7);
-    run.createdAt = row.columnText(8);
-    run.startedAt = row.columnText(9);
-    run.finishedAt = row.columnText(10);
+    run.notes = row.columnText(8);
+    run.tags = splitLines(row.columnText(9));
+    run.createdAt = row.columnText(10);
+    run.startedAt = row.columnText(11);
+    run.finishedAt = row.columnText(12);
     return run;
 }
 
@@ -96,6 +122,31 @@ void RunRepository::finish(std::int64_t run, const std::string& status, const st
     }
     update.bind(3, run);
     update.run();
+}
+
+void RunRepository::setNotes(std::int64_t run, const std::string& notes) {
+    Statement update(db_, "UPDATE runs SET notes = ? WHERE id = ?");
+    update.bind(1, notes).bind(2, run);
+    update.run();
+}
+
+void RunRepository::setTags(std::int64_t run, const std::vector<std::string>& tags) {
+    std::string joined;
+    for (const auto& tag : tags) {
+        const std::string clean = trimmed(tag);
+        if (!clean.empty() && clean.find('\n') == std::string::npos) {
+            joined += (joined.empty() ? "" : "\n") + clean;
+        }
+    }
+    Statement update(db_, "UPDATE runs SET tags = ? WHERE id = ?");
+    update.bind(1, joined).bind(2, run);
+    update.run();
+}
+
+void RunRepository::remove(std::int64_t run) {
+    Statement erase(db_, "DELETE FROM runs WHERE id = ?");
+    erase.bind(1, run);
+    erase.run();
 }
 
 std::optional<RunRecord> RunRepository::find(std::int64_t run) {
@@ -198,6 +249,40 @@ RunRepository::confusionMatrix(std::int64_t run, const std::string& split,
     matrix.classes = nlohmann::json::parse(query.columnText(1)).get<std::vector<std::string>>();
     matrix.counts = nlohmann::json::parse(query.columnText(2)).get<std::vector<std::int64_t>>();
     return matrix;
+}
+
+void RunRepository::putPredictions(std::int64_t run, const std::string& split,
+                                   const std::vector<StoredPrediction>& predictions) {
+    Transaction transaction(db_);
+    Statement erase(db_, "DELETE FROM run_predictions WHERE run_id = ? AND split = ?");
+    erase.bind(1, run).bind(2, split);
+    erase.run();
+    Statement insert(db_, "INSERT OR REPLACE INTO run_predictions (run_id, split, sample_id, "
+                          "epoch, truth, predicted, confidence) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& prediction : predictions) {
+        insert.bind(1, run)
+            .bind(2, split)
+            .bind(3, prediction.sampleId)
+            .bind(4, prediction.epoch)
+            .bind(5, prediction.truth)
+            .bind(6, prediction.predicted)
+            .bind(7, prediction.confidence);
+        insert.run();
+    }
+    transaction.commit();
+}
+
+std::vector<StoredPrediction> RunRepository::predictions(std::int64_t run,
+                                                         const std::string& split) {
+    Statement query(db_, "SELECT sample_id, epoch, truth, predicted, confidence "
+                         "FROM run_predictions WHERE run_id = ? AND split = ? ORDER BY sample_id");
+    query.bind(1, run).bind(2, split);
+    std::vector<StoredPrediction> found;
+    while (query.step()) {
+        found.push_back({query.columnInt(0), query.columnInt(1), query.columnInt(2),
+                         query.columnInt(3), query.columnDouble(4)});
+    }
+    return found;
 }
 
 void RunRepository::addArtifact(std::int64_t run, const std::string& kind, const std::string& path,

@@ -19,6 +19,8 @@ struct RunRecord {
     std::optional<std::int64_t> datasetVersion;
     std::optional<std::int64_t> parentRunId;
     std::string error;
+    std::string notes;
+    std::vector<std::string> tags;
     std::string createdAt;
     std::string startedAt;
     std::string finishedAt;
@@ -37,6 +39,15 @@ struct StoredConfusionMatrix {
     std::string split;
     std::vector<std::string> classes;
     std::vector<std::int64_t> counts; // row-major, rows = true class
+};
+
+// What a run's model said about one sample of a split, at `epoch`.
+struct StoredPrediction {
+    std::int64_t sampleId = 0;
+    std::int64_t epoch = 0;
+    std::int64_t truth = 0; // class indices in the run's class order
+    std::int64_t predicted = 0;
+    double confidence = 0; // softmax probability of `predicted`
 };
 
 // A file a run produced: a checkpoint, an export.
@@ -66,6 +77,14 @@ public:
     // completed, cancelled, failed or interrupted; `error` may be empty.
     void finish(std::int64_t run, const std::string& status, const std::string& error);
 
+    void setNotes(std::int64_t run, const std::string& notes);
+    // Blank tags are dropped; each is trimmed.
+    void setTags(std::int64_t run, const std::vector<std::string>& tags);
+    // The run and everything recorded for it (parameters, metrics, matrices, predictions,
+    // artifact rows); its files are the caller's to remove. Runs started from it keep going
+    // with no parent.
+    void remove(std::int64_t run);
+
     std::optional<RunRecord> find(std::int64_t run);
     std::vector<RunRecord> list(); // oldest first
     // Throws kestrel::Error (NotFound) naming the run when there is none with that id.
@@ -80,6 +99,11 @@ public:
     // The matrix of `split` at `epoch`, or at the latest epoch when none is given.
     std::optional<StoredConfusionMatrix> confusionMatrix(std::int64_t run, const std::string& split,
                                                          std::optional<std::int64_t> epoch = {});
+
+    // Replaces the run's predictions for `split` with these, in one transaction.
+    void putPredictions(std::int64_t run, const std::string& split,
+                        const std::vector<StoredPrediction>& predictions);
+    std::vector<StoredPrediction> predictions(std::int64_t run, const std::string& split);
 
     void addArtifact(std::int64_t run, const std::string& kind, const std::string& path,
                      std::int64_t sizeBytes, const std::string& metadataJson = {},

@@ -140,6 +140,24 @@ DROP INDEX samples_by_hash;
 CREATE INDEX samples_by_hash ON samples(content_hash, status);
 )sql";
 
+// Version 4: what the window needs to compare runs and explain a confusion matrix. Tags are
+// one per line. Predictions keep the latest validation epoch of each run, so a confusion
+// matrix cell can list its samples after the run has ended.
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE runs ADD COLUMN tags TEXT;
+CREATE TABLE run_predictions (
+    run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    split      TEXT NOT NULL,
+    sample_id  INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+    epoch      INTEGER NOT NULL,
+    truth      INTEGER NOT NULL, -- class indices in the run's class order
+    predicted  INTEGER NOT NULL,
+    confidence REAL NOT NULL,    -- softmax probability of the predicted class
+    PRIMARY KEY (run_id, split, sample_id)
+) WITHOUT ROWID;
+CREATE INDEX run_predictions_by_sample ON run_predictions(sample_id);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& projectMigrations() {
@@ -150,6 +168,7 @@ const std::vector<Migration>& projectMigrations() {
          kSchemaV1},
         {2, "annotations: masks, boxes and polygons on samples", kSchemaV2},
         {3, "an index of sample hashes with their status, for finding duplicates", kSchemaV3},
+        {4, "run tags and each run's latest validation predictions", kSchemaV4},
     };
     return steps;
 }

@@ -2,8 +2,12 @@
 #include "project/project.h"
 #include "store/run_repository.h"
 #include "temp_dir.h"
+#include "train/run_deletion.h"
 #include "train/run_lock.h"
 #include "train/run_params.h"
+
+#include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -95,6 +99,78 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("batch_size"), std::string::npos);
     }
+}
+
+TEST(RunStoreTest, NotesTagsAndPredictionsReadBackAndReplace) {
+    testing::TempDir dir;
+    Project project = Project::create(dir / "p");
+    store::RunRepository runs(project.database());
+    const auto run = runs.create("smallcnn", 0, 1);
+    runs.setNotes(run, "first try on line 2\nlighting changed");
+    runs.setTags(run, {" baseline ", "", "night shift"});
+    EXPECT_EQ(runs.get(run).notes, "first try on line 2\nlighting changed");
+    EXPECT_EQ(runs.get(run).tags, (std::vector<std::string>{"baseline", "night shift"}));
+
+    project.database().execute("INSERT INTO samples (id, path, content_hash, status) VALUES "
+                               "(7, 'a.png', 'h7', 'ok'), (9, 'b.png', 'h9', 'ok')");
+    runs.putPredictions(run, "val", {{7, 0, 1, 1, 0.9}, {9, 0, 0, 1, 0.6}});
+    runs.putPredictions(run, "val", {{9, 1, 0, 0, 0.8}});
+    const auto predictions = runs.predictions(run, "val");
+    ASSERT_EQ(predictions.size(), 1u); // an epoch's predictions replace the last epoch's
+    EXPECT_EQ(predictions[0].sampleId, 9);
+    EXPECT_EQ(predictions[0].epoch, 1);
+    EXPECT_DOUBLE_EQ(predictions[0].confidence, 0.8);
+}
+
+TEST(RunStoreTest, DeletingARunRemovesItsRowsFolderAndExportsButNotOtherRuns) {
+    testing::TempDir dir;
+    Project project = Project::create(dir / "p");
+    store::RunRepository runs(project.database());
+    const auto doomed = runs.create("smallcnn", 0, 1);
+    const auto kept = runs.create("smallcnn", 0, 1, doomed);
+    const auto folder = project.runsFolder() / std::to_string(doomed);
+    std::filesystem::create_directories(folder);
+    std::ofstream(folder / "best.pt") << "weights";
+    std::filesystem::create_directories(project.folder() / "exports");
+    const auto model = project.folder() / "exports" / "run1.onnx";
+    std::ofstream(model) << "model";
+    std::ofstream(model.string() + ".card.json") << "{}";
+    runs.addArtifact(doomed, "onnx", "exports/run1.onnx", 5);
+    runs.addMetrics(doomed, {{1, 0, "val_accuracy", 0.5, 1.0}});
+    runs.addMetrics(kept, {{1, 0, "val_accuracy", 0.7, 1.0}});
+
+    deleteRun(project, doomed);
+    EXPECT_FALSE(runs.find(doomed).has_value());
+    EXPECT_FALSE(std::filesystem::exists(folder));
+    EXPECT_FALSE(std::filesystem::exists(model));
+    EXPECT_FALSE(std::filesystem::exists(model.string() + ".card.json"));
+    EXPECT_EQ(project.database().queryInt("SELECT COUNT(*) FROM metrics WHERE run_id = " +
+                                          std::to_string(doomed)),
+              0);
+    EXPECT_DOUBLE_EQ(runs.latestMetrics(kept).at("val_accuracy"), 0.7);
+    EXPECT_FALSE(runs.get(kept).parentRunId.has_value());
+    EXPECT_THROW(deleteRun(project, doomed), Error);
+}
+
+TEST(RunStoreTest, ARunBeingTrainedCannotBeDeleted) {
+    testing::TempDir dir;
+    Project project = Project::create(dir / "p");
+    store::RunRepository runs(project.database());
+    const auto run = runs.create("smallcnn", 0, 1);
+    runs.markRunning(run, "cpu");
+    {
+        auto lock = RunLock::tryAcquire(project.runsFolder() / std::to_string(run));
+        ASSERT_TRUE(lock.has_value());
+        try {
+            deleteRun(project, run);
+            FAIL() << "a run being trained was deleted";
+        } catch (const Error& error) {
+            EXPECT_NE(std::string(error.what()).find("is training"), std::string::npos);
+        }
+        EXPECT_TRUE(runs.find(run).has_value());
+    }
+    deleteRun(project, run); // its trainer is gone: the lock is free
+    EXPECT_FALSE(runs.find(run).has_value());
 }
 
 } // namespace
