@@ -18,7 +18,7 @@ LabelledSamples labelledSamples(Project& project, const std::optional<std::strin
     }
 
     store::Statement samples(db, R"sql(
-        SELECT s.path, l.class_id FROM samples s JOIN labels l ON l.sample_id = s.id
+        SELECT s.path, l.class_id, s.id FROM samples s JOIN labels l ON l.sample_id = s.id
         WHERE s.status = 'ok' AND (?1 IS NULL OR s.split = ?1)
         ORDER BY s.id)sql");
     if (split) {
@@ -31,7 +31,8 @@ LabelledSamples labelledSamples(Project& project, const std::optional<std::strin
         if (file.is_relative()) {
             file = project.folder() / file;
         }
-        result.samples.push_back({std::move(file), indexOfClass.at(samples.columnInt(1))});
+        result.samples.push_back(
+            {std::move(file), indexOfClass.at(samples.columnInt(1)), samples.columnInt(2)});
     }
     return result;
 }

@@ -15,6 +15,7 @@ namespace kestrel::dataset {
 struct LabelledSample {
     std::filesystem::path file;  // absolute
     std::int64_t classIndex = 0; // into LabelledSamples::classes
+    std::int64_t id = 0;         // samples.id
 };
 
 // What a training or benchmark run reads: the class names in project order, and the

@@ -12,6 +12,7 @@ namespace kestrel::imaging {
 struct LoaderSample {
     std::string path;
     std::int64_t label = 0;
+    std::int64_t sampleId = 0; // the project's sample, when there is one; reports only
 };
 
 // How a BatchLoader reads, shuffles and assembles batches. No LibTorch or OpenCV types

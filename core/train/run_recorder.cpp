@@ -1,5 +1,6 @@
 #include "train/run_recorder.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace kestrel::train {
@@ -18,25 +19,11 @@ store::StoredConfusionMatrix stored(const Evaluation& evaluation, std::int64_t e
 
 } // namespace
 
-RunRecorder::RunRecorder(store::Database& database, std::int64_t run, int batchLossEvery)
-    : repository_(database), run_(run), batchLossEvery_(std::max(batchLossEvery, 1)),
-      writer_([this] { writeLoop(); }) {}
+RunRecorder::RunRecorder(RunStoreWriter& writer, std::int64_t run, int batchLossEvery)
+    : writer_(writer), run_(run), batchLossEvery_(std::max(batchLossEvery, 1)) {}
 
-RunRecorder::~RunRecorder() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    changed_.notify_all();
-    writer_.join();
-}
-
-void RunRecorder::post(Task task) {
-    {
-        std::lock_guard lock(mutex_);
-        queue_.push_back(std::move(task));
-    }
-    changed_.notify_all();
+void RunRecorder::post(RunStoreWriter::Task task) {
+    writer_.post(std::move(task));
 }
 
 void RunRecorder::queueMetrics(std::vector<store::MetricPoint> points) {
@@ -49,41 +36,8 @@ void RunRecorder::queueMetrics(std::vector<store::MetricPoint> points) {
     });
 }
 
-void RunRecorder::writeLoop() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-        changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty() && stopping_) {
-            return;
-        }
-        std::deque<Task> batch;
-        batch.swap(queue_);
-        busy_ = true;
-        lock.unlock();
-        try {
-            // Metrics arrive in batches (an epoch's, or 20 batch losses), each one transaction.
-            for (auto& task : batch) {
-                task(repository_);
-            }
-        } catch (...) {
-            lock.lock();
-            if (!error_) {
-                error_ = std::current_exception();
-            }
-            lock.unlock();
-        }
-        lock.lock();
-        busy_ = false;
-        changed_.notify_all();
-    }
-}
-
 void RunRecorder::flush() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [this] { return queue_.empty() && !busy_; });
-    if (error_) {
-        std::rethrow_exception(error_);
-    }
+    writer_.flush();
 }
 
 void RunRecorder::started(const TrainingStarted& event) {
@@ -117,6 +71,19 @@ void RunRecorder::epochDone(const EpochDone& event) {
         const std::int64_t run = run_;
         post([run, matrix = stored(*event.validation, event.epoch, classes_)](
                  store::RunRepository& runs) { runs.putConfusionMatrix(run, matrix); });
+    }
+    if (!event.validationPredictions.empty()) {
+        std::vector<store::StoredPrediction> predictions;
+        predictions.reserve(event.validationPredictions.size());
+        for (const auto& prediction : event.validationPredictions) {
+            if (prediction.sampleId > 0) {
+                predictions.push_back({prediction.sampleId, event.epoch, prediction.truth,
+                                       prediction.predicted, prediction.confidence});
+            }
+        }
+        post([run = run_, predictions = std::move(predictions)](store::RunRepository& runs) {
+            runs.putPredictions(run, "val", predictions);
+        });
     }
 }
 

@@ -17,7 +17,7 @@ std::vector<imaging::LoaderSample> loaderSamples(const dataset::LabelledSamples&
     std::vector<imaging::LoaderSample> samples;
     samples.reserve(labelled.samples.size());
     for (const auto& sample : labelled.samples) {
-        samples.push_back({sample.file.string(), sample.classIndex});
+        samples.push_back({sample.file.string(), sample.classIndex, sample.id});
     }
     return samples;
 }

@@ -44,6 +44,15 @@ struct Evaluation {
     std::optional<double> rocAuc; // two classes only
 };
 
+// What the model said about one validation sample; the id is the project's sample (0 for
+// data that does not come from a project).
+struct SamplePrediction {
+    std::int64_t sampleId = 0;
+    std::int64_t truth = 0; // class indices
+    std::int64_t predicted = 0;
+    float confidence = 0; // softmax probability of `predicted`
+};
+
 struct EpochDone {
     std::int64_t epoch = 0;
     std::int64_t step = 0;
@@ -51,6 +60,7 @@ struct EpochDone {
     // val_accuracy, val_macro_f1, val_precision/<class>, ..., lr, images_per_second.
     std::map<std::string, double> metrics;
     std::optional<Evaluation> validation;
+    std::vector<SamplePrediction> validationPredictions; // one per validation sample
     bool improved = false; // the validation metric is the best so far; "best" was saved
     double seconds = 0;
 };

@@ -234,6 +234,12 @@ TrainingFinished Trainer::run(bool resume) {
                 auto result = evaluate(*model, *validationLoader, input, classCount, "val");
                 done.metrics.merge(evaluationMetrics(result.evaluation, data_.classes, "val_"));
                 done.validation = std::move(result.evaluation);
+                done.validationPredictions.reserve(result.predictions.size());
+                for (const auto& prediction : result.predictions) {
+                    done.validationPredictions.push_back(
+                        {data_.validation[prediction.sample].sampleId, prediction.truth,
+                         prediction.predicted, prediction.confidence});
+                }
             }
             // Without validation data the latest weights are the best we know.
             const double value =

@@ -8,6 +8,8 @@
 #include "train/run_params.h"
 #include "train/run_recorder.h"
 
+#include <optional>
+
 #include <torch/version.h>
 
 namespace kestrel::train {
@@ -95,17 +97,21 @@ std::filesystem::path TrainingSession::runFolder() const {
     return project_.runsFolder() / std::to_string(runId_);
 }
 
-TrainingFinished TrainingSession::run(TrainingObserver& observer) {
+TrainingFinished TrainingSession::run(TrainingObserver& observer, RunStoreWriter* writer) {
     const auto folder = runFolder();
     auto lock = RunLock::tryAcquire(folder);
     if (!lock) {
         throw Error(ErrorKind::Io,
                     "Run " + std::to_string(runId_) + " is being trained by another process.");
     }
-    store::RunRepository runs(project_.database());
+    std::optional<ThreadedRunStoreWriter> ownWriter;
+    if (!writer) {
+        writer = &ownWriter.emplace(project_.database());
+    }
+    const std::int64_t runId = runId_;
     TrainingFinished finished;
     {
-        RunRecorder recorder(project_.database(), runId_);
+        RunRecorder recorder(*writer, runId_);
         // The recorder first, so the store is never behind what the user saw.
         ObserverPair both(recorder, observer);
         Trainer trainer(options_, data_.data, folder, both);
@@ -127,8 +133,10 @@ TrainingFinished TrainingSession::run(TrainingObserver& observer) {
                 std::lock_guard guard(trainerMutex_);
                 trainer_ = nullptr;
             }
+            writer->post([runId, reason = std::string(error.what())](store::RunRepository& runs) {
+                runs.finish(runId, "failed", reason);
+            });
             recorder.flush();
-            runs.finish(runId_, "failed", error.what());
             throw;
         }
         {
@@ -140,11 +148,13 @@ TrainingFinished TrainingSession::run(TrainingObserver& observer) {
     for (const auto& checkpoint :
          {Trainer::bestCheckpoint(folder), Trainer::lastCheckpoint(folder)}) {
         if (std::filesystem::exists(checkpoint) && !resuming_) {
-            runs.addArtifact(runId_, "checkpoint",
-                             checkpoint.lexically_relative(project_.folder()).string(),
-                             fileSize(checkpoint));
+            writer->post([runId, path = checkpoint.lexically_relative(project_.folder()).string(),
+                          size = fileSize(checkpoint)](store::RunRepository& runs) {
+                runs.addArtifact(runId, "checkpoint", path, size);
+            });
         }
     }
+    writer->flush();
     return finished;
 }
 

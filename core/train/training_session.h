@@ -1,5 +1,6 @@
 #pragma once
 
+#include "train/run_store_writer.h"
 #include "train/trainer.h"
 #include "train/training_data.h"
 
@@ -36,8 +37,9 @@ public:
 
     // Trains to the end (or until cancelled); never throws for a failed run, which comes back
     // as Status::Failed and is recorded so. Throws kestrel::Error (Io) when another process
-    // is training this run.
-    TrainingFinished run(TrainingObserver& observer);
+    // is training this run. Records go through `writer` when given (it must write this
+    // project), else through a writer thread of the run's own.
+    TrainingFinished run(TrainingObserver& observer, RunStoreWriter* writer = nullptr);
     void cancel();
     void setPaused(bool paused);
 

@@ -6,6 +6,7 @@
 #include "models/model_registry.h"
 #include "models/state_dict_reader.h"
 #include "store/run_repository.h"
+#include "store/sqlite.h"
 #include "train/checkpoint.h"
 #include "train/training_session.h"
 #include "training_fixture.h"
@@ -105,6 +106,27 @@ TEST_F(TrainerTest, AFewEpochsBeatChanceClearlyAndEverythingIsRecorded) {
     EXPECT_EQ(matrix->classes, (std::vector<std::string>{"left", "right"}));
     EXPECT_EQ(matrix->counts.size(), 4u);
     EXPECT_TRUE(std::filesystem::exists(session->runFolder() / "best.pt"));
+
+    // The last epoch's validation predictions are kept per sample, and they are what the
+    // last validation matrix counted.
+    const auto predictions = runs.predictions(run.id, "val");
+    ASSERT_EQ(static_cast<std::int64_t>(predictions.size()),
+              project.database().queryInt("SELECT COUNT(*) FROM samples WHERE split = 'val'"));
+    const auto lastMatrix = runs.confusionMatrix(run.id, "val");
+    ASSERT_TRUE(lastMatrix.has_value());
+    std::vector<std::int64_t> counted(4, 0);
+    for (const auto& prediction : predictions) {
+        EXPECT_EQ(prediction.epoch, lastMatrix->epoch);
+        store::Statement truth(project.database(),
+                               "SELECT c.name FROM labels l JOIN classes c ON c.id = l.class_id "
+                               "WHERE l.sample_id = ?");
+        truth.bind(1, prediction.sampleId);
+        ASSERT_TRUE(truth.step());
+        EXPECT_EQ(truth.columnText(0), matrix->classes[static_cast<std::size_t>(prediction.truth)]);
+        EXPECT_GT(prediction.confidence, 0.49);
+        ++counted[static_cast<std::size_t>(prediction.truth * 2 + prediction.predicted)];
+    }
+    EXPECT_EQ(counted, lastMatrix->counts);
 }
 
 TEST_F(TrainerTest, ACancelledRunResumedEndsExactlyWhereAnUninterruptedOneDoes) {
