@@ -1,0 +1,89 @@
+#include "confusion_panel.h"
+
+#include "class_metrics_table.h"
+#include "confusion_matrix_view.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QSignalBlocker>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace kestrel::widgets {
+
+ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
+    auto* column = new QVBoxLayout(this);
+
+    auto* top = new QHBoxLayout;
+    caption_ = new QLabel;
+    caption_->setObjectName("confusionCaption");
+    caption_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    top->addWidget(caption_, 1);
+    normalizeToggle_ = new QComboBox;
+    normalizeToggle_->setObjectName("normalizeToggle");
+    normalizeToggle_->addItem(tr("Counts"));
+    normalizeToggle_->addItem(tr("Row-normalised"));
+    normalizeToggle_->setToolTip(
+        tr("Counts: samples per cell. Row-normalised: each cell as a share of its true "
+           "class's samples, so small classes read as clearly as large ones."));
+    auto* showLabel = new QLabel(tr("&Show:"));
+    showLabel->setBuddy(normalizeToggle_);
+    top->addWidget(showLabel);
+    top->addWidget(normalizeToggle_);
+    column->addLayout(top);
+
+    view_ = new ConfusionMatrixView;
+    view_->setObjectName("confusionMatrix");
+    table_ = new ClassMetricsTable;
+    table_->setObjectName("classMetrics");
+    splitter_ = new QSplitter(Qt::Horizontal);
+    splitter_->setObjectName("confusionSplitter");
+    splitter_->setChildrenCollapsible(false);
+    splitter_->addWidget(view_);
+    splitter_->addWidget(table_);
+    splitter_->setStretchFactor(0, 1); // the matrix gets the room; the table needs little
+    splitter_->setStretchFactor(1, 0);
+    column->addWidget(splitter_, 1);
+
+    hint_ = new QLabel(tr("Click a cell to show those samples in the browser."));
+    hint_->setObjectName("confusionHint");
+    hint_->setWordWrap(true);
+    column->addWidget(hint_);
+
+    connect(normalizeToggle_, &QComboBox::currentIndexChanged, view_,
+            [this](int index) { view_->setNormalized(index == 1); });
+    connect(view_, &ConfusionMatrixView::normalizedChanged, this, [this](bool normalized) {
+        const QSignalBlocker blocker(normalizeToggle_);
+        normalizeToggle_->setCurrentIndex(normalized ? 1 : 0);
+    });
+    connect(view_, &ConfusionMatrixView::cellActivated, this, &ConfusionPanel::cellActivated);
+
+    clear();
+}
+
+void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
+    view_->setMatrix(confusion);
+    table_->setMatrix(confusion);
+    const bool empty = confusion.isEmpty();
+    QString caption;
+    if (!empty) {
+        const QLocale locale;
+        const QString value = locale.toString(accuracy(confusion), 'f', 3);
+        const QString right = locale.toString(static_cast<qlonglong>(confusion.correct()));
+        const QString total = locale.toString(static_cast<qlonglong>(confusion.total()));
+        caption = confusion.caption.isEmpty()
+                      ? tr("Accuracy %1 (%2 of %3 samples right)").arg(value, right, total)
+                      : tr("%1: accuracy %2 (%3 of %4 samples right)")
+                            .arg(confusion.caption, value, right, total);
+    }
+    caption_->setText(caption);
+    hint_->setEnabled(!empty); // greyed rather than hidden, so the layout does not jump
+}
+
+void ConfusionPanel::clear() {
+    setMatrix(ConfusionData{});
+}
+
+} // namespace kestrel::widgets

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "confusion_data.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QSplitter;
+
+namespace kestrel::widgets {
+
+class ClassMetricsTable;
+class ConfusionMatrixView;
+
+// An evaluation's confusion matrix ("confusionMatrix") beside its per-class figures
+// ("classMetrics"), under a caption with the accuracy and a Counts / Row-normalised switch
+// ("normalizeToggle"). Clicking a cell asks, through cellActivated, for those samples.
+class ConfusionPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ConfusionPanel(QWidget* parent = nullptr);
+
+    void setMatrix(const ConfusionData& confusion);
+    void clear();
+
+    ConfusionMatrixView* matrixView() const { return view_; }
+    ClassMetricsTable* metricsTable() const { return table_; }
+
+signals:
+    void cellActivated(int trueClass, int predictedClass);
+
+private:
+    QLabel* caption_ = nullptr;
+    QComboBox* normalizeToggle_ = nullptr;
+    QSplitter* splitter_ = nullptr;
+    ConfusionMatrixView* view_ = nullptr;
+    ClassMetricsTable* table_ = nullptr;
+    QLabel* hint_ = nullptr;
+};
+
+} // namespace kestrel::widgets
