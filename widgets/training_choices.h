@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+
+namespace kestrel::widgets {
+
+// A model the training form offers; the app fills these from core's model registry.
+struct ModelChoice {
+    QString name;        // "resnet18"
+    QString description; // shown as the item's tooltip
+    int defaultImageSize = 224;
+    int minImageSize = 32; // smaller inputs shrink to nothing inside the network
+};
+
+// A device training can run on, as the app found them.
+struct DeviceChoice {
+    QString id;    // "cpu", "cuda:0"
+    QString label; // "NVIDIA H100 (80 GB)"
+    bool cuda = false;
+};
+
+} // namespace kestrel::widgets

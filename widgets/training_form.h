@@ -1,0 +1,115 @@
+#pragma once
+
+#include "augmentation_box.h"
+#include "train/train_options.h"
+#include "training_choices.h"
+
+#include <optional>
+#include <vector>
+
+#include <QString>
+#include <QWidget>
+
+class QButtonGroup;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace kestrel::widgets {
+
+// The settings of a training run: model, input, schedule, augmentation and device. It edits
+// the fields people tune and carries every other field (normalisation, seed, workers, ...)
+// over from the options last given to setOptions, which are also the base of the presets.
+// Bad values can be typed; they are refused inline with a message next to the field.
+class TrainingForm : public QWidget {
+    Q_OBJECT
+public:
+    enum class Preset { Fast, Balanced, Accurate };
+
+    explicit TrainingForm(QWidget* parent = nullptr);
+
+    // Both keep the current choice when it is still offered. A model or device named by the
+    // options but not offered is kept as an extra entry, so the form never swaps it silently.
+    void setModels(std::vector<ModelChoice> models);
+    void setDevices(std::vector<DeviceChoice> devices);
+
+    // Fills every field and remembers `options` as the base; the Balanced preset is active.
+    void setOptions(const kestrel::train::TrainOptions& options);
+    // The base with the edited fields; a field that holds a refused value keeps the base's.
+    kestrel::train::TrainOptions options() const;
+
+    bool isValid() const { return valid_; }
+    QString firstProblem() const; // empty when valid
+
+    // The preset whose settings the fields hold now; empty when edited away ("Custom").
+    // Presets set epochs, batch size, optimizer, learning rate, schedule and augmentation
+    // only: model, image size, colours and device stay as chosen.
+    std::optional<Preset> activePreset() const;
+
+    void setDefaultsDescription(const QString& text);
+
+public slots:
+    void applyPreset(kestrel::widgets::TrainingForm::Preset preset);
+    void setEditable(bool editable); // off while a run starts
+
+signals:
+    void validityChanged(bool valid);
+    void optionsEdited(); // by the user or a preset; not by setOptions
+
+private:
+    // The fields that presets set, compared to tell which preset is active.
+    struct Recipe {
+        int epochs = 0;
+        int batchSize = 0;
+        int optimizer = 0;
+        double learningRate = 0;
+        int schedule = 0;
+        AugmentationBox::Kinds augmentations;
+        bool operator==(const Recipe& other) const;
+    };
+
+    void buildFields();
+    void rebuildModelItems(const QString& selected);
+    void rebuildDeviceItems(const QString& selected);
+    void fillRecipe(const Recipe& recipe);
+    Recipe recipeFor(Preset preset) const;
+    Recipe currentRecipe() const;
+    std::optional<double> learningRate() const;
+    bool deviceIsCuda() const;
+    int minimumImageSize() const;
+    void updatePrecision();
+    void edited();
+    void revalidate();
+    void showPreset();
+
+    kestrel::train::TrainOptions base_;
+    std::vector<ModelChoice> models_;
+    std::vector<DeviceChoice> devices_;
+    kestrel::train::Precision cudaPrecision_ = kestrel::train::Precision::Float32; // kept on CPU
+    std::optional<Preset> lastPreset_;
+    bool filling_ = false; // fields change from code: no "edited", no preset change
+    bool valid_ = true;
+
+    QLabel* defaultsLabel_ = nullptr;
+    QButtonGroup* presetButtons_ = nullptr;
+    QLabel* presetState_ = nullptr;
+    QComboBox* model_ = nullptr;
+    QSpinBox* imageSize_ = nullptr;
+    QLabel* imageSizeProblem_ = nullptr;
+    QComboBox* channels_ = nullptr;
+    QSpinBox* epochs_ = nullptr;
+    QLabel* epochsProblem_ = nullptr;
+    QSpinBox* batchSize_ = nullptr;
+    QLabel* batchSizeProblem_ = nullptr;
+    QComboBox* optimizer_ = nullptr;
+    QLineEdit* learningRate_ = nullptr;
+    QLabel* learningRateProblem_ = nullptr;
+    QComboBox* schedule_ = nullptr;
+    QComboBox* device_ = nullptr;
+    QComboBox* precision_ = nullptr;
+    QWidget* fields_ = nullptr; // everything editable, for setEditable
+    AugmentationBox* augmentation_ = nullptr;
+};
+
+} // namespace kestrel::widgets
