@@ -1,0 +1,493 @@
+#include "runs_view.h"
+
+#include "runs_table_model.h"
+
+#include <algorithm>
+#include <iterator>
+#include <set>
+
+#include <QAction>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace kestrel::widgets {
+
+namespace {
+
+constexpr std::size_t kMostNamedRuns = 8; // a longer list in a question is not read
+
+bool isRunning(const RunRow& run) {
+    return run.status == QLatin1String("running");
+}
+
+// "a, b , a,,c" -> {a, b, c}: blanks and repeats (in any case) dropped, first spelling kept.
+QStringList parseTags(const QString& text) {
+    QStringList tags;
+    for (const QString& part : text.split(QLatin1Char(','))) {
+        const QString tag = part.trimmed();
+        if (!tag.isEmpty() && !tags.contains(tag, Qt::CaseInsensitive)) {
+            tags << tag;
+        }
+    }
+    return tags;
+}
+
+} // namespace
+
+RunsView::RunsView(QWidget* parent) : QWidget(parent) {
+    model_ = new RunsTableModel(this);
+    proxy_ = new QSortFilterProxyModel(this);
+    proxy_->setSourceModel(model_);
+    proxy_->setSortRole(RunsTableModel::SortRole);
+    proxy_->setFilterRole(RunsTableModel::FilterRole);
+    proxy_->setFilterKeyColumn(0);
+
+    auto* column = new QVBoxLayout(this);
+    auto* bar = new QHBoxLayout;
+    filter_ = new QLineEdit;
+    filter_->setObjectName("runsFilter");
+    filter_->setPlaceholderText(tr("Model, tag, notes or status"));
+    filter_->setToolTip(tr("Shows the runs whose model, tags, notes or status contain every "
+                           "word typed here"));
+    filter_->setClearButtonEnabled(true);
+    connect(filter_, &QLineEdit::textChanged, this, &RunsView::filterChanged);
+    auto* filterLabel = new QLabel(tr("Fil&ter:"));
+    filterLabel->setBuddy(filter_);
+    bar->addWidget(filterLabel);
+    bar->addWidget(filter_, 1);
+
+    const auto addButton = [this, bar](const char* name, const QString& text, auto slot) {
+        auto* button = new QPushButton(text);
+        button->setObjectName(name);
+        connect(button, &QPushButton::clicked, this, slot);
+        bar->addWidget(button);
+        auto* action = new QAction(text, this);
+        connect(action, &QAction::triggered, this, slot);
+        return std::make_pair(button, action);
+    };
+    std::tie(resumeButton_, resumeAction_) =
+        addButton("resumeRun", tr("&Resume"), &RunsView::requestResume);
+    std::tie(exportButton_, exportAction_) =
+        addButton("exportRun", tr("E&xport…"), &RunsView::requestExport);
+    std::tie(deleteButton_, deleteAction_) =
+        addButton("deleteRuns", tr("&Delete…"), &RunsView::promptDelete);
+    deleteAction_->setShortcut(QKeySequence::Delete);
+    deleteAction_->setShortcutContext(Qt::WidgetShortcut); // Delete in the notes edits text
+    column->addLayout(bar);
+
+    table_ = new QTableView;
+    table_->setObjectName("runsTable");
+    table_->setModel(proxy_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setAlternatingRowColors(true);
+    table_->setWordWrap(false);
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setSortingEnabled(true);
+    table_->sortByColumn(RunsTableModel::RunColumn, Qt::DescendingOrder); // newest first
+    table_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    table_->addActions({resumeAction_, exportAction_, deleteAction_});
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunsView::selectionMayHaveChanged);
+    // Double-click views the run: it becomes the only selected one, nothing is edited.
+    connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        selectRuns({index.data(RunsTableModel::RunIdRole).toLongLong()});
+    });
+    // Removed rows leave the selection without a selectionChanged in every case.
+    connect(proxy_, &QAbstractItemModel::rowsRemoved, this, &RunsView::selectionMayHaveChanged);
+    connect(model_, &QAbstractItemModel::rowsInserted, this, [this] {
+        for (int c = 0; c < RunsTableModel::NotesColumn; ++c) {
+            table_->resizeColumnToContents(c);
+        }
+    });
+
+    emptyLabel_ = new QLabel(tr("No runs yet. Set up a run on the left and press Start."));
+    emptyLabel_->setObjectName("runsEmpty");
+    emptyLabel_->setAlignment(Qt::AlignCenter);
+    emptyLabel_->setWordWrap(true);
+    pages_ = new QStackedWidget;
+    pages_->addWidget(emptyLabel_);
+    pages_->addWidget(table_);
+
+    auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->setChildrenCollapsible(false);
+    splitter->addWidget(pages_);
+    details_ = buildDetails();
+    splitter->addWidget(details_);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    column->addWidget(splitter, 1);
+
+    refresh();
+}
+
+QWidget* RunsView::buildDetails() {
+    auto* details = new QWidget;
+    auto* row = new QHBoxLayout(details);
+    row->setContentsMargins(0, 0, 0, 0);
+
+    auto* compare = new QGroupBox(tr("Compare"));
+    auto* compareColumn = new QVBoxLayout(compare);
+    paramNote_ = new QLabel;
+    paramNote_->setObjectName("paramDiffNote");
+    paramNote_->setWordWrap(true);
+    paramDiff_ = new QTableWidget;
+    paramDiff_->setObjectName("paramDiff");
+    paramDiff_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    paramDiff_->setAlternatingRowColors(true);
+    paramDiff_->setWordWrap(false);
+    paramDiff_->setToolTip(tr("Training parameters; for several runs, only those that differ"));
+    paramDiff_->horizontalHeader()->setStretchLastSection(true);
+    compareColumn->addWidget(paramNote_);
+    compareColumn->addWidget(paramDiff_, 1);
+    row->addWidget(compare, 2);
+
+    editorBox_ = new QGroupBox(tr("Notes and tags"));
+    auto* form = new QFormLayout(editorBox_);
+    notes_ = new QPlainTextEdit;
+    notes_->setObjectName("runNotes");
+    notes_->setTabChangesFocus(true);
+    notes_->setToolTip(tr("Enter saves, Shift+Enter starts a new line, Esc undoes the edit"));
+    notes_->installEventFilter(this);
+    tags_ = new QLineEdit;
+    tags_->setObjectName("runTags");
+    tags_->setToolTip(tr("Comma separated, such as: baseline, augmented. Enter saves, Esc "
+                         "undoes the edit"));
+    tags_->installEventFilter(this);
+    connect(tags_, &QLineEdit::editingFinished, this, &RunsView::commitTags);
+    form->addRow(tr("&Notes:"), notes_);
+    form->addRow(tr("Ta&gs:"), tags_);
+    row->addWidget(editorBox_, 1);
+    return details;
+}
+
+void RunsView::setRuns(std::vector<RunRow> runs) {
+    model_->setRuns(std::move(runs));
+    refresh();
+}
+
+void RunsView::updateRun(const RunRow& run) {
+    model_->updateRun(run);
+    refresh();
+}
+
+std::vector<std::int64_t> RunsView::selectedRuns() const {
+    std::vector<std::int64_t> ids;
+    const QItemSelectionModel* selection = table_->selectionModel();
+    for (int row = 0; row < proxy_->rowCount(); ++row) {
+        if (selection->rowIntersectsSelection(row, {})) {
+            ids.push_back(proxy_->index(row, 0).data(RunsTableModel::RunIdRole).toLongLong());
+        }
+    }
+    return ids;
+}
+
+void RunsView::selectRuns(const std::vector<std::int64_t>& ids) {
+    QItemSelection selection;
+    QModelIndex first;
+    for (const std::int64_t id : ids) {
+        const QModelIndex index = proxy_->mapFromSource(model_->index(model_->rowOf(id), 0));
+        if (index.isValid()) {
+            selection.select(index, index);
+            first = first.isValid() ? first : index;
+        }
+    }
+    QItemSelectionModel* model = table_->selectionModel();
+    model->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (first.isValid()) {
+        model->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+        table_->scrollTo(first);
+    }
+}
+
+void RunsView::requestResume() {
+    const RunRow* run = singleSelected();
+    if (run && run->resumable && !isRunning(*run)) {
+        emit resumeRequested(run->id);
+    }
+}
+
+void RunsView::requestExport() {
+    const RunRow* run = singleSelected();
+    if (run && run->exportable) {
+        emit exportRequested(run->id);
+    }
+}
+
+void RunsView::promptDelete() {
+    std::vector<std::int64_t> ids = selectedRuns();
+    const auto deletable = [this](std::int64_t id) {
+        const RunRow* run = model_->run(id);
+        return run && !isRunning(*run);
+    };
+    if (ids.empty() || !std::all_of(ids.begin(), ids.end(), deletable)) {
+        return;
+    }
+    std::vector<std::int64_t> ascending = ids;
+    std::sort(ascending.begin(), ascending.end());
+    QStringList names;
+    for (std::size_t i = 0; i < ascending.size() && i < kMostNamedRuns; ++i) {
+        names << tr("run #%1").arg(ascending[i]);
+    }
+    if (ascending.size() > kMostNamedRuns) {
+        names.removeLast();
+        names << tr("%1 more runs").arg(ascending.size() - kMostNamedRuns + 1);
+    }
+    const QString list = QLocale().createSeparatedList(names);
+    const QString question =
+        ids.size() == 1
+            ? tr("Delete %1? Its checkpoints, curves and exported models are removed from the "
+                 "project. This cannot be undone.")
+                  .arg(list)
+            : tr("Delete %1? Their checkpoints, curves and exported models are removed from "
+                 "the project. This cannot be undone.")
+                  .arg(list);
+    QMessageBox box(QMessageBox::Warning, ids.size() == 1 ? tr("Delete run") : tr("Delete runs"),
+                    question, QMessageBox::Yes | QMessageBox::No, this);
+    box.setTextFormat(Qt::PlainText);
+    box.button(QMessageBox::Yes)->setText(tr("Delete"));
+    box.setDefaultButton(QMessageBox::No); // this cannot be undone; Enter must not do it
+    if (box.exec() != QMessageBox::Yes) {
+        return;
+    }
+    // The runs may have changed while the question was open.
+    ids.erase(
+        std::remove_if(ids.begin(), ids.end(), [&](std::int64_t id) { return !deletable(id); }),
+        ids.end());
+    if (!ids.empty()) {
+        emit deleteRequested(ids);
+    }
+}
+
+bool RunsView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == notes_ && event->type() == QEvent::FocusOut) {
+        commitNotes();
+    } else if ((watched == notes_ || watched == tags_) && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
+        if (watched == notes_ && enter && !(key->modifiers() & Qt::ShiftModifier)) {
+            commitNotes();
+            return true;
+        }
+        // Escape undoes an edit not yet committed; otherwise it is left to the window.
+        if (key->key() == Qt::Key_Escape && watched == notes_ && notes_->document()->isModified()) {
+            showNotes(model_->run(editedRun_));
+            return true;
+        }
+        if (key->key() == Qt::Key_Escape && watched == tags_ && tags_->isModified()) {
+            showTags(model_->run(editedRun_));
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void RunsView::filterChanged(const QString& text) {
+    // Every word must match, in any order: "resnet aug" finds a resnet run tagged augmented.
+    QString pattern;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        pattern += QStringLiteral("(?=.*%1)").arg(QRegularExpression::escape(word));
+    }
+    proxy_->setFilterRegularExpression(
+        QRegularExpression(pattern, QRegularExpression::CaseInsensitiveOption |
+                                        QRegularExpression::DotMatchesEverythingOption));
+    selectionMayHaveChanged();
+}
+
+void RunsView::refresh() {
+    const bool any = model_->rowCount() > 0;
+    pages_->setCurrentWidget(any ? static_cast<QWidget*>(table_) : emptyLabel_);
+    details_->setVisible(any);
+    filter_->setEnabled(any);
+    selectionMayHaveChanged();
+}
+
+// Runs on every selection or data change: the details are rebuilt, the signal goes out only
+// when other runs are selected (a re-sort or refresh keeps the same ones).
+void RunsView::selectionMayHaveChanged() {
+    updateEditors(selectedRuns()); // may commit an edit that filters its run out
+    const std::vector<std::int64_t> ids = selectedRuns();
+    updateButtons(ids);
+    updateParamDiff(ids);
+    std::vector<std::int64_t> sorted = ids;
+    std::sort(sorted.begin(), sorted.end());
+    if (sorted != lastSelection_) {
+        lastSelection_ = std::move(sorted);
+        emit selectionChanged(ids);
+    }
+}
+
+void RunsView::updateButtons(const std::vector<std::int64_t>& ids) {
+    const RunRow* one = ids.size() == 1 ? model_->run(ids.front()) : nullptr;
+    const bool anyRunning = std::any_of(ids.begin(), ids.end(), [this](std::int64_t id) {
+        const RunRow* run = model_->run(id);
+        return run && isRunning(*run);
+    });
+    const bool canResume = one && one->resumable && !isRunning(*one);
+    const bool canExport = one && one->exportable;
+    const bool canDelete = !ids.empty() && !anyRunning;
+    const auto set = [](QPushButton* button, QAction* action, bool enabled, const QString& tip) {
+        button->setEnabled(enabled);
+        button->setToolTip(tip);
+        action->setEnabled(enabled);
+    };
+    set(resumeButton_, resumeAction_, canResume,
+        canResume ? tr("Continue run #%1 from its last checkpoint").arg(one->id)
+        : !one    ? tr("Select one run to resume it")
+                  : tr("Only an interrupted, cancelled or failed run with a checkpoint can be "
+                          "resumed"));
+    set(exportButton_, exportAction_, canExport,
+        canExport ? tr("Export the best model of run #%1").arg(one->id)
+        : !one    ? tr("Select one run to export its model")
+                  : tr("This run has no saved model yet"));
+    set(deleteButton_, deleteAction_, canDelete,
+        canDelete    ? tr("Delete the selected runs and their files (Del)")
+        : anyRunning ? tr("A running run cannot be deleted; stop it first")
+                     : tr("Select the runs to delete"));
+}
+
+void RunsView::updateParamDiff(const std::vector<std::int64_t>& ids) {
+    std::vector<const RunRow*> runs;
+    std::set<QString> names;
+    for (const std::int64_t id : ids) {
+        if (const RunRow* run = model_->run(id)) {
+            runs.push_back(run);
+            std::transform(run->params.begin(), run->params.end(),
+                           std::inserter(names, names.end()),
+                           [](const auto& p) { return p.first; });
+        }
+    }
+    const auto value = [](const RunRow* run, const QString& name) -> const QString* {
+        const auto found = run->params.find(name);
+        return found == run->params.end() ? nullptr : &found->second;
+    };
+    // A parameter one run lacks differs too: that run used the default of its time.
+    QStringList shown;
+    for (const QString& name : names) {
+        const QString* first = value(runs.front(), name);
+        if (runs.size() == 1 || std::any_of(runs.begin(), runs.end(), [&](const RunRow* run) {
+                const QString* other = value(run, name);
+                return !first || !other || *other != *first;
+            })) {
+            shown << name;
+        }
+    }
+    const int scrolled = paramDiff_->verticalScrollBar()->value(); // a refresh keeps the place
+    paramDiff_->clear();
+    paramDiff_->setColumnCount(static_cast<int>(runs.size()));
+    paramDiff_->setRowCount(static_cast<int>(shown.size()));
+    paramDiff_->setVerticalHeaderLabels(shown);
+    for (int c = 0; c < paramDiff_->columnCount(); ++c) {
+        const RunRow* run = runs[static_cast<std::size_t>(c)];
+        paramDiff_->setHorizontalHeaderItem(c, new QTableWidgetItem(tr("Run #%1").arg(run->id)));
+        for (int r = 0; r < shown.size(); ++r) {
+            const QString* text = value(run, shown[r]);
+            auto* item = new QTableWidgetItem(text ? *text : QString(QChar(0x2013)));
+            item->setToolTip(text ? *text : tr("Not set in run #%1").arg(run->id));
+            paramDiff_->setItem(r, c, item);
+        }
+    }
+    paramDiff_->resizeColumnsToContents();
+    paramDiff_->verticalScrollBar()->setValue(scrolled);
+
+    const auto same = static_cast<int>(names.size()) - static_cast<int>(shown.size());
+    paramNote_->setText(
+        runs.empty()       ? tr("Select a run to see its parameters, or several to compare them.")
+        : runs.size() == 1 ? tr("All parameters of run #%1.").arg(runs.front()->id)
+        : shown.isEmpty()  ? tr("All %1 parameters are the same in all selected runs.").arg(same)
+        : same == 1        ? tr("1 parameter is the same in all selected runs.")
+                           : tr("%1 parameters are the same in all selected runs.").arg(same));
+}
+
+void RunsView::updateEditors(const std::vector<std::int64_t>& ids) {
+    const std::int64_t id = ids.size() == 1 ? ids.front() : 0;
+    if (id != editedRun_) {
+        commitNotes(); // what was typed for the previous run is kept, not dropped
+        commitTags();
+    }
+    const RunRow* run = model_->run(id);
+    const bool sameRun = run && id == editedRun_;
+    editedRun_ = run ? id : 0;
+    editorBox_->setEnabled(run != nullptr);
+    notes_->setPlaceholderText(run ? tr("Notes on run #%1").arg(id)
+                                   : tr("Select one run to write notes on it"));
+    // A refresh must not overwrite what the user is typing.
+    if (!sameRun || !notes_->document()->isModified()) {
+        showNotes(run);
+    }
+    if (!sameRun || !tags_->isModified()) {
+        showTags(run);
+    }
+}
+
+void RunsView::showNotes(const RunRow* run) {
+    const QString notes = run ? run->notes : QString();
+    if (notes_->toPlainText() != notes) {
+        notes_->setPlainText(notes); // only when different: the cursor stays where it was
+    }
+    notes_->document()->setModified(false);
+}
+
+void RunsView::showTags(const RunRow* run) {
+    tags_->setText(run ? run->tags.join(QStringLiteral(", ")) : QString());
+}
+
+void RunsView::commitNotes() {
+    if (editedRun_ == 0 || !notes_->document()->isModified()) {
+        return;
+    }
+    notes_->document()->setModified(false);
+    const RunRow* run = model_->run(editedRun_);
+    const QString notes = notes_->toPlainText().trimmed();
+    if (!run || notes == run->notes) {
+        return; // deleted meanwhile, or typed back to what it was
+    }
+    RunRow edited = *run;
+    edited.notes = notes;
+    model_->updateRun(edited); // shown at once; the app's next refresh confirms it
+    emit notesEdited(edited.id, notes);
+}
+
+void RunsView::commitTags() {
+    if (editedRun_ == 0 || !tags_->isModified()) {
+        return;
+    }
+    tags_->setModified(false);
+    const RunRow* run = model_->run(editedRun_);
+    const QStringList tags = parseTags(tags_->text());
+    tags_->setText(tags.join(QStringLiteral(", ")));
+    if (!run || tags == run->tags) {
+        return;
+    }
+    RunRow edited = *run;
+    edited.tags = tags;
+    model_->updateRun(edited);
+    emit tagsEdited(edited.id, tags);
+}
+
+const RunRow* RunsView::singleSelected() const {
+    const std::vector<std::int64_t> ids = selectedRuns();
+    return ids.size() == 1 ? model_->run(ids.front()) : nullptr;
+}
+
+} // namespace kestrel::widgets

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "run_row.h"
+
+#include <cstdint>
+#include <vector>
+
+#include <QWidget>
+
+class QAction;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QStackedWidget;
+class QTableView;
+class QTableWidget;
+
+namespace kestrel::widgets {
+
+class RunsTableModel;
+
+// The project's training runs: a sortable, filterable table to compare and manage them, the
+// parameters that differ between the selected runs, and the notes and tags of one run. It only
+// asks, through signals; the app does the work and answers with setRuns() or updateRun().
+class RunsView : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunsView(QWidget* parent = nullptr);
+
+    // Keeps the selection by run id; notes or tags being typed are not overwritten.
+    void setRuns(std::vector<RunRow> runs);
+    void updateRun(const RunRow& run);
+    std::vector<std::int64_t> selectedRuns() const; // in table order
+    void selectRuns(const std::vector<std::int64_t>& ids);
+
+public slots:
+    void requestResume();
+    void requestExport();
+    void promptDelete(); // confirms first
+
+signals:
+    void selectionChanged(const std::vector<std::int64_t>& ids);
+    void notesEdited(std::int64_t id, const QString& notes);
+    void tagsEdited(std::int64_t id, const QStringList& tags);
+    void deleteRequested(const std::vector<std::int64_t>& ids); // only after the user confirmed
+    void resumeRequested(std::int64_t id);
+    void exportRequested(std::int64_t id);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    QWidget* buildDetails();
+    void filterChanged(const QString& text);
+    void selectionMayHaveChanged();
+    void refresh(); // after the runs changed
+    void updateButtons(const std::vector<std::int64_t>& ids);
+    void updateParamDiff(const std::vector<std::int64_t>& ids);
+    void updateEditors(const std::vector<std::int64_t>& ids);
+    void commitNotes();
+    void commitTags();
+    void showNotes(const RunRow* run); // nullptr: none
+    void showTags(const RunRow* run);
+    const RunRow* singleSelected() const;
+
+    RunsTableModel* model_ = nullptr;
+    QSortFilterProxyModel* proxy_ = nullptr;
+    std::vector<std::int64_t> lastSelection_; // sorted, to tell a new selection from a re-sort
+    std::int64_t editedRun_ = 0;              // whose notes and tags the editors hold; 0: none
+
+    QStackedWidget* pages_ = nullptr;
+    QTableView* table_ = nullptr;
+    QLabel* emptyLabel_ = nullptr;
+    QLineEdit* filter_ = nullptr;
+    QPushButton* resumeButton_ = nullptr;
+    QPushButton* exportButton_ = nullptr;
+    QPushButton* deleteButton_ = nullptr;
+    QAction* resumeAction_ = nullptr;
+    QAction* exportAction_ = nullptr;
+    QAction* deleteAction_ = nullptr;
+    QWidget* details_ = nullptr;
+    QTableWidget* paramDiff_ = nullptr;
+    QLabel* paramNote_ = nullptr;
+    QGroupBox* editorBox_ = nullptr;
+    QPlainTextEdit* notes_ = nullptr;
+    QLineEdit* tags_ = nullptr;
+};
+
+} // namespace kestrel::widgets
