@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QStackedWidget>
@@ -133,8 +134,27 @@ SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(pare
     views_->addWidget(grid_);
     views_->addWidget(table_);
 
+    subsetBanner_ = new QWidget;
+    subsetBanner_->setObjectName("subsetBanner");
+    subsetBanner_->setStyleSheet("#subsetBanner { background: #e4effb; border: 1px solid #9bbfe6; "
+                                 "border-radius: 4px; }");
+    subsetTitle_ = new QLabel;
+    subsetTitle_->setObjectName("subsetTitle");
+    subsetTitle_->setWordWrap(true);
+    auto* showAll = new QToolButton;
+    showAll->setObjectName("clearSubset");
+    showAll->setText(tr("Show all"));
+    showAll->setToolTip(tr("Leave this selection and list every sample again"));
+    connect(showAll, &QToolButton::clicked, this, &SampleBrowser::clearFilters);
+    auto* bannerRow = new QHBoxLayout(subsetBanner_);
+    bannerRow->setContentsMargins(6, 3, 3, 3);
+    bannerRow->addWidget(subsetTitle_, 1);
+    bannerRow->addWidget(showAll);
+    subsetBanner_->hide();
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(subsetBanner_);
     layout->addLayout(searchRow);
     layout->addLayout(filterRow);
     layout->addWidget(views_, 1);
@@ -223,6 +243,7 @@ void SampleBrowser::applyFilter() {
     filter.split = splitFilter_->currentData().toString();
     filter.show = static_cast<SampleFilter::Show>(showFilter_->currentData().toInt());
     filter.search = search_->text().trimmed();
+    filter.subset = subset_;
     const std::int64_t current = currentSampleId();
     model_->setFilter(filter);
     if (current != 0 && model_->rowOf(current) >= 0) {
@@ -233,7 +254,23 @@ void SampleBrowser::applyFilter() {
     emit filterChanged();
 }
 
+void SampleBrowser::showSubset(std::shared_ptr<const SampleSubset> subset) {
+    subset_ = std::move(subset);
+    subsetTitle_->setText(subset_ ? tr("%1: %n sample(s). Scores are the model's confidence.",
+                                       nullptr, static_cast<int>(subset_->scores.size()))
+                                        .arg(subset_->title)
+                                  : QString());
+    subsetBanner_->setVisible(subset_ != nullptr);
+    search_->clear();
+    classFilter_->setCurrentIndex(0);
+    splitFilter_->setCurrentIndex(0);
+    showFilter_->setCurrentIndex(0);
+    applyFilter();
+}
+
 void SampleBrowser::clearFilters() {
+    subset_.reset();
+    subsetBanner_->hide();
     search_->clear();
     classFilter_->setCurrentIndex(0);
     splitFilter_->setCurrentIndex(0);

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <QWidget>
 
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QListView;
 class QStackedWidget;
@@ -16,6 +18,7 @@ class QToolButton;
 namespace kestrel::widgets {
 
 class SampleModel;
+struct SampleSubset;
 
 // The sample list: a virtualized thumbnail grid and a detail table over one model and one
 // selection, with filters by class, split, status and file name, and sorting.
@@ -37,7 +40,12 @@ public:
     // Rebuilds the class filter's entries after classes change; keeps the chosen class.
     void refreshClassFilter();
 
+    const SampleSubset* subset() const { return subset_.get(); }
+
 public slots:
+    // Lists only `subset`'s samples (other filters cleared) under a banner saying what they
+    // are, until Show all or clearFilters().
+    void showSubset(std::shared_ptr<const kestrel::widgets::SampleSubset> subset);
     void setDetailMode(bool on);
     void selectNext();
     void selectPrevious();
@@ -67,6 +75,9 @@ private:
     QListView* grid_ = nullptr;
     QTableView* table_ = nullptr;
     QTimer* searchDelay_ = nullptr;
+    QWidget* subsetBanner_ = nullptr;
+    QLabel* subsetTitle_ = nullptr;
+    std::shared_ptr<const SampleSubset> subset_;
 };
 
 } // namespace kestrel::widgets

@@ -52,6 +52,15 @@ void SampleGridDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
         painter->setRenderHint(QPainter::SmoothPixmapTransform);
         painter->drawImage(target, image);
     }
+    if (const QVariant score = index.data(SampleModel::ScoreRole); score.isValid()) {
+        // The prediction's confidence, so the most confident mistakes stand out.
+        const QString text = QString::number(qRound(score.toDouble() * 100.0)) + QLatin1Char('%');
+        const int width = option.fontMetrics.horizontalAdvance(text) + 6;
+        const QRect badge(frame.right() - width, frame.top(), width, kTextHeight);
+        painter->fillRect(badge, QColor(0, 0, 0, 170));
+        painter->setPen(Qt::white);
+        painter->drawText(badge, Qt::AlignCenter, text);
+    }
     if (index.data(SampleModel::DuplicateRole).toBool()) {
         painter->setPen(QColor(0xf2, 0x8e, 0x2b));
         painter->drawRect(frame.adjusted(0, 0, -1, -1));

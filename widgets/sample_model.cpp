@@ -156,6 +156,9 @@ bool SampleModel::matches(const CatalogSample& sample) const {
         }
         break;
     }
+    if (filter_.subset && filter_.subset->scores.count(sample.id) == 0) {
+        return false;
+    }
     if (filter_.classId != 0 && sample.classId != filter_.classId) {
         return false;
     }
@@ -353,7 +356,19 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
         if (!s->statusReason.empty()) {
             tip += QLatin1Char('\n') + QString::fromStdString(s->statusReason);
         }
+        if (const QVariant score = data(index, ScoreRole); score.isValid()) {
+            tip += QLatin1Char('\n') + tr("%1 — confidence %2%")
+                                           .arg(filter_.subset->title)
+                                           .arg(score.toDouble() * 100.0, 0, 'f', 1);
+        }
         return tip;
+    }
+    case ScoreRole: {
+        if (!filter_.subset) {
+            return {};
+        }
+        const auto found = filter_.subset->scores.find(s->id);
+        return found == filter_.subset->scores.end() ? QVariant() : QVariant(found->second);
     }
     case SampleIdRole:
         return QVariant::fromValue<qint64>(s->id);

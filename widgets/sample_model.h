@@ -4,8 +4,10 @@
 #include "dataset/sample_catalog.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -17,17 +19,24 @@ namespace kestrel::widgets {
 
 class ThumbnailSource;
 
+// A set of samples picked elsewhere (a confusion matrix cell), each with a score to show.
+struct SampleSubset {
+    QString title; // what the set is, e.g. "True scratch, predicted dent (run #3, epoch 7)"
+    std::unordered_map<std::int64_t, float> scores; // sample id -> confidence in [0, 1]
+};
+
 // Which samples the browser lists.
 struct SampleFilter {
     enum class Show { All, Unlabelled, Unreadable, Duplicates };
     std::int64_t classId = 0; // 0: any class
     QString split;            // empty: any; "none": samples without a split
     Show show = Show::All;
-    QString search; // part of the file name or path, any case
+    QString search;                             // part of the file name or path, any case
+    std::shared_ptr<const SampleSubset> subset; // when set, only its samples
 
     bool operator==(const SampleFilter& other) const {
         return classId == other.classId && split == other.split && show == other.show &&
-               search == other.search;
+               search == other.search && subset == other.subset;
     }
 };
 
@@ -60,7 +69,8 @@ public:
         SplitRole,
         UnreadableRole,
         DuplicateRole,
-        NoPictureRole
+        NoPictureRole,
+        ScoreRole // the subset's score of the sample; invalid without a subset
     };
 
     explicit SampleModel(QObject* parent = nullptr);

@@ -84,16 +84,27 @@ private slots:
         model.setFilter(filter);
         QCOMPARE(names(model), std::vector<std::string>{"B.png"});
 
-        model.setFilter({1, "", SampleFilter::Show::All, ""});
+        model.setFilter({1, "", SampleFilter::Show::All, "", {}});
         QCOMPARE(names(model), (std::vector<std::string>{"c.png", "d.png"}));
-        model.setFilter({0, "none", SampleFilter::Show::All, ""});
+        model.setFilter({0, "none", SampleFilter::Show::All, "", {}});
         QCOMPARE(names(model), std::vector<std::string>{"d.png"});
-        model.setFilter({0, "", SampleFilter::Show::Unreadable, ""});
+        model.setFilter({0, "", SampleFilter::Show::Unreadable, "", {}});
         QCOMPARE(names(model), std::vector<std::string>{"d.png"});
-        model.setFilter({0, "", SampleFilter::Show::Duplicates, ""});
+        model.setFilter({0, "", SampleFilter::Show::Duplicates, "", {}});
         QCOMPARE(names(model), (std::vector<std::string>{"B.png", "e.png"}));
-        model.setFilter({0, "", SampleFilter::Show::All, "DATA/a"});
+        model.setFilter({0, "", SampleFilter::Show::All, "DATA/a", {}});
         QCOMPARE(names(model), std::vector<std::string>{"a.png"});
+
+        // A confusion cell's samples: only they are listed, each with its score.
+        auto subset = std::make_shared<kestrel::widgets::SampleSubset>();
+        subset->title = "True ok, predicted ng";
+        subset->scores = {{1, 0.75f}, {5, 0.5f}}; // c.png and e.png
+        model.setFilter({0, "", SampleFilter::Show::All, "", subset});
+        QCOMPARE(names(model), (std::vector<std::string>{"c.png", "e.png"}));
+        QCOMPARE(model.index(0, 0).data(SampleModel::ScoreRole).toFloat(), 0.75f);
+        QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains("75.0%"));
+        model.setFilter({});
+        QVERIFY(!model.index(0, 0).data(SampleModel::ScoreRole).isValid());
     }
 
     void sortingKeepsTheSelectedSampleSelected() {
@@ -118,7 +129,7 @@ private slots:
     void labelAndSplitChangesRepaintTheirRowsAndKeepTheFilterUntilAskedAgain() {
         SampleModel model;
         model.setCatalog(catalog());
-        model.setFilter({0, "", SampleFilter::Show::Unlabelled, ""});
+        model.setFilter({0, "", SampleFilter::Show::Unlabelled, "", {}});
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.applyLabels({{3, 2}});
         QCOMPARE(changed.size(), 1);
