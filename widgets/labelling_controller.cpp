@@ -88,8 +88,17 @@ LabellingController::LabellingController(SampleBrowser* browser, ClassPanel* cla
 }
 
 void LabellingController::updateQuickActions() {
-    markOk_->setEnabled(classes_->quickMode());
-    markNg_->setEnabled(classes_->quickMode());
+    markOk_->setEnabled(active_ && classes_->quickMode());
+    markNg_->setEnabled(active_ && classes_->quickMode());
+}
+
+void LabellingController::setActive(bool active) {
+    active_ = active;
+    for (QAction* action : labelActions_ + splitActions_) {
+        action->setEnabled(active);
+    }
+    nextUnlabelled_->setEnabled(active);
+    updateQuickActions();
 }
 
 void LabellingController::assignHotkey(int digit) {

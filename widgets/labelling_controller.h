@@ -34,6 +34,10 @@ public:
     QAction* redoAction() const { return redoAction_; }
     QAction* nextUnlabelledAction() const { return nextUnlabelled_; }
 
+    // Off while the samples are not on screen (the Training tab): digits then belong to the
+    // training form, not to labels.
+    void setActive(bool active);
+
     // Called by the undo commands; public so they need no friendship.
     void send(bool firstTime, bool undo, quint64 token, const LabelAction& action);
 
@@ -67,6 +71,7 @@ private:
     QList<QAction*> splitActions_;
     QAction* undoAction_ = nullptr;
     QAction* redoAction_ = nullptr;
+    bool active_ = true;
     QAction* markOk_ = nullptr;
     QAction* markNg_ = nullptr;
     QAction* nextUnlabelled_ = nullptr;

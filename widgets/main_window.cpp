@@ -10,6 +10,7 @@
 #include "project_overview.h"
 #include "sample_browser.h"
 #include "sample_model.h"
+#include "training_workspace.h"
 
 #include <QAction>
 #include <QApplication>
@@ -26,6 +27,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -113,7 +115,14 @@ void MainWindow::buildLayout() {
                                 "border: 1px solid #e3a19b; border-radius: 4px; padding: 8px; }");
     errorBanner_->hide();
     column->addWidget(errorBanner_);
-    column->addWidget(split, 1);
+    training_ = new TrainingWorkspace;
+    training_->setObjectName("trainingWorkspace");
+    workspaceTabs_ = new QTabWidget;
+    workspaceTabs_->setObjectName("workspaceTabs");
+    workspaceTabs_->setDocumentMode(true);
+    workspaceTabs_->addTab(split, tr("Samples"));
+    workspaceTabs_->addTab(training_, tr("Training"));
+    column->addWidget(workspaceTabs_, 1);
     setCentralWidget(central);
 
     classPanel_ = new ClassPanel;
@@ -139,6 +148,8 @@ void MainWindow::buildLayout() {
     statusBar()->addPermanentWidget(busyIndicator_);
 
     labelling_ = new LabellingController(browser_, classPanel_, this);
+    connect(workspaceTabs_, &QTabWidget::currentChanged, this,
+            [this](int tab) { labelling_->setActive(tab == 0); });
     connect(labelling_, &LabellingController::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 4000); });
     connect(browser_, &SampleBrowser::currentSampleChanged, this, &MainWindow::showCurrentSample);
@@ -379,7 +390,19 @@ void MainWindow::rebuildRecentMenu() {
     recentMenu_->setEnabled(!recent.isEmpty());
 }
 
+void MainWindow::showSamples() {
+    workspaceTabs_->setCurrentIndex(0);
+}
+
+void MainWindow::showTraining() {
+    workspaceTabs_->setCurrentWidget(training_);
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!mayLeaveProject()) {
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());

@@ -4,6 +4,7 @@
 #include "dataset/sample_catalog.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -16,6 +17,7 @@
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QTabWidget;
 class QTimer;
 
 namespace kestrel {
@@ -35,6 +37,7 @@ class ProjectOverview;
 class SampleBrowser;
 class SampleModel;
 class ThumbnailSource;
+class TrainingWorkspace;
 
 // The workbench window: the sample browser and the image viewer side by side, the classes
 // and the project overview in docks. It knows nothing of how projects are stored: it asks
@@ -58,6 +61,12 @@ public:
     ClassPanel* classPanel() const { return classPanel_; }
     LabellingController* labelling() const { return labelling_; }
     ImportDialog* importDialog() const; // null until first opened
+    TrainingWorkspace* training() const { return training_; }
+    QTabWidget* workspaceTabs() const { return workspaceTabs_; }
+    // Asked before the window closes or opens another project; false keeps the current one
+    // (a run is training, say).
+    void setLeaveGuard(std::function<bool()> guard) { leaveGuard_ = std::move(guard); }
+    bool mayLeaveProject() { return !leaveGuard_ || leaveGuard_(); }
 
 public slots:
     void showProject(const kestrel::ProjectSummary& summary);
@@ -74,6 +83,8 @@ public slots:
     void showImportProgress(const QString& phase, qint64 done, qint64 total);
     void showImportReport(const kestrel::dataset::ImportReport& report);
     void showImportFailure(const QString& message);
+    void showSamples();
+    void showTraining();
 
 signals:
     void openProjectRequested(const QString& folder);
@@ -111,6 +122,9 @@ private:
     ProjectOverview* overview_ = nullptr;
     LabellingController* labelling_ = nullptr;
     QPointer<ImportDialog> importDialog_;
+    TrainingWorkspace* training_ = nullptr;
+    QTabWidget* workspaceTabs_ = nullptr;
+    std::function<bool()> leaveGuard_;
     QLabel* errorBanner_ = nullptr;
     QLabel* statusCounts_ = nullptr;
     QProgressBar* busyIndicator_ = nullptr;

@@ -100,6 +100,11 @@ void MainWindow::createActions() {
     label->addAction(tr("Delete Class…"), classPanel_, &ClassPanel::promptDeleteCurrent);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Samples"), this, &MainWindow::showSamples)
+        ->setShortcut(Qt::ALT | Qt::Key_1);
+    view->addAction(tr("&Training"), this, &MainWindow::showTraining)
+        ->setShortcut(Qt::ALT | Qt::Key_2);
+    view->addSeparator();
     QAction* details = view->addAction(tr("&Detail List"));
     details->setCheckable(true);
     details->setShortcut(Qt::CTRL | Qt::Key_L);

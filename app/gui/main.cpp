@@ -4,9 +4,17 @@
 #include "image_service.h"
 #include "main_window.h"
 #include "project_controller.h"
+#include "resource_monitor.h"
+#include "runs_controller.h"
+#include "training_controller.h"
+#include "training_form.h"
+#include "training_panel.h"
+#include "training_wiring.h"
+#include "training_workspace.h"
 #include "workbench_wiring.h"
 
 #include <cstdio>
+#include <memory>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -48,6 +56,48 @@ void saveScreenshotWhenSettled(kestrel::widgets::MainWindow& window,
     }
 }
 
+// For demos and the end-to-end test: start a run from the Training tab once its settings
+// have arrived, as a user pressing Start would, and (with a file) save a screenshot of the
+// live view and quit when the run has ended: exit 0 when it completed.
+void trainWhenReady(kestrel::widgets::MainWindow& window,
+                    kestrel::app::TrainingController& training, int epochs, const QString& file) {
+    using kestrel::app::TrainingController;
+    window.showTraining();
+    auto started = std::make_shared<bool>(false);
+    QObject::connect(&training, &TrainingController::choicesReady, &window,
+                     [&window, epochs, started] {
+                         if (*started) {
+                             return;
+                         }
+                         *started = true;
+                         auto* form = window.training()->panel()->form();
+                         auto options = form->options();
+                         options.epochs = epochs;
+                         form->setOptions(options);
+                         window.training()->panel()->start();
+                     });
+    if (file.isEmpty()) {
+        return;
+    }
+    QObject::connect(&training, &TrainingController::runFinished, &window,
+                     [&window, file](qint64, const QString& status) {
+                         QTimer::singleShot(500, &window, [&window, file, status] {
+                             const bool saved = window.grab().save(file);
+                             if (!saved) {
+                                 std::fprintf(stderr, "Cannot write the screenshot %s.\n",
+                                              qPrintable(file));
+                             }
+                             std::fprintf(stderr, "The run ended: %s.\n", qPrintable(status));
+                             QApplication::exit(saved && status == "completed" ? 0 : 1);
+                         });
+                     });
+    QObject::connect(&training, &TrainingController::startFailed, &window,
+                     [](const QString& message) {
+                         std::fprintf(stderr, "%s\n", qPrintable(message));
+                         QApplication::exit(1);
+                     });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -65,18 +115,31 @@ int main(int argc, char** argv) {
     const QCommandLineOption screenshot(
         "screenshot", "Save a screenshot of the window to FILE and quit.", "FILE");
     parser.addOption(screenshot);
+    const QCommandLineOption trainEpochs(
+        "train",
+        "Once the project is open, start a run of N epochs from the Training tab "
+        "with its default settings; with --screenshot, shoot once it has ended.",
+        "N");
+    parser.addOption(trainEpochs);
     parser.process(app);
 
     kestrel::widgets::MainWindow window;
     kestrel::app::ProjectController controller;
     kestrel::app::ImageService images;
     kestrel::app::wireWorkbench(window, controller, images);
+    kestrel::app::TrainingController training(controller);
+    kestrel::app::RunsController runs(controller);
+    kestrel::app::ResourceMonitor resources;
+    kestrel::app::wireTraining(window, controller, training, runs, resources);
 
     if (!parser.positionalArguments().isEmpty()) {
         controller.openProject(parser.positionalArguments().constFirst());
     }
     window.show();
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(trainEpochs)) {
+        trainWhenReady(window, training, parser.value(trainEpochs).toInt(),
+                       parser.value(screenshot));
+    } else if (parser.isSet(screenshot)) {
         saveScreenshotWhenSettled(window, controller, images, parser.value(screenshot));
     }
     return QApplication::exec();

@@ -46,7 +46,7 @@ LabelEdit editFor(Project& project, const LabelAction& action) {
 } // namespace
 
 struct ProjectController::Session {
-    std::unique_ptr<Project> project;
+    std::shared_ptr<Project> project; // shared with a training run that outlives the session
     // Per undo-stack token: the edit as first applied, and what undoes it now.
     std::map<quint64, std::pair<LabelEdit, LabelEdit>> edits;
 };
@@ -71,6 +71,10 @@ template <typename Signal, typename... Args>
 void ProjectController::post(Signal signal, Args... args) {
     QMetaObject::invokeMethod(
         this, [this, signal, args...] { emit(this->*signal)(args...); }, Qt::QueuedConnection);
+}
+
+void ProjectController::withProject(std::function<void(const std::shared_ptr<Project>&)> job) {
+    run([job = std::move(job)](Session& session) { job(session.project); });
 }
 
 void ProjectController::run(Job job) {

@@ -33,6 +33,11 @@ public:
 
     bool isBusy() const; // opening or creating a project
 
+    // Runs `job` on the project thread, in order with every other project access, with the
+    // open project (null when none is open). The training and runs controllers work through
+    // it, so the project keeps one SQLite writer. `job` must not throw.
+    void withProject(std::function<void(const std::shared_ptr<Project>&)> job);
+
 public slots:
     void openProject(const QString& folder);
     void createProject(const QString& folder);

@@ -31,12 +31,25 @@ void wireWorkbench(widgets::MainWindow& window, ProjectController& controller,
     registerQueuedTypes();
     window.setThumbnailSource(&images);
 
+    // Another project replaces this one only if the window may leave it (no run training).
     QObject::connect(&window, &MainWindow::openProjectRequested, &controller,
-                     &ProjectController::openProject);
+                     [&window, &controller](const QString& folder) {
+                         if (window.mayLeaveProject()) {
+                             controller.openProject(folder);
+                         }
+                     });
     QObject::connect(&window, &MainWindow::createProjectRequested, &controller,
-                     &ProjectController::createProject);
+                     [&window, &controller](const QString& folder) {
+                         if (window.mayLeaveProject()) {
+                             controller.createProject(folder);
+                         }
+                     });
     QObject::connect(&window, &MainWindow::demoProjectRequested, &controller,
-                     &ProjectController::openDemoProject);
+                     [&window, &controller](const QString& folder) {
+                         if (window.mayLeaveProject()) {
+                             controller.openDemoProject(folder);
+                         }
+                     });
     QObject::connect(&controller, &ProjectController::projectOpened, &window,
                      [&window, &images](const ProjectSummary& summary) {
                          images.setCacheFolder(QString::fromStdString(summary.folder) + "/cache");

@@ -5,6 +5,10 @@
 #include "image_service.h"
 #include "main_window.h"
 #include "project_controller.h"
+#include "resource_monitor.h"
+#include "runs_controller.h"
+#include "training_controller.h"
+#include "training_wiring.h"
 #include "workbench_wiring.h"
 
 #include <memory>
@@ -25,14 +29,23 @@ struct TestWorkbench {
     std::unique_ptr<widgets::MainWindow> window = std::make_unique<widgets::MainWindow>();
     std::unique_ptr<app::ProjectController> controller = std::make_unique<app::ProjectController>();
     std::unique_ptr<app::ImageService> images = std::make_unique<app::ImageService>();
+    std::unique_ptr<app::TrainingController> training =
+        std::make_unique<app::TrainingController>(*controller);
+    std::unique_ptr<app::RunsController> runs = std::make_unique<app::RunsController>(*controller);
+    std::unique_ptr<app::ResourceMonitor> resources = std::make_unique<app::ResourceMonitor>();
 
     TestWorkbench() {
         QSettings().clear(); // every test starts with no recent projects or saved layout
         app::wireWorkbench(*window, *controller, *images);
+        app::wireTraining(*window, *controller, *training, *runs, *resources);
         window->show();
     }
-    // The controller and the image service go first: their workers answer the window.
+    // The controllers and the image service go first: their workers answer the window, and
+    // the training and runs controllers work through the project controller.
     ~TestWorkbench() {
+        training.reset();
+        runs.reset();
+        resources.reset();
         controller.reset();
         images.reset();
         window.reset();

@@ -1,0 +1,262 @@
+#include "runs_controller.h"
+
+#include "common/error.h"
+#include "export/run_export.h"
+#include "project/project.h"
+#include "project_controller.h"
+#include "store/run_repository.h"
+#include "train/run_deletion.h"
+#include "train/run_lock.h"
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include <QDateTime>
+#include <QMetaObject>
+
+namespace kestrel::app {
+
+namespace {
+
+QString messageOf(const std::exception& error) {
+    if (dynamic_cast<const Error*>(&error)) {
+        return QString::fromStdString(error.what());
+    }
+    return QObject::tr("Unexpected error: %1").arg(QString::fromStdString(error.what()));
+}
+
+double secondsBetween(const std::string& start, const std::string& end) {
+    const auto from = QDateTime::fromString(QString::fromStdString(start), Qt::ISODateWithMs);
+    const auto to = QDateTime::fromString(QString::fromStdString(end), Qt::ISODateWithMs);
+    if (!from.isValid() || !to.isValid()) {
+        return -1;
+    }
+    return static_cast<double>(from.msecsTo(to)) / 1000.0;
+}
+
+std::int64_t paramInt(const std::map<std::string, std::string>& params, const char* name) {
+    const auto found = params.find(name);
+    if (found == params.end()) {
+        return 0;
+    }
+    try {
+        return std::stoll(found->second);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+widgets::RunRow rowOf(Project& project, store::RunRepository& runs, const store::RunRecord& run) {
+    widgets::RunRow row;
+    row.id = run.id;
+    row.status = QString::fromStdString(run.status);
+    row.model = QString::fromStdString(run.model);
+    row.device = QString::fromStdString(run.device);
+    row.createdAt = QString::fromStdString(run.createdAt);
+    row.durationSeconds =
+        run.finishedAt.empty() ? -1 : secondsBetween(run.startedAt, run.finishedAt);
+    const auto params = runs.params(run.id);
+    for (const auto& [name, value] : params) {
+        row.params[QString::fromStdString(name)] = QString::fromStdString(value);
+    }
+    row.epochs = paramInt(params, "epochs");
+    const auto metrics = runs.latestMetrics(run.id);
+    for (const auto& [name, value] : metrics) {
+        if (name.find('/') == std::string::npos) { // per-class figures stay in the matrix view
+            row.metrics[QString::fromStdString(name)] = value;
+        }
+    }
+    const auto epochsSeen = runs.metrics(run.id, "train_loss");
+    row.epochsDone = epochsSeen.empty() ? 0 : epochsSeen.back().epoch + 1;
+    row.notes = QString::fromStdString(run.notes);
+    for (const auto& tag : run.tags) {
+        row.tags.append(QString::fromStdString(tag));
+    }
+    row.error = QString::fromStdString(run.error);
+    const auto folder = project.runsFolder() / std::to_string(run.id);
+    row.exportable =
+        run.status != "running" && std::filesystem::exists(train::Trainer::bestCheckpoint(folder));
+    row.resumable =
+        (run.status == "interrupted" || run.status == "cancelled" || run.status == "failed") &&
+        std::filesystem::exists(train::Trainer::lastCheckpoint(folder));
+    return row;
+}
+
+// The metrics the charts draw. Batch losses sit at fractional epochs, epoch figures at the
+// end of their epoch, as the live view draws them.
+const char* const kCurveMetrics[] = {"batch_loss",       "train_loss",   "val_loss",
+                                     "train_accuracy",   "val_accuracy", "lr",
+                                     "images_per_second"};
+
+} // namespace
+
+RunsController::RunsController(ProjectController& projects, QObject* parent)
+    : QObject(parent), projects_(projects) {}
+
+RunsController::~RunsController() {
+    std::unique_lock lock(jobsMutex_);
+    jobsDone_.wait(lock, [this] { return jobs_ == 0; });
+}
+
+void RunsController::onProject(std::function<void(Project&)> job) {
+    {
+        std::lock_guard lock(jobsMutex_);
+        ++jobs_;
+    }
+    projects_.withProject([this, job = std::move(job)](const std::shared_ptr<Project>& project) {
+        if (project) {
+            try {
+                job(*project);
+            } catch (const std::exception& error) {
+                const QString message = messageOf(error);
+                QMetaObject::invokeMethod(
+                    this, [this, message] { emit failed(message); }, Qt::QueuedConnection);
+            }
+        }
+        std::lock_guard lock(jobsMutex_);
+        --jobs_;
+        jobsDone_.notify_all();
+    });
+}
+
+void RunsController::refresh() {
+    onProject([this](Project& project) {
+        train::markInterruptedRuns(project);
+        store::RunRepository runs(project.database());
+        std::vector<widgets::RunRow> rows;
+        for (const auto& run : runs.list()) {
+            rows.push_back(rowOf(project, runs, run));
+        }
+        QMetaObject::invokeMethod(
+            this, [this, rows] { emit runsLoaded(rows); }, Qt::QueuedConnection);
+    });
+}
+
+void RunsController::loadRuns(const std::vector<std::int64_t>& runIds) {
+    onProject([this, runIds](Project& project) {
+        store::RunRepository runs(project.database());
+        for (const auto runId : runIds) {
+            const auto params = runs.params(runId);
+            const double batchSize =
+                static_cast<double>(std::max<std::int64_t>(paramInt(params, "batch_size"), 1));
+            const double trainSamples = static_cast<double>(paramInt(params, "train_samples"));
+            const double batchesPerEpoch = std::max(1.0, std::ceil(trainSamples / batchSize));
+            for (const char* metric : kCurveMetrics) {
+                QVector<double> epochs;
+                QVector<double> values;
+                const bool perBatch = std::string(metric) == "batch_loss";
+                for (const auto& point : runs.metrics(runId, metric)) {
+                    epochs.append(perBatch ? static_cast<double>(point.step) / batchesPerEpoch
+                                           : static_cast<double>(point.epoch + 1));
+                    values.append(point.value);
+                }
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, runId, name = QString::fromLatin1(metric), epochs, values] {
+                        emit runCurve(runId, name, epochs, values);
+                    },
+                    Qt::QueuedConnection);
+            }
+            widgets::ConfusionData confusion;
+            if (const auto matrix = runs.confusionMatrix(runId, "val")) {
+                for (const auto& name : matrix->classes) {
+                    confusion.classes.append(QString::fromStdString(name));
+                }
+                confusion.counts = matrix->counts;
+                confusion.caption =
+                    tr("Run #%1, validation, epoch %2").arg(runId).arg(matrix->epoch + 1);
+            }
+            QMetaObject::invokeMethod(
+                this, [this, runId, confusion] { emit runConfusion(runId, confusion); },
+                Qt::QueuedConnection);
+        }
+    });
+}
+
+void RunsController::findCellSamples(qint64 runId, int trueClass, int predicted) {
+    onProject([this, runId, trueClass, predicted](Project& project) {
+        std::vector<std::pair<std::int64_t, float>> samples;
+        for (const auto& prediction :
+             store::RunRepository(project.database()).predictions(runId, "val")) {
+            if (prediction.truth == trueClass && prediction.predicted == predicted) {
+                samples.emplace_back(prediction.sampleId,
+                                     static_cast<float>(prediction.confidence));
+            }
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, runId, trueClass, predicted, samples] {
+                emit cellSamplesFound(runId, trueClass, predicted, samples);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void RunsController::setNotes(qint64 runId, const QString& notes) {
+    onProject([runId, text = notes.toStdString()](Project& project) {
+        store::RunRepository(project.database()).setNotes(runId, text);
+    });
+}
+
+void RunsController::setTags(qint64 runId, const QStringList& tags) {
+    std::vector<std::string> list;
+    for (const auto& tag : tags) {
+        list.push_back(tag.toStdString());
+    }
+    onProject([runId, list](Project& project) {
+        store::RunRepository(project.database()).setTags(runId, list);
+    });
+}
+
+void RunsController::deleteRuns(const std::vector<std::int64_t>& runIds) {
+    onProject([runIds](Project& project) {
+        for (const auto runId : runIds) {
+            train::deleteRun(project, runId);
+        }
+    });
+    refresh(); // after the deletions, in order, even when one failed
+}
+
+void RunsController::exportRun(qint64 runId) {
+    onProject([this, runId](Project& project) {
+        exporting::ExportRequest request;
+        request.run = runId;
+        request.progress = [this, runId](const std::string& line) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, runId, text = QString::fromStdString(line)] {
+                    emit exportProgress(runId, text);
+                },
+                Qt::QueuedConnection);
+        };
+        std::vector<exporting::ExportedFile> files;
+        try {
+            files = exporting::exportRun(project, request);
+        } catch (const std::exception& error) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, runId, message = messageOf(error)] { emit exportFailed(runId, message); },
+                Qt::QueuedConnection);
+            return;
+        }
+        QStringList lines;
+        for (const auto& file : files) {
+            lines.append(tr("%1: %2").arg(QString::fromStdString(file.file.filename().string()),
+                                          QString::fromStdString(file.verification.summary())));
+        }
+        const QString folder =
+            files.empty() ? QString()
+                          : QString::fromStdString(files.front().file.parent_path().string());
+        QMetaObject::invokeMethod(
+            this,
+            [this, runId, summary = lines.join('\n'), folder] {
+                emit exportFinished(runId, summary, folder);
+            },
+            Qt::QueuedConnection);
+    });
+    refresh();
+}
+
+} // namespace kestrel::app

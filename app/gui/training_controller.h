@@ -1,0 +1,127 @@
+#pragma once
+
+#include "confusion_data.h"
+#include "train/train_options.h"
+#include "train/training_events.h"
+#include "training_choices.h"
+#include "training_progress.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <QMap>
+#include <QObject>
+#include <QString>
+#include <QVector>
+
+namespace kestrel {
+class Project;
+}
+namespace kestrel::train {
+class TrainingSession;
+}
+
+namespace kestrel::app {
+
+class ProjectController;
+class ProjectRunWriter;
+
+// Trains the open project from the window: one run at a time on a thread of its own, the
+// rest queued. The run's records go through the project thread (ProjectRunWriter); its
+// events reach the window as queued signals, coalesced to at most ~20 deliveries a second
+// whatever the batch rate.
+class TrainingController : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingController(ProjectController& projects, QObject* parent = nullptr);
+    ~TrainingController() override; // stops the run (it stays resumable) and waits for it
+
+    bool isTraining() const { return running_ || starting_; }
+    std::int64_t currentRun() const { return currentRun_; }
+    int queuedRuns() const { return static_cast<int>(queue_.size()); }
+
+    // The samples of cell (trueClass, predicted) in the latest epoch of a run trained in
+    // this window, with the confidence of each prediction; nullopt when the window has not
+    // seen that run's predictions.
+    std::optional<std::vector<std::pair<std::int64_t, float>>>
+    cellSamples(std::int64_t runId, int trueClass, int predicted) const;
+
+public slots:
+    // Answers with choicesReady: models, devices and the data's defaults.
+    void loadChoices();
+    // Starts a run now, or queues it behind the one training.
+    void start(const kestrel::train::TrainOptions& options);
+    void resumeRun(qint64 runId);
+    void setPaused(bool paused);
+    void stop(); // the current run ends as cancelled (resumable); the queue is dropped
+
+signals:
+    void choicesReady(const kestrel::train::TrainOptions& defaults, const QString& description,
+                      const std::vector<kestrel::widgets::ModelChoice>& models,
+                      const std::vector<kestrel::widgets::DeviceChoice>& devices);
+    void runStarted(qint64 runId, const QString& label, const QString& device);
+    void batchesArrived(qint64 runId, const QVector<double>& epochs, const QVector<double>& losses,
+                        const QVector<double>& learningRates);
+    void progressChanged(const kestrel::widgets::TrainingProgress& progress);
+    void epochFinished(qint64 runId, qint64 epoch, const QMap<QString, double>& metrics,
+                       const kestrel::widgets::ConfusionData& confusion);
+    void runFinished(qint64 runId, const QString& status, const QString& reason);
+    void queueChanged(int queuedRuns);
+    void startFailed(const QString& message);
+    void trainingChanged(bool training);
+
+private:
+    struct Request {
+        std::optional<train::TrainOptions> options; // a new run
+        std::int64_t resumeRun = 0;                 // or one to resume
+    };
+    struct Pending; // events from the training thread not yet delivered
+    class Observer;
+
+    void launch(Request request);
+    void begin(std::shared_ptr<Project> project, std::shared_ptr<train::TrainingSession> session);
+    void deliver(); // on the GUI thread
+    void ended();
+    void startNextQueued();
+    void trackJob(std::function<void(const std::shared_ptr<Project>&)> job);
+    // Applies `change` to the pending events (any thread) and makes sure a delivery follows.
+    template <typename Change>
+    void record(Change change);
+
+    ProjectController& projects_;
+    std::deque<Request> queue_;
+    bool starting_ = false;
+    bool running_ = false;
+    bool paused_ = false;
+    bool stopRequested_ = false; // stop() before the session existed
+    std::int64_t currentRun_ = 0;
+    std::shared_ptr<train::TrainingSession> session_;
+    std::unique_ptr<ProjectRunWriter> writer_;
+    std::unique_ptr<Observer> observer_;
+    std::thread thread_;
+
+    std::unique_ptr<Pending> pending_; // guarded by pendingMutex_
+    std::mutex pendingMutex_;
+    bool deliveryPosted_ = false; // guarded by pendingMutex_
+    std::chrono::steady_clock::time_point lastDelivery_;
+
+    // The latest validation predictions of each run trained here, for the confusion cells.
+    std::map<std::int64_t, std::vector<train::SamplePrediction>> predictions_;
+
+    // Project-thread jobs still to run; the destructor waits for them.
+    std::mutex jobsMutex_;
+    std::condition_variable jobsDone_;
+    int jobs_ = 0;
+};
+
+} // namespace kestrel::app

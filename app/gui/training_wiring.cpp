@@ -1,0 +1,192 @@
+#include "training_wiring.h"
+
+#include "confusion_panel.h"
+#include "main_window.h"
+#include "project_controller.h"
+#include "resource_monitor.h"
+#include "runs_controller.h"
+#include "runs_page.h"
+#include "runs_view.h"
+#include "sample_browser.h"
+#include "sample_model.h"
+#include "training_controller.h"
+#include "training_form.h"
+#include "training_live_view.h"
+#include "training_panel.h"
+#include "training_workspace.h"
+
+#include <map>
+#include <memory>
+
+#include <QMessageBox>
+#include <QStatusBar>
+
+namespace kestrel::app {
+
+namespace {
+
+void registerQueuedTypes() {
+    qRegisterMetaType<kestrel::train::TrainOptions>();
+    qRegisterMetaType<std::vector<kestrel::widgets::ModelChoice>>();
+    qRegisterMetaType<std::vector<kestrel::widgets::DeviceChoice>>();
+    qRegisterMetaType<kestrel::widgets::TrainingProgress>();
+    qRegisterMetaType<kestrel::widgets::ResourceReading>();
+    qRegisterMetaType<kestrel::widgets::ConfusionData>();
+    qRegisterMetaType<std::vector<kestrel::widgets::RunRow>>();
+    qRegisterMetaType<std::vector<std::int64_t>>();
+    qRegisterMetaType<std::vector<std::pair<std::int64_t, float>>>();
+    qRegisterMetaType<QMap<QString, double>>();
+}
+
+// Class names per run, from the matrices shown, to title a confusion cell's samples.
+using ClassNames = std::map<std::int64_t, QStringList>;
+
+void showCell(widgets::MainWindow& window, const ClassNames& names, qint64 runId, int trueClass,
+              int predicted, const std::vector<std::pair<std::int64_t, float>>& samples) {
+    auto subset = std::make_shared<widgets::SampleSubset>();
+    const auto found = names.find(runId);
+    const auto name = [&](int index) {
+        return found != names.end() && index < found->second.size() ? found->second[index]
+                                                                    : QString::number(index);
+    };
+    subset->title = QObject::tr("True %1, predicted %2 (run #%3, validation)")
+                        .arg(name(trueClass), name(predicted))
+                        .arg(runId);
+    for (const auto& [sampleId, confidence] : samples) {
+        subset->scores.emplace(sampleId, confidence);
+    }
+    window.browser()->showSubset(subset);
+    window.showSamples();
+}
+
+} // namespace
+
+void wireTraining(widgets::MainWindow& window, ProjectController& projects,
+                  TrainingController& training, RunsController& runs, ResourceMonitor& resources) {
+    using namespace widgets;
+    registerQueuedTypes();
+    TrainingWorkspace* workspace = window.training();
+    TrainingPanel* panel = workspace->panel();
+    TrainingLiveView* live = workspace->live();
+    RunsPage* page = workspace->runsPage();
+    auto names = std::make_shared<ClassNames>();
+
+    QObject::connect(&projects, &ProjectController::projectOpened, &training,
+                     &TrainingController::loadChoices);
+    QObject::connect(&projects, &ProjectController::projectOpened, &runs, &RunsController::refresh);
+    // Labels change the data's defaults only slightly; a new import can change them a lot.
+    QObject::connect(&projects, &ProjectController::importFinished, &training,
+                     &TrainingController::loadChoices);
+    QObject::connect(&training, &TrainingController::choicesReady, panel,
+                     [panel](const train::TrainOptions& defaults, const QString& description,
+                             const std::vector<ModelChoice>& models,
+                             const std::vector<DeviceChoice>& devices) {
+                         TrainingForm* form = panel->form();
+                         form->setModels(models);
+                         form->setDevices(devices);
+                         form->setOptions(defaults);
+                         form->setDefaultsDescription(description);
+                     });
+
+    QObject::connect(panel, &TrainingPanel::startRequested, &training,
+                     [&training, workspace](const train::TrainOptions& options) {
+                         training.start(options);
+                         workspace->showLive();
+                     });
+    QObject::connect(panel, &TrainingPanel::pauseToggled, &training,
+                     &TrainingController::setPaused);
+    QObject::connect(panel, &TrainingPanel::stopRequested, &training, &TrainingController::stop);
+    QObject::connect(&training, &TrainingController::trainingChanged, panel,
+                     &TrainingPanel::setTraining);
+    QObject::connect(&training, &TrainingController::trainingChanged, &resources,
+                     &ResourceMonitor::setRunning);
+    QObject::connect(&training, &TrainingController::queueChanged, panel,
+                     &TrainingPanel::setQueued);
+    QObject::connect(&training, &TrainingController::startFailed, &window, &MainWindow::showError);
+
+    QObject::connect(&training, &TrainingController::runStarted, live, &TrainingLiveView::startRun);
+    QObject::connect(&training, &TrainingController::runStarted, &runs, &RunsController::refresh);
+    QObject::connect(&training, &TrainingController::batchesArrived, live,
+                     &TrainingLiveView::appendBatches);
+    QObject::connect(&training, &TrainingController::progressChanged, live,
+                     &TrainingLiveView::showProgress);
+    QObject::connect(&training, &TrainingController::epochFinished, live,
+                     [live, names](qint64 runId, qint64 epoch, const QMap<QString, double>& metrics,
+                                   const ConfusionData& confusion) {
+                         (*names)[runId] = confusion.classes;
+                         live->showEpoch(runId, epoch, metrics, confusion);
+                     });
+    QObject::connect(&training, &TrainingController::epochFinished, &runs,
+                     &RunsController::refresh);
+    QObject::connect(&training, &TrainingController::runFinished, live,
+                     &TrainingLiveView::finishRun);
+    QObject::connect(&training, &TrainingController::runFinished, &window,
+                     [&window, &runs](qint64 runId, const QString& status) {
+                         window.statusBar()->showMessage(
+                             QObject::tr("Run #%1 %2.").arg(runId).arg(status), 8000);
+                         runs.refresh();
+                     });
+    QObject::connect(&resources, &ResourceMonitor::sampled, live, &TrainingLiveView::showResources);
+
+    // A confusion cell: the live run's predictions are in memory; a stored run's are read.
+    QObject::connect(
+        live, &TrainingLiveView::cellActivated, &training,
+        [&window, &training, &runs, names](qint64 runId, int trueClass, int predicted) {
+            if (const auto samples = training.cellSamples(runId, trueClass, predicted)) {
+                showCell(window, *names, runId, trueClass, predicted, *samples);
+            } else {
+                runs.findCellSamples(runId, trueClass, predicted);
+            }
+        });
+    QObject::connect(page, &RunsPage::cellActivated, &runs, &RunsController::findCellSamples);
+    QObject::connect(&runs, &RunsController::cellSamplesFound, &window,
+                     [&window, names](qint64 runId, int trueClass, int predicted,
+                                      const std::vector<std::pair<std::int64_t, float>>& samples) {
+                         showCell(window, *names, runId, trueClass, predicted, samples);
+                     });
+
+    QObject::connect(&runs, &RunsController::runsLoaded, page, &RunsPage::setRuns);
+    QObject::connect(page, &RunsPage::runsWanted, &runs, &RunsController::loadRuns);
+    QObject::connect(&runs, &RunsController::runCurve, page, &RunsPage::showCurve);
+    QObject::connect(&runs, &RunsController::runConfusion, page,
+                     [page, names](qint64 runId, const ConfusionData& confusion) {
+                         if (!confusion.classes.isEmpty()) {
+                             (*names)[runId] = confusion.classes;
+                         }
+                         page->showConfusion(runId, confusion);
+                     });
+    RunsView* view = page->runs();
+    QObject::connect(view, &RunsView::notesEdited, &runs, &RunsController::setNotes);
+    QObject::connect(view, &RunsView::tagsEdited, &runs, &RunsController::setTags);
+    QObject::connect(view, &RunsView::deleteRequested, &runs, &RunsController::deleteRuns);
+    QObject::connect(view, &RunsView::resumeRequested, &training,
+                     [&training, workspace](std::int64_t runId) {
+                         training.resumeRun(runId);
+                         workspace->showLive();
+                     });
+    QObject::connect(view, &RunsView::exportRequested, &runs, &RunsController::exportRun);
+    QObject::connect(&runs, &RunsController::exportProgress, page, &RunsPage::showExportProgress);
+    QObject::connect(&runs, &RunsController::exportFinished, page, &RunsPage::showExportResult);
+    QObject::connect(&runs, &RunsController::exportFailed, page,
+                     [page](qint64, const QString& message) { page->showExportFailure(message); });
+    QObject::connect(&runs, &RunsController::failed, &window, &MainWindow::showError);
+
+    window.setLeaveGuard([&window, &training] {
+        if (!training.isTraining()) {
+            return true;
+        }
+        const auto answer = QMessageBox::question(
+            &window, QObject::tr("A run is training"),
+            QObject::tr("Run #%1 is training. Stop it? It keeps its last checkpoint and can be "
+                        "resumed later from the Runs tab.")
+                .arg(training.currentRun()),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            return false;
+        }
+        training.stop();
+        return true;
+    });
+}
+
+} // namespace kestrel::app

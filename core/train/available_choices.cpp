@@ -1,0 +1,31 @@
+#include "train/available_choices.h"
+
+#include "models/model_registry.h"
+
+#include <thread>
+
+#include <torch/cuda.h>
+
+namespace kestrel::train {
+
+std::vector<ModelOption> availableModels() {
+    std::vector<ModelOption> options;
+    for (const auto& info : models::architectures()) {
+        options.push_back({info.name, info.description, info.defaultImageSize, info.minImageSize});
+    }
+    return options;
+}
+
+std::vector<DeviceOption> availableDevices() {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<DeviceOption> devices = {
+        {"cpu", "CPU (" + std::to_string(cores) + " cores)", false}};
+    const auto count = torch::cuda::is_available() ? torch::cuda::device_count() : 0;
+    for (std::size_t index = 0; index < count; ++index) {
+        const std::string id = "cuda:" + std::to_string(index);
+        devices.push_back({id, "CUDA GPU " + std::to_string(index) + " (" + id + ")", true});
+    }
+    return devices;
+}
+
+} // namespace kestrel::train

@@ -1,0 +1,124 @@
+#include "runs_page.h"
+
+#include "confusion_panel.h"
+#include "runs_view.h"
+#include "training_charts.h"
+
+#include <algorithm>
+
+#include <QDesktopServices>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace kestrel::widgets {
+
+RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
+    runs_ = new RunsView;
+    runs_->setObjectName("runsView");
+    charts_ = new TrainingCharts;
+    charts_->setObjectName("compareCharts");
+    confusion_ = new ConfusionPanel;
+    confusion_->setObjectName("runConfusion");
+    exportStatus_ = new QLabel;
+    exportStatus_->setObjectName("exportStatus");
+    exportStatus_->setWordWrap(true);
+    exportStatus_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    openFolder_ = new QPushButton(tr("Open folder"));
+    openFolder_->setObjectName("openExportFolder");
+    openFolder_->hide();
+    connect(openFolder_, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(exportFolder_)); });
+
+    auto* exportRow = new QHBoxLayout;
+    exportRow->addWidget(exportStatus_, 1);
+    exportRow->addWidget(openFolder_);
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(charts_);
+    right->addWidget(confusion_);
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(runs_);
+    split->addWidget(right);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split, 1);
+    layout->addLayout(exportRow);
+
+    connect(runs_, &RunsView::selectionChanged, this, &RunsPage::selectionChanged);
+    connect(confusion_, &ConfusionPanel::cellActivated, this, [this](int trueClass, int predicted) {
+        if (confusionRun_ != 0) {
+            emit cellActivated(confusionRun_, trueClass, predicted);
+        }
+    });
+}
+
+void RunsPage::setRuns(const std::vector<RunRow>& runs) {
+    rows_ = runs;
+    runs_->setRuns(runs);
+}
+
+void RunsPage::selectionChanged(const std::vector<std::int64_t>& ids) {
+    for (const auto shown : charts_->runs()) {
+        if (std::find(ids.begin(), ids.end(), shown) == ids.end()) {
+            charts_->removeRun(shown);
+        }
+    }
+    for (const auto& row : rows_) {
+        if (std::find(ids.begin(), ids.end(), row.id) != ids.end()) {
+            charts_->setRunLabel(row.id, tr("#%1 %2").arg(row.id).arg(row.model));
+        }
+    }
+    confusionRun_ = 0;
+    confusion_->clear();
+    if (!ids.empty()) {
+        emit runsWanted(ids);
+    }
+}
+
+void RunsPage::showCurve(qint64 runId, const QString& metric, const QVector<double>& epochs,
+                         const QVector<double>& values) {
+    const auto selected = runs_->selectedRuns();
+    if (std::find(selected.begin(), selected.end(), runId) != selected.end()) {
+        charts_->setSeries(runId, metric, epochs, values);
+    }
+}
+
+void RunsPage::showConfusion(qint64 runId, const ConfusionData& confusion) {
+    // With several runs selected, the matrix is the first one's (the table's top row).
+    const auto selected = runs_->selectedRuns();
+    if (selected.empty() || selected.front() != runId) {
+        return;
+    }
+    confusionRun_ = runId;
+    if (confusion.isEmpty()) {
+        confusion_->clear();
+    } else {
+        confusion_->setMatrix(confusion);
+    }
+}
+
+void RunsPage::showExportProgress(qint64 runId, const QString& line) {
+    exportStatus_->setText(tr("Exporting run #%1: %2").arg(runId).arg(line));
+    openFolder_->hide();
+}
+
+void RunsPage::showExportResult(qint64 runId, const QString& summary, const QString& folder) {
+    exportStatus_->setText(tr("Run #%1 exported and verified.\n%2").arg(runId).arg(summary));
+    exportFolder_ = folder;
+    openFolder_->setVisible(!folder.isEmpty());
+    if (opensExportFolder_ && !folder.isEmpty()) {
+        QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+    }
+}
+
+void RunsPage::showExportFailure(const QString& message) {
+    exportStatus_->setText(tr("Export failed: %1").arg(message));
+    openFolder_->hide();
+}
+
+} // namespace kestrel::widgets

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "confusion_data.h"
+#include "run_row.h"
+
+#include <cstdint>
+#include <vector>
+
+#include <QVector>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+
+namespace kestrel::widgets {
+
+class ConfusionPanel;
+class RunsView;
+class TrainingCharts;
+
+// Runs side by side: the runs table, the selected runs' curves overlaid, the confusion
+// matrix of the one selected, and the outcome of the last export.
+class RunsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunsPage(QWidget* parent = nullptr);
+
+    RunsView* runs() const { return runs_; }
+    TrainingCharts* charts() const { return charts_; }
+    ConfusionPanel* confusion() const { return confusion_; }
+    // Off in tests: a finished export then does not open a file manager.
+    void setOpensExportFolder(bool open) { opensExportFolder_ = open; }
+
+public slots:
+    void setRuns(const std::vector<kestrel::widgets::RunRow>& runs);
+    void showCurve(qint64 runId, const QString& metric, const QVector<double>& epochs,
+                   const QVector<double>& values);
+    void showConfusion(qint64 runId, const kestrel::widgets::ConfusionData& confusion);
+    void showExportProgress(qint64 runId, const QString& line);
+    void showExportResult(qint64 runId, const QString& summary, const QString& folder);
+    void showExportFailure(const QString& message);
+
+signals:
+    // The runs to draw: the app answers with showCurve and showConfusion for each.
+    void runsWanted(const std::vector<std::int64_t>& runIds);
+    void cellActivated(qint64 runId, int trueClass, int predictedClass);
+
+private:
+    void selectionChanged(const std::vector<std::int64_t>& ids);
+
+    RunsView* runs_ = nullptr;
+    TrainingCharts* charts_ = nullptr;
+    ConfusionPanel* confusion_ = nullptr;
+    QLabel* exportStatus_ = nullptr;
+    QPushButton* openFolder_ = nullptr;
+    QString exportFolder_;
+    std::vector<RunRow> rows_;
+    std::int64_t confusionRun_ = 0; // the run whose matrix is shown
+    bool opensExportFolder_ = true;
+};
+
+} // namespace kestrel::widgets
