@@ -153,6 +153,13 @@ void TrainingLiveView::finishRun(qint64 runId, const QString& status, const QStr
     title_->setText(tr("Run %1 (%2)").arg(label_, status));
 }
 
+void TrainingLiveView::setPaused(bool paused) {
+    if (runId_ != 0) {
+        status_->setText(paused ? tr("Paused between batches; press Resume to go on.")
+                                : tr("Training…"));
+    }
+}
+
 void TrainingLiveView::showResources(const ResourceReading& reading) {
     QString text = tr("CPU %1% of %2 cores · process memory %3 · machine memory %4 of %5")
                        .arg(reading.processCpuPercent, 0, 'f', 0)

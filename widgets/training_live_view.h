@@ -37,6 +37,7 @@ public slots:
                    const kestrel::widgets::ConfusionData& confusion);
     void finishRun(qint64 runId, const QString& status, const QString& reason);
     void showResources(const kestrel::widgets::ResourceReading& reading);
+    void setPaused(bool paused);
 
 signals:
     // A click in the confusion matrix of run `runId`.

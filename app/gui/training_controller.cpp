@@ -298,9 +298,9 @@ void TrainingController::begin(std::shared_ptr<Project> project,
                                std::shared_ptr<train::TrainingSession> session) {
     starting_ = false;
     running_ = true;
-    paused_ = false;
     currentRun_ = session->runId();
     session_ = session;
+    session->setPaused(paused_); // Pause pressed while the run was being set up
     if (stopRequested_) {
         session->cancel();
     }
@@ -328,7 +328,10 @@ void TrainingController::ended() {
     writer_.reset();
     observer_.reset();
     running_ = false;
-    paused_ = false;
+    if (paused_) {
+        paused_ = false;
+        emit pausedChanged(false);
+    }
     startNextQueued();
 }
 
@@ -344,10 +347,14 @@ void TrainingController::startNextQueued() {
 }
 
 void TrainingController::setPaused(bool paused) {
+    if (paused == paused_ || !isTraining()) {
+        return;
+    }
     paused_ = paused;
     if (session_) {
         session_->setPaused(paused);
     }
+    emit pausedChanged(paused);
 }
 
 void TrainingController::stop() {

@@ -79,6 +79,7 @@ signals:
     void queueChanged(int queuedRuns);
     void startFailed(const QString& message);
     void trainingChanged(bool training);
+    void pausedChanged(bool paused);
 
 private:
     struct Request {

@@ -100,6 +100,10 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                      &TrainingPanel::setTraining);
     QObject::connect(&training, &TrainingController::trainingChanged, &resources,
                      &ResourceMonitor::setRunning);
+    QObject::connect(&training, &TrainingController::pausedChanged, panel,
+                     &TrainingPanel::setPaused);
+    QObject::connect(&training, &TrainingController::pausedChanged, live,
+                     &TrainingLiveView::setPaused);
     QObject::connect(&training, &TrainingController::queueChanged, panel,
                      &TrainingPanel::setQueued);
     QObject::connect(&training, &TrainingController::startFailed, &window, &MainWindow::showError);

@@ -60,6 +60,47 @@ private slots:
         }
         QVERIFY2(grays.size() > 20, qPrintable(QString::number(grays.size())));
     }
+
+    // The demo trained for two epochs through the Training tab (kestrel --train starts the
+    // run as the Start button does): the run completes, the CLI sees it, and the screenshot
+    // of the live view is kept for the README.
+    void trainsTheDemoFromTheWindow() {
+        QVERIFY2(!qEnvironmentVariableIsEmpty("DISPLAY"), "run me under xvfb-run");
+        QTemporaryDir dir;
+        const QString project = dir.filePath("Training demo");
+        QProcess cli;
+        cli.start(KESTREL_CLI_PATH, {"init", project, "--demo"});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+
+        const QString shot = QString(KESTREL_SCREENSHOT_DIR) + "/training.png";
+        QFile::remove(shot);
+        QProcess gui;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "xcb");
+        env.insert("XDG_CONFIG_HOME", dir.filePath("config"));
+        gui.setProcessEnvironment(env);
+        gui.start(KESTREL_GUI_PATH, {project, "--train", "2", "--screenshot", shot});
+        QVERIFY(gui.waitForFinished(300000));
+        QVERIFY2(gui.exitCode() == 0, gui.readAllStandardError().constData());
+
+        cli.start(KESTREL_CLI_PATH, {"runs", project, "--json"});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+        const QString runs = QString::fromUtf8(cli.readAllStandardOutput());
+        QVERIFY2(runs.contains("\"status\":\"completed\""), qPrintable(runs));
+
+        QImage image(shot);
+        QVERIFY2(!image.isNull(), qPrintable(shot));
+        // Curves and the matrix: far more colours than an empty tab.
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 2) {
+            for (int x = 0; x < image.width(); x += 2) {
+                colours.insert(image.pixel(x, y));
+            }
+        }
+        QVERIFY2(colours.size() > 64, qPrintable(QString::number(colours.size())));
+    }
 };
 
 QTEST_GUILESS_MAIN(MainWindowE2eTest)

@@ -1,0 +1,360 @@
+// Training from the window, driven as a user drives it, headless: the form's settings, Start,
+// the live curves and confusion matrix, a click on a cell that lists its samples in the
+// browser, a queued run, two runs compared, a stopped run resumed, an export and a delete.
+// Every check that matters reads the project file through a second connection.
+#include "confusion_matrix_view.h"
+#include "confusion_panel.h"
+#include "dataset/importer.h"
+#include "modal_answerer.h"
+#include "project/project.h"
+#include "runs_page.h"
+#include "runs_view.h"
+#include "sample_browser.h"
+#include "sample_model.h"
+#include "store/run_repository.h"
+#include "store/sqlite.h"
+#include "temp_dir.h"
+#include "test_workbench.h"
+#include "training_charts.h"
+#include "training_form.h"
+#include "training_live_view.h"
+#include "training_panel.h"
+#include "training_workspace.h"
+
+#include <filesystem>
+#include <memory>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTest>
+#include <QToolButton>
+
+using kestrel::app::ProjectController;
+using kestrel::app::RunsController;
+using kestrel::app::TrainingController;
+using kestrel::testing::TempDir;
+using namespace kestrel::widgets;
+
+namespace {
+
+// The left/right task: 16x16 gray images whose bright half says the class, with noise, in
+// split folders. A small CNN learns it in a few epochs; chance is 50%.
+void writeLeftRightImages(const std::filesystem::path& source) {
+    int written = 0;
+    unsigned noise = 7;
+    for (const char* split : {"train", "val", "test"}) {
+        const int count = std::string(split) == "train" ? 40 : 10;
+        for (const char* label : {"left", "right"}) {
+            const std::filesystem::path folder = source / split / label;
+            std::filesystem::create_directories(folder);
+            for (int i = 0; i < count; ++i) {
+                QImage image(16, 16, QImage::Format_Grayscale8);
+                for (int y = 0; y < 16; ++y) {
+                    for (int x = 0; x < 16; ++x) {
+                        noise = noise * 1103515245u + 12345u;
+                        const bool bright = (x < 8) == (std::string(label) == "left");
+                        const int value = (bright ? 170 : 85) + static_cast<int>(noise >> 26) - 32;
+                        image.setPixel(x, y, qRgb(value, value, value));
+                    }
+                }
+                const auto file = folder / (std::to_string(written++) + ".png");
+                QVERIFY(image.save(QString::fromStdString(file.string())));
+            }
+        }
+    }
+}
+
+} // namespace
+
+class TrainingWorkbenchTest : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<TempDir> dir_;
+    std::unique_ptr<kestrel::testing::TestWorkbench> app_;
+
+    std::filesystem::path projectFolder() const { return *dir_ / "left-right"; }
+    TrainingWorkspace* workspace() const { return app_->window->training(); }
+    TrainingForm* form() const { return workspace()->panel()->form(); }
+    QPushButton* button(const char* name) const {
+        return app_->window->findChild<QPushButton*>(name);
+    }
+    kestrel::store::RunRecord storedRun(std::int64_t id) const {
+        kestrel::Project project = kestrel::Project::open(projectFolder());
+        return kestrel::store::RunRepository(project.database()).get(id);
+    }
+
+    // Epochs, and the settings that make a run take a second on a laptop CPU.
+    void chooseSettings(int epochs) {
+        auto* model = form()->findChild<QComboBox*>("model");
+        model->setCurrentIndex(model->findText("smallcnn", Qt::MatchStartsWith));
+        form()->findChild<QSpinBox*>("imageSize")->setValue(16);
+        form()->findChild<QSpinBox*>("batchSize")->setValue(16);
+        form()->findChild<QSpinBox*>("epochs")->setValue(epochs);
+        // A mirror image swaps "left" and "right": no augmentation for this task.
+        for (QCheckBox* box : form()->findChildren<QCheckBox*>()) {
+            if (box->objectName().startsWith("aug")) {
+                box->setChecked(false);
+            }
+        }
+        QVERIFY2(form()->isValid(), qPrintable(form()->firstProblem()));
+    }
+
+    // Presses Start and waits for the run to end; returns its id.
+    qint64 trainThroughTheWindow(int epochs, const QString& expectedStatus = "completed") {
+        chooseSettings(epochs);
+        QSignalSpy finished(app_->training.get(), &TrainingController::runFinished);
+        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 120000);
+        }();
+        if (finished.isEmpty()) {
+            return 0;
+        }
+        [&] {
+            QCOMPARE(finished.at(0).at(1).toString(), expectedStatus);
+        }();
+        return finished.at(0).at(0).toLongLong();
+    }
+
+private slots:
+    void initTestCase() { kestrel::testing::useTestSettings(); }
+
+    void init() {
+        dir_ = std::make_unique<TempDir>();
+        writeLeftRightImages(*dir_ / "source");
+        {
+            kestrel::Project project = kestrel::Project::create(projectFolder(), "Left/right");
+            kestrel::dataset::importSource(project, *dir_ / "source", {});
+        }
+        app_ = std::make_unique<kestrel::testing::TestWorkbench>();
+        app_->window->training()->runsPage()->setOpensExportFolder(false);
+        QSignalSpy choices(app_->training.get(), &TrainingController::choicesReady);
+        emit app_->window->openProjectRequested(QString::fromStdString(projectFolder().string()));
+        QVERIFY(choices.wait(20000));
+        QCoreApplication::processEvents();
+        app_->window->showTraining();
+    }
+
+    void cleanup() {
+        app_.reset();
+        dir_.reset();
+    }
+
+    void aRunTrainsLiveAndACellListsItsSamples() {
+        QSignalSpy epochs(app_->training.get(), &TrainingController::epochFinished);
+        const qint64 run = trainThroughTheWindow(4);
+        QVERIFY(run > 0);
+        QCOMPARE(storedRun(run).status, std::string("completed"));
+
+        // Live curves: batch losses as they came, one validation point per epoch.
+        TrainingCharts* charts = workspace()->live()->charts();
+        QVERIFY(charts->pointCount(run, "batch_loss") >= 4 * 5); // 80 images / 16 per batch
+        QCOMPARE(charts->pointCount(run, "val_accuracy"), 4);
+        QCOMPARE(epochs.size(), 4);
+        const auto metrics = epochs.last().at(2).value<QMap<QString, double>>();
+        QVERIFY2(metrics.value("val_accuracy") >= 0.8,
+                 qPrintable(QString::number(metrics.value("val_accuracy"))));
+
+        // The matrix counts the 20 validation images; a click on (true left, predicted
+        // left) lists exactly those samples in the browser, each with its confidence.
+        ConfusionMatrixView* matrix = workspace()->live()->confusion()->matrixView();
+        const auto confusion = epochs.last().at(3).value<ConfusionData>();
+        QCOMPARE(confusion.total(), std::int64_t{20});
+        const int leftIndex = confusion.classes.indexOf("left");
+        QVERIFY(leftIndex >= 0);
+        const std::int64_t expected = confusion.at(leftIndex, leftIndex);
+        QVERIFY(expected > 0);
+        QTest::mouseClick(matrix, Qt::LeftButton, {},
+                          matrix->cellRect(leftIndex, leftIndex).center());
+        QCOMPARE(app_->window->workspaceTabs()->currentIndex(), 0); // the samples, shown
+        SampleBrowser* browser = app_->window->browser();
+        QVERIFY(browser->subset() != nullptr);
+        QVERIFY(browser->subset()->title.contains("True left, predicted left"));
+        SampleModel* model = browser->model();
+        QCOMPARE(model->rowCount(), static_cast<int>(expected));
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const auto* sample = model->sampleAt(row);
+            QCOMPARE(QString::fromStdString(sample->split), QString("val"));
+            QCOMPARE(model->index(row, SampleModel::LabelColumn)
+                         .data(SampleModel::ClassNameRole)
+                         .toString(),
+                     QString("left"));
+            const double score = model->index(row, 0).data(SampleModel::ScoreRole).toDouble();
+            QVERIFY(score >= 0.5 && score <= 1.0);
+        }
+        // Show all leaves the cell.
+        QTest::mouseClick(browser->findChild<QToolButton*>("clearSubset"), Qt::LeftButton);
+        QCOMPARE(model->rowCount(), 120);
+    }
+
+    void aQueuedRunFollowsAndTwoRunsCompare() {
+        chooseSettings(2);
+        QSignalSpy finished(app_->training.get(), &TrainingController::runFinished);
+        QSignalSpy queue(app_->training.get(), &TrainingController::queueChanged);
+        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+        form()->findChild<QSpinBox*>("epochs")->setValue(3);
+        QTRY_VERIFY(button("queueTraining")->isEnabled());
+        QTest::mouseClick(button("queueTraining"), Qt::LeftButton);
+        QVERIFY(!queue.isEmpty());
+        QCOMPARE(queue.first().at(0).toInt(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 120000);
+        const qint64 first = finished.at(0).at(0).toLongLong();
+        const qint64 second = finished.at(1).at(0).toLongLong();
+        QCOMPARE(storedRun(second).status, std::string("completed"));
+
+        // Both in the runs table; selected together, their curves overlay and the diff
+        // names the one setting that differs.
+        workspace()->showRuns();
+        RunsView* runs = workspace()->runsPage()->runs();
+        QTRY_VERIFY(
+            workspace()->runsPage()->findChild<QTableView*>("runsTable")->model()->rowCount() == 2);
+        runs->selectRuns({first, second});
+        TrainingCharts* charts = workspace()->runsPage()->charts();
+        QTRY_COMPARE(charts->pointCount(first, "val_accuracy"), 2);
+        QTRY_COMPARE(charts->pointCount(second, "val_accuracy"), 3);
+        QVERIFY(charts->runColor(first) != charts->runColor(second));
+        auto* diff = workspace()->runsPage()->findChild<QTableWidget*>("paramDiff");
+        QVERIFY(diff != nullptr);
+        QStringList differing;
+        for (int row = 0; row < diff->rowCount(); ++row) {
+            differing.append(diff->verticalHeaderItem(row) ? diff->verticalHeaderItem(row)->text()
+                                                           : diff->item(row, 0)->text());
+        }
+        QVERIFY2(differing.contains("epochs"), qPrintable(differing.join(", ")));
+        QVERIFY2(!differing.contains("batch_size"), qPrintable(differing.join(", ")));
+    }
+
+    void aStoppedRunResumesAndAnExportIsVerified() {
+        chooseSettings(40);
+        QSignalSpy epochs(app_->training.get(), &TrainingController::epochFinished);
+        QSignalSpy finished(app_->training.get(), &TrainingController::runFinished);
+        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(epochs.size() >= 1, 60000);
+        QTest::mouseClick(button("stopTraining"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        QCOMPARE(finished.at(0).at(1).toString(), QString("cancelled"));
+        const qint64 run = finished.at(0).at(0).toLongLong();
+        QCOMPARE(storedRun(run).status, std::string("cancelled"));
+
+        // Resume from the runs table continues the same run to its end.
+        workspace()->showRuns();
+        RunsView* runs = workspace()->runsPage()->runs();
+        auto* table = workspace()->runsPage()->findChild<QTableView*>("runsTable");
+        QTRY_VERIFY(table->model()->rowCount() == 1);
+        runs->selectRuns({run});
+        QVERIFY(!runs->selectedRuns().empty());
+        QTRY_VERIFY(button("resumeRun")->isEnabled());
+        QTest::mouseClick(button("resumeRun"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 120000);
+        QCOMPARE(finished.at(1).at(0).toLongLong(), run);
+        QCOMPARE(storedRun(run).status, std::string("completed"));
+
+        // One click exports both formats, each verified, and says so.
+        workspace()->showRuns();
+        runs->selectRuns({run});
+        QTRY_VERIFY(button("exportRun")->isEnabled());
+        QSignalSpy exported(app_->runs.get(), &RunsController::exportFinished);
+        QTest::mouseClick(button("exportRun"), Qt::LeftButton);
+        QVERIFY(exported.wait(120000));
+        auto* status = workspace()->runsPage()->findChild<QLabel*>("exportStatus");
+        QVERIFY2(status->text().contains("top-1 agreed"), qPrintable(status->text()));
+        const QString folder = exported.at(0).at(2).toString();
+        QVERIFY(QDir(folder).entryList({"*.pt"}).size() == 1);
+        QVERIFY(QDir(folder).entryList({"*.onnx"}).size() == 1);
+    }
+
+    void pauseHoldsTheRunAndNotesAndTagsAreStored() {
+        chooseSettings(200);
+        QSignalSpy epochs(app_->training.get(), &TrainingController::epochFinished);
+        QSignalSpy finished(app_->training.get(), &TrainingController::runFinished);
+        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(epochs.size() >= 1, 60000);
+        const qint64 run = app_->training->currentRun();
+        QTest::mouseClick(button("pauseTraining"), Qt::LeftButton);
+        QVERIFY(button("pauseTraining")->isChecked());
+        auto* status = workspace()->live()->findChild<QLabel*>("liveStatus");
+        QVERIFY2(status->text().contains("Paused"), qPrintable(status->text()));
+        // A batch already under way may still land; after it, nothing moves while paused.
+        QTest::qWait(300);
+        TrainingCharts* charts = workspace()->live()->charts();
+        const int held = charts->pointCount(run, "batch_loss");
+        QTest::qWait(500);
+        QCOMPARE(charts->pointCount(run, "batch_loss"), held);
+        QTest::mouseClick(button("pauseTraining"), Qt::LeftButton); // Resume
+        QTRY_VERIFY_WITH_TIMEOUT(charts->pointCount(run, "batch_loss") > held, 30000);
+        QTest::mouseClick(button("stopTraining"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+
+        // Notes and tags typed in the runs table reach the project file.
+        workspace()->showRuns();
+        auto* table = workspace()->runsPage()->findChild<QTableView*>("runsTable");
+        QTRY_VERIFY(table->model()->rowCount() == 1);
+        workspace()->runsPage()->runs()->selectRuns({run});
+        auto* notes = workspace()->runsPage()->findChild<QPlainTextEdit*>("runNotes");
+        notes->setFocus();
+        QTest::keyClicks(notes, "stopped by hand; lighting changed");
+        QTest::keyClick(notes, Qt::Key_Return);
+        auto* tags = workspace()->runsPage()->findChild<QLineEdit*>("runTags");
+        tags->setFocus();
+        QTest::keyClicks(tags, "baseline, night shift");
+        QTest::keyClick(tags, Qt::Key_Return);
+        QTRY_COMPARE(storedRun(run).notes, std::string("stopped by hand; lighting changed"));
+        QTRY_VERIFY(storedRun(run).tags == (std::vector<std::string>{"baseline", "night shift"}));
+    }
+
+    void deletingARunAsksAndRemovesItsFiles() {
+        const qint64 run = trainThroughTheWindow(1);
+        QVERIFY(run > 0);
+        const auto folder = projectFolder() / "runs" / std::to_string(run);
+        QVERIFY(std::filesystem::exists(folder));
+        workspace()->showRuns();
+        RunsView* runs = workspace()->runsPage()->runs();
+        auto* table = workspace()->runsPage()->findChild<QTableView*>("runsTable");
+        QTRY_VERIFY(table->model()->rowCount() == 1);
+        runs->selectRuns({run});
+        QString question;
+        kestrel::testing::ModalAnswerer answers(
+            {kestrel::testing::clickMessageBox(QMessageBox::Yes, &question)});
+        QSignalSpy loaded(app_->runs.get(), &RunsController::runsLoaded);
+        QTest::mouseClick(button("deleteRuns"), Qt::LeftButton);
+        QVERIFY(question.contains(QString("#%1").arg(run)));
+        QVERIFY(loaded.wait(10000));
+        QTRY_VERIFY(!std::filesystem::exists(folder));
+        kestrel::Project project = kestrel::Project::open(projectFolder());
+        QVERIFY(!kestrel::store::RunRepository(project.database()).find(run).has_value());
+    }
+
+    void closingDuringARunAsksFirst() {
+        chooseSettings(200);
+        QSignalSpy epochs(app_->training.get(), &TrainingController::epochFinished);
+        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(epochs.size() >= 1, 60000);
+        {
+            kestrel::testing::ModalAnswerer answers(
+                {kestrel::testing::clickMessageBox(QMessageBox::No)});
+            QVERIFY(!app_->window->close()); // No: the window stays, the run goes on
+        }
+        QVERIFY(app_->training->isTraining());
+        QSignalSpy finished(app_->training.get(), &TrainingController::runFinished);
+        {
+            kestrel::testing::ModalAnswerer answers(
+                {kestrel::testing::clickMessageBox(QMessageBox::Yes)});
+            QVERIFY(app_->window->close());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        QCOMPARE(finished.at(0).at(1).toString(), QString("cancelled")); // resumable
+    }
+};
+
+QTEST_MAIN(TrainingWorkbenchTest)
+#include "training_workbench_test.moc"
