@@ -33,6 +33,12 @@ void MainWindow::showShortcuts() {
         {tr("Ctrl+9, Ctrl+0, F"), tr("Fit the image, 1:1, fit")},
         {tr("Ctrl+I"), tr("Import images")},
         {tr("F2"), tr("Rename the current class")},
+        {tr("Alt+1 / Alt+2"), tr("The Samples tab / the Training tab")},
+        {tr("Ctrl+Return"), tr("Training tab: start a run with the settings shown")},
+        {tr("Alt+P, Alt+T, Alt+Q"), tr("Training tab: pause or resume, stop, add to the queue")},
+        {tr("Arrows, Enter"), tr("Confusion matrix: move between cells, list a cell's samples")},
+        {tr("Double-click, Home"), tr("Charts: fit all the data again")},
+        {tr("Delete"), tr("Runs table: delete the selected runs (asks first)")},
     };
     QString rows;
     for (const auto& [key, what] : keys) {

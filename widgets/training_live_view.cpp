@@ -1,12 +1,12 @@
 #include "training_live_view.h"
 
 #include "confusion_panel.h"
+#include "progress_strip.h"
 #include "runs_table_model.h"
 #include "training_charts.h"
 
 #include <QLabel>
 #include <QLocale>
-#include <QProgressBar>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -29,14 +29,12 @@ TrainingLiveView::TrainingLiveView(QWidget* parent) : QWidget(parent) {
     status_ = new QLabel;
     status_->setObjectName("liveStatus");
     status_->setWordWrap(true);
-    epochProgress_ = new QProgressBar;
+    epochProgress_ = new ProgressStrip;
     epochProgress_->setObjectName("epochProgress");
-    epochProgress_->setTextVisible(true);
-    epochProgress_->setFormat(tr("Epoch"));
-    runProgress_ = new QProgressBar;
+    epochProgress_->setProgress(0, tr("Epoch"));
+    runProgress_ = new ProgressStrip;
     runProgress_->setObjectName("runProgress");
-    runProgress_->setRange(0, 1000);
-    runProgress_->setFormat(tr("Run"));
+    runProgress_->setProgress(0, tr("Run"));
     resources_ = new QLabel;
     resources_->setObjectName("resourceUsage");
     resources_->setWordWrap(true);
@@ -76,8 +74,8 @@ void TrainingLiveView::startRun(qint64 runId, const QString& label, const QStrin
     charts_->setRunLabel(runId, label);
     title_->setText(tr("Run %1 on %2").arg(label, device));
     status_->setText(tr("Training…"));
-    epochProgress_->setValue(0);
-    runProgress_->setValue(0);
+    epochProgress_->setProgress(0, tr("Starting…"));
+    runProgress_->setProgress(0, QString());
 }
 
 void TrainingLiveView::appendBatches(qint64 runId, const QVector<double>& epochs,
@@ -92,30 +90,30 @@ void TrainingLiveView::showProgress(const TrainingProgress& progress) {
         return;
     }
     const QLocale locale;
-    epochProgress_->setRange(0,
-                             static_cast<int>(std::max<std::int64_t>(progress.batchesPerEpoch, 1)));
-    epochProgress_->setValue(static_cast<int>(progress.batch));
-    epochProgress_->setFormat(tr("Epoch %1 of %2 · batch %3 of %4")
-                                  .arg(progress.epoch + 1)
-                                  .arg(progress.epochs)
-                                  .arg(progress.batch)
-                                  .arg(progress.batchesPerEpoch));
     const double perEpoch =
         static_cast<double>(std::max<std::int64_t>(progress.batchesPerEpoch, 1));
     const double done =
         (static_cast<double>(progress.epoch) + static_cast<double>(progress.batch) / perEpoch) /
         static_cast<double>(std::max<std::int64_t>(progress.epochs, 1));
-    runProgress_->setValue(static_cast<int>(done * 1000.0));
+    epochProgress_->setProgress(static_cast<double>(progress.batch) / perEpoch,
+                                tr("Epoch %1 of %2 · batch %3 of %4")
+                                    .arg(progress.epoch + 1)
+                                    .arg(progress.epochs)
+                                    .arg(progress.batch)
+                                    .arg(progress.batchesPerEpoch));
     const QString eta =
         progress.etaSeconds >= 0
             ? tr("about %1 left").arg(RunsTableModel::durationText(progress.etaSeconds))
             : tr("estimating the time left");
-    runProgress_->setFormat(tr("%1% · %2 elapsed · %3 · %4 images/s")
-                                .arg(done * 100.0, 0, 'f', 0)
-                                .arg(RunsTableModel::durationText(progress.elapsedSeconds))
-                                .arg(eta)
-                                .arg(locale.toString(progress.imagesPerSecond, 'f', 0)));
-    status_->setText(progress.paused ? tr("Paused between batches.") : tr("Training…"));
+    runProgress_->setProgress(done, tr("%1% · %2 elapsed · %3 · %4 images/s")
+                                        .arg(done * 100.0, 0, 'f', 0)
+                                        .arg(RunsTableModel::durationText(progress.elapsedSeconds))
+                                        .arg(eta)
+                                        .arg(locale.toString(progress.imagesPerSecond, 'f', 0)));
+    const QString status = progress.paused ? tr("Paused between batches.") : tr("Training…");
+    if (status_->text() != status) {
+        status_->setText(status);
+    }
 }
 
 void TrainingLiveView::showEpoch(qint64 runId, qint64 epoch, const QMap<QString, double>& metrics,

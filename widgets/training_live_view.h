@@ -10,11 +10,11 @@
 #include <QWidget>
 
 class QLabel;
-class QProgressBar;
 
 namespace kestrel::widgets {
 
 class ConfusionPanel;
+class ProgressStrip;
 class TrainingCharts;
 
 // The run being trained, live: its progress with an estimate of the time left, the
@@ -46,8 +46,8 @@ signals:
 private:
     QLabel* title_ = nullptr;
     QLabel* status_ = nullptr;
-    QProgressBar* epochProgress_ = nullptr;
-    QProgressBar* runProgress_ = nullptr;
+    ProgressStrip* epochProgress_ = nullptr;
+    ProgressStrip* runProgress_ = nullptr;
     QLabel* resources_ = nullptr;
     TrainingCharts* charts_ = nullptr;
     ConfusionPanel* confusion_ = nullptr;
