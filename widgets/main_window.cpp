@@ -24,6 +24,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -121,7 +122,13 @@ void MainWindow::buildLayout() {
     workspaceTabs_->setObjectName("workspaceTabs");
     workspaceTabs_->setDocumentMode(true);
     workspaceTabs_->addTab(split, tr("Samples"));
-    workspaceTabs_->addTab(training_, tr("Training"));
+    // In a scroll area, so the training views' minimum width never widens the window (a tab
+    // widget is as wide as its widest page needs).
+    auto* trainingScroll = new QScrollArea;
+    trainingScroll->setWidget(training_);
+    trainingScroll->setWidgetResizable(true);
+    trainingScroll->setFrameShape(QFrame::NoFrame);
+    workspaceTabs_->addTab(trainingScroll, tr("Training"));
     column->addWidget(workspaceTabs_, 1);
     setCentralWidget(central);
 
@@ -150,6 +157,8 @@ void MainWindow::buildLayout() {
     labelling_ = new LabellingController(browser_, classPanel_, this);
     connect(workspaceTabs_, &QTabWidget::currentChanged, this,
             [this](int tab) { labelling_->setActive(tab == 0); });
+    // The docks serve the samples: training gets the whole width, and they come back after.
+    connect(workspaceTabs_, &QTabWidget::currentChanged, this, &MainWindow::showDocksFor);
     connect(labelling_, &LabellingController::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 4000); });
     connect(browser_, &SampleBrowser::currentSampleChanged, this, &MainWindow::showCurrentSample);
@@ -390,12 +399,33 @@ void MainWindow::rebuildRecentMenu() {
     recentMenu_->setEnabled(!recent.isEmpty());
 }
 
+void MainWindow::showDocksFor(int tab) {
+    const auto docks = findChildren<QDockWidget*>();
+    for (QDockWidget* dock : docks) {
+        if (tab == 0) {
+            dock->setVisible(dock->property("shownWithSamples").toBool());
+        } else if (dock->isVisible()) {
+            dock->setProperty("shownWithSamples", true);
+            // Of docks sharing tabs, the one on top is the one drawn.
+            dock->setProperty("onTop", !dock->visibleRegion().isEmpty());
+            dock->hide();
+        } else {
+            dock->setProperty("shownWithSamples", false);
+        }
+    }
+    for (QDockWidget* dock : docks) {
+        if (tab == 0 && dock->isVisible() && dock->property("onTop").toBool()) {
+            dock->raise();
+        }
+    }
+}
+
 void MainWindow::showSamples() {
     workspaceTabs_->setCurrentIndex(0);
 }
 
 void MainWindow::showTraining() {
-    workspaceTabs_->setCurrentWidget(training_);
+    workspaceTabs_->setCurrentIndex(1);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -403,6 +433,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         event->ignore();
         return;
     }
+    showSamples(); // the layout kept is the samples' one, with their docks
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());

@@ -114,6 +114,7 @@ private:
     void showCurrentSample(std::int64_t sampleId);
     void updateCaption();
     void updateCounts();
+    void showDocksFor(int tab);
 
     SampleModel* samples_ = nullptr;
     SampleBrowser* browser_ = nullptr;

@@ -45,6 +45,7 @@ void ProgressStrip::paintEvent(QPaintEvent*) {
     option.text = text_;
     option.textVisible = true;
     option.textAlignment = Qt::AlignCenter;
+    option.state |= QStyle::State_Horizontal; // Qt 6 reads the orientation from here
     QStylePainter painter(this);
     painter.drawControl(QStyle::CE_ProgressBar, option);
 }

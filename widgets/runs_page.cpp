@@ -33,6 +33,9 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     connect(openFolder_, &QPushButton::clicked, this,
             [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(exportFolder_)); });
 
+    runs_->setMinimumSize(280, 240); // as in the live view: the splitters share the space
+    charts_->setMinimumSize(280, 180);
+    confusion_->setMinimumSize(280, 150);
     auto* exportRow = new QHBoxLayout;
     exportRow->addWidget(exportStatus_, 1);
     exportRow->addWidget(openFolder_);
@@ -42,8 +45,9 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(runs_);
     split->addWidget(right);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({560, 640});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split, 1);
@@ -60,6 +64,12 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
 void RunsPage::setRuns(const std::vector<RunRow>& runs) {
     rows_ = runs;
     runs_->setRuns(runs);
+    // Something to look at from the start: the newest run, until the user picks.
+    if (runs_->selectedRuns().empty() && !runs.empty()) {
+        const auto newest = std::max_element(
+            runs.begin(), runs.end(), [](const RunRow& a, const RunRow& b) { return a.id < b.id; });
+        runs_->selectRuns({newest->id});
+    }
 }
 
 void RunsPage::selectionChanged(const std::vector<std::int64_t>& ids) {

@@ -124,6 +124,7 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
 
     auto* scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // the panel is made wide enough
     scroll->setFrameShape(QFrame::NoFrame);
     fields_ = new QWidget;
     scroll->setWidget(fields_);

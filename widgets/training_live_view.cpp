@@ -43,6 +43,10 @@ TrainingLiveView::TrainingLiveView(QWidget* parent) : QWidget(parent) {
     confusion_ = new ConfusionPanel;
     confusion_->setObjectName("liveConfusion");
 
+    // Small minimums: the splitter shares what the window has, and the tab never needs to
+    // scroll on a 1280x800 screen.
+    charts_->setMinimumSize(320, 180);
+    confusion_->setMinimumSize(320, 150);
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(charts_);
     split->addWidget(confusion_);

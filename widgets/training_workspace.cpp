@@ -13,7 +13,7 @@ namespace kestrel::widgets {
 TrainingWorkspace::TrainingWorkspace(QWidget* parent) : QWidget(parent) {
     panel_ = new TrainingPanel;
     panel_->setObjectName("trainingPanel");
-    panel_->setMinimumWidth(390); // the form's labels and fields side by side
+    panel_->setMinimumWidth(420); // the form's labels and fields side by side
     live_ = new TrainingLiveView;
     live_->setObjectName("liveView");
     runs_ = new RunsPage;
