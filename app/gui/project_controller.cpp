@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "demo/demo_dataset.h"
+#include "error_message.h"
 #include "project/project.h"
 
 #include <chrono>
@@ -15,13 +16,6 @@ using dataset::LabelEdit;
 using widgets::LabelAction;
 
 namespace {
-
-QString messageOf(const std::exception& error) {
-    if (dynamic_cast<const Error*>(&error)) {
-        return QString::fromStdString(error.what());
-    }
-    return QObject::tr("Unexpected error: %1").arg(QString::fromStdString(error.what()));
-}
 
 // The core edit for an action, built where the project can be read (merge and delete
 // need the samples of the class).
@@ -93,7 +87,7 @@ void ProjectController::openWith(const QString& activity, std::function<void(Ses
             try {
                 open(session);
             } catch (const std::exception& exception) {
-                error = messageOf(exception);
+                error = errorMessage(exception);
             }
         }
         QMetaObject::invokeMethod(
@@ -165,7 +159,7 @@ void ProjectController::applyLabelAction(quint64 token, const LabelAction& actio
             session.edits[token] = {forward, inverse};
             publishEdit(session, forward);
         } catch (const std::exception& exception) {
-            post(&ProjectController::editFailed, messageOf(exception));
+            post(&ProjectController::editFailed, errorMessage(exception));
         }
     });
 }
@@ -194,7 +188,7 @@ void ProjectController::applyStored(quint64 token, bool undo) {
             }
             publishEdit(session, edit);
         } catch (const std::exception& exception) {
-            post(&ProjectController::editFailed, messageOf(exception));
+            post(&ProjectController::editFailed, errorMessage(exception));
         }
     });
 }
@@ -258,7 +252,7 @@ void ProjectController::startImport(const QString& source, const QString& format
                          dataset::loadCatalog(*session.project)));
             }
         } catch (const std::exception& exception) {
-            post(&ProjectController::importFailed, messageOf(exception));
+            post(&ProjectController::importFailed, errorMessage(exception));
         }
     });
 }

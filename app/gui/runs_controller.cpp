@@ -1,6 +1,7 @@
 #include "runs_controller.h"
 
 #include "common/error.h"
+#include "error_message.h"
 #include "export/run_export.h"
 #include "project/project.h"
 #include "project_controller.h"
@@ -19,13 +20,6 @@
 namespace kestrel::app {
 
 namespace {
-
-QString messageOf(const std::exception& error) {
-    if (dynamic_cast<const Error*>(&error)) {
-        return QString::fromStdString(error.what());
-    }
-    return QObject::tr("Unexpected error: %1").arg(QString::fromStdString(error.what()));
-}
 
 double secondsBetween(const std::string& start, const std::string& end) {
     const auto from = QDateTime::fromString(QString::fromStdString(start), Qt::ISODateWithMs);
@@ -110,7 +104,7 @@ void RunsController::onProject(std::function<void(Project&)> job) {
             try {
                 job(*project);
             } catch (const std::exception& error) {
-                const QString message = messageOf(error);
+                const QString message = errorMessage(error);
                 QMetaObject::invokeMethod(
                     this, [this, message] { emit failed(message); }, Qt::QueuedConnection);
             }
@@ -237,7 +231,7 @@ void RunsController::exportRun(qint64 runId) {
         } catch (const std::exception& error) {
             QMetaObject::invokeMethod(
                 this,
-                [this, runId, message = messageOf(error)] { emit exportFailed(runId, message); },
+                [this, runId, message = errorMessage(error)] { emit exportFailed(runId, message); },
                 Qt::QueuedConnection);
             return;
         }

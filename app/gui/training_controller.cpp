@@ -1,6 +1,7 @@
 #include "training_controller.h"
 
 #include "common/error.h"
+#include "error_message.h"
 #include "project/project.h"
 #include "project_controller.h"
 #include "project_run_writer.h"
@@ -17,13 +18,6 @@ namespace {
 
 // The live view repaints at most this often, whatever the batch rate.
 constexpr std::chrono::milliseconds kDeliveryInterval{50};
-
-QString messageOf(const std::exception& error) {
-    if (dynamic_cast<const Error*>(&error)) {
-        return QString::fromStdString(error.what());
-    }
-    return QObject::tr("Unexpected error: %1").arg(QString::fromStdString(error.what()));
-}
 
 widgets::ConfusionData confusionOf(const train::Evaluation& evaluation,
                                    const std::vector<std::string>& classes, std::int64_t epoch) {
@@ -227,7 +221,7 @@ void TrainingController::loadChoices() {
                 defaults.device = devices.back().id.toStdString();
                 description = QString::fromStdString(train::describeDefaults(defaults, shape));
             } catch (const std::exception& error) {
-                description = messageOf(error);
+                description = errorMessage(error);
             }
         }
         QMetaObject::invokeMethod(
@@ -242,17 +236,16 @@ void TrainingController::loadChoices() {
 void TrainingController::start(const train::TrainOptions& options) {
     Request request;
     request.options = options;
-    if (isTraining()) {
-        queue_.push_back(std::move(request));
-        emit queueChanged(queuedRuns());
-        return;
-    }
-    launch(std::move(request));
+    startOrQueue(std::move(request));
 }
 
 void TrainingController::resumeRun(qint64 runId) {
     Request request;
     request.resumeRun = runId;
+    startOrQueue(std::move(request));
+}
+
+void TrainingController::startOrQueue(Request request) {
     if (isTraining()) {
         queue_.push_back(std::move(request));
         emit queueChanged(queuedRuns());
@@ -276,7 +269,7 @@ void TrainingController::launch(Request request) {
                               ? train::TrainingSession::create(*project, *request.options)
                               : train::TrainingSession::resume(*project, request.resumeRun);
             } catch (const std::exception& exception) {
-                error = messageOf(exception);
+                error = errorMessage(exception);
             }
         }
         QMetaObject::invokeMethod(
@@ -311,7 +304,7 @@ void TrainingController::begin(std::shared_ptr<Project> project,
         try {
             session->run(*observer, writer);
         } catch (const std::exception& exception) {
-            error = messageOf(exception);
+            error = errorMessage(exception);
         }
         record([&](Pending& pending) {
             pending.threadEnded = true;

@@ -89,6 +89,7 @@ private:
     struct Pending; // events from the training thread not yet delivered
     class Observer;
 
+    void startOrQueue(Request request);
     void launch(Request request);
     void begin(std::shared_ptr<Project> project, std::shared_ptr<train::TrainingSession> session);
     void deliver(); // on the GUI thread

@@ -8,6 +8,49 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+namespace {
+
+// A demo project made by the real kestrel-cli; empty when that failed.
+QString makeDemoProject(const QTemporaryDir& dir, const QString& name) {
+    const QString project = dir.filePath(name);
+    QProcess cli;
+    cli.start(KESTREL_CLI_PATH, {"init", project, "--demo"});
+    if (!cli.waitForFinished(60000) || cli.exitCode() != 0) {
+        return {};
+    }
+    return project;
+}
+
+// Runs the real kestrel in a real window (xcb), with settings of its own; "" when it exited
+// 0, else what it said on stderr.
+QString runKestrel(const QTemporaryDir& dir, const QStringList& arguments, int timeoutMs) {
+    QProcess gui;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "xcb");                  // a real window, not offscreen
+    env.insert("XDG_CONFIG_HOME", dir.filePath("config")); // no settings from the host
+    gui.setProcessEnvironment(env);
+    gui.start(KESTREL_GUI_PATH, arguments);
+    if (!gui.waitForFinished(timeoutMs)) {
+        return "kestrel did not finish in time";
+    }
+    const QString errors = QString::fromLocal8Bit(gui.readAllStandardError());
+    return gui.exitCode() == 0 ? QString()
+                               : errors + " (exit " + QString::number(gui.exitCode()) + ")";
+}
+
+// A blank or black frame has a handful of colours; text, widgets and curves have many.
+int colourCount(const QImage& image) {
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 2) {
+        for (int x = 0; x < image.width(); x += 2) {
+            colours.insert(image.pixel(x, y));
+        }
+    }
+    return static_cast<int>(colours.size());
+}
+
+} // namespace
+
 class MainWindowE2eTest : public QObject {
     Q_OBJECT
 
@@ -15,36 +58,19 @@ private slots:
     void opensAProjectAndRendersTheWindow() {
         QVERIFY2(!qEnvironmentVariableIsEmpty("DISPLAY"), "run me under xvfb-run");
         QTemporaryDir dir;
-        const QString project = dir.filePath("Inspection demo");
-
-        QProcess cli;
-        cli.start(KESTREL_CLI_PATH, {"init", project, "--demo"});
-        QVERIFY(cli.waitForFinished(60000));
-        QCOMPARE(cli.exitCode(), 0);
+        const QString project = makeDemoProject(dir, "Inspection demo");
+        QVERIFY(!project.isEmpty());
 
         QDir().mkpath(KESTREL_SCREENSHOT_DIR);
         const QString shot = QString(KESTREL_SCREENSHOT_DIR) + "/main-window.png";
         QFile::remove(shot);
-        QProcess gui;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("QT_QPA_PLATFORM", "xcb");                  // a real window, not offscreen
-        env.insert("XDG_CONFIG_HOME", dir.filePath("config")); // no settings from the host
-        gui.setProcessEnvironment(env);
-        gui.start(KESTREL_GUI_PATH, {project, "--screenshot", shot});
-        QVERIFY(gui.waitForFinished(90000));
-        QVERIFY2(gui.exitCode() == 0, gui.readAllStandardError().constData());
+        const QString failure = runKestrel(dir, {project, "--screenshot", shot}, 90000);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
 
         QImage image(shot);
         QVERIFY2(!image.isNull(), qPrintable(shot));
         QVERIFY(image.width() >= 600 && image.height() >= 400);
-        // A blank or black frame has a handful of colours; text and widgets have many.
-        QSet<QRgb> colours;
-        for (int y = 0; y < image.height(); y += 2) {
-            for (int x = 0; x < image.width(); x += 2) {
-                colours.insert(image.pixel(x, y));
-            }
-        }
-        QVERIFY2(colours.size() > 16, qPrintable(QString::number(colours.size())));
+        QVERIFY2(colourCount(image) > 16, qPrintable(QString::number(colourCount(image))));
 
         // The first grid cell (top left, below the filter bar) shows the first demo image
         // once its thumbnail arrived: brushed metal has dozens of gray levels, where the
@@ -67,23 +93,17 @@ private slots:
     void trainsTheDemoFromTheWindow() {
         QVERIFY2(!qEnvironmentVariableIsEmpty("DISPLAY"), "run me under xvfb-run");
         QTemporaryDir dir;
-        const QString project = dir.filePath("Training demo");
-        QProcess cli;
-        cli.start(KESTREL_CLI_PATH, {"init", project, "--demo"});
-        QVERIFY(cli.waitForFinished(60000));
-        QCOMPARE(cli.exitCode(), 0);
+        const QString project = makeDemoProject(dir, "Training demo");
+        QVERIFY(!project.isEmpty());
 
+        QDir().mkpath(KESTREL_SCREENSHOT_DIR);
         const QString shot = QString(KESTREL_SCREENSHOT_DIR) + "/training.png";
         QFile::remove(shot);
-        QProcess gui;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("QT_QPA_PLATFORM", "xcb");
-        env.insert("XDG_CONFIG_HOME", dir.filePath("config"));
-        gui.setProcessEnvironment(env);
-        gui.start(KESTREL_GUI_PATH, {project, "--train", "2", "--screenshot", shot});
-        QVERIFY(gui.waitForFinished(300000));
-        QVERIFY2(gui.exitCode() == 0, gui.readAllStandardError().constData());
+        const QString failure =
+            runKestrel(dir, {project, "--train", "2", "--screenshot", shot}, 300000);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
 
+        QProcess cli;
         cli.start(KESTREL_CLI_PATH, {"runs", project, "--json"});
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 0);
@@ -93,13 +113,7 @@ private slots:
         QImage image(shot);
         QVERIFY2(!image.isNull(), qPrintable(shot));
         // Curves and the matrix: far more colours than an empty tab.
-        QSet<QRgb> colours;
-        for (int y = 0; y < image.height(); y += 2) {
-            for (int x = 0; x < image.width(); x += 2) {
-                colours.insert(image.pixel(x, y));
-            }
-        }
-        QVERIFY2(colours.size() > 64, qPrintable(QString::number(colours.size())));
+        QVERIFY2(colourCount(image) > 64, qPrintable(QString::number(colourCount(image))));
     }
 };
 
