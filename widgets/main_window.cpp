@@ -10,7 +10,6 @@
 #include "project_overview.h"
 #include "sample_browser.h"
 #include "sample_model.h"
-#include "training_workspace.h"
 
 #include <QAction>
 #include <QApplication>
@@ -24,7 +23,6 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -116,19 +114,7 @@ void MainWindow::buildLayout() {
                                 "border: 1px solid #e3a19b; border-radius: 4px; padding: 8px; }");
     errorBanner_->hide();
     column->addWidget(errorBanner_);
-    training_ = new TrainingWorkspace;
-    training_->setObjectName("trainingWorkspace");
-    workspaceTabs_ = new QTabWidget;
-    workspaceTabs_->setObjectName("workspaceTabs");
-    workspaceTabs_->setDocumentMode(true);
-    workspaceTabs_->addTab(split, tr("Samples"));
-    // In a scroll area, so the training views' minimum width never widens the window (a tab
-    // widget is as wide as its widest page needs).
-    auto* trainingScroll = new QScrollArea;
-    trainingScroll->setWidget(training_);
-    trainingScroll->setWidgetResizable(true);
-    trainingScroll->setFrameShape(QFrame::NoFrame);
-    workspaceTabs_->addTab(trainingScroll, tr("Training"));
+    buildWorkspaces(split);
     column->addWidget(workspaceTabs_, 1);
     setCentralWidget(central);
 
@@ -157,8 +143,6 @@ void MainWindow::buildLayout() {
     labelling_ = new LabellingController(browser_, classPanel_, this);
     connect(workspaceTabs_, &QTabWidget::currentChanged, this,
             [this](int tab) { labelling_->setActive(tab == 0); });
-    // The docks serve the samples: training gets the whole width, and they come back after.
-    connect(workspaceTabs_, &QTabWidget::currentChanged, this, &MainWindow::showDocksFor);
     connect(labelling_, &LabellingController::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 4000); });
     connect(browser_, &SampleBrowser::currentSampleChanged, this, &MainWindow::showCurrentSample);
@@ -397,35 +381,6 @@ void MainWindow::rebuildRecentMenu() {
                 [this, folder] { emit openProjectRequested(folder); });
     }
     recentMenu_->setEnabled(!recent.isEmpty());
-}
-
-void MainWindow::showDocksFor(int tab) {
-    const auto docks = findChildren<QDockWidget*>();
-    for (QDockWidget* dock : docks) {
-        if (tab == 0) {
-            dock->setVisible(dock->property("shownWithSamples").toBool());
-        } else if (dock->isVisible()) {
-            dock->setProperty("shownWithSamples", true);
-            // Of docks sharing tabs, the one on top is the one drawn.
-            dock->setProperty("onTop", !dock->visibleRegion().isEmpty());
-            dock->hide();
-        } else {
-            dock->setProperty("shownWithSamples", false);
-        }
-    }
-    for (QDockWidget* dock : docks) {
-        if (tab == 0 && dock->isVisible() && dock->property("onTop").toBool()) {
-            dock->raise();
-        }
-    }
-}
-
-void MainWindow::showSamples() {
-    workspaceTabs_->setCurrentIndex(0);
-}
-
-void MainWindow::showTraining() {
-    workspaceTabs_->setCurrentIndex(1);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

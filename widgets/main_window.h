@@ -102,6 +102,7 @@ protected:
 
 private:
     void buildLayout();
+    void buildWorkspaces(QWidget* samples); // the Samples and Training tabs
     void createActions();
     void connectClassPanel();
     void chooseProjectToOpen();

@@ -1,30 +1,24 @@
 #include "runs_view.h"
 
+#include "run_notes_editor.h"
+#include "run_parameter_diff.h"
 #include "runs_table_model.h"
 
 #include <algorithm>
-#include <iterator>
-#include <set>
 
 #include <QAction>
-#include <QFormLayout>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace kestrel::widgets {
@@ -35,18 +29,6 @@ constexpr std::size_t kMostNamedRuns = 8; // a longer list in a question is not 
 
 bool isRunning(const RunRow& run) {
     return run.status == QLatin1String("running");
-}
-
-// "a, b , a,,c" -> {a, b, c}: blanks and repeats (in any case) dropped, first spelling kept.
-QStringList parseTags(const QString& text) {
-    QStringList tags;
-    for (const QString& part : text.split(QLatin1Char(','))) {
-        const QString tag = part.trimmed();
-        if (!tag.isEmpty() && !tags.contains(tag, Qt::CaseInsensitive)) {
-            tags << tag;
-        }
-    }
-    return tags;
 }
 
 } // namespace
@@ -132,7 +114,15 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(pages_);
-    details_ = buildDetails();
+    details_ = new QWidget;
+    auto* detailsRow = new QHBoxLayout(details_);
+    detailsRow->setContentsMargins(0, 0, 0, 0);
+    paramDiff_ = new RunParameterDiff;
+    detailsRow->addWidget(paramDiff_, 2);
+    editor_ = new RunNotesEditor;
+    connect(editor_, &RunNotesEditor::notesEdited, this, &RunsView::applyNotes);
+    connect(editor_, &RunNotesEditor::tagsEdited, this, &RunsView::applyTags);
+    detailsRow->addWidget(editor_, 1);
     splitter->addWidget(details_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
@@ -141,44 +131,10 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     refresh();
 }
 
-QWidget* RunsView::buildDetails() {
-    auto* details = new QWidget;
-    auto* row = new QHBoxLayout(details);
-    row->setContentsMargins(0, 0, 0, 0);
-
-    auto* compare = new QGroupBox(tr("Compare"));
-    auto* compareColumn = new QVBoxLayout(compare);
-    paramNote_ = new QLabel;
-    paramNote_->setObjectName("paramDiffNote");
-    paramNote_->setWordWrap(true);
-    paramDiff_ = new QTableWidget;
-    paramDiff_->setObjectName("paramDiff");
-    paramDiff_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    paramDiff_->setAlternatingRowColors(true);
-    paramDiff_->setWordWrap(false);
-    paramDiff_->setToolTip(tr("Training parameters; for several runs, only those that differ"));
-    paramDiff_->horizontalHeader()->setStretchLastSection(true);
-    compareColumn->addWidget(paramNote_);
-    compareColumn->addWidget(paramDiff_, 1);
-    row->addWidget(compare, 2);
-
-    editorBox_ = new QGroupBox(tr("Notes and tags"));
-    auto* form = new QFormLayout(editorBox_);
-    notes_ = new QPlainTextEdit;
-    notes_->setObjectName("runNotes");
-    notes_->setTabChangesFocus(true);
-    notes_->setToolTip(tr("Enter saves, Shift+Enter starts a new line, Esc undoes the edit"));
-    notes_->installEventFilter(this);
-    tags_ = new QLineEdit;
-    tags_->setObjectName("runTags");
-    tags_->setToolTip(tr("Comma separated, such as: baseline, augmented. Enter saves, Esc "
-                         "undoes the edit"));
-    tags_->installEventFilter(this);
-    connect(tags_, &QLineEdit::editingFinished, this, &RunsView::commitTags);
-    form->addRow(tr("&Notes:"), notes_);
-    form->addRow(tr("Ta&gs:"), tags_);
-    row->addWidget(editorBox_, 1);
-    return details;
+// QWidget's destructor takes the focus from an editor, which then commits; this view is half
+// gone by then and must not take the edit.
+RunsView::~RunsView() {
+    disconnect(editor_, nullptr, this, nullptr);
 }
 
 void RunsView::setRuns(std::vector<RunRow> runs) {
@@ -279,29 +235,6 @@ void RunsView::promptDelete() {
     }
 }
 
-bool RunsView::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == notes_ && event->type() == QEvent::FocusOut) {
-        commitNotes();
-    } else if ((watched == notes_ || watched == tags_) && event->type() == QEvent::KeyPress) {
-        const auto* key = static_cast<QKeyEvent*>(event);
-        const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
-        if (watched == notes_ && enter && !(key->modifiers() & Qt::ShiftModifier)) {
-            commitNotes();
-            return true;
-        }
-        // Escape undoes an edit not yet committed; otherwise it is left to the window.
-        if (key->key() == Qt::Key_Escape && watched == notes_ && notes_->document()->isModified()) {
-            showNotes(model_->run(editedRun_));
-            return true;
-        }
-        if (key->key() == Qt::Key_Escape && watched == tags_ && tags_->isModified()) {
-            showTags(model_->run(editedRun_));
-            return true;
-        }
-    }
-    return QWidget::eventFilter(watched, event);
-}
-
 void RunsView::filterChanged(const QString& text) {
     // Every word must match, in any order: "resnet aug" finds a resnet run tagged augmented.
     QString pattern;
@@ -325,7 +258,7 @@ void RunsView::refresh() {
 // Runs on every selection or data change: the details are rebuilt, the signal goes out only
 // when other runs are selected (a re-sort or refresh keeps the same ones).
 void RunsView::selectionMayHaveChanged() {
-    updateEditors(selectedRuns()); // may commit an edit that filters its run out
+    editor_->showRun(singleSelected()); // may commit an edit that filters its run out
     const std::vector<std::int64_t> ids = selectedRuns();
     updateButtons(ids);
     updateParamDiff(ids);
@@ -368,121 +301,35 @@ void RunsView::updateButtons(const std::vector<std::int64_t>& ids) {
 
 void RunsView::updateParamDiff(const std::vector<std::int64_t>& ids) {
     std::vector<const RunRow*> runs;
-    std::set<QString> names;
     for (const std::int64_t id : ids) {
         if (const RunRow* run = model_->run(id)) {
             runs.push_back(run);
-            std::transform(run->params.begin(), run->params.end(),
-                           std::inserter(names, names.end()),
-                           [](const auto& p) { return p.first; });
         }
     }
-    const auto value = [](const RunRow* run, const QString& name) -> const QString* {
-        const auto found = run->params.find(name);
-        return found == run->params.end() ? nullptr : &found->second;
-    };
-    // A parameter one run lacks differs too: that run used the default of its time.
-    QStringList shown;
-    for (const QString& name : names) {
-        const QString* first = value(runs.front(), name);
-        if (runs.size() == 1 || std::any_of(runs.begin(), runs.end(), [&](const RunRow* run) {
-                const QString* other = value(run, name);
-                return !first || !other || *other != *first;
-            })) {
-            shown << name;
-        }
-    }
-    const int scrolled = paramDiff_->verticalScrollBar()->value(); // a refresh keeps the place
-    paramDiff_->clear();
-    paramDiff_->setColumnCount(static_cast<int>(runs.size()));
-    paramDiff_->setRowCount(static_cast<int>(shown.size()));
-    paramDiff_->setVerticalHeaderLabels(shown);
-    for (int c = 0; c < paramDiff_->columnCount(); ++c) {
-        const RunRow* run = runs[static_cast<std::size_t>(c)];
-        paramDiff_->setHorizontalHeaderItem(c, new QTableWidgetItem(tr("Run #%1").arg(run->id)));
-        for (int r = 0; r < shown.size(); ++r) {
-            const QString* text = value(run, shown[r]);
-            auto* item = new QTableWidgetItem(text ? *text : QString(QChar(0x2013)));
-            item->setToolTip(text ? *text : tr("Not set in run #%1").arg(run->id));
-            paramDiff_->setItem(r, c, item);
-        }
-    }
-    paramDiff_->resizeColumnsToContents();
-    paramDiff_->verticalScrollBar()->setValue(scrolled);
-
-    const auto same = static_cast<int>(names.size()) - static_cast<int>(shown.size());
-    paramNote_->setText(
-        runs.empty()       ? tr("Select a run to see its parameters, or several to compare them.")
-        : runs.size() == 1 ? tr("All parameters of run #%1.").arg(runs.front()->id)
-        : shown.isEmpty()  ? tr("All %1 parameters are the same in all selected runs.").arg(same)
-        : same == 1        ? tr("1 parameter is the same in all selected runs.")
-                           : tr("%1 parameters are the same in all selected runs.").arg(same));
+    paramDiff_->showRuns(runs);
 }
 
-void RunsView::updateEditors(const std::vector<std::int64_t>& ids) {
-    const std::int64_t id = ids.size() == 1 ? ids.front() : 0;
-    if (id != editedRun_) {
-        commitNotes(); // what was typed for the previous run is kept, not dropped
-        commitTags();
-    }
+// The edit is shown at once; the app's next refresh confirms it.
+void RunsView::applyNotes(std::int64_t id, const QString& notes) {
     const RunRow* run = model_->run(id);
-    const bool sameRun = run && id == editedRun_;
-    editedRun_ = run ? id : 0;
-    editorBox_->setEnabled(run != nullptr);
-    notes_->setPlaceholderText(run ? tr("Notes on run #%1").arg(id)
-                                   : tr("Select one run to write notes on it"));
-    // A refresh must not overwrite what the user is typing.
-    if (!sameRun || !notes_->document()->isModified()) {
-        showNotes(run);
-    }
-    if (!sameRun || !tags_->isModified()) {
-        showTags(run);
-    }
-}
-
-void RunsView::showNotes(const RunRow* run) {
-    const QString notes = run ? run->notes : QString();
-    if (notes_->toPlainText() != notes) {
-        notes_->setPlainText(notes); // only when different: the cursor stays where it was
-    }
-    notes_->document()->setModified(false);
-}
-
-void RunsView::showTags(const RunRow* run) {
-    tags_->setText(run ? run->tags.join(QStringLiteral(", ")) : QString());
-}
-
-void RunsView::commitNotes() {
-    if (editedRun_ == 0 || !notes_->document()->isModified()) {
-        return;
-    }
-    notes_->document()->setModified(false);
-    const RunRow* run = model_->run(editedRun_);
-    const QString notes = notes_->toPlainText().trimmed();
     if (!run || notes == run->notes) {
-        return; // deleted meanwhile, or typed back to what it was
+        return; // deleted meanwhile, or the same already
     }
     RunRow edited = *run;
     edited.notes = notes;
-    model_->updateRun(edited); // shown at once; the app's next refresh confirms it
-    emit notesEdited(edited.id, notes);
+    model_->updateRun(edited);
+    emit notesEdited(id, notes);
 }
 
-void RunsView::commitTags() {
-    if (editedRun_ == 0 || !tags_->isModified()) {
-        return;
-    }
-    tags_->setModified(false);
-    const RunRow* run = model_->run(editedRun_);
-    const QStringList tags = parseTags(tags_->text());
-    tags_->setText(tags.join(QStringLiteral(", ")));
+void RunsView::applyTags(std::int64_t id, const QStringList& tags) {
+    const RunRow* run = model_->run(id);
     if (!run || tags == run->tags) {
         return;
     }
     RunRow edited = *run;
     edited.tags = tags;
     model_->updateRun(edited);
-    emit tagsEdited(edited.id, tags);
+    emit tagsEdited(id, tags);
 }
 
 const RunRow* RunsView::singleSelected() const {

@@ -8,18 +8,17 @@
 #include <QWidget>
 
 class QAction;
-class QGroupBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QStackedWidget;
 class QTableView;
-class QTableWidget;
 
 namespace kestrel::widgets {
 
+class RunNotesEditor;
+class RunParameterDiff;
 class RunsTableModel;
 
 // The project's training runs: a sortable, filterable table to compare and manage them, the
@@ -29,6 +28,7 @@ class RunsView : public QWidget {
     Q_OBJECT
 public:
     explicit RunsView(QWidget* parent = nullptr);
+    ~RunsView() override;
 
     // Keeps the selection by run id; notes or tags being typed are not overwritten.
     void setRuns(std::vector<RunRow> runs);
@@ -49,27 +49,19 @@ signals:
     void resumeRequested(std::int64_t id);
     void exportRequested(std::int64_t id);
 
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
-
 private:
-    QWidget* buildDetails();
     void filterChanged(const QString& text);
     void selectionMayHaveChanged();
     void refresh(); // after the runs changed
     void updateButtons(const std::vector<std::int64_t>& ids);
     void updateParamDiff(const std::vector<std::int64_t>& ids);
-    void updateEditors(const std::vector<std::int64_t>& ids);
-    void commitNotes();
-    void commitTags();
-    void showNotes(const RunRow* run); // nullptr: none
-    void showTags(const RunRow* run);
+    void applyNotes(std::int64_t id, const QString& notes);
+    void applyTags(std::int64_t id, const QStringList& tags);
     const RunRow* singleSelected() const;
 
     RunsTableModel* model_ = nullptr;
     QSortFilterProxyModel* proxy_ = nullptr;
     std::vector<std::int64_t> lastSelection_; // sorted, to tell a new selection from a re-sort
-    std::int64_t editedRun_ = 0;              // whose notes and tags the editors hold; 0: none
 
     QStackedWidget* pages_ = nullptr;
     QTableView* table_ = nullptr;
@@ -82,11 +74,8 @@ private:
     QAction* exportAction_ = nullptr;
     QAction* deleteAction_ = nullptr;
     QWidget* details_ = nullptr;
-    QTableWidget* paramDiff_ = nullptr;
-    QLabel* paramNote_ = nullptr;
-    QGroupBox* editorBox_ = nullptr;
-    QPlainTextEdit* notes_ = nullptr;
-    QLineEdit* tags_ = nullptr;
+    RunParameterDiff* paramDiff_ = nullptr;
+    RunNotesEditor* editor_ = nullptr;
 };
 
 } // namespace kestrel::widgets

@@ -5,15 +5,12 @@
 
 #include <algorithm>
 #include <numeric>
-#include <tuple>
 
+#include <QAbstractButton>
 #include <QButtonGroup>
 #include <QComboBox>
-#include <QFormLayout>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QScopedValueRollback>
 #include <QScrollArea>
 #include <QSignalBlocker>
@@ -30,7 +27,6 @@ using Augmentation = AugmentationBox::Kind;
 
 namespace {
 
-constexpr int kMaxEpochs = 100000;
 constexpr int kMaxSupportedImageSize = 2048;
 constexpr int kCoreMinImageSize = 8; // core refuses anything smaller, whatever the model
 constexpr int kCudaRole = Qt::UserRole + 1;
@@ -43,56 +39,6 @@ std::vector<double> perChannel(const std::vector<double>& values, int channels) 
     }
     const double sum = std::accumulate(values.begin(), values.end(), 0.0);
     return std::vector<double>(count, sum / static_cast<double>(values.size()));
-}
-
-QLabel* problemLabel(const char* objectName) {
-    auto* label = new QLabel;
-    label->setObjectName(objectName);
-    label->setWordWrap(true);
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, QColor(198, 40, 40));
-    label->setPalette(palette);
-    label->hide();
-    return label;
-}
-
-void addRow(QFormLayout* form, const QString& caption, QWidget* field, QLabel* problem = nullptr) {
-    auto* label = new QLabel(caption);
-    label->setBuddy(field);
-    if (!problem) {
-        form->addRow(label, field);
-        return;
-    }
-    auto* column = new QVBoxLayout;
-    column->setSpacing(2);
-    column->addWidget(field);
-    column->addWidget(problem);
-    form->addRow(label, column);
-}
-
-QSpinBox* spinBox(const char* objectName, int maximum, const QString& tip) {
-    auto* spin = new QSpinBox;
-    spin->setObjectName(objectName);
-    spin->setRange(0, maximum); // 0 can be typed so that it can be refused with a reason
-    spin->setToolTip(tip);
-    return spin;
-}
-
-struct Item {
-    QString text;
-    int data;
-    QString tip;
-};
-
-QComboBox* comboBox(const char* objectName, const QString& tip, const std::vector<Item>& items) {
-    auto* combo = new QComboBox;
-    combo->setObjectName(objectName);
-    combo->setToolTip(tip);
-    for (const Item& item : items) {
-        combo->addItem(item.text, item.data);
-        combo->setItemData(combo->count() - 1, item.tip, Qt::ToolTipRole);
-    }
-    return combo;
 }
 
 void addItem(QComboBox* combo, const QString& text, const QVariant& data, const QString& tip) {
@@ -133,114 +79,6 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     const QMargins margins = fields_->layout()->contentsMargins(); // align with the fields
     defaultsLabel_->setContentsMargins(margins.left(), margins.top(), margins.right(), 0);
     setOptions(TrainOptions{});
-}
-
-void TrainingForm::buildFields() {
-    auto* form = new QFormLayout(fields_);
-
-    auto* presetRow = new QHBoxLayout;
-    presetButtons_ = new QButtonGroup(this);
-    const std::array<std::tuple<Preset, const char*, QString, QString>, 3> presets = {{
-        {Preset::Fast, "presetFast", tr("&Fast"),
-         tr("Half the epochs and horizontal flips only: a quick first model")},
-        {Preset::Balanced, "presetBalanced", tr("Bala&nced"),
-         tr("The settings suggested for this data")},
-        {Preset::Accurate, "presetAccurate", tr("&Accurate"),
-         tr("Twice the epochs, a cosine schedule and more augmentation (crop, flip, colour, "
-            "small rotation)")},
-    }};
-    for (const auto& [preset, name, text, tip] : presets) {
-        auto* button = new QPushButton(text);
-        button->setObjectName(name);
-        button->setToolTip(tip);
-        button->setCheckable(true);
-        button->setAutoDefault(false); // Enter in a dialog must not reset the settings
-        presetButtons_->addButton(button, static_cast<int>(preset));
-        presetRow->addWidget(button);
-    }
-    connect(presetButtons_, &QButtonGroup::idClicked, this,
-            [this](int id) { applyPreset(static_cast<Preset>(id)); });
-    presetState_ = new QLabel;
-    presetState_->setObjectName("presetState");
-    presetRow->addWidget(presetState_);
-    presetRow->addStretch();
-    form->addRow(tr("Preset:"), presetRow);
-
-    model_ = comboBox("model", tr("The network to train"), {});
-    addRow(form, tr("&Model:"), model_);
-    imageSize_ = spinBox("imageSize", 4096, {});
-    imageSize_->setSuffix(tr(" px"));
-    imageSizeProblem_ = problemLabel("imageSizeProblem");
-    addRow(form, tr("Image si&ze:"), imageSize_, imageSizeProblem_);
-    channels_ =
-        comboBox("channels", tr("Gray trains on brightness alone; RGB also sees colour"),
-                 {{tr("Gray"), 1, tr("One channel")}, {tr("RGB"), 3, tr("Three channels")}});
-    addRow(form, tr("C&olours:"), channels_);
-
-    epochs_ = spinBox("epochs", kMaxEpochs, tr("How often training goes through every image"));
-    epochsProblem_ = problemLabel("epochsProblem");
-    addRow(form, tr("&Epochs:"), epochs_, epochsProblem_);
-    batchSize_ = spinBox("batchSize", 65536,
-                         tr("Images per training step; larger batches need more memory"));
-    batchSizeProblem_ = problemLabel("batchSizeProblem");
-    addRow(form, tr("&Batch size:"), batchSize_, batchSizeProblem_);
-    optimizer_ = comboBox(
-        "optimizer", tr("How the weights follow the gradient"),
-        {{tr("SGD"), static_cast<int>(OptimizerKind::Sgd),
-          tr("Stochastic gradient descent with momentum: a reliable default")},
-         {tr("Adam"), static_cast<int>(OptimizerKind::Adam),
-          tr("Adapts the step per weight; often wants a smaller learning rate, such as 1e-3")},
-         {tr("AdamW"), static_cast<int>(OptimizerKind::AdamW),
-          tr("Adam with weight decay kept apart from the gradient")}});
-    addRow(form, tr("O&ptimizer:"), optimizer_);
-    learningRate_ = new QLineEdit;
-    learningRate_->setObjectName("learningRate");
-    learningRate_->setPlaceholderText(tr("such as 0.01 or 3e-4"));
-    learningRate_->setToolTip(tr("The learning rate at the top of the schedule"));
-    learningRateProblem_ = problemLabel("learningRateProblem");
-    addRow(form, tr("&Learning rate:"), learningRate_, learningRateProblem_);
-    schedule_ = comboBox(
-        "schedule", tr("How the learning rate changes during the run"),
-        {{tr("Constant"), static_cast<int>(Schedule::Constant),
-          tr("The same learning rate throughout")},
-         {tr("Step"), static_cast<int>(Schedule::Step), tr("Cut by a factor every few epochs")},
-         {tr("Cosine"), static_cast<int>(Schedule::Cosine),
-          tr("A short warm-up, then a smooth decay")},
-         {tr("One-cycle"), static_cast<int>(Schedule::OneCycle),
-          tr("Rises to the learning rate, then falls to almost zero")}});
-    addRow(form, tr("&Schedule:"), schedule_);
-
-    device_ = comboBox("device", tr("Where training runs"), {});
-    addRow(form, tr("&Device:"), device_);
-    precision_ = comboBox(
-        "precision", {},
-        {{tr("FP32"), static_cast<int>(Precision::Float32), tr("Full precision: the safe choice")},
-         {tr("FP16"), static_cast<int>(Precision::Float16),
-          tr("Mixed half precision with loss scaling: faster, less memory")},
-         {tr("BF16"), static_cast<int>(Precision::BFloat16),
-          tr("Mixed bfloat16: faster, less memory; needs a recent GPU")}});
-    addRow(form, tr("Prec&ision:"), precision_);
-
-    for (QComboBox* combo : {model_, channels_, optimizer_, schedule_}) {
-        connect(combo, &QComboBox::currentIndexChanged, this, &TrainingForm::edited);
-    }
-    for (QSpinBox* spin : {imageSize_, epochs_, batchSize_}) {
-        connect(spin, &QSpinBox::valueChanged, this, &TrainingForm::edited);
-    }
-    connect(learningRate_, &QLineEdit::textChanged, this, &TrainingForm::edited);
-    connect(device_, &QComboBox::currentIndexChanged, this, [this] {
-        updatePrecision();
-        edited();
-    });
-    connect(precision_, &QComboBox::currentIndexChanged, this, [this] {
-        if (!filling_ && deviceIsCuda()) {
-            cudaPrecision_ = static_cast<Precision>(precision_->currentData().toInt());
-        }
-        edited();
-    });
-    augmentation_ = new AugmentationBox;
-    connect(augmentation_, &AugmentationBox::edited, this, &TrainingForm::edited);
-    form->addRow(augmentation_);
 }
 
 void TrainingForm::setModels(std::vector<ModelChoice> models) {

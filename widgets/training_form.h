@@ -69,7 +69,9 @@ private:
         bool operator==(const Recipe& other) const;
     };
 
-    void buildFields();
+    static constexpr int kMaxEpochs = 100000; // the spin box's top, and the presets' limit
+
+    void buildFields(); // in training_form_fields.cpp
     void rebuildModelItems(const QString& selected);
     void rebuildDeviceItems(const QString& selected);
     void fillRecipe(const Recipe& recipe);

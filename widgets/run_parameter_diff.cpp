@@ -1,0 +1,91 @@
+#include "run_parameter_diff.h"
+
+#include <algorithm>
+#include <iterator>
+#include <set>
+
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QScrollBar>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace kestrel::widgets {
+
+namespace {
+
+const QString* paramValue(const RunRow* run, const QString& name) {
+    const auto found = run->params.find(name);
+    return found == run->params.end() ? nullptr : &found->second;
+}
+
+} // namespace
+
+RunParameterDiff::RunParameterDiff(QWidget* parent) : QWidget(parent) {
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* box = new QGroupBox(tr("Compare"));
+    auto* column = new QVBoxLayout(box);
+    note_ = new QLabel;
+    note_->setObjectName("paramDiffNote");
+    note_->setWordWrap(true);
+    table_ = new QTableWidget;
+    table_->setObjectName("paramDiff");
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setAlternatingRowColors(true);
+    table_->setWordWrap(false);
+    table_->setToolTip(tr("Training parameters; for several runs, only those that differ"));
+    table_->horizontalHeader()->setStretchLastSection(true);
+    column->addWidget(note_);
+    column->addWidget(table_, 1);
+    outer->addWidget(box);
+    showRuns({});
+}
+
+void RunParameterDiff::showRuns(const std::vector<const RunRow*>& runs) {
+    std::set<QString> names;
+    for (const RunRow* run : runs) {
+        std::transform(run->params.begin(), run->params.end(), std::inserter(names, names.end()),
+                       [](const auto& p) { return p.first; });
+    }
+    // A parameter one run lacks differs too: that run used the default of its time.
+    QStringList shown;
+    for (const QString& name : names) {
+        const QString* first = paramValue(runs.front(), name);
+        if (runs.size() == 1 || std::any_of(runs.begin(), runs.end(), [&](const RunRow* run) {
+                const QString* other = paramValue(run, name);
+                return !first || !other || *other != *first;
+            })) {
+            shown << name;
+        }
+    }
+    const int scrolled = table_->verticalScrollBar()->value(); // a refresh keeps the place
+    table_->clear();
+    table_->setColumnCount(static_cast<int>(runs.size()));
+    table_->setRowCount(static_cast<int>(shown.size()));
+    table_->setVerticalHeaderLabels(shown);
+    for (int c = 0; c < table_->columnCount(); ++c) {
+        const RunRow* run = runs[static_cast<std::size_t>(c)];
+        table_->setHorizontalHeaderItem(c, new QTableWidgetItem(tr("Run #%1").arg(run->id)));
+        for (int r = 0; r < shown.size(); ++r) {
+            const QString* text = paramValue(run, shown[r]);
+            auto* item = new QTableWidgetItem(text ? *text : QString(QChar(0x2013)));
+            item->setToolTip(text ? *text : tr("Not set in run #%1").arg(run->id));
+            table_->setItem(r, c, item);
+        }
+    }
+    table_->resizeColumnsToContents();
+    table_->verticalScrollBar()->setValue(scrolled);
+
+    const auto same = static_cast<int>(names.size()) - static_cast<int>(shown.size());
+    note_->setText(runs.empty()       ? tr("Select a run to see its parameters, or several to "
+                                                 "compare them.")
+                   : runs.size() == 1 ? tr("All parameters of run #%1.").arg(runs.front()->id)
+                   : shown.isEmpty()
+                       ? tr("All %1 parameters are the same in all selected runs.").arg(same)
+                   : same == 1 ? tr("1 parameter is the same in all selected runs.")
+                               : tr("%1 parameters are the same in all selected runs.").arg(same));
+}
+
+} // namespace kestrel::widgets

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "run_row.h"
+
+#include <vector>
+
+#include <QWidget>
+
+class QLabel;
+class QTableWidget;
+
+namespace kestrel::widgets {
+
+// The "Compare" box of the runs view: every parameter of one run, or only those that differ
+// between several, a column a run, with a note saying how many were left out as equal.
+class RunParameterDiff : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunParameterDiff(QWidget* parent = nullptr);
+
+    // A column a run, in the given order; none: a hint to select some. Keeps the scroll place.
+    void showRuns(const std::vector<const RunRow*>& runs);
+
+private:
+    QTableWidget* table_ = nullptr;
+    QLabel* note_ = nullptr;
+};
+
+} // namespace kestrel::widgets
