@@ -77,7 +77,7 @@ void TrainingLiveView::startRun(qint64 runId, const QString& label, const QStrin
     label_ = label;
     charts_->setRunLabel(runId, label);
     title_->setText(tr("Run %1 on %2").arg(label, device));
-    status_->setText(tr("Training…"));
+    status_->setText(statusText()); // Pause may be pressed while a run is being set up
     epochProgress_->setProgress(0, tr("Starting…"));
     runProgress_->setProgress(0, QString());
 }
@@ -114,9 +114,8 @@ void TrainingLiveView::showProgress(const TrainingProgress& progress) {
                                         .arg(RunsTableModel::durationText(progress.elapsedSeconds))
                                         .arg(eta)
                                         .arg(locale.toString(progress.imagesPerSecond, 'f', 0)));
-    const QString status = progress.paused ? tr("Paused between batches.") : tr("Training…");
-    if (status_->text() != status) {
-        status_->setText(status);
+    if (status_->text() != statusText()) {
+        status_->setText(statusText());
     }
 }
 
@@ -156,10 +155,12 @@ void TrainingLiveView::finishRun(qint64 runId, const QString& status, const QStr
 }
 
 void TrainingLiveView::setPaused(bool paused) {
-    if (runId_ != 0) {
-        status_->setText(paused ? tr("Paused between batches; press Resume to go on.")
-                                : tr("Training…"));
-    }
+    paused_ = paused;
+    status_->setText(statusText());
+}
+
+QString TrainingLiveView::statusText() const {
+    return paused_ ? tr("Paused between batches; press Resume to go on.") : tr("Training…");
 }
 
 void TrainingLiveView::showResources(const ResourceReading& reading) {

@@ -51,8 +51,11 @@ private:
     QLabel* resources_ = nullptr;
     TrainingCharts* charts_ = nullptr;
     ConfusionPanel* confusion_ = nullptr;
+    QString statusText() const;
+
     std::int64_t runId_ = 0;
     QString label_;
+    bool paused_ = false;
 };
 
 // "1.2 GB", "640 MB": sizes for people.
