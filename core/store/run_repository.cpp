@@ -1,6 +1,7 @@
 #include "store/run_repository.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "store/sqlite.h"
 
 #include <algorithm>
@@ -23,19 +24,6 @@ std::optional<std::int64_t> optionalInt(const Statement& row, int column) {
         return std::nullopt;
     }
     return row.columnInt(column);
-}
-
-std::vector<std::string> splitLines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const auto end = std::min(text.find('\n', start), text.size());
-        if (end > start) {
-            lines.push_back(text.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return lines;
 }
 
 std::string trimmed(const std::string& text) {

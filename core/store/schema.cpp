@@ -158,6 +158,53 @@ CREATE TABLE run_predictions (
 CREATE INDEX run_predictions_by_sample ON run_predictions(sample_id);
 )sql";
 
+// Version 5: review. `sample_predictions` holds what a run's best checkpoint says about every
+// sample it could see (all three splits), written once after the run; the browser sorts and
+// filters by it. `label_audits` are out-of-fold jobs that rank samples whose given label their
+// models find unlikely; `label_audit_samples` keeps one row per audited sample.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE sample_predictions (
+    run_id            INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    sample_id         INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+    split             TEXT NOT NULL,    -- the split the run used the sample in
+    truth             INTEGER NOT NULL, -- class indices in the run's class order
+    predicted         INTEGER NOT NULL,
+    confidence        REAL NOT NULL,    -- probability of the predicted class
+    truth_probability REAL NOT NULL,
+    margin            REAL NOT NULL,    -- top probability minus the runner-up's
+    loss              REAL NOT NULL,    -- cross-entropy of the given label
+    probabilities     TEXT NOT NULL,    -- one per class, space-separated
+    PRIMARY KEY (run_id, sample_id)
+) WITHOUT ROWID;
+CREATE INDEX sample_predictions_by_sample ON sample_predictions(sample_id);
+
+CREATE TABLE label_audits (
+    id              INTEGER PRIMARY KEY,
+    status          TEXT NOT NULL DEFAULT 'running'
+                    CHECK (status IN ('running', 'completed', 'cancelled', 'failed')),
+    folds           INTEGER NOT NULL,
+    model           TEXT NOT NULL,
+    dataset_version INTEGER,
+    classes         TEXT NOT NULL, -- one per line: the order of the class indices below
+    error           TEXT,
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    finished_at     TEXT
+);
+
+CREATE TABLE label_audit_samples (
+    audit_id              INTEGER NOT NULL REFERENCES label_audits(id) ON DELETE CASCADE,
+    sample_id             INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+    fold                  INTEGER NOT NULL,
+    given                 INTEGER NOT NULL, -- class indices in the audit's order
+    suggested             INTEGER NOT NULL,
+    given_probability     REAL NOT NULL,    -- out of fold
+    suggested_probability REAL NOT NULL,
+    score                 REAL NOT NULL,    -- higher: more likely mislabelled
+    flagged               INTEGER NOT NULL, -- 1: a likely label error
+    PRIMARY KEY (audit_id, sample_id)
+) WITHOUT ROWID;
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& projectMigrations() {
@@ -169,6 +216,7 @@ const std::vector<Migration>& projectMigrations() {
         {2, "annotations: masks, boxes and polygons on samples", kSchemaV2},
         {3, "an index of sample hashes with their status, for finding duplicates", kSchemaV3},
         {4, "run tags and each run's latest validation predictions", kSchemaV4},
+        {5, "every sample's predictions per run, and label audits", kSchemaV5},
     };
     return steps;
 }
