@@ -34,6 +34,7 @@ struct TrainCommandOptions {
     std::optional<std::uint64_t> seed;
     std::optional<std::string> initWeights;
     std::optional<std::int64_t> resume;
+    std::optional<std::int64_t> fromRun;
     std::optional<std::string> optimizer;
     std::optional<std::string> schedule;
     std::optional<double> weightDecay;
@@ -83,10 +84,15 @@ private:
 train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& given) {
     const std::string device = train::resolveDevice(given.device);
     const train::DatasetShape shape = train::datasetShape(project);
-    train::TrainOptions options = train::defaultOptions(shape, device, given.model);
+    train::TrainOptions options = given.fromRun
+                                      ? train::continuationOptions(project, *given.fromRun)
+                                      : train::defaultOptions(shape, device, given.model);
     const bool allDefault =
         !given.model && !given.epochs && !given.batchSize && !given.imageSize && !given.lr;
-    if (allDefault) {
+    if (given.model) {
+        options.model = *given.model; // with --from-run, checked against that run's
+    }
+    if (allDefault && !given.fromRun) {
         std::cerr << train::describeDefaults(options, shape) << "\n";
     }
     options.device = given.device;
@@ -153,7 +159,7 @@ int runTrain(const TrainCommandOptions& given) {
     std::unique_ptr<train::TrainingSession> session;
     if (given.resume) {
         if (given.model || given.epochs || given.batchSize || given.imageSize || given.lr ||
-            given.initWeights || given.seed) {
+            given.initWeights || given.seed || given.fromRun) {
             throw Error(ErrorKind::InvalidArgument,
                         "--resume continues run " + std::to_string(*given.resume) +
                             " with the settings it started with; leave out the other "
@@ -163,10 +169,18 @@ int runTrain(const TrainCommandOptions& given) {
         std::cerr << "Resuming run " << session->runId() << " (" << session->options().model
                   << ").\n";
     } else {
-        session = train::TrainingSession::create(project, chooseOptions(project, given));
+        session =
+            train::TrainingSession::create(project, chooseOptions(project, given), given.fromRun);
         std::cerr << "Run " << session->runId() << ": " << session->options().model << " at "
                   << session->options().imageSize << " px, validation "
-                  << session->data().validationSource << ".\n";
+                  << session->data().validationSource;
+        if (given.fromRun) {
+            std::cerr << ", starting from run " << *given.fromRun << "'s best weights"
+                      << (session->options().initCheckpointHead
+                              ? ""
+                              : " (a fresh last layer: the classes have changed)");
+        }
+        std::cerr << ".\n";
     }
     TrainingProgress progress(std::cerr, isatty(STDERR_FILENO) != 0);
     CancelOnInterrupt cancelOnInterrupt(*session);
@@ -217,6 +231,11 @@ Command addTrainCommand(CLI::App& root) {
         ->check(CLI::ExistingFile);
     parser->add_option("--resume", options->resume,
                        "Continue a cancelled or interrupted run from its last checkpoint");
+    parser
+        ->add_option("--from-run", options->fromRun,
+                     "Start from this run's best weights and settings on the current samples "
+                     "(fine-tune after relabelling or adding images)")
+        ->excludes("--init-weights");
     parser->add_option("--optimizer", options->optimizer, "sgd, adam or adamw (default sgd)");
     parser->add_option("--schedule", options->schedule,
                        "constant, step, cosine or onecycle (default onecycle)");

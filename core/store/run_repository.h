@@ -67,6 +67,7 @@ struct ArtifactRecord {
 class RunRepository {
 public:
     explicit RunRepository(Database& database) : db_(database) {}
+    Database& database() const { return db_; }
 
     std::int64_t create(const std::string& model, std::int64_t seed, std::int64_t datasetVersion,
                         std::optional<std::int64_t> parentRunId = {});

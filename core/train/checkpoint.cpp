@@ -11,6 +11,7 @@
 #include <torch/optim/optimizer.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
+#include <torch/utils.h>
 
 namespace kestrel::train {
 
@@ -71,6 +72,42 @@ void loadModelChecked(torch::nn::Module& model, torch::serialize::InputArchive& 
                             " is " + shapeText(loaded->sizes()) + " in the checkpoint but " +
                             shapeText(sizes) + " in the model.");
         }
+    }
+}
+
+// Copies what fits from `archive` into `module` and its children, recursively, as
+// Module::save nested them: a module's own tensors by name, each child as an archive.
+void copyMatching(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                  const std::string& prefix, const std::string& freshPrefix,
+                  std::vector<std::string>& leftFresh, int& copied) {
+    torch::NoGradGuard noGradients;
+    const auto copyInto = [&](const std::string& name, torch::Tensor& target, bool buffer) {
+        const std::string fullName = prefix + name;
+        torch::Tensor source;
+        const bool fresh = !freshPrefix.empty() && fullName.rfind(freshPrefix, 0) == 0;
+        if (fresh || !archive.try_read(name, source, buffer) || source.sizes() != target.sizes()) {
+            leftFresh.push_back(fullName);
+            return;
+        }
+        target.copy_(source.to(target.dtype()));
+        ++copied;
+    };
+    for (auto& item : module.named_parameters(false)) {
+        copyInto(item.key(), item.value(), false);
+    }
+    for (auto& item : module.named_buffers(false)) {
+        copyInto(item.key(), item.value(), true);
+    }
+    for (auto& child : module.named_children()) {
+        torch::serialize::InputArchive childArchive;
+        const std::string childPrefix = prefix + child.key() + ".";
+        if (!archive.try_read(child.key(), childArchive)) {
+            for (const auto& item : child.value()->named_parameters()) {
+                leftFresh.push_back(childPrefix + item.key());
+            }
+            continue;
+        }
+        copyMatching(*child.value(), childArchive, childPrefix, freshPrefix, leftFresh, copied);
     }
 }
 
@@ -144,6 +181,33 @@ TrainingProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Mo
                                             error.what_without_backtrace());
     }
     return progress;
+}
+
+std::vector<std::string> loadMatchingWeights(const std::filesystem::path& file,
+                                             torch::nn::Module& model,
+                                             const std::string& freshPrefix) {
+    if (!std::filesystem::exists(file)) {
+        throw Error(ErrorKind::NotFound, "The checkpoint " + file.string() + " does not exist.");
+    }
+    std::vector<std::string> leftFresh;
+    int copied = 0;
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(file.string());
+        torch::serialize::InputArchive modelArchive;
+        archive.read("model", modelArchive);
+        copyMatching(model, modelArchive, "", freshPrefix.empty() ? "" : freshPrefix + ".",
+                     leftFresh, copied);
+    } catch (const c10::Error& error) {
+        throw Error(ErrorKind::Corrupt, "The checkpoint " + file.string() +
+                                            " is damaged: " + error.what_without_backtrace());
+    }
+    if (copied == 0) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Nothing in the checkpoint " + file.string() +
+                        " fits this model: it was trained with another architecture or colour.");
+    }
+    return leftFresh;
 }
 
 } // namespace kestrel::train

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace kestrel::train {
 
@@ -31,5 +33,13 @@ void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
 // Throws kestrel::Error (NotFound, Corrupt) naming the file.
 TrainingProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
                                 torch::optim::Optimizer* optimizer, bool restoreRandomState);
+
+// Starts `model` from another run's checkpoint: copies every parameter and buffer whose name
+// and shape match, except those under `freshPrefix` (when not empty), which keep their
+// initial values. Returns the names left as they were. Throws kestrel::Error (NotFound,
+// Corrupt) naming the file, and (InvalidArgument) when nothing in it fits the model.
+std::vector<std::string> loadMatchingWeights(const std::filesystem::path& file,
+                                             torch::nn::Module& model,
+                                             const std::string& freshPrefix);
 
 } // namespace kestrel::train

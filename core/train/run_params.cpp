@@ -109,6 +109,8 @@ std::map<std::string, std::string> toParams(const TrainOptions& options) {
         {"seed", std::to_string(options.seed)},
         {"workers", std::to_string(options.workers)},
         {"init_weights", options.initWeights.string()},
+        {"init_checkpoint", options.initCheckpoint.string()},
+        {"init_checkpoint_head", options.initCheckpointHead ? "1" : "0"},
         {"augment.resized_crop", text(augment.resizedCrop.probability)},
         {"augment.resized_crop_min_scale", text(augment.resizedCrop.minScale)},
         {"augment.shift", text(augment.shift.probability)},
@@ -157,6 +159,8 @@ TrainOptions optionsFromParams(const std::map<std::string, std::string>& params)
     options.seed = static_cast<std::uint64_t>(read.integer("seed"));
     options.workers = static_cast<int>(read.integer("workers"));
     options.initWeights = read.text("init_weights", "");
+    options.initCheckpoint = read.text("init_checkpoint", "");
+    options.initCheckpointHead = read.text("init_checkpoint_head", "1") != "0";
     auto& augment = options.augmentation;
     augment.resizedCrop.probability = read.number("augment.resized_crop", 0);
     augment.resizedCrop.minScale = read.number("augment.resized_crop_min_scale", 0.08);

@@ -49,6 +49,10 @@ struct TrainOptions {
     int workers = 2; // decoding threads
     imaging::AugmentOptions augmentation;
     std::filesystem::path initWeights; // a torchvision state_dict, optional
+    // An earlier run's checkpoint to start from (continue training on the current samples).
+    // Without `initCheckpointHead` its last layer stays fresh: the class list has changed.
+    std::filesystem::path initCheckpoint;
+    bool initCheckpointHead = true;
 };
 
 OptimizerKind parseOptimizerKind(const std::string& name);

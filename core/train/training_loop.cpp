@@ -100,6 +100,10 @@ TrainingFinished Trainer::run(bool resume) {
     if (!resume && !options_.initWeights.empty()) {
         weightImport = models::loadTorchvisionWeights(*model, options_.initWeights);
     }
+    if (!resume && !options_.initCheckpoint.empty()) {
+        loadMatchingWeights(options_.initCheckpoint, *model,
+                            options_.initCheckpointHead ? std::string() : model->headName());
+    }
     model->to(device);
     const bool channelsLast = options_.channelsLast;
     if (channelsLast) {

@@ -1,9 +1,14 @@
 #include "train/training_session.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "common/version.h"
+#include "models/model_registry.h"
 #include "project/project.h"
+#include "review/sample_probabilities.h"
+#include "store/review_repository.h"
 #include "store/run_repository.h"
+#include "train/checkpoint.h"
 #include "train/run_lock.h"
 #include "train/run_params.h"
 #include "train/run_recorder.h"
@@ -29,25 +34,42 @@ TrainingSession::TrainingSession(Project& project, std::int64_t runId, TrainOpti
     : project_(project), runId_(runId), options_(std::move(options)), data_(std::move(data)),
       resuming_(resuming) {}
 
-std::unique_ptr<TrainingSession> TrainingSession::create(Project& project, TrainOptions options) {
+std::unique_ptr<TrainingSession> TrainingSession::create(Project& project, TrainOptions options,
+                                                         std::optional<std::int64_t> startFrom) {
     validate(options);
     ProjectTrainingData data = loadTrainingData(project, options.seed);
+    store::RunRepository runs(project.database());
+    if (startFrom) {
+        const std::string from = "run " + std::to_string(*startFrom);
+        runs.get(*startFrom); // names the run when there is none
+        const TrainOptions earlier = optionsFromParams(runs.params(*startFrom));
+        if (earlier.model != options.model || earlier.channels != options.channels) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "Continuing from " + from + " needs its model and colour (" +
+                            earlier.model + ", " + std::to_string(earlier.channels) +
+                            " channel(s)), not " + options.model + ", " +
+                            std::to_string(options.channels) + ".");
+        }
+        options.initCheckpoint =
+            Trainer::bestCheckpoint(project.runsFolder() / std::to_string(*startFrom));
+        if (!std::filesystem::exists(options.initCheckpoint)) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "Run " + std::to_string(*startFrom) + " has no weights to continue from (" +
+                            options.initCheckpoint.string() + " is missing).");
+        }
+        options.initCheckpointHead =
+            splitLines(runs.params(*startFrom)["classes"]) == data.data.classes;
+        options.initWeights.clear();
+    }
     // Checked before the run is recorded, so a project that cannot train leaves no trace.
     {
         NullObserver none;
         Trainer check(options, data.data, {}, none);
     }
-    store::RunRepository runs(project.database());
-    const auto runId =
-        runs.create(options.model, static_cast<std::int64_t>(options.seed), data.datasetVersion);
+    const auto runId = runs.create(options.model, static_cast<std::int64_t>(options.seed),
+                                   data.datasetVersion, startFrom);
     auto params = toParams(options);
-    params["classes"] = [&] {
-        std::string joined;
-        for (const auto& name : data.data.classes) {
-            joined += (joined.empty() ? "" : "\n") + name;
-        }
-        return joined;
-    }();
+    params["classes"] = joinLines(data.data.classes);
     params["dataset_fingerprint"] = data.fingerprint;
     params["validation_source"] = data.validationSource;
     params["train_samples"] = std::to_string(data.data.train.size());
@@ -56,8 +78,10 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project, Train
     params["kestrel_version"] = kestrelVersion();
     params["libtorch_version"] = TORCH_VERSION;
     runs.setParams(runId, params);
-    return std::unique_ptr<TrainingSession>(
+    auto session = std::unique_ptr<TrainingSession>(
         new TrainingSession(project, runId, std::move(options), std::move(data), false));
+    session->startedFrom_ = startFrom;
+    return session;
 }
 
 std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::int64_t runId) {
@@ -154,8 +178,60 @@ TrainingFinished TrainingSession::run(TrainingObserver& observer, RunStoreWriter
             });
         }
     }
+    if (finished.status != TrainingFinished::Status::Failed) {
+        recordSamplePredictions(*writer);
+    }
     writer->flush();
     return finished;
+}
+
+void TrainingSession::recordSamplePredictions(RunStoreWriter& writer) {
+    const auto checkpoint = Trainer::bestCheckpoint(runFolder());
+    if (!std::filesystem::exists(checkpoint) || cancelled_) {
+        return;
+    }
+    std::vector<store::SamplePredictionRecord> records;
+    try {
+        auto model = models::createClassifier(
+            {options_.model, static_cast<int>(data_.data.classes.size()), options_.channels});
+        loadCheckpoint(checkpoint, *model, nullptr, false);
+        const std::pair<const char*, const std::vector<imaging::LoaderSample>*> splits[] = {
+            {"train", &data_.data.train},
+            {"val", &data_.data.validation},
+            {"test", &data_.data.test}};
+        const std::string device = resolveDevice(options_.device);
+        for (const auto& [split, samples] : splits) {
+            const auto scores = review::scoreSamples(*model, *samples, options_, device);
+            for (std::size_t i = 0; i < scores.size(); ++i) {
+                const auto& score = scores[i];
+                if (score.probabilities.empty() || (*samples)[i].sampleId <= 0) {
+                    continue; // unreadable now, or not a project sample
+                }
+                records.push_back({(*samples)[i].sampleId, split, score.truth, score.predicted,
+                                   score.confidence, score.truthProbability, score.margin,
+                                   score.loss, score.probabilities});
+            }
+        }
+    } catch (const std::exception& error) {
+        writer.post(
+            [runId = runId_, reason = std::string(error.what())](store::RunRepository& runs) {
+                runs.setParams(runId, {{"review_error", reason}});
+            });
+        return;
+    }
+    writer.post([runId = runId_, records = std::move(records)](store::RunRepository& runs) {
+        store::ReviewRepository(runs.database()).putSamplePredictions(runId, records);
+    });
+}
+
+TrainOptions continuationOptions(Project& project, std::int64_t runId) {
+    store::RunRepository runs(project.database());
+    runs.get(runId);
+    TrainOptions options = optionsFromParams(runs.params(runId));
+    options.initWeights.clear();
+    options.initCheckpoint.clear();
+    options.initCheckpointHead = true;
+    return options;
 }
 
 void TrainingSession::cancel() {

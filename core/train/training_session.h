@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace kestrel {
 class Project;
@@ -24,7 +25,11 @@ class TrainingSession {
 public:
     // A new run with these options. Throws kestrel::Error for invalid options or a project
     // that cannot be trained (fewer than two classes, no training samples).
-    static std::unique_ptr<TrainingSession> create(Project& project, TrainOptions options);
+    // With `startFrom`, the run continues training from that run's best weights on the
+    // project's current samples (its last layer starts fresh when the classes have changed);
+    // the model and colour must be that run's (see continuationOptions()).
+    static std::unique_ptr<TrainingSession> create(Project& project, TrainOptions options,
+                                                   std::optional<std::int64_t> startFrom = {});
     // Continues run `runId` from its last checkpoint, with the options it was started with.
     // Throws kestrel::Error (NotFound, InvalidArgument) when the run does not exist, has
     // completed, or has no checkpoint to resume from.
@@ -34,6 +39,7 @@ public:
     const TrainOptions& options() const { return options_; }
     const ProjectTrainingData& data() const { return data_; }
     std::filesystem::path runFolder() const;
+    std::optional<std::int64_t> startedFrom() const { return startedFrom_; }
 
     // Trains to the end (or until cancelled); never throws for a failed run, which comes back
     // as Status::Failed and is recorded so. Throws kestrel::Error (Io) when another process
@@ -46,17 +52,25 @@ public:
 private:
     TrainingSession(Project& project, std::int64_t runId, TrainOptions options,
                     ProjectTrainingData data, bool resuming);
+    // Every sample's predictions by the best checkpoint, for review; best effort: a failure
+    // here does not fail a run that trained.
+    void recordSamplePredictions(RunStoreWriter& writer);
 
     Project& project_;
     std::int64_t runId_;
     TrainOptions options_;
     ProjectTrainingData data_;
     bool resuming_;
+    std::optional<std::int64_t> startedFrom_;
 
     std::mutex trainerMutex_;
     Trainer* trainer_ = nullptr; // while run() is going
     std::atomic<bool> cancelled_{false};
     std::atomic<bool> paused_{false};
 };
+
+// The options run `runId` trained with, to continue from it: the same model, input and
+// schedule, without its own starting weights. Throws kestrel::Error when there is no such run.
+TrainOptions continuationOptions(Project& project, std::int64_t runId);
 
 } // namespace kestrel::train
