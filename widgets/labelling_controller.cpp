@@ -4,6 +4,8 @@
 #include "sample_browser.h"
 #include "sample_model.h"
 
+#include <map>
+
 #include <QAction>
 #include <QUndoCommand>
 #include <QUndoStack>
@@ -64,6 +66,8 @@ LabellingController::LabellingController(SampleBrowser* browser, ClassPanel* cla
             [this, digit] { assignHotkey(digit); });
     }
     add(labelActions_, tr("Remove label"), QKeySequence(Qt::Key_0), [this] { assignClass(0); });
+    add(labelActions_, tr("Accept the suggested class"), QKeySequence(Qt::Key_A),
+        [this] { acceptSuggestions(); });
     markOk_ = add(labelActions_, tr("Mark OK (quick mode)"), QKeySequence(Qt::Key_O),
                   [this] { markQuick(true); });
     markNg_ = add(labelActions_, tr("Mark NG (quick mode)"), QKeySequence(Qt::Key_N),
@@ -135,6 +139,47 @@ void LabellingController::assignClass(std::int64_t classId) {
     push(std::move(action));
     if (classes_->quickMode() && samples.size() == 1) {
         browser_->selectNextUnlabelled();
+    }
+}
+
+void LabellingController::acceptSuggestions() {
+    const std::vector<std::int64_t> samples =
+        selectionOrHint(tr("Select a likely label error first."));
+    SampleModel* model = browser_->model();
+    std::map<std::int64_t, std::vector<std::int64_t>> byClass;
+    for (const std::int64_t id : samples) {
+        const int row = model->rowOf(id);
+        const auto classId =
+            row < 0 ? 0 : model->index(row, 0).data(SampleModel::SuggestedClassRole).toLongLong();
+        if (classId != 0) {
+            byClass[classId].push_back(id);
+        }
+    }
+    if (byClass.empty()) {
+        if (!samples.empty()) {
+            emit message(tr("The label audit suggests no other class for the selection."));
+        }
+        return;
+    }
+    if (byClass.size() > 1) {
+        undo_->beginMacro(
+            tr("Accept the suggested classes of %1").arg(samplesText(samples.size())));
+    }
+    for (auto& [classId, ids] : byClass) {
+        LabelAction action;
+        action.kind = LabelAction::Kind::AssignClass;
+        action.description = tr("Relabel %1 '%2', as the audit suggests")
+                                 .arg(samplesText(ids.size()),
+                                      QString::fromStdString(model->classInfo(classId)->name));
+        action.samples = std::move(ids);
+        action.classId = classId;
+        push(std::move(action));
+    }
+    if (byClass.size() > 1) {
+        undo_->endMacro();
+    }
+    if (samples.size() == 1) {
+        browser_->selectNext();
     }
 }
 

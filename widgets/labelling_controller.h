@@ -45,6 +45,9 @@ public slots:
     void assignClass(std::int64_t classId); // to the selection
     void assignHotkey(int digit);
     void assignSplit(const QString& split);
+    // Gives each selected likely label error the class the label audit suggests, as one
+    // undoable step, then moves on to the next sample when one was selected.
+    void acceptSuggestions();
     void markQuick(bool ok);
     void requestClassEdit(const kestrel::widgets::LabelAction& action);
     void clearHistory(); // a new project: old commands mean nothing there

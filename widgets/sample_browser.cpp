@@ -69,6 +69,7 @@ SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(pare
     sortBy_->addItem(tr("Label"), int(SampleModel::LabelColumn));
     sortBy_->addItem(tr("Split"), int(SampleModel::SplitColumn));
     sortBy_->addItem(tr("Size"), int(SampleModel::SizeColumn));
+    addReviewChoices();
     detailToggle_ = new QToolButton;
     detailToggle_->setObjectName("detailToggle");
     detailToggle_->setText(tr("Details"));
@@ -183,6 +184,7 @@ SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(pare
     connect(grid_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &SampleBrowser::selectionChanged);
     connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+        updateReviewChoices();
         emit selectionChanged();
         emit currentSampleChanged(0);
     });

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sample_model.h"
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -52,6 +54,9 @@ public slots:
     bool selectNextUnlabelled(); // from the current sample on, wrapping; false when none
     void focusSearch();
     void clearFilters();
+    // Lists what the review marks (misclassified, low confidence, likely label errors),
+    // sorted by what tells most first; other filters cleared.
+    void showReview(kestrel::widgets::SampleFilter::Show show);
 
 signals:
     void currentSampleChanged(std::int64_t sampleId);
@@ -60,6 +65,8 @@ signals:
 
 private:
     void applyFilter();
+    void addReviewChoices();               // sample_browser_review.cpp
+    void updateReviewChoices();            // enabled only with a review to show
     std::vector<int> selectedRows() const; // sorted, each once
     void moveCurrent(int step);
     QWidget* activeView() const;

@@ -60,6 +60,19 @@ void SampleGridDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
         painter->fillRect(badge, QColor(0, 0, 0, 170));
         painter->setPen(Qt::white);
         painter->drawText(badge, Qt::AlignCenter, text);
+    } else if (const QString review = index.data(SampleModel::ReviewBadgeRole).toString();
+               !review.isEmpty()) {
+        // What the run predicted, red when it disagrees with the label; orange for a likely
+        // label error with the audit's suggested class.
+        const int flag = index.data(SampleModel::ReviewFlagRole).toInt();
+        const QString text = option.fontMetrics.elidedText(review, Qt::ElideRight, frame.width());
+        const int width = option.fontMetrics.horizontalAdvance(text) + 6;
+        const QRect badge(frame.left(), frame.bottom() - kTextHeight + 1, width, kTextHeight);
+        painter->fillRect(badge, flag == 2   ? QColor(0xd9, 0x7a, 0x00, 230)
+                                 : flag == 1 ? QColor(0xc0, 0x39, 0x2b, 230)
+                                             : QColor(0, 0, 0, 170));
+        painter->setPen(Qt::white);
+        painter->drawText(badge, Qt::AlignCenter, text);
     }
     if (index.data(SampleModel::DuplicateRole).toBool()) {
         painter->setPen(QColor(0xf2, 0x8e, 0x2b));

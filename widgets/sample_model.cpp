@@ -129,6 +129,13 @@ void SampleModel::setFilter(const SampleFilter& filter) {
     refilter();
 }
 
+void SampleModel::setReview(std::shared_ptr<const SampleReview> review) {
+    beginResetModel();
+    review_ = std::move(review);
+    rebuildRows();
+    endResetModel();
+}
+
 void SampleModel::refilter() {
     beginResetModel();
     rebuildRows();
@@ -155,6 +162,10 @@ bool SampleModel::matches(const CatalogSample& sample) const {
             return false;
         }
         break;
+    default:
+        if (!reviewMatches(sample)) {
+            return false;
+        }
     }
     if (filter_.subset && filter_.subset->scores.count(sample.id) == 0) {
         return false;
@@ -208,8 +219,10 @@ std::pair<std::int64_t, std::int64_t> SampleModel::sortKey(const CatalogSample& 
         return {s.status == "unreadable" ? 0 : s.duplicate ? 1 : 2, s.nameOrder};
     case PathColumn:
         return {s.pathOrder, 0};
-    default:
+    case NameColumn:
         return {s.nameOrder, 0};
+    default:
+        return reviewSortKey(s);
     }
 }
 
@@ -341,7 +354,7 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
         case PathColumn:
             return QString::fromStdString(s->path);
         default:
-            return {};
+            return reviewData(*s, index.column(), role);
         }
     case Qt::DecorationRole:
         if (index.column() == NameColumn && thumbnails_ && !unreadable) {
@@ -355,6 +368,9 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
         QString tip = QString::fromStdString(s->path);
         if (!s->statusReason.empty()) {
             tip += QLatin1Char('\n') + QString::fromStdString(s->statusReason);
+        }
+        if (const QVariant review = reviewData(*s, -1, role); review.isValid()) {
+            tip += QLatin1Char('\n') + review.toString();
         }
         if (const QVariant score = data(index, ScoreRole); score.isValid()) {
             tip += QLatin1Char('\n') + tr("%1 — confidence %2%")
@@ -387,7 +403,7 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
     case NoPictureRole:
         return thumbnails_ && thumbnails_->thumbnailFailed(s->id);
     default:
-        return {};
+        return reviewData(*s, -1, role);
     }
 }
 
@@ -409,7 +425,7 @@ QVariant SampleModel::headerData(int section, Qt::Orientation orientation, int r
     case PathColumn:
         return tr("Path");
     default:
-        return {};
+        return reviewHeader(section);
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "dataset/label_edit.h"
 #include "dataset/sample_catalog.h"
+#include "sample_review.h"
 
 #include <cstdint>
 #include <memory>
@@ -27,7 +28,15 @@ struct SampleSubset {
 
 // Which samples the browser lists.
 struct SampleFilter {
-    enum class Show { All, Unlabelled, Unreadable, Duplicates };
+    enum class Show {
+        All,
+        Unlabelled,
+        Unreadable,
+        Duplicates,
+        Misclassified,    // the review's run predicts another class than the label
+        LowConfidence,    // the review's run is less sure than kLowConfidence
+        LikelyLabelErrors // flagged by the review's label audit
+    };
     std::int64_t classId = 0; // 0: any class
     QString split;            // empty: any; "none": samples without a split
     Show show = Show::All;
@@ -59,6 +68,11 @@ public:
         SizeColumn,
         StatusColumn,
         PathColumn,
+        PredictedColumn, // the review's columns: empty without a review
+        ConfidenceColumn,
+        LossColumn,
+        MarginColumn,
+        SuggestedColumn,
         ColumnCount
     };
     enum Role {
@@ -70,7 +84,11 @@ public:
         UnreadableRole,
         DuplicateRole,
         NoPictureRole,
-        ScoreRole // the subset's score of the sample; invalid without a subset
+        ScoreRole, // the subset's score of the sample; invalid without a subset
+        // A short text for the thumbnail ("dent 97%", "→ scratch"); empty without a review.
+        ReviewBadgeRole,
+        ReviewFlagRole,    // 0 fine or unknown, 1 misclassified, 2 likely label error
+        SuggestedClassRole // the audit's suggested class id; 0 when none
     };
 
     explicit SampleModel(QObject* parent = nullptr);
@@ -80,6 +98,10 @@ public:
     void setClasses(const std::vector<kestrel::dataset::CatalogClass>& classes);
     void applyLabels(const std::vector<kestrel::dataset::LabelChange>& changes);
     void applySplits(const std::vector<kestrel::dataset::SplitChange>& changes);
+
+    // What a run and a label audit said about the samples; null to drop it.
+    void setReview(std::shared_ptr<const SampleReview> review);
+    const SampleReview* review() const { return review_.get(); }
 
     void setFilter(const SampleFilter& filter);
     const SampleFilter& filter() const { return filter_; }
@@ -103,7 +125,17 @@ public:
 
 private:
     bool matches(const kestrel::dataset::CatalogSample& sample) const;
-    void rebuildRows(); // filterRows, then sortRows
+    // sample_model_review.cpp: the review's part of matches(), sortKey(), data() and
+    // headerData().
+    bool reviewMatches(const kestrel::dataset::CatalogSample& sample) const;
+    std::pair<std::int64_t, std::int64_t>
+    reviewSortKey(const kestrel::dataset::CatalogSample& s) const;
+    QVariant reviewData(const kestrel::dataset::CatalogSample& s, int column, int role) const;
+    static QVariant reviewHeader(int section);
+    bool isMisclassified(const kestrel::dataset::CatalogSample& s,
+                         const ReviewedSample& reviewed) const;
+    std::int64_t classIdNamed(const QString& name) const; // 0 when none
+    void rebuildRows();                                   // filterRows, then sortRows
     void filterRows();
     void sortRows();
     std::pair<std::int64_t, std::int64_t> sortKey(const kestrel::dataset::CatalogSample& s) const;
@@ -127,6 +159,7 @@ private:
     Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
     SampleCounts counts_;
     QPointer<ThumbnailSource> thumbnails_;
+    std::shared_ptr<const SampleReview> review_;
 };
 
 } // namespace kestrel::widgets

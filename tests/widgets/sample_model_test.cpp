@@ -176,6 +176,65 @@ private slots:
         QCOMPARE(layout.size(), 2);
     }
 
+    void aReviewFiltersSortsAndBadgesAgainstTheLabelsOfNow() {
+        SampleModel model;
+        model.setCatalog(catalog());
+        auto review = std::make_shared<kestrel::widgets::SampleReview>();
+        review->runTitle = "run #3";
+        review->auditTitle = "label audit #1";
+        // c: right; a: labelled scratch, predicted good with confidence; B: unlabelled, unsure;
+        // e: no prediction but flagged by the audit as good.
+        review->samples[1] = {"good", 0.9f, 0.1f, 0.8f, {}, 0, 0};
+        review->samples[2] = {"good", 0.95f, 3.0f, 0.9f, "good", 0.9f, 1};
+        review->samples[3] = {"scratch", 0.55f, 0.0f, 0.1f, {}, 0, 0};
+        review->samples[5] = {{}, -1, 0, 0, "scratch", 0.7f, 2};
+        model.setReview(review);
+        QCOMPARE(model.review()->runTitle, QString("run #3"));
+
+        auto show = [&model](SampleFilter::Show what) {
+            SampleFilter filter;
+            filter.show = what;
+            model.setFilter(filter);
+            return names(model);
+        };
+        QCOMPARE(show(SampleFilter::Show::Misclassified), std::vector<std::string>{"a.png"});
+        QCOMPARE(show(SampleFilter::Show::LowConfidence), std::vector<std::string>{"B.png"});
+        QCOMPARE(show(SampleFilter::Show::LikelyLabelErrors),
+                 (std::vector<std::string>{"a.png", "e.png"}));
+
+        show(SampleFilter::Show::All);
+        model.sort(SampleModel::ConfidenceColumn);
+        QCOMPARE(names(model), (std::vector<std::string>{"B.png", "c.png", "a.png", "d.png",
+                                                         "e.png"})); // unknown ones last
+        model.sort(SampleModel::LossColumn);
+        QCOMPARE(names(model).front(), std::string("a.png"));
+        model.sort(SampleModel::SuggestedColumn);
+        QCOMPARE(names(model).front(), std::string("a.png"));
+        QCOMPARE(names(model).at(1), std::string("e.png"));
+
+        const int a = model.rowOf(2);
+        QCOMPARE(model.index(a, 0).data(SampleModel::ReviewBadgeRole).toString(),
+                 QString("→ good"));
+        QCOMPARE(model.index(a, 0).data(SampleModel::ReviewFlagRole).toInt(), 2);
+        QCOMPARE(model.index(a, 0).data(SampleModel::SuggestedClassRole).toLongLong(), 1);
+        QCOMPARE(model.index(a, SampleModel::ConfidenceColumn).data().toString(), QString("95.0%"));
+        QCOMPARE(model.index(a, SampleModel::SuggestedColumn).data().toString(),
+                 QString("#1 good"));
+        QVERIFY(model.index(a, 0).data(Qt::ToolTipRole).toString().contains("press A"));
+        QCOMPARE(model.index(model.rowOf(1), 0).data(SampleModel::ReviewBadgeRole).toString(),
+                 QString("good 90%"));
+
+        // Relabelled as suggested: no longer misclassified, no longer an open suggestion.
+        model.applyLabels({{2, 1}});
+        QCOMPARE(model.index(a, 0).data(SampleModel::ReviewFlagRole).toInt(), 0);
+        QCOMPARE(model.index(a, 0).data(SampleModel::SuggestedClassRole).toLongLong(), 0);
+        QCOMPARE(show(SampleFilter::Show::Misclassified), std::vector<std::string>{});
+
+        model.setReview(nullptr);
+        QVERIFY(!model.index(0, SampleModel::PredictedColumn).data().isValid());
+        QCOMPARE(show(SampleFilter::Show::LikelyLabelErrors), std::vector<std::string>{});
+    }
+
     void thumbnailsAreAskedForOnlyWhenACellIsDrawn() {
         SampleModel model;
         RecordingThumbnails thumbnails;

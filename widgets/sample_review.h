@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+
+#include <QString>
+
+namespace kestrel::widgets {
+
+// What a run's model and a label audit said about one sample.
+struct ReviewedSample {
+    QString predicted;     // the run's class; empty when the run did not see the sample
+    float confidence = -1; // probability of `predicted`; < 0: no prediction
+    float loss = 0;        // cross-entropy of the label the run trained with
+    float margin = 0;      // top probability minus the runner-up's
+    QString suggested;     // the audit's class when it flags the sample as mislabelled
+    float suggestedProbability = 0;
+    int auditRank = 0; // 1: the likeliest label error; 0: not flagged
+};
+
+// The review the browser shows: the latest (or a chosen) run's predictions for every
+// sample and the latest label audit's likely errors. Whether a sample is misclassified is
+// decided against its label now, so relabelling shows at once.
+struct SampleReview {
+    QString runTitle;   // e.g. "run #3"; empty without a run
+    QString auditTitle; // e.g. "label audit #2"; empty without an audit
+    std::unordered_map<std::int64_t, ReviewedSample> samples;
+
+    const ReviewedSample* find(std::int64_t sampleId) const {
+        const auto found = samples.find(sampleId);
+        return found == samples.end() ? nullptr : &found->second;
+    }
+};
+
+// Below this the browser's "Low confidence" filter lists a prediction.
+constexpr float kLowConfidence = 0.6f;
+
+} // namespace kestrel::widgets
