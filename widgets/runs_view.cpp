@@ -68,6 +68,10 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
         addButton("resumeRun", tr("&Resume"), &RunsView::requestResume);
     std::tie(exportButton_, exportAction_) =
         addButton("exportRun", tr("E&xport…"), &RunsView::requestExport);
+    std::tie(continueButton_, continueAction_) =
+        addButton("continueRun", tr("&Continue training"), &RunsView::requestContinue);
+    std::tie(reportButton_, reportAction_) =
+        addButton("reportRun", tr("Re&port…"), &RunsView::requestReport);
     std::tie(deleteButton_, deleteAction_) =
         addButton("deleteRuns", tr("&Delete…"), &RunsView::promptDelete);
     deleteAction_->setShortcut(QKeySequence::Delete);
@@ -88,7 +92,8 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     table_->setSortingEnabled(true);
     table_->sortByColumn(RunsTableModel::RunColumn, Qt::DescendingOrder); // newest first
     table_->setContextMenuPolicy(Qt::ActionsContextMenu);
-    table_->addActions({resumeAction_, exportAction_, deleteAction_});
+    table_->addActions(
+        {resumeAction_, exportAction_, continueAction_, reportAction_, deleteAction_});
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RunsView::selectionMayHaveChanged);
     // Double-click views the run: it becomes the only selected one, nothing is edited.
@@ -180,6 +185,20 @@ void RunsView::requestResume() {
     const RunRow* run = singleSelected();
     if (run && run->resumable && !isRunning(*run)) {
         emit resumeRequested(run->id);
+    }
+}
+
+void RunsView::requestContinue() {
+    const RunRow* run = singleSelected();
+    if (run && run->exportable) {
+        emit continueRequested(run->id);
+    }
+}
+
+void RunsView::requestReport() {
+    const RunRow* run = singleSelected();
+    if (run && !isRunning(*run)) {
+        emit reportRequested(run->id);
     }
 }
 
@@ -293,6 +312,16 @@ void RunsView::updateButtons(const std::vector<std::int64_t>& ids) {
         canExport ? tr("Export the best model of run #%1").arg(one->id)
         : !one    ? tr("Select one run to export its model")
                   : tr("This run has no saved model yet"));
+    set(continueButton_, continueAction_, canExport,
+        canExport ? tr("Train a new run from the best weights of run #%1 on the samples and "
+                       "labels of now")
+                        .arg(one->id)
+        : !one ? tr("Select one run to continue training from it")
+               : tr("This run has no saved model to continue from"));
+    const bool canReport = one && !isRunning(*one);
+    set(reportButton_, reportAction_, canReport,
+        canReport ? tr("Write an HTML or PDF report of run #%1").arg(one->id)
+                  : tr("Select one finished run to report on it"));
     set(deleteButton_, deleteAction_, canDelete,
         canDelete    ? tr("Delete the selected runs and their files (Del)")
         : anyRunning ? tr("A running run cannot be deleted; stop it first")

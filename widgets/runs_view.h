@@ -39,6 +39,8 @@ public:
 public slots:
     void requestResume();
     void requestExport();
+    void requestContinue();
+    void requestReport();
     void promptDelete(); // confirms first
 
 signals:
@@ -48,6 +50,9 @@ signals:
     void deleteRequested(const std::vector<std::int64_t>& ids); // only after the user confirmed
     void resumeRequested(std::int64_t id);
     void exportRequested(std::int64_t id);
+    // Train a new run from this run's best weights on the current samples.
+    void continueRequested(std::int64_t id);
+    void reportRequested(std::int64_t id);
 
 private:
     void filterChanged(const QString& text);
@@ -69,9 +74,13 @@ private:
     QLineEdit* filter_ = nullptr;
     QPushButton* resumeButton_ = nullptr;
     QPushButton* exportButton_ = nullptr;
+    QPushButton* continueButton_ = nullptr;
+    QPushButton* reportButton_ = nullptr;
     QPushButton* deleteButton_ = nullptr;
     QAction* resumeAction_ = nullptr;
     QAction* exportAction_ = nullptr;
+    QAction* continueAction_ = nullptr;
+    QAction* reportAction_ = nullptr;
     QAction* deleteAction_ = nullptr;
     QWidget* details_ = nullptr;
     RunParameterDiff* paramDiff_ = nullptr;

@@ -3,6 +3,7 @@
 #include "training_form.h"
 
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -32,6 +33,21 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     queueStatus_ = new QLabel;
     queueStatus_->setObjectName("queueStatus");
 
+    startFromRow_ = new QWidget;
+    startFromRow_->setObjectName("startFromRow");
+    startFromText_ = new QLabel;
+    startFromText_->setObjectName("startFromText");
+    startFromText_->setWordWrap(true);
+    auto* fresh = new QPushButton(tr("Start &fresh"));
+    fresh->setObjectName("startFresh");
+    fresh->setToolTip(tr("Start the next run from freshly initialised weights instead"));
+    connect(fresh, &QPushButton::clicked, this, [this] { setStartFrom(std::nullopt); });
+    auto* startFromLayout = new QHBoxLayout(startFromRow_);
+    startFromLayout->setContentsMargins(0, 0, 0, 0);
+    startFromLayout->addWidget(startFromText_, 1);
+    startFromLayout->addWidget(fresh);
+    startFromRow_->hide();
+
     auto* buttons = new QGridLayout;
     buttons->addWidget(start_, 0, 0);
     buttons->addWidget(queue_, 0, 1);
@@ -40,6 +56,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(form_, 1);
+    layout->addWidget(startFromRow_);
     layout->addLayout(buttons);
     layout->addWidget(queueStatus_);
 
@@ -53,6 +70,17 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     connect(form_, &TrainingForm::validityChanged, this, &TrainingPanel::updateButtons);
     setQueued(0);
     updateButtons();
+}
+
+void TrainingPanel::setStartFrom(std::optional<std::int64_t> runId) {
+    startFrom_ = runId;
+    startFromRow_->setVisible(runId.has_value());
+    if (runId) {
+        startFromText_->setText(
+            tr("Continues from the best weights of run #%1, on the samples and labels of now. "
+               "The model and colours must stay as that run had them.")
+                .arg(*runId));
+    }
 }
 
 void TrainingPanel::start() {

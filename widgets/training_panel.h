@@ -2,6 +2,9 @@
 
 #include "train/train_options.h"
 
+#include <cstdint>
+#include <optional>
+
 #include <QWidget>
 
 class QLabel;
@@ -18,6 +21,11 @@ public:
     explicit TrainingPanel(QWidget* parent = nullptr);
 
     TrainingForm* form() const { return form_; }
+
+    // The run whose best weights the next run starts from; none: fresh weights. Shown above
+    // the buttons with a way back to fresh weights.
+    void setStartFrom(std::optional<std::int64_t> runId);
+    std::optional<std::int64_t> startFrom() const { return startFrom_; }
 
 public slots:
     void setTraining(bool training); // a run is starting or training
@@ -39,6 +47,9 @@ private:
     QPushButton* pause_ = nullptr;
     QPushButton* stop_ = nullptr;
     QLabel* queueStatus_ = nullptr;
+    QWidget* startFromRow_ = nullptr;
+    QLabel* startFromText_ = nullptr;
+    std::optional<std::int64_t> startFrom_;
     bool training_ = false;
 };
 

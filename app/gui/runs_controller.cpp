@@ -87,31 +87,22 @@ const char* const kCurveMetrics[] = {"batch_loss",       "train_loss",   "val_lo
 } // namespace
 
 RunsController::RunsController(ProjectController& projects, QObject* parent)
-    : QObject(parent), projects_(projects) {}
+    : QObject(parent), jobs_(projects) {}
 
-RunsController::~RunsController() {
-    std::unique_lock lock(jobsMutex_);
-    jobsDone_.wait(lock, [this] { return jobs_ == 0; });
-}
+RunsController::~RunsController() = default; // jobs_ waits for the jobs still going
 
 void RunsController::onProject(std::function<void(Project&)> job) {
-    {
-        std::lock_guard lock(jobsMutex_);
-        ++jobs_;
-    }
-    projects_.withProject([this, job = std::move(job)](const std::shared_ptr<Project>& project) {
-        if (project) {
-            try {
-                job(*project);
-            } catch (const std::exception& error) {
-                const QString message = errorMessage(error);
-                QMetaObject::invokeMethod(
-                    this, [this, message] { emit failed(message); }, Qt::QueuedConnection);
-            }
+    jobs_.run([this, job = std::move(job)](const std::shared_ptr<Project>& project) {
+        if (!project) {
+            return;
         }
-        std::lock_guard lock(jobsMutex_);
-        --jobs_;
-        jobsDone_.notify_all();
+        try {
+            job(*project);
+        } catch (const std::exception& error) {
+            const QString message = errorMessage(error);
+            QMetaObject::invokeMethod(
+                this, [this, message] { emit failed(message); }, Qt::QueuedConnection);
+        }
     });
 }
 

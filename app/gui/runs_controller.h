@@ -1,13 +1,12 @@
 #pragma once
 
 #include "confusion_data.h"
+#include "project_jobs.h"
 #include "run_row.h"
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -59,10 +58,7 @@ signals:
 private:
     void onProject(std::function<void(Project&)> job);
 
-    ProjectController& projects_;
-    std::mutex jobsMutex_;
-    std::condition_variable jobsDone_;
-    int jobs_ = 0;
+    ProjectJobs jobs_; // last: destroyed first, waiting for the jobs still going
 };
 
 } // namespace kestrel::app

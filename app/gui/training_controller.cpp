@@ -233,10 +233,30 @@ void TrainingController::loadChoices() {
     });
 }
 
-void TrainingController::start(const train::TrainOptions& options) {
+void TrainingController::start(const train::TrainOptions& options,
+                               std::optional<std::int64_t> startFrom) {
     Request request;
     request.options = options;
+    request.startFrom = startFrom;
     startOrQueue(std::move(request));
+}
+
+void TrainingController::loadContinuation(qint64 runId) {
+    trackJob([this, runId](const std::shared_ptr<Project>& project) {
+        if (!project) {
+            return;
+        }
+        try {
+            const train::TrainOptions options = train::continuationOptions(*project, runId);
+            QMetaObject::invokeMethod(
+                this, [this, runId, options] { emit continuationReady(runId, options); },
+                Qt::QueuedConnection);
+        } catch (const std::exception& exception) {
+            QMetaObject::invokeMethod(
+                this, [this, error = errorMessage(exception)] { emit startFailed(error); },
+                Qt::QueuedConnection);
+        }
+    });
 }
 
 void TrainingController::resumeRun(qint64 runId) {
@@ -266,7 +286,8 @@ void TrainingController::launch(Request request) {
         } else {
             try {
                 session = request.options
-                              ? train::TrainingSession::create(*project, *request.options)
+                              ? train::TrainingSession::create(*project, *request.options,
+                                                               request.startFrom)
                               : train::TrainingSession::resume(*project, request.resumeRun);
             } catch (const std::exception& exception) {
                 error = errorMessage(exception);
@@ -318,9 +339,10 @@ void TrainingController::ended() {
         thread_.join();
     }
     session_.reset();
-    writer_.reset();
+    writer_.reset(); // waits until the run's records are written
     observer_.reset();
     running_ = false;
+    emit runRecorded(currentRun_);
     if (paused_) {
         paused_ = false;
         emit pausedChanged(false);

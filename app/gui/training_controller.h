@@ -60,8 +60,12 @@ public slots:
     // Answers with choicesReady: models, devices and the data's defaults.
     void loadChoices();
     // Starts a run now, or queues it behind the one training.
-    void start(const kestrel::train::TrainOptions& options);
+    // With `startFrom`, the run starts from that run's best weights (continue training).
+    void start(const kestrel::train::TrainOptions& options,
+               std::optional<std::int64_t> startFrom = std::nullopt);
     void resumeRun(qint64 runId);
+    // Answers with continuationReady: the options run `runId` trained with.
+    void loadContinuation(qint64 runId);
     void setPaused(bool paused);
     void stop(); // the current run ends as cancelled (resumable); the queue is dropped
 
@@ -76,6 +80,10 @@ signals:
     void epochFinished(qint64 runId, qint64 epoch, const QMap<QString, double>& metrics,
                        const kestrel::widgets::ConfusionData& confusion);
     void runFinished(qint64 runId, const QString& status, const QString& reason);
+    // The run's thread has ended and everything it recorded is in the project, including
+    // every sample's predictions for review.
+    void runRecorded(qint64 runId);
+    void continuationReady(qint64 runId, const kestrel::train::TrainOptions& options);
     void queueChanged(int queuedRuns);
     void startFailed(const QString& message);
     void trainingChanged(bool training);
@@ -85,6 +93,7 @@ private:
     struct Request {
         std::optional<train::TrainOptions> options; // a new run
         std::int64_t resumeRun = 0;                 // or one to resume
+        std::optional<std::int64_t> startFrom;      // a new run's starting weights
     };
     struct Pending; // events from the training thread not yet delivered
     class Observer;

@@ -89,8 +89,9 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                      });
 
     QObject::connect(panel, &TrainingPanel::startRequested, &training,
-                     [&training, workspace](const train::TrainOptions& options) {
-                         training.start(options);
+                     [&training, workspace, panel](const train::TrainOptions& options) {
+                         training.start(options, panel->startFrom());
+                         panel->setStartFrom(std::nullopt);
                          workspace->showLive();
                      });
     QObject::connect(panel, &TrainingPanel::pauseToggled, &training,
@@ -169,6 +170,20 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                          workspace->showLive();
                      });
     QObject::connect(view, &RunsView::exportRequested, &runs, &RunsController::exportRun);
+    // Continue training: the run's settings go into the form, and Start trains from its
+    // weights on the samples and labels of now.
+    QObject::connect(view, &RunsView::continueRequested, &training,
+                     &TrainingController::loadContinuation);
+    QObject::connect(&training, &TrainingController::continuationReady, panel,
+                     [&window, panel](qint64 runId, const train::TrainOptions& options) {
+                         panel->form()->setOptions(options);
+                         panel->setStartFrom(runId);
+                         window.statusBar()->showMessage(
+                             QObject::tr("The settings of run #%1 are in the form: press Start "
+                                         "(Ctrl+Return) to continue training from its weights.")
+                                 .arg(runId),
+                             10000);
+                     });
     QObject::connect(&runs, &RunsController::exportProgress, page, &RunsPage::showExportProgress);
     QObject::connect(&runs, &RunsController::exportFinished, page, &RunsPage::showExportResult);
     QObject::connect(&runs, &RunsController::exportFailed, page,

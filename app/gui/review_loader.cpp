@@ -1,0 +1,60 @@
+#include "review_loader.h"
+
+#include "common/text.h"
+#include "project/project.h"
+#include "store/review_repository.h"
+#include "store/run_repository.h"
+
+#include <QObject>
+
+namespace kestrel::app {
+
+namespace {
+
+QString nameOf(const std::vector<std::string>& classes, std::int64_t index) {
+    return index >= 0 && index < static_cast<std::int64_t>(classes.size())
+               ? QString::fromStdString(classes[static_cast<std::size_t>(index)])
+               : QString::number(index);
+}
+
+} // namespace
+
+std::shared_ptr<widgets::SampleReview> loadSampleReview(Project& project,
+                                                        std::optional<std::int64_t> runId) {
+    store::ReviewRepository reviews(project.database());
+    auto review = std::make_shared<widgets::SampleReview>();
+    if (!runId) {
+        runId = reviews.latestReviewedRun();
+    }
+    if (runId) {
+        const auto classes =
+            splitLines(store::RunRepository(project.database()).params(*runId)["classes"]);
+        review->runTitle = QObject::tr("run #%1").arg(*runId);
+        for (const auto& record : reviews.samplePredictions(*runId)) {
+            widgets::ReviewedSample& sample = review->samples[record.sampleId];
+            sample.predicted = nameOf(classes, record.predicted);
+            sample.confidence = static_cast<float>(record.confidence);
+            sample.loss = static_cast<float>(record.loss);
+            sample.margin = static_cast<float>(record.margin);
+        }
+    }
+    if (const auto audit = reviews.latestCompletedAudit()) {
+        review->auditTitle = QObject::tr("label audit #%1").arg(audit->id);
+        int rank = 0;
+        for (const auto& audited : reviews.auditedSamples(audit->id)) { // highest score first
+            if (!audited.flagged) {
+                continue;
+            }
+            widgets::ReviewedSample& sample = review->samples[audited.sampleId];
+            sample.suggested = nameOf(audit->classes, audited.suggested);
+            sample.suggestedProbability = static_cast<float>(audited.suggestedProbability);
+            sample.auditRank = ++rank;
+        }
+    }
+    if (review->runTitle.isEmpty() && review->auditTitle.isEmpty()) {
+        return nullptr;
+    }
+    return review;
+}
+
+} // namespace kestrel::app
