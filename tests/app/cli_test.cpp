@@ -8,6 +8,7 @@
 #include "temp_dir.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -211,7 +212,8 @@ TEST_F(CliTest, EveryCommandHasHelp) {
                                                  {"predict", "--help"},
                                                  {"train", "--help"},
                                                  {"runs", "--help"},
-                                                 {"eval", "--help"}}) {
+                                                 {"eval", "--help"},
+                                                 {"audit", "--help"}}) {
         const ProcessResult help = cli(args);
         EXPECT_EQ(help.exitCode, 0) << ::testing::PrintToString(args);
         EXPECT_NE(help.out.find("Usage:"), std::string::npos) << help.out;
@@ -429,6 +431,69 @@ TEST_F(CliTest, BenchTrainReportsImagesPerSecond) {
     const auto json = nlohmann::json::parse(bench.out);
     EXPECT_GT(json.at("images_per_second").get<double>(), 0.0);
     EXPECT_EQ(json.at("images"), 16);
+}
+
+// The label audit end to end on a small project: one JSON object of the documented shape,
+// ranked; the table for people; and refusals that say why.
+TEST_F(CliTest, AuditRanksLikelyLabelErrors) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source", 12); // 18 images per class
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+    const std::vector<std::string> settings = {"--folds",      "2",   "--epochs",     "2",
+                                               "--image-size", "16",  "--batch-size", "8",
+                                               "--device",     "cpu", "--no-augment"};
+    std::vector<std::string> args = {"audit", project, "--top", "3", "--json"};
+    args.insert(args.end(), settings.begin(), settings.end());
+    const ProcessResult audit = cli(args);
+    ASSERT_EQ(audit.exitCode, 0) << audit.err;
+    EXPECT_EQ(lineCount(audit.out), 1u) << audit.out;
+    EXPECT_NE(audit.err.find("Fold 2/2"), std::string::npos) << audit.err;
+    const auto json = nlohmann::json::parse(audit.out);
+    EXPECT_EQ(json.at("audit"), 1);
+    EXPECT_EQ(json.at("status"), "completed");
+    EXPECT_EQ(json.at("folds"), 2);
+    EXPECT_EQ(json.at("model"), "smallcnn");
+    EXPECT_EQ(json.at("classes"), (std::vector<std::string>{"left", "right"}));
+    EXPECT_EQ(json.at("samples"), 36);
+    const int flagged = json.at("flagged");
+    EXPECT_GE(flagged, 0);
+    EXPECT_LE(flagged, 36);
+    EXPECT_GE(json.at("agreement").get<double>(), 0.0);
+    EXPECT_LE(json.at("agreement").get<double>(), 1.0);
+    const auto& issues = json.at("issues");
+    ASSERT_TRUE(issues.is_array());
+    EXPECT_EQ(issues.size(), static_cast<std::size_t>(std::min(flagged, 3)));
+    double previous = 2;
+    for (const auto& issue : issues) {
+        EXPECT_GT(issue.at("sample_id").get<int>(), 0);
+        EXPECT_TRUE(std::filesystem::exists(issue.at("path").get<std::string>())) << issue;
+        EXPECT_NE(issue.at("given"), issue.at("suggested"));
+        const double given = issue.at("given_probability");
+        const double suggested = issue.at("suggested_probability");
+        EXPECT_GE(given, 0.0);
+        EXPECT_LE(suggested, 1.0);
+        EXPECT_NEAR(issue.at("score").get<double>(), suggested - given, 1e-6);
+        EXPECT_LE(issue.at("score").get<double>(), previous) << "ranked by score";
+        previous = issue.at("score");
+    }
+
+    args = {"audit", project, "--top", "0"};
+    args.insert(args.end(), settings.begin(), settings.end());
+    const ProcessResult table = cli(args);
+    ASSERT_EQ(table.exitCode, 0) << table.err;
+    EXPECT_NE(table.out.find(" of 36 samples look mislabelled; audit #2.\n"), std::string::npos)
+        << table.out;
+
+    const ProcessResult oneFold = cli({"audit", project, "--folds", "1"});
+    EXPECT_EQ(oneFold.exitCode, 2) << oneFold.err;
+    const std::string empty = (dir / "empty").string();
+    ASSERT_EQ(cli({"init", empty}).exitCode, 0);
+    const ProcessResult nothing = cli({"audit", empty, "--device", "cpu"});
+    EXPECT_EQ(nothing.exitCode, 1);
+    EXPECT_EQ(nothing.err, "A label audit needs readable samples labelled with at least 2 "
+                           "classes; " +
+                               empty + " has 0.\n");
 }
 
 } // namespace
