@@ -5,6 +5,8 @@
 #include "main_window.h"
 #include "project_controller.h"
 #include "resource_monitor.h"
+#include "review_controller.h"
+#include "review_wiring.h"
 #include "runs_controller.h"
 #include "training_controller.h"
 #include "training_form.h"
@@ -131,6 +133,8 @@ int main(int argc, char** argv) {
     kestrel::app::RunsController runs(controller);
     kestrel::app::ResourceMonitor resources;
     kestrel::app::wireTraining(window, controller, training, runs, resources);
+    kestrel::app::ReviewController review(controller);
+    kestrel::app::wireReview(window, controller, training, review);
 
     if (!parser.positionalArguments().isEmpty()) {
         controller.openProject(parser.positionalArguments().constFirst());

@@ -6,6 +6,8 @@
 #include "main_window.h"
 #include "project_controller.h"
 #include "resource_monitor.h"
+#include "review_controller.h"
+#include "review_wiring.h"
 #include "runs_controller.h"
 #include "training_controller.h"
 #include "training_wiring.h"
@@ -33,17 +35,21 @@ struct TestWorkbench {
         std::make_unique<app::TrainingController>(*controller);
     std::unique_ptr<app::RunsController> runs = std::make_unique<app::RunsController>(*controller);
     std::unique_ptr<app::ResourceMonitor> resources = std::make_unique<app::ResourceMonitor>();
+    std::unique_ptr<app::ReviewController> review =
+        std::make_unique<app::ReviewController>(*controller);
 
     TestWorkbench() {
         QSettings().clear(); // every test starts with no recent projects or saved layout
         app::wireWorkbench(*window, *controller, *images);
         app::wireTraining(*window, *controller, *training, *runs, *resources);
+        app::wireReview(*window, *controller, *training, *review);
         window->show();
     }
     // The controllers and the image service go first: their workers answer the window, and
     // the training and runs controllers work through the project controller.
     ~TestWorkbench() {
         training.reset();
+        review.reset();
         runs.reset();
         resources.reset();
         controller.reset();

@@ -5,6 +5,7 @@
 #include "confusion_matrix_view.h"
 #include "confusion_panel.h"
 #include "dataset/importer.h"
+#include "left_right_pngs.h"
 #include "modal_answerer.h"
 #include "project/project.h"
 #include "runs_page.h"
@@ -43,37 +44,6 @@ using kestrel::app::RunsController;
 using kestrel::app::TrainingController;
 using kestrel::testing::TempDir;
 using namespace kestrel::widgets;
-
-namespace {
-
-// The left/right task: 16x16 gray images whose bright half says the class, with noise, in
-// split folders. A small CNN learns it in a few epochs; chance is 50%.
-void writeLeftRightImages(const std::filesystem::path& source) {
-    int written = 0;
-    unsigned noise = 7;
-    for (const char* split : {"train", "val", "test"}) {
-        const int count = std::string(split) == "train" ? 40 : 10;
-        for (const char* label : {"left", "right"}) {
-            const std::filesystem::path folder = source / split / label;
-            std::filesystem::create_directories(folder);
-            for (int i = 0; i < count; ++i) {
-                QImage image(16, 16, QImage::Format_Grayscale8);
-                for (int y = 0; y < 16; ++y) {
-                    for (int x = 0; x < 16; ++x) {
-                        noise = noise * 1103515245u + 12345u;
-                        const bool bright = (x < 8) == (std::string(label) == "left");
-                        const int value = (bright ? 170 : 85) + static_cast<int>(noise >> 26) - 32;
-                        image.setPixel(x, y, qRgb(value, value, value));
-                    }
-                }
-                const auto file = folder / (std::to_string(written++) + ".png");
-                QVERIFY(image.save(QString::fromStdString(file.string())));
-            }
-        }
-    }
-}
-
-} // namespace
 
 class TrainingWorkbenchTest : public QObject {
     Q_OBJECT
@@ -131,7 +101,7 @@ private slots:
 
     void init() {
         dir_ = std::make_unique<TempDir>();
-        writeLeftRightImages(*dir_ / "source");
+        kestrel::testing::writeLeftRightPngs(*dir_ / "source");
         {
             kestrel::Project project = kestrel::Project::create(projectFolder(), "Left/right");
             kestrel::dataset::importSource(project, *dir_ / "source", {});
