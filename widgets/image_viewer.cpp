@@ -89,8 +89,8 @@ ImageViewer::ImageViewer(QWidget* parent) : QWidget(parent) {
     // The Grad-CAM controls share the footer's line, so the image keeps its height.
     auto* footerRow = new QHBoxLayout;
     footerRow->setSpacing(0);
-    footerRow->addWidget(footer_, 1);
-    footerRow->addWidget(createSaliencyBar(), 1);
+    footerRow->addWidget(footer_, 2);
+    footerRow->addWidget(createSaliencyBar(), 3);
     column->addLayout(footerRow);
 }
 

@@ -6,6 +6,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
 #include <QSlider>
 #include <QToolButton>
 
@@ -42,6 +43,21 @@ std::array<QRgb, 256> turboTable() {
     }
     return table;
 }
+
+// A one-line label that ends in "…" when it is cut, rather than clipping mid-letter; the
+// whole text is in its tooltip.
+class ElidedLabel : public QLabel {
+public:
+    using QLabel::QLabel;
+
+protected:
+    void paintEvent(QPaintEvent* /*event*/) override {
+        QPainter painter(this);
+        const QRect area = contentsRect();
+        painter.drawText(area, Qt::AlignVCenter | Qt::AlignLeft,
+                         fontMetrics().elidedText(text(), Qt::ElideRight, area.width()));
+    }
+};
 
 } // namespace
 
@@ -88,7 +104,7 @@ SaliencyBar::SaliencyBar(QWidget* parent) : QWidget(parent) {
     slider_->setToolTip(tr("Heat map opacity: 0 % shows the image alone, 100 % the map alone"));
     row->addWidget(slider_);
 
-    status_ = new QLabel;
+    status_ = new ElidedLabel;
     status_->setObjectName(QStringLiteral("saliencyStatus"));
     // Ignored width: an error sentence must not widen the viewer; its tooltip has it whole.
     status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
