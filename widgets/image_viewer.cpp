@@ -5,6 +5,7 @@
 
 #include <QEvent>
 #include <QFontMetrics>
+#include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QMouseEvent>
@@ -85,13 +86,19 @@ ImageViewer::ImageViewer(QWidget* parent) : QWidget(parent) {
     // Ignored width: a long value line must not widen the viewer or its dock.
     footer_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     footer_->setMinimumHeight(footer_->fontMetrics().height() + 4);
-    column->addWidget(footer_);
+    // The Grad-CAM controls share the footer's line, so the image keeps its height.
+    auto* footerRow = new QHBoxLayout;
+    footerRow->setSpacing(0);
+    footerRow->addWidget(footer_, 2);
+    footerRow->addWidget(createSaliencyBar(), 3);
+    column->addLayout(footerRow);
 }
 
 void ImageViewer::setImage(const QImage& image) {
     const double oldZoom = zoom_;
     image_ = image;
     message_.clear();
+    clearOverlay();
     gray_ = image_.format() == QImage::Format_Grayscale8 ||
             image_.format() == QImage::Format_Grayscale16 ||
             (image_.format() == QImage::Format_Indexed8 && image_.isGrayscale());
@@ -108,6 +115,7 @@ void ImageViewer::setImage(const QImage& image) {
 void ImageViewer::showMessage(const QString& text) {
     image_ = QImage();
     message_ = text;
+    clearOverlay();
     dragging_ = false;
     refreshHover();
     canvas_->update();
@@ -246,6 +254,7 @@ void ImageViewer::paintCanvas(QPainter& painter) const {
         // Nearest neighbour from 1:1 up keeps pixels crisp for pixel-level inspection.
         painter.setRenderHint(QPainter::SmoothPixmapTransform, smooth);
         painter.drawImage(target, image_, source);
+        paintOverlay(painter, target, source);
     }
     paintCaption(painter);
 }
@@ -436,6 +445,10 @@ QString ImageViewer::pixelValue(const QPoint& pixel) const {
         return QString::number(qGray(rgb));
     }
     return QStringLiteral("R %1 G %2 B %3").arg(qRed(rgb)).arg(qGreen(rgb)).arg(qBlue(rgb));
+}
+
+void ImageViewer::updateCanvas() {
+    canvas_->update();
 }
 
 QPointF ImageViewer::canvasCentre() const {

@@ -17,6 +17,8 @@ class QWheelEvent;
 
 namespace kestrel::widgets {
 
+class SaliencyBar;
+
 // Shows one defect image (8-bit gray or RGB) for inspection: fit to window or zoomed with
 // the wheel up to crisp, pixel-by-pixel views, panned by dragging, with the value of the
 // pixel under the cursor in a footer. It is handed decoded QImages and never touches files.
@@ -37,6 +39,28 @@ public:
     void showMessage(const QString& text);
     // A badge over the image's top-left corner, filled with color; empty text: no badge.
     void setCaption(const QString& text, const QColor& color);
+
+    // A heat map drawn over the image with the same zoom and pan, at overlayOpacity().
+    // Format_Grayscale8 (0 cold, 255 hot) is coloured here (colourHeatMap); other formats
+    // are drawn as they are. A map of another size is stretched to the image's. setImage()
+    // and showMessage() drop it, as it belonged to the previous sample: set it after them.
+    // Ignored while no image is shown.
+    void setOverlay(const QImage& heat);
+    // Drops the map and the status text that described it.
+    void clearOverlay();
+    bool hasOverlay() const { return !overlay_.isNull(); }
+    // 0 (image alone) to 1 (map alone), in steps of 1 %; the opacity slider shows it.
+    void setOverlayOpacity(double opacity);
+    double overlayOpacity() const;
+
+    // The Grad-CAM row ("saliencyBar"): off and disabled with `reason` as its tooltip (no
+    // trained run), or enabled. The window computes the maps: saliencyRequested(true) when
+    // the button is checked, and again for each new image while isSaliencyOn().
+    void setSaliencyAvailable(bool available, const QString& reason = {});
+    bool isSaliencyOn() const;
+    // The row's status text: "Computing…", what the map explains, an error.
+    void setSaliencyStatus(const QString& text);
+    QString saliencyStatus() const;
 
     const QImage& image() const { return image_; }
     QString message() const { return message_; }
@@ -61,6 +85,9 @@ signals:
     void zoomChanged(double zoom);
     void nextRequested();     // Right or Down arrow key
     void previousRequested(); // Left or Up arrow key
+    // The Grad-CAM button was checked (show a heat map of the current image) or unchecked
+    // (the overlay is already cleared).
+    void saliencyRequested(bool on);
 
 protected:
     bool event(QEvent* event) override;
@@ -83,6 +110,10 @@ private:
     void canvasLeft();
 
     void paintCaption(QPainter& painter) const;
+    void updateCanvas(); // for image_viewer_overlay.cpp, where Canvas is incomplete
+    // image_viewer_overlay.cpp
+    QWidget* createSaliencyBar();
+    void paintOverlay(QPainter& painter, const QRectF& target, const QRectF& source) const;
     void applyFit();
     void centreImage();
     void zoomAt(double newZoom, const QPointF& anchor);
@@ -95,12 +126,14 @@ private:
 
     Canvas* canvas_ = nullptr;
     QLabel* footer_ = nullptr;
+    SaliencyBar* saliencyBar_ = nullptr;
 
     QImage image_;
     bool gray_ = false; // decided once per image: QImage::isGrayscale() scans RGB images
     QString message_;
     QString caption_;
     QColor captionColor_;
+    QImage overlay_; // the image's size, ready to draw
 
     double zoom_ = 1.0;
     QPointF offset_; // canvas position of the image's top-left corner

@@ -15,7 +15,14 @@ class LayerGraph;
 // state_dicts load unchanged.
 class Classifier : public torch::nn::Module {
 public:
-    virtual torch::Tensor forward(torch::Tensor images) = 0;
+    // classify(features(images)), exactly: the split exists so that Grad-CAM can take
+    // gradients at the feature maps.
+    torch::Tensor forward(torch::Tensor images) { return classify(features(images)); }
+    // The last convolutional feature maps, N x C x h x w, before the pooling that leads to
+    // the head.
+    virtual torch::Tensor features(torch::Tensor images) = 0;
+    // From features() to logits: pooling, then the head.
+    virtual torch::Tensor classify(torch::Tensor featureMaps) = 0;
     // The architecture's registry name, e.g. "resnet18".
     virtual std::string architecture() const = 0;
     // The last layer, whose weights are replaced when the class count differs from that of

@@ -114,8 +114,12 @@ EfficientNet::EfficientNet(Variant variant, int classes, int inputChannels) : va
     torch::nn::init::zeros_(head->bias);
 }
 
-torch::Tensor EfficientNet::forward(torch::Tensor images) {
-    return classifier_->forward(features_->forward(images).mean({2, 3}));
+torch::Tensor EfficientNet::features(torch::Tensor images) {
+    return features_->forward(images);
+}
+
+torch::Tensor EfficientNet::classify(torch::Tensor featureMaps) {
+    return classifier_->forward(featureMaps.mean({2, 3}));
 }
 
 int EfficientNet::describe(LayerGraph& graph) const {

@@ -96,8 +96,12 @@ MobileNetV3::MobileNetV3(Size size, int classes, int inputChannels) : size_(size
     }
 }
 
-torch::Tensor MobileNetV3::forward(torch::Tensor images) {
-    return classifier_->forward(features_->forward(images).mean({2, 3}));
+torch::Tensor MobileNetV3::features(torch::Tensor images) {
+    return features_->forward(images);
+}
+
+torch::Tensor MobileNetV3::classify(torch::Tensor featureMaps) {
+    return classifier_->forward(featureMaps.mean({2, 3}));
 }
 
 int MobileNetV3::describe(LayerGraph& graph) const {

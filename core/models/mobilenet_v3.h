@@ -15,7 +15,8 @@ public:
 
     MobileNetV3(Size size, int classes, int inputChannels);
 
-    torch::Tensor forward(torch::Tensor images) override;
+    torch::Tensor features(torch::Tensor images) override;
+    torch::Tensor classify(torch::Tensor featureMaps) override;
     std::string architecture() const override;
     std::string headName() const override { return "classifier.3"; }
     std::string stemName() const override { return "features.0.0"; }

@@ -151,14 +151,18 @@ ResNet::ResNet(Depth depth, int classes, int inputChannels) : depth_(depth) {
     initialiseLikeTorchvision(*this);
 }
 
-torch::Tensor ResNet::forward(torch::Tensor images) {
+torch::Tensor ResNet::features(torch::Tensor images) {
     namespace F = torch::nn::functional;
     auto x = at::relu(bn1_->forward(conv1_->forward(images)));
     x = F::max_pool2d(x, F::MaxPool2dFuncOptions(3).stride(2).padding(1));
     for (auto& layer : layers_) {
         x = layer->forward(x);
     }
-    return fc_->forward(x.mean({2, 3}));
+    return x;
+}
+
+torch::Tensor ResNet::classify(torch::Tensor featureMaps) {
+    return fc_->forward(featureMaps.mean({2, 3}));
 }
 
 int ResNet::describe(LayerGraph& graph) const {

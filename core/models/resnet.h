@@ -19,7 +19,8 @@ public:
 
     ResNet(Depth depth, int classes, int inputChannels);
 
-    torch::Tensor forward(torch::Tensor images) override;
+    torch::Tensor features(torch::Tensor images) override;
+    torch::Tensor classify(torch::Tensor featureMaps) override;
     std::string architecture() const override;
     std::string headName() const override { return "fc"; }
     std::string stemName() const override { return "conv1"; }

@@ -49,8 +49,19 @@ SmallCnn::SmallCnn(int classes, int inputChannels) {
     }
 }
 
-torch::Tensor SmallCnn::forward(torch::Tensor images) {
-    auto x = features_->forward(images);
+// The feature maps are the last convolution block's, before its 2x2 max-pool (Grad-CAM
+// takes VGG's conv5_3, before pool5, the same way): stride 4 rather than 8, so the heat map
+// of a 32 px image comes from an 8x8 grid instead of 4x4. That max-pool runs in classify().
+torch::Tensor SmallCnn::features(torch::Tensor images) {
+    const auto lastPool = features_->end() - 1;
+    for (auto layer = features_->begin(); layer != lastPool; ++layer) {
+        images = layer->forward(images);
+    }
+    return images;
+}
+
+torch::Tensor SmallCnn::classify(torch::Tensor featureMaps) {
+    auto x = (features_->end() - 1)->forward(featureMaps);
     // A coarse 3x3 grid rather than one global average: where a feature is (a collar, a
     // sole) tells classes apart. Any input size pools to the same grid.
     x = torch::adaptive_avg_pool2d(x, {kPooledSide, kPooledSide}).flatten(1);

@@ -15,7 +15,8 @@ class SmallCnn : public Classifier {
 public:
     SmallCnn(int classes, int inputChannels);
 
-    torch::Tensor forward(torch::Tensor images) override;
+    torch::Tensor features(torch::Tensor images) override;
+    torch::Tensor classify(torch::Tensor featureMaps) override;
     std::string architecture() const override { return "smallcnn"; }
     std::string headName() const override { return "fc"; }
     std::string stemName() const override { return "features.0"; }

@@ -78,5 +78,31 @@ TEST_P(ArchitectureAtMinimumSizeTest, GivesOneRowOfLogitsPerImageForGrayAndRgb) 
 INSTANTIATE_TEST_SUITE_P(Architectures, ArchitectureAtMinimumSizeTest, ::testing::ValuesIn(names()),
                          [](const auto& param) { return param.param; });
 
+// Grad-CAM takes gradients at features(); that only explains forward() when forward is
+// classify(features(x)) to the bit, and features() are spatial maps smaller than the image.
+class FeatureSplitTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FeatureSplitTest, ForwardIsClassifyOfFeaturesExactly) {
+    const ArchitectureInfo& info = architecture(GetParam());
+    const int size = info.minImageSize;
+    auto model = createClassifier({info.name, 3, 3});
+    model->eval();
+    torch::NoGradGuard noGrad;
+    const auto images = at::randn({2, 3, size, size});
+
+    const auto maps = model->features(images);
+    ASSERT_EQ(maps.dim(), 4);
+    EXPECT_EQ(maps.size(0), 2);
+    EXPECT_GE(maps.size(2), 1);
+    EXPECT_LT(maps.size(2), size);
+    EXPECT_LT(maps.size(3), size);
+    const auto logits = model->forward(images);
+    EXPECT_EQ(logits.sizes(), (at::IntArrayRef{2, 3}));
+    EXPECT_TRUE(logits.equal(model->classify(maps)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Architectures, FeatureSplitTest, ::testing::ValuesIn(names()),
+                         [](const auto& param) { return param.param; });
+
 } // namespace
 } // namespace kestrel::models

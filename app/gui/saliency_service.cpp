@@ -1,0 +1,126 @@
+#include "saliency_service.h"
+
+#include "error_message.h"
+#include "infer/run_saliency.h"
+#include "project/project.h"
+#include "saliency_overlay.h"
+
+#include <cmath>
+#include <exception>
+#include <filesystem>
+
+#include <QMetaObject>
+
+#include <opencv2/core.hpp>
+
+namespace kestrel::app {
+
+struct SaliencyService::LoadedRun {
+    QString projectFolder;
+    infer::RunSaliency run;
+};
+
+namespace {
+
+// CV_32F in [0, 1] to 8-bit gray, 255 the hottest.
+QImage grayHeat(const cv::Mat& heat) {
+    cv::Mat levels;
+    heat.convertTo(levels, CV_8U, 255.0);
+    const QImage view(levels.data, levels.cols, levels.rows, static_cast<qsizetype>(levels.step),
+                      QImage::Format_Grayscale8);
+    return view.copy(); // owns its pixels once `levels` is gone
+}
+
+QString percent(float probability) {
+    return QString::number(std::lround(probability * 100.0f)) + QLatin1Char('%');
+}
+
+} // namespace
+
+SaliencyService::SaliencyService(QObject* parent) : QObject(parent) {
+    worker_.setMaxThreadCount(1);
+}
+
+SaliencyService::~SaliencyService() {
+    ++latest_; // whatever is queued is skipped, and a result in flight is dropped
+    worker_.clear();
+    worker_.waitForDone();
+}
+
+void SaliencyService::setRun(const QString& projectFolder, std::int64_t runId) {
+    {
+        std::lock_guard lock(mutex_);
+        run_ = {projectFolder, runId};
+    }
+    ++latest_; // maps of the previous run are no longer wanted
+}
+
+std::int64_t SaliencyService::runId() const {
+    std::lock_guard lock(mutex_);
+    return run_.runId;
+}
+
+void SaliencyService::request(std::int64_t sampleId, const QString& imagePath) {
+    const quint64 ticket = ++latest_;
+    worker_.start([this, ticket, sampleId, imagePath] { compute(ticket, sampleId, imagePath); });
+}
+
+void SaliencyService::compute(quint64 ticket, std::int64_t sampleId, const QString& imagePath) {
+    if (ticket != latest_.load()) {
+        return; // a newer request is queued behind this one
+    }
+    QImage heat;
+    QString caption;
+    QString error;
+    try {
+        RunChoice choice;
+        {
+            std::lock_guard lock(mutex_);
+            choice = run_;
+        }
+        if (choice.runId <= 0) {
+            throw Error(ErrorKind::InvalidArgument, "No trained run is chosen to explain images.");
+        }
+        if (!loaded_ || loaded_->projectFolder != choice.projectFolder ||
+            loaded_->run.runId() != choice.runId) {
+            loaded_.reset(); // the old model's memory goes before the new one is read
+            // Only reads: the run's parameters, its classes and best.pt. The project closes
+            // again once the model is built.
+            Project project = Project::open(choice.projectFolder.toStdString());
+            loaded_ = std::make_unique<LoadedRun>(
+                LoadedRun{choice.projectFolder, infer::RunSaliency(project, choice.runId)});
+        }
+        const infer::Saliency saliency =
+            loaded_->run.explain(std::filesystem::path(imagePath.toStdString()));
+        heat = widgets::colourHeatMap(grayHeat(saliency.heat));
+        const auto name = [this](std::int64_t index) {
+            return QString::fromStdString(
+                loaded_->run.classes().at(static_cast<std::size_t>(index)));
+        };
+        caption =
+            tr("%1 %2 — Grad-CAM for %3")
+                .arg(name(saliency.predicted), percent(saliency.confidence), name(saliency.target));
+    } catch (const std::exception& exception) {
+        error = errorMessage(exception);
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, ticket, sampleId, heat, caption, error] {
+            deliver(ticket, sampleId, heat, caption, error);
+        },
+        Qt::QueuedConnection);
+}
+
+void SaliencyService::deliver(quint64 ticket, std::int64_t sampleId, const QImage& heat,
+                              const QString& caption, const QString& error) {
+    if (ticket != latest_.load()) {
+        return; // the viewer has moved on, or the run changed
+    }
+    if (error.isEmpty()) {
+        emit ready(sampleId, heat, caption);
+    } else {
+        emit failed(sampleId, error);
+    }
+}
+
+} // namespace kestrel::app
