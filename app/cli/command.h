@@ -27,5 +27,6 @@ Command addRunsCommand(CLI::App& root);
 Command addEvalCommand(CLI::App& root);
 Command addExportCommand(CLI::App& root);
 Command addPredictCommand(CLI::App& root);
+Command addReportCommand(CLI::App& root);
 
 } // namespace kestrel::cli
