@@ -31,8 +31,9 @@ readonly packages=(
     libprotobuf-dev nlohmann-json3-dev libxxhash-dev zlib1g-dev libcli11-dev
     # GUI: Qt 6 widgets, its platform plugins (only "recommended" by Debian), plots, a font
     qt6-base-dev qt6-qpa-plugins libqcustomplot-dev fonts-dejavu-core
-    # tests: GoogleTest, a virtual X server for GUI tests, reference implementations, data
-    libgtest-dev libgmock-dev xvfb xauth python3-torch python3-torchvision python3-onnx
+    # tests: GoogleTest, libxml2 (parses reports back), a virtual X server for GUI tests,
+    # reference implementations, data
+    libgtest-dev libgmock-dev libxml2-dev xvfb xauth python3-torch python3-torchvision python3-onnx
     dataset-fashion-mnist
 )
 

@@ -28,5 +28,6 @@ Command addEvalCommand(CLI::App& root);
 Command addExportCommand(CLI::App& root);
 Command addPredictCommand(CLI::App& root);
 Command addAuditCommand(CLI::App& root);
+Command addReportCommand(CLI::App& root);
 
 } // namespace kestrel::cli

@@ -213,7 +213,8 @@ TEST_F(CliTest, EveryCommandHasHelp) {
                                                  {"train", "--help"},
                                                  {"runs", "--help"},
                                                  {"eval", "--help"},
-                                                 {"audit", "--help"}}) {
+                                                 {"audit", "--help"},
+                                                 {"report", "--help"}}) {
         const ProcessResult help = cli(args);
         EXPECT_EQ(help.exitCode, 0) << ::testing::PrintToString(args);
         EXPECT_NE(help.out.find("Usage:"), std::string::npos) << help.out;
@@ -282,6 +283,20 @@ TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
     const ProcessResult badModel = cli({"train", project, "--model", "vgg99"});
     EXPECT_EQ(badModel.exitCode, 1);
     EXPECT_NE(badModel.err.find("vgg99"), std::string::npos) << badModel.err;
+
+    // report writes one self-contained HTML file (tests/core/report checks its content).
+    const std::string html = (dir / "run.html").string();
+    const ProcessResult report =
+        cli({"report", project, "--run", std::to_string(run), "--output", html, "--json"});
+    ASSERT_EQ(report.exitCode, 0) << report.err;
+    const auto reported = nlohmann::json::parse(report.out);
+    EXPECT_EQ(reported.at("run"), run);
+    EXPECT_EQ(reported.at("bytes").get<std::size_t>(), std::filesystem::file_size(html));
+    EXPECT_EQ(kestrel::testing::readBytes(html).rfind("<!DOCTYPE html>", 0), 0u);
+    const ProcessResult noRun = cli({"report", project, "--run", "99", "--output", html});
+    EXPECT_EQ(noRun.exitCode, 1);
+    EXPECT_EQ(lineCount(noRun.err), 1u) << noRun.err;
+    EXPECT_NE(noRun.err.find("no run 99"), std::string::npos) << noRun.err;
 }
 
 // A training process killed outright (no chance to clean up) leaves a run that `runs` shows
