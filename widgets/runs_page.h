@@ -29,7 +29,9 @@ public:
     TrainingCharts* charts() const { return charts_; }
     ConfusionPanel* confusion() const { return confusion_; }
     // Off in tests: a finished export then does not open a file manager.
+    // Off in tests: exported folders and written reports are not opened on the desktop.
     void setOpensExportFolder(bool open) { opensExportFolder_ = open; }
+    bool opensExportFolder() const { return opensExportFolder_; }
 
 public slots:
     void setRuns(const std::vector<kestrel::widgets::RunRow>& runs);

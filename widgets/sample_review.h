@@ -22,8 +22,9 @@ struct ReviewedSample {
 // sample and the latest label audit's likely errors. Whether a sample is misclassified is
 // decided against its label now, so relabelling shows at once.
 struct SampleReview {
-    QString runTitle;   // e.g. "run #3"; empty without a run
-    QString auditTitle; // e.g. "label audit #2"; empty without an audit
+    std::int64_t runId = 0; // the run whose predictions these are; 0: none
+    QString runTitle;       // e.g. "run #3"; empty without a run
+    QString auditTitle;     // e.g. "label audit #2"; empty without an audit
     std::unordered_map<std::int64_t, ReviewedSample> samples;
 
     const ReviewedSample* find(std::int64_t sampleId) const {

@@ -8,6 +8,8 @@
 #include "review_controller.h"
 #include "review_wiring.h"
 #include "runs_controller.h"
+#include "saliency_service.h"
+#include "saliency_wiring.h"
 #include "training_controller.h"
 #include "training_form.h"
 #include "training_panel.h"
@@ -135,6 +137,8 @@ int main(int argc, char** argv) {
     kestrel::app::wireTraining(window, controller, training, runs, resources);
     kestrel::app::ReviewController review(controller);
     kestrel::app::wireReview(window, controller, training, review);
+    kestrel::app::SaliencyService saliency;
+    kestrel::app::wireSaliency(window, controller, review, saliency);
 
     if (!parser.positionalArguments().isEmpty()) {
         controller.openProject(parser.positionalArguments().constFirst());

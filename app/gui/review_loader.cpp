@@ -29,6 +29,7 @@ std::shared_ptr<widgets::SampleReview> loadSampleReview(Project& project,
     if (runId) {
         const auto classes =
             splitLines(store::RunRepository(project.database()).params(*runId)["classes"]);
+        review->runId = *runId;
         review->runTitle = QObject::tr("run #%1").arg(*runId);
         for (const auto& record : reviews.samplePredictions(*runId)) {
             widgets::ReviewedSample& sample = review->samples[record.sampleId];

@@ -1,10 +1,14 @@
 #include "runs_controller.h"
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "error_message.h"
 #include "export/run_export.h"
 #include "project/project.h"
 #include "project_controller.h"
+#include "report/report_html.h"
+#include "report/run_report.h"
+#include "report_pdf.h"
 #include "store/run_repository.h"
 #include "train/run_deletion.h"
 #include "train/run_lock.h"
@@ -242,6 +246,21 @@ void RunsController::exportRun(qint64 runId) {
             Qt::QueuedConnection);
     });
     refresh();
+}
+
+void RunsController::writeReport(qint64 runId, const QString& file) {
+    onProject([this, runId, file](Project& project) {
+        // Building reads the store and decodes thumbnails: the project thread, not the GUI's.
+        const report::RunReport built = report::buildRunReport(project, runId);
+        if (file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)) {
+            writeReportPdf(built, file);
+        } else {
+            writeFileAtomically(file.toStdString(),
+                                report::renderReportHtml(built, report::dataUri));
+        }
+        QMetaObject::invokeMethod(
+            this, [this, runId, file] { emit reportWritten(runId, file); }, Qt::QueuedConnection);
+    });
 }
 
 } // namespace kestrel::app

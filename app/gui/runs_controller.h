@@ -41,6 +41,8 @@ public slots:
     void setTags(qint64 runId, const QStringList& tags);
     void deleteRuns(const std::vector<std::int64_t>& runIds);
     void exportRun(qint64 runId);
+    // A report of the run: a self-contained HTML file, or a PDF when `file` ends in .pdf.
+    void writeReport(qint64 runId, const QString& file);
 
 signals:
     void runsLoaded(const std::vector<kestrel::widgets::RunRow>& runs);
@@ -53,6 +55,7 @@ signals:
     void exportProgress(qint64 runId, const QString& line);
     void exportFinished(qint64 runId, const QString& summary, const QString& folder);
     void exportFailed(qint64 runId, const QString& message);
+    void reportWritten(qint64 runId, const QString& file);
     void failed(const QString& message);
 
 private:

@@ -2,6 +2,7 @@
 
 #include "confusion_panel.h"
 #include "main_window.h"
+#include "project/project_summary.h"
 #include "project_controller.h"
 #include "resource_monitor.h"
 #include "runs_controller.h"
@@ -18,8 +19,13 @@
 #include <map>
 #include <memory>
 
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QUrl>
 
 namespace kestrel::app {
 
@@ -70,6 +76,11 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     TrainingLiveView* live = workspace->live();
     RunsPage* page = workspace->runsPage();
     auto names = std::make_shared<ClassNames>();
+    auto projectFolder = std::make_shared<QString>();
+    QObject::connect(&projects, &ProjectController::projectOpened, &window,
+                     [projectFolder](const ProjectSummary& summary) {
+                         *projectFolder = QString::fromStdString(summary.folder);
+                     });
 
     QObject::connect(&projects, &ProjectController::projectOpened, &training,
                      &TrainingController::loadChoices);
@@ -189,6 +200,29 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     QObject::connect(&runs, &RunsController::exportFailed, page,
                      [page](qint64, const QString& message) { page->showExportFailure(message); });
     QObject::connect(&runs, &RunsController::failed, &window, &MainWindow::showError);
+    QObject::connect(view, &RunsView::reportRequested, &runs,
+                     [&window, &runs, folder = projectFolder](std::int64_t runId) {
+                         const QString suggested =
+                             *folder + QStringLiteral("/exports/run-%1-report.html").arg(runId);
+                         QDir().mkpath(QFileInfo(suggested).path());
+                         const QString file = QFileDialog::getSaveFileName(
+                             &window, QObject::tr("Report on run #%1").arg(runId), suggested,
+                             QObject::tr("HTML report (*.html);;PDF document (*.pdf)"));
+                         if (!file.isEmpty()) {
+                             window.statusBar()->showMessage(
+                                 QObject::tr("Writing the report on run #%1…").arg(runId));
+                             runs.writeReport(runId, file);
+                         }
+                     });
+    QObject::connect(&runs, &RunsController::reportWritten, &window,
+                     [&window, page](qint64 runId, const QString& file) {
+                         window.statusBar()->showMessage(
+                             QObject::tr("Report on run #%1 written to %2").arg(runId).arg(file),
+                             10000);
+                         if (page->opensExportFolder()) {
+                             QDesktopServices::openUrl(QUrl::fromLocalFile(file));
+                         }
+                     });
 
     window.setLeaveGuard([&window, &training] {
         if (!training.isTraining()) {

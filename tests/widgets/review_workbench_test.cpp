@@ -3,9 +3,11 @@
 // suggestion and Ctrl+Z to take one back, then a run continued from an earlier run's weights.
 // Every check that matters reads the project file through a second connection.
 #include "dataset/importer.h"
+#include "image_viewer.h"
 #include "left_right_pngs.h"
 #include "project/project.h"
 #include "review_controller.h"
+#include "runs_controller.h"
 #include "runs_page.h"
 #include "runs_view.h"
 #include "sample_browser.h"
@@ -26,6 +28,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFile>
 #include <QListView>
 #include <QMenuBar>
 #include <QPushButton>
@@ -111,6 +114,7 @@ private slots:
             }
         }
         app_ = std::make_unique<kestrel::testing::TestWorkbench>();
+        app_->window->training()->runsPage()->setOpensExportFolder(false);
         QSignalSpy choices(app_->training.get(), &TrainingController::choicesReady);
         emit app_->window->openProjectRequested(QString::fromStdString(projectFolder().string()));
         QVERIFY(choices.wait(20000));
@@ -164,9 +168,10 @@ private slots:
         QTest::keyClick(browser->grid(), Qt::Key_A);
         QTRY_COMPARE(storedLabel(first), std::string("left"));
         QVERIFY(browser->currentSampleId() != first);
-        QCOMPARE(model->index(firstFlippedRow, 0).data(SampleModel::ReviewFlagRole).toInt(), 0);
+        QTRY_COMPARE(model->index(firstFlippedRow, 0).data(SampleModel::ReviewFlagRole).toInt(), 0);
         QTest::keyClick(browser->grid(), Qt::Key_Z, Qt::ControlModifier);
         QTRY_COMPARE(storedLabel(first), std::string("right"));
+        QTRY_COMPARE(model->index(firstFlippedRow, 0).data(SampleModel::ReviewFlagRole).toInt(), 2);
 
         // Every flipped sample, fixed one key press at a time.
         for (const std::int64_t id : flipped_) {
@@ -197,7 +202,35 @@ private slots:
         QTRY_VERIFY(model->review() && model->review()->runTitle == QString("run #%1").arg(first));
         QCOMPARE(static_cast<int>(model->review()->samples.size()), model->totalSamples());
 
+        // Grad-CAM of the shown image by that run, with Ctrl+G.
+        app_->window->showSamples();
+        app_->window->browser()->setCurrentSample(model->sampleAt(0)->id);
+        ImageViewer* viewer = app_->window->viewer();
+        QTRY_VERIFY(!viewer->image().isNull());
+        QTest::keyClick(app_->window.get(), Qt::Key_G, Qt::ControlModifier);
+        QVERIFY(viewer->isSaliencyOn());
+        QTRY_VERIFY_WITH_TIMEOUT(viewer->hasOverlay(), 30000);
+        QVERIFY2(viewer->saliencyStatus().contains("Grad-CAM"),
+                 qPrintable(viewer->saliencyStatus()));
+
+        // The report, as HTML and as PDF.
+        QSignalSpy reports(app_->runs.get(), &kestrel::app::RunsController::reportWritten);
+        const QString html = QString::fromStdString((*dir_ / "report.html").string());
+        const QString pdf = QString::fromStdString((*dir_ / "report.pdf").string());
+        app_->runs->writeReport(first, html);
+        app_->runs->writeReport(first, pdf);
+        QTRY_COMPARE_WITH_TIMEOUT(reports.size(), 2, 60000);
+        QFile htmlFile(html);
+        QVERIFY(htmlFile.open(QIODevice::ReadOnly));
+        const QByteArray htmlText = htmlFile.readAll();
+        QVERIFY(htmlText.startsWith("<!DOCTYPE html>"));
+        QVERIFY(htmlText.contains(QString("Run %1").arg(first).toUtf8()));
+        QFile pdfFile(pdf);
+        QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+        QVERIFY(pdfFile.readAll().startsWith("%PDF"));
+
         RunsView* runs = app_->window->training()->runsPage()->runs();
+        app_->window->showTraining();
         app_->window->training()->showRuns();
         QTRY_COMPARE(runs->findChild<QAbstractItemView*>("runsTable")->model()->rowCount(), 1);
         runs->selectRuns({first});

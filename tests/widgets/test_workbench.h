@@ -9,6 +9,8 @@
 #include "review_controller.h"
 #include "review_wiring.h"
 #include "runs_controller.h"
+#include "saliency_service.h"
+#include "saliency_wiring.h"
 #include "training_controller.h"
 #include "training_wiring.h"
 #include "workbench_wiring.h"
@@ -37,12 +39,14 @@ struct TestWorkbench {
     std::unique_ptr<app::ResourceMonitor> resources = std::make_unique<app::ResourceMonitor>();
     std::unique_ptr<app::ReviewController> review =
         std::make_unique<app::ReviewController>(*controller);
+    std::unique_ptr<app::SaliencyService> saliency = std::make_unique<app::SaliencyService>();
 
     TestWorkbench() {
         QSettings().clear(); // every test starts with no recent projects or saved layout
         app::wireWorkbench(*window, *controller, *images);
         app::wireTraining(*window, *controller, *training, *runs, *resources);
         app::wireReview(*window, *controller, *training, *review);
+        app::wireSaliency(*window, *controller, *review, *saliency);
         window->show();
     }
     // The controllers and the image service go first: their workers answer the window, and
@@ -50,6 +54,7 @@ struct TestWorkbench {
     ~TestWorkbench() {
         training.reset();
         review.reset();
+        saliency.reset();
         runs.reset();
         resources.reset();
         controller.reset();
