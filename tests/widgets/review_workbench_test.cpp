@@ -6,6 +6,7 @@
 #include "image_viewer.h"
 #include "left_right_pngs.h"
 #include "project/project.h"
+#include "quick_training_settings.h"
 #include "review_controller.h"
 #include "runs_controller.h"
 #include "runs_page.h"
@@ -63,21 +64,7 @@ private:
         return label.step() ? label.columnText(0) : std::string();
     }
 
-    // The settings that make a model take a second: smallcnn at 16 px, no augmentation (a
-    // mirror image swaps left and right).
-    void chooseSettings(int epochs) {
-        auto* model = form()->findChild<QComboBox*>("model");
-        model->setCurrentIndex(model->findText("smallcnn", Qt::MatchStartsWith));
-        form()->findChild<QSpinBox*>("imageSize")->setValue(16);
-        form()->findChild<QSpinBox*>("batchSize")->setValue(16);
-        form()->findChild<QSpinBox*>("epochs")->setValue(epochs);
-        for (QCheckBox* box : form()->findChildren<QCheckBox*>()) {
-            if (box->objectName().startsWith("aug")) {
-                box->setChecked(false);
-            }
-        }
-        QVERIFY2(form()->isValid(), qPrintable(form()->firstProblem()));
-    }
+    void chooseSettings(int epochs) { kestrel::testing::chooseQuickSettings(form(), epochs); }
 
     QAction* menuAction(const QString& objectName) const {
         for (QAction* action : app_->window->findChildren<QAction*>()) {
@@ -132,7 +119,7 @@ private slots:
         for (const std::int64_t id : flipped_) {
             QCOMPARE(storedLabel(id), std::string("right"));
         }
-        chooseSettings(6);
+        chooseSettings(10);
         QAction* audit = menuAction("auditLabels");
         QVERIFY(audit);
         QSignalSpy finished(app_->review.get(), &ReviewController::auditFinished);

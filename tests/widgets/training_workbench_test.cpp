@@ -8,6 +8,7 @@
 #include "left_right_pngs.h"
 #include "modal_answerer.h"
 #include "project/project.h"
+#include "quick_training_settings.h"
 #include "runs_page.h"
 #include "runs_view.h"
 #include "sample_browser.h"
@@ -63,21 +64,7 @@ private:
         return kestrel::store::RunRepository(project.database()).get(id);
     }
 
-    // Epochs, and the settings that make a run take a second on a laptop CPU.
-    void chooseSettings(int epochs) {
-        auto* model = form()->findChild<QComboBox*>("model");
-        model->setCurrentIndex(model->findText("smallcnn", Qt::MatchStartsWith));
-        form()->findChild<QSpinBox*>("imageSize")->setValue(16);
-        form()->findChild<QSpinBox*>("batchSize")->setValue(16);
-        form()->findChild<QSpinBox*>("epochs")->setValue(epochs);
-        // A mirror image swaps "left" and "right": no augmentation for this task.
-        for (QCheckBox* box : form()->findChildren<QCheckBox*>()) {
-            if (box->objectName().startsWith("aug")) {
-                box->setChecked(false);
-            }
-        }
-        QVERIFY2(form()->isValid(), qPrintable(form()->firstProblem()));
-    }
+    void chooseSettings(int epochs) { kestrel::testing::chooseQuickSettings(form(), epochs); }
 
     // Presses Start and waits for the run to end; returns its id.
     qint64 trainThroughTheWindow(int epochs, const QString& expectedStatus = "completed") {
@@ -293,6 +280,7 @@ private slots:
         auto* table = workspace()->runsPage()->findChild<QTableView*>("runsTable");
         QTRY_VERIFY(table->model()->rowCount() == 1);
         runs->selectRuns({run});
+        QTRY_VERIFY(button("deleteRuns")->isEnabled());
         QString question;
         kestrel::testing::ModalAnswerer answers(
             {kestrel::testing::clickMessageBox(QMessageBox::Yes, &question)});

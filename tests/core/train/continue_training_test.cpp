@@ -20,19 +20,7 @@ namespace kestrel::train {
 namespace {
 
 TrainOptions tinyOptions(std::int64_t epochs) {
-    TrainOptions options;
-    options.model = "smallcnn";
-    options.imageSize = 16;
-    options.channels = 1;
-    options.epochs = epochs;
-    options.batchSize = 16;
-    options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
-    options.schedule.baseLr = 0.05;
-    options.device = "cpu";
-    options.workers = 1;
-    options.threads = 1;
-    options.seed = 5;
-    return options;
+    return testing::tinyTrainOptions(epochs);
 }
 
 TrainingFinished train(std::unique_ptr<TrainingSession>& session) {
@@ -64,8 +52,7 @@ TEST_F(ContinueTrainingTest, EverySampleGetsTheBestCheckpointsPredictionsAfterAR
         EXPECT_EQ(record.predicted, p1 > p0 ? 1 : 0);
         EXPECT_NEAR(record.confidence, std::max(p0, p1), 1e-5);
         EXPECT_NEAR(record.margin, std::fabs(p0 - p1), 1e-5);
-        EXPECT_NEAR(record.truthProbability, record.probabilities[record.truth == 0 ? 0 : 1],
-                    1e-5);
+        EXPECT_NEAR(record.truthProbability, record.probabilities[record.truth == 0 ? 0 : 1], 1e-5);
         EXPECT_NEAR(record.loss, -std::log(record.truthProbability), 1e-3);
         if (record.split == "val") {
             ++valCount;
@@ -95,8 +82,7 @@ TEST_F(ContinueTrainingTest, ARunStartedFromAnotherBeginsWithItsBestWeights) {
     ASSERT_EQ(evaluated.status, TrainingFinished::Status::Completed) << evaluated.reason;
     EXPECT_DOUBLE_EQ(evaluated.finalMetrics.at("test_accuracy"),
                      trained.finalMetrics.at("test_accuracy"));
-    EXPECT_NEAR(evaluated.finalMetrics.at("test_loss"), trained.finalMetrics.at("test_loss"),
-                1e-6);
+    EXPECT_NEAR(evaluated.finalMetrics.at("test_loss"), trained.finalMetrics.at("test_loss"), 1e-6);
 
     store::RunRepository runs(project.database());
     EXPECT_EQ(runs.get(second->runId()).parentRunId, first->runId());
@@ -108,8 +94,7 @@ TEST_F(ContinueTrainingTest, ARunStartedFromAnotherBeginsWithItsBestWeights) {
 TEST_F(ContinueTrainingTest, WhenTheClassesChangedOnlyTheLastLayerStartsFresh) {
     auto first = TrainingSession::create(project, tinyOptions(2));
     ASSERT_EQ(train(first).status, TrainingFinished::Status::Completed);
-    const auto leftId =
-        project.database().queryInt("SELECT id FROM classes WHERE name = 'left'");
+    const auto leftId = project.database().queryInt("SELECT id FROM classes WHERE name = 'left'");
     dataset::applyLabelEdit(project, dataset::renameClassEdit(project, leftId, "west"));
 
     TrainOptions options = continuationOptions(project, first->runId());

@@ -18,22 +18,7 @@ namespace kestrel::train {
 namespace {
 
 TrainOptions tinyOptions(std::int64_t epochs) {
-    TrainOptions options;
-    options.model = "smallcnn";
-    options.imageSize = 16;
-    options.channels = 1;
-    options.epochs = epochs;
-    options.batchSize = 16;
-    options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
-    options.schedule.baseLr = 0.05;
-    options.device = "cpu";
-    options.workers = 1;
-    options.threads = 1; // the same arithmetic order on every machine
-    options.seed = 5;
-    // Shifts only: a mirror image would swap "left" and "right".
-    options.augmentation.shift.probability = 1.0;
-    options.augmentation.shift.maxFraction = 0.1;
-    return options;
+    return testing::tinyTrainOptions(epochs);
 }
 
 // Cancels the run at the first batch of `epoch` (counting from 0).

@@ -4,6 +4,7 @@
 #include "left_right_images.h"
 #include "project/project.h"
 #include "temp_dir.h"
+#include "train/train_options.h"
 
 namespace kestrel::testing {
 
@@ -13,6 +14,27 @@ inline Project makeLeftRightProject(const TempDir& dir, int perClass = 48) {
     Project project = Project::create(dir / "project");
     dataset::importSource(project, dir / "source", {});
     return project;
+}
+
+// Settings that learn the left/right task in a few epochs of a second each, the same way on
+// every machine (one thread).
+inline train::TrainOptions tinyTrainOptions(std::int64_t epochs) {
+    train::TrainOptions options;
+    options.model = "smallcnn";
+    options.imageSize = 16;
+    options.channels = 1;
+    options.epochs = epochs;
+    options.batchSize = 16;
+    options.schedule.kind = train::LrScheduleOptions::Kind::OneCycle;
+    options.schedule.baseLr = 0.05;
+    options.device = "cpu";
+    options.workers = 1;
+    options.threads = 1; // the same arithmetic order on every machine
+    options.seed = 5;
+    // Shifts only: a mirror image would swap "left" and "right".
+    options.augmentation.shift.probability = 1.0;
+    options.augmentation.shift.maxFraction = 0.1;
+    return options;
 }
 
 } // namespace kestrel::testing
