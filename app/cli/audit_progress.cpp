@@ -1,6 +1,7 @@
 #include "audit_progress.h"
 
-#include <cstdio>
+#include "duration_text.h"
+
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -11,17 +12,6 @@ namespace kestrel::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string duration(double seconds) {
-    const auto total = static_cast<long>(seconds + 0.5);
-    char text[32];
-    if (total >= 3600) {
-        std::snprintf(text, sizeof text, "%ldh%02ldm", total / 3600, (total / 60) % 60);
-    } else {
-        std::snprintf(text, sizeof text, "%ldm%02lds", total / 60, total % 60);
-    }
-    return text;
-}
 
 } // namespace
 
@@ -54,7 +44,7 @@ void AuditProgressPrinter::progress(const review::AuditProgress& event) {
          << "/" << event.epochs << " [" << std::string(static_cast<std::size_t>(filled), '#')
          << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << std::setw(3)
          << static_cast<int>(event.fraction * 100) << "%  loss " << std::fixed
-         << std::setprecision(4) << event.loss << "  ETA " << duration(eta) << "   ";
+         << std::setprecision(4) << event.loss << "  ETA " << durationText(eta) << "   ";
     out_ << line.str() << std::flush;
     barShown_ = true;
 }
@@ -69,7 +59,7 @@ void AuditProgressPrinter::foldDone(const review::AuditFoldDone& event) {
 void AuditProgressPrinter::finished(const review::LabelAuditOutcome& outcome) {
     clearBar();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    out_ << "Audit " << review::toString(outcome.status) << " in " << duration(elapsed) << ".\n"
+    out_ << "Audit " << review::toString(outcome.status) << " in " << durationText(elapsed) << ".\n"
          << std::flush;
 }
 

@@ -1,6 +1,7 @@
 #include "training_progress.h"
 
-#include <cstdio>
+#include "duration_text.h"
+
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -10,17 +11,6 @@ namespace kestrel::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string duration(double seconds) {
-    const auto total = static_cast<long>(seconds + 0.5);
-    char text[32];
-    if (total >= 3600) {
-        std::snprintf(text, sizeof text, "%ldh%02ldm", total / 3600, (total / 60) % 60);
-    } else {
-        std::snprintf(text, sizeof text, "%ldm%02lds", total / 60, total % 60);
-    }
-    return text;
-}
 
 double metric(const std::map<std::string, double>& metrics, const std::string& name) {
     const auto found = metrics.find(name);
@@ -86,7 +76,7 @@ void TrainingProgress::batchDone(const train::BatchDone& event) {
          << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << std::setw(3)
          << static_cast<int>(epochFraction * 100) << "%  loss " << std::fixed
          << std::setprecision(4) << event.loss << "  " << std::setprecision(0)
-         << event.imagesPerSecond << " img/s  ETA " << duration(eta) << "   ";
+         << event.imagesPerSecond << " img/s  ETA " << durationText(eta) << "   ";
     out_ << line.str() << std::flush;
     barShown_ = true;
 }
@@ -112,7 +102,7 @@ void TrainingProgress::epochDone(const train::EpochDone& event) {
     }
     out_ << std::setprecision(5) << std::setw(9) << metric(m, "lr") << std::setprecision(0)
          << std::setw(11) << metric(m, "images_per_second") << std::setw(7)
-         << duration(event.seconds) << (event.improved ? "  *" : "") << "\n"
+         << durationText(event.seconds) << (event.improved ? "  *" : "") << "\n"
          << std::flush;
 }
 
@@ -120,7 +110,7 @@ void TrainingProgress::finished(const train::TrainingFinished& event) {
     clearBar();
     const double elapsed = std::chrono::duration<double>(Clock::now() - runStart_).count();
     out_ << "Run " << train::toString(event.status) << " after " << event.epochsDone
-         << " epochs in " << duration(elapsed);
+         << " epochs in " << durationText(elapsed);
     if (event.bestEpoch >= 0 && hasValidation_) {
         out_ << "; best epoch " << event.bestEpoch + 1;
     }
