@@ -1,10 +1,12 @@
 #include "audit_progress.h"
 #include "command.h"
 #include "json_output.h"
+#include "models/device.h"
 #include "project/project.h"
 #include "review/label_audit.h"
 #include "train/default_settings.h"
 #include "train/trainer.h"
+#include "training_settings.h"
 
 #include <algorithm>
 #include <atomic>
@@ -24,17 +26,10 @@ namespace kestrel::cli {
 
 namespace {
 
-struct AuditCommandOptions {
+struct AuditCommandOptions : TrainingSettings {
     std::string folder;
     int folds = 3;
-    std::optional<std::string> model;
-    std::optional<std::int64_t> epochs;
-    std::optional<int> imageSize;
-    std::optional<int> batchSize;
-    std::string device = "auto";
-    std::optional<std::uint64_t> seed;
     std::size_t top = 20;
-    bool noAugment = false;
     bool json = false;
 };
 
@@ -67,25 +62,8 @@ review::LabelAuditOptions chooseOptions(Project& project, const AuditCommandOpti
     audit.folds = given.folds;
     train::TrainOptions& options = audit.training;
     options = train::defaultOptions(train::datasetShape(project),
-                                    train::resolveDevice(given.device), given.model);
-    options.device = given.device;
-    if (given.epochs) {
-        options.epochs = *given.epochs;
-    }
-    if (given.batchSize) {
-        // Keep the learning rate in step with the batch, as `train --batch-size` does.
-        options.schedule.baseLr *= static_cast<double>(*given.batchSize) / options.batchSize;
-        options.batchSize = *given.batchSize;
-    }
-    if (given.imageSize) {
-        options.imageSize = *given.imageSize;
-    }
-    if (given.seed) {
-        options.seed = *given.seed;
-    }
-    if (given.noAugment) {
-        options.augmentation = {};
-    }
+                                    models::resolveDevice(given.device), given.model);
+    applyTrainingSettings(given, options);
     return audit;
 }
 

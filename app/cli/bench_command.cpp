@@ -1,10 +1,11 @@
 #include "command.h"
 #include "common/error.h"
 #include "dataset/sample_query.h"
-#include "imaging/loader_throughput.h"
+#include "export/untrained_export.h"
 #include "infer/exported_model.h"
 #include "infer/inference_benchmark.h"
 #include "json_output.h"
+#include "loader/loader_throughput.h"
 #include "project/project.h"
 #include "train/train_benchmark.h"
 
@@ -43,12 +44,12 @@ int runLoaderBench(const LoaderBenchOptions& options) {
                                                     " has no readable, labelled samples in the " +
                                                     options.split + " split to benchmark.");
     }
-    std::vector<imaging::LoaderSample> samples;
+    std::vector<loader::LoaderSample> samples;
     samples.reserve(selection.samples.size());
     for (const auto& sample : selection.samples) {
         samples.push_back({sample.file.string(), sample.classIndex});
     }
-    imaging::LoaderOptions loader;
+    loader::LoaderOptions loader;
     loader.spec.width = options.imageSize;
     loader.spec.height = options.imageSize;
     loader.batchSize = options.batchSize;
@@ -58,8 +59,7 @@ int runLoaderBench(const LoaderBenchOptions& options) {
     loader.dropLast = true;
     // Measuring decoding is the point; the cache would hide it after the first epoch.
     loader.cacheBudgetBytes = options.cache ? loader.cacheBudgetBytes : 0;
-    const imaging::LoaderThroughput result =
-        imaging::measureLoader(samples, loader, options.batches);
+    const loader::LoaderThroughput result = loader::measureLoader(samples, loader, options.batches);
 
     if (options.json) {
         printJson({{"images_per_second", result.imagesPerSecond},
@@ -133,8 +133,8 @@ int runInferBench(const InferBenchOptions& options) {
     } else {
         scratch = std::filesystem::temp_directory_path() /
                   ("kestrel-bench-infer-" + std::to_string(getpid()));
-        files = infer::exportUntrainedArchitecture(options.model, options.imageSize,
-                                                   options.channels, options.classes, scratch);
+        files = exporting::exportUntrainedArchitecture(options.model, options.imageSize,
+                                                       options.channels, options.classes, scratch);
     }
     std::vector<infer::InferenceFigures> results;
     for (const auto& file : files) {

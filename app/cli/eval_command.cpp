@@ -2,7 +2,7 @@
 #include "common/error.h"
 #include "json_output.h"
 #include "project/project.h"
-#include "train/run_evaluation.h"
+#include "runs/run_evaluation.h"
 
 #include <iomanip>
 #include <iostream>
@@ -40,8 +40,8 @@ int runEval(const EvalOptions& options) {
             split = "val";
         }
     }
-    const train::RunEvaluation evaluation =
-        train::evaluateRun(project, options.run, split, options.device);
+    const runs::RunEvaluation evaluation =
+        runs::evaluateRun(project, options.run, split, options.device);
     const auto& confusion = evaluation.result.evaluation.confusion;
     const int classes = confusion.classes();
 

@@ -4,7 +4,7 @@
 #include "project/project.h"
 #include "report/report_html.h"
 #include "report/run_report.h"
-#include "train/run_lock.h"
+#include "runs/run_lock.h"
 
 #include <filesystem>
 #include <iostream>
@@ -28,7 +28,7 @@ struct ReportCommandOptions {
 int runReport(const ReportCommandOptions& options) {
     Project project = Project::open(options.folder);
     // A run whose process died shows as interrupted, as `runs` shows it.
-    train::markInterruptedRuns(project);
+    runs::markInterruptedRuns(project);
     const report::RunReport built = report::buildRunReport(project, options.run);
     const std::string html = report::renderReportHtml(built, report::dataUri);
     writeFileAtomically(options.output, html);

@@ -1,8 +1,8 @@
 #include "command.h"
 #include "json_output.h"
 #include "project/project.h"
+#include "runs/run_lock.h"
 #include "store/run_repository.h"
-#include "train/run_lock.h"
 
 #include <iomanip>
 #include <iostream>
@@ -33,7 +33,7 @@ std::string percent(const std::map<std::string, double>& metrics, const std::str
 
 int runRuns(const RunsOptions& options) {
     Project project = Project::open(options.folder);
-    train::markInterruptedRuns(project);
+    runs::markInterruptedRuns(project);
     store::RunRepository repository(project.database());
     const auto runs = repository.list();
 

@@ -1,12 +1,16 @@
 #include "command.h"
 #include "common/error.h"
 #include "json_output.h"
+#include "models/device.h"
 #include "project/project.h"
+#include "review/run_predictions.h"
+#include "runs/run_lock.h"
+#include "runs/run_store_writer.h"
+#include "runs/training_session.h"
 #include "train/default_settings.h"
-#include "train/run_lock.h"
 #include "train/trainer.h"
-#include "train/training_session.h"
-#include "training_progress.h"
+#include "training_progress_printer.h"
+#include "training_settings.h"
 
 #include <atomic>
 #include <csignal>
@@ -23,15 +27,8 @@ namespace kestrel::cli {
 
 namespace {
 
-struct TrainCommandOptions {
+struct TrainCommandOptions : TrainingSettings {
     std::string folder;
-    std::optional<std::string> model;
-    std::optional<std::int64_t> epochs;
-    std::optional<int> batchSize;
-    std::optional<int> imageSize;
-    std::optional<double> lr;
-    std::string device = "auto";
-    std::optional<std::uint64_t> seed;
     std::optional<std::string> initWeights;
     std::optional<std::int64_t> resume;
     std::optional<std::int64_t> fromRun;
@@ -46,7 +43,6 @@ struct TrainCommandOptions {
     std::optional<int> workers;
     std::optional<int> threads;
     bool classWeights = false;
-    bool noAugment = false;
     bool json = false;
 };
 
@@ -60,7 +56,7 @@ extern "C" void onTrainingInterrupt(int) {
 // instead of being killed mid-write; a second Ctrl-C kills as usual.
 class CancelOnInterrupt : public train::TrainingObserver {
 public:
-    explicit CancelOnInterrupt(train::TrainingSession& session) : session_(session) {
+    explicit CancelOnInterrupt(runs::TrainingSession& session) : session_(session) {
         std::signal(SIGINT, onTrainingInterrupt);
         std::signal(SIGTERM, onTrainingInterrupt);
     }
@@ -77,42 +73,22 @@ public:
     }
 
 private:
-    train::TrainingSession& session_;
+    runs::TrainingSession& session_;
     bool cancelled_ = false;
 };
 
 train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& given) {
-    const std::string device = train::resolveDevice(given.device);
+    const std::string device = models::resolveDevice(given.device);
     const train::DatasetShape shape = train::datasetShape(project);
-    train::TrainOptions options = given.fromRun
-                                      ? train::continuationOptions(project, *given.fromRun)
-                                      : train::defaultOptions(shape, device, given.model);
-    const bool allDefault =
-        !given.model && !given.epochs && !given.batchSize && !given.imageSize && !given.lr;
+    train::TrainOptions options = given.fromRun ? runs::continuationOptions(project, *given.fromRun)
+                                                : train::defaultOptions(shape, device, given.model);
     if (given.model) {
         options.model = *given.model; // with --from-run, checked against that run's
     }
-    if (allDefault && !given.fromRun) {
+    if (given.shapeAllDefault() && !given.fromRun) {
         std::cerr << train::describeDefaults(options, shape) << "\n";
     }
-    options.device = given.device;
-    if (given.epochs) {
-        options.epochs = *given.epochs;
-    }
-    if (given.batchSize) {
-        // Keep the learning rate in step with the batch unless it was given too.
-        options.schedule.baseLr *= static_cast<double>(*given.batchSize) / options.batchSize;
-        options.batchSize = *given.batchSize;
-    }
-    if (given.imageSize) {
-        options.imageSize = *given.imageSize;
-    }
-    if (given.lr) {
-        options.schedule.baseLr = *given.lr;
-    }
-    if (given.seed) {
-        options.seed = *given.seed;
-    }
+    applyTrainingSettings(given, options);
     if (given.initWeights) {
         options.initWeights = *given.initWeights;
     }
@@ -147,16 +123,13 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
         options.threads = *given.threads;
     }
     options.classWeights = given.classWeights;
-    if (given.noAugment) {
-        options.augmentation = {};
-    }
     return options;
 }
 
 int runTrain(const TrainCommandOptions& given) {
     Project project = Project::open(given.folder);
-    train::markInterruptedRuns(project);
-    std::unique_ptr<train::TrainingSession> session;
+    runs::markInterruptedRuns(project);
+    std::unique_ptr<runs::TrainingSession> session;
     if (given.resume) {
         if (given.model || given.epochs || given.batchSize || given.imageSize || given.lr ||
             given.initWeights || given.seed || given.fromRun) {
@@ -165,12 +138,12 @@ int runTrain(const TrainCommandOptions& given) {
                             " with the settings it started with; leave out the other "
                             "training options.");
         }
-        session = train::TrainingSession::resume(project, *given.resume);
+        session = runs::TrainingSession::resume(project, *given.resume);
         std::cerr << "Resuming run " << session->runId() << " (" << session->options().model
                   << ").\n";
     } else {
         session =
-            train::TrainingSession::create(project, chooseOptions(project, given), given.fromRun);
+            runs::TrainingSession::create(project, chooseOptions(project, given), given.fromRun);
         std::cerr << "Run " << session->runId() << ": " << session->options().model << " at "
                   << session->options().imageSize << " px, validation "
                   << session->data().validationSource;
@@ -182,10 +155,19 @@ int runTrain(const TrainCommandOptions& given) {
         }
         std::cerr << ".\n";
     }
-    TrainingProgress progress(std::cerr, isatty(STDERR_FILENO) != 0);
+    TrainingProgressPrinter progress(std::cerr, isatty(STDERR_FILENO) != 0);
     CancelOnInterrupt cancelOnInterrupt(*session);
     train::ObserverPair observer(progress, cancelOnInterrupt);
-    const train::TrainingFinished finished = session->run(observer);
+    train::TrainingFinished finished;
+    {
+        // One writer for the run's records and the review step after it; its destructor
+        // waits until both are written.
+        runs::ThreadedRunStoreWriter writer(project.database());
+        finished = session->run(observer, &writer);
+        if (finished.status == train::TrainingFinished::Status::Completed) {
+            review::recordRunPredictions(*session, writer);
+        }
+    }
 
     if (given.json) {
         nlohmann::json metrics = nlohmann::json::object();

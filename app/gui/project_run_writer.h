@@ -1,6 +1,6 @@
 #pragma once
 
-#include "train/run_store_writer.h"
+#include "runs/run_store_writer.h"
 
 #include <condition_variable>
 #include <exception>
@@ -18,7 +18,7 @@ class ProjectController;
 // A training run's records written on the project thread, the window's one SQLite writer,
 // so labelling during a run and the run's metrics never contend for the database. Tasks
 // run in order between the window's own edits.
-class ProjectRunWriter : public train::RunStoreWriter {
+class ProjectRunWriter : public runs::RunStoreWriter {
 public:
     ProjectRunWriter(ProjectController& projects, std::shared_ptr<Project> project);
     ~ProjectRunWriter() override; // waits for the tasks posted so far

@@ -9,9 +9,9 @@
 #include "report/report_html.h"
 #include "report/run_report.h"
 #include "report_pdf.h"
+#include "runs/run_deletion.h"
+#include "runs/run_lock.h"
 #include "store/run_repository.h"
-#include "train/run_deletion.h"
-#include "train/run_lock.h"
 #include "train/trainer.h"
 
 #include <algorithm>
@@ -112,7 +112,7 @@ void RunsController::onProject(std::function<void(Project&)> job) {
 
 void RunsController::refresh() {
     onProject([this](Project& project) {
-        train::markInterruptedRuns(project);
+        runs::markInterruptedRuns(project);
         store::RunRepository runs(project.database());
         std::vector<widgets::RunRow> rows;
         for (const auto& run : runs.list()) {
@@ -202,7 +202,7 @@ void RunsController::setTags(qint64 runId, const QStringList& tags) {
 void RunsController::deleteRuns(const std::vector<std::int64_t>& runIds) {
     onProject([runIds](Project& project) {
         for (const auto runId : runIds) {
-            train::deleteRun(project, runId);
+            runs::deleteRun(project, runId);
         }
     });
     refresh(); // after the deletions, in order, even when one failed

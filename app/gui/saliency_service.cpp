@@ -1,8 +1,8 @@
 #include "saliency_service.h"
 
 #include "error_message.h"
-#include "infer/run_saliency.h"
 #include "project/project.h"
+#include "review/run_saliency.h"
 #include "saliency_overlay.h"
 
 #include <cmath>
@@ -17,7 +17,7 @@ namespace kestrel::app {
 
 struct SaliencyService::LoadedRun {
     QString projectFolder;
-    infer::RunSaliency run;
+    review::RunSaliency run;
 };
 
 namespace {
@@ -88,7 +88,7 @@ void SaliencyService::compute(quint64 ticket, std::int64_t sampleId, const QStri
             // again once the model is built.
             Project project = Project::open(choice.projectFolder.toStdString());
             loaded_ = std::make_unique<LoadedRun>(
-                LoadedRun{choice.projectFolder, infer::RunSaliency(project, choice.runId)});
+                LoadedRun{choice.projectFolder, review::RunSaliency(project, choice.runId)});
         }
         const infer::Saliency saliency =
             loaded_->run.explain(std::filesystem::path(imagePath.toStdString()));

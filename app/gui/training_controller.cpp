@@ -5,9 +5,10 @@
 #include "project/project.h"
 #include "project_controller.h"
 #include "project_run_writer.h"
+#include "review/run_predictions.h"
+#include "runs/training_session.h"
 #include "train/available_choices.h"
 #include "train/default_settings.h"
-#include "train/training_session.h"
 
 #include <QMetaObject>
 #include <QTimer>
@@ -247,7 +248,7 @@ void TrainingController::loadContinuation(qint64 runId) {
             return;
         }
         try {
-            const train::TrainOptions options = train::continuationOptions(*project, runId);
+            const train::TrainOptions options = runs::continuationOptions(*project, runId);
             QMetaObject::invokeMethod(
                 this, [this, runId, options] { emit continuationReady(runId, options); },
                 Qt::QueuedConnection);
@@ -280,15 +281,15 @@ void TrainingController::launch(Request request) {
     emit trainingChanged(true);
     trackJob([this, request](const std::shared_ptr<Project>& project) {
         QString error;
-        std::shared_ptr<train::TrainingSession> session;
+        std::shared_ptr<runs::TrainingSession> session;
         if (!project) {
             error = tr("Open a project before training.");
         } else {
             try {
                 session = request.options
-                              ? train::TrainingSession::create(*project, *request.options,
-                                                               request.startFrom)
-                              : train::TrainingSession::resume(*project, request.resumeRun);
+                              ? runs::TrainingSession::create(*project, *request.options,
+                                                              request.startFrom)
+                              : runs::TrainingSession::resume(*project, request.resumeRun);
             } catch (const std::exception& exception) {
                 error = errorMessage(exception);
             }
@@ -309,7 +310,7 @@ void TrainingController::launch(Request request) {
 }
 
 void TrainingController::begin(std::shared_ptr<Project> project,
-                               std::shared_ptr<train::TrainingSession> session) {
+                               std::shared_ptr<runs::TrainingSession> session) {
     starting_ = false;
     running_ = true;
     currentRun_ = session->runId();
@@ -323,7 +324,10 @@ void TrainingController::begin(std::shared_ptr<Project> project,
     thread_ = std::thread([this, session, writer = writer_.get(), observer = observer_.get()] {
         QString error;
         try {
-            session->run(*observer, writer);
+            if (session->run(*observer, writer).status ==
+                train::TrainingFinished::Status::Completed) {
+                review::recordRunPredictions(*session, *writer);
+            }
         } catch (const std::exception& exception) {
             error = errorMessage(exception);
         }

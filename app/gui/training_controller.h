@@ -27,7 +27,7 @@
 namespace kestrel {
 class Project;
 }
-namespace kestrel::train {
+namespace kestrel::runs {
 class TrainingSession;
 }
 
@@ -100,7 +100,7 @@ private:
 
     void startOrQueue(Request request);
     void launch(Request request);
-    void begin(std::shared_ptr<Project> project, std::shared_ptr<train::TrainingSession> session);
+    void begin(std::shared_ptr<Project> project, std::shared_ptr<runs::TrainingSession> session);
     void deliver(); // on the GUI thread
     void ended();
     void startNextQueued();
@@ -116,7 +116,7 @@ private:
     bool paused_ = false;
     bool stopRequested_ = false; // stop() before the session existed
     std::int64_t currentRun_ = 0;
-    std::shared_ptr<train::TrainingSession> session_;
+    std::shared_ptr<runs::TrainingSession> session_;
     std::unique_ptr<ProjectRunWriter> writer_;
     std::unique_ptr<Observer> observer_;
     std::thread thread_;

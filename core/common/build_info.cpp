@@ -4,14 +4,13 @@
 
 #include <opencv2/core/version.hpp>
 #include <sqlite3.h>
-#include <torch/version.h>
 
 namespace kestrel {
 
 std::vector<std::pair<std::string, std::string>> libraryVersions() {
     return {
         {"Kestrel", kestrelVersion()},
-        {"LibTorch", TORCH_VERSION},
+        {"LibTorch", KESTREL_LIBTORCH_VERSION}, // from CMake: this library links no LibTorch
         {"OpenCV", CV_VERSION},
         {"SQLite", sqlite3_libversion()},
     };

@@ -1,19 +1,18 @@
 #include "export/model_card.h"
 
 #include "export/run_export.h"
-#include "train/run_params.h"
-#include "train/trained_run.h"
+#include "runs/run_params.h"
+#include "runs/trained_run.h"
 
 #include <nlohmann/json.hpp>
 
 namespace kestrel::exporting {
 
-std::string modelCardJson(const train::TrainedRun& run,
-                          const std::map<std::string, double>& metrics,
+std::string modelCardJson(const runs::TrainedRun& run, const std::map<std::string, double>& metrics,
                           const std::string& metadataJson, const ExportedFile& file,
                           const std::string& contentHash) {
     nlohmann::json params = nlohmann::json::object();
-    for (const auto& [key, value] : train::toParams(run.options)) {
+    for (const auto& [key, value] : runs::toParams(run.options)) {
         params[key] = value;
     }
     nlohmann::json figures = nlohmann::json::object();

@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 
-namespace kestrel::train {
+namespace kestrel::runs {
 struct TrainedRun;
 }
 
@@ -14,8 +14,7 @@ struct ExportedFile;
 // The model card written beside an export as <file>.card.json and stored with its artifact
 // record: what the model is for (classes, input), how it was made (run, parameters, dataset
 // version), how good it is (the run's final metrics) and how the file was verified.
-std::string modelCardJson(const train::TrainedRun& run,
-                          const std::map<std::string, double>& metrics,
+std::string modelCardJson(const runs::TrainedRun& run, const std::map<std::string, double>& metrics,
                           const std::string& metadataJson, const ExportedFile& file,
                           const std::string& contentHash);
 

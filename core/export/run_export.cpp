@@ -11,10 +11,10 @@
 #include "infer/predictor.h"
 #include "infer/torchscript_model.h"
 #include "models/layer_graph.h"
+#include "models/model_input.h"
 #include "project/project.h"
+#include "runs/trained_run.h"
 #include "store/run_repository.h"
-#include "train/model_input.h"
-#include "train/trained_run.h"
 
 #include <chrono>
 #include <ctime>
@@ -40,19 +40,8 @@ std::string utcNow() {
     return text;
 }
 
-infer::ModelMetadata metadataFor(const train::TrainedRun& run) {
-    infer::ModelMetadata metadata;
-    metadata.classes = run.data.data.classes;
-    metadata.width = run.options.imageSize;
-    metadata.height = run.options.imageSize;
-    metadata.channels = run.options.channels;
-    metadata.color = run.options.channels == 1 ? "gray" : "rgb";
-    metadata.resize = "stretch"; // what the loader does for training and evaluation
-    metadata.mean = run.options.mean;
-    metadata.std = run.options.std;
-    metadata.model = run.options.model;
-    metadata.run = run.record.id;
-    metadata.datasetVersion = run.record.datasetVersion.value_or(run.data.datasetVersion);
+infer::ModelMetadata metadataFor(const runs::TrainedRun& run) {
+    infer::ModelMetadata metadata = runs::modelMetadata(run);
     metadata.kestrelVersion = kestrelVersion();
     metadata.created = utcNow();
     return metadata;
@@ -60,7 +49,7 @@ infer::ModelMetadata metadataFor(const train::TrainedRun& run) {
 
 // Up to `wanted` validation images, spread over the split, in the documented preprocessing.
 // Unreadable ones are skipped.
-int verificationImages(const train::TrainedRun& run, const infer::ModelMetadata& metadata,
+int verificationImages(const runs::TrainedRun& run, const infer::ModelMetadata& metadata,
                        int wanted, std::vector<float>& pixels) {
     const auto& samples = run.data.data.validation;
     const std::size_t step = std::max<std::size_t>(1, samples.size() / std::max(1, wanted));
@@ -77,11 +66,12 @@ int verificationImages(const train::TrainedRun& run, const infer::ModelMetadata&
 }
 
 // The trained model's probabilities: LibTorch eager, the trainer's own normalisation.
-std::vector<float> referenceProbabilities(const train::TrainedRun& run,
+std::vector<float> referenceProbabilities(const runs::TrainedRun& run,
                                           const infer::ModelMetadata& metadata,
                                           std::vector<float>& pixels, int count) {
     const at::NoGradGuard noGrad;
-    const train::ModelInput input(run.options.mean, run.options.std, c10::Device(c10::kCPU), false);
+    const models::ModelInput input(run.options.mean, run.options.std, c10::Device(c10::kCPU),
+                                   false);
     std::vector<float> result;
     const int64_t imageFloats = int64_t{metadata.channels} * metadata.height * metadata.width;
     for (int start = 0; start < count; start += kBatch) {
@@ -164,7 +154,7 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
         throw Error(ErrorKind::InvalidArgument,
                     "Verification needs at least one image and a tolerance above zero.");
     }
-    const train::TrainedRun run = train::loadTrainedRun(project, request.run);
+    const runs::TrainedRun run = runs::loadTrainedRun(project, request.run);
     const infer::ModelMetadata metadata = metadataFor(run);
     const std::string metadataJson = infer::toJson(metadata);
 
@@ -178,7 +168,7 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
     const std::vector<float> reference = referenceProbabilities(run, metadata, pixels, count);
 
     models::LayerGraph graph(*run.model, {metadata.channels, metadata.height, metadata.width});
-    run.model->describe(graph);
+    run.model->appendLayers(graph);
 
     store::RunRepository runs(project.database());
     const auto metrics = runs.latestMetrics(request.run);

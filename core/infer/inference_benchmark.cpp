@@ -1,11 +1,6 @@
 #include "infer/inference_benchmark.h"
 
-#include "common/version.h"
-#include "export/onnx_writer.h"
-#include "export/torchscript_writer.h"
 #include "infer/exported_model.h"
-#include "models/layer_graph.h"
-#include "models/model_registry.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,7 +9,6 @@
 
 #include <ATen/Parallel.h>
 #include <opencv2/core/utility.hpp>
-#include <torch/nn/module.h>
 #include <torch/utils.h>
 
 namespace kestrel::infer {
@@ -79,34 +73,6 @@ InferenceFigures benchmarkInference(ExportedModel& model,
     }
     figures.imagesPerSecond = 1000.0 * batches * batch / millisecondsSince(start);
     return figures;
-}
-
-std::vector<std::filesystem::path>
-exportUntrainedArchitecture(const std::string& architecture, int size, int channels, int classes,
-                            const std::filesystem::path& folder) {
-    torch::manual_seed(0);
-    auto model = models::createClassifier({architecture, classes, channels});
-    model->eval();
-    ModelMetadata metadata;
-    for (int c = 0; c < classes; ++c) {
-        metadata.classes.push_back("class" + std::to_string(c));
-    }
-    metadata.width = metadata.height = size;
-    metadata.channels = channels;
-    metadata.color = channels == 1 ? "gray" : "rgb";
-    metadata.mean =
-        channels == 1 ? std::vector<double>{0.5} : std::vector<double>{0.485, 0.456, 0.406};
-    metadata.std =
-        channels == 1 ? std::vector<double>{0.5} : std::vector<double>{0.229, 0.224, 0.225};
-    metadata.model = architecture;
-    metadata.kestrelVersion = kestrelVersion();
-    models::LayerGraph graph(*model, {channels, size, size});
-    model->describe(graph);
-    std::filesystem::create_directories(folder);
-    const std::vector<std::filesystem::path> files = {folder / "model.pt", folder / "model.onnx"};
-    exporting::writeTorchScript(graph, metadata, files[0]);
-    exporting::writeOnnx(graph, metadata, files[1]);
-    return files;
 }
 
 } // namespace kestrel::infer

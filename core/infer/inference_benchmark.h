@@ -1,8 +1,6 @@
 #pragma once
 
-#include <filesystem>
 #include <string>
-#include <vector>
 
 namespace kestrel::infer {
 
@@ -26,11 +24,5 @@ struct InferenceBenchmarkOptions {
 
 // Times `model` on random images of its input shape, in this process.
 InferenceFigures benchmarkInference(ExportedModel& model, const InferenceBenchmarkOptions& options);
-
-// For benchmarking an architecture without a project: writes freshly initialised (seeded)
-// `architecture` at `size` px as model.pt and model.onnx into `folder`; returns both paths.
-std::vector<std::filesystem::path> exportUntrainedArchitecture(const std::string& architecture,
-                                                               int size, int channels, int classes,
-                                                               const std::filesystem::path& folder);
 
 } // namespace kestrel::infer

@@ -3,8 +3,7 @@
 #include "common/error.h"
 #include "imaging/decode.h"
 #include "models/classifier.h"
-#include "train/model_input.h"
-#include "train/train_options.h"
+#include "models/model_input.h"
 
 #include <cstring>
 #include <sstream>
@@ -108,22 +107,22 @@ cv::Mat gradCam(models::Classifier& model, const at::Tensor& input, std::int64_t
     return camPass(model, input, targetClass).heat;
 }
 
-Saliency saliencyForImage(models::Classifier& model, const train::TrainOptions& options,
+Saliency saliencyForImage(models::Classifier& model, const ModelMetadata& input,
                           const std::filesystem::path& image,
                           std::optional<std::int64_t> targetClass) {
     // decodeImage() in two halves, to learn the original size without reading twice.
     const cv::Mat original = imaging::readImageFile(image);
     imaging::ImageSpec spec;
-    spec.width = options.imageSize;
-    spec.height = options.imageSize;
-    spec.channels = options.channels;
-    spec.resize = imaging::ImageSpec::Resize::Stretch;
+    spec.width = input.width;
+    spec.height = input.height;
+    spec.channels = input.channels;
+    spec.resize = input.resize == "letterbox" ? imaging::ImageSpec::Resize::Letterbox
+                                              : imaging::ImageSpec::Resize::Stretch;
     const cv::Mat decoded = imaging::conformImage(original, spec, image.string());
 
     torch::Tensor pixels = torch::empty({1, spec.channels, spec.height, spec.width}, torch::kFloat);
     imaging::writePlanarFloats(decoded, pixels.data_ptr<float>());
-    const train::ModelInput normalise(options.mean, options.std, deviceOf(model),
-                                      options.channelsLast);
+    const models::ModelInput normalise(input.mean, input.std, deviceOf(model), false);
     CamPass pass = camPass(model, normalise(pixels), targetClass);
 
     Saliency saliency;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "infer/model_metadata.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -13,10 +15,6 @@ class Tensor; // torch::Tensor; declared only, so that the app can include this 
 
 namespace kestrel::models {
 class Classifier;
-}
-
-namespace kestrel::train {
-struct TrainOptions;
 }
 
 namespace kestrel::infer {
@@ -42,12 +40,12 @@ struct Saliency {
     std::vector<float> probabilities;
 };
 
-// Decodes `image` as training does (options.imageSize square, options.channels, stretched;
-// normalised with options.mean/std), runs the model on the device its parameters are on and
+// Decodes `image` as the model's metadata says (its width, height, channels and resize
+// policy; normalised with its mean and std), runs the model on the device its parameters are on and
 // Grad-CAM for `targetClass` (default: the predicted class), then stretches the heat map
 // back to the original image's size, so it lies over the image as people see it.
 // Throws kestrel::Error naming the file when it cannot be read or decoded.
-Saliency saliencyForImage(models::Classifier& model, const train::TrainOptions& options,
+Saliency saliencyForImage(models::Classifier& model, const ModelMetadata& input,
                           const std::filesystem::path& image,
                           std::optional<std::int64_t> targetClass = std::nullopt);
 

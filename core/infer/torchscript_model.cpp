@@ -1,7 +1,7 @@
 #include "infer/torchscript_model.h"
 
 #include "common/error.h"
-#include "train/trainer.h"
+#include "models/device.h"
 
 #include <ATen/core/grad_mode.h>
 #include <ATen/ops/from_blob.h>
@@ -19,7 +19,7 @@ struct TorchScriptModel::State {
 
 TorchScriptModel::TorchScriptModel(const std::filesystem::path& file, const RuntimeOptions& options)
     : state_(std::make_unique<State>()) {
-    state_->device = c10::Device(train::resolveDevice(options.device)); // names a missing GPU
+    state_->device = c10::Device(models::resolveDevice(options.device)); // names a missing GPU
     torch::jit::ExtraFilesMap extra{{kMetadataKey, ""}};
     try {
         state_->module = torch::jit::load(file.string(), state_->device, extra);

@@ -33,7 +33,7 @@ public:
     virtual std::string stemName() const = 0;
     // Writes the eval-mode forward pass into `graph`, from its input value; returns the value
     // holding the logits. The exporters translate that graph.
-    virtual int describe(LayerGraph& graph) const = 0;
+    virtual int appendLayers(LayerGraph& graph) const = 0;
 };
 
 using ClassifierPtr = std::shared_ptr<Classifier>;

@@ -122,7 +122,7 @@ torch::Tensor EfficientNet::classify(torch::Tensor featureMaps) {
     return classifier_->forward(featureMaps.mean({2, 3}));
 }
 
-int EfficientNet::describe(LayerGraph& graph) const {
+int EfficientNet::appendLayers(LayerGraph& graph) const {
     int x = describeBlocks(graph, *features_, LayerGraph::kInput);
     x = graph.flatten(graph.adaptiveAvgPool(1, 1, x));
     // classifier: Dropout (the identity in eval mode), Linear.

@@ -104,7 +104,7 @@ torch::Tensor MobileNetV3::classify(torch::Tensor featureMaps) {
     return classifier_->forward(featureMaps.mean({2, 3}));
 }
 
-int MobileNetV3::describe(LayerGraph& graph) const {
+int MobileNetV3::appendLayers(LayerGraph& graph) const {
     int x = describeBlocks(graph, *features_, LayerGraph::kInput);
     x = graph.flatten(graph.adaptiveAvgPool(1, 1, x));
     // classifier: Linear, Hardswish, Dropout (the identity in eval mode), Linear.

@@ -20,7 +20,7 @@ public:
     std::string architecture() const override;
     std::string headName() const override { return "classifier.3"; }
     std::string stemName() const override { return "features.0.0"; }
-    int describe(LayerGraph& graph) const override;
+    int appendLayers(LayerGraph& graph) const override;
 
 private:
     Size size_;

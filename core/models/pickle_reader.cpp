@@ -308,7 +308,7 @@ private:
     ValuePtr popAs(Kind kind) {
         auto value = pop();
         if (!value->is(kind)) {
-            fail("it has " + value->describe() + " where " + Value::make(kind)->describe() +
+            fail("it has " + value->kindText() + " where " + Value::make(kind)->kindText() +
                  " belongs");
         }
         return value;
@@ -340,14 +340,14 @@ private:
     Value& dictOnTop() {
         const auto& value = top();
         if (!value->is(Kind::Dict)) {
-            fail("it sets items on " + value->describe());
+            fail("it sets items on " + value->kindText());
         }
         return *value;
     }
     Value& listOnTop() {
         const auto& value = top();
         if (!value->is(Kind::List)) {
-            fail("it appends to " + value->describe());
+            fail("it appends to " + value->kindText());
         }
         return *value;
     }

@@ -8,7 +8,7 @@ ValuePtr Value::make(Kind kind) {
     return value;
 }
 
-std::string Value::describe() const {
+std::string Value::kindText() const {
     switch (kind) {
     case Kind::None:
         return "None";

@@ -31,7 +31,7 @@ struct Value {
     static ValuePtr make(Kind kind);
     bool is(Kind wanted) const { return kind == wanted; }
     // "a tuple", "an int", ...: for error messages.
-    std::string describe() const;
+    std::string kindText() const; // "a list", "an int 3": for error sentences
 };
 
 // Drops every value's references to others and then the values, so that each is freed on

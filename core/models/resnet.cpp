@@ -49,7 +49,7 @@ public:
         return at::relu(out + (downsample_ ? downsample_->forward(x) : x));
     }
 
-    int describe(LayerGraph& graph, int input) const {
+    int appendLayers(LayerGraph& graph, int input) const {
         int out = graph.activation(Activation::ReLU, graph.convNorm(*conv1_, *bn1_, input));
         out = graph.convNorm(*conv2_, *bn2_, out);
         return graph.activation(Activation::ReLU,
@@ -89,7 +89,7 @@ public:
         return at::relu(out + (downsample_ ? downsample_->forward(x) : x));
     }
 
-    int describe(LayerGraph& graph, int input) const {
+    int appendLayers(LayerGraph& graph, int input) const {
         int out = graph.activation(Activation::ReLU, graph.convNorm(*conv1_, *bn1_, input));
         out = graph.activation(Activation::ReLU, graph.convNorm(*conv2_, *bn2_, out));
         out = graph.convNorm(*conv3_, *bn3_, out);
@@ -165,15 +165,15 @@ torch::Tensor ResNet::classify(torch::Tensor featureMaps) {
     return fc_->forward(featureMaps.mean({2, 3}));
 }
 
-int ResNet::describe(LayerGraph& graph) const {
+int ResNet::appendLayers(LayerGraph& graph) const {
     int x = graph.activation(Activation::ReLU, graph.convNorm(*conv1_, *bn1_, LayerGraph::kInput));
     x = graph.maxPool(3, 2, 1, x);
     for (const auto& layer : layers_) {
         for (const auto& block : layer->children()) {
             if (const auto* basic = block->as<BasicBlockImpl>()) {
-                x = basic->describe(graph, x);
+                x = basic->appendLayers(graph, x);
             } else {
-                x = block->as<BottleneckImpl>()->describe(graph, x);
+                x = block->as<BottleneckImpl>()->appendLayers(graph, x);
             }
         }
     }

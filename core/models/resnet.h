@@ -24,7 +24,7 @@ public:
     std::string architecture() const override;
     std::string headName() const override { return "fc"; }
     std::string stemName() const override { return "conv1"; }
-    int describe(LayerGraph& graph) const override;
+    int appendLayers(LayerGraph& graph) const override;
 
 private:
     Depth depth_;

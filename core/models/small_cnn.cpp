@@ -69,7 +69,7 @@ torch::Tensor SmallCnn::classify(torch::Tensor featureMaps) {
     return fc_->forward(x);
 }
 
-int SmallCnn::describe(LayerGraph& graph) const {
+int SmallCnn::appendLayers(LayerGraph& graph) const {
     int x = LayerGraph::kInput;
     const auto layers = features_->children();
     for (std::size_t i = 0; i < layers.size(); ++i) {

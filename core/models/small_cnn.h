@@ -20,7 +20,7 @@ public:
     std::string architecture() const override { return "smallcnn"; }
     std::string headName() const override { return "fc"; }
     std::string stemName() const override { return "features.0"; }
-    int describe(LayerGraph& graph) const override;
+    int appendLayers(LayerGraph& graph) const override;
 
 private:
     static constexpr int kPooledSide = 3;

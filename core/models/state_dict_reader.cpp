@@ -39,7 +39,7 @@ at::ScalarType storageType(const std::string& global) {
 
 int64_t asInt(const ValuePtr& value, const char* what) {
     if (!value->is(Kind::Int)) {
-        throw PickleError(std::string("a tensor's ") + what + " is " + value->describe() +
+        throw PickleError(std::string("a tensor's ") + what + " is " + value->kindText() +
                           ", not an int");
     }
     return value->integer;
@@ -47,7 +47,7 @@ int64_t asInt(const ValuePtr& value, const char* what) {
 
 std::vector<int64_t> asInts(const ValuePtr& value, const char* what) {
     if (!value->is(Kind::Tuple)) {
-        throw PickleError(std::string("a tensor's ") + what + " is " + value->describe() +
+        throw PickleError(std::string("a tensor's ") + what + " is " + value->kindText() +
                           ", not a tuple");
     }
     std::vector<int64_t> numbers;
@@ -162,7 +162,7 @@ const Value* findEntry(const Value& dict, const std::string& key) {
 // The state_dict itself, or the one a checkpoint dict wraps.
 const Value& stateDictIn(const Value& root) {
     if (!root.is(Kind::Dict)) {
-        throw PickleError("it holds " + root.describe() + ", not a dict of tensors");
+        throw PickleError("it holds " + root.kindText() + ", not a dict of tensors");
     }
     for (const char* wrapper : {"state_dict", "model"}) {
         const Value* inner = findEntry(root, wrapper);
@@ -177,10 +177,10 @@ NamedTensors namedTensors(const Value& dict) {
     NamedTensors tensors;
     for (const auto& [name, value] : dict.entries) {
         if (!name->is(Kind::String)) {
-            throw PickleError("it has " + name->describe() + " as a key, not a name");
+            throw PickleError("it has " + name->kindText() + " as a key, not a name");
         }
         if (!value->is(Kind::Tensor)) {
-            throw PickleError("it holds " + value->describe() + " under \"" + name->text +
+            throw PickleError("it holds " + value->kindText() + " under \"" + name->text +
                               "\", not a tensor");
         }
         tensors.emplace_back(name->text, value->tensor);

@@ -52,7 +52,7 @@ torch::Tensor ConvNormActivationImpl::forward(const torch::Tensor& x) {
     return activate(norm->forward(conv->forward(x)), activation_);
 }
 
-int ConvNormActivationImpl::describe(LayerGraph& graph, int input) const {
+int ConvNormActivationImpl::appendLayers(LayerGraph& graph, int input) const {
     return graph.activation(activation_, graph.convNorm(*conv, *norm, input));
 }
 
@@ -72,7 +72,7 @@ torch::Tensor SqueezeExcitationImpl::forward(const torch::Tensor& x) {
     return scale * x;
 }
 
-int SqueezeExcitationImpl::describe(LayerGraph& graph, int input) const {
+int SqueezeExcitationImpl::appendLayers(LayerGraph& graph, int input) const {
     int scale = graph.adaptiveAvgPool(1, 1, input);
     scale = graph.activation(activation_, graph.conv(*fc1_, scale));
     scale = graph.activation(gate_, graph.conv(*fc2_, scale));
@@ -116,7 +116,7 @@ torch::Tensor InvertedResidualImpl::forward(const torch::Tensor& x) {
     return result + x;
 }
 
-int InvertedResidualImpl::describe(LayerGraph& graph, int input) const {
+int InvertedResidualImpl::appendLayers(LayerGraph& graph, int input) const {
     const int result = describeBlocks(graph, *block_, input);
     // Stochastic depth is the identity in eval mode.
     return residual_ ? graph.add(result, input) : result;
@@ -126,11 +126,11 @@ int describeBlocks(LayerGraph& graph, const torch::nn::SequentialImpl& blocks, i
     int value = input;
     for (const auto& child : blocks.children()) {
         if (const auto* convNorm = child->as<ConvNormActivationImpl>()) {
-            value = convNorm->describe(graph, value);
+            value = convNorm->appendLayers(graph, value);
         } else if (const auto* squeeze = child->as<SqueezeExcitationImpl>()) {
-            value = squeeze->describe(graph, value);
+            value = squeeze->appendLayers(graph, value);
         } else if (const auto* residual = child->as<InvertedResidualImpl>()) {
-            value = residual->describe(graph, value);
+            value = residual->appendLayers(graph, value);
         } else if (const auto* stage = child->as<StageImpl>()) {
             value = describeBlocks(graph, *stage, value);
         } else {

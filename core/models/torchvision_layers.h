@@ -42,7 +42,7 @@ class ConvNormActivationImpl : public torch::nn::Module {
 public:
     explicit ConvNormActivationImpl(const ConvNormActivationOptions& options);
     torch::Tensor forward(const torch::Tensor& x);
-    int describe(LayerGraph& graph, int input) const;
+    int appendLayers(LayerGraph& graph, int input) const;
 
     torch::nn::Conv2d conv{nullptr};
     torch::nn::BatchNorm2d norm{nullptr};
@@ -59,7 +59,7 @@ public:
     SqueezeExcitationImpl(int64_t channels, int64_t squeezeChannels, Activation activation,
                           Activation gate);
     torch::Tensor forward(const torch::Tensor& x);
-    int describe(LayerGraph& graph, int input) const;
+    int appendLayers(LayerGraph& graph, int input) const;
 
 private:
     torch::nn::Conv2d fc1_{nullptr};
@@ -93,7 +93,7 @@ class InvertedResidualImpl : public torch::nn::Module {
 public:
     explicit InvertedResidualImpl(const InvertedResidualOptions& options);
     torch::Tensor forward(const torch::Tensor& x);
-    int describe(LayerGraph& graph, int input) const;
+    int appendLayers(LayerGraph& graph, int input) const;
 
 private:
     torch::nn::Sequential block_{nullptr};

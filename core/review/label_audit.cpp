@@ -4,10 +4,12 @@
 #include "common/error.h"
 #include "dataset/content_hash.h"
 #include "dataset/sample_query.h"
+#include "models/device.h"
 #include "models/model_registry.h"
 #include "project/project.h"
 #include "store/review_repository.h"
 #include "store/sqlite.h"
+#include "train/default_settings.h"
 #include "train/trainer.h"
 
 #include <algorithm>
@@ -29,13 +31,13 @@ void checkOptions(const LabelAuditOptions& options) {
                         std::to_string(options.training.epochs) + ".");
     }
     train::validate(options.training);
-    models::architecture(options.training.model);  // names an unknown model
-    train::resolveDevice(options.training.device); // says why CUDA is not there
+    models::architecture(options.training.model);   // names an unknown model
+    models::resolveDevice(options.training.device); // says why CUDA is not there
 }
 
 // Stratified, seeded folds: each class's samples in the order of an XXH3 of the seed and
 // path (stable across machines and library versions), dealt round-robin.
-std::vector<int> dealFolds(const std::vector<imaging::LoaderSample>& samples, int folds,
+std::vector<int> dealFolds(const std::vector<loader::LoaderSample>& samples, int folds,
                            std::uint64_t seed) {
     std::map<std::int64_t, std::vector<std::pair<std::string, std::size_t>>> byClass;
     const std::string salt = std::to_string(seed) + "/audit/";
@@ -64,8 +66,7 @@ void fitBatchSize(LabelAuditPlan& plan) {
     const auto smallestTraining = static_cast<int>(plan.samples.size() - largest);
     train::TrainOptions& training = plan.options.training;
     if (training.batchSize > smallestTraining) {
-        training.schedule.baseLr *= static_cast<double>(smallestTraining) / training.batchSize;
-        training.batchSize = smallestTraining;
+        train::setBatchSize(training, smallestTraining);
     }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "imaging/loader_options.h"
+#include "loader/loader_options.h"
 #include "review/confident_learning.h"
 #include "train/train_options.h"
 
@@ -31,9 +31,9 @@ struct LabelAuditOptions {
 struct LabelAuditPlan {
     LabelAuditOptions options;        // the batch size may be lowered to fit the smallest fold
     std::vector<std::string> classes; // the classes with samples, in project order
-    std::vector<imaging::LoaderSample> samples; // every readable labelled sample, by id;
-                                                // labels index `classes`
-    std::vector<int> folds;                     // per sample: the fold it is held out in
+    std::vector<loader::LoaderSample> samples; // every readable labelled sample, by id;
+                                               // labels index `classes`
+    std::vector<int> folds;                    // per sample: the fold it is held out in
     std::int64_t datasetVersion = 0;
     std::filesystem::path workParent; // <project>/cache: the run's audit-tmp-XXXXXX goes here
 };

@@ -1,5 +1,6 @@
 // runLabelAudit: one model per fold, trained on the other folds, scores the held-out fold.
 #include "common/error.h"
+#include "models/device.h"
 #include "models/model_registry.h"
 #include "review/label_audit.h"
 #include "review/sample_probabilities.h"
@@ -109,7 +110,7 @@ LabelAuditOutcome runFolds(const LabelAuditPlan& plan, LabelAuditObserver& obser
                            const std::atomic<bool>& cancel) {
     const int folds = plan.options.folds;
     const train::TrainOptions& options = plan.options.training;
-    const std::string device = train::resolveDevice(options.device);
+    const std::string device = models::resolveDevice(options.device);
     const TemporaryFolder work(plan.workParent);
     std::vector<std::vector<float>> probabilities(plan.samples.size());
     std::size_t agreeing = 0;
@@ -121,7 +122,7 @@ LabelAuditOutcome runFolds(const LabelAuditPlan& plan, LabelAuditObserver& obser
         train::TrainingData data;
         data.classes = plan.classes;
         std::vector<std::size_t> heldOut;
-        std::vector<imaging::LoaderSample> heldOutSamples;
+        std::vector<loader::LoaderSample> heldOutSamples;
         for (std::size_t i = 0; i < plan.samples.size(); ++i) {
             if (plan.folds[i] == fold) {
                 heldOut.push_back(i);

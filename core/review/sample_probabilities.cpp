@@ -1,8 +1,9 @@
 #include "review/sample_probabilities.h"
 
-#include "imaging/batch_loader.h"
+#include "loader/batch_loader.h"
 #include "models/classifier.h"
-#include "train/model_input.h"
+#include "models/model_input.h"
+#include "train/training_loaders.h"
 
 #include <algorithm>
 #include <cmath>
@@ -40,7 +41,7 @@ SampleScores scoresFrom(const float* probability, std::int64_t classes, std::int
 } // namespace
 
 std::vector<SampleScores> scoreSamples(models::Classifier& model,
-                                       const std::vector<imaging::LoaderSample>& samples,
+                                       const std::vector<loader::LoaderSample>& samples,
                                        const train::TrainOptions& options,
                                        const std::string& device, const std::atomic<bool>* stop) {
     std::vector<SampleScores> scores(samples.size());
@@ -53,16 +54,8 @@ std::vector<SampleScores> scoreSamples(models::Classifier& model,
     model.eval();
     torch::NoGradGuard noGradients;
 
-    imaging::LoaderOptions loader;
-    loader.spec.width = options.imageSize;
-    loader.spec.height = options.imageSize;
-    loader.spec.channels = options.channels;
-    loader.batchSize = std::max(options.batchSize, 64);
-    loader.workers = options.workers;
-    loader.shuffle = false;
-    loader.augment = false;
-    imaging::BatchLoader batches(samples, loader);
-    const train::ModelInput input(options.mean, options.std, torchDevice, options.channelsLast);
+    loader::BatchLoader batches(samples, train::evaluationLoaderOptions(options, 64));
+    const models::ModelInput input(options.mean, options.std, torchDevice, options.channelsLast);
 
     batches.startEpoch(0);
     while (auto batch = batches.next()) {

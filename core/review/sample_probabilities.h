@@ -1,6 +1,6 @@
 #pragma once
 
-#include "imaging/loader_options.h"
+#include "loader/loader_options.h"
 #include "train/train_options.h"
 
 #include <atomic>
@@ -30,7 +30,7 @@ struct SampleScores {
 // order; a sample that cannot be read gets an empty `probabilities`. `stop`, when set, ends
 // the pass early (the rest stay empty too).
 std::vector<SampleScores> scoreSamples(models::Classifier& model,
-                                       const std::vector<imaging::LoaderSample>& samples,
+                                       const std::vector<loader::LoaderSample>& samples,
                                        const train::TrainOptions& options,
                                        const std::string& device,
                                        const std::atomic<bool>* stop = nullptr);

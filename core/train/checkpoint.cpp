@@ -114,7 +114,7 @@ void copyMatching(torch::nn::Module& module, torch::serialize::InputArchive& arc
 } // namespace
 
 void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
-                    torch::optim::Optimizer* optimizer, const TrainingProgress& progress) {
+                    torch::optim::Optimizer* optimizer, const CheckpointProgress& progress) {
     torch::serialize::OutputArchive archive;
     archive.write("format", scalar(kCheckpointFormat));
     torch::serialize::OutputArchive modelArchive;
@@ -139,12 +139,12 @@ void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
     writeFileAtomically(file, bytes.str());
 }
 
-TrainingProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
-                                torch::optim::Optimizer* optimizer, bool restoreRandomState) {
+CheckpointProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
+                                  torch::optim::Optimizer* optimizer, bool restoreRandomState) {
     if (!std::filesystem::exists(file)) {
         throw Error(ErrorKind::NotFound, "The checkpoint " + file.string() + " does not exist.");
     }
-    TrainingProgress progress;
+    CheckpointProgress progress;
     try {
         torch::serialize::InputArchive archive;
         archive.load_from(file.string());

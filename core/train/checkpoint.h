@@ -12,7 +12,7 @@ namespace kestrel::train {
 
 // Where a run stands after an epoch: enough, with the model and optimizer, to continue it
 // exactly where it stopped.
-struct TrainingProgress {
+struct CheckpointProgress {
     std::int64_t epochsDone = 0; // completed epochs
     std::int64_t step = 0;       // optimizer steps taken (the schedule's position)
     LossScaler::State lossScale;
@@ -26,13 +26,13 @@ struct TrainingProgress {
 // saving leaves the previous checkpoint intact.
 // Throws kestrel::Error (Io) naming the file.
 void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
-                    torch::optim::Optimizer* optimizer, const TrainingProgress& progress);
+                    torch::optim::Optimizer* optimizer, const CheckpointProgress& progress);
 
 // Restores what saveCheckpoint wrote; the optimizer may be null (evaluation only) and the
 // random generators are restored only when `restoreRandomState` is set.
 // Throws kestrel::Error (NotFound, Corrupt) naming the file.
-TrainingProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
-                                torch::optim::Optimizer* optimizer, bool restoreRandomState);
+CheckpointProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
+                                  torch::optim::Optimizer* optimizer, bool restoreRandomState);
 
 // Starts `model` from another run's checkpoint: copies every parameter and buffer whose name
 // and shape match, except those under `freshPrefix` (when not empty), which keep their

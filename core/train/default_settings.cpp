@@ -11,6 +11,9 @@ namespace kestrel::train {
 
 namespace {
 
+// The linear scaling rule's constant: SGD's peak learning rate for a batch of 128.
+constexpr double kLrPer128Images = 0.1;
+
 // Images up to this side are "small": smallcnn at their own size beats a big model scaled up.
 constexpr int kSmallImageSide = 96;
 
@@ -95,7 +98,7 @@ TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device
     options.nesterov = true;
     options.weightDecay = 5e-4;
     options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
-    options.schedule.baseLr = 0.1 * options.batchSize / 128.0; // linear scaling rule
+    options.schedule.baseLr = kLrPer128Images * options.batchSize / 128.0;
     options.labelSmoothing = 0.1;
     options.channelsLast = true; // faster on CUDA and, through oneDNN, on CPUs too
     options.precision = cuda ? Precision::Float16 : Precision::Float32;
@@ -120,6 +123,11 @@ std::string describeDefaults(const TrainOptions& options, const DatasetShape& sh
            std::to_string(options.schedule.baseLr).substr(0, 6) + " (one-cycle) for " +
            std::to_string(shape.trainSamples) + " training images of median size " +
            std::to_string(shape.medianWidth) + "x" + std::to_string(shape.medianHeight) + ".";
+}
+
+void setBatchSize(TrainOptions& options, int batchSize) {
+    options.schedule.baseLr *= static_cast<double>(batchSize) / options.batchSize;
+    options.batchSize = batchSize;
 }
 
 } // namespace kestrel::train

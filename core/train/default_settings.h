@@ -30,6 +30,11 @@ DatasetShape datasetShape(Project& project);
 TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device,
                             const std::optional<std::string>& model = {});
 
+// Sets the batch size and keeps the learning rate in step with it (the linear scaling rule,
+// Goyal et al. 2017: the defaults use 0.1 per 128 images), so that a batch given on the
+// command line or shrunk to fit a small fold trains as the defaults would.
+void setBatchSize(TrainOptions& options, int batchSize);
+
 // One line saying what was picked and why, for the command line and the GUI.
 std::string describeDefaults(const TrainOptions& options, const DatasetShape& shape);
 

@@ -1,16 +1,16 @@
 #include "train/evaluator.h"
 
-#include "imaging/batch_loader.h"
+#include "loader/batch_loader.h"
 #include "models/classifier.h"
-#include "train/model_input.h"
+#include "models/model_input.h"
 
 #include <torch/nn/functional/loss.h>
 #include <torch/utils.h>
 
 namespace kestrel::train {
 
-EvaluationResult evaluate(models::Classifier& model, imaging::BatchLoader& loader,
-                          const ModelInput& input, int classes, const std::string& split,
+EvaluationResult evaluate(models::Classifier& model, loader::BatchLoader& loader,
+                          const models::ModelInput& input, int classes, const std::string& split,
                           const std::atomic<bool>* stop) {
     const bool wasTraining = model.is_training();
     model.eval();

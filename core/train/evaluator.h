@@ -6,17 +6,16 @@
 #include <cstdint>
 #include <vector>
 
-namespace kestrel::imaging {
+namespace kestrel::loader {
 class BatchLoader;
 }
 
 namespace kestrel::models {
 class Classifier;
-}
+class ModelInput;
+} // namespace kestrel::models
 
 namespace kestrel::train {
-
-class ModelInput;
 
 // What the model said about one sample.
 struct Prediction {
@@ -34,8 +33,8 @@ struct EvaluationResult {
 // Runs `model` in eval mode without gradients over one pass of `loader` (which must not
 // augment) and measures plain cross-entropy loss, the confusion matrix and, for two classes,
 // ROC AUC with class 1 as positive. `stop`, when given and set, ends the pass early.
-EvaluationResult evaluate(models::Classifier& model, imaging::BatchLoader& loader,
-                          const ModelInput& input, int classes, const std::string& split,
+EvaluationResult evaluate(models::Classifier& model, loader::BatchLoader& loader,
+                          const models::ModelInput& input, int classes, const std::string& split,
                           const std::atomic<bool>* stop = nullptr);
 
 // The named figures of an evaluation for the store: <prefix>loss, <prefix>accuracy,

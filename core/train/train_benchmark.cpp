@@ -1,8 +1,9 @@
 #include "train/train_benchmark.h"
 
+#include "models/device.h"
+#include "models/model_input.h"
 #include "models/model_registry.h"
 #include "train/loss_scaler.h"
-#include "train/model_input.h"
 #include "train/optimizer_factory.h"
 #include "train/train_step.h"
 #include "train/trainer.h"
@@ -16,7 +17,7 @@ namespace kestrel::train {
 
 TrainBenchmarkResult benchmarkTraining(const TrainBenchmarkOptions& options) {
     TrainBenchmarkResult result;
-    result.device = resolveDevice(options.device);
+    result.device = models::resolveDevice(options.device);
     const torch::Device device(result.device);
     prepareCpuForTraining(options.threads);
     torch::manual_seed(options.seed);
@@ -48,7 +49,7 @@ TrainBenchmarkResult benchmarkTraining(const TrainBenchmarkOptions& options) {
     LossScaler scaler(cuda && options.precision == Precision::Float16);
     TrainStep step(*model, *optimizer, scaler, cuda ? options.precision : Precision::Float32,
                    torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(0.1), 0);
-    const ModelInput input(train.mean, train.std, device, options.channelsLast);
+    const models::ModelInput input(train.mean, train.std, device, options.channelsLast);
 
     const torch::Tensor images =
         torch::rand({options.batchSize, options.channels, options.imageSize, options.imageSize});

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "imaging/loader_options.h"
+#include "loader/loader_options.h"
 #include "train/train_options.h"
 #include "train/training_events.h"
 
@@ -17,9 +17,9 @@ namespace kestrel::train {
 // and "best" is the last epoch); `test` is evaluated once, with the best weights, at the end.
 struct TrainingData {
     std::vector<std::string> classes;
-    std::vector<imaging::LoaderSample> train;
-    std::vector<imaging::LoaderSample> validation;
-    std::vector<imaging::LoaderSample> test;
+    std::vector<loader::LoaderSample> train;
+    std::vector<loader::LoaderSample> validation;
+    std::vector<loader::LoaderSample> test;
 };
 
 // Trains one classifier: builds the model, runs epochs of batches with the options'
@@ -56,11 +56,6 @@ private:
     std::condition_variable pauseChanged_;
     bool paused_ = false;
 };
-
-// The device `name` ("auto", "cpu", "cuda", "cuda:N") resolves to on this machine and
-// LibTorch build, as "cpu" or "cuda:N". Throws kestrel::Error (InvalidArgument) for CUDA
-// where there is none, naming why.
-std::string resolveDevice(const std::string& name);
 
 // Sets up the process for CPU tensor work, as training and its benchmark both need it:
 // `threads` intra-op threads (0: one per core) and freed tensor memory kept for reuse.

@@ -1,6 +1,8 @@
 // Trainer::run: the epoch and batch loop. Setup and control live in trainer.cpp.
 #include "common/error.h"
-#include "imaging/batch_loader.h"
+#include "loader/batch_loader.h"
+#include "models/device.h"
+#include "models/model_input.h"
 #include "models/model_registry.h"
 #include "models/torchvision_weights.h"
 #include "train/checkpoint.h"
@@ -8,10 +10,10 @@
 #include "train/evaluator.h"
 #include "train/loss_scaler.h"
 #include "train/lr_schedule.h"
-#include "train/model_input.h"
 #include "train/optimizer_factory.h"
 #include "train/train_step.h"
 #include "train/trainer.h"
+#include "train/training_loaders.h"
 
 #include <algorithm>
 #include <chrono>
@@ -32,31 +34,11 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-imaging::LoaderOptions loaderOptions(const TrainOptions& options, bool training) {
-    imaging::LoaderOptions loader;
-    loader.spec.width = options.imageSize;
-    loader.spec.height = options.imageSize;
-    loader.spec.channels = options.channels;
-    loader.batchSize = options.batchSize;
-    loader.workers = options.workers;
-    loader.seed = options.seed;
-    loader.shuffle = training;
-    loader.augment = training;
-    if (training) {
-        loader.augmentation = options.augmentation;
-    }
-    // Pinned batches only help host-to-GPU copies; the loader ignores this without CUDA.
-    loader.pinMemory = options.device != "cpu";
-    // A last batch of one sample would make batch-norm statistics meaningless.
-    loader.dropLast = training;
-    return loader;
-}
-
 bool isBetter(const std::string& monitor, double candidate, double best) {
     return monitor == "val_loss" ? candidate < best : candidate > best;
 }
 
-std::string describe(double value) {
+std::string formatLoss(double value) {
     return std::isnan(value) ? "NaN" : (value > 0 ? "+infinity" : "-infinity");
 }
 
@@ -70,7 +52,7 @@ void useChannelsLast(torch::nn::Module& model) {
     }
 }
 
-std::vector<std::int64_t> classCounts(const std::vector<imaging::LoaderSample>& samples,
+std::vector<std::int64_t> classCounts(const std::vector<loader::LoaderSample>& samples,
                                       std::size_t classes) {
     std::vector<std::int64_t> counts(classes, 0);
     for (const auto& sample : samples) {
@@ -87,7 +69,7 @@ struct RunFailure {
 } // namespace
 
 TrainingFinished Trainer::run(bool resume) {
-    const std::string deviceName = resolveDevice(options_.device);
+    const std::string deviceName = models::resolveDevice(options_.device);
     const torch::Device device(deviceName);
     const bool cuda = device.is_cuda();
     prepareCpuForTraining(options_.threads);
@@ -112,22 +94,22 @@ TrainingFinished Trainer::run(bool resume) {
     std::unique_ptr<torch::optim::Optimizer> optimizer = createOptimizer(options_, *model);
 
     std::filesystem::create_directories(runFolder_);
-    TrainingProgress progress;
+    CheckpointProgress progress;
     progress.bestMetric = options_.monitor == "val_loss" ? INFINITY : -INFINITY;
     if (resume) {
         progress = loadCheckpoint(lastCheckpoint(runFolder_), *model, optimizer.get(), true);
     }
 
-    imaging::BatchLoader trainLoader(data_.train, loaderOptions(options_, true));
-    std::optional<imaging::BatchLoader> validationLoader;
+    loader::BatchLoader trainLoader(data_.train, trainingLoaderOptions(options_));
+    std::optional<loader::BatchLoader> validationLoader;
     if (!data_.validation.empty()) {
-        validationLoader.emplace(data_.validation, loaderOptions(options_, false));
+        validationLoader.emplace(data_.validation, evaluationLoaderOptions(options_));
     }
     const auto batchesPerEpoch = static_cast<std::int64_t>(trainLoader.batchesPerEpoch());
     const LrSchedule schedule(options_.schedule, batchesPerEpoch, options_.epochs);
     LossScaler scaler(cuda && options_.precision == Precision::Float16, progress.lossScale);
     const Precision autocast = cuda ? options_.precision : Precision::Float32;
-    const ModelInput input(options_.mean, options_.std, device, channelsLast);
+    const models::ModelInput input(options_.mean, options_.std, device, channelsLast);
 
     auto lossOptions =
         torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing);
@@ -179,7 +161,7 @@ TrainingFinished Trainer::run(bool resume) {
                 const TrainStep::Outcome outcome = step(images, labels);
                 const double lossValue = outcome.loss;
                 if (!std::isfinite(lossValue)) {
-                    throw RunFailure{"The training loss became " + describe(lossValue) +
+                    throw RunFailure{"The training loss became " + formatLoss(lossValue) +
                                      " in epoch " + std::to_string(epoch + 1) + ", batch " +
                                      std::to_string(batchIndex + 1) +
                                      "; the last good checkpoint is kept. Try a lower learning "
@@ -287,7 +269,7 @@ TrainingFinished Trainer::run(bool resume) {
                     evaluationMetrics(result.evaluation, data_.classes, "val_"));
             }
             if (!data_.test.empty()) {
-                imaging::BatchLoader testLoader(data_.test, loaderOptions(options_, false));
+                loader::BatchLoader testLoader(data_.test, evaluationLoaderOptions(options_));
                 auto result = evaluate(*model, testLoader, input, classCount, "test");
                 finished.finalMetrics.merge(
                     evaluationMetrics(result.evaluation, data_.classes, "test_"));

@@ -3,8 +3,8 @@
 #include "dataset/importer.h"
 #include "planted_spots.h"
 #include "project/project.h"
+#include "runs/training_session.h"
 #include "temp_dir.h"
-#include "train/training_session.h"
 
 #include <cstdint>
 #include <stdexcept>
@@ -36,7 +36,7 @@ inline PlantedSpotRun trainPlantedSpotRun(const TempDir& dir, int perClass = 40)
     options.workers = 1;
     options.threads = 1;
     options.seed = 3;
-    auto session = train::TrainingSession::create(run.project, options);
+    auto session = runs::TrainingSession::create(run.project, options);
     train::NullObserver none;
     const train::TrainingFinished finished = session->run(none);
     if (finished.status != train::TrainingFinished::Status::Completed) {

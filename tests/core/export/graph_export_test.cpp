@@ -134,7 +134,7 @@ TEST_P(GraphExportTest, BothFormatsGiveTheTrainedModelsProbabilities) {
     const std::vector<float> pixels = toVector(images);
 
     models::LayerGraph graph(*model, {c.channels, c.size, c.size});
-    const int logits = model->describe(graph);
+    const int logits = model->appendLayers(graph);
     EXPECT_EQ(logits, graph.output());
     EXPECT_EQ(graph.outputFeatures(), classes);
 

@@ -9,8 +9,8 @@
 #include "infer/torchscript_model.h"
 #include "models/layer_graph.h"
 #include "models/model_registry.h"
+#include "runs/training_session.h"
 #include "store/run_repository.h"
-#include "train/training_session.h"
 
 #include <fstream>
 
@@ -34,7 +34,7 @@ protected:
         options.workers = 1;
         options.threads = 1;
         options.seed = 2;
-        auto session = train::TrainingSession::create(project, options);
+        auto session = runs::TrainingSession::create(project, options);
         train::NullObserver none;
         ASSERT_EQ(session->run(none).status, train::TrainingFinished::Status::Completed);
         run = session->runId();
@@ -157,7 +157,7 @@ TEST_F(RunExportTest, AFileThatAnswersDifferentlyFailsWithTheFigures) {
         other->named_parameters()["fc.weight"].data().mul_(50.0);
         other->eval();
         models::LayerGraph graph(*other, {1, 16, 16});
-        other->describe(graph);
+        other->appendLayers(graph);
         writeTorchScript(graph, metadata, file);
     };
     try {

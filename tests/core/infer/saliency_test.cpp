@@ -5,7 +5,7 @@
 #include "infer/saliency.h"
 #include "models/model_registry.h"
 #include "planted_spot_run.h"
-#include "train/trained_run.h"
+#include "runs/trained_run.h"
 
 #include <algorithm>
 #include <cmath>
@@ -47,7 +47,7 @@ TEST(SaliencyTest, TheHeatMapOfATrainedModelPeaksOnThePlantedSpot) {
     testing::TempDir dir;
     testing::PlantedSpotRun run = testing::trainPlantedSpotRun(dir);
     EXPECT_GE(run.testAccuracy, 0.9); // chance is 0.5
-    train::TrainedRun trained = train::loadTrainedRun(run.project, run.runId);
+    runs::TrainedRun trained = runs::loadTrainedRun(run.project, run.runId);
     const auto& classes = trained.data.data.classes;
     const auto spotClass = std::find(classes.begin(), classes.end(), "spot") - classes.begin();
     ASSERT_LT(spotClass, static_cast<std::ptrdiff_t>(classes.size()));
@@ -60,7 +60,8 @@ TEST(SaliencyTest, TheHeatMapOfATrainedModelPeaksOnThePlantedSpot) {
         const testing::SpotImage image = testing::spotImage(random, 32, 32, true);
         const auto file = dir / ("held-out-" + std::to_string(i) + ".png");
         testing::writeImage(file, image.pixels);
-        const Saliency saliency = saliencyForImage(*trained.model, trained.options, file);
+        const Saliency saliency =
+            saliencyForImage(*trained.model, runs::modelMetadata(trained), file);
         EXPECT_EQ(saliency.predicted, spotClass) << file;
         EXPECT_EQ(saliency.target, saliency.predicted);
         EXPECT_GT(saliency.confidence, 0.5f);
@@ -80,7 +81,8 @@ TEST(SaliencyTest, TheHeatMapOfATrainedModelPeaksOnThePlantedSpot) {
     const testing::SpotImage wide = testing::spotImage(random, 64, 48, true);
     const auto wideFile = dir / "wide.png";
     testing::writeImage(wideFile, wide.pixels);
-    const Saliency saliency = saliencyForImage(*trained.model, trained.options, wideFile);
+    const Saliency saliency =
+        saliencyForImage(*trained.model, runs::modelMetadata(trained), wideFile);
     EXPECT_EQ(saliency.predicted, spotClass);
     ASSERT_EQ(saliency.heat.cols, 64);
     ASSERT_EQ(saliency.heat.rows, 48);
@@ -89,7 +91,8 @@ TEST(SaliencyTest, TheHeatMapOfATrainedModelPeaksOnThePlantedSpot) {
 
     // Asked for the other class, it explains that one instead.
     const auto cleanClass = 1 - spotClass;
-    const Saliency clean = saliencyForImage(*trained.model, trained.options, wideFile, cleanClass);
+    const Saliency clean =
+        saliencyForImage(*trained.model, runs::modelMetadata(trained), wideFile, cleanClass);
     EXPECT_EQ(clean.target, cleanClass);
     EXPECT_EQ(clean.predicted, spotClass);
 }
@@ -129,9 +132,13 @@ TEST(SaliencyTest, RefusesBatchesAndClassesOutOfRangeAndNamesUnreadableFiles) {
     testing::TempDir dir;
     const auto broken = dir / "broken.png";
     testing::writeBytes(broken, "not an image");
-    train::TrainOptions options;
+    ModelMetadata input;
+    input.width = input.height = 32;
+    input.channels = 1;
+    input.mean = {0.5};
+    input.std = {0.25};
     try {
-        saliencyForImage(*model, options, broken);
+        saliencyForImage(*model, input, broken);
         ADD_FAILURE() << "read " << broken;
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("broken.png"), std::string::npos) << error.what();

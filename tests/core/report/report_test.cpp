@@ -6,9 +6,9 @@
 #include "report/report_html.h"
 #include "report/run_report.h"
 #include "report_xml.h"
+#include "runs/training_session.h"
 #include "store/run_repository.h"
 #include "store/sqlite.h"
-#include "train/training_session.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -53,7 +53,7 @@ protected:
             "WHERE sample_id IN (SELECT s.id FROM samples s JOIN labels l ON l.sample_id = s.id "
             "JOIN classes c ON c.id = l.class_id WHERE s.split = 'val' AND c.name = 'left' "
             "ORDER BY s.id LIMIT 2)");
-        auto session = train::TrainingSession::create(project, tinyOptions());
+        auto session = runs::TrainingSession::create(project, tinyOptions());
         train::NullObserver none;
         const auto finished = session->run(none);
         ASSERT_EQ(finished.status, train::TrainingFinished::Status::Completed) << finished.reason;

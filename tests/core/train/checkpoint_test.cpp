@@ -35,7 +35,7 @@ TEST(CheckpointTest, RoundTripsModelOptimizerProgressAndRandomState) {
     model->forward(torch::rand({2, 1, 16, 16})).sum().backward();
     optimizer.step();
 
-    TrainingProgress progress;
+    CheckpointProgress progress;
     progress.epochsDone = 3;
     progress.step = 42;
     progress.lossScale = {2048.0, 7};
@@ -51,7 +51,7 @@ TEST(CheckpointTest, RoundTripsModelOptimizerProgressAndRandomState) {
     torch::optim::SGD restoredOptimizer(restored->parameters(),
                                         torch::optim::SGDOptions(0.1).momentum(0.9));
     torch::manual_seed(12345);
-    const TrainingProgress loaded =
+    const CheckpointProgress loaded =
         loadCheckpoint(dir / "last.pt", *restored, &restoredOptimizer, true);
     EXPECT_TRUE(sameWeights(*model, *restored));
     EXPECT_EQ(loaded.epochsDone, 3);

@@ -3,12 +3,14 @@
 #include "common/error.h"
 #include "dataset/label_edit.h"
 #include "models/model_registry.h"
+#include "review/run_predictions.h"
+#include "runs/run_params.h"
+#include "runs/run_store_writer.h"
+#include "runs/training_session.h"
 #include "store/review_repository.h"
 #include "store/run_repository.h"
 #include "store/sqlite.h"
 #include "train/checkpoint.h"
-#include "train/run_params.h"
-#include "train/training_session.h"
 #include "training_fixture.h"
 
 #include <cmath>
@@ -23,9 +25,15 @@ TrainOptions tinyOptions(std::int64_t epochs) {
     return testing::tinyTrainOptions(epochs);
 }
 
-TrainingFinished train(std::unique_ptr<TrainingSession>& session) {
+// Trains, then runs the review step a caller runs after a completed run.
+TrainingFinished train(Project& project, std::unique_ptr<runs::TrainingSession>& session) {
     NullObserver none;
-    return session->run(none);
+    runs::ThreadedRunStoreWriter writer(project.database());
+    const TrainingFinished finished = session->run(none, &writer);
+    if (finished.status == TrainingFinished::Status::Completed) {
+        review::recordRunPredictions(*session, writer);
+    }
+    return finished;
 }
 
 class ContinueTrainingTest : public ::testing::Test {
@@ -35,8 +43,8 @@ protected:
 };
 
 TEST_F(ContinueTrainingTest, EverySampleGetsTheBestCheckpointsPredictionsAfterARun) {
-    auto session = TrainingSession::create(project, tinyOptions(3));
-    ASSERT_EQ(train(session).status, TrainingFinished::Status::Completed);
+    auto session = runs::TrainingSession::create(project, tinyOptions(3));
+    ASSERT_EQ(train(project, session).status, TrainingFinished::Status::Completed);
 
     const auto records =
         store::ReviewRepository(project.database()).samplePredictions(session->runId());
@@ -70,15 +78,15 @@ TEST_F(ContinueTrainingTest, EverySampleGetsTheBestCheckpointsPredictionsAfterAR
 }
 
 TEST_F(ContinueTrainingTest, ARunStartedFromAnotherBeginsWithItsBestWeights) {
-    auto first = TrainingSession::create(project, tinyOptions(3));
-    const TrainingFinished trained = train(first);
+    auto first = runs::TrainingSession::create(project, tinyOptions(3));
+    const TrainingFinished trained = train(project, first);
     ASSERT_EQ(trained.status, TrainingFinished::Status::Completed);
 
     // Zero epochs evaluates the starting weights as they are: the first run's best.
-    TrainOptions options = continuationOptions(project, first->runId());
+    TrainOptions options = runs::continuationOptions(project, first->runId());
     options.epochs = 0;
-    auto second = TrainingSession::create(project, options, first->runId());
-    const TrainingFinished evaluated = train(second);
+    auto second = runs::TrainingSession::create(project, options, first->runId());
+    const TrainingFinished evaluated = train(project, second);
     ASSERT_EQ(evaluated.status, TrainingFinished::Status::Completed) << evaluated.reason;
     EXPECT_DOUBLE_EQ(evaluated.finalMetrics.at("test_accuracy"),
                      trained.finalMetrics.at("test_accuracy"));
@@ -86,21 +94,21 @@ TEST_F(ContinueTrainingTest, ARunStartedFromAnotherBeginsWithItsBestWeights) {
 
     store::RunRepository runs(project.database());
     EXPECT_EQ(runs.get(second->runId()).parentRunId, first->runId());
-    const TrainOptions recorded = optionsFromParams(runs.params(second->runId()));
+    const TrainOptions recorded = runs::optionsFromParams(runs.params(second->runId()));
     EXPECT_EQ(recorded.initCheckpoint, first->runFolder() / "best.pt");
     EXPECT_TRUE(recorded.initCheckpointHead);
 }
 
 TEST_F(ContinueTrainingTest, WhenTheClassesChangedOnlyTheLastLayerStartsFresh) {
-    auto first = TrainingSession::create(project, tinyOptions(2));
-    ASSERT_EQ(train(first).status, TrainingFinished::Status::Completed);
+    auto first = runs::TrainingSession::create(project, tinyOptions(2));
+    ASSERT_EQ(train(project, first).status, TrainingFinished::Status::Completed);
     const auto leftId = project.database().queryInt("SELECT id FROM classes WHERE name = 'left'");
     dataset::applyLabelEdit(project, dataset::renameClassEdit(project, leftId, "west"));
 
-    TrainOptions options = continuationOptions(project, first->runId());
+    TrainOptions options = runs::continuationOptions(project, first->runId());
     options.epochs = 0;
-    auto second = TrainingSession::create(project, options, first->runId());
-    ASSERT_EQ(train(second).status, TrainingFinished::Status::Completed);
+    auto second = runs::TrainingSession::create(project, options, first->runId());
+    ASSERT_EQ(train(project, second).status, TrainingFinished::Status::Completed);
     EXPECT_FALSE(second->options().initCheckpointHead);
 
     auto before = models::createClassifier({"smallcnn", 2, 1});
@@ -118,18 +126,18 @@ TEST_F(ContinueTrainingTest, WhenTheClassesChangedOnlyTheLastLayerStartsFresh) {
 }
 
 TEST_F(ContinueTrainingTest, AnotherModelCannotContinueFromARun) {
-    auto first = TrainingSession::create(project, tinyOptions(1));
-    ASSERT_EQ(train(first).status, TrainingFinished::Status::Completed);
+    auto first = runs::TrainingSession::create(project, tinyOptions(1));
+    ASSERT_EQ(train(project, first).status, TrainingFinished::Status::Completed);
     TrainOptions options = tinyOptions(1);
     options.model = "resnet18";
     options.imageSize = 32;
     try {
-        TrainingSession::create(project, options, first->runId());
+        runs::TrainingSession::create(project, options, first->runId());
         FAIL() << "resnet18 continued from a smallcnn run";
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("smallcnn"), std::string::npos) << error.what();
     }
-    EXPECT_THROW(TrainingSession::create(project, tinyOptions(1), 999), Error);
+    EXPECT_THROW(runs::TrainingSession::create(project, tinyOptions(1), 999), Error);
 }
 
 } // namespace

@@ -5,10 +5,10 @@
 #include "common/error.h"
 #include "models/model_registry.h"
 #include "models/state_dict_reader.h"
+#include "runs/training_session.h"
 #include "store/run_repository.h"
 #include "store/sqlite.h"
 #include "train/checkpoint.h"
-#include "train/training_session.h"
 #include "training_fixture.h"
 
 #include <gtest/gtest.h>
@@ -24,7 +24,7 @@ TrainOptions tinyOptions(std::int64_t epochs) {
 // Cancels the run at the first batch of `epoch` (counting from 0).
 class CancelAtEpoch : public TrainingObserver {
 public:
-    CancelAtEpoch(TrainingSession& session, std::int64_t epoch)
+    CancelAtEpoch(runs::TrainingSession& session, std::int64_t epoch)
         : session_(session), epoch_(epoch) {}
     void batchDone(const BatchDone& event) override {
         if (event.epoch == epoch_) {
@@ -33,7 +33,7 @@ public:
     }
 
 private:
-    TrainingSession& session_;
+    runs::TrainingSession& session_;
     std::int64_t epoch_;
 };
 
@@ -63,7 +63,7 @@ protected:
 };
 
 TEST_F(TrainerTest, AFewEpochsBeatChanceClearlyAndEverythingIsRecorded) {
-    auto session = TrainingSession::create(project, tinyOptions(6));
+    auto session = runs::TrainingSession::create(project, tinyOptions(6));
     NullObserver none;
     const TrainingFinished finished = session->run(none);
     ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;
@@ -115,11 +115,11 @@ TEST_F(TrainerTest, AFewEpochsBeatChanceClearlyAndEverythingIsRecorded) {
 }
 
 TEST_F(TrainerTest, ACancelledRunResumedEndsExactlyWhereAnUninterruptedOneDoes) {
-    auto straight = TrainingSession::create(project, tinyOptions(4));
+    auto straight = runs::TrainingSession::create(project, tinyOptions(4));
     NullObserver none;
     ASSERT_EQ(straight->run(none).status, TrainingFinished::Status::Completed);
 
-    auto interrupted = TrainingSession::create(project, tinyOptions(4));
+    auto interrupted = runs::TrainingSession::create(project, tinyOptions(4));
     CancelAtEpoch cancel(*interrupted, 2);
     const TrainingFinished first = interrupted->run(cancel);
     ASSERT_EQ(first.status, TrainingFinished::Status::Cancelled);
@@ -127,7 +127,7 @@ TEST_F(TrainerTest, ACancelledRunResumedEndsExactlyWhereAnUninterruptedOneDoes) 
     store::RunRepository runs(project.database());
     EXPECT_EQ(runs.get(interrupted->runId()).status, "cancelled");
 
-    auto resumed = TrainingSession::resume(project, interrupted->runId());
+    auto resumed = runs::TrainingSession::resume(project, interrupted->runId());
     const TrainingFinished second = resumed->run(none);
     ASSERT_EQ(second.status, TrainingFinished::Status::Completed) << second.reason;
     EXPECT_EQ(runs.get(interrupted->runId()).status, "completed");
@@ -148,7 +148,7 @@ TEST_F(TrainerTest, ADivergingRunFailsWithAReasonAndKeepsItsLastGoodCheckpoint) 
     options.schedule.kind = LrScheduleOptions::Kind::Step;
     options.schedule.stepEpochs = 1;
     options.schedule.gamma = 1e20;
-    auto session = TrainingSession::create(project, options);
+    auto session = runs::TrainingSession::create(project, options);
     NullObserver none;
     const TrainingFinished finished = session->run(none);
     ASSERT_EQ(finished.status, TrainingFinished::Status::Failed);
@@ -168,12 +168,12 @@ TEST_F(TrainerTest, ADivergingRunFailsWithAReasonAndKeepsItsLastGoodCheckpoint) 
 }
 
 TEST_F(TrainerTest, ResumingACompletedOrUnknownRunIsRefusedClearly) {
-    auto session = TrainingSession::create(project, tinyOptions(1));
+    auto session = runs::TrainingSession::create(project, tinyOptions(1));
     NullObserver none;
     session->run(none);
-    EXPECT_THROW(TrainingSession::resume(project, session->runId()), Error);
+    EXPECT_THROW(runs::TrainingSession::resume(project, session->runId()), Error);
     try {
-        TrainingSession::resume(project, 999);
+        runs::TrainingSession::resume(project, 999);
         FAIL();
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("999"), std::string::npos);
@@ -181,7 +181,7 @@ TEST_F(TrainerTest, ResumingACompletedOrUnknownRunIsRefusedClearly) {
 }
 
 TEST_F(TrainerTest, ZeroEpochsEvaluatesTheInitialWeights) {
-    auto session = TrainingSession::create(project, tinyOptions(0));
+    auto session = runs::TrainingSession::create(project, tinyOptions(0));
     NullObserver none;
     const TrainingFinished finished = session->run(none);
     ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;
@@ -206,7 +206,7 @@ TEST_F(TrainerTest, TorchvisionInitialWeightsAreLoadedReportedAndCheckpointed) {
     options.model = "mobilenet_v3_small";
     options.imageSize = 32;
     options.initWeights = dir / "mobilenet_v3_small.pth";
-    auto session = TrainingSession::create(project, options);
+    auto session = runs::TrainingSession::create(project, options);
     RememberStart observer;
     const TrainingFinished finished = session->run(observer);
     ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;

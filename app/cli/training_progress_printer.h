@@ -1,0 +1,34 @@
+#pragma once
+
+#include "train/training_events.h"
+
+#include <chrono>
+#include <iosfwd>
+
+namespace kestrel::cli {
+
+// Shows a run on stderr: a progress bar with ETA for the current epoch (redrawn at most ten
+// times a second, and only on a terminal), one table row per epoch, and a closing summary.
+class TrainingProgressPrinter : public train::TrainingObserver {
+public:
+    TrainingProgressPrinter(std::ostream& out, bool terminal);
+
+    void started(const train::TrainingStarted& event) override;
+    void batchDone(const train::BatchDone& event) override;
+    void epochDone(const train::EpochDone& event) override;
+    void finished(const train::TrainingFinished& event) override;
+
+private:
+    void clearBar();
+
+    std::ostream& out_;
+    bool terminal_;
+    bool barShown_ = false;
+    std::int64_t epochs_ = 0;
+    std::int64_t firstEpoch_ = 0;
+    bool hasValidation_ = false;
+    std::chrono::steady_clock::time_point runStart_;
+    std::chrono::steady_clock::time_point lastDraw_;
+};
+
+} // namespace kestrel::cli

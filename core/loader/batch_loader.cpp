@@ -1,0 +1,259 @@
+#include "loader/batch_loader.h"
+
+#include "common/error.h"
+#include "imaging/augment.h"
+#include "imaging/decode.h"
+#include "imaging/image_cache.h"
+#include "imaging/random.h"
+#include "loader/epoch_order.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <map>
+#include <thread>
+
+#include <ATen/ops/empty.h>
+#include <opencv2/core.hpp>
+#include <torch/cuda.h>
+
+namespace kestrel::loader {
+
+// The state of one epoch: its order, the workers, and the batches waiting to be served.
+struct BatchLoader::Run {
+    std::int64_t epoch = 0;
+    std::vector<std::size_t> order;
+    std::size_t batchCount = 0;
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t nextToClaim = 0; // the next batch number a worker will build
+    std::size_t nextToServe = 0; // the next batch number next() hands out
+    std::map<std::size_t, Batch> ready;
+    std::exception_ptr error;
+    std::atomic<bool> stopping{false}; // also read without the mutex, between images
+    std::vector<std::thread> workers;
+};
+
+void validate(const LoaderOptions& options) {
+    validate(options.spec);
+    const auto check = [](bool ok, const std::string& what, long long value) {
+        if (!ok) {
+            throw Error(ErrorKind::InvalidArgument, "Loader setting " + what + " = " +
+                                                        std::to_string(value) +
+                                                        " is out of range.");
+        }
+    };
+    check(options.batchSize >= 1, "batch size", options.batchSize);
+    check(options.workers >= 1 && options.workers <= 256, "worker count", options.workers);
+    check(options.prefetchBatches >= 1, "prefetch depth", options.prefetchBatches);
+    if (options.augment) {
+        validate(options.augmentation);
+    }
+}
+
+BatchLoader::BatchLoader(std::vector<LoaderSample> samples, LoaderOptions options)
+    : samples_(std::move(samples)), options_(std::move(options)), failed_(samples_.size()) {
+    validate(options_);
+    pinMemory_ = options_.pinMemory && torch::cuda::is_available();
+    const auto bytesPerImage = static_cast<std::uint64_t>(options_.spec.width) *
+                               static_cast<std::uint64_t>(options_.spec.height) *
+                               static_cast<std::uint64_t>(options_.spec.channels);
+    cache_ = std::make_unique<imaging::ImageCache>(samples_.size(), bytesPerImage,
+                                                   options_.cacheBudgetBytes);
+}
+
+BatchLoader::~BatchLoader() {
+    stop();
+}
+
+std::size_t BatchLoader::batchesPerEpoch() const {
+    const auto size = static_cast<std::size_t>(options_.batchSize);
+    return options_.dropLast ? samples_.size() / size : (samples_.size() + size - 1) / size;
+}
+
+void BatchLoader::startEpoch(std::int64_t epoch) {
+    stop();
+    auto run = std::make_unique<Run>();
+    run->epoch = epoch;
+    run->order = epochOrder(samples_, options_, epoch);
+    run->batchCount = batchesPerEpoch();
+    run_ = std::move(run);
+    for (int i = 0; i < options_.workers; ++i) {
+        run_->workers.emplace_back([this, run = run_.get()] { work(*run); });
+    }
+}
+
+void BatchLoader::stop() {
+    std::lock_guard stopLock(stopMutex_);
+    if (!run_) {
+        return;
+    }
+    {
+        std::lock_guard lock(run_->mutex);
+        run_->stopping = true;
+    }
+    run_->changed.notify_all();
+    for (std::thread& worker : run_->workers) {
+        if (worker.joinable()) {
+            worker.join();
+        }
+    }
+}
+
+std::optional<Batch> BatchLoader::next() {
+    if (!run_) {
+        return std::nullopt;
+    }
+    Run& run = *run_;
+    for (;;) {
+        std::unique_lock lock(run.mutex);
+        if (run.nextToServe >= run.batchCount) {
+            return std::nullopt;
+        }
+        run.changed.wait(lock, [&] {
+            return run.error || run.stopping || run.ready.count(run.nextToServe) > 0;
+        });
+        if (run.error) {
+            std::rethrow_exception(run.error);
+        }
+        if (run.stopping) {
+            return std::nullopt; // a batch cut short by stop() is never served
+        }
+        auto found = run.ready.find(run.nextToServe);
+        Batch batch = std::move(found->second);
+        run.ready.erase(found);
+        ++run.nextToServe;
+        lock.unlock();
+        run.changed.notify_all(); // a prefetch slot is free
+        if (!batch.indices.empty()) {
+            return batch;
+        }
+        // Every image of that batch was unreadable: serve the next one instead.
+    }
+}
+
+void BatchLoader::work(Run& run) {
+    const auto depth = static_cast<std::size_t>(options_.prefetchBatches);
+    for (;;) {
+        std::size_t number = 0;
+        {
+            std::unique_lock lock(run.mutex);
+            run.changed.wait(lock, [&] {
+                return run.stopping || run.nextToClaim >= run.batchCount ||
+                       run.nextToClaim < run.nextToServe + depth;
+            });
+            if (run.stopping || run.nextToClaim >= run.batchCount) {
+                return;
+            }
+            number = run.nextToClaim++;
+        }
+        try {
+            Batch batch = assemble(run, number);
+            std::lock_guard lock(run.mutex);
+            run.ready.emplace(number, std::move(batch));
+        } catch (...) {
+            std::lock_guard lock(run.mutex);
+            if (!run.error) {
+                run.error = std::current_exception();
+            }
+            run.stopping = true;
+        }
+        run.changed.notify_all();
+    }
+}
+
+void BatchLoader::recordFailure(std::size_t index, const std::string& reason) {
+    std::lock_guard lock(failuresMutex_);
+    if (!failed_[index]) { // two workers may both fail on a sample drawn twice
+        failed_[index] = true;
+        failures_.push_back({index, samples_[index].path, reason});
+    }
+}
+
+bool BatchLoader::load(std::size_t index, cv::Mat& image) {
+    if (cache_->find(index, image)) {
+        return true;
+    }
+    {
+        std::lock_guard lock(failuresMutex_);
+        if (failed_[index]) {
+            return false;
+        }
+    }
+    try {
+        ++decodes_;
+        image = imaging::decodeImage(samples_[index].path, options_.spec);
+    } catch (const Error& error) {
+        recordFailure(index, error.what());
+        return false;
+    } catch (const cv::Exception& error) {
+        recordFailure(index, "Image file " + samples_[index].path +
+                                 " could not be converted: " + error.err + ".");
+        return false;
+    }
+    cache_->store(index, image);
+    return true;
+}
+
+Batch BatchLoader::assemble(const Run& run, std::size_t number) {
+    const auto size = static_cast<std::size_t>(options_.batchSize);
+    const std::size_t begin = number * size;
+    const std::size_t end = std::min(begin + size, run.order.size());
+
+    Batch batch;
+    batch.epoch = run.epoch;
+    batch.number = static_cast<std::int64_t>(number);
+    std::vector<cv::Mat> images;
+    for (std::size_t position = begin; position < end && !run.stopping; ++position) {
+        const std::size_t index = run.order[position];
+        cv::Mat image;
+        if (!load(index, image)) {
+            continue;
+        }
+        if (options_.augment) {
+            // Seeded by position, not worker: the same image for any thread count, and a
+            // sample drawn twice (class balancing) gets two different augmentations.
+            imaging::Random random(imaging::mixSeed(options_.seed,
+                                                    static_cast<std::uint64_t>(run.epoch),
+                                                    static_cast<std::uint64_t>(position)));
+            image = imaging::augmentImage(image, options_.augmentation, random);
+        }
+        images.push_back(image.isContinuous() ? image : image.clone());
+        batch.indices.push_back(index);
+    }
+
+    const auto rows = static_cast<std::int64_t>(images.size());
+    const imaging::ImageSpec& spec = options_.spec;
+    batch.images = at::empty({rows, spec.channels, spec.height, spec.width},
+                             at::TensorOptions().dtype(at::kFloat).pinned_memory(pinMemory_));
+    batch.labels = at::empty({rows}, at::TensorOptions().dtype(at::kLong));
+    float* pixels = batch.images.data_ptr<float>();
+    std::int64_t* labels = batch.labels.data_ptr<std::int64_t>();
+    const std::size_t stride = static_cast<std::size_t>(spec.channels) * spec.height * spec.width;
+    for (std::size_t row = 0; row < images.size(); ++row) {
+        imaging::writePlanarFloats(images[row], pixels + row * stride);
+        labels[row] = samples_[batch.indices[row]].label;
+    }
+    return batch;
+}
+
+std::vector<LoaderFailure> BatchLoader::failures() const {
+    std::lock_guard lock(failuresMutex_);
+    return failures_;
+}
+
+std::size_t BatchLoader::failureCount() const {
+    std::lock_guard lock(failuresMutex_);
+    return failures_.size();
+}
+
+bool BatchLoader::cacheEnabled() const {
+    return cache_->enabled();
+}
+
+std::size_t BatchLoader::cachedImages() const {
+    return cache_->size();
+}
+
+} // namespace kestrel::loader

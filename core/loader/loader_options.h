@@ -1,0 +1,45 @@
+#pragma once
+
+#include "imaging/augment_options.h"
+#include "imaging/image_spec.h"
+
+#include <cstdint>
+#include <string>
+
+namespace kestrel::loader {
+
+// One image the loader reads: its path and its class index.
+struct LoaderSample {
+    std::string path;
+    std::int64_t label = 0;
+    std::int64_t sampleId = 0; // the project's sample, when there is one; reports only
+};
+
+// How a BatchLoader reads, shuffles and assembles batches. No LibTorch or OpenCV types
+// here, so the CLI and the GUI glue can fill it in cheaply.
+struct LoaderOptions {
+    imaging::ImageSpec spec;
+    int batchSize = 32;
+    int workers = 2; // decoding threads
+    // Batches built ahead of the consumer, at most (also bounds memory); below `workers`
+    // some workers idle.
+    int prefetchBatches = 4;
+    bool shuffle = true;
+    std::uint64_t seed = 0;
+    bool augment = false; // false: evaluation mode, images are only decoded and resized
+    imaging::AugmentOptions augmentation; // used when `augment` is true
+    bool dropLast = false;                // leave out a last, smaller batch
+    // Draw each epoch's samples with replacement, weighted by 1 / (size of the sample's
+    // class), so every class is drawn about equally often. An epoch is still N draws.
+    bool classBalanced = false;
+    // Decoded, resized images are kept between epochs when the whole dataset fits this many
+    // bytes (width x height x channels each); 0 turns the cache off.
+    std::uint64_t cacheBudgetBytes = std::uint64_t{2} << 30;
+    // Page-locked batches for faster host-to-GPU copies; ignored when CUDA is not available.
+    bool pinMemory = false;
+};
+
+// Throws kestrel::Error (InvalidArgument) naming the first value out of range.
+void validate(const LoaderOptions& options);
+
+} // namespace kestrel::loader

@@ -1,0 +1,58 @@
+#include "review/run_predictions.h"
+
+#include "models/device.h"
+#include "models/model_registry.h"
+#include "review/sample_probabilities.h"
+#include "runs/run_store_writer.h"
+#include "runs/training_session.h"
+#include "store/review_repository.h"
+#include "train/checkpoint.h"
+#include "train/trainer.h"
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kestrel::review {
+
+void recordRunPredictions(const runs::TrainingSession& session, runs::RunStoreWriter& writer) {
+    const auto checkpoint = train::Trainer::bestCheckpoint(session.runFolder());
+    if (!std::filesystem::exists(checkpoint)) {
+        return;
+    }
+    const std::int64_t runId = session.runId();
+    const train::TrainOptions& options = session.options();
+    const train::TrainingData& data = session.data().data;
+    std::vector<store::SamplePredictionRecord> records;
+    try {
+        auto model = models::createClassifier(
+            {options.model, static_cast<int>(data.classes.size()), options.channels});
+        train::loadCheckpoint(checkpoint, *model, nullptr, false);
+        const std::pair<const char*, const std::vector<loader::LoaderSample>*> splits[] = {
+            {"train", &data.train}, {"val", &data.validation}, {"test", &data.test}};
+        const std::string device = models::resolveDevice(options.device);
+        for (const auto& [split, samples] : splits) {
+            const auto scores = scoreSamples(*model, *samples, options, device);
+            for (std::size_t i = 0; i < scores.size(); ++i) {
+                const auto& score = scores[i];
+                if (score.probabilities.empty() || (*samples)[i].sampleId <= 0) {
+                    continue; // unreadable now, or not a project sample
+                }
+                records.push_back({(*samples)[i].sampleId, split, score.truth, score.predicted,
+                                   score.confidence, score.truthProbability, score.margin,
+                                   score.loss, score.probabilities});
+            }
+        }
+    } catch (const std::exception& error) {
+        writer.post([runId, reason = std::string(error.what())](store::RunRepository& runs) {
+            runs.setParams(runId, {{"review_error", reason}});
+        });
+        return;
+    }
+    writer.post([runId, records = std::move(records)](store::RunRepository& runs) {
+        store::ReviewRepository(runs.database()).putSamplePredictions(runId, records);
+    });
+}
+
+} // namespace kestrel::review

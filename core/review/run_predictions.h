@@ -1,0 +1,18 @@
+#pragma once
+
+namespace kestrel::runs {
+class RunStoreWriter;
+class TrainingSession;
+} // namespace kestrel::runs
+
+namespace kestrel::review {
+
+// Every train, val and test sample of a completed run scored by its best checkpoint
+// (probabilities, confidence, margin, loss), posted to `writer` as the run's
+// sample_predictions. The step after training that review needs; callers run it when
+// session.run() came back Completed. Best effort: a failure is recorded as the run's
+// `review_error` parameter and does not fail a run that trained. Returns after posting;
+// the writer writes in its own time.
+void recordRunPredictions(const runs::TrainingSession& session, runs::RunStoreWriter& writer);
+
+} // namespace kestrel::review

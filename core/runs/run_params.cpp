@@ -1,0 +1,180 @@
+#include "runs/run_params.h"
+
+#include "common/error.h"
+
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace kestrel::runs {
+
+namespace {
+
+std::string text(double value) {
+    std::ostringstream out;
+    out.precision(17);
+    out << value;
+    return out.str();
+}
+
+std::string text(const std::vector<double>& values) {
+    return nlohmann::json(values).dump();
+}
+
+class ParamReader {
+public:
+    explicit ParamReader(const std::map<std::string, std::string>& params) : params_(params) {}
+
+    const std::string& get(const std::string& name) const {
+        const auto found = params_.find(name);
+        if (found == params_.end()) {
+            throw Error(ErrorKind::Corrupt, "The run has no \"" + name + "\" parameter.");
+        }
+        return found->second;
+    }
+    std::string text(const std::string& name, const std::string& fallback) const {
+        const auto found = params_.find(name);
+        return found == params_.end() ? fallback : found->second;
+    }
+    double number(const std::string& name) const {
+        try {
+            std::size_t used = 0;
+            const double value = std::stod(get(name), &used);
+            if (used == get(name).size()) {
+                return value;
+            }
+        } catch (const std::logic_error&) {
+        }
+        throw Error(ErrorKind::Corrupt,
+                    "The run's \"" + name + "\" parameter is not a number: " + get(name) + ".");
+    }
+    // Parameters added after the first release default for older runs.
+    double number(const std::string& name, double fallback) const {
+        return params_.count(name) ? number(name) : fallback;
+    }
+    std::int64_t integer(const std::string& name) const {
+        return static_cast<std::int64_t>(number(name));
+    }
+    bool flag(const std::string& name) const { return get(name) == "true"; }
+    std::vector<double> numbers(const std::string& name) const {
+        try {
+            return nlohmann::json::parse(get(name)).get<std::vector<double>>();
+        } catch (const nlohmann::json::exception&) {
+            throw Error(ErrorKind::Corrupt,
+                        "The run's \"" + name +
+                            "\" parameter is not a list of numbers: " + get(name) + ".");
+        }
+    }
+
+private:
+    const std::map<std::string, std::string>& params_;
+};
+
+const char* flag(bool value) {
+    return value ? "true" : "false";
+}
+
+} // namespace
+
+std::map<std::string, std::string> toParams(const train::TrainOptions& options) {
+    const auto& augment = options.augmentation;
+    return {
+        {"model", options.model},
+        {"epochs", std::to_string(options.epochs)},
+        {"batch_size", std::to_string(options.batchSize)},
+        {"image_size", std::to_string(options.imageSize)},
+        {"channels", std::to_string(options.channels)},
+        {"mean", text(options.mean)},
+        {"std", text(options.std)},
+        {"optimizer", train::toString(options.optimizer)},
+        {"momentum", text(options.momentum)},
+        {"nesterov", flag(options.nesterov)},
+        {"weight_decay", text(options.weightDecay)},
+        {"lr", text(options.schedule.baseLr)},
+        {"schedule", train::toString(options.schedule.kind)},
+        {"warmup_epochs", text(options.schedule.warmupEpochs)},
+        {"final_lr_fraction", text(options.schedule.finalFraction)},
+        {"step_epochs", std::to_string(options.schedule.stepEpochs)},
+        {"step_gamma", text(options.schedule.gamma)},
+        {"onecycle_rise", text(options.schedule.warmupFraction)},
+        {"label_smoothing", text(options.labelSmoothing)},
+        {"class_weights", flag(options.classWeights)},
+        {"clip_grad_norm", text(options.gradientClipNorm)},
+        {"device", options.device},
+        {"precision", train::toString(options.precision)},
+        {"channels_last", flag(options.channelsLast)},
+        {"threads", std::to_string(options.threads)},
+        {"patience", std::to_string(options.patience)},
+        {"monitor", options.monitor},
+        {"seed", std::to_string(options.seed)},
+        {"workers", std::to_string(options.workers)},
+        {"init_weights", options.initWeights.string()},
+        {"init_checkpoint", options.initCheckpoint.string()},
+        {"init_checkpoint_head", options.initCheckpointHead ? "1" : "0"},
+        {"augment.resized_crop", text(augment.resizedCrop.probability)},
+        {"augment.resized_crop_min_scale", text(augment.resizedCrop.minScale)},
+        {"augment.shift", text(augment.shift.probability)},
+        {"augment.shift_max_fraction", text(augment.shift.maxFraction)},
+        {"augment.horizontal_flip", text(augment.horizontalFlip)},
+        {"augment.vertical_flip", text(augment.verticalFlip)},
+        {"augment.rotate90", text(augment.rotate90)},
+        {"augment.rotation", text(augment.rotation.probability)},
+        {"augment.rotation_degrees", text(augment.rotation.maxDegrees)},
+        {"augment.color_jitter", text(augment.colorJitter.probability)},
+        {"augment.blur", text(augment.blur.probability)},
+        {"augment.noise", text(augment.noise.probability)},
+    };
+}
+
+train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& params) {
+    const ParamReader read(params);
+    train::TrainOptions options;
+    options.model = read.get("model");
+    options.epochs = read.integer("epochs");
+    options.batchSize = static_cast<int>(read.integer("batch_size"));
+    options.imageSize = static_cast<int>(read.integer("image_size"));
+    options.channels = static_cast<int>(read.integer("channels"));
+    options.mean = read.numbers("mean");
+    options.std = read.numbers("std");
+    options.optimizer = train::parseOptimizerKind(read.get("optimizer"));
+    options.momentum = read.number("momentum");
+    options.nesterov = read.flag("nesterov");
+    options.weightDecay = read.number("weight_decay");
+    options.schedule.baseLr = read.number("lr");
+    options.schedule.kind = train::parseLrScheduleKind(read.get("schedule"));
+    options.schedule.warmupEpochs = read.number("warmup_epochs");
+    options.schedule.finalFraction = read.number("final_lr_fraction");
+    options.schedule.stepEpochs = static_cast<int>(read.integer("step_epochs"));
+    options.schedule.gamma = read.number("step_gamma");
+    options.schedule.warmupFraction = read.number("onecycle_rise");
+    options.labelSmoothing = read.number("label_smoothing");
+    options.classWeights = read.flag("class_weights");
+    options.gradientClipNorm = read.number("clip_grad_norm");
+    options.device = read.get("device");
+    options.precision = train::parsePrecision(read.get("precision"));
+    options.channelsLast = read.flag("channels_last");
+    options.threads = static_cast<int>(read.integer("threads"));
+    options.patience = static_cast<int>(read.integer("patience"));
+    options.monitor = read.get("monitor");
+    options.seed = static_cast<std::uint64_t>(read.integer("seed"));
+    options.workers = static_cast<int>(read.integer("workers"));
+    options.initWeights = read.text("init_weights", "");
+    options.initCheckpoint = read.text("init_checkpoint", "");
+    options.initCheckpointHead = read.text("init_checkpoint_head", "1") != "0";
+    auto& augment = options.augmentation;
+    augment.resizedCrop.probability = read.number("augment.resized_crop", 0);
+    augment.resizedCrop.minScale = read.number("augment.resized_crop_min_scale", 0.08);
+    augment.shift.probability = read.number("augment.shift", 0);
+    augment.shift.maxFraction = read.number("augment.shift_max_fraction", 0.1);
+    augment.horizontalFlip = read.number("augment.horizontal_flip", 0);
+    augment.verticalFlip = read.number("augment.vertical_flip", 0);
+    augment.rotate90 = read.number("augment.rotate90", 0);
+    augment.rotation.probability = read.number("augment.rotation", 0);
+    augment.rotation.maxDegrees = read.number("augment.rotation_degrees", 10);
+    augment.colorJitter.probability = read.number("augment.color_jitter", 0);
+    augment.blur.probability = read.number("augment.blur", 0);
+    augment.noise.probability = read.number("augment.noise", 0);
+    return options;
+}
+
+} // namespace kestrel::runs

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "train/train_options.h"
+
+#include <map>
+#include <string>
+
+namespace kestrel::runs {
+
+// A run's options as the name/value pairs stored in run_params, and back. Every field of
+// TrainOptions round-trips, so a resumed or evaluated run rebuilds the same model, input
+// and schedule. Names are stable: old projects keep them.
+std::map<std::string, std::string> toParams(const train::TrainOptions& options);
+
+// Throws kestrel::Error (Corrupt) naming the run's parameter that is missing or malformed.
+train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& params);
+
+} // namespace kestrel::runs

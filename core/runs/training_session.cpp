@@ -1,0 +1,212 @@
+#include "runs/training_session.h"
+
+#include "common/error.h"
+#include "common/text.h"
+#include "common/version.h"
+#include "models/device.h"
+#include "models/model_registry.h"
+#include "project/project.h"
+#include "runs/run_lock.h"
+#include "runs/run_params.h"
+#include "runs/run_recorder.h"
+#include "store/run_repository.h"
+#include "train/checkpoint.h"
+
+#include <optional>
+
+#include <torch/version.h>
+
+namespace kestrel::runs {
+
+namespace {
+
+std::int64_t fileSize(const std::filesystem::path& file) {
+    std::error_code ignored;
+    const auto size = std::filesystem::file_size(file, ignored);
+    return ignored ? 0 : static_cast<std::int64_t>(size);
+}
+
+} // namespace
+
+TrainingSession::TrainingSession(Project& project, std::int64_t runId, train::TrainOptions options,
+                                 ProjectTrainingData data, bool resuming)
+    : project_(project), runId_(runId), options_(std::move(options)), data_(std::move(data)),
+      resuming_(resuming) {}
+
+std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
+                                                         train::TrainOptions options,
+                                                         std::optional<std::int64_t> startFrom) {
+    validate(options);
+    ProjectTrainingData data = loadTrainingData(project, options.seed);
+    store::RunRepository runs(project.database());
+    if (startFrom) {
+        const std::string from = "run " + std::to_string(*startFrom);
+        runs.get(*startFrom); // names the run when there is none
+        const train::TrainOptions earlier = optionsFromParams(runs.params(*startFrom));
+        if (earlier.model != options.model || earlier.channels != options.channels) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "Continuing from " + from + " needs its model and colour (" +
+                            earlier.model + ", " + std::to_string(earlier.channels) +
+                            " channel(s)), not " + options.model + ", " +
+                            std::to_string(options.channels) + ".");
+        }
+        options.initCheckpoint =
+            train::Trainer::bestCheckpoint(project.runsFolder() / std::to_string(*startFrom));
+        if (!std::filesystem::exists(options.initCheckpoint)) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "Run " + std::to_string(*startFrom) + " has no weights to continue from (" +
+                            options.initCheckpoint.string() + " is missing).");
+        }
+        options.initCheckpointHead =
+            splitLines(runs.params(*startFrom)["classes"]) == data.data.classes;
+        options.initWeights.clear();
+    }
+    // Checked before the run is recorded, so a project that cannot train leaves no trace.
+    {
+        train::NullObserver none;
+        train::Trainer check(options, data.data, {}, none);
+    }
+    const auto runId = runs.create(options.model, static_cast<std::int64_t>(options.seed),
+                                   data.datasetVersion, startFrom);
+    auto params = toParams(options);
+    params["classes"] = joinLines(data.data.classes);
+    params["dataset_fingerprint"] = data.fingerprint;
+    params["validation_source"] = data.validationSource;
+    params["train_samples"] = std::to_string(data.data.train.size());
+    params["val_samples"] = std::to_string(data.data.validation.size());
+    params["test_samples"] = std::to_string(data.data.test.size());
+    params["kestrel_version"] = kestrelVersion();
+    params["libtorch_version"] = TORCH_VERSION;
+    runs.setParams(runId, params);
+    auto session = std::unique_ptr<TrainingSession>(
+        new TrainingSession(project, runId, std::move(options), std::move(data), false));
+    session->startedFrom_ = startFrom;
+    return session;
+}
+
+std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::int64_t runId) {
+    markInterruptedRuns(project);
+    store::RunRepository runs(project.database());
+    const store::RunRecord run = runs.get(runId);
+    if (run.status == "completed") {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Run " + std::to_string(runId) + " has completed; there is nothing to resume.");
+    }
+    if (run.status == "running") {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Run " + std::to_string(runId) + " is being trained by another process.");
+    }
+    const auto folder = project.runsFolder() / std::to_string(runId);
+    if (!std::filesystem::exists(train::Trainer::lastCheckpoint(folder))) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Run " + std::to_string(runId) + " has no checkpoint to resume from (" +
+                        train::Trainer::lastCheckpoint(folder).string() +
+                        " is missing): it stopped before its first epoch ended.");
+    }
+    train::TrainOptions options = optionsFromParams(runs.params(runId));
+    ProjectTrainingData data = loadTrainingData(project, options.seed);
+    const auto params = runs.params(runId);
+    const auto recorded = params.find("dataset_fingerprint");
+    if (recorded != params.end() && recorded->second != data.fingerprint) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "The project's samples or labels have changed since run " +
+                        std::to_string(runId) +
+                        " started, so it cannot be resumed as it was; start a new run.");
+    }
+    return std::unique_ptr<TrainingSession>(
+        new TrainingSession(project, runId, std::move(options), std::move(data), true));
+}
+
+std::filesystem::path TrainingSession::runFolder() const {
+    return project_.runsFolder() / std::to_string(runId_);
+}
+
+train::TrainingFinished TrainingSession::run(train::TrainingObserver& observer,
+                                             RunStoreWriter* writer) {
+    const auto folder = runFolder();
+    auto lock = RunLock::tryAcquire(folder);
+    if (!lock) {
+        throw Error(ErrorKind::Io,
+                    "Run " + std::to_string(runId_) + " is being trained by another process.");
+    }
+    std::optional<ThreadedRunStoreWriter> ownWriter;
+    if (!writer) {
+        writer = &ownWriter.emplace(project_.database());
+    }
+    const std::int64_t runId = runId_;
+    train::TrainingFinished finished;
+    {
+        RunRecorder recorder(*writer, runId_);
+        // The recorder first, so the store is never behind what the user saw.
+        train::ObserverPair both(recorder, observer);
+        train::Trainer trainer(options_, data_.data, folder, both);
+        {
+            std::lock_guard guard(trainerMutex_);
+            trainer_ = &trainer;
+            if (paused_) {
+                trainer.setPaused(true);
+            }
+            if (cancelled_) {
+                trainer.cancel();
+            }
+        }
+        try {
+            finished = trainer.run(resuming_);
+        } catch (const Error& error) {
+            // Refused before training began (no CUDA, damaged checkpoint): record why.
+            {
+                std::lock_guard guard(trainerMutex_);
+                trainer_ = nullptr;
+            }
+            writer->post([runId, reason = std::string(error.what())](store::RunRepository& runs) {
+                runs.finish(runId, "failed", reason);
+            });
+            recorder.flush();
+            throw;
+        }
+        {
+            std::lock_guard guard(trainerMutex_);
+            trainer_ = nullptr;
+        }
+        recorder.flush();
+    }
+    for (const auto& checkpoint :
+         {train::Trainer::bestCheckpoint(folder), train::Trainer::lastCheckpoint(folder)}) {
+        if (std::filesystem::exists(checkpoint) && !resuming_) {
+            writer->post([runId, path = checkpoint.lexically_relative(project_.folder()).string(),
+                          size = fileSize(checkpoint)](store::RunRepository& runs) {
+                runs.addArtifact(runId, "checkpoint", path, size);
+            });
+        }
+    }
+    writer->flush();
+    return finished;
+}
+
+train::TrainOptions continuationOptions(Project& project, std::int64_t runId) {
+    store::RunRepository runs(project.database());
+    runs.get(runId);
+    train::TrainOptions options = optionsFromParams(runs.params(runId));
+    options.initWeights.clear();
+    options.initCheckpoint.clear();
+    options.initCheckpointHead = true;
+    return options;
+}
+
+void TrainingSession::cancel() {
+    cancelled_ = true;
+    std::lock_guard guard(trainerMutex_);
+    if (trainer_) {
+        trainer_->cancel();
+    }
+}
+
+void TrainingSession::setPaused(bool paused) {
+    paused_ = paused;
+    std::lock_guard guard(trainerMutex_);
+    if (trainer_) {
+        trainer_->setPaused(paused);
+    }
+}
+
+} // namespace kestrel::runs

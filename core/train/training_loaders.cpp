@@ -1,0 +1,42 @@
+#include "train/training_loaders.h"
+
+#include <algorithm>
+
+namespace kestrel::train {
+
+namespace {
+
+loader::LoaderOptions commonOptions(const TrainOptions& options) {
+    loader::LoaderOptions loader;
+    loader.spec.width = options.imageSize;
+    loader.spec.height = options.imageSize;
+    loader.spec.channels = options.channels;
+    loader.batchSize = options.batchSize;
+    loader.workers = options.workers;
+    loader.seed = options.seed;
+    // Pinned batches only help host-to-GPU copies; the loader ignores this without CUDA.
+    loader.pinMemory = options.device != "cpu";
+    return loader;
+}
+
+} // namespace
+
+loader::LoaderOptions trainingLoaderOptions(const TrainOptions& options) {
+    loader::LoaderOptions loader = commonOptions(options);
+    loader.shuffle = true;
+    loader.augment = true;
+    loader.augmentation = options.augmentation;
+    loader.dropLast = true;
+    return loader;
+}
+
+loader::LoaderOptions evaluationLoaderOptions(const TrainOptions& options, int minimumBatch) {
+    loader::LoaderOptions loader = commonOptions(options);
+    loader.batchSize = std::max(options.batchSize, minimumBatch);
+    loader.shuffle = false;
+    loader.augment = false;
+    loader.dropLast = false;
+    return loader;
+}
+
+} // namespace kestrel::train

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "loader/loader_options.h"
+#include "train/train_options.h"
+
+namespace kestrel::train {
+
+// How training reads its samples: shuffled and augmented with the run's settings, the
+// partial last batch dropped (a batch of one would make batch-norm statistics meaningless).
+loader::LoaderOptions trainingLoaderOptions(const TrainOptions& options);
+
+// How evaluation reads them: in order, as they are, every sample. A pass that keeps no
+// graph can take larger batches: at least `minimumBatch` images.
+loader::LoaderOptions evaluationLoaderOptions(const TrainOptions& options, int minimumBatch = 1);
+
+} // namespace kestrel::train
