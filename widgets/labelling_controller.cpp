@@ -48,7 +48,8 @@ LabellingController::LabellingController(SampleBrowser* browser, ClassPanel* cla
     undoAction_ = undo_->createUndoAction(this, tr("&Undo"));
     undoAction_->setShortcut(QKeySequence::Undo);
     redoAction_ = undo_->createRedoAction(this, tr("&Redo"));
-    // Both common spellings, whatever the platform theme's QKeySequence::Redo says.
+    // Both common spellings, whatever the platform theme's QKeySequence::Redo says: the
+    // offscreen platform's lacks Ctrl+Shift+Z, and Qt then matched that key to Undo.
     redoAction_->setShortcuts(
         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
 

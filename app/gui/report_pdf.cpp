@@ -38,7 +38,8 @@ void writeReportPdf(const report::RunReport& report, const QString& file) {
             addImage(document, *mistake.thumbnail);
         }
     }
-    // Resource names instead of data: URIs; the names are unique within a report.
+    // Resource names instead of data: URIs, which Qt's rich text does not read; the names
+    // are unique within a report.
     document.setHtml(QString::fromStdString(report::renderReportHtml(
         report, [](const report::ReportImage& image) { return image.name; })));
 

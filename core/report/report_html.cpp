@@ -14,7 +14,8 @@ namespace kestrel::report {
 namespace {
 
 // Qt's rich text engine reads this subset of CSS; browsers read all of it. Lengths other
-// than font sizes are in px: Qt ignores padding and margins given in pt.
+// than font sizes are in px: Qt ignores padding and margins given in pt. Qt ignores a cell's
+// nowrap attribute but honours white-space: nowrap.
 constexpr const char* kStyle = R"css(
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #222222; }
 h1 { font-size: 18pt; margin-bottom: 2px; }
