@@ -48,6 +48,7 @@ public:
     TrainingFinished run(TrainingObserver& observer, RunStoreWriter* writer = nullptr);
     void cancel();
     void setPaused(bool paused);
+    bool isHeldByPause(); // run() is stopped at a pause (see Trainer::isHeldByPause)
 
 private:
     TrainingSession(Project& project, std::int64_t runId, TrainOptions options,
