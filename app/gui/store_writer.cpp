@@ -75,9 +75,18 @@ void StoreWriter::whenDrained(QObject* context, std::function<void()> done) {
 void StoreWriter::enqueue(Entry entry) {
     {
         std::lock_guard lock(mutex_);
-        queue_.push_back(std::move(entry));
+        if (!stopping_) {
+            queue_.push_back(std::move(entry));
+            changed_.notify_one();
+            return;
+        }
     }
-    changed_.notify_one();
+    // Closing: whatever was submitted before runs, nothing after. A task still waiting is
+    // told so rather than left hanging (tasks end before the writer, so this is a bug's net).
+    if (entry.waiter) {
+        entry.waiter->set_value(tr("The window is closing; %1 was not written.")
+                                    .arg(QString::fromLatin1(entry.job->name())));
+    }
 }
 
 void StoreWriter::writeLoop() {
