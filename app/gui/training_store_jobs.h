@@ -17,7 +17,9 @@ class TrainingSession;
 namespace kestrel::app {
 
 // A run set up to train: the session, and the connection of its own it reads the project
-// through on the training thread (its writes come back here as RecordRunEvents).
+// through on the training thread (its writes come back here as RecordRunEvents). The run's
+// task holds both and drops the session first; the window keeps only the session, to pause
+// and cancel it, which never touches the project.
 struct PreparedRun {
     std::shared_ptr<Project> project;
     std::shared_ptr<train::TrainingSession> session;
