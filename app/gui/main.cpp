@@ -10,6 +10,7 @@
 #include "runs_controller.h"
 #include "saliency_service.h"
 #include "saliency_wiring.h"
+#include "task_manager.h"
 #include "training_controller.h"
 #include "training_form.h"
 #include "training_panel.h"
@@ -131,11 +132,12 @@ int main(int argc, char** argv) {
     kestrel::app::ProjectController controller;
     kestrel::app::ImageService images;
     kestrel::app::wireWorkbench(window, controller, images);
-    kestrel::app::TrainingController training(controller);
-    kestrel::app::RunsController runs(controller);
+    kestrel::app::TaskManager tasks; // after the writer: its tasks submit to it
+    kestrel::app::TrainingController training(controller, tasks);
+    kestrel::app::RunsController runs(controller, tasks);
     kestrel::app::ResourceMonitor resources;
     kestrel::app::wireTraining(window, controller, training, runs, resources);
-    kestrel::app::ReviewController review(controller);
+    kestrel::app::ReviewController review(controller, tasks);
     kestrel::app::wireReview(window, controller, training, review);
     kestrel::app::SaliencyService saliency;
     kestrel::app::wireSaliency(window, controller, review, saliency);

@@ -5,38 +5,38 @@
 #include "dataset/sample_catalog.h"
 #include "label_action.h"
 #include "project/project_summary.h"
+#include "project_ref.h"
+#include "project_store_jobs.h"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
-
-namespace kestrel {
-class Project;
-}
 
 namespace kestrel::app {
 
-// The open project, kept on one worker thread: the process's single SQLite writer. Opening,
-// loading the catalog, labelling edits, undo/redo and imports run there in the order asked
+class StoreWriter;
+
+// The window's project. Opening, the catalog, labelling edits, undo/redo and imports run as
+// StoreJobs on the StoreWriter it owns, the process's single SQLite writer, in the order asked,
 // and report back with queued signals; the GUI thread never waits on disk. Core throws
 // kestrel::Error with a ready-made sentence; that sentence is what failed() carries.
 class ProjectController : public QObject {
     Q_OBJECT
 public:
     explicit ProjectController(QObject* parent = nullptr);
-    ~ProjectController() override;
+    ~ProjectController() override; // runs the store jobs already submitted, then stops
 
     bool isBusy() const; // opening or creating a project
 
-    // Runs `job` on the project thread, in order with every other project access, with the
-    // open project (null when none is open). The training and runs controllers work through
-    // it, so the project keeps one SQLite writer. `job` must not throw.
-    void withProject(std::function<void(const std::shared_ptr<Project>&)> job);
+    // The project the window shows (empty before the first has opened): what a job or task
+    // made now belongs to. GUI thread.
+    const ProjectRef& current() const { return current_; }
+    // The writer, for the other controllers' store jobs.
+    StoreWriter& writer() { return *writer_; }
 
 public slots:
     void openProject(const QString& folder);
@@ -72,23 +72,18 @@ signals:
     void importFailed(const QString& message);
 
 private:
-    struct Session;
-    using Job = std::function<void(Session&)>;
+    enum class Opening { Open, Create, Demo };
+    void open(Opening mode, const QString& folder, const QString& activity);
+    void submitEdit(quint64 token, ApplyLabelEdit::Step step, const widgets::LabelAction& action);
+    void openingEnded();
 
-    void run(Job job);
-    void openWith(const QString& activity, std::function<void(Session&)> open);
-    void loadInto(Session& session, std::unique_ptr<Project> project);
-    void applyStored(quint64 token, bool undo);
-    void publishEdit(Session& session, const dataset::LabelEdit& applied);
-    template <typename Signal, typename... Args>
-    void post(Signal signal, Args... args);
-
-    QThreadPool worker_; // one thread: every project access happens in order on it
-    std::shared_ptr<Session> session_;
+    std::unique_ptr<StoreWriter> writer_;
+    std::shared_ptr<LabelEditHistory> history_; // the writer's; shared with its edit jobs
+    ProjectRef current_;
     std::atomic<bool> cancelImport_{false};
     int opening_ = 0; // opens queued or running, counted on the GUI thread
     // The latest open asked for; earlier ones still queued are skipped.
-    std::atomic<quint64> openSerial_{0};
+    std::atomic<std::uint64_t> openSerial_{0};
 };
 
 } // namespace kestrel::app

@@ -1,53 +1,41 @@
 #include "project_run_writer.h"
 
-#include "project/project.h"
-#include "project_controller.h"
 #include "store/run_repository.h"
+#include "store_writer.h"
+#include "training_store_jobs.h"
 
 #include <utility>
 
 namespace kestrel::app {
 
-ProjectRunWriter::ProjectRunWriter(ProjectController& projects, std::shared_ptr<Project> project)
-    : projects_(projects), project_(std::move(project)) {}
+ProjectRunWriter::ProjectRunWriter(StoreWriter& writer, ProjectRef project)
+    : writer_(writer), project_(std::move(project)) {}
 
 ProjectRunWriter::~ProjectRunWriter() {
-    std::unique_lock lock(mutex_);
-    waitUntilWritten(lock);
+    writer_.waitUntilDrained();
 }
 
 void ProjectRunWriter::post(Task task) {
-    {
-        std::lock_guard lock(mutex_);
-        ++pending_;
-    }
-    // The task writes the run's own project, even if the window has opened another since.
-    projects_.withProject([this, task = std::move(task)](const std::shared_ptr<Project>&) {
-        std::exception_ptr failure;
-        try {
-            store::RunRepository runs(project_->database());
-            task(runs);
-        } catch (...) {
-            failure = std::current_exception();
-        }
-        std::lock_guard lock(mutex_);
-        if (failure && !error_) {
-            error_ = failure;
-        }
-        --pending_;
-        written_.notify_all();
-    });
-}
-
-void ProjectRunWriter::waitUntilWritten(std::unique_lock<std::mutex>& lock) {
-    written_.wait(lock, [this] { return pending_ == 0; });
+    // The first failure is kept for flush(), as core's own writer does.
+    writer_.submit(std::make_unique<RecordRunEvents>(
+        project_, [firstError = firstError_, task = std::move(task)](store::RunRepository& runs) {
+            try {
+                task(runs);
+            } catch (...) {
+                std::lock_guard lock(firstError->mutex);
+                if (!firstError->error) {
+                    firstError->error = std::current_exception();
+                }
+                throw;
+            }
+        }));
 }
 
 void ProjectRunWriter::flush() {
-    std::unique_lock lock(mutex_);
-    waitUntilWritten(lock);
-    if (error_) {
-        std::rethrow_exception(std::exchange(error_, nullptr));
+    writer_.waitUntilDrained();
+    std::lock_guard lock(firstError_->mutex);
+    if (firstError_->error) {
+        std::rethrow_exception(std::exchange(firstError_->error, nullptr));
     }
 }
 

@@ -1,27 +1,24 @@
 #pragma once
 
+#include "project_ref.h"
 #include "runs/run_store_writer.h"
 
-#include <condition_variable>
 #include <exception>
 #include <memory>
 #include <mutex>
 
-namespace kestrel {
-class Project;
-}
-
 namespace kestrel::app {
 
-class ProjectController;
+class StoreWriter;
 
-// A training run's records written on the project thread, the window's one SQLite writer,
-// so labelling during a run and the run's metrics never contend for the database. Tasks
-// run in order between the window's own edits.
+// A training run's records sent to the window's StoreWriter as RecordRunEvents jobs for the
+// run's own project, so labelling during a run and the run's metrics never contend for the
+// database, and a run's last records land in its project even when the window has opened
+// another. Used from the run's task thread only (flush() blocks it, never the GUI's).
 class ProjectRunWriter : public runs::RunStoreWriter {
 public:
-    ProjectRunWriter(ProjectController& projects, std::shared_ptr<Project> project);
-    ~ProjectRunWriter() override; // waits for the tasks posted so far
+    ProjectRunWriter(StoreWriter& writer, ProjectRef project);
+    ~ProjectRunWriter() override; // waits for the records posted so far
     ProjectRunWriter(const ProjectRunWriter&) = delete;
     ProjectRunWriter& operator=(const ProjectRunWriter&) = delete;
 
@@ -29,14 +26,14 @@ public:
     void flush() override;
 
 private:
-    void waitUntilWritten(std::unique_lock<std::mutex>& lock);
+    struct FirstError {
+        std::mutex mutex;
+        std::exception_ptr error;
+    };
 
-    ProjectController& projects_;
-    std::shared_ptr<Project> project_;
-    std::mutex mutex_;
-    std::condition_variable written_;
-    int pending_ = 0;
-    std::exception_ptr error_;
+    StoreWriter& writer_;
+    ProjectRef project_;
+    std::shared_ptr<FirstError> firstError_ = std::make_shared<FirstError>();
 };
 
 } // namespace kestrel::app

@@ -1,9 +1,12 @@
 #include "review_controller.h"
 
-#include "error_message.h"
+#include "common/error.h"
 #include "project/project.h"
+#include "project_controller.h"
 #include "review/label_audit.h"
-#include "review_loader.h"
+#include "review_store_jobs.h"
+#include "store_writer.h"
+#include "task_manager.h"
 
 #include <chrono>
 
@@ -11,10 +14,17 @@
 
 namespace kestrel::app {
 
-// Passes progress to the window at most ten times a second; training never waits on it.
+namespace {
+
+constexpr std::int64_t kProgressSteps = 1000;
+
+} // namespace
+
+// Hands the audit's progress to its task at most ten times a second; training never waits
+// on it. The TaskManager carries it to the GUI thread.
 class ReviewController::Observer : public review::LabelAuditObserver {
 public:
-    explicit Observer(ReviewController& owner) : owner_(owner) {}
+    explicit Observer(Task& task) : task_(task) {}
 
     void progress(const review::AuditProgress& event) override {
         const auto now = std::chrono::steady_clock::now();
@@ -22,134 +32,117 @@ public:
             return;
         }
         last_ = now;
-        const int percent = static_cast<int>(event.fraction * 100.0);
-        const QString text = tr("Auditing labels: model %1 of %2, epoch %3 of %4")
-                                 .arg(event.fold + 1)
-                                 .arg(event.folds)
-                                 .arg(event.epoch + 1)
-                                 .arg(event.epochs);
-        QMetaObject::invokeMethod(
-            &owner_, [owner = &owner_, percent, text] { emit owner->auditProgress(percent, text); },
-            Qt::QueuedConnection);
+        task_.setProgress(static_cast<std::int64_t>(event.fraction * kProgressSteps),
+                          kProgressSteps,
+                          tr("Auditing labels: model %1 of %2, epoch %3 of %4")
+                              .arg(event.fold + 1)
+                              .arg(event.folds)
+                              .arg(event.epoch + 1)
+                              .arg(event.epochs));
     }
 
 private:
     static QString tr(const char* text) { return ReviewController::tr(text); }
-    ReviewController& owner_;
+    Task& task_;
     std::chrono::steady_clock::time_point last_{};
 };
 
-ReviewController::ReviewController(ProjectController& projects, QObject* parent)
-    : QObject(parent), jobs_(projects) {}
+ReviewController::ReviewController(ProjectController& projects, TaskManager& tasks, QObject* parent)
+    : QObject(parent), projects_(projects), tasks_(tasks) {
+    connect(&tasks_, &TaskManager::taskProgress, this,
+            [this](quint64 id, qint64 done, qint64 total, const QString& phase) {
+                if (audit_ && audit_->id() == id && total > 0) {
+                    emit auditProgress(static_cast<int>(done * 100 / total), phase);
+                }
+            });
+}
 
 ReviewController::~ReviewController() {
-    cancel_ = true;
-    if (audit_.joinable()) {
-        audit_.join();
+    if (audit_) {
+        audit_->cancel();
+        audit_->waitUntilEnded();
     }
-    jobs_.wait();
 }
 
 void ReviewController::refresh() {
-    jobs_.run([this](const std::shared_ptr<Project>& project) {
-        std::shared_ptr<const widgets::SampleReview> review;
-        if (project) {
-            try {
-                review = loadSampleReview(*project);
-            } catch (const std::exception& error) {
-                QMetaObject::invokeMethod(
-                    this, [this, message = errorMessage(error)] { emit failed(message); },
-                    Qt::QueuedConnection);
-                return;
-            }
-        }
+    if (!projects_.current().isOpen()) {
         QMetaObject::invokeMethod(
-            this, [this, review] { emit reviewLoaded(review); }, Qt::QueuedConnection);
-    });
+            this, [this] { emit reviewLoaded(nullptr); }, Qt::QueuedConnection);
+        return;
+    }
+    auto job = std::make_unique<LoadReview>(
+        projects_.current(),
+        [this](std::shared_ptr<const widgets::SampleReview> review) { emit reviewLoaded(review); });
+    job->onFailure([this](const QString& message) { emit failed(message); });
+    projects_.writer().submit(std::move(job), this);
 }
 
 void ReviewController::startAudit(const train::TrainOptions& training) {
-    if (auditing_) {
+    if (audit_) {
         return;
     }
-    auditing_ = true;
-    cancel_ = false;
-    emit auditingChanged(true);
-    emit auditProgress(0, tr("Preparing the label audit…"));
-    jobs_.run([this, training](const std::shared_ptr<Project>& project) {
-        auto plan = std::make_shared<review::LabelAuditPlan>();
-        QString error;
-        try {
-            if (!project) {
+    struct Audited {
+        std::int64_t auditId = 0;
+        bool completed = false;
+        QString reason; // when not completed
+        int flagged = 0;
+        int samples = 0;
+    };
+    auto audited = std::make_shared<Audited>();
+    StoreWriter& writer = projects_.writer();
+    audit_ = tasks_.start(
+        tr("Label audit"), projects_.current(),
+        [training, audited, &writer](Task& task) {
+            if (!task.project().isOpen()) {
                 throw Error(ErrorKind::InvalidArgument, "Open a project before auditing labels.");
             }
-            review::LabelAuditOptions options;
-            options.training = training;
-            *plan = review::planLabelAudit(*project, options);
-        } catch (const std::exception& exception) {
-            error = errorMessage(exception);
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, plan, error, project] {
-                if (!error.isEmpty()) {
-                    auditing_ = false;
-                    emit auditingChanged(false);
-                    emit auditEnded(error);
-                    return;
-                }
-                audit_ = std::thread([this, plan, project] {
-                    Observer observer(*this);
-                    auto outcome = std::make_shared<review::LabelAuditOutcome>(
-                        review::runLabelAudit(*plan, observer, cancel_));
-                    // Recorded on the project thread, the one writer.
-                    jobs_.run([this, plan, outcome](const std::shared_ptr<Project>& current) {
-                        std::int64_t auditId = 0;
-                        QString message;
-                        try {
-                            if (current && !cancel_) {
-                                auditId = review::recordLabelAudit(*current, *plan, *outcome);
-                            }
-                        } catch (const std::exception& exception) {
-                            message = errorMessage(exception);
-                        }
-                        if (message.isEmpty() &&
-                            outcome->status != review::LabelAuditStatus::Completed) {
-                            message = QString::fromStdString(outcome->reason);
-                        }
-                        const int flagged = static_cast<int>(outcome->flagged());
-                        const int samples = static_cast<int>(plan->samples.size());
-                        QMetaObject::invokeMethod(
-                            this,
-                            [this, auditId, flagged, samples, message] {
-                                finishAudit();
-                                if (auditId != 0 && message.isEmpty()) {
-                                    emit auditFinished(auditId, flagged, samples);
-                                    refresh();
-                                } else {
-                                    emit auditEnded(message.isEmpty()
-                                                        ? tr("The label audit stopped.")
-                                                        : message);
-                                }
-                            },
-                            Qt::QueuedConnection);
-                    });
-                });
-            },
-            Qt::QueuedConnection);
-    });
+            auto plan = std::make_shared<review::LabelAuditPlan>();
+            {
+                Project project = Project::open(task.project().folder); // reads only
+                review::LabelAuditOptions options;
+                options.training = training;
+                *plan = review::planLabelAudit(project, options);
+            }
+            Observer observer(task);
+            auto outcome = std::make_shared<const review::LabelAuditOutcome>(
+                review::runLabelAudit(*plan, observer, task.cancelFlag()));
+            audited->completed = outcome->status == review::LabelAuditStatus::Completed;
+            audited->reason = QString::fromStdString(outcome->reason);
+            audited->flagged = static_cast<int>(outcome->flagged());
+            audited->samples = static_cast<int>(plan->samples.size());
+            if (task.isCancelled()) {
+                return; // cancelled by the user: nothing is recorded
+            }
+            // Into the project the audit was planned on, whichever the window shows now.
+            auto auditId = std::make_shared<std::int64_t>(0);
+            writer.submitAndWait(
+                std::make_unique<RecordLabelAudit>(task.project(), plan, outcome, auditId));
+            audited->auditId = *auditId;
+        },
+        this,
+        [this, audited](const Task& task) {
+            audit_.reset();
+            emit auditingChanged(false);
+            if (task.state() == Task::State::Finished && audited->completed &&
+                audited->auditId != 0) {
+                emit auditFinished(audited->auditId, audited->flagged, audited->samples);
+                refresh();
+                return;
+            }
+            QString message = task.error();
+            if (message.isEmpty()) {
+                message = audited->reason;
+            }
+            emit auditEnded(message.isEmpty() ? tr("The label audit stopped.") : message);
+        });
+    emit auditingChanged(true);
+    emit auditProgress(0, tr("Preparing the label audit…"));
 }
 
 void ReviewController::cancelAudit() {
-    cancel_ = true;
-}
-
-void ReviewController::finishAudit() {
-    if (audit_.joinable()) {
-        audit_.join();
+    if (audit_) {
+        audit_->cancel();
     }
-    auditing_ = false;
-    emit auditingChanged(false);
 }
 
 } // namespace kestrel::app

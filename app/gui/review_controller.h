@@ -1,13 +1,9 @@
 #pragma once
 
-#include "project_jobs.h"
 #include "sample_review.h"
 #include "train/train_options.h"
 
-#include <atomic>
-#include <cstdint>
 #include <memory>
-#include <thread>
 
 #include <QObject>
 #include <QString>
@@ -15,17 +11,21 @@
 namespace kestrel::app {
 
 class ProjectController;
+class Task;
+class TaskManager;
 
 // Review for the browser: loads what the newest run predicted for every sample and what the
-// newest label audit suggests, and runs label audits. An audit plans and records on the
-// project thread (the one writer) and trains its fold models on a thread of its own.
+// newest label audit suggests (a store job), and runs label audits as Tasks. An audit belongs
+// to the project open when it started: it plans on that project through a connection of its
+// own, trains its fold models on its task's thread and records into that project through the
+// writer, even when the window has opened another meanwhile.
 class ReviewController : public QObject {
     Q_OBJECT
 public:
-    explicit ReviewController(ProjectController& projects, QObject* parent = nullptr);
+    ReviewController(ProjectController& projects, TaskManager& tasks, QObject* parent = nullptr);
     ~ReviewController() override; // cancels an audit and waits for it
 
-    bool isAuditing() const { return auditing_; }
+    bool isAuditing() const { return audit_ != nullptr; }
 
 public slots:
     void refresh();
@@ -44,12 +44,10 @@ signals:
 
 private:
     class Observer;
-    void finishAudit(); // on the GUI thread, after the audit thread ended
 
-    ProjectJobs jobs_;
-    bool auditing_ = false;
-    std::atomic<bool> cancel_{false};
-    std::thread audit_;
+    ProjectController& projects_;
+    TaskManager& tasks_;
+    std::shared_ptr<Task> audit_; // while one runs
 };
 
 } // namespace kestrel::app

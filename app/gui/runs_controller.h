@@ -1,11 +1,9 @@
 #pragma once
 
 #include "confusion_data.h"
-#include "project_jobs.h"
 #include "run_row.h"
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -15,22 +13,21 @@
 #include <QStringList>
 #include <QVector>
 
-namespace kestrel {
-class Project;
-}
-
 namespace kestrel::app {
 
 class ProjectController;
+class Task;
+class TaskManager;
 
 // The project's runs for the runs view: listing, curves and matrices for comparing, notes,
-// tags, deletion and export. Everything runs on the project thread (the one writer) and
-// answers with queued signals.
+// tags and deletion as store jobs on the writer; export (with its verification) and reports
+// as Tasks that read the project through their own connection, so labelling goes on
+// meanwhile. Answers with queued signals.
 class RunsController : public QObject {
     Q_OBJECT
 public:
-    explicit RunsController(ProjectController& projects, QObject* parent = nullptr);
-    ~RunsController() override; // waits for its jobs on the project thread
+    RunsController(ProjectController& projects, TaskManager& tasks, QObject* parent = nullptr);
+    ~RunsController() override; // cancels its exports and reports and waits for them
 
 public slots:
     void refresh();
@@ -59,9 +56,11 @@ signals:
     void failed(const QString& message);
 
 private:
-    void onProject(std::function<void(Project&)> job);
+    void forget(const Task& task);
 
-    ProjectJobs jobs_; // last: destroyed first, waiting for the jobs still going
+    ProjectController& projects_;
+    TaskManager& tasks_;
+    std::vector<std::shared_ptr<Task>> running_; // exports and reports, to wait for
 };
 
 } // namespace kestrel::app

@@ -7,8 +7,11 @@
 #include "project_run_writer.h"
 #include "review/run_predictions.h"
 #include "runs/training_session.h"
+#include "store_writer.h"
+#include "task_manager.h"
 #include "train/available_choices.h"
 #include "train/default_settings.h"
+#include "training_store_jobs.h"
 
 #include <QMetaObject>
 #include <QTimer>
@@ -65,6 +68,8 @@ public:
     Observer(TrainingController& controller, std::int64_t runId)
         : controller_(controller), runId_(runId) {}
 
+    void setTask(Task* task) { task_ = task; } // before the run starts, on its thread
+
     void started(const train::TrainingStarted& event) override {
         startedAt_ = std::chrono::steady_clock::now();
         firstEpoch_ = event.firstEpoch;
@@ -92,6 +97,11 @@ public:
         if (done > 0) {
             progress.etaSeconds = progress.elapsedSeconds * (1.0 - done) / done;
         }
+        if (task_) {
+            const auto batches = std::max<std::int64_t>(event.batchesPerEpoch, 1);
+            task_->setProgress(event.epoch * batches + event.batch + 1, epochs_ * batches,
+                               QObject::tr("Epoch %1 of %2").arg(event.epoch + 1).arg(epochs_));
+        }
         controller_.record([&](Pending& pending) {
             if (!event.skipped) {
                 pending.epochs.append(at);
@@ -115,36 +125,22 @@ public:
 private:
     TrainingController& controller_;
     std::int64_t runId_;
+    Task* task_ = nullptr;
     std::chrono::steady_clock::time_point startedAt_ = std::chrono::steady_clock::now();
     std::int64_t firstEpoch_ = 0;
     std::int64_t epochs_ = 0;
     std::vector<std::string> classes_; // written before the first epoch, read after
 };
 
-TrainingController::TrainingController(ProjectController& projects, QObject* parent)
-    : QObject(parent), projects_(projects), pending_(std::make_unique<Pending>()) {}
+TrainingController::TrainingController(ProjectController& projects, TaskManager& tasks,
+                                       QObject* parent)
+    : QObject(parent), projects_(projects), tasks_(tasks), pending_(std::make_unique<Pending>()) {}
 
 TrainingController::~TrainingController() {
     stop();
-    if (thread_.joinable()) {
-        thread_.join();
+    if (runTask_) {
+        runTask_->waitUntilEnded(); // the run stays resumable; its observer is ours
     }
-    writer_.reset();
-    std::unique_lock lock(jobsMutex_);
-    jobsDone_.wait(lock, [this] { return jobs_ == 0; });
-}
-
-void TrainingController::trackJob(std::function<void(const std::shared_ptr<Project>&)> job) {
-    {
-        std::lock_guard lock(jobsMutex_);
-        ++jobs_;
-    }
-    projects_.withProject([this, job = std::move(job)](const std::shared_ptr<Project>& project) {
-        job(project);
-        std::lock_guard lock(jobsMutex_);
-        --jobs_;
-        jobsDone_.notify_all();
-    });
 }
 
 void TrainingController::deliver() {
@@ -201,37 +197,48 @@ void TrainingController::deliver() {
 }
 
 void TrainingController::loadChoices() {
-    trackJob([this](const std::shared_ptr<Project>& project) {
+    struct Choices {
         std::vector<widgets::ModelChoice> models;
-        for (const auto& model : train::availableModels()) {
-            models.push_back({QString::fromStdString(model.name),
-                              QString::fromStdString(model.description), model.defaultImageSize,
-                              model.minImageSize});
-        }
         std::vector<widgets::DeviceChoice> devices;
-        for (const auto& device : train::availableDevices()) {
-            devices.push_back({QString::fromStdString(device.id),
-                               QString::fromStdString(device.label), device.cuda});
-        }
         train::TrainOptions defaults;
         QString description;
-        if (project) {
-            try {
-                const auto shape = train::datasetShape(*project);
-                defaults = train::defaultOptions(shape, devices.back().id.toStdString());
-                defaults.device = devices.back().id.toStdString();
-                description = QString::fromStdString(train::describeDefaults(defaults, shape));
-            } catch (const std::exception& error) {
-                description = errorMessage(error);
+    };
+    auto choices = std::make_shared<Choices>();
+    // A task, not a store job: finding the devices starts CUDA, which takes a while.
+    tasks_.start(
+        tr("Reading the training choices"), projects_.current(),
+        [choices](Task& task) {
+            for (const auto& model : train::availableModels()) {
+                choices->models.push_back({QString::fromStdString(model.name),
+                                           QString::fromStdString(model.description),
+                                           model.defaultImageSize, model.minImageSize});
             }
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, defaults, description, models, devices] {
-                emit choicesReady(defaults, description, models, devices);
-            },
-            Qt::QueuedConnection);
-    });
+            for (const auto& device : train::availableDevices()) {
+                choices->devices.push_back({QString::fromStdString(device.id),
+                                            QString::fromStdString(device.label), device.cuda});
+            }
+            if (!task.project().isOpen()) {
+                return;
+            }
+            try {
+                Project project = Project::open(task.project().folder); // to read, here
+                const auto shape = train::datasetShape(project);
+                const std::string device = choices->devices.back().id.toStdString();
+                choices->defaults = train::defaultOptions(shape, device);
+                choices->defaults.device = device;
+                choices->description =
+                    QString::fromStdString(train::describeDefaults(choices->defaults, shape));
+            } catch (const std::exception& error) {
+                choices->description = errorMessage(error);
+            }
+        },
+        this,
+        [this, choices](const Task& task) {
+            if (task.state() == Task::State::Finished) {
+                emit choicesReady(choices->defaults, choices->description, choices->models,
+                                  choices->devices);
+            }
+        });
 }
 
 void TrainingController::start(const train::TrainOptions& options,
@@ -243,21 +250,14 @@ void TrainingController::start(const train::TrainOptions& options,
 }
 
 void TrainingController::loadContinuation(qint64 runId) {
-    trackJob([this, runId](const std::shared_ptr<Project>& project) {
-        if (!project) {
-            return;
-        }
-        try {
-            const train::TrainOptions options = runs::continuationOptions(*project, runId);
-            QMetaObject::invokeMethod(
-                this, [this, runId, options] { emit continuationReady(runId, options); },
-                Qt::QueuedConnection);
-        } catch (const std::exception& exception) {
-            QMetaObject::invokeMethod(
-                this, [this, error = errorMessage(exception)] { emit startFailed(error); },
-                Qt::QueuedConnection);
-        }
-    });
+    if (!projects_.current().isOpen()) {
+        return;
+    }
+    auto job = std::make_unique<LoadContinuation>(
+        projects_.current(), runId,
+        [this, runId](train::TrainOptions options) { emit continuationReady(runId, options); });
+    job->onFailure([this](const QString& message) { emit startFailed(message); });
+    projects_.writer().submit(std::move(job), this);
 }
 
 void TrainingController::resumeRun(qint64 runId) {
@@ -279,38 +279,28 @@ void TrainingController::launch(Request request) {
     starting_ = true;
     stopRequested_ = false;
     emit trainingChanged(true);
-    trackJob([this, request](const std::shared_ptr<Project>& project) {
-        QString error;
-        std::shared_ptr<runs::TrainingSession> session;
-        if (!project) {
-            error = tr("Open a project before training.");
-        } else {
-            try {
-                session = request.options
-                              ? runs::TrainingSession::create(*project, *request.options,
-                                                              request.startFrom)
-                              : runs::TrainingSession::resume(*project, request.resumeRun);
-            } catch (const std::exception& exception) {
-                error = errorMessage(exception);
-            }
-        }
+    const ProjectRef project = projects_.current();
+    auto refused = [this](const QString& error) {
+        starting_ = false;
+        emit startFailed(error);
+        startNextQueued();
+    };
+    if (!project.isOpen()) {
+        // Answered on the next pass of the event loop, as a refusal from the writer would be.
         QMetaObject::invokeMethod(
-            this,
-            [this, project, session, error] {
-                if (session) {
-                    begin(project, session);
-                    return;
-                }
-                starting_ = false;
-                emit startFailed(error);
-                startNextQueued();
-            },
+            this, [refused] { refused(tr("Open a project before training.")); },
             Qt::QueuedConnection);
-    });
+        return;
+    }
+    auto job = std::make_unique<CreateTrainingRun>(
+        project, request.options, request.startFrom, request.resumeRun,
+        [this, project](PreparedRun prepared) { begin(project, prepared); });
+    job->onFailure(refused);
+    projects_.writer().submit(std::move(job), this);
 }
 
-void TrainingController::begin(std::shared_ptr<Project> project,
-                               std::shared_ptr<runs::TrainingSession> session) {
+void TrainingController::begin(const ProjectRef& project, const PreparedRun& prepared) {
+    const std::shared_ptr<runs::TrainingSession>& session = prepared.session;
     starting_ = false;
     running_ = true;
     currentRun_ = session->runId();
@@ -319,31 +309,33 @@ void TrainingController::begin(std::shared_ptr<Project> project,
     if (stopRequested_) {
         session->cancel();
     }
-    writer_ = std::make_unique<ProjectRunWriter>(projects_, std::move(project));
     observer_ = std::make_unique<Observer>(*this, currentRun_);
-    thread_ = std::thread([this, session, writer = writer_.get(), observer = observer_.get()] {
-        QString error;
-        try {
-            if (session->run(*observer, writer).status ==
+    runTask_ = tasks_.start(
+        tr("Training run #%1").arg(currentRun_), project,
+        [prepared, project, observer = observer_.get(), &writer = projects_.writer()](Task& task) {
+            const std::shared_ptr<runs::TrainingSession>& run = prepared.session;
+            task.onCancel([run] { run->cancel(); });
+            observer->setTask(&task);
+            ProjectRunWriter records(writer, project); // waits for the records when it goes
+            if (run->run(*observer, &records).status ==
                 train::TrainingFinished::Status::Completed) {
-                review::recordRunPredictions(*session, *writer);
+                review::recordRunPredictions(*run, records);
             }
-        } catch (const std::exception& exception) {
-            error = errorMessage(exception);
-        }
-        record([&](Pending& pending) {
-            pending.threadEnded = true;
-            pending.error = error;
+        },
+        this,
+        [this](const Task& task) {
+            // Delivered after the run's last events, which may still be pending here.
+            record([error = task.error()](Pending& pending) {
+                pending.threadEnded = true;
+                pending.error = error;
+            });
         });
-    });
 }
 
 void TrainingController::ended() {
-    if (thread_.joinable()) {
-        thread_.join();
-    }
+    // The task has ended, so every record it posted is written: nothing here waits.
+    runTask_.reset();
     session_.reset();
-    writer_.reset(); // waits until the run's records are written
     observer_.reset();
     running_ = false;
     emit runRecorded(currentRun_);
@@ -376,14 +368,18 @@ void TrainingController::setPaused(bool paused) {
     emit pausedChanged(paused);
 }
 
+bool TrainingController::isHeldByPause() const {
+    return session_ && session_->isHeldByPause();
+}
+
 void TrainingController::stop() {
     if (!queue_.empty()) {
         queue_.clear();
         emit queueChanged(0);
     }
     stopRequested_ = true;
-    if (session_) {
-        session_->cancel();
+    if (runTask_) {
+        runTask_->cancel(); // cancels the session: it ends as cancelled, resumable
     }
 }
 

@@ -6,17 +6,13 @@
 #include "training_choices.h"
 #include "training_progress.h"
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include <QMap>
@@ -34,21 +30,26 @@ class TrainingSession;
 namespace kestrel::app {
 
 class ProjectController;
-class ProjectRunWriter;
+class Task;
+class TaskManager;
+struct PreparedRun;
+struct ProjectRef;
 
-// Trains the open project from the window: one run at a time on a thread of its own, the
-// rest queued. The run's records go through the project thread (ProjectRunWriter); its
-// events reach the window as queued signals, coalesced to at most ~20 deliveries a second
-// whatever the batch rate.
+// Trains the open project from the window: one run at a time as a Task, the rest queued. A
+// run's row is made by a store job; it trains on its task's thread and its records go to the
+// writer as store jobs for its own project (ProjectRunWriter); its events reach the window as
+// queued signals, coalesced to at most ~20 deliveries a second whatever the batch rate.
 class TrainingController : public QObject {
     Q_OBJECT
 public:
-    explicit TrainingController(ProjectController& projects, QObject* parent = nullptr);
+    TrainingController(ProjectController& projects, TaskManager& tasks, QObject* parent = nullptr);
     ~TrainingController() override; // stops the run (it stays resumable) and waits for it
 
     bool isTraining() const { return running_ || starting_; }
     std::int64_t currentRun() const { return currentRun_; }
     int queuedRuns() const { return static_cast<int>(queue_.size()); }
+    // The run is paused and its trainer stands still before its next batch.
+    bool isHeldByPause() const;
 
     // The samples of cell (trueClass, predicted) in the latest epoch of a run trained in
     // this window, with the confidence of each prediction; nullopt when the window has not
@@ -100,16 +101,16 @@ private:
 
     void startOrQueue(Request request);
     void launch(Request request);
-    void begin(std::shared_ptr<Project> project, std::shared_ptr<runs::TrainingSession> session);
+    void begin(const ProjectRef& project, const PreparedRun& prepared);
     void deliver(); // on the GUI thread
-    void ended();
+    void ended();   // after the run's task has ended and its records are written
     void startNextQueued();
-    void trackJob(std::function<void(const std::shared_ptr<Project>&)> job);
     // Applies `change` to the pending events (any thread) and makes sure a delivery follows.
     template <typename Change>
     void record(Change change);
 
     ProjectController& projects_;
+    TaskManager& tasks_;
     std::deque<Request> queue_;
     bool starting_ = false;
     bool running_ = false;
@@ -117,9 +118,8 @@ private:
     bool stopRequested_ = false; // stop() before the session existed
     std::int64_t currentRun_ = 0;
     std::shared_ptr<runs::TrainingSession> session_;
-    std::unique_ptr<ProjectRunWriter> writer_;
-    std::unique_ptr<Observer> observer_;
-    std::thread thread_;
+    std::unique_ptr<Observer> observer_; // used by the run's task until it ends
+    std::shared_ptr<Task> runTask_;
 
     std::unique_ptr<Pending> pending_; // guarded by pendingMutex_
     std::mutex pendingMutex_;
@@ -128,11 +128,6 @@ private:
 
     // The latest validation predictions of each run trained here, for the confusion cells.
     std::map<std::int64_t, std::vector<train::SamplePrediction>> predictions_;
-
-    // Project-thread jobs still to run; the destructor waits for them.
-    std::mutex jobsMutex_;
-    std::condition_variable jobsDone_;
-    int jobs_ = 0;
 };
 
 } // namespace kestrel::app

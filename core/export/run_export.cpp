@@ -216,8 +216,18 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
         const std::string card = modelCardJson(run, metrics, metadataJson, result, hash);
         result.card = result.file.string() + ".card.json";
         writeFileAtomically(result.card, card);
-        runs.addArtifact(request.run, infer::toString(format), artifactPath(project, result.file),
-                         result.sizeBytes, card, hash);
+        const ExportedArtifact artifact{request.run,
+                                        infer::toString(format),
+                                        artifactPath(project, result.file),
+                                        result.sizeBytes,
+                                        card,
+                                        hash};
+        if (request.recordArtifact) {
+            request.recordArtifact(artifact);
+        } else {
+            runs.addArtifact(artifact.run, artifact.kind, artifact.path, artifact.sizeBytes,
+                             artifact.card, artifact.contentHash);
+        }
         report(request, "Verified: " + result.verification.summary());
         exported.push_back(result);
     }

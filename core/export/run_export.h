@@ -15,6 +15,16 @@ class Project;
 
 namespace kestrel::exporting {
 
+// A verified file's row among the run's artifacts, as exportRun records it.
+struct ExportedArtifact {
+    std::int64_t run = 0;
+    std::string kind; // torchscript, onnx
+    std::string path; // relative to the project when inside it
+    std::int64_t sizeBytes = 0;
+    std::string card; // the model card, JSON
+    std::string contentHash;
+};
+
 struct ExportRequest {
     std::int64_t run = 0;
     std::vector<infer::ModelFormat> formats = {infer::ModelFormat::TorchScript,
@@ -28,6 +38,9 @@ struct ExportRequest {
     std::function<void(const std::string&)> progress;
     // Called with each written file before it is verified. Tests use it to damage the file.
     std::function<void(const std::filesystem::path&)> afterWrite;
+    // Records each verified file among the run's artifacts. Empty: exportRun writes the row to
+    // the project's store itself. The window passes its store writer, the process's one writer.
+    std::function<void(const ExportedArtifact&)> recordArtifact;
 };
 
 struct ExportedFile {

@@ -209,4 +209,9 @@ void TrainingSession::setPaused(bool paused) {
     }
 }
 
+bool TrainingSession::isHeldByPause() {
+    std::lock_guard guard(trainerMutex_);
+    return trainer_ != nullptr && trainer_->isHeldByPause();
+}
+
 } // namespace kestrel::runs

@@ -49,6 +49,7 @@ public:
                                 RunStoreWriter* writer = nullptr);
     void cancel();
     void setPaused(bool paused);
+    bool isHeldByPause(); // run() is stopped at a pause (see Trainer::isHeldByPause)
 
 private:
     TrainingSession(Project& project, std::int64_t runId, train::TrainOptions options,

@@ -49,8 +49,15 @@ void Trainer::setPaused(bool paused) {
 
 bool Trainer::waitWhilePaused() {
     std::unique_lock lock(pauseMutex_);
+    heldByPause_ = true;
     pauseChanged_.wait(lock, [this] { return !paused_ || cancelled_.load(); });
+    heldByPause_ = false;
     return !cancelled_.load();
+}
+
+bool Trainer::isHeldByPause() const {
+    std::lock_guard lock(pauseMutex_);
+    return heldByPause_ && paused_;
 }
 
 void prepareCpuForTraining(int threads) {

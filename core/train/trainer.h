@@ -39,6 +39,9 @@ public:
 
     void cancel();
     void setPaused(bool paused);
+    // True while run() is stopped at a pause, before a batch: what a caller waits for to know
+    // that no batch trains until it resumes.
+    bool isHeldByPause() const;
 
     static std::filesystem::path lastCheckpoint(const std::filesystem::path& runFolder);
     static std::filesystem::path bestCheckpoint(const std::filesystem::path& runFolder);
@@ -52,9 +55,10 @@ private:
     TrainingObserver& observer_;
 
     std::atomic<bool> cancelled_{false};
-    std::mutex pauseMutex_;
+    mutable std::mutex pauseMutex_;
     std::condition_variable pauseChanged_;
     bool paused_ = false;
+    bool heldByPause_ = false; // guarded by pauseMutex_
 };
 
 // Sets up the process for CPU tensor work, as training and its benchmark both need it:

@@ -37,6 +37,7 @@
 #include <QSpinBox>
 #include <QTest>
 
+using kestrel::app::ProjectController;
 using kestrel::app::ReviewController;
 using kestrel::app::TrainingController;
 using kestrel::testing::TempDir;
@@ -65,6 +66,11 @@ private:
     }
 
     void chooseSettings(int epochs) { kestrel::testing::chooseQuickSettings(form(), epochs); }
+
+    static std::int64_t count(const std::filesystem::path& folder, const std::string& sql) {
+        kestrel::Project project = kestrel::Project::open(folder);
+        return project.database().queryInt(sql);
+    }
 
     QAction* menuAction(const QString& objectName) const {
         for (QAction* action : app_->window->findChildren<QAction*>()) {
@@ -112,6 +118,51 @@ private slots:
         app_.reset();
         dir_.reset();
         flipped_.clear();
+    }
+
+    // An audit belongs to the project it started on: another project opened while its models
+    // train stays untouched, and the audit's result lands in its own project.
+    void anAuditEndingAfterAnotherProjectOpenedIsRecordedInItsOwn() {
+        const std::filesystem::path other = *dir_ / "other";
+        kestrel::testing::writeLeftRightPngs(*dir_ / "other-source", 8);
+        {
+            kestrel::Project project = kestrel::Project::create(other, "Other");
+            kestrel::dataset::importSource(project, *dir_ / "other-source", {});
+        }
+        const std::int64_t otherLabels = count(other, "SELECT count(*) FROM labels");
+        QVERIFY(otherLabels > 0);
+
+        chooseSettings(20);
+        QSignalSpy progress(app_->review.get(), &ReviewController::auditProgress);
+        QSignalSpy finished(app_->review.get(), &ReviewController::auditFinished);
+        QSignalSpy ended(app_->review.get(), &ReviewController::auditEnded);
+        menuAction("auditLabels")->trigger();
+        // Past "Preparing": the audit has planned on the first project and its models train.
+        QTRY_VERIFY_WITH_TIMEOUT(progress.size() >= 2, 60000);
+
+        QSignalSpy loaded(app_->controller.get(), &ProjectController::catalogLoaded);
+        emit app_->window->openProjectRequested(QString::fromStdString(other.string()));
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(app_->controller->current().folder == other);
+        // The barrier: the other project is open on the writer and the first holds no audit
+        // yet, so the audit's result is written after the switch.
+        QVERIFY2(app_->review->isAuditing(), "the audit ended before the other project opened");
+        QCOMPARE(count(projectFolder(), "SELECT count(*) FROM label_audits"), std::int64_t{0});
+
+        QSignalSpy reviewed(app_->review.get(), &ReviewController::reviewLoaded);
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !ended.isEmpty(), 180000);
+        QVERIFY2(ended.isEmpty(), ended.isEmpty() ? "" : qPrintable(ended.at(0).at(0).toString()));
+        QCOMPARE(
+            count(projectFolder(), "SELECT count(*) FROM label_audits WHERE status = 'completed'"),
+            std::int64_t{1});
+        QVERIFY(count(projectFolder(), "SELECT count(*) FROM label_audit_samples") > 0);
+        QCOMPARE(count(other, "SELECT count(*) FROM label_audits"), std::int64_t{0});
+        QCOMPARE(count(other, "SELECT count(*) FROM label_audit_samples"), std::int64_t{0});
+        QCOMPARE(count(other, "SELECT count(*) FROM labels"), otherLabels);
+        // The window, showing the other project, reloads its review: no audit there.
+        QTRY_VERIFY(!reviewed.isEmpty());
+        QVERIFY(
+            !reviewed.last().at(0).value<std::shared_ptr<const kestrel::widgets::SampleReview>>());
     }
 
     void anAuditListsTheFlippedLabelsFirstAndAFixesThemWithUndo() {

@@ -11,6 +11,7 @@
 #include "runs_controller.h"
 #include "saliency_service.h"
 #include "saliency_wiring.h"
+#include "task_manager.h"
 #include "training_controller.h"
 #include "training_wiring.h"
 #include "workbench_wiring.h"
@@ -33,12 +34,14 @@ struct TestWorkbench {
     std::unique_ptr<widgets::MainWindow> window = std::make_unique<widgets::MainWindow>();
     std::unique_ptr<app::ProjectController> controller = std::make_unique<app::ProjectController>();
     std::unique_ptr<app::ImageService> images = std::make_unique<app::ImageService>();
+    std::unique_ptr<app::TaskManager> tasks = std::make_unique<app::TaskManager>();
     std::unique_ptr<app::TrainingController> training =
-        std::make_unique<app::TrainingController>(*controller);
-    std::unique_ptr<app::RunsController> runs = std::make_unique<app::RunsController>(*controller);
+        std::make_unique<app::TrainingController>(*controller, *tasks);
+    std::unique_ptr<app::RunsController> runs =
+        std::make_unique<app::RunsController>(*controller, *tasks);
     std::unique_ptr<app::ResourceMonitor> resources = std::make_unique<app::ResourceMonitor>();
     std::unique_ptr<app::ReviewController> review =
-        std::make_unique<app::ReviewController>(*controller);
+        std::make_unique<app::ReviewController>(*controller, *tasks);
     std::unique_ptr<app::SaliencyService> saliency = std::make_unique<app::SaliencyService>();
 
     TestWorkbench() {
@@ -49,14 +52,15 @@ struct TestWorkbench {
         app::wireSaliency(*window, *controller, *review, *saliency);
         window->show();
     }
-    // The controllers and the image service go first: their workers answer the window, and
-    // the training and runs controllers work through the project controller.
+    // The controllers and the image service go first: their workers answer the window. The
+    // task manager goes before the project controller, whose writer its tasks submit to.
     ~TestWorkbench() {
         training.reset();
         review.reset();
         saliency.reset();
         runs.reset();
         resources.reset();
+        tasks.reset();
         controller.reset();
         images.reset();
         window.reset();

@@ -5,6 +5,7 @@
 #include "confusion_matrix_view.h"
 #include "confusion_panel.h"
 #include "dataset/importer.h"
+#include "label_action.h"
 #include "left_right_pngs.h"
 #include "modal_answerer.h"
 #include "project/project.h"
@@ -15,6 +16,7 @@
 #include "sample_model.h"
 #include "store/run_repository.h"
 #include "store/sqlite.h"
+#include "store_writer.h"
 #include "temp_dir.h"
 #include "test_workbench.h"
 #include "training_charts.h"
@@ -25,6 +27,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
+#include <string>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -58,6 +62,20 @@ private:
     TrainingForm* form() const { return workspace()->panel()->form(); }
     QPushButton* button(const char* name) const {
         return app_->window->findChild<QPushButton*>(name);
+    }
+    std::int64_t classId(const std::string& name) const {
+        kestrel::Project project = kestrel::Project::open(projectFolder());
+        kestrel::store::Statement query(project.database(),
+                                        "SELECT id FROM classes WHERE name = ?");
+        query.bind(1, name);
+        return query.step() ? query.columnInt(0) : 0;
+    }
+    std::int64_t storedLabelClass(std::int64_t sample) const {
+        kestrel::Project project = kestrel::Project::open(projectFolder());
+        kestrel::store::Statement query(project.database(),
+                                        "SELECT class_id FROM labels WHERE sample_id = ?");
+        query.bind(1, sample);
+        return query.step() ? query.columnInt(0) : 0;
     }
     kestrel::store::RunRecord storedRun(std::int64_t id) const {
         kestrel::Project project = kestrel::Project::open(projectFolder());
@@ -221,13 +239,43 @@ private slots:
         runs->selectRuns({run});
         QTRY_VERIFY(button("exportRun")->isEnabled());
         QSignalSpy exported(app_->runs.get(), &RunsController::exportFinished);
+        QSignalSpy exportFailed(app_->runs.get(), &RunsController::exportFailed);
+        QSignalSpy exporting(app_->runs.get(), &RunsController::exportProgress);
         QTest::mouseClick(button("exportRun"), Qt::LeftButton);
+
+        // A label given while the export writes and verifies is committed at once: the export
+        // is a task, and the store writer stays free for the label.
+        QVERIFY(exporting.wait(60000));
+        const SampleModel* samples = app_->window->browser()->model();
+        const std::int64_t sample = samples->sampleAt(0)->id;
+        const std::int64_t other =
+            samples->sampleAt(0)->classId == classId("left") ? classId("right") : classId("left");
+        QSignalSpy edits(app_->controller.get(), &ProjectController::labelsChanged);
+        LabelAction relabel;
+        relabel.samples = {sample};
+        relabel.classId = other;
+        app_->controller->applyLabelAction(1, relabel);
+        QVERIFY(edits.wait(10000));
+        QVERIFY2(exported.isEmpty() && exportFailed.isEmpty(),
+                 "the export ended before the label was committed");
+        QCOMPARE(storedLabelClass(sample), other);
+
         QVERIFY(exported.wait(120000));
         auto* status = workspace()->runsPage()->findChild<QLabel*>("exportStatus");
         QVERIFY2(status->text().contains("top-1 agreed"), qPrintable(status->text()));
         const QString folder = exported.at(0).at(2).toString();
         QVERIFY(QDir(folder).entryList({"*.pt"}).size() == 1);
         QVERIFY(QDir(folder).entryList({"*.onnx"}).size() == 1);
+        // Its rows went through the writer into the run's project.
+        std::set<std::string> kinds;
+        {
+            kestrel::Project project = kestrel::Project::open(projectFolder());
+            for (const auto& artifact :
+                 kestrel::store::RunRepository(project.database()).artifacts(run)) {
+                kinds.insert(artifact.kind);
+            }
+        }
+        QVERIFY(kinds.count("torchscript") == 1 && kinds.count("onnx") == 1);
     }
 
     void pauseHoldsTheRunAndNotesAndTagsAreStored() {
@@ -241,9 +289,21 @@ private slots:
         QVERIFY(button("pauseTraining")->isChecked());
         QVERIFY(started.wait(60000));
         const qint64 run = started.at(0).at(0).toLongLong();
-        QTest::qWait(500);
+        // The barrier: the trainer stands at the pause before its first batch. Then no batch
+        // has trained: none on the chart, none in the store once the writer has drained.
+        QTRY_VERIFY_WITH_TIMEOUT(app_->training->isHeldByPause(), 60000);
+        bool drained = false;
+        app_->controller->writer().whenDrained(app_->window.get(), [&] { drained = true; });
+        QTRY_VERIFY(drained);
+        QCoreApplication::processEvents();
         TrainingCharts* charts = workspace()->live()->charts();
         QCOMPARE(charts->pointCount(run, "batch_loss"), 0);
+        {
+            kestrel::Project project = kestrel::Project::open(projectFolder());
+            QVERIFY(kestrel::store::RunRepository(project.database())
+                        .metrics(run, "batch_loss")
+                        .empty());
+        }
         auto* status = workspace()->live()->findChild<QLabel*>("liveStatus");
         QVERIFY2(status->text().contains("Paused"), qPrintable(status->text()));
         QTest::mouseClick(button("pauseTraining"), Qt::LeftButton); // Resume

@@ -13,6 +13,7 @@
 #include "sample_browser.h"
 #include "sample_model.h"
 #include "store/sqlite.h"
+#include "store_writer.h"
 #include "temp_dir.h"
 #include "test_workbench.h"
 
@@ -148,7 +149,11 @@ private slots:
 
         // A key no class has labels nothing and says so.
         QTest::keyClick(app_->window.get(), Qt::Key_7);
-        QTest::qWait(100);
+        // The barrier: every store job asked for before it has run and answered, so an edit
+        // the key had sent would have been counted by now.
+        bool drained = false;
+        app_->controller->writer().whenDrained(app_->window.get(), [&] { drained = true; });
+        QTRY_VERIFY(drained);
         QCOMPARE(edits.size(), 3);
         QCOMPARE(app_->window->labelling()->undoStack()->count(), 1);
     }

@@ -1,0 +1,155 @@
+#include "run_store_jobs.h"
+
+#include "project/project.h"
+#include "runs/run_deletion.h"
+#include "runs/run_lock.h"
+#include "store/run_repository.h"
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include <QDateTime>
+#include <QObject>
+
+namespace kestrel::app {
+
+namespace {
+
+double secondsBetween(const std::string& start, const std::string& end) {
+    const auto from = QDateTime::fromString(QString::fromStdString(start), Qt::ISODateWithMs);
+    const auto to = QDateTime::fromString(QString::fromStdString(end), Qt::ISODateWithMs);
+    if (!from.isValid() || !to.isValid()) {
+        return -1;
+    }
+    return static_cast<double>(from.msecsTo(to)) / 1000.0;
+}
+
+std::int64_t paramInt(const std::map<std::string, std::string>& params, const char* name) {
+    const auto found = params.find(name);
+    if (found == params.end()) {
+        return 0;
+    }
+    try {
+        return std::stoll(found->second);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+widgets::RunRow rowOf(Project& project, store::RunRepository& runs, const store::RunRecord& run) {
+    widgets::RunRow row;
+    row.id = run.id;
+    row.status = QString::fromStdString(run.status);
+    row.model = QString::fromStdString(run.model);
+    row.device = QString::fromStdString(run.device);
+    row.createdAt = QString::fromStdString(run.createdAt);
+    row.durationSeconds =
+        run.finishedAt.empty() ? -1 : secondsBetween(run.startedAt, run.finishedAt);
+    const auto params = runs.params(run.id);
+    for (const auto& [name, value] : params) {
+        row.params[QString::fromStdString(name)] = QString::fromStdString(value);
+    }
+    row.epochs = paramInt(params, "epochs");
+    const auto metrics = runs.latestMetrics(run.id);
+    for (const auto& [name, value] : metrics) {
+        if (name.find('/') == std::string::npos) { // per-class figures stay in the matrix view
+            row.metrics[QString::fromStdString(name)] = value;
+        }
+    }
+    const auto epochsSeen = runs.metrics(run.id, "train_loss");
+    row.epochsDone = epochsSeen.empty() ? 0 : epochsSeen.back().epoch + 1;
+    row.notes = QString::fromStdString(run.notes);
+    for (const auto& tag : run.tags) {
+        row.tags.append(QString::fromStdString(tag));
+    }
+    row.error = QString::fromStdString(run.error);
+    const auto folder = project.runsFolder() / std::to_string(run.id);
+    row.exportable =
+        run.status != "running" && std::filesystem::exists(train::Trainer::bestCheckpoint(folder));
+    row.resumable =
+        (run.status == "interrupted" || run.status == "cancelled" || run.status == "failed") &&
+        std::filesystem::exists(train::Trainer::lastCheckpoint(folder));
+    return row;
+}
+
+// The metrics the charts draw. Batch losses sit at fractional epochs, epoch figures at the
+// end of their epoch, as the live view draws them.
+const char* const kCurveMetrics[] = {"batch_loss",       "train_loss",   "val_loss",
+                                     "train_accuracy",   "val_accuracy", "lr",
+                                     "images_per_second"};
+
+} // namespace
+
+void ListRuns::perform(Project& project) {
+    runs::markInterruptedRuns(project);
+    store::RunRepository runs(project.database());
+    for (const auto& run : runs.list()) {
+        result_.push_back(rowOf(project, runs, run));
+    }
+}
+
+void LoadRunFigures::perform(Project& project) {
+    store::RunRepository runs(project.database());
+    for (const auto runId : runIds_) {
+        RunFigures figures;
+        figures.runId = runId;
+        const auto params = runs.params(runId);
+        const double batchSize =
+            static_cast<double>(std::max<std::int64_t>(paramInt(params, "batch_size"), 1));
+        const double trainSamples = static_cast<double>(paramInt(params, "train_samples"));
+        const double batchesPerEpoch = std::max(1.0, std::ceil(trainSamples / batchSize));
+        for (const char* metric : kCurveMetrics) {
+            RunCurve curve;
+            curve.metric = QString::fromLatin1(metric);
+            const bool perBatch = std::string(metric) == "batch_loss";
+            for (const auto& point : runs.metrics(runId, metric)) {
+                curve.epochs.append(perBatch ? static_cast<double>(point.step) / batchesPerEpoch
+                                             : static_cast<double>(point.epoch + 1));
+                curve.values.append(point.value);
+            }
+            figures.curves.push_back(std::move(curve));
+        }
+        if (const auto matrix = runs.confusionMatrix(runId, "val")) {
+            for (const auto& name : matrix->classes) {
+                figures.confusion.classes.append(QString::fromStdString(name));
+            }
+            figures.confusion.counts = matrix->counts;
+            figures.confusion.caption =
+                QObject::tr("Run #%1, validation, epoch %2").arg(runId).arg(matrix->epoch + 1);
+        }
+        result_.push_back(std::move(figures));
+    }
+}
+
+void FindCellSamples::perform(Project& project) {
+    for (const auto& prediction :
+         store::RunRepository(project.database()).predictions(runId_, "val")) {
+        if (prediction.truth == truth_ && prediction.predicted == predicted_) {
+            result_.emplace_back(prediction.sampleId, static_cast<float>(prediction.confidence));
+        }
+    }
+}
+
+void SetRunNotes::perform(Project& project) {
+    store::RunRepository(project.database()).setNotes(runId_, notes_);
+}
+
+void SetRunTags::perform(Project& project) {
+    store::RunRepository(project.database()).setTags(runId_, tags_);
+}
+
+void DeleteRuns::perform(Project& project) {
+    for (const auto runId : runIds_) {
+        runs::deleteRun(project, runId);
+    }
+}
+
+void RecordArtifact::perform(Project& project) {
+    store::RunRepository(project.database())
+        .addArtifact(artifact_.run, artifact_.kind, artifact_.path, artifact_.sizeBytes,
+                     artifact_.card, artifact_.contentHash);
+}
+
+} // namespace kestrel::app
