@@ -1,6 +1,7 @@
 #include "dataset/label_edit.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "dataset/sample_catalog.h"
 #include "project/project.h"
 #include "store/sqlite.h"
@@ -15,14 +16,6 @@ namespace {
 
 using store::Database;
 using store::Statement;
-
-std::string trimmed(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 std::optional<ClassRecord> findClass(Database& db, std::int64_t id) {
     Statement query(db, "SELECT id, name, COALESCE(color, ''), COALESCE(hotkey, 0), position "

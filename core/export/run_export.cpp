@@ -2,6 +2,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/utc_time.h"
 #include "common/version.h"
 #include "dataset/content_hash.h"
 #include "export/model_card.h"
@@ -16,8 +17,6 @@
 #include "train/model_input.h"
 #include "train/trained_run.h"
 
-#include <chrono>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -30,15 +29,6 @@ namespace kestrel::exporting {
 namespace {
 
 constexpr int kBatch = 32;
-
-std::string utcNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 infer::ModelMetadata metadataFor(const train::TrainedRun& run) {
     infer::ModelMetadata metadata;

@@ -1,6 +1,7 @@
 #include "report/run_report.h"
 
 #include "common/text.h"
+#include "common/utc_time.h"
 #include "project/project.h"
 #include "report/confident_mistakes.h"
 #include "report/report_charts.h"
@@ -8,9 +9,7 @@
 #include "report/report_format.h"
 #include "store/sqlite.h"
 
-#include <chrono>
 #include <cmath>
-#include <ctime>
 
 namespace kestrel::report {
 
@@ -41,15 +40,6 @@ std::optional<std::int64_t> countParam(const std::map<std::string, std::string>&
 std::string param(const std::map<std::string, std::string>& params, const std::string& name) {
     const auto found = params.find(name);
     return found == params.end() ? std::string() : found->second;
-}
-
-std::string utcNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buffer;
 }
 
 std::string projectName(Project& project) {
