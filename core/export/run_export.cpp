@@ -117,14 +117,6 @@ std::string fileBytes(const std::filesystem::path& file) {
     return bytes.str();
 }
 
-// Relative to the project when the file is inside it (so the project can move), else absolute.
-std::string artifactPath(const Project& project, const std::filesystem::path& file) {
-    const auto absolute = std::filesystem::absolute(file).lexically_normal();
-    const auto relative =
-        absolute.lexically_relative(std::filesystem::absolute(project.folder()).lexically_normal());
-    return (relative.empty() || *relative.begin() == "..") ? absolute.string() : relative.string();
-}
-
 void report(const ExportRequest& request, const std::string& line) {
     if (request.progress) {
         request.progress(line);
@@ -216,7 +208,7 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
         const std::string card = modelCardJson(run, metrics, metadataJson, result, hash);
         result.card = result.file.string() + ".card.json";
         writeFileAtomically(result.card, card);
-        runs.addArtifact(request.run, infer::toString(format), artifactPath(project, result.file),
+        runs.addArtifact(request.run, infer::toString(format), project.storedPath(result.file),
                          result.sizeBytes, card, hash);
         report(request, "Verified: " + result.verification.summary());
         exported.push_back(result);

@@ -7,7 +7,8 @@
 #include "report/report_charts.h"
 #include "report/report_environment.h"
 #include "report/report_format.h"
-#include "store/sqlite.h"
+#include "store/project_repository.h"
+#include "store/run_repository.h"
 
 #include <cmath>
 
@@ -43,7 +44,7 @@ std::string param(const std::map<std::string, std::string>& params, const std::s
 }
 
 std::string projectName(Project& project) {
-    const std::string stored = project.database().queryText("SELECT name FROM project");
+    const std::string stored = store::ProjectRepository(project.database()).name();
     return stored.empty() ? project.folder().filename().string() : stored;
 }
 

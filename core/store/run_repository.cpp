@@ -138,6 +138,10 @@ std::optional<RunRecord> RunRepository::find(std::int64_t run) {
     return readRun(query);
 }
 
+std::int64_t RunRepository::count() {
+    return db_.queryInt("SELECT count(*) FROM runs");
+}
+
 RunRecord RunRepository::get(std::int64_t run) {
     auto found = find(run);
     if (!found) {
