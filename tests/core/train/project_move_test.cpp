@@ -11,6 +11,7 @@
 #include "export/run_export.h"
 #include "left_right_images.h"
 #include "project/project.h"
+#include "review/label_audit.h"
 #include "store/run_repository.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"
@@ -139,6 +140,27 @@ TEST(ProjectMoveTest, AnInterruptedRunResumesInAMovedAndInACopiedProjectWithTheS
     for (const auto& artifact : store::RunRepository(project.database()).artifacts(run)) {
         EXPECT_EQ(fs::path(artifact.path).is_relative(), true) << artifact.path;
     }
+}
+
+std::map<std::int64_t, int> auditFolds(const fs::path& folder) {
+    Project project = Project::open(folder);
+    review::LabelAuditOptions options;
+    options.training = testing::tinyTrainOptions(1);
+    const review::LabelAuditPlan plan = review::planLabelAudit(project, options);
+    std::map<std::int64_t, int> folds;
+    for (std::size_t i = 0; i < plan.samples.size(); ++i) {
+        folds[plan.samples[i].sampleId] = plan.folds[i];
+    }
+    return folds;
+}
+
+TEST(ProjectMoveTest, TheLabelAuditDealsTheSameFoldsAfterTheProjectMoves) {
+    testing::TempDir dir;
+    fillProject(dir / "before");
+    const std::map<std::int64_t, int> before = auditFolds(dir / "before");
+    ASSERT_EQ(before.size(), 72u);
+    fs::rename(dir / "before", dir / "after");
+    EXPECT_EQ(auditFolds(dir / "after"), before);
 }
 
 // What the training code before stored-path identities held out: per class, the
