@@ -299,11 +299,12 @@ TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
     EXPECT_NE(noRun.err.find("no run 99"), std::string::npos) << noRun.err;
 }
 
-// Starts `train` on `project`, waits for the first epoch's checkpoint, then SIGKILLs the
-// process: no chance to clean up. The shell prints the exit status it saw, 137 when killed.
-ProcessResult killTrainingAfterItsFirstEpoch(const std::string& project) {
+// Starts `train` for `epochs` on `project`, waits for the first epoch's checkpoint, then
+// SIGKILLs the process: no chance to clean up. The shell prints the exit status it saw, 137
+// when killed.
+ProcessResult killTrainingAfterItsFirstEpoch(const std::string& project, int epochs) {
     const char* killScript = R"sh(
-        "$1" train "$2" --epochs 12 --batch-size 16 --image-size 16 --device cpu 2>/dev/null &
+        "$1" train "$2" --epochs "$3" --batch-size 16 --image-size 16 --device cpu 2>/dev/null &
         pid=$!
         tries=0
         while [ ! -f "$2/runs/1/last.pt" ] && [ $tries -lt 6000 ]; do
@@ -313,8 +314,8 @@ ProcessResult killTrainingAfterItsFirstEpoch(const std::string& project) {
         kill -9 $pid
         wait $pid
         echo $?)sh";
-    return kestrel::testing::runProgram("/bin/sh",
-                                        {"-c", killScript, "sh", KESTREL_CLI_PATH, project});
+    return kestrel::testing::runProgram(
+        "/bin/sh", {"-c", killScript, "sh", KESTREL_CLI_PATH, project, std::to_string(epochs)});
 }
 
 // A training process killed outright leaves a run that `runs` shows as interrupted and
@@ -324,7 +325,7 @@ TEST_F(CliTest, AKilledTrainingRunShowsAsInterruptedAndResumes) {
     kestrel::testing::writeLeftRightImages(dir / "source");
     ASSERT_EQ(cli({"init", project}).exitCode, 0);
     ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
-    const ProcessResult killed = killTrainingAfterItsFirstEpoch(project);
+    const ProcessResult killed = killTrainingAfterItsFirstEpoch(project, 12);
     ASSERT_EQ(killed.out, "137\n") << "the run was not killed mid-way: " << killed.err;
 
     const ProcessResult runs = cli({"runs", project, "--json"});
@@ -349,7 +350,7 @@ TEST_F(CliTest, AKilledRunResumesAfterItsProjectFolderMoved) {
     ASSERT_EQ(cli({"init", project}).exitCode, 0);
     kestrel::testing::writeLeftRightImages(dir / "p" / "images");
     ASSERT_EQ(cli({"import", project, (dir / "p" / "images").string()}).exitCode, 0);
-    const ProcessResult killed = killTrainingAfterItsFirstEpoch(project);
+    const ProcessResult killed = killTrainingAfterItsFirstEpoch(project, 4);
     ASSERT_EQ(killed.out, "137\n") << "the run was not killed mid-way: " << killed.err;
 
     const std::string moved = (dir / "moved").string();
@@ -358,7 +359,7 @@ TEST_F(CliTest, AKilledRunResumesAfterItsProjectFolderMoved) {
     ASSERT_EQ(resumed.exitCode, 0) << resumed.err;
     const auto finished = nlohmann::json::parse(resumed.out);
     EXPECT_EQ(finished.at("status"), "completed");
-    EXPECT_EQ(finished.at("epochs"), 12);
+    EXPECT_EQ(finished.at("epochs"), 4);
 }
 
 // One command exports both formats; `predict` answers alike through torch::jit and OpenCV
