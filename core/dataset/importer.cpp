@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "dataset/file_reader.h"
 #include "dataset/idx_source.h"
+#include "dataset/sample_catalog.h"
 #include "project/project.h"
 #include "store/project_repository.h"
 #include "store/sample_repository.h"
@@ -18,10 +19,6 @@ namespace kestrel::dataset {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr std::array<const char*, 10> kClassColours = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2",
-                                                       "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-                                                       "#9c755f", "#bab0ac"};
 
 std::vector<ImportItem> scanSource(Project& project, const fs::path& source, ImportFormat format,
                                    const ImportOptions& options,
@@ -101,7 +98,7 @@ std::map<std::string, std::int64_t> ensureClasses(store::SampleRepository& repos
         }
         store::ClassRow row;
         row.name = name;
-        row.color = kClassColours[static_cast<std::size_t>(position) % kClassColours.size()];
+        row.color = defaultClassColor(static_cast<std::size_t>(position));
         row.hotkey = position < 9 ? position + 1 : 0;
         row.position = position;
         ids[name] = repository.addClass(row);
