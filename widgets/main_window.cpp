@@ -6,7 +6,7 @@
 #include "import_dialog.h"
 #include "label_action.h"
 #include "labelling_controller.h"
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 #include "project_overview.h"
 #include "sample_browser.h"
 #include "sample_model.h"

@@ -1,6 +1,6 @@
 #include "project_overview.h"
 
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 
 #include <QGridLayout>
 #include <QHeaderView>

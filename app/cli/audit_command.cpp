@@ -67,16 +67,6 @@ review::LabelAuditOptions chooseOptions(Project& project, const AuditCommandOpti
     return audit;
 }
 
-// The sample's path as the project stores it: relative when the file lies inside it.
-std::string shownPath(const Project& project, const std::string& file) {
-    const std::filesystem::path relative =
-        std::filesystem::path(file).lexically_relative(project.folder());
-    if (relative.empty() || *relative.begin() == "..") {
-        return file;
-    }
-    return relative.string();
-}
-
 std::string fixed(double value, int digits) {
     std::ostringstream text;
     text << std::fixed << std::setprecision(digits) << value;
@@ -116,14 +106,13 @@ void describeAgreement(const review::LabelAuditResult& result) {
     }
 }
 
-void printJsonResult(const Project& project, const review::LabelAuditResult& result,
-                     std::size_t top) {
+void printJsonResult(const review::LabelAuditResult& result, std::size_t top) {
     const auto& plan = result.plan;
     nlohmann::json issues = nlohmann::json::array();
     for (const auto& issue : shownIssues(result.outcome, top)) {
         const auto& sample = plan.samples[issue.index];
         issues.push_back({{"sample_id", sample.sampleId},
-                          {"path", shownPath(project, sample.path)},
+                          {"path", sample.key},
                           {"given", plan.classes[static_cast<std::size_t>(issue.given)]},
                           {"suggested", plan.classes[static_cast<std::size_t>(issue.suggested)]},
                           {"given_probability", issue.givenProbability},
@@ -143,15 +132,14 @@ void printJsonResult(const Project& project, const review::LabelAuditResult& res
                {"issues", issues}});
 }
 
-void printTable(const Project& project, const review::LabelAuditResult& result, std::size_t top) {
+void printTable(const review::LabelAuditResult& result, std::size_t top) {
     const auto& plan = result.plan;
     const auto issues = shownIssues(result.outcome, top);
     if (!issues.empty()) {
         std::size_t pathWidth = 6;
         std::size_t classWidth = 9;
         for (const auto& issue : issues) {
-            pathWidth =
-                std::max(pathWidth, shownPath(project, plan.samples[issue.index].path).size());
+            pathWidth = std::max(pathWidth, plan.samples[issue.index].key.size());
         }
         for (const auto& name : plan.classes) {
             classWidth = std::max(classWidth, name.size());
@@ -165,7 +153,7 @@ void printTable(const Project& project, const review::LabelAuditResult& result, 
         for (std::size_t rank = 0; rank < issues.size(); ++rank) {
             const auto& issue = issues[rank];
             std::cout << std::setw(6) << rank + 1 << std::setw(static_cast<int>(pathWidth + 2))
-                      << shownPath(project, plan.samples[issue.index].path)
+                      << plan.samples[issue.index].key
                       << std::setw(static_cast<int>(classWidth + 2))
                       << plan.classes[static_cast<std::size_t>(issue.given)]
                       << std::setw(static_cast<int>(classWidth + 2))
@@ -203,7 +191,7 @@ int runAudit(const AuditCommandOptions& given) {
     result.audit = review::recordLabelAudit(project, result.plan, result.outcome);
 
     if (given.json) {
-        printJsonResult(project, result, given.top);
+        printJsonResult(result, given.top);
     }
     if (result.outcome.status != review::LabelAuditStatus::Completed) {
         std::cerr << result.outcome.reason << "\n";
@@ -211,7 +199,7 @@ int runAudit(const AuditCommandOptions& given) {
     }
     describeAgreement(result);
     if (!given.json) {
-        printTable(project, result, given.top);
+        printTable(result, given.top);
     }
     return kSuccess;
 }

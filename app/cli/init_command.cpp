@@ -3,6 +3,7 @@
 #include "json_output.h"
 #include "project/project.h"
 #include "store/migrations.h"
+#include "store/project_repository.h"
 
 #include <iostream>
 #include <memory>
@@ -24,7 +25,7 @@ struct InitOptions {
 
 int runInit(const InitOptions& options) {
     Project project = Project::create(options.folder, options.name);
-    const std::string name = project.database().queryText("SELECT name FROM project WHERE id = 1");
+    const std::string name = store::ProjectRepository(project.database()).name();
     const std::size_t samples = options.demo ? demo::addDemoData(project) : 0;
     if (options.json) {
         printJson({{"project", project.folder().string()},

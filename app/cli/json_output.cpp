@@ -1,6 +1,6 @@
 #include "json_output.h"
 
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 
 #include <iostream>
 

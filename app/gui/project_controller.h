@@ -4,7 +4,7 @@
 #include "dataset/label_edit.h"
 #include "dataset/sample_catalog.h"
 #include "label_action.h"
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 #include "project_ref.h"
 #include "project_store_jobs.h"
 

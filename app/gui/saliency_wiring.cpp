@@ -2,7 +2,7 @@
 
 #include "image_viewer.h"
 #include "main_window.h"
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 #include "project_controller.h"
 #include "review_controller.h"
 #include "saliency_service.h"

@@ -10,7 +10,7 @@
 #include <memory>
 #include <optional>
 
-namespace kestrel::train {
+namespace kestrel::runs {
 class TrainingSession;
 }
 

@@ -2,7 +2,7 @@
 
 #include "confusion_panel.h"
 #include "main_window.h"
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 #include "project_controller.h"
 #include "resource_monitor.h"
 #include "runs_controller.h"

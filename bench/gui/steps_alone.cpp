@@ -2,7 +2,7 @@
 
 #include "dataset/sample_catalog.h"
 #include "project/project.h"
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 #include "sample_browser.h"
 #include "sample_model.h"
 #include "timing.h"

@@ -13,13 +13,14 @@ inline std::string lowerCase(std::string text) {
     return text;
 }
 
-// Without leading and trailing spaces and tabs.
+// Without leading and trailing spaces, tabs and line ends (a CRLF file's '\r' included).
 inline std::string trimmed(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t");
+    constexpr const char* kBlank = " \t\r\n";
+    const auto first = text.find_first_not_of(kBlank);
     if (first == std::string::npos) {
         return {};
     }
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+    return text.substr(first, text.find_last_not_of(kBlank) - first + 1);
 }
 
 // The non-empty lines of `text`.

@@ -3,7 +3,10 @@
 #include "common/error.h"
 #include "dataset/file_reader.h"
 #include "dataset/idx_source.h"
+#include "dataset/sample_catalog.h"
 #include "project/project.h"
+#include "store/project_repository.h"
+#include "store/sample_repository.h"
 #include "store/sqlite.h"
 
 #include <algorithm>
@@ -16,20 +19,6 @@ namespace kestrel::dataset {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr std::array<const char*, 10> kClassColours = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2",
-                                                       "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-                                                       "#9c755f", "#bab0ac"};
-
-// Relative to the project folder when the file lies inside it, else absolute.
-std::string storedPath(const fs::path& projectFolder, const fs::path& file) {
-    const fs::path normal = fs::absolute(file).lexically_normal();
-    const fs::path relative = normal.lexically_relative(projectFolder);
-    if (!relative.empty() && *relative.begin() != "..") {
-        return relative.generic_string();
-    }
-    return normal.generic_string();
-}
 
 std::vector<ImportItem> scanSource(Project& project, const fs::path& source, ImportFormat format,
                                    const ImportOptions& options,
@@ -61,15 +50,6 @@ std::vector<ImportItem> scanSource(Project& project, const fs::path& source, Imp
         break;
     }
     throw Error(ErrorKind::InvalidArgument, "No import format was chosen.");
-}
-
-std::set<std::string> existingPaths(store::Database& db) {
-    std::set<std::string> paths;
-    store::Statement query(db, "SELECT path FROM samples");
-    while (query.step()) {
-        paths.insert(query.columnText(0));
-    }
-    return paths;
 }
 
 // "2" before "10" when both names are numbers (idx labels), else plain text order.
@@ -107,31 +87,21 @@ std::vector<std::string> classesInOrder(const std::vector<ImportItem>& items,
 }
 
 // Class ids by name, creating the missing ones (colours and hotkeys 1-9 by position).
-std::map<std::string, std::int64_t> ensureClasses(store::Database& db,
+std::map<std::string, std::int64_t> ensureClasses(store::SampleRepository& repository,
                                                   const std::vector<std::string>& names,
                                                   std::vector<std::string>& created) {
-    std::map<std::string, std::int64_t> ids;
-    store::Statement existing(db, "SELECT name, id FROM classes");
-    while (existing.step()) {
-        ids[existing.columnText(0)] = existing.columnInt(1);
-    }
-    auto position = db.queryInt("SELECT count(*) FROM classes");
-    store::Statement insert(db, "INSERT INTO classes (name, color, hotkey, position) "
-                                "VALUES (?1, ?2, ?3, ?4)");
+    std::map<std::string, std::int64_t> ids = repository.classIdsByName();
+    auto position = static_cast<int>(repository.classCount());
     for (const std::string& name : names) {
         if (ids.count(name)) {
             continue;
         }
-        insert.bind(1, name).bind(
-            2, std::string_view(
-                   kClassColours[static_cast<std::size_t>(position) % kClassColours.size()]));
-        if (position < 9) {
-            insert.bind(3, position + 1);
-        } else {
-            insert.bindNull(3);
-        }
-        insert.bind(4, position).run();
-        ids[name] = db.lastInsertRowId();
+        store::ClassRow row;
+        row.name = name;
+        row.color = defaultClassColor(static_cast<std::size_t>(position));
+        row.hotkey = position < 9 ? position + 1 : 0;
+        row.position = position;
+        ids[name] = repository.addClass(row);
         created.push_back(name);
         ++position;
     }
@@ -139,19 +109,12 @@ std::map<std::string, std::int64_t> ensureClasses(store::Database& db,
 }
 
 // Per stratum (class name, or "" for unlabelled): readable samples already in each split.
-std::map<std::string, SplitCounts3> existingSplitCounts(store::Database& db) {
+std::map<std::string, SplitCounts3> existingSplitCounts(store::SampleRepository& repository) {
     std::map<std::string, SplitCounts3> counts;
-    store::Statement query(db, R"sql(
-        SELECT coalesce(c.name, ''), s.split, count(*)
-        FROM samples s LEFT JOIN labels l ON l.sample_id = s.id
-                       LEFT JOIN classes c ON c.id = l.class_id
-        WHERE s.status != 'unreadable' AND s.split IS NOT NULL
-        GROUP BY 1, 2)sql");
-    while (query.step()) {
-        const std::string split = query.columnText(1);
+    for (const store::StratumCountRow& row : repository.stratumSplitCounts()) {
         for (std::size_t k = 0; k < kSplitNames.size(); ++k) {
-            if (split == kSplitNames[k]) {
-                counts[query.columnText(0)][k] = query.columnInt(2);
+            if (row.split == kSplitNames[k]) {
+                counts[row.className][k] = row.count;
             }
         }
     }
@@ -171,6 +134,7 @@ ImportReport importSource(Project& project, const fs::path& source, const Import
         }
     };
     store::Database& db = project.database();
+    store::SampleRepository repository(db);
     ImportReport result;
     result.format = options.format == ImportFormat::Auto ? detectFormat(source) : options.format;
 
@@ -180,11 +144,11 @@ ImportReport importSource(Project& project, const fs::path& source, const Import
     result.found = found.size();
 
     // Skip what an earlier import already brought in: importing twice adds nothing.
-    const std::set<std::string> known = existingPaths(db);
+    const std::set<std::string> known = repository.storedPaths();
     std::vector<ImportItem> items;
     std::vector<std::string> paths;
     for (ImportItem& item : found) {
-        std::string path = storedPath(project.folder(), item.file);
+        std::string path = project.storedPath(item.file);
         if (known.count(path)) {
             ++result.alreadyPresent;
         } else {
@@ -207,7 +171,8 @@ ImportReport importSource(Project& project, const fs::path& source, const Import
 
     report("saving", 0, items.size());
     store::Transaction transaction(db);
-    const auto classIds = ensureClasses(db, classesInOrder(items, options), result.classesCreated);
+    const auto classIds =
+        ensureClasses(repository, classesInOrder(items, options), result.classesCreated);
 
     // Stratified splits for readable new samples the source did not place.
     std::vector<std::string> strata;
@@ -219,7 +184,7 @@ ImportReport importSource(Project& project, const fs::path& source, const Import
         }
     }
     const std::vector<int> plan =
-        planSplits(strata, existingSplitCounts(db), options.ratios, options.seed);
+        planSplits(strata, existingSplitCounts(repository), options.ratios, options.seed);
     std::vector<std::optional<std::string>> splits(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (files[i].readable) {
@@ -230,48 +195,29 @@ ImportReport importSource(Project& project, const fs::path& source, const Import
         splits[unplaced[j]] = kSplitNames[static_cast<std::size_t>(plan[j])];
     }
 
-    store::Statement insertSample(db, R"sql(
-        INSERT INTO samples (path, content_hash, width, height, channels, split, status,
-                             status_reason)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql");
-    store::Statement insertLabel(
-        db, "INSERT INTO labels (sample_id, class_id, source) VALUES (?1, ?2, 'import')");
-    store::Statement insertMask(db, "INSERT INTO annotations (sample_id, class_id, kind, path, "
-                                    "source) VALUES (?1, ?2, 'mask', ?3, 'import')");
     for (std::size_t i = 0; i < items.size(); ++i) {
         const ReadFile& file = files[i];
-        insertSample.bind(1, paths[i]);
-        file.contentHash.empty() ? insertSample.bindNull(2)
-                                 : insertSample.bind(2, file.contentHash);
+        store::NewSample sample;
+        sample.path = paths[i];
+        sample.contentHash = file.contentHash;
+        sample.readable = file.readable;
         if (file.readable) {
-            insertSample.bind(3, std::int64_t{file.width})
-                .bind(4, std::int64_t{file.height})
-                .bind(5, std::int64_t{file.channels})
-                .bind(6, *splits[i])
-                .bind(7, std::string_view("ok"))
-                .bindNull(8);
+            sample.width = file.width;
+            sample.height = file.height;
+            sample.channels = file.channels;
+            sample.split = *splits[i];
         } else {
-            insertSample.bindNull(3)
-                .bindNull(4)
-                .bindNull(5)
-                .bindNull(6)
-                .bind(7, std::string_view("unreadable"))
-                .bind(8, file.reason);
+            sample.reason = file.reason;
             result.unreadable.push_back({items[i].file.string(), file.reason});
         }
-        insertSample.run();
-        const std::int64_t sampleId = db.lastInsertRowId();
+        const std::int64_t sampleId = repository.addSample(sample);
+        std::optional<std::int64_t> classId;
         if (items[i].label) {
-            insertLabel.bind(1, sampleId).bind(2, classIds.at(*items[i].label)).run();
+            classId = classIds.at(*items[i].label);
+            repository.addImportedLabel(sampleId, *classId);
         }
         for (const fs::path& mask : items[i].masks) {
-            insertMask.bind(1, sampleId);
-            if (items[i].label) {
-                insertMask.bind(2, classIds.at(*items[i].label));
-            } else {
-                insertMask.bindNull(2);
-            }
-            insertMask.bind(3, storedPath(project.folder(), mask)).run();
+            repository.addImportedMask(sampleId, classId, project.storedPath(mask));
             ++result.masks;
         }
         result.added += file.readable ? 1 : 0;
@@ -283,13 +229,14 @@ ImportReport importSource(Project& project, const fs::path& source, const Import
             return nothing;
         }
     }
+    store::ProjectRepository projectRow(db);
     if (!items.empty()) {
-        db.execute("UPDATE project SET dataset_version = dataset_version + 1");
+        projectRow.bumpDatasetVersion();
     }
     transaction.commit();
     report("saving", items.size(), items.size());
 
-    result.datasetVersion = db.queryInt("SELECT dataset_version FROM project");
+    result.datasetVersion = projectRow.datasetVersion();
     result.duplicates = findDuplicates(db);
     return result;
 }

@@ -1,8 +1,11 @@
 #include "dataset/label_edit.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "dataset/sample_catalog.h"
 #include "project/project.h"
+#include "store/project_repository.h"
+#include "store/sample_repository.h"
 #include "store/sqlite.h"
 
 #include <algorithm>
@@ -13,46 +16,27 @@ namespace kestrel::dataset {
 
 namespace {
 
-using store::Database;
-using store::Statement;
+using store::SampleRepository;
 
-std::string trimmed(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+ClassRecord recordOf(const store::ClassRow& row) {
+    return {row.id, row.name, row.color, row.hotkey, row.position};
 }
 
-std::optional<ClassRecord> findClass(Database& db, std::int64_t id) {
-    Statement query(db, "SELECT id, name, COALESCE(color, ''), COALESCE(hotkey, 0), position "
-                        "FROM classes WHERE id = ?");
-    query.bind(1, id);
-    if (!query.step()) {
-        return std::nullopt;
-    }
-    return ClassRecord{query.columnInt(0), query.columnText(1), query.columnText(2),
-                       static_cast<int>(query.columnInt(3)), static_cast<int>(query.columnInt(4))};
-}
-
-ClassRecord requireClass(Database& db, std::int64_t id) {
-    if (auto record = findClass(db, id)) {
-        return *record;
+ClassRecord requireClass(SampleRepository& samples, std::int64_t id) {
+    if (auto row = samples.findClass(id)) {
+        return recordOf(*row);
     }
     throw Error(ErrorKind::InvalidArgument,
                 "There is no class with id " + std::to_string(id) + " in this project.");
 }
 
 // Class names are compared without case: "Scratch" and "scratch" would confuse everyone.
-void requireFreeName(Database& db, const std::string& name, std::int64_t exceptId) {
+void requireFreeName(SampleRepository& samples, const std::string& name, std::int64_t exceptId) {
     if (name.empty()) {
         throw Error(ErrorKind::InvalidArgument, "A class name cannot be empty.");
     }
-    Statement query(db, "SELECT name FROM classes WHERE name = ? COLLATE NOCASE AND id != ?");
-    query.bind(1, name).bind(2, exceptId);
-    if (query.step()) {
-        throw Error(ErrorKind::InvalidArgument,
-                    "A class named '" + query.columnText(0) + "' already exists.");
+    if (const auto taken = samples.classNamedLike(name, exceptId)) {
+        throw Error(ErrorKind::InvalidArgument, "A class named '" + *taken + "' already exists.");
     }
 }
 
@@ -68,110 +52,81 @@ void requireSplit(const std::string& split) {
     }
 }
 
-void writeClasses(Database& db, const std::vector<ClassRecord>& records, LabelEdit& inverse) {
-    Statement upsert(db, R"sql(
-        INSERT INTO classes (id, name, color, hotkey, position) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, color = excluded.color,
-            hotkey = excluded.hotkey, position = excluded.position)sql");
+void writeClasses(SampleRepository& samples, const std::vector<ClassRecord>& records,
+                  LabelEdit& inverse) {
     for (const ClassRecord& record : records) {
-        requireFreeName(db, trimmed(record.name), record.id);
-        if (auto old = findClass(db, record.id)) {
-            inverse.classesToWrite.push_back(*old);
+        const std::string name = trimmed(record.name);
+        requireFreeName(samples, name, record.id);
+        if (auto old = samples.findClass(record.id)) {
+            inverse.classesToWrite.push_back(recordOf(*old));
         } else {
             inverse.classesToDelete.push_back(record.id);
         }
-        upsert.bind(1, record.id).bind(2, trimmed(record.name));
-        record.color.empty() ? upsert.bindNull(3) : upsert.bind(3, record.color);
-        record.hotkey == 0 ? upsert.bindNull(4) : upsert.bind(4, std::int64_t{record.hotkey});
-        upsert.bind(5, std::int64_t{record.position});
-        upsert.run();
+        samples.writeClass({record.id, name, record.color, record.hotkey, record.position});
     }
 }
 
-void writeLabels(Database& db, const std::vector<LabelChange>& changes, LabelEdit& inverse) {
-    Statement current(db, "SELECT COALESCE(l.class_id, 0) FROM samples s "
-                          "LEFT JOIN labels l ON l.sample_id = s.id WHERE s.id = ?");
-    Statement set(db, R"sql(
-        INSERT INTO labels (sample_id, class_id, source) VALUES (?, ?, 'user')
-        ON CONFLICT (sample_id) DO UPDATE SET class_id = excluded.class_id, source = 'user',
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))sql");
-    Statement remove(db, "DELETE FROM labels WHERE sample_id = ?");
+void writeLabels(SampleRepository& samples, const std::vector<LabelChange>& changes,
+                 LabelEdit& inverse) {
     std::unordered_set<std::int64_t> knownClasses;
     for (const LabelChange& change : changes) {
-        current.bind(1, change.sampleId);
-        if (!current.step()) {
+        const std::optional<std::int64_t> current = samples.labelOf(change.sampleId);
+        if (!current) {
             throwNoSample(change.sampleId);
         }
-        inverse.labels.push_back({change.sampleId, current.columnInt(0)});
-        current.reset();
+        inverse.labels.push_back({change.sampleId, *current});
         if (change.classId == 0) {
-            remove.bind(1, change.sampleId).run();
+            samples.removeLabel(change.sampleId);
             continue;
         }
         if (knownClasses.insert(change.classId).second) {
-            requireClass(db, change.classId);
+            requireClass(samples, change.classId);
         }
-        set.bind(1, change.sampleId).bind(2, change.classId).run();
+        samples.setUserLabel(change.sampleId, change.classId);
     }
 }
 
-void writeSplits(Database& db, const std::vector<SplitChange>& changes, LabelEdit& inverse) {
-    Statement current(db, "SELECT COALESCE(split, '') FROM samples WHERE id = ?");
-    Statement set(db, "UPDATE samples SET split = ? WHERE id = ?");
+void writeSplits(SampleRepository& samples, const std::vector<SplitChange>& changes,
+                 LabelEdit& inverse) {
     for (const SplitChange& change : changes) {
         requireSplit(change.split);
-        current.bind(1, change.sampleId);
-        if (!current.step()) {
+        std::optional<std::string> current = samples.splitOf(change.sampleId);
+        if (!current) {
             throwNoSample(change.sampleId);
         }
-        inverse.splits.push_back({change.sampleId, current.columnText(0)});
-        current.reset();
-        change.split.empty() ? set.bindNull(1) : set.bind(1, change.split);
-        set.bind(2, change.sampleId).run();
+        inverse.splits.push_back({change.sampleId, std::move(*current)});
+        samples.setSplit(change.sampleId, change.split);
     }
 }
 
-void deleteClasses(Database& db, const std::vector<std::int64_t>& ids, LabelEdit& inverse) {
-    Statement remove(db, "DELETE FROM classes WHERE id = ?");
+void deleteClasses(SampleRepository& samples, const std::vector<std::int64_t>& ids,
+                   LabelEdit& inverse) {
     for (const std::int64_t id : ids) {
-        const ClassRecord record = requireClass(db, id);
-        Statement users(db, "SELECT count(*) FROM labels WHERE class_id = ?");
-        users.bind(1, id);
-        users.step();
-        if (const std::int64_t count = users.columnInt(0); count > 0) {
+        const ClassRecord record = requireClass(samples, id);
+        if (const std::int64_t count = samples.labelCount(id); count > 0) {
             throw Error(ErrorKind::InvalidArgument,
                         "Class '" + record.name + "' still labels " + std::to_string(count) +
                             " samples; relabel them before deleting it.");
         }
         inverse.classesToWrite.push_back(record);
-        remove.bind(1, id).run();
+        samples.deleteClass(id);
     }
-}
-
-std::vector<std::int64_t> samplesLabelled(Database& db, std::int64_t classId) {
-    Statement query(db, "SELECT sample_id FROM labels WHERE class_id = ? ORDER BY sample_id");
-    query.bind(1, classId);
-    std::vector<std::int64_t> samples;
-    while (query.step()) {
-        samples.push_back(query.columnInt(0));
-    }
-    return samples;
 }
 
 } // namespace
 
 LabelEdit applyLabelEdit(Project& project, const LabelEdit& edit) {
-    Database& db = project.database();
     LabelEdit inverse;
     if (edit.empty()) {
         return inverse;
     }
-    store::Transaction transaction(db);
-    writeClasses(db, edit.classesToWrite, inverse);
-    writeLabels(db, edit.labels, inverse);
-    writeSplits(db, edit.splits, inverse);
-    deleteClasses(db, edit.classesToDelete, inverse);
-    db.execute("UPDATE project SET dataset_version = dataset_version + 1");
+    SampleRepository samples(project.database());
+    store::Transaction transaction(project.database());
+    writeClasses(samples, edit.classesToWrite, inverse);
+    writeLabels(samples, edit.labels, inverse);
+    writeSplits(samples, edit.splits, inverse);
+    deleteClasses(samples, edit.classesToDelete, inverse);
+    store::ProjectRepository(project.database()).bumpDatasetVersion();
     transaction.commit();
     // Undone last-to-first, so a sample changed twice in one edit gets its first state back.
     std::reverse(inverse.labels.begin(), inverse.labels.end());
@@ -203,58 +158,53 @@ LabelEdit assignSplitEdit(const std::vector<std::int64_t>& samples, const std::s
 }
 
 LabelEdit createClassEdit(Project& project, const std::string& name) {
-    Database& db = project.database();
+    SampleRepository samples(project.database());
     const std::string clean = trimmed(name);
-    requireFreeName(db, clean, 0);
-    const std::int64_t classes = db.queryInt("SELECT count(*) FROM classes");
+    requireFreeName(samples, clean, 0);
     ClassRecord record;
-    record.id = db.queryInt("SELECT COALESCE(max(id), 0) + 1 FROM classes");
+    record.id = samples.nextClassId();
     record.name = clean;
     // Stored, so the colour stays with the class when others are deleted around it.
-    record.color = defaultClassColor(static_cast<std::size_t>(classes));
-    record.position = static_cast<int>(db.queryInt("SELECT COALESCE(max(position), 0) + 1 "
-                                                   "FROM classes"));
+    record.color = defaultClassColor(static_cast<std::size_t>(samples.classCount()));
+    record.position = samples.nextClassPosition();
     LabelEdit edit;
     edit.classesToWrite.push_back(record);
     return edit;
 }
 
 LabelEdit renameClassEdit(Project& project, std::int64_t classId, const std::string& name) {
-    Database& db = project.database();
-    ClassRecord record = requireClass(db, classId);
+    SampleRepository samples(project.database());
+    ClassRecord record = requireClass(samples, classId);
     record.name = trimmed(name);
-    requireFreeName(db, record.name, classId);
+    requireFreeName(samples, record.name, classId);
     LabelEdit edit;
     edit.classesToWrite.push_back(record);
     return edit;
 }
 
 LabelEdit mergeClassesEdit(Project& project, std::int64_t from, std::int64_t into) {
-    Database& db = project.database();
-    const ClassRecord source = requireClass(db, from);
-    requireClass(db, into);
+    SampleRepository samples(project.database());
+    const ClassRecord source = requireClass(samples, from);
+    requireClass(samples, into);
     if (from == into) {
         throw Error(ErrorKind::InvalidArgument,
                     "Class '" + source.name + "' cannot be merged into itself.");
     }
-    LabelEdit edit = assignClassEdit(samplesLabelled(db, from), into);
+    LabelEdit edit = assignClassEdit(samples.samplesLabelled(from), into);
     edit.classesToDelete.push_back(from);
     return edit;
 }
 
 LabelEdit deleteClassEdit(Project& project, std::int64_t classId) {
-    Database& db = project.database();
-    requireClass(db, classId);
-    LabelEdit edit = assignClassEdit(samplesLabelled(db, classId), 0);
+    SampleRepository samples(project.database());
+    requireClass(samples, classId);
+    LabelEdit edit = assignClassEdit(samples.samplesLabelled(classId), 0);
     edit.classesToDelete.push_back(classId);
     return edit;
 }
 
 std::int64_t samplesWithClass(Project& project, std::int64_t classId) {
-    Statement query(project.database(), "SELECT count(*) FROM labels WHERE class_id = ?");
-    query.bind(1, classId);
-    query.step();
-    return query.columnInt(0);
+    return SampleRepository(project.database()).labelCount(classId);
 }
 
 } // namespace kestrel::dataset

@@ -1,7 +1,8 @@
 #include "dataset/sample_catalog.h"
 
 #include "project/project.h"
-#include "store/sqlite.h"
+#include "store/project_repository.h"
+#include "store/sample_repository.h"
 
 #include <algorithm>
 #include <array>
@@ -11,12 +12,6 @@
 namespace kestrel::dataset {
 
 namespace {
-
-// Stored paths are relative to the project folder when the image lies inside it.
-std::string absolutePath(const std::filesystem::path& projectFolder, const std::string& stored) {
-    const std::filesystem::path path(stored);
-    return path.is_absolute() ? stored : (projectFolder / path).lexically_normal().string();
-}
 
 // Counted here rather than in SQL: the rows are in hand, and a join on a grouped subquery
 // cost SQLite twice the time of the whole catalog query.
@@ -118,18 +113,15 @@ std::string defaultClassColor(std::size_t position) {
 }
 
 std::vector<CatalogClass> loadCatalogClasses(Project& project) {
-    store::Statement query(project.database(), R"sql(
-        SELECT c.id, c.name, COALESCE(c.color, ''), COALESCE(c.hotkey, 0),
-               (SELECT count(*) FROM labels l WHERE l.class_id = c.id)
-        FROM classes c ORDER BY c.position, c.id)sql");
     std::vector<CatalogClass> classes;
-    while (query.step()) {
+    for (store::ClassWithCount& stored :
+         store::SampleRepository(project.database()).classesWithLabelCounts()) {
         CatalogClass entry;
-        entry.id = query.columnInt(0);
-        entry.name = query.columnText(1);
-        entry.color = query.columnText(2);
-        entry.hotkey = static_cast<int>(query.columnInt(3));
-        entry.count = query.columnInt(4);
+        entry.id = stored.row.id;
+        entry.name = std::move(stored.row.name);
+        entry.color = std::move(stored.row.color);
+        entry.hotkey = stored.row.hotkey;
+        entry.count = stored.count;
         if (entry.color.empty()) {
             entry.color = defaultClassColor(classes.size());
         }
@@ -144,35 +136,23 @@ std::vector<CatalogClass> loadCatalogClasses(Project& project) {
 SampleCatalog loadCatalog(Project& project) {
     SampleCatalog catalog;
     catalog.classes = loadCatalogClasses(project);
-    store::Database& db = project.database();
-    catalog.datasetVersion = db.queryInt("SELECT dataset_version FROM project");
-    catalog.samples.reserve(static_cast<std::size_t>(db.queryInt("SELECT count(*) FROM samples")));
-
-    // The duplicate flag comes from a grouped subquery over the hash index, not a per-row
-    // lookup, so the whole catalog stays one linear pass.
-    store::Statement query(db, R"sql(
-        SELECT s.id, s.path, COALESCE(s.width, 0), COALESCE(s.height, 0),
-               COALESCE(s.channels, 0), COALESCE(s.split, ''), s.status,
-               COALESCE(s.status_reason, ''), COALESCE(s.content_hash, ''),
-               COALESCE(l.class_id, 0)
-        FROM samples s
-        LEFT JOIN labels l ON l.sample_id = s.id
-        ORDER BY s.id)sql");
-    const std::filesystem::path& folder = project.folder();
-    while (query.step()) {
+    catalog.datasetVersion = store::ProjectRepository(project.database()).datasetVersion();
+    std::vector<store::SampleRow> rows = store::SampleRepository(project.database()).samples();
+    catalog.samples.reserve(rows.size());
+    for (store::SampleRow& row : rows) {
         CatalogSample sample;
-        sample.id = query.columnInt(0);
-        sample.path = absolutePath(folder, query.columnText(1));
+        sample.id = row.id;
+        sample.path = project.absolutePath(row.path).string();
         sample.fileName = std::filesystem::path(sample.path).filename().string();
         sample.searchText = searchFolded(sample.path);
-        sample.width = static_cast<int>(query.columnInt(2));
-        sample.height = static_cast<int>(query.columnInt(3));
-        sample.channels = static_cast<int>(query.columnInt(4));
-        sample.split = query.columnText(5);
-        sample.status = query.columnText(6);
-        sample.statusReason = query.columnText(7);
-        sample.contentHash = query.columnText(8);
-        sample.classId = query.columnInt(9);
+        sample.width = row.width;
+        sample.height = row.height;
+        sample.channels = row.channels;
+        sample.split = std::move(row.split);
+        sample.status = std::move(row.status);
+        sample.statusReason = std::move(row.statusReason);
+        sample.contentHash = std::move(row.contentHash);
+        sample.classId = row.classId;
         catalog.samples.push_back(std::move(sample));
     }
     markDuplicates(catalog.samples);

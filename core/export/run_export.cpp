@@ -2,6 +2,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/utc_time.h"
 #include "common/version.h"
 #include "dataset/content_hash.h"
 #include "export/model_card.h"
@@ -16,8 +17,6 @@
 #include "runs/trained_run.h"
 #include "store/run_repository.h"
 
-#include <chrono>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -30,15 +29,6 @@ namespace kestrel::exporting {
 namespace {
 
 constexpr int kBatch = 32;
-
-std::string utcNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 infer::ModelMetadata metadataFor(const runs::TrainedRun& run) {
     infer::ModelMetadata metadata = runs::modelMetadata(run);
@@ -115,14 +105,6 @@ std::string fileBytes(const std::filesystem::path& file) {
     std::ostringstream bytes;
     bytes << in.rdbuf();
     return bytes.str();
-}
-
-// Relative to the project when the file is inside it (so the project can move), else absolute.
-std::string artifactPath(const Project& project, const std::filesystem::path& file) {
-    const auto absolute = std::filesystem::absolute(file).lexically_normal();
-    const auto relative =
-        absolute.lexically_relative(std::filesystem::absolute(project.folder()).lexically_normal());
-    return (relative.empty() || *relative.begin() == "..") ? absolute.string() : relative.string();
 }
 
 void report(const ExportRequest& request, const std::string& line) {
@@ -218,7 +200,7 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
         writeFileAtomically(result.card, card);
         const ExportedArtifact artifact{request.run,
                                         infer::toString(format),
-                                        artifactPath(project, result.file),
+                                        project.storedPath(result.file),
                                         result.sizeBytes,
                                         card,
                                         hash};

@@ -10,9 +10,13 @@ namespace kestrel::loader {
 
 // One image the loader reads: its path and its class index.
 struct LoaderSample {
-    std::string path;
+    std::string path; // the file to read
     std::int64_t label = 0;
     std::int64_t sampleId = 0; // the project's sample, when there is one; reports only
+    // The project sample's identity, its stored path (relative inside the project): what
+    // held-out splits, audit folds and data fingerprints hash, so that they survive moving
+    // or copying the project. The loader never reads it.
+    std::string key{};
 };
 
 // How a BatchLoader reads, shuffles and assembles batches. No LibTorch or OpenCV types

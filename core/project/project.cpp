@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/version.h"
 #include "store/project_database.h"
+#include "store/project_repository.h"
 
 #include <system_error>
 #include <utility>
@@ -35,16 +36,6 @@ void createFolder(const fs::path& folder) {
     }
 }
 
-void ensureProjectRow(store::Database& db, const std::string& name) {
-    // Checked first so that opening a healthy project never takes the write lock.
-    if (db.queryInt("SELECT count(*) FROM project") > 0) {
-        return;
-    }
-    store::Statement insert(db, "INSERT OR IGNORE INTO project (id, name, kestrel_version) "
-                                "VALUES (1, ?1, ?2)");
-    insert.bind(1, name).bind(2, std::string_view(kestrelVersion())).run();
-}
-
 } // namespace
 
 Project::Project(fs::path folder, store::Database database)
@@ -54,6 +45,20 @@ void Project::ensureLayout() const {
     for (const fs::path& sub : {runsFolder(), exportsFolder(), cacheFolder()}) {
         createFolder(sub);
     }
+}
+
+std::string Project::storedPath(const fs::path& file) const {
+    const fs::path normal = fs::absolute(file).lexically_normal();
+    const fs::path relative = normal.lexically_relative(folder_);
+    if (!relative.empty() && *relative.begin() != "..") {
+        return relative.generic_string();
+    }
+    return normal.generic_string();
+}
+
+fs::path Project::absolutePath(const std::string& stored) const {
+    const fs::path path(stored);
+    return path.is_absolute() ? path : (folder_ / path).lexically_normal();
 }
 
 Project Project::create(const fs::path& folder, const std::string& name) {
@@ -70,7 +75,8 @@ Project Project::create(const fs::path& folder, const std::string& name) {
     createFolder(root);
     Project project(
         root, store::openProjectDatabase(root / kDatabaseFileName, store::OpenIntent::CreateNew));
-    ensureProjectRow(project.database_, name.empty() ? root.filename().string() : name);
+    store::ProjectRepository(project.database_)
+        .ensureRow(name.empty() ? root.filename().string() : name, kestrelVersion());
     project.ensureLayout();
     return project;
 }
@@ -97,7 +103,8 @@ Project Project::open(const fs::path& folder) {
     Project project(root, store::openProjectDatabase(root / kDatabaseFileName,
                                                      store::OpenIntent::OpenExisting));
     // A create that was killed after the schema but before the project row self-heals here.
-    ensureProjectRow(project.database_, root.filename().string());
+    store::ProjectRepository(project.database_)
+        .ensureRow(root.filename().string(), kestrelVersion());
     project.ensureLayout();
     return project;
 }

@@ -25,6 +25,14 @@ public:
     std::filesystem::path exportsFolder() const { return folder_ / "exports"; }
     std::filesystem::path cacheFolder() const { return folder_ / "cache"; }
 
+    // A file as the store keeps it (samples, masks, artifacts): relative to the folder, with
+    // '/' separators, when the file lies inside it, so the project can be moved or copied;
+    // else absolute. Made absolute and lexically normal first.
+    std::string storedPath(const std::filesystem::path& file) const;
+    // The file a stored path names: an absolute one as it is, a relative one under the
+    // folder, lexically normal. storedPath's inverse.
+    std::filesystem::path absolutePath(const std::string& stored) const;
+
     store::Database& database() { return database_; }
 
 private:

@@ -5,7 +5,7 @@
 #include "report/report_format.h"
 #include "store/review_repository.h"
 #include "store/run_repository.h"
-#include "store/sqlite.h"
+#include "store/sample_repository.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -39,9 +39,7 @@ std::string className(const std::vector<std::string>& classes, std::int64_t inde
 std::optional<ReportImage> thumbnail(Project& project, const std::string& storedPath,
                                      const std::string& contentHash, int side,
                                      const std::string& name) {
-    const std::filesystem::path stored(storedPath);
-    const std::filesystem::path file =
-        stored.is_absolute() ? stored : (project.folder() / stored).lexically_normal();
+    const std::filesystem::path file = project.absolutePath(storedPath);
     imaging::PreviewImage preview;
     try {
         preview = imaging::loadThumbnail(file, contentHash, project.cacheFolder(), side);
@@ -119,8 +117,7 @@ MistakeSelection confidentMistakes(Project& project, std::int64_t run,
     });
     wrong.resize(std::min(wrong.size(), options.mistakes));
 
-    store::Statement sample(project.database(),
-                            "SELECT path, COALESCE(content_hash, '') FROM samples WHERE id = ?");
+    store::SampleRepository samples(project.database());
     for (const Candidate& candidate : wrong) {
         ConfidentMistake mistake;
         mistake.sampleId = candidate.sampleId;
@@ -128,17 +125,15 @@ MistakeSelection confidentMistakes(Project& project, std::int64_t run,
         mistake.truth = className(classes, candidate.truth);
         mistake.predicted = className(classes, candidate.predicted);
         mistake.confidence = candidate.confidence;
-        sample.bind(1, candidate.sampleId);
-        if (sample.step()) {
-            mistake.path = sample.columnText(0);
+        if (const auto file = samples.sampleFile(candidate.sampleId)) {
+            mistake.path = file->path;
             mistake.thumbnail =
-                thumbnail(project, mistake.path, sample.columnText(1), options.thumbnailSide,
+                thumbnail(project, mistake.path, file->contentHash, options.thumbnailSide,
                           "mistake-" + std::to_string(selection.mistakes.size() + 1) + ".png");
         } else {
             mistake.path =
                 "sample " + std::to_string(candidate.sampleId) + " (no longer in the project)";
         }
-        sample.reset();
         selection.mistakes.push_back(std::move(mistake));
     }
     return selection;

@@ -1,16 +1,16 @@
 #include "report/run_report.h"
 
 #include "common/text.h"
+#include "common/utc_time.h"
 #include "project/project.h"
 #include "report/confident_mistakes.h"
 #include "report/report_charts.h"
 #include "report/report_environment.h"
 #include "report/report_format.h"
-#include "store/sqlite.h"
+#include "store/project_repository.h"
+#include "store/run_repository.h"
 
-#include <chrono>
 #include <cmath>
-#include <ctime>
 
 namespace kestrel::report {
 
@@ -43,17 +43,8 @@ std::string param(const std::map<std::string, std::string>& params, const std::s
     return found == params.end() ? std::string() : found->second;
 }
 
-std::string utcNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buffer;
-}
-
 std::string projectName(Project& project) {
-    const std::string stored = project.database().queryText("SELECT name FROM project");
+    const std::string stored = store::ProjectRepository(project.database()).name();
     return stored.empty() ? project.folder().filename().string() : stored;
 }
 

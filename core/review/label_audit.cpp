@@ -7,8 +7,8 @@
 #include "models/device.h"
 #include "models/model_registry.h"
 #include "project/project.h"
+#include "store/project_repository.h"
 #include "store/review_repository.h"
-#include "store/sqlite.h"
 #include "train/default_settings.h"
 #include "train/trainer.h"
 
@@ -36,13 +36,14 @@ void checkOptions(const LabelAuditOptions& options) {
 }
 
 // Stratified, seeded folds: each class's samples in the order of an XXH3 of the seed and
-// path (stable across machines and library versions), dealt round-robin.
+// stored path (stable across machines, library versions and moves of the project), dealt
+// round-robin.
 std::vector<int> dealFolds(const std::vector<loader::LoaderSample>& samples, int folds,
                            std::uint64_t seed) {
     std::map<std::int64_t, std::vector<std::pair<std::string, std::size_t>>> byClass;
     const std::string salt = std::to_string(seed) + "/audit/";
     for (std::size_t i = 0; i < samples.size(); ++i) {
-        byClass[samples[i].label].emplace_back(dataset::contentHash(salt + samples[i].path), i);
+        byClass[samples[i].label].emplace_back(dataset::contentHash(salt + samples[i].key), i);
     }
     std::vector<int> fold(samples.size(), 0);
     for (auto& [label, members] : byClass) {
@@ -94,7 +95,7 @@ LabelAuditPlan planLabelAudit(Project& project, const LabelAuditOptions& options
     LabelAuditPlan plan;
     plan.options = options;
     plan.workParent = project.cacheFolder();
-    plan.datasetVersion = project.database().queryInt("SELECT dataset_version FROM project");
+    plan.datasetVersion = store::ProjectRepository(project.database()).datasetVersion();
 
     // The query training reads its splits with, over every split and none.
     const dataset::LabelledSamples labelled = dataset::labelledSamples(project);
@@ -127,8 +128,8 @@ LabelAuditPlan planLabelAudit(Project& project, const LabelAuditOptions& options
     plan.samples.reserve(labelled.samples.size());
     for (const auto& sample : labelled.samples) {
         plan.samples.push_back({sample.file.string(),
-                                auditIndex[static_cast<std::size_t>(sample.classIndex)],
-                                sample.id});
+                                auditIndex[static_cast<std::size_t>(sample.classIndex)], sample.id,
+                                sample.key});
     }
     plan.folds = dealFolds(plan.samples, options.folds, options.training.seed);
     fitBatchSize(plan);

@@ -31,7 +31,8 @@ struct LabelAuditOptions {
 struct LabelAuditPlan {
     LabelAuditOptions options;        // the batch size may be lowered to fit the smallest fold
     std::vector<std::string> classes; // the classes with samples, in project order
-    std::vector<loader::LoaderSample> samples; // every readable labelled sample, by id;
+    std::vector<loader::LoaderSample> samples; // every readable labelled sample, by id
+                                               // (`key`: its stored path);
                                                // labels index `classes`
     std::vector<int> folds;                    // per sample: the fold it is held out in
     std::int64_t datasetVersion = 0;
@@ -40,7 +41,8 @@ struct LabelAuditPlan {
 
 // Reads the project's readable, labelled samples of every split (and none) and deals them
 // into `options.folds` folds, stratified per class: each class's samples are sorted by an
-// XXH3 of the seed and path, then dealt round-robin, so the same seed gives the same folds.
+// XXH3 of the seed and stored path, then dealt round-robin, so the same seed gives the same
+// folds wherever the project lives.
 // Throws kestrel::Error (InvalidArgument) for fewer than 2 folds or 2 classes with samples, a
 // class with fewer samples than folds, or training options out of range.
 LabelAuditPlan planLabelAudit(Project& project, const LabelAuditOptions& options);

@@ -11,15 +11,6 @@
 
 namespace kestrel::runs {
 
-namespace {
-
-std::filesystem::path resolved(const Project& project, const std::string& path) {
-    const std::filesystem::path file = path;
-    return file.is_relative() ? project.folder() / file : file;
-}
-
-} // namespace
-
 void deleteRun(Project& project, std::int64_t runId) {
     store::RunRepository runs(project.database());
     const store::RunRecord run = runs.get(runId);
@@ -37,7 +28,7 @@ void deleteRun(Project& project, std::int64_t runId) {
         if (artifact.kind == "checkpoint") {
             continue; // inside the run's folder
         }
-        const auto file = resolved(project, artifact.path);
+        const auto file = project.absolutePath(artifact.path);
         files.push_back(file);
         files.push_back(file.string() + ".card.json");
     }

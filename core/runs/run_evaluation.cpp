@@ -22,7 +22,8 @@ TrainedRun loadTrainedRun(Project& project, std::int64_t runId) {
     store::RunRepository runs(project.database());
     TrainedRun trained;
     trained.record = runs.get(runId); // names the run when it does not exist
-    trained.options = optionsFromParams(runs.params(runId));
+    const auto params = runs.params(runId);
+    trained.options = optionsFromParams(params);
     const auto checkpoint =
         train::Trainer::bestCheckpoint(project.runsFolder() / std::to_string(runId));
     if (!std::filesystem::exists(checkpoint)) {
@@ -30,7 +31,7 @@ TrainedRun loadTrainedRun(Project& project, std::int64_t runId) {
                                              " has no best checkpoint yet (" + checkpoint.string() +
                                              " is missing).");
     }
-    trained.data = loadTrainingData(project, trained.options.seed);
+    trained.data = loadTrainingData(project, trained.options.seed, sampleIdentityOf(params));
     trained.model = models::createClassifier({trained.options.model,
                                               static_cast<int>(trained.data.data.classes.size()),
                                               trained.options.channels});

@@ -1,9 +1,10 @@
 #include "runs/training_data.h"
 
+#include "common/error.h"
 #include "dataset/content_hash.h"
 #include "dataset/sample_query.h"
 #include "project/project.h"
-#include "store/sqlite.h"
+#include "store/project_repository.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,21 +14,30 @@ namespace kestrel::runs {
 
 namespace {
 
+constexpr const char* kStoredPath = "stored_path";
+constexpr const char* kAbsolutePath = "absolute_path";
+
 std::vector<loader::LoaderSample> loaderSamples(const dataset::LabelledSamples& labelled) {
     std::vector<loader::LoaderSample> samples;
     samples.reserve(labelled.samples.size());
     for (const auto& sample : labelled.samples) {
-        samples.push_back({sample.file.string(), sample.classIndex, sample.id});
+        samples.push_back({sample.file.string(), sample.classIndex, sample.id, sample.key});
     }
     return samples;
 }
 
+const std::string& identityOf(const loader::LoaderSample& sample, SampleIdentity identity) {
+    return identity == SampleIdentity::StoredPath ? sample.key : sample.path;
+}
+
 void holdOut(std::vector<loader::LoaderSample>& train,
-             std::vector<loader::LoaderSample>& validation, std::uint64_t seed, double fraction) {
+             std::vector<loader::LoaderSample>& validation, std::uint64_t seed, double fraction,
+             SampleIdentity identity) {
     std::map<std::int64_t, std::vector<std::pair<std::string, loader::LoaderSample>>> byClass;
     const std::string salt = std::to_string(seed) + "/";
     for (auto& sample : train) {
-        byClass[sample.label].emplace_back(dataset::contentHash(salt + sample.path), sample);
+        byClass[sample.label].emplace_back(
+            dataset::contentHash(salt + identityOf(sample, identity)), sample);
     }
     train.clear();
     for (auto& [label, members] : byClass) {
@@ -40,19 +50,19 @@ void holdOut(std::vector<loader::LoaderSample>& train,
             (i < held ? validation : train).push_back(members[i].second);
         }
     }
-    // Keep the project's order (by path) so batches do not depend on the hash order.
-    const auto byPath = [](const auto& a, const auto& b) {
-        return a.path < b.path;
+    // Keep the project's order (by identity) so batches do not depend on the hash order.
+    const auto inOrder = [identity](const auto& a, const auto& b) {
+        return identityOf(a, identity) < identityOf(b, identity);
     };
-    std::sort(train.begin(), train.end(), byPath);
-    std::sort(validation.begin(), validation.end(), byPath);
+    std::sort(train.begin(), train.end(), inOrder);
+    std::sort(validation.begin(), validation.end(), inOrder);
 }
 
-std::string fingerprintOf(const train::TrainingData& data) {
+std::string fingerprintOf(const train::TrainingData& data, SampleIdentity identity) {
     std::string text;
-    const auto add = [&text](const std::vector<loader::LoaderSample>& samples, char split) {
+    const auto add = [&](const std::vector<loader::LoaderSample>& samples, char split) {
         for (const auto& sample : samples) {
-            text += sample.path;
+            text += identityOf(sample, identity);
             text += '\t';
             text += std::to_string(sample.label);
             text += '\t';
@@ -71,7 +81,25 @@ std::string fingerprintOf(const train::TrainingData& data) {
 
 } // namespace
 
-ProjectTrainingData loadTrainingData(Project& project, std::uint64_t seed, double holdoutFraction) {
+std::string toString(SampleIdentity identity) {
+    return identity == SampleIdentity::StoredPath ? kStoredPath : kAbsolutePath;
+}
+
+SampleIdentity sampleIdentityOf(const std::map<std::string, std::string>& params) {
+    const auto found = params.find(kSampleIdentityParam);
+    if (found == params.end() || found->second == kAbsolutePath) {
+        return SampleIdentity::AbsolutePath;
+    }
+    if (found->second == kStoredPath) {
+        return SampleIdentity::StoredPath;
+    }
+    throw Error(ErrorKind::InvalidArgument,
+                "The run names its samples by \"" + found->second +
+                    "\", which this version of Kestrel does not know; use a newer one.");
+}
+
+ProjectTrainingData loadTrainingData(Project& project, std::uint64_t seed, SampleIdentity identity,
+                                     double holdoutFraction) {
     ProjectTrainingData result;
     auto train = dataset::labelledSamples(project, std::string("train"));
     result.data.classes = train.classes;
@@ -80,11 +108,11 @@ ProjectTrainingData loadTrainingData(Project& project, std::uint64_t seed, doubl
     result.data.test = loaderSamples(dataset::labelledSamples(project, std::string("test")));
     result.validationSource = "val split";
     if (result.data.validation.empty() && holdoutFraction > 0 && !result.data.train.empty()) {
-        holdOut(result.data.train, result.data.validation, seed, holdoutFraction);
+        holdOut(result.data.train, result.data.validation, seed, holdoutFraction, identity);
         result.validationSource = "held out from train";
     }
-    result.fingerprint = fingerprintOf(result.data);
-    result.datasetVersion = project.database().queryInt("SELECT dataset_version FROM project");
+    result.fingerprint = fingerprintOf(result.data, identity);
+    result.datasetVersion = store::ProjectRepository(project.database()).datasetVersion();
     return result;
 }
 

@@ -71,6 +71,7 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
     auto params = toParams(options);
     params["classes"] = joinLines(data.data.classes);
     params["dataset_fingerprint"] = data.fingerprint;
+    params[kSampleIdentityParam] = toString(SampleIdentity::StoredPath);
     params["validation_source"] = data.validationSource;
     params["train_samples"] = std::to_string(data.data.train.size());
     params["val_samples"] = std::to_string(data.data.validation.size());
@@ -103,9 +104,11 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::
                         train::Trainer::lastCheckpoint(folder).string() +
                         " is missing): it stopped before its first epoch ended.");
     }
-    train::TrainOptions options = optionsFromParams(runs.params(runId));
-    ProjectTrainingData data = loadTrainingData(project, options.seed);
     const auto params = runs.params(runId);
+    train::TrainOptions options = optionsFromParams(params);
+    // A run recorded before sample identities were stored paths keeps its absolute-path
+    // hashing, so its held-out samples and fingerprint are what they were.
+    ProjectTrainingData data = loadTrainingData(project, options.seed, sampleIdentityOf(params));
     const auto recorded = params.find("dataset_fingerprint");
     if (recorded != params.end() && recorded->second != data.fingerprint) {
         throw Error(ErrorKind::InvalidArgument,
@@ -173,7 +176,7 @@ train::TrainingFinished TrainingSession::run(train::TrainingObserver& observer,
     for (const auto& checkpoint :
          {train::Trainer::bestCheckpoint(folder), train::Trainer::lastCheckpoint(folder)}) {
         if (std::filesystem::exists(checkpoint) && !resuming_) {
-            writer->post([runId, path = checkpoint.lexically_relative(project_.folder()).string(),
+            writer->post([runId, path = project_.storedPath(checkpoint),
                           size = fileSize(checkpoint)](store::RunRepository& runs) {
                 runs.addArtifact(runId, "checkpoint", path, size);
             });

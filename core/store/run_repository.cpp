@@ -26,14 +26,6 @@ std::optional<std::int64_t> optionalInt(const Statement& row, int column) {
     return row.columnInt(column);
 }
 
-std::string trimmed(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 RunRecord readRun(const Statement& row) {
     RunRecord run;
     run.id = row.columnInt(0);
@@ -144,6 +136,10 @@ std::optional<RunRecord> RunRepository::find(std::int64_t run) {
         return std::nullopt;
     }
     return readRun(query);
+}
+
+std::int64_t RunRepository::count() {
+    return db_.queryInt("SELECT count(*) FROM runs");
 }
 
 RunRecord RunRepository::get(std::int64_t run) {

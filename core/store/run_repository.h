@@ -88,6 +88,7 @@ public:
 
     std::optional<RunRecord> find(std::int64_t run);
     std::vector<RunRecord> list(); // oldest first
+    std::int64_t count();
     // Throws kestrel::Error (NotFound) naming the run when there is none with that id.
     RunRecord get(std::int64_t run);
 

@@ -2,7 +2,7 @@
 
 #include "models/model_registry.h"
 #include "project/project.h"
-#include "store/sqlite.h"
+#include "store/sample_repository.h"
 
 #include <algorithm>
 #include <vector>
@@ -30,18 +30,15 @@ int median(std::vector<int> values) {
 
 DatasetShape datasetShape(Project& project) {
     DatasetShape shape;
-    store::Database& db = project.database();
-    shape.classes = static_cast<int>(db.queryInt("SELECT COUNT(*) FROM classes"));
-    store::Statement query(db, R"sql(
-        SELECT s.width, s.height, s.channels FROM samples s JOIN labels l ON l.sample_id = s.id
-        WHERE s.status = 'ok' AND (s.split = 'train' OR s.split IS NULL))sql");
+    store::SampleRepository samples(project.database());
+    shape.classes = static_cast<int>(samples.classCount());
     std::vector<int> widths;
     std::vector<int> heights;
     bool allGray = true;
-    while (query.step()) {
-        widths.push_back(static_cast<int>(query.columnInt(0)));
-        heights.push_back(static_cast<int>(query.columnInt(1)));
-        allGray = allGray && query.columnInt(2) == 1;
+    for (const store::ImageShapeRow& image : samples.trainingImageShapes()) {
+        widths.push_back(image.width);
+        heights.push_back(image.height);
+        allGray = allGray && image.channels == 1;
     }
     shape.trainSamples = static_cast<std::int64_t>(widths.size());
     shape.medianWidth = median(widths);

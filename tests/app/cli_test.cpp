@@ -299,17 +299,12 @@ TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
     EXPECT_NE(noRun.err.find("no run 99"), std::string::npos) << noRun.err;
 }
 
-// A training process killed outright (no chance to clean up) leaves a run that `runs` shows
-// as interrupted and `train --resume` finishes from its last checkpoint.
-TEST_F(CliTest, AKilledTrainingRunShowsAsInterruptedAndResumes) {
-    const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source");
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
-
-    // Start training, wait for the first epoch's checkpoint, then SIGKILL the process.
+// Starts `train` for `epochs` on `project`, waits for the first epoch's checkpoint, then
+// SIGKILLs the process: no chance to clean up. The shell prints the exit status it saw, 137
+// when killed.
+ProcessResult killTrainingAfterItsFirstEpoch(const std::string& project, int epochs) {
     const char* killScript = R"sh(
-        "$1" train "$2" --epochs 12 --batch-size 16 --image-size 16 --device cpu 2>/dev/null &
+        "$1" train "$2" --epochs "$3" --batch-size 16 --image-size 16 --device cpu 2>/dev/null &
         pid=$!
         tries=0
         while [ ! -f "$2/runs/1/last.pt" ] && [ $tries -lt 6000 ]; do
@@ -319,8 +314,18 @@ TEST_F(CliTest, AKilledTrainingRunShowsAsInterruptedAndResumes) {
         kill -9 $pid
         wait $pid
         echo $?)sh";
-    const ProcessResult killed = kestrel::testing::runProgram(
-        "/bin/sh", {"-c", killScript, "sh", KESTREL_CLI_PATH, project});
+    return kestrel::testing::runProgram(
+        "/bin/sh", {"-c", killScript, "sh", KESTREL_CLI_PATH, project, std::to_string(epochs)});
+}
+
+// A training process killed outright leaves a run that `runs` shows as interrupted and
+// `train --resume` finishes from its last checkpoint.
+TEST_F(CliTest, AKilledTrainingRunShowsAsInterruptedAndResumes) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source");
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+    const ProcessResult killed = killTrainingAfterItsFirstEpoch(project, 12);
     ASSERT_EQ(killed.out, "137\n") << "the run was not killed mid-way: " << killed.err;
 
     const ProcessResult runs = cli({"runs", project, "--json"});
@@ -335,6 +340,26 @@ TEST_F(CliTest, AKilledTrainingRunShowsAsInterruptedAndResumes) {
     const auto finished = nlohmann::json::parse(resumed.out);
     EXPECT_EQ(finished.at("status"), "completed");
     EXPECT_EQ(finished.at("epochs"), 12);
+}
+
+// The images inside the project folder, so the store keeps them relative to it: after the
+// folder is moved, `train --resume` finds the same data (the fingerprint hashes stored paths,
+// not where the folder lives) and finishes the run.
+TEST_F(CliTest, AKilledRunResumesAfterItsProjectFolderMoved) {
+    const std::string project = (dir / "p").string();
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    kestrel::testing::writeLeftRightImages(dir / "p" / "images");
+    ASSERT_EQ(cli({"import", project, (dir / "p" / "images").string()}).exitCode, 0);
+    const ProcessResult killed = killTrainingAfterItsFirstEpoch(project, 4);
+    ASSERT_EQ(killed.out, "137\n") << "the run was not killed mid-way: " << killed.err;
+
+    const std::string moved = (dir / "moved").string();
+    std::filesystem::rename(project, moved);
+    const ProcessResult resumed = cli({"train", moved, "--resume", "1", "--json"});
+    ASSERT_EQ(resumed.exitCode, 0) << resumed.err;
+    const auto finished = nlohmann::json::parse(resumed.out);
+    EXPECT_EQ(finished.at("status"), "completed");
+    EXPECT_EQ(finished.at("epochs"), 4);
 }
 
 // One command exports both formats; `predict` answers alike through torch::jit and OpenCV

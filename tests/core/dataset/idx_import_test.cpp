@@ -3,7 +3,7 @@
 #include "common/error.h"
 #include "dataset/importer.h"
 #include "project/project.h"
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"
 

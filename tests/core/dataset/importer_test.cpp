@@ -6,7 +6,7 @@
 #include "files.h"
 #include "images.h"
 #include "project/project.h"
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"
 

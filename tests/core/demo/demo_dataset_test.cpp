@@ -3,7 +3,7 @@
 #include "demo/demo_part.h"
 #include "files.h"
 #include "project/project.h"
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 #include "temp_dir.h"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Exporting a real trained run: both files verified and recorded with their model cards, the
 // two formats answering alike through `predict`'s code path, and a file that does not verify
 // never left under its final name.
-#include "../train/training_fixture.h"
+#include "training_fixture.h"
 #include "common/error.h"
 #include "export/run_export.h"
 #include "export/torchscript_writer.h"

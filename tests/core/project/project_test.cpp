@@ -1,6 +1,6 @@
 #include "common/error.h"
 #include "project/project.h"
-#include "project/project_summary.h"
+#include "dataset/project_summary.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"
@@ -81,6 +81,25 @@ TEST_F(ProjectTest, OpenRestoresRebuildableFolders) {
     fs::remove_all(dir / "p/cache");
     Project project = Project::open(dir / "p");
     EXPECT_TRUE(fs::is_directory(project.cacheFolder()));
+}
+
+// One conversion for every stored path: relative with '/' inside the folder, so the project
+// can move; absolute outside it; both sides lexically normal.
+TEST_F(ProjectTest, StoredPathsAreRelativeInsideTheFolderAndAbsoluteOutsideIt) {
+    Project project = Project::create(dir / "p");
+    const fs::path folder = project.folder();
+    EXPECT_EQ(project.storedPath(folder / "images" / "a.png"), "images/a.png");
+    EXPECT_EQ(project.storedPath(folder / "images" / "." / "x" / ".." / "a.png"), "images/a.png");
+    EXPECT_EQ(project.storedPath(dir / "elsewhere" / "b.png"),
+              (dir / "elsewhere" / "b.png").string());
+    EXPECT_EQ(project.storedPath(folder / ".." / "p2" / "c.png"), (dir / "p2" / "c.png").string());
+
+    EXPECT_EQ(project.absolutePath("images/a.png"), folder / "images" / "a.png");
+    EXPECT_EQ(project.absolutePath((dir / "elsewhere" / "b.png").string()),
+              dir / "elsewhere" / "b.png");
+    for (const fs::path& file : {folder / "runs" / "1" / "best.pt", dir / "b.png"}) {
+        EXPECT_EQ(project.absolutePath(project.storedPath(file)), file);
+    }
 }
 
 TEST_F(ProjectTest, SummaryOfANewProjectIsEmpty) {

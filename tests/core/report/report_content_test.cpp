@@ -1,7 +1,7 @@
 // The report's parts on a run written straight into the store (no training): which mistakes
 // are chosen and in what order, escaping of odd class names, a run with nothing recorded,
 // and the formatting rules the report promises.
-#include "../train/training_fixture.h"
+#include "training_fixture.h"
 #include "common/error.h"
 #include "report/html_text.h"
 #include "report/report_charts.h"

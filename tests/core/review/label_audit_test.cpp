@@ -1,7 +1,7 @@
 // The label audit on a real project built here: the left/right task with labels flipped on
 // purpose. Out-of-fold models must find most of the flips and suggest their true class; the
 // audit is recorded whole, a cancelled one as cancelled, and the temporary folder goes away.
-#include "../train/training_fixture.h"
+#include "training_fixture.h"
 #include "common/error.h"
 #include "dataset/label_edit.h"
 #include "dataset/sample_query.h"

@@ -1,0 +1,47 @@
+#include "dataset/project_summary.h"
+
+#include "dataset/duplicates.h"
+#include "project/project.h"
+#include "store/project_repository.h"
+#include "store/run_repository.h"
+#include "store/sample_repository.h"
+
+namespace kestrel {
+
+ProjectSummary summarizeProjectHeading(Project& project) {
+    store::ProjectRepository about(project.database());
+    ProjectSummary summary;
+    summary.folder = project.folder().string();
+    summary.schemaVersion = about.schemaVersion();
+    const store::ProjectRecord record = about.record();
+    summary.name = record.name;
+    summary.createdAt = record.createdAt;
+    summary.datasetVersion = record.datasetVersion;
+    return summary;
+}
+
+ProjectSummary summarizeProject(Project& project) {
+    store::Database& db = project.database();
+    ProjectSummary summary = summarizeProjectHeading(project);
+
+    store::SampleRepository samples(db);
+    const store::SampleCountsRow counts = samples.counts();
+    summary.samples = counts.readable;
+    summary.labelled = counts.labelled;
+    summary.unreadable = counts.unreadable;
+    summary.splits = {counts.train, counts.val, counts.test, counts.unassigned};
+    summary.unlabelled = summary.samples - summary.labelled;
+
+    for (const store::ClassWithCount& stored : samples.classesWithReadableCounts()) {
+        summary.classes.push_back({stored.row.name, stored.count});
+    }
+
+    summary.runs = store::RunRepository(db).count();
+    for (const dataset::DuplicateGroup& group : dataset::findDuplicates(db)) {
+        ++summary.duplicateGroups;
+        summary.leakageGroups += group.leakage ? 1 : 0;
+    }
+    return summary;
+}
+
+} // namespace kestrel
