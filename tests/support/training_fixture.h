@@ -3,8 +3,12 @@
 #include "dataset/importer.h"
 #include "left_right_images.h"
 #include "project/project.h"
+#include "runs/training_session.h"
 #include "temp_dir.h"
 #include "train/train_options.h"
+#include "train/training_events.h"
+
+#include <cstdint>
 
 namespace kestrel::testing {
 
@@ -36,5 +40,22 @@ inline train::TrainOptions tinyTrainOptions(std::int64_t epochs) {
     options.augmentation.shift.maxFraction = 0.1;
     return options;
 }
+
+// Cancels the run at the first batch of `epoch` (counting from 0): a run stopped mid-way,
+// with the checkpoints of the epochs before.
+class CancelAtEpoch : public train::TrainingObserver {
+public:
+    CancelAtEpoch(runs::TrainingSession& session, std::int64_t epoch)
+        : session_(session), epoch_(epoch) {}
+    void batchDone(const train::BatchDone& event) override {
+        if (event.epoch == epoch_) {
+            session_.cancel();
+        }
+    }
+
+private:
+    runs::TrainingSession& session_;
+    std::int64_t epoch_;
+};
 
 } // namespace kestrel::testing

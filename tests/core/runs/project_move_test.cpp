@@ -49,21 +49,6 @@ void fillProject(const fs::path& folder) {
     dataset::applyLabelEdit(project, dataset::assignSplitEdit(val, "train"));
 }
 
-class CancelAtEpoch : public TrainingObserver {
-public:
-    CancelAtEpoch(runs::TrainingSession& session, std::int64_t epoch)
-        : session_(session), epoch_(epoch) {}
-    void batchDone(const BatchDone& event) override {
-        if (event.epoch == epoch_) {
-            session_.cancel();
-        }
-    }
-
-private:
-    runs::TrainingSession& session_;
-    std::int64_t epoch_;
-};
-
 std::vector<std::int64_t> validationIds(const TrainingData& data) {
     std::vector<std::int64_t> ids;
     for (const auto& sample : data.validation) {
@@ -77,7 +62,7 @@ std::vector<std::int64_t> validationIds(const TrainingData& data) {
 std::int64_t interruptedRun(Project& project) {
     auto session = runs::TrainingSession::create(project, testing::tinyTrainOptions(kEpochs));
     EXPECT_EQ(session->data().validationSource, "held out from train");
-    CancelAtEpoch cancel(*session, 1);
+    testing::CancelAtEpoch cancel(*session, 1);
     EXPECT_EQ(session->run(cancel).status, TrainingFinished::Status::Cancelled);
     EXPECT_TRUE(fs::exists(session->runFolder() / "last.pt"));
     return session->runId();
@@ -190,8 +175,10 @@ TEST(ProjectMoveTest, ARunRecordedBeforeSampleIdentitiesResumesWithItsAbsolutePa
     Project project = Project::open(dir / "p");
     const std::int64_t run = interruptedRun(project);
 
-    const runs::ProjectTrainingData legacy = runs::loadTrainingData(project, 5, runs::SampleIdentity::AbsolutePath);
-    const runs::ProjectTrainingData current = runs::loadTrainingData(project, 5, runs::SampleIdentity::StoredPath);
+    const runs::ProjectTrainingData legacy =
+        runs::loadTrainingData(project, 5, runs::SampleIdentity::AbsolutePath);
+    const runs::ProjectTrainingData current =
+        runs::loadTrainingData(project, 5, runs::SampleIdentity::StoredPath);
     EXPECT_EQ(validationIds(legacy.data), absolutePathHoldOut(project, 5));
     // Otherwise this test could not tell the two schemes apart.
     ASSERT_NE(validationIds(legacy.data), validationIds(current.data));

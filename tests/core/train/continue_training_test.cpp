@@ -21,10 +21,6 @@
 namespace kestrel::train {
 namespace {
 
-TrainOptions tinyOptions(std::int64_t epochs) {
-    return testing::tinyTrainOptions(epochs);
-}
-
 // Trains, then runs the review step a caller runs after a completed run.
 TrainingFinished train(Project& project, std::unique_ptr<runs::TrainingSession>& session) {
     NullObserver none;
@@ -43,7 +39,7 @@ protected:
 };
 
 TEST_F(ContinueTrainingTest, EverySampleGetsTheBestCheckpointsPredictionsAfterARun) {
-    auto session = runs::TrainingSession::create(project, tinyOptions(3));
+    auto session = runs::TrainingSession::create(project, testing::tinyTrainOptions(3));
     ASSERT_EQ(train(project, session).status, TrainingFinished::Status::Completed);
 
     const auto records =
@@ -78,7 +74,7 @@ TEST_F(ContinueTrainingTest, EverySampleGetsTheBestCheckpointsPredictionsAfterAR
 }
 
 TEST_F(ContinueTrainingTest, ARunStartedFromAnotherBeginsWithItsBestWeights) {
-    auto first = runs::TrainingSession::create(project, tinyOptions(3));
+    auto first = runs::TrainingSession::create(project, testing::tinyTrainOptions(3));
     const TrainingFinished trained = train(project, first);
     ASSERT_EQ(trained.status, TrainingFinished::Status::Completed);
 
@@ -100,7 +96,7 @@ TEST_F(ContinueTrainingTest, ARunStartedFromAnotherBeginsWithItsBestWeights) {
 }
 
 TEST_F(ContinueTrainingTest, WhenTheClassesChangedOnlyTheLastLayerStartsFresh) {
-    auto first = runs::TrainingSession::create(project, tinyOptions(2));
+    auto first = runs::TrainingSession::create(project, testing::tinyTrainOptions(2));
     ASSERT_EQ(train(project, first).status, TrainingFinished::Status::Completed);
     const auto leftId = project.database().queryInt("SELECT id FROM classes WHERE name = 'left'");
     dataset::applyLabelEdit(project, dataset::renameClassEdit(project, leftId, "west"));
@@ -126,9 +122,9 @@ TEST_F(ContinueTrainingTest, WhenTheClassesChangedOnlyTheLastLayerStartsFresh) {
 }
 
 TEST_F(ContinueTrainingTest, AnotherModelCannotContinueFromARun) {
-    auto first = runs::TrainingSession::create(project, tinyOptions(1));
+    auto first = runs::TrainingSession::create(project, testing::tinyTrainOptions(1));
     ASSERT_EQ(train(project, first).status, TrainingFinished::Status::Completed);
-    TrainOptions options = tinyOptions(1);
+    TrainOptions options = testing::tinyTrainOptions(1);
     options.model = "resnet18";
     options.imageSize = 32;
     try {
@@ -137,7 +133,7 @@ TEST_F(ContinueTrainingTest, AnotherModelCannotContinueFromARun) {
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("smallcnn"), std::string::npos) << error.what();
     }
-    EXPECT_THROW(runs::TrainingSession::create(project, tinyOptions(1), 999), Error);
+    EXPECT_THROW(runs::TrainingSession::create(project, testing::tinyTrainOptions(1), 999), Error);
 }
 
 } // namespace

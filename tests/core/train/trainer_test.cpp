@@ -17,26 +17,6 @@
 namespace kestrel::train {
 namespace {
 
-TrainOptions tinyOptions(std::int64_t epochs) {
-    return testing::tinyTrainOptions(epochs);
-}
-
-// Cancels the run at the first batch of `epoch` (counting from 0).
-class CancelAtEpoch : public TrainingObserver {
-public:
-    CancelAtEpoch(runs::TrainingSession& session, std::int64_t epoch)
-        : session_(session), epoch_(epoch) {}
-    void batchDone(const BatchDone& event) override {
-        if (event.epoch == epoch_) {
-            session_.cancel();
-        }
-    }
-
-private:
-    runs::TrainingSession& session_;
-    std::int64_t epoch_;
-};
-
 std::vector<double> series(Project& project, std::int64_t run, const std::string& name) {
     std::vector<double> values;
     for (const auto& point : store::RunRepository(project.database()).metrics(run, name)) {
@@ -63,7 +43,7 @@ protected:
 };
 
 TEST_F(TrainerTest, AFewEpochsBeatChanceClearlyAndEverythingIsRecorded) {
-    auto session = runs::TrainingSession::create(project, tinyOptions(6));
+    auto session = runs::TrainingSession::create(project, testing::tinyTrainOptions(6));
     NullObserver none;
     const TrainingFinished finished = session->run(none);
     ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;
@@ -115,12 +95,12 @@ TEST_F(TrainerTest, AFewEpochsBeatChanceClearlyAndEverythingIsRecorded) {
 }
 
 TEST_F(TrainerTest, ACancelledRunResumedEndsExactlyWhereAnUninterruptedOneDoes) {
-    auto straight = runs::TrainingSession::create(project, tinyOptions(4));
+    auto straight = runs::TrainingSession::create(project, testing::tinyTrainOptions(4));
     NullObserver none;
     ASSERT_EQ(straight->run(none).status, TrainingFinished::Status::Completed);
 
-    auto interrupted = runs::TrainingSession::create(project, tinyOptions(4));
-    CancelAtEpoch cancel(*interrupted, 2);
+    auto interrupted = runs::TrainingSession::create(project, testing::tinyTrainOptions(4));
+    testing::CancelAtEpoch cancel(*interrupted, 2);
     const TrainingFinished first = interrupted->run(cancel);
     ASSERT_EQ(first.status, TrainingFinished::Status::Cancelled);
     EXPECT_EQ(first.epochsDone, 2);
@@ -143,7 +123,7 @@ TEST_F(TrainerTest, ACancelledRunResumedEndsExactlyWhereAnUninterruptedOneDoes) 
 }
 
 TEST_F(TrainerTest, ADivergingRunFailsWithAReasonAndKeepsItsLastGoodCheckpoint) {
-    TrainOptions options = tinyOptions(4);
+    TrainOptions options = testing::tinyTrainOptions(4);
     // A sane first epoch, then a learning rate that must blow the weights up.
     options.schedule.kind = LrScheduleOptions::Kind::Step;
     options.schedule.stepEpochs = 1;
@@ -168,7 +148,7 @@ TEST_F(TrainerTest, ADivergingRunFailsWithAReasonAndKeepsItsLastGoodCheckpoint) 
 }
 
 TEST_F(TrainerTest, ResumingACompletedOrUnknownRunIsRefusedClearly) {
-    auto session = runs::TrainingSession::create(project, tinyOptions(1));
+    auto session = runs::TrainingSession::create(project, testing::tinyTrainOptions(1));
     NullObserver none;
     session->run(none);
     EXPECT_THROW(runs::TrainingSession::resume(project, session->runId()), Error);
@@ -181,7 +161,7 @@ TEST_F(TrainerTest, ResumingACompletedOrUnknownRunIsRefusedClearly) {
 }
 
 TEST_F(TrainerTest, ZeroEpochsEvaluatesTheInitialWeights) {
-    auto session = runs::TrainingSession::create(project, tinyOptions(0));
+    auto session = runs::TrainingSession::create(project, testing::tinyTrainOptions(0));
     NullObserver none;
     const TrainingFinished finished = session->run(none);
     ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;
@@ -202,7 +182,7 @@ TEST_F(TrainerTest, TorchvisionInitialWeightsAreLoadedReportedAndCheckpointed) {
     if (!reference.available) {
         GTEST_SKIP() << "no PyTorch reference: " << reference.problem;
     }
-    TrainOptions options = tinyOptions(0);
+    TrainOptions options = testing::tinyTrainOptions(0);
     options.model = "mobilenet_v3_small";
     options.imageSize = 32;
     options.initWeights = dir / "mobilenet_v3_small.pth";
