@@ -47,7 +47,6 @@ void checkIdentity(Database& db) {
 }
 
 void configureConnection(Database& db) {
-    db.execute("PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs));
     db.execute("PRAGMA foreign_keys = ON");
     // WAL lets readers (the GUI, `info`) run while a training run writes metrics, and a
     // killed writer never leaves a half-written page behind.
@@ -78,6 +77,10 @@ Database openProjectDatabase(const std::filesystem::path& file, OpenIntent inten
 
     Database db(file, intent == OpenIntent::CreateNew ? Database::Mode::ReadWriteCreate
                                                       : Database::Mode::ReadWrite);
+    // Before the first read: another connection closing the project (its last checkpoint
+    // holds the file's lock for a moment) must make this one wait, not fail. The setting
+    // belongs to the connection and writes nothing to the file.
+    db.execute("PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs));
     checkIdentity(db);
     configureConnection(db);
     migrate(db, projectMigrations());

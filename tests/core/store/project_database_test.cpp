@@ -4,7 +4,10 @@
 #include "store/project_database.h"
 #include "temp_dir.h"
 
+#include <chrono>
+#include <future>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -48,6 +51,30 @@ TEST_F(ProjectDatabaseTest, NewDatabaseIsConfiguredForSafeConcurrentUse) {
     EXPECT_EQ(db.queryInt("PRAGMA busy_timeout"), 5000);
     EXPECT_EQ(db.queryInt("PRAGMA application_id"), kProjectApplicationId);
     EXPECT_EQ(db.queryInt("PRAGMA user_version"), currentSchemaVersion());
+}
+
+// Another connection may hold the file's lock for a moment (a process closing the project
+// checkpoints its log under it); opening must wait for it, not fail on its first read.
+TEST_F(ProjectDatabaseTest, OpeningWaitsForAnotherConnectionsLockInsteadOfFailing) {
+    { openProjectDatabase(file, OpenIntent::CreateNew); }
+    std::promise<void> locked;
+    std::thread holder([this, &locked] {
+        Database other(file, Database::Mode::ReadWrite);
+        other.execute("PRAGMA locking_mode = EXCLUSIVE");
+        other.execute("BEGIN EXCLUSIVE");
+        other.execute("INSERT INTO classes (name) VALUES ('held')");
+        locked.set_value();
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        other.execute("COMMIT");
+    }); // closing `other` releases the lock
+    locked.get_future().wait();
+    try {
+        Database db = openProjectDatabase(file, OpenIntent::OpenExisting);
+        EXPECT_EQ(db.queryInt("SELECT count(*) FROM classes WHERE name = 'held'"), 1);
+    } catch (const Error& error) {
+        ADD_FAILURE() << "opening failed while another connection held the lock: " << error.what();
+    }
+    holder.join();
 }
 
 TEST_F(ProjectDatabaseTest, ForeignKeysAreEnforced) {
