@@ -18,6 +18,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 
 #include <torch/nn/functional/loss.h>
@@ -66,50 +69,107 @@ struct RunFailure {
     std::string reason;
 };
 
-} // namespace
+// What one epoch's batches added up to.
+struct EpochTotals {
+    Clock::time_point start;
+    double lossSum = 0;
+    std::int64_t correct = 0;
+    std::int64_t seen = 0;
+    double learningRate = 0;
+};
 
-TrainingFinished Trainer::run(bool resume) {
-    const std::string deviceName = models::resolveDevice(options_.device);
-    const torch::Device device(deviceName);
-    const bool cuda = device.is_cuda();
-    prepareCpuForTraining(options_.threads);
-    torch::manual_seed(static_cast<std::uint64_t>(options_.seed));
+// The device for `options`, after the process is set up for it: CPU threads, and the seed
+// that makes the model's initial weights the same on every run.
+std::string prepareDevice(const TrainOptions& options) {
+    std::string device = models::resolveDevice(options.device);
+    prepareCpuForTraining(options.threads);
+    torch::manual_seed(static_cast<std::uint64_t>(options.seed));
+    return device;
+}
 
-    const auto classCount = static_cast<int>(data_.classes.size());
-    models::ClassifierPtr model =
-        models::createClassifier({options_.model, classCount, options_.channels});
-    std::optional<models::WeightImport> weightImport;
+// One run's working set, built before anything is reported: the model on its device with
+// its optimizer, schedule, loss and loaders, and where training stands (`progress`).
+// Trainer::run drives it an epoch at a time.
+class TrainingRun {
+public:
+    // Throws kestrel::Error for bad initial weights or an unreadable checkpoint.
+    TrainingRun(const TrainOptions& options, const TrainingData& data,
+                std::filesystem::path runFolder, bool resume);
+
+    TrainingStarted started() const;
+    const CheckpointProgress& progress() const { return progress_; }
+    bool cuda() const { return device_.is_cuda(); }
+
+    // A run of 0 epochs keeps its initial (e.g. imported) weights as best and last.
+    void keepInitialWeights();
+    // The epoch's batches, each reported; stops early when `keepGoing` says so (cancel).
+    EpochTotals trainEpoch(std::int64_t epoch, TrainingObserver& observer,
+                           const std::function<bool()>& keepGoing);
+    // The epoch's figures, with validation, and whether they are the best so far (which
+    // updates `progress`).
+    EpochDone finishEpoch(std::int64_t epoch, const EpochTotals& totals);
+    void saveCheckpoints(const EpochDone& done, TrainingObserver& observer);
+    // The best checkpoint on the test split (and, for a run of 0 epochs, validation).
+    void evaluateBest(TrainingFinished& finished);
+
+private:
+    Evaluation validate(std::vector<SamplePrediction>* predictions,
+                        std::map<std::string, double>& metrics);
+    void save(const std::filesystem::path& file);
+
+    const TrainOptions& options_;
+    const TrainingData& data_;
+    std::filesystem::path runFolder_;
+    std::string deviceName_;
+    torch::Device device_;
+    int classCount_;
+    models::ClassifierPtr model_;
+    std::optional<models::WeightImport> weightImport_;
+    std::unique_ptr<torch::optim::Optimizer> optimizer_;
+    CheckpointProgress progress_;
+    // Built in the constructor's body, in the order training always built them.
+    std::optional<loader::BatchLoader> trainLoader_;
+    std::optional<loader::BatchLoader> validationLoader_;
+    std::int64_t batchesPerEpoch_ = 0;
+    std::optional<LrSchedule> schedule_;
+    std::optional<LossScaler> scaler_;
+    std::optional<models::ModelInput> input_;
+    std::optional<TrainStep> step_;
+};
+
+TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
+                         std::filesystem::path runFolder, bool resume)
+    : options_(options), data_(data), runFolder_(std::move(runFolder)),
+      deviceName_(prepareDevice(options)), device_(deviceName_),
+      classCount_(static_cast<int>(data.classes.size())) {
+    model_ = models::createClassifier({options_.model, classCount_, options_.channels});
     if (!resume && !options_.initWeights.empty()) {
-        weightImport = models::loadTorchvisionWeights(*model, options_.initWeights);
+        weightImport_ = models::loadTorchvisionWeights(*model_, options_.initWeights);
     }
     if (!resume && !options_.initCheckpoint.empty()) {
-        loadMatchingWeights(options_.initCheckpoint, *model,
-                            options_.initCheckpointHead ? std::string() : model->headName());
+        loadMatchingWeights(options_.initCheckpoint, *model_,
+                            options_.initCheckpointHead ? std::string() : model_->headName());
     }
-    model->to(device);
-    const bool channelsLast = options_.channelsLast;
-    if (channelsLast) {
-        useChannelsLast(*model);
+    model_->to(device_);
+    if (options_.channelsLast) {
+        useChannelsLast(*model_);
     }
-    std::unique_ptr<torch::optim::Optimizer> optimizer = createOptimizer(options_, *model);
+    optimizer_ = createOptimizer(options_, *model_);
 
     std::filesystem::create_directories(runFolder_);
-    CheckpointProgress progress;
-    progress.bestMetric = options_.monitor == "val_loss" ? INFINITY : -INFINITY;
+    progress_.bestMetric = options_.monitor == "val_loss" ? INFINITY : -INFINITY;
     if (resume) {
-        progress = loadCheckpoint(lastCheckpoint(runFolder_), *model, optimizer.get(), true);
+        progress_ =
+            loadCheckpoint(Trainer::lastCheckpoint(runFolder_), *model_, optimizer_.get(), true);
     }
-
-    loader::BatchLoader trainLoader(data_.train, trainingLoaderOptions(options_));
-    std::optional<loader::BatchLoader> validationLoader;
+    trainLoader_.emplace(data_.train, trainingLoaderOptions(options_));
     if (!data_.validation.empty()) {
-        validationLoader.emplace(data_.validation, evaluationLoaderOptions(options_));
+        validationLoader_.emplace(data_.validation, evaluationLoaderOptions(options_));
     }
-    const auto batchesPerEpoch = static_cast<std::int64_t>(trainLoader.batchesPerEpoch());
-    const LrSchedule schedule(options_.schedule, batchesPerEpoch, options_.epochs);
-    LossScaler scaler(cuda && options_.precision == Precision::Float16, progress.lossScale);
-    const Precision autocast = cuda ? options_.precision : Precision::Float32;
-    const models::ModelInput input(options_.mean, options_.std, device, channelsLast);
+    batchesPerEpoch_ = static_cast<std::int64_t>(trainLoader_->batchesPerEpoch());
+    schedule_.emplace(options_.schedule, batchesPerEpoch_, options_.epochs);
+    scaler_.emplace(cuda() && options_.precision == Precision::Float16, progress_.lossScale);
+    input_.emplace(options_.mean, options_.std, device_, options_.channelsLast);
 
     auto lossOptions =
         torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing);
@@ -117,186 +177,217 @@ TrainingFinished Trainer::run(bool resume) {
         const auto weights =
             inverseFrequencyWeights(classCounts(data_.train, data_.classes.size()));
         lossOptions.weight(
-            torch::tensor(std::vector<float>(weights.begin(), weights.end())).to(device));
+            torch::tensor(std::vector<float>(weights.begin(), weights.end())).to(device_));
     }
+    const Precision autocast = cuda() ? options_.precision : Precision::Float32;
+    step_.emplace(*model_, *optimizer_, *scaler_, autocast, lossOptions, options_.gradientClipNorm);
+}
 
-    TrainStep step(*model, *optimizer, scaler, autocast, lossOptions, options_.gradientClipNorm);
-
+TrainingStarted TrainingRun::started() const {
     TrainingStarted started;
-    started.device = deviceName;
-    started.firstEpoch = progress.epochsDone;
+    started.device = deviceName_;
+    started.firstEpoch = progress_.epochsDone;
     started.epochs = options_.epochs;
-    started.batchesPerEpoch = batchesPerEpoch;
+    started.batchesPerEpoch = batchesPerEpoch_;
     started.trainSamples = static_cast<std::int64_t>(data_.train.size());
     started.validationSamples = static_cast<std::int64_t>(data_.validation.size());
     started.classes = data_.classes;
-    started.weightImport = weightImport;
-    observer_.started(started);
+    started.weightImport = weightImport_;
+    return started;
+}
+
+void TrainingRun::save(const std::filesystem::path& file) {
+    saveCheckpoint(file, *model_, optimizer_.get(), progress_);
+}
+
+void TrainingRun::keepInitialWeights() {
+    save(Trainer::bestCheckpoint(runFolder_));
+    save(Trainer::lastCheckpoint(runFolder_));
+}
+
+EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observer,
+                                    const std::function<bool()>& keepGoing) {
+    EpochTotals totals;
+    totals.start = Clock::now();
+    model_->train();
+    trainLoader_->startEpoch(epoch);
+    std::int64_t batchIndex = 0;
+    while (auto batch = trainLoader_->next()) {
+        if (!keepGoing()) {
+            break;
+        }
+        totals.learningRate = schedule_->at(progress_.step);
+        setLearningRate(*optimizer_, totals.learningRate);
+        const torch::Tensor images = (*input_)(batch->images);
+        const torch::Tensor labels = batch->labels.to(device_, /*non_blocking=*/true);
+        const TrainStep::Outcome outcome = (*step_)(images, labels);
+        const std::string where =
+            " in epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(batchIndex + 1);
+        if (!std::isfinite(outcome.loss)) {
+            throw RunFailure{"The training loss became " + formatLoss(outcome.loss) + where +
+                             "; the last good checkpoint is kept. Try a lower learning rate "
+                             "than " +
+                             std::to_string(totals.learningRate) + "."};
+        }
+        if (!outcome.gradientsFinite && !scaler_->enabled()) {
+            throw RunFailure{"The gradients became infinite or NaN" + where +
+                             "; the last good checkpoint is kept. Try a lower learning rate or "
+                             "--clip-grad."};
+        }
+        ++progress_.step;
+
+        const auto rows = batch->labels.size(0);
+        totals.lossSum += outcome.loss * static_cast<double>(rows);
+        totals.correct += outcome.logits.argmax(1).eq(labels).sum().item<std::int64_t>();
+        totals.seen += rows;
+
+        BatchDone done;
+        done.epoch = epoch;
+        done.batch = batchIndex++;
+        done.batchesPerEpoch = batchesPerEpoch_;
+        done.step = progress_.step;
+        done.loss = outcome.loss;
+        done.learningRate = totals.learningRate;
+        done.imagesPerSecond = static_cast<double>(totals.seen) / secondsSince(totals.start);
+        done.skipped = !outcome.gradientsFinite;
+        observer.batchDone(done);
+    }
+    return totals;
+}
+
+Evaluation TrainingRun::validate(std::vector<SamplePrediction>* predictions,
+                                 std::map<std::string, double>& metrics) {
+    auto result = evaluate(*model_, *validationLoader_, *input_, classCount_, "val");
+    metrics.merge(evaluationMetrics(result.evaluation, data_.classes, "val_"));
+    if (predictions) {
+        predictions->reserve(result.predictions.size());
+        for (const auto& prediction : result.predictions) {
+            predictions->push_back({data_.validation[prediction.sample].sampleId, prediction.truth,
+                                    prediction.predicted, prediction.confidence});
+        }
+    }
+    return std::move(result.evaluation);
+}
+
+EpochDone TrainingRun::finishEpoch(std::int64_t epoch, const EpochTotals& totals) {
+    const double trainSeconds = secondsSince(totals.start);
+    const auto seen = static_cast<double>(totals.seen);
+    EpochDone done;
+    done.epoch = epoch;
+    done.step = progress_.step;
+    done.metrics["train_loss"] = totals.seen ? totals.lossSum / seen : 0.0;
+    done.metrics["train_accuracy"] = totals.seen ? static_cast<double>(totals.correct) / seen : 0.0;
+    done.metrics["lr"] = totals.learningRate;
+    done.metrics["images_per_second"] = seen / trainSeconds;
+    if (scaler_->enabled()) {
+        done.metrics["loss_scale"] = scaler_->state().scale;
+    }
+    if (validationLoader_) {
+        done.validation = validate(&done.validationPredictions, done.metrics);
+    }
+    // Without validation data the latest weights are the best we know.
+    const double value =
+        validationLoader_ ? done.metrics.at(options_.monitor) : static_cast<double>(epoch);
+    done.improved = !validationLoader_ || isBetter(options_.monitor, value, progress_.bestMetric);
+    progress_.epochsDone = epoch + 1;
+    progress_.lossScale = scaler_->state();
+    if (done.improved) {
+        progress_.bestMetric = value;
+        progress_.bestEpoch = epoch;
+        progress_.staleEpochs = 0;
+    } else {
+        ++progress_.staleEpochs;
+    }
+    done.seconds = secondsSince(totals.start);
+    return done;
+}
+
+void TrainingRun::saveCheckpoints(const EpochDone& done, TrainingObserver& observer) {
+    if (done.improved) {
+        save(Trainer::bestCheckpoint(runFolder_));
+        observer.checkpointSaved({done.epoch, Trainer::bestCheckpoint(runFolder_), "best"});
+    }
+    save(Trainer::lastCheckpoint(runFolder_));
+    observer.checkpointSaved({done.epoch, Trainer::lastCheckpoint(runFolder_), "last"});
+}
+
+void TrainingRun::evaluateBest(TrainingFinished& finished) {
+    loadCheckpoint(Trainer::bestCheckpoint(runFolder_), *model_, nullptr, false);
+    if (validationLoader_ && options_.epochs == 0) {
+        validate(nullptr, finished.finalMetrics);
+    }
+    if (!data_.test.empty()) {
+        loader::BatchLoader testLoader(data_.test, evaluationLoaderOptions(options_));
+        auto result = evaluate(*model_, testLoader, *input_, classCount_, "test");
+        finished.finalMetrics.merge(evaluationMetrics(result.evaluation, data_.classes, "test_"));
+        finished.test = std::move(result.evaluation);
+    }
+}
+
+// The sentence for a LibTorch failure: out of GPU memory names a smaller batch.
+std::string libTorchFailure(const c10::Error& error, bool cuda, int batchSize) {
+    const std::string message = error.what_without_backtrace();
+    if (cuda && message.find("out of memory") != std::string::npos) {
+        return "The GPU ran out of memory with batch size " + std::to_string(batchSize) +
+               "; try --batch-size " + std::to_string(std::max(1, batchSize / 2)) +
+               ". The last good checkpoint is kept.";
+    }
+    return "LibTorch failed: " + message.substr(0, message.find('\n'));
+}
+
+} // namespace
+
+TrainingFinished Trainer::run(bool resume) {
+    TrainingRun run(options_, data_, runFolder_, resume);
+    observer_.started(run.started());
 
     TrainingFinished finished;
-    finished.epochsDone = progress.epochsDone;
+    finished.epochsDone = run.progress().epochsDone;
     try {
         if (options_.epochs == 0) {
-            // Evaluate the initial (e.g. imported) weights as they are.
-            saveCheckpoint(bestCheckpoint(runFolder_), *model, optimizer.get(), progress);
-            saveCheckpoint(lastCheckpoint(runFolder_), *model, optimizer.get(), progress);
+            run.keepInitialWeights();
         }
-        for (std::int64_t epoch = progress.epochsDone; epoch < options_.epochs; ++epoch) {
-            const auto epochStart = Clock::now();
-            model->train();
-            trainLoader.startEpoch(epoch);
-            double lossSum = 0;
-            std::int64_t correct = 0;
-            std::int64_t seen = 0;
-            std::int64_t batchIndex = 0;
-            double learningRate = 0;
-            while (auto batch = trainLoader.next()) {
-                if (!waitWhilePaused()) {
-                    break;
-                }
-                learningRate = schedule.at(progress.step);
-                setLearningRate(*optimizer, learningRate);
-                const torch::Tensor images = input(batch->images);
-                const torch::Tensor labels = batch->labels.to(device, /*non_blocking=*/true);
-                const TrainStep::Outcome outcome = step(images, labels);
-                const double lossValue = outcome.loss;
-                if (!std::isfinite(lossValue)) {
-                    throw RunFailure{"The training loss became " + formatLoss(lossValue) +
-                                     " in epoch " + std::to_string(epoch + 1) + ", batch " +
-                                     std::to_string(batchIndex + 1) +
-                                     "; the last good checkpoint is kept. Try a lower learning "
-                                     "rate than " +
-                                     std::to_string(learningRate) + "."};
-                }
-                if (!outcome.gradientsFinite && !scaler.enabled()) {
-                    throw RunFailure{"The gradients became infinite or NaN in epoch " +
-                                     std::to_string(epoch + 1) + ", batch " +
-                                     std::to_string(batchIndex + 1) +
-                                     "; the last good checkpoint is kept. Try a lower learning "
-                                     "rate or --clip-grad."};
-                }
-                const bool finite = outcome.gradientsFinite;
-                ++progress.step;
-
-                const auto rows = batch->labels.size(0);
-                lossSum += lossValue * static_cast<double>(rows);
-                correct += outcome.logits.argmax(1).eq(labels).sum().item<std::int64_t>();
-                seen += rows;
-
-                BatchDone done;
-                done.epoch = epoch;
-                done.batch = batchIndex++;
-                done.batchesPerEpoch = batchesPerEpoch;
-                done.step = progress.step;
-                done.loss = lossValue;
-                done.learningRate = learningRate;
-                done.imagesPerSecond = static_cast<double>(seen) / secondsSince(epochStart);
-                done.skipped = !finite;
-                observer_.batchDone(done);
-            }
+        for (std::int64_t epoch = run.progress().epochsDone; epoch < options_.epochs; ++epoch) {
+            const EpochTotals totals =
+                run.trainEpoch(epoch, observer_, [this] { return waitWhilePaused(); });
             if (cancelled_) {
+                const std::int64_t kept = run.progress().epochsDone;
                 finished.status = TrainingFinished::Status::Cancelled;
-                finished.reason = "Cancelled in epoch " + std::to_string(epoch + 1) +
-                                  (progress.epochsDone == 0
-                                       ? ", before the first checkpoint: nothing to resume."
-                                       : "; the checkpoint of epoch " +
-                                             std::to_string(progress.epochsDone) + " is kept.");
+                finished.reason =
+                    "Cancelled in epoch " + std::to_string(epoch + 1) +
+                    (kept == 0 ? ", before the first checkpoint: nothing to resume."
+                               : "; the checkpoint of epoch " + std::to_string(kept) + " is kept.");
                 break;
             }
-            const double trainSeconds = secondsSince(epochStart);
-
-            EpochDone done;
-            done.epoch = epoch;
-            done.step = progress.step;
-            done.metrics["train_loss"] = seen ? lossSum / static_cast<double>(seen) : 0.0;
-            done.metrics["train_accuracy"] =
-                seen ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
-            done.metrics["lr"] = learningRate;
-            done.metrics["images_per_second"] = static_cast<double>(seen) / trainSeconds;
-            if (scaler.enabled()) {
-                done.metrics["loss_scale"] = scaler.state().scale;
-            }
-            if (validationLoader) {
-                auto result = evaluate(*model, *validationLoader, input, classCount, "val");
-                done.metrics.merge(evaluationMetrics(result.evaluation, data_.classes, "val_"));
-                done.validation = std::move(result.evaluation);
-                done.validationPredictions.reserve(result.predictions.size());
-                for (const auto& prediction : result.predictions) {
-                    done.validationPredictions.push_back(
-                        {data_.validation[prediction.sample].sampleId, prediction.truth,
-                         prediction.predicted, prediction.confidence});
-                }
-            }
-            // Without validation data the latest weights are the best we know.
-            const double value =
-                validationLoader ? done.metrics.at(options_.monitor) : static_cast<double>(epoch);
-            done.improved =
-                !validationLoader || isBetter(options_.monitor, value, progress.bestMetric);
-            progress.epochsDone = epoch + 1;
-            progress.lossScale = scaler.state();
-            if (done.improved) {
-                progress.bestMetric = value;
-                progress.bestEpoch = epoch;
-                progress.staleEpochs = 0;
-            } else {
-                ++progress.staleEpochs;
-            }
-            done.seconds = secondsSince(epochStart);
+            const EpochDone done = run.finishEpoch(epoch, totals);
             observer_.epochDone(done);
+            run.saveCheckpoints(done, observer_);
+            finished.epochsDone = run.progress().epochsDone;
 
-            if (done.improved) {
-                saveCheckpoint(bestCheckpoint(runFolder_), *model, optimizer.get(), progress);
-                observer_.checkpointSaved({epoch, bestCheckpoint(runFolder_), "best"});
-            }
-            saveCheckpoint(lastCheckpoint(runFolder_), *model, optimizer.get(), progress);
-            observer_.checkpointSaved({epoch, lastCheckpoint(runFolder_), "last"});
-            finished.epochsDone = progress.epochsDone;
-
-            if (options_.patience > 0 && progress.staleEpochs >= options_.patience &&
+            const std::int64_t stale = run.progress().staleEpochs;
+            if (options_.patience > 0 && stale >= options_.patience &&
                 epoch + 1 < options_.epochs) {
                 finished.reason = "Stopped early after epoch " + std::to_string(epoch + 1) + ": " +
                                   options_.monitor + " has not improved for " +
-                                  std::to_string(progress.staleEpochs) + " epochs.";
+                                  std::to_string(stale) + " epochs.";
                 break;
             }
         }
-
         if (finished.status == TrainingFinished::Status::Completed) {
-            loadCheckpoint(bestCheckpoint(runFolder_), *model, nullptr, false);
-            if (validationLoader && options_.epochs == 0) {
-                auto result = evaluate(*model, *validationLoader, input, classCount, "val");
-                finished.finalMetrics.merge(
-                    evaluationMetrics(result.evaluation, data_.classes, "val_"));
-            }
-            if (!data_.test.empty()) {
-                loader::BatchLoader testLoader(data_.test, evaluationLoaderOptions(options_));
-                auto result = evaluate(*model, testLoader, input, classCount, "test");
-                finished.finalMetrics.merge(
-                    evaluationMetrics(result.evaluation, data_.classes, "test_"));
-                finished.test = std::move(result.evaluation);
-            }
+            run.evaluateBest(finished);
         }
     } catch (const RunFailure& failure) {
         finished.status = TrainingFinished::Status::Failed;
         finished.reason = failure.reason;
     } catch (const c10::Error& error) {
         finished.status = TrainingFinished::Status::Failed;
-        if (cuda && std::string(error.what_without_backtrace()).find("out of memory") !=
-                        std::string::npos) {
-            finished.reason = "The GPU ran out of memory with batch size " +
-                              std::to_string(options_.batchSize) + "; try --batch-size " +
-                              std::to_string(std::max(1, options_.batchSize / 2)) +
-                              ". The last good checkpoint is kept.";
-        } else {
-            const std::string message = error.what_without_backtrace();
-            finished.reason = "LibTorch failed: " + message.substr(0, message.find('\n'));
-        }
+        finished.reason = libTorchFailure(error, run.cuda(), options_.batchSize);
     } catch (const Error& error) {
         finished.status = TrainingFinished::Status::Failed;
         finished.reason = error.what();
     }
-    finished.bestEpoch = progress.bestEpoch;
-    finished.bestMetric = progress.bestMetric;
+    finished.bestEpoch = run.progress().bestEpoch;
+    finished.bestMetric = run.progress().bestMetric;
     observer_.finished(finished);
     return finished;
 }
