@@ -2,11 +2,11 @@
 
 #include "class_panel.h"
 #include "dataset/importer.h"
+#include "dataset/project_summary.h"
 #include "image_viewer.h"
 #include "import_dialog.h"
 #include "label_action.h"
 #include "labelling_controller.h"
-#include "dataset/project_summary.h"
 #include "project_overview.h"
 #include "sample_browser.h"
 #include "sample_model.h"

@@ -1,7 +1,7 @@
 #include "command.h"
+#include "dataset/project_summary.h"
 #include "json_output.h"
 #include "project/project.h"
-#include "dataset/project_summary.h"
 
 #include <iostream>
 #include <memory>

@@ -2,9 +2,9 @@
 
 #include "dataset/importer.h"
 #include "dataset/label_edit.h"
+#include "dataset/project_summary.h"
 #include "dataset/sample_catalog.h"
 #include "label_action.h"
-#include "dataset/project_summary.h"
 #include "project_ref.h"
 #include "project_store_jobs.h"
 

@@ -4,9 +4,9 @@
 // undo and redo, the overview's counts and imports. A family of small jobs, one file.
 #include "dataset/importer.h"
 #include "dataset/label_edit.h"
+#include "dataset/project_summary.h"
 #include "dataset/sample_catalog.h"
 #include "label_action.h"
-#include "dataset/project_summary.h"
 #include "store_job.h"
 
 #include <atomic>

@@ -1,8 +1,8 @@
 #include "saliency_wiring.h"
 
+#include "dataset/project_summary.h"
 #include "image_viewer.h"
 #include "main_window.h"
-#include "dataset/project_summary.h"
 #include "project_controller.h"
 #include "review_controller.h"
 #include "saliency_service.h"

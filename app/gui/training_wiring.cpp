@@ -1,8 +1,8 @@
 #include "training_wiring.h"
 
 #include "confusion_panel.h"
-#include "main_window.h"
 #include "dataset/project_summary.h"
+#include "main_window.h"
 #include "project_controller.h"
 #include "resource_monitor.h"
 #include "runs_controller.h"

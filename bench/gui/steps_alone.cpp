@@ -1,8 +1,8 @@
 #include "steps_alone.h"
 
+#include "dataset/project_summary.h"
 #include "dataset/sample_catalog.h"
 #include "project/project.h"
-#include "dataset/project_summary.h"
 #include "sample_browser.h"
 #include "sample_model.h"
 #include "timing.h"

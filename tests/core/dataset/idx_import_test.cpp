@@ -2,8 +2,8 @@
 // from Debian's dataset-fashion-mnist package when it is installed.
 #include "common/error.h"
 #include "dataset/importer.h"
-#include "project/project.h"
 #include "dataset/project_summary.h"
+#include "project/project.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"
 

@@ -2,11 +2,11 @@
 // into real projects, and checks what the store holds afterwards.
 #include "common/error.h"
 #include "dataset/importer.h"
+#include "dataset/project_summary.h"
 #include "dataset/sample_query.h"
 #include "files.h"
 #include "images.h"
 #include "project/project.h"
-#include "dataset/project_summary.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"
 

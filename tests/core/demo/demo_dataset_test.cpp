@@ -1,9 +1,9 @@
 #include "dataset/importer.h"
+#include "dataset/project_summary.h"
 #include "demo/demo_dataset.h"
 #include "demo/demo_part.h"
 #include "files.h"
 #include "project/project.h"
-#include "dataset/project_summary.h"
 #include "temp_dir.h"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,6 @@
 // Exporting a real trained run: both files verified and recorded with their model cards, the
 // two formats answering alike through `predict`'s code path, and a file that does not verify
 // never left under its final name.
-#include "training_fixture.h"
 #include "common/error.h"
 #include "export/run_export.h"
 #include "export/torchscript_writer.h"
@@ -11,6 +10,7 @@
 #include "models/model_registry.h"
 #include "runs/training_session.h"
 #include "store/run_repository.h"
+#include "training_fixture.h"
 
 #include <fstream>
 

@@ -1,6 +1,6 @@
 #include "common/error.h"
-#include "project/project.h"
 #include "dataset/project_summary.h"
+#include "project/project.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
 #include "temp_dir.h"

@@ -1,7 +1,6 @@
 // The report's parts on a run written straight into the store (no training): which mistakes
 // are chosen and in what order, escaping of odd class names, a run with nothing recorded,
 // and the formatting rules the report promises.
-#include "training_fixture.h"
 #include "common/error.h"
 #include "report/html_text.h"
 #include "report/report_charts.h"
@@ -12,6 +11,7 @@
 #include "store/review_repository.h"
 #include "store/run_repository.h"
 #include "store/sqlite.h"
+#include "training_fixture.h"
 
 #include <cmath>
 #include <filesystem>

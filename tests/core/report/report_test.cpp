@@ -1,7 +1,6 @@
 // The run report of a real (tiny) training run, parsed back as strict XML: every number it
 // shows must be the one the store holds, every image must be an embedded PNG, and user text
 // must come through escaped.
-#include "training_fixture.h"
 #include "common/base64.h"
 #include "report/report_html.h"
 #include "report/run_report.h"
@@ -9,6 +8,7 @@
 #include "runs/training_session.h"
 #include "store/run_repository.h"
 #include "store/sqlite.h"
+#include "training_fixture.h"
 
 #include <algorithm>
 #include <cstdio>
