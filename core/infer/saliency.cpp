@@ -9,10 +9,10 @@
 #include <sstream>
 #include <string>
 
+#include <ATen/core/grad_mode.h>
 #include <opencv2/imgproc.hpp>
 #include <torch/autograd.h>
 #include <torch/nn/functional/upsampling.h>
-#include <torch/utils.h>
 
 namespace kestrel::infer {
 
@@ -65,10 +65,10 @@ CamPass camPass(models::Classifier& model, const torch::Tensor& input,
     // torch::autograd::grad returns the gradient instead of accumulating into .grad.
     torch::Tensor maps;
     {
-        torch::NoGradGuard noGrad;
+        at::NoGradGuard noGrad;
         maps = model.features(x);
     }
-    const torch::AutoGradMode withGrad(true);
+    const at::AutoGradMode withGrad(true);
     maps = maps.detach().requires_grad_(true);
     const torch::Tensor logits = model.classify(maps).to(torch::kFloat);
 
@@ -83,7 +83,7 @@ CamPass camPass(models::Classifier& model, const torch::Tensor& input,
     }
     const torch::Tensor gradient = torch::autograd::grad({logits[0][pass.target]}, {maps})[0];
 
-    torch::NoGradGuard noGrad;
+    at::NoGradGuard noGrad;
     const torch::Tensor weights = gradient.mean({2, 3}, /*keepdim=*/true); // 1 x C x 1 x 1
     torch::Tensor cam = torch::relu((weights * maps.detach()).sum(1, /*keepdim=*/true));
     namespace F = torch::nn::functional;

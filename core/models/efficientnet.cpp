@@ -7,9 +7,9 @@
 #include <array>
 #include <cmath>
 
+#include <ATen/core/grad_mode.h>
 #include <torch/nn/init.h>
 #include <torch/nn/modules/dropout.h>
-#include <torch/utils.h>
 
 namespace kestrel::models {
 
@@ -108,7 +108,7 @@ EfficientNet::EfficientNet(Variant variant, int classes, int inputChannels) : va
                                   torch::nn::Sequential(torch::nn::Dropout(scale.dropout), head));
 
     initialiseLikeTorchvision(*this);
-    torch::NoGradGuard noGrad;
+    at::NoGradGuard noGrad;
     const double range = 1.0 / std::sqrt(static_cast<double>(classes));
     torch::nn::init::uniform_(head->weight, -range, range);
     torch::nn::init::zeros_(head->bias);

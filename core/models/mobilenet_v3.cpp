@@ -5,12 +5,12 @@
 
 #include <vector>
 
+#include <ATen/core/grad_mode.h>
 #include <ATen/ops/hardswish.h>
 #include <torch/nn/init.h>
 #include <torch/nn/modules/container/functional.h>
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/linear.h>
-#include <torch/utils.h>
 
 namespace kestrel::models {
 
@@ -87,7 +87,7 @@ MobileNetV3::MobileNetV3(Size size, int classes, int inputChannels) : size_(size
             torch::nn::Dropout(0.2), torch::nn::Linear(hidden, classes)));
 
     initialiseLikeTorchvision(*this);
-    torch::NoGradGuard noGrad;
+    at::NoGradGuard noGrad;
     for (auto& module : classifier_->modules(/*include_self=*/false)) {
         if (auto* linear = module->as<torch::nn::Linear>()) {
             torch::nn::init::normal_(linear->weight, 0.0, 0.01);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include <ATen/core/grad_mode.h>
 #include <ATen/ops/bernoulli.h>
 #include <ATen/ops/full.h>
 #include <ATen/ops/hardsigmoid.h>
@@ -13,7 +14,6 @@
 #include <ATen/ops/sigmoid.h>
 #include <ATen/ops/silu.h>
 #include <torch/nn/init.h>
-#include <torch/utils.h>
 
 namespace kestrel::models {
 
@@ -152,7 +152,7 @@ int64_t makeDivisible(double value, int64_t divisor) {
 }
 
 void initialiseLikeTorchvision(torch::nn::Module& model) {
-    torch::NoGradGuard noGrad;
+    at::NoGradGuard noGrad;
     for (auto& module : model.modules(/*include_self=*/false)) {
         if (auto* conv = module->as<torch::nn::Conv2d>()) {
             torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);

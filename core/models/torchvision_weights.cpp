@@ -133,7 +133,7 @@ WeightImport loadTorchvisionWeights(Classifier& model, const std::filesystem::pa
     }
 
     // The head's tensors go together: keep all of the model's when any differs.
-    torch::NoGradGuard noGrad;
+    at::NoGradGuard noGrad;
     for (auto& copy : copies) {
         if (result.headReplaced && startsWith(copy.name, headPrefix)) {
             continue;

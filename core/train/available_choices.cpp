@@ -1,6 +1,6 @@
 #include "train/available_choices.h"
 
-#include "models/model_registry.h"
+#include "models/architectures.h"
 
 #include <thread>
 

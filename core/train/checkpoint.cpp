@@ -6,12 +6,12 @@
 #include <sstream>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/core/grad_mode.h>
 #include <torch/cuda.h>
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
-#include <torch/utils.h>
 
 namespace kestrel::train {
 
@@ -80,7 +80,7 @@ void loadModelChecked(torch::nn::Module& model, torch::serialize::InputArchive& 
 void copyMatching(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                   const std::string& prefix, const std::string& freshPrefix,
                   std::vector<std::string>& leftFresh, int& copied) {
-    torch::NoGradGuard noGradients;
+    at::NoGradGuard noGradients;
     const auto copyInto = [&](const std::string& name, torch::Tensor& target, bool buffer) {
         const std::string fullName = prefix + name;
         torch::Tensor source;

@@ -1,6 +1,6 @@
 #include "train/default_settings.h"
 
-#include "models/model_registry.h"
+#include "models/architectures.h"
 #include "project/project.h"
 #include "store/sample_repository.h"
 

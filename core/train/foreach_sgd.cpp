@@ -6,7 +6,7 @@
 #include <vector>
 
 #include <ATen/ATen.h>
-#include <torch/utils.h>
+#include <ATen/core/grad_mode.h>
 
 namespace kestrel::train {
 
@@ -29,7 +29,7 @@ typename StateMap::key_type stateKey(const at::Tensor& parameter) {
 } // namespace
 
 torch::Tensor ForeachSgd::step(LossClosure closure) {
-    torch::NoGradGuard noGrad;
+    at::NoGradGuard noGrad;
     torch::Tensor loss;
     if (closure != nullptr) {
         at::AutoGradMode enableGrad(true);

@@ -1,0 +1,32 @@
+#pragma once
+
+// The architectures by name and size, without LibTorch, for code that only chooses one
+// (defaults, choices, validation); model_registry.h builds them.
+
+#include <string>
+#include <vector>
+
+namespace kestrel::models {
+
+// What the trainer needs to know about an architecture before building it.
+struct ArchitectureInfo {
+    std::string name;
+    std::string description;
+    int defaultImageSize = 224; // the size it was designed for
+    int minImageSize = 32;      // smaller inputs shrink to nothing inside it
+};
+
+// What to build: an architecture for a class count and input colour.
+struct ClassifierSpec {
+    std::string architecture;
+    int classes = 2;
+    int inputChannels = 3; // 1 (gray) or 3 (RGB)
+};
+
+// All architectures, in the order the command line lists them.
+const std::vector<ArchitectureInfo>& architectures();
+
+// Throws kestrel::Error (InvalidArgument) naming an unknown architecture and the known ones.
+const ArchitectureInfo& architecture(const std::string& name);
+
+} // namespace kestrel::models
