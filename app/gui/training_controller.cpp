@@ -23,7 +23,7 @@ namespace {
 // The live view repaints at most this often, whatever the batch rate.
 constexpr std::chrono::milliseconds kDeliveryInterval{50};
 
-widgets::ConfusionData confusionOf(const train::Evaluation& evaluation,
+widgets::ConfusionData confusionOf(const tasks::Evaluation& evaluation,
                                    const std::vector<std::string>& classes, std::int64_t epoch) {
     widgets::ConfusionData data;
     for (const auto& name : classes) {

@@ -29,6 +29,7 @@ std::string modelCardJson(const runs::TrainedRun& run, const std::map<std::strin
         {"format", infer::toString(file.format)},
         {"size_bytes", file.sizeBytes},
         {"content_hash", contentHash},
+        {"task", toString(run.options.task)},
         {"classes", classes},
         {"metadata", nlohmann::json::parse(metadataJson)},
         {"run",

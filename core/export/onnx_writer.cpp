@@ -4,6 +4,7 @@
 #include "common/version.h"
 #include "infer/model_metadata.h"
 #include "models/layer_graph.h"
+#include "tasks/task.h"
 
 #include <fstream>
 #include <onnx/checker.h>
@@ -222,9 +223,10 @@ onnx::ModelProto buildModel(const models::LayerGraph& graph, const infer::ModelM
     model.set_ir_version(7); // what opset 13 pairs with
     model.set_producer_name("Kestrel");
     model.set_producer_version(kestrelVersion());
-    model.set_doc_string("Kestrel " + metadata.model + " classifier, run " +
-                         std::to_string(metadata.run) +
-                         ": images in [0, 1], class probabilities out.");
+    const tasks::ExportHead head = tasks::taskFor(metadata.task).exportHead();
+    model.set_doc_string("Kestrel " + metadata.model + " " + toString(metadata.task) +
+                         " model, run " + std::to_string(metadata.run) + ": images in [0, 1], " +
+                         head.description + " out.");
     auto* opset = model.add_opset_import();
     opset->set_domain("");
     opset->set_version(kOnnxOpset);
@@ -236,7 +238,7 @@ onnx::ModelProto buildModel(const models::LayerGraph& graph, const infer::ModelM
     proto.set_name("kestrel_" + metadata.model);
     setTensorType(*proto.add_input(), "images",
                   {metadata.channels, metadata.height, metadata.width});
-    setTensorType(*proto.add_output(), "probabilities",
+    setTensorType(*proto.add_output(), head.outputName,
                   {static_cast<int64_t>(metadata.classes.size())});
 
     OnnxGraphBuilder builder(proto);
@@ -262,7 +264,11 @@ onnx::ModelProto buildModel(const models::LayerGraph& graph, const infer::ModelM
                      valueName(models::LayerGraph::kInput));
     setFloat(normalize, "epsilon", 0.0F);
     writeNodes(builder, graph);
-    setInt(builder.node("Softmax", {valueName(graph.output())}, "probabilities"), "axis", 1);
+    switch (head.activation) {
+    case tasks::ExportHead::Activation::Softmax:
+        setInt(builder.node("Softmax", {valueName(graph.output())}, head.outputName), "axis", 1);
+        break;
+    }
     return model;
 }
 

@@ -16,13 +16,13 @@
 #include "project/project.h"
 #include "runs/trained_run.h"
 #include "store/run_repository.h"
+#include "tasks/task.h"
 
 #include <fstream>
 #include <sstream>
 
 #include <ATen/core/grad_mode.h>
 #include <ATen/ops/from_blob.h>
-#include <ATen/ops/softmax.h>
 
 namespace kestrel::exporting {
 
@@ -55,13 +55,15 @@ int verificationImages(const runs::TrainedRun& run, const infer::ModelMetadata& 
     return count;
 }
 
-// The trained model's probabilities: LibTorch eager, the trainer's own normalisation.
+// The trained model's outputs through its task's head (for classification, probabilities):
+// LibTorch eager, the trainer's own normalisation.
 std::vector<float> referenceProbabilities(const runs::TrainedRun& run,
                                           const infer::ModelMetadata& metadata,
                                           std::vector<float>& pixels, int count) {
     const at::NoGradGuard noGrad;
     const models::ModelInput input(run.options.mean, run.options.std, c10::Device(c10::kCPU),
                                    false);
+    const tasks::Task& task = tasks::taskFor(run.options.task);
     std::vector<float> result;
     const int64_t imageFloats = int64_t{metadata.channels} * metadata.height * metadata.width;
     for (int start = 0; start < count; start += kBatch) {
@@ -69,7 +71,7 @@ std::vector<float> referenceProbabilities(const runs::TrainedRun& run,
         const auto images =
             at::from_blob(pixels.data() + start * imageFloats,
                           {n, metadata.channels, metadata.height, metadata.width}, at::kFloat);
-        const auto probabilities = at::softmax(run.model->forward(input(images)), 1).contiguous();
+        const auto probabilities = task.applyHead(run.model->forward(input(images))).contiguous();
         result.insert(result.end(), probabilities.data_ptr<float>(),
                       probabilities.data_ptr<float>() + probabilities.numel());
     }

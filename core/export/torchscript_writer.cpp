@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "infer/model_metadata.h"
 #include "models/layer_graph.h"
+#include "tasks/task.h"
 
 #include <sstream>
 
@@ -112,7 +113,11 @@ std::string forwardSource(const models::LayerGraph& graph, const infer::ModelMet
         source << "    " << value(index) << " = "
                << nodeExpression(nodes[i], index, graph.shape(nodes[i].inputs.at(0))) << "\n";
     }
-    source << "    return torch.softmax(" << value(graph.output()) << ", 1)\n";
+    switch (tasks::taskFor(metadata.task).exportHead().activation) {
+    case tasks::ExportHead::Activation::Softmax:
+        source << "    return torch.softmax(" << value(graph.output()) << ", 1)\n";
+        break;
+    }
     return source.str();
 }
 

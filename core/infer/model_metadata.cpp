@@ -9,6 +9,7 @@ namespace kestrel::infer {
 std::string toJson(const ModelMetadata& metadata) {
     const nlohmann::json json = {
         {"format_version", 1},
+        {"task", toString(metadata.task)},
         {"classes", metadata.classes},
         {"input",
          {{"width", metadata.width},
@@ -22,7 +23,7 @@ std::string toJson(const ModelMetadata& metadata) {
           {"interpolation", "area when shrinking, bilinear when enlarging"}}},
         {"normalization",
          {{"mean", metadata.mean}, {"std", metadata.std}, {"applied", "inside the model"}}},
-        {"output", "probabilities"},
+        {"output", metadata.output},
         {"model", metadata.model},
         {"run", metadata.run},
         {"dataset_version", metadata.datasetVersion},
@@ -46,6 +47,10 @@ ModelMetadata metadataFromJson(const std::string& text, const std::string& sourc
     };
     try {
         ModelMetadata metadata;
+        // Models exported before tasks existed say neither: they were all classifiers.
+        metadata.task =
+            parseTaskKind(json.value("task", "classification"), source + "'s metadata.json");
+        metadata.output = json.value("output", "probabilities");
         metadata.classes = require(json, "classes").get<std::vector<std::string>>();
         const auto input = require(json, "input");
         metadata.width = require(input, "width").get<int>();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/task_kind.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,6 +12,7 @@ namespace kestrel::infer {
 // archive; metadata_props key "metadata.json" in ONNX): enough to feed it images and read
 // its answers without the project it came from. Keys are listed in docs/ARCHITECTURE.md.
 struct ModelMetadata {
+    TaskKind task = TaskKind::Classification;
     std::vector<std::string> classes;
     int width = 0;
     int height = 0;
@@ -18,7 +21,8 @@ struct ModelMetadata {
     std::string resize = "stretch"; // "stretch" or "letterbox" (pad with zeros, centred)
     std::vector<double> mean;       // per channel, applied inside the model
     std::vector<double> std;
-    std::string model; // architecture, e.g. "resnet18"
+    std::string output = "probabilities"; // the task's export head: the model's one output
+    std::string model;                    // architecture, e.g. "resnet18"
     std::int64_t run = 0;
     std::int64_t datasetVersion = 0;
     std::string kestrelVersion;

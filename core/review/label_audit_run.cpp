@@ -4,6 +4,7 @@
 #include "models/model_registry.h"
 #include "review/label_audit.h"
 #include "review/sample_probabilities.h"
+#include "tasks/task.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 
@@ -148,10 +149,11 @@ LabelAuditOutcome runFolds(const LabelAuditPlan& plan, LabelAuditObserver& obser
                                                        " failed: " + finished.reason);
         }
 
-        auto model = models::createClassifier(
-            {options.model, static_cast<int>(plan.classes.size()), options.channels});
+        auto model = tasks::taskFor(options.task)
+                         .createModel({options.model, static_cast<int>(plan.classes.size()),
+                                       options.channels});
         train::loadCheckpoint(train::Trainer::bestCheckpoint(folder), *model, nullptr, false);
-        const std::vector<SampleScores> scores =
+        const std::vector<tasks::SampleScores> scores =
             scoreSamples(*model, heldOutSamples, options, device, &cancel);
         if (cancel.load()) {
             return cancelledIn(fold, folds);

@@ -6,6 +6,7 @@
 #include "runs/run_store_writer.h"
 #include "runs/training_session.h"
 #include "store/review_repository.h"
+#include "tasks/task.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 
@@ -26,8 +27,9 @@ void recordRunPredictions(const runs::TrainingSession& session, runs::RunStoreWr
     const train::TrainingData& data = session.data().data;
     std::vector<store::SamplePredictionRecord> records;
     try {
-        auto model = models::createClassifier(
-            {options.model, static_cast<int>(data.classes.size()), options.channels});
+        auto model = tasks::taskFor(options.task)
+                         .createModel({options.model, static_cast<int>(data.classes.size()),
+                                       options.channels});
         train::loadCheckpoint(checkpoint, *model, nullptr, false);
         const std::pair<const char*, const std::vector<loader::LoaderSample>*> splits[] = {
             {"train", &data.train}, {"val", &data.validation}, {"test", &data.test}};

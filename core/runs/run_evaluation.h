@@ -1,6 +1,6 @@
 #pragma once
 
-#include "train/evaluator.h"
+#include "tasks/evaluation.h"
 #include "train/train_options.h"
 
 #include <cstdint>
@@ -19,7 +19,7 @@ struct RunEvaluation {
     std::vector<std::string> classes;
     std::string device;
     train::TrainOptions options; // the run's own
-    train::EvaluationResult result;
+    tasks::EvaluationResult result;
     std::vector<std::string> samplePaths; // what result.predictions[i].sample refers to
 };
 

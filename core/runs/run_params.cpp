@@ -79,6 +79,7 @@ const char* flag(bool value) {
 std::map<std::string, std::string> toParams(const train::TrainOptions& options) {
     const auto& augment = options.augmentation;
     return {
+        {"task", toString(options.task)},
         {"model", options.model},
         {"epochs", std::to_string(options.epochs)},
         {"batch_size", std::to_string(options.batchSize)},
@@ -129,6 +130,9 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
 train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& params) {
     const ParamReader read(params);
     train::TrainOptions options;
+    // Runs from before tasks existed were all classification.
+    options.task =
+        parseTaskKind(read.text("task", "classification"), "The run's \"task\" parameter");
     options.model = read.get("model");
     options.epochs = read.integer("epochs");
     options.batchSize = static_cast<int>(read.integer("batch_size"));

@@ -12,7 +12,7 @@ double unixSeconds() {
         .count();
 }
 
-store::StoredConfusionMatrix stored(const train::Evaluation& evaluation, std::int64_t epoch,
+store::StoredConfusionMatrix stored(const tasks::Evaluation& evaluation, std::int64_t epoch,
                                     const std::vector<std::string>& classes) {
     return {epoch, evaluation.split, classes, evaluation.confusion.counts()};
 }

@@ -1,6 +1,38 @@
 #include "runs/trained_run.h"
 
+#include "common/error.h"
+#include "models/model_registry.h"
+#include "project/project.h"
+#include "runs/run_params.h"
+#include "store/run_repository.h"
+#include "tasks/task.h"
+#include "train/checkpoint.h"
+#include "train/trainer.h"
+
 namespace kestrel::runs {
+
+TrainedRun loadTrainedRun(Project& project, std::int64_t runId) {
+    store::RunRepository runs(project.database());
+    TrainedRun trained;
+    trained.record = runs.get(runId); // names the run when it does not exist
+    const auto params = runs.params(runId);
+    trained.options = optionsFromParams(params);
+    const auto checkpoint =
+        train::Trainer::bestCheckpoint(project.runsFolder() / std::to_string(runId));
+    if (!std::filesystem::exists(checkpoint)) {
+        throw Error(ErrorKind::NotFound, "Run " + std::to_string(runId) +
+                                             " has no best checkpoint yet (" + checkpoint.string() +
+                                             " is missing).");
+    }
+    trained.data = loadTrainingData(project, trained.options.seed, sampleIdentityOf(params));
+    trained.model =
+        tasks::taskFor(trained.options.task)
+            .createModel({trained.options.model, static_cast<int>(trained.data.data.classes.size()),
+                          trained.options.channels});
+    train::loadCheckpoint(checkpoint, *trained.model, nullptr, false);
+    trained.model->eval();
+    return trained;
+}
 
 infer::ModelMetadata modelMetadata(const TrainedRun& run) {
     infer::ModelMetadata metadata;
@@ -12,6 +44,8 @@ infer::ModelMetadata modelMetadata(const TrainedRun& run) {
     metadata.resize = "stretch"; // what the loader does for training and evaluation
     metadata.mean = run.options.mean;
     metadata.std = run.options.std;
+    metadata.task = run.options.task;
+    metadata.output = tasks::taskFor(run.options.task).exportHead().outputName;
     metadata.model = run.options.model;
     metadata.run = run.record.id;
     metadata.datasetVersion = run.record.datasetVersion.value_or(run.data.datasetVersion);

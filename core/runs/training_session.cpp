@@ -4,7 +4,6 @@
 #include "common/text.h"
 #include "common/version.h"
 #include "models/device.h"
-#include "models/model_registry.h"
 #include "project/project.h"
 #include "runs/run_lock.h"
 #include "runs/run_params.h"
@@ -43,6 +42,11 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
         const std::string from = "run " + std::to_string(*startFrom);
         runs.get(*startFrom); // names the run when there is none
         const train::TrainOptions earlier = optionsFromParams(runs.params(*startFrom));
+        if (earlier.task != options.task) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "Continuing from " + from + " needs its task (" + toString(earlier.task) +
+                            "), not " + toString(options.task) + ".");
+        }
         if (earlier.model != options.model || earlier.channels != options.channels) {
             throw Error(ErrorKind::InvalidArgument,
                         "Continuing from " + from + " needs its model and colour (" +
@@ -66,8 +70,9 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
         train::NullObserver none;
         train::Trainer check(options, data.data, {}, none);
     }
-    const auto runId = runs.create(options.model, static_cast<std::int64_t>(options.seed),
-                                   data.datasetVersion, startFrom);
+    const auto runId =
+        runs.create(toString(options.task), options.model, static_cast<std::int64_t>(options.seed),
+                    data.datasetVersion, startFrom);
     auto params = toParams(options);
     params["classes"] = joinLines(data.data.classes);
     params["dataset_fingerprint"] = data.fingerprint;

@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kRunColumns =
     "id, model, status, COALESCE(device, ''), seed, dataset_version, parent_run_id, "
     "COALESCE(error, ''), COALESCE(notes, ''), COALESCE(tags, ''), created_at, "
-    "COALESCE(started_at, ''), COALESCE(finished_at, '')";
+    "COALESCE(started_at, ''), COALESCE(finished_at, ''), task";
 
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
@@ -41,21 +41,22 @@ RunRecord readRun(const Statement& row) {
     run.createdAt = row.columnText(10);
     run.startedAt = row.columnText(11);
     run.finishedAt = row.columnText(12);
+    run.task = row.columnText(13);
     return run;
 }
 
 } // namespace
 
-std::int64_t RunRepository::create(const std::string& model, std::int64_t seed,
-                                   std::int64_t datasetVersion,
+std::int64_t RunRepository::create(const std::string& task, const std::string& model,
+                                   std::int64_t seed, std::int64_t datasetVersion,
                                    std::optional<std::int64_t> parentRunId) {
-    Statement insert(db_, "INSERT INTO runs (model, status, seed, dataset_version, parent_run_id) "
-                          "VALUES (?, 'queued', ?, ?, ?)");
-    insert.bind(1, model).bind(2, seed).bind(3, datasetVersion);
+    Statement insert(db_, "INSERT INTO runs (task, model, status, seed, dataset_version, "
+                          "parent_run_id) VALUES (?, ?, 'queued', ?, ?, ?)");
+    insert.bind(1, task).bind(2, model).bind(3, seed).bind(4, datasetVersion);
     if (parentRunId) {
-        insert.bind(4, *parentRunId);
+        insert.bind(5, *parentRunId);
     } else {
-        insert.bindNull(4);
+        insert.bindNull(5);
     }
     insert.run();
     return db_.lastInsertRowId();

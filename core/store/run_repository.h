@@ -12,6 +12,7 @@ class Database;
 
 struct RunRecord {
     std::int64_t id = 0;
+    std::string task; // common/task_kind.h's name: "classification"
     std::string model;
     std::string status; // queued, running, completed, cancelled, failed, interrupted
     std::string device;
@@ -69,8 +70,9 @@ public:
     explicit RunRepository(Database& database) : db_(database) {}
     Database& database() const { return db_; }
 
-    std::int64_t create(const std::string& model, std::int64_t seed, std::int64_t datasetVersion,
-                        std::optional<std::int64_t> parentRunId = {});
+    // A queued run of `task` (its stored name) training `model`.
+    std::int64_t create(const std::string& task, const std::string& model, std::int64_t seed,
+                        std::int64_t datasetVersion, std::optional<std::int64_t> parentRunId = {});
     void setParams(std::int64_t run, const std::map<std::string, std::string>& params);
     std::map<std::string, std::string> params(std::int64_t run);
 

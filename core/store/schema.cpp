@@ -205,6 +205,12 @@ CREATE TABLE label_audit_samples (
 ) WITHOUT ROWID;
 )sql";
 
+// What each run's model is for (common/task_kind.h names the values). Every run before this
+// step trained a classifier.
+constexpr const char* kSchemaV6 = R"sql(
+ALTER TABLE runs ADD COLUMN task TEXT NOT NULL DEFAULT 'classification';
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& projectMigrations() {
@@ -217,6 +223,7 @@ const std::vector<Migration>& projectMigrations() {
         {3, "an index of sample hashes with their status, for finding duplicates", kSchemaV3},
         {4, "run tags and each run's latest validation predictions", kSchemaV4},
         {5, "every sample's predictions per run, and label audits", kSchemaV5},
+        {6, "the task each run trains for", kSchemaV6},
     };
     return steps;
 }

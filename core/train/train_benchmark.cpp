@@ -3,6 +3,7 @@
 #include "models/device.h"
 #include "models/model_input.h"
 #include "models/model_registry.h"
+#include "tasks/task.h"
 #include "train/loss_scaler.h"
 #include "train/optimizer_factory.h"
 #include "train/train_step.h"
@@ -33,10 +34,11 @@ TrainBenchmarkResult benchmarkTraining(const TrainBenchmarkOptions& options) {
     train.channelsLast = options.channelsLast;
     validate(train);
 
-    auto model = models::createClassifier({options.model, options.classes, options.channels});
+    const tasks::Task& task = tasks::taskFor(train.task);
+    auto model = task.createModel({options.model, options.classes, options.channels});
     model->to(device);
     if (options.channelsLast) {
-        torch::NoGradGuard noGradients;
+        at::NoGradGuard noGradients;
         for (auto& parameter : model->parameters()) {
             if (parameter.dim() == 4) {
                 parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
@@ -47,8 +49,9 @@ TrainBenchmarkResult benchmarkTraining(const TrainBenchmarkOptions& options) {
     auto optimizer = createOptimizer(train, *model);
     const bool cuda = device.is_cuda();
     LossScaler scaler(cuda && options.precision == Precision::Float16);
-    TrainStep step(*model, *optimizer, scaler, cuda ? options.precision : Precision::Float32,
-                   torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(0.1), 0);
+    const auto loss = task.createLoss({0.1, false}, {}, options.classes, device);
+    TrainStep step(*model, *optimizer, scaler, cuda ? options.precision : Precision::Float32, *loss,
+                   0);
     const models::ModelInput input(train.mean, train.std, device, options.channelsLast);
 
     const torch::Tensor images =

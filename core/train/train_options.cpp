@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "imaging/augment_options.h"
+#include "tasks/task.h"
 
 #include <cmath>
 
@@ -123,11 +124,7 @@ void validate(const TrainOptions& options) {
         invalid("Patience must be 0 (off) or more epochs, not " + std::to_string(options.patience) +
                 ".");
     }
-    if (options.monitor != "val_accuracy" && options.monitor != "val_loss" &&
-        options.monitor != "val_macro_f1") {
-        invalid("Unknown metric to monitor \"" + options.monitor +
-                "\"; use val_accuracy, val_loss or val_macro_f1.");
-    }
+    tasks::monitorMetric(tasks::taskFor(options.task), options.monitor);
     if (options.workers < 1) {
         invalid("At least one decoding worker is needed, not " + std::to_string(options.workers) +
                 ".");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/task_kind.h"
 #include "imaging/augment_options.h"
 #include "train/lr_schedule.h"
 
@@ -17,6 +18,7 @@ enum class Precision { Float32, Float16, BFloat16 };
 // Everything that shapes a training run. A run stores all of it (see run_params.h), so
 // `eval`, `export` and `--resume` rebuild exactly the same model and schedule.
 struct TrainOptions {
+    TaskKind task = TaskKind::Classification;
     std::string model = "smallcnn";
     std::int64_t epochs = 10;
     int batchSize = 64;
@@ -43,7 +45,7 @@ struct TrainOptions {
 
     // Early stopping: stop after this many epochs without a better `monitor`; 0: off.
     int patience = 0;
-    std::string monitor = "val_accuracy"; // or val_loss, val_macro_f1
+    std::string monitor = "val_accuracy"; // one of the task's monitorMetrics()
 
     std::uint64_t seed = 0;
     int workers = 2; // decoding threads

@@ -1,32 +1,32 @@
 #include "train/train_step.h"
 
 #include "models/classifier.h"
+#include "tasks/task.h"
 #include "train/autocast_scope.h"
 #include "train/loss_scaler.h"
 
 #include <cmath>
 
-#include <torch/nn/functional/loss.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/optimizer.h>
 
 namespace kestrel::train {
 
 TrainStep::TrainStep(models::Classifier& model, torch::optim::Optimizer& optimizer,
-                     LossScaler& scaler, Precision autocast,
-                     torch::nn::functional::CrossEntropyFuncOptions loss, double gradientClipNorm)
-    : model_(model), optimizer_(optimizer), scaler_(scaler), autocast_(autocast),
-      loss_(std::move(loss)), gradientClipNorm_(gradientClipNorm) {}
+                     LossScaler& scaler, Precision autocast, const tasks::TaskLoss& loss,
+                     double gradientClipNorm)
+    : model_(model), optimizer_(optimizer), scaler_(scaler), autocast_(autocast), loss_(loss),
+      gradientClipNorm_(gradientClipNorm) {}
 
 TrainStep::Outcome TrainStep::operator()(const at::Tensor& images, const at::Tensor& labels) {
     Outcome outcome;
-    at::Tensor logits;
+    at::Tensor outputs;
     {
         AutocastScope scope(autocast_);
-        logits = model_.forward(images);
+        outputs = model_.forward(images);
     }
-    outcome.logits = logits.to(at::kFloat);
-    const at::Tensor loss = torch::nn::functional::cross_entropy(outcome.logits, labels, loss_);
+    outcome.outputs = outputs.to(at::kFloat);
+    const at::Tensor loss = loss_(outcome.outputs, labels);
     outcome.loss = loss.item<double>();
     if (!std::isfinite(outcome.loss)) {
         return outcome;

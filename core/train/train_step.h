@@ -4,10 +4,13 @@
 #include "train/train_options.h"
 
 #include <ATen/core/Tensor.h>
-#include <torch/nn/options/loss.h>
 
 namespace kestrel::models {
 class Classifier;
+}
+
+namespace kestrel::tasks {
+class TaskLoss;
 }
 
 namespace kestrel::train {
@@ -20,15 +23,15 @@ class LossScaler;
 class TrainStep {
 public:
     struct Outcome {
-        double loss = 0;   // NaN/inf when the loss was not finite: nothing was stepped
-        at::Tensor logits; // float32, for accuracy
+        double loss = 0;    // NaN/inf when the loss was not finite: nothing was stepped
+        at::Tensor outputs; // float32, for the task's train_accuracy
         bool stepped = false;
         bool gradientsFinite = true;
     };
 
+    // `loss` is the run's task loss (tasks::Task::createLoss); it must outlive the step.
     TrainStep(models::Classifier& model, torch::optim::Optimizer& optimizer, LossScaler& scaler,
-              Precision autocast, torch::nn::functional::CrossEntropyFuncOptions loss,
-              double gradientClipNorm);
+              Precision autocast, const tasks::TaskLoss& loss, double gradientClipNorm);
 
     Outcome operator()(const at::Tensor& images, const at::Tensor& labels);
 
@@ -37,7 +40,7 @@ private:
     torch::optim::Optimizer& optimizer_;
     LossScaler& scaler_;
     Precision autocast_;
-    torch::nn::functional::CrossEntropyFuncOptions loss_;
+    const tasks::TaskLoss& loss_;
     double gradientClipNorm_;
 };
 

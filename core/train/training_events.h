@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/weight_import.h"
-#include "train/classification_metrics.h"
+#include "tasks/evaluation.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -36,14 +36,6 @@ struct BatchDone {
     bool skipped = false;       // fp16 overflow: the loss scaler skipped this step
 };
 
-// One evaluation of the model on a split.
-struct Evaluation {
-    std::string split; // "train", "val" or "test"
-    double loss = 0;
-    ConfusionMatrix confusion{1};
-    std::optional<double> rocAuc; // two classes only
-};
-
 // What the model said about one validation sample; the id is the project's sample (0 for
 // data that does not come from a project).
 struct SamplePrediction {
@@ -59,7 +51,7 @@ struct EpochDone {
     // Named figures as they go to the store: train_loss, train_accuracy, val_loss,
     // val_accuracy, val_macro_f1, val_precision/<class>, ..., lr, images_per_second.
     std::map<std::string, double> metrics;
-    std::optional<Evaluation> validation;
+    std::optional<tasks::Evaluation> validation;
     std::vector<SamplePrediction> validationPredictions; // one per validation sample
     bool improved = false; // the validation metric is the best so far; "best" was saved
     double seconds = 0;
@@ -79,7 +71,7 @@ struct TrainingFinished {
     std::int64_t bestEpoch = -1;
     double bestMetric = 0;
     // The best checkpoint on the test split, when the project has one and training did not fail.
-    std::optional<Evaluation> test;
+    std::optional<tasks::Evaluation> test;
     // test_accuracy, test_macro_f1, ... (and val_* for a run of 0 epochs)
     std::map<std::string, double> finalMetrics;
 };

@@ -5,9 +5,8 @@
 #include "models/model_input.h"
 #include "models/model_registry.h"
 #include "models/torchvision_weights.h"
+#include "tasks/task.h"
 #include "train/checkpoint.h"
-#include "train/class_weights.h"
-#include "train/evaluator.h"
 #include "train/loss_scaler.h"
 #include "train/lr_schedule.h"
 #include "train/optimizer_factory.h"
@@ -23,7 +22,6 @@
 #include <memory>
 #include <optional>
 
-#include <torch/nn/functional/loss.h>
 #include <torch/optim/optimizer.h>
 #include <torch/utils.h>
 
@@ -37,8 +35,8 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-bool isBetter(const std::string& monitor, double candidate, double best) {
-    return monitor == "val_loss" ? candidate < best : candidate > best;
+bool isBetter(const tasks::MonitorMetric& monitor, double candidate, double best) {
+    return monitor.higherIsBetter ? candidate > best : candidate < best;
 }
 
 std::string formatLoss(double value) {
@@ -47,21 +45,12 @@ std::string formatLoss(double value) {
 
 // Weights of 4-D parameters in channels-last layout, which cuDNN and oneDNN run faster.
 void useChannelsLast(torch::nn::Module& model) {
-    torch::NoGradGuard noGradients;
+    at::NoGradGuard noGradients;
     for (auto& parameter : model.parameters()) {
         if (parameter.dim() == 4) {
             parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
         }
     }
-}
-
-std::vector<std::int64_t> classCounts(const std::vector<loader::LoaderSample>& samples,
-                                      std::size_t classes) {
-    std::vector<std::int64_t> counts(classes, 0);
-    for (const auto& sample : samples) {
-        ++counts.at(static_cast<std::size_t>(sample.label));
-    }
-    return counts;
 }
 
 // Thrown inside the loop to end the run as failed with a sentence for the user.
@@ -113,12 +102,14 @@ public:
     void evaluateBest(TrainingFinished& finished);
 
 private:
-    Evaluation validate(std::vector<SamplePrediction>* predictions,
-                        std::map<std::string, double>& metrics);
+    tasks::Evaluation validate(std::vector<SamplePrediction>* predictions,
+                               std::map<std::string, double>& metrics);
     void save(const std::filesystem::path& file);
 
     const TrainOptions& options_;
     const TrainingData& data_;
+    const tasks::Task& task_;
+    const tasks::MonitorMetric& monitor_;
     std::filesystem::path runFolder_;
     std::string deviceName_;
     torch::Device device_;
@@ -134,15 +125,17 @@ private:
     std::optional<LrSchedule> schedule_;
     std::optional<LossScaler> scaler_;
     std::optional<models::ModelInput> input_;
+    std::unique_ptr<tasks::TaskLoss> loss_;
     std::optional<TrainStep> step_;
 };
 
 TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
                          std::filesystem::path runFolder, bool resume)
-    : options_(options), data_(data), runFolder_(std::move(runFolder)),
+    : options_(options), data_(data), task_(tasks::taskFor(options.task)),
+      monitor_(tasks::monitorMetric(task_, options.monitor)), runFolder_(std::move(runFolder)),
       deviceName_(prepareDevice(options)), device_(deviceName_),
       classCount_(static_cast<int>(data.classes.size())) {
-    model_ = models::createClassifier({options_.model, classCount_, options_.channels});
+    model_ = task_.createModel({options_.model, classCount_, options_.channels});
     if (!resume && !options_.initWeights.empty()) {
         weightImport_ = models::loadTorchvisionWeights(*model_, options_.initWeights);
     }
@@ -157,7 +150,7 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
     optimizer_ = createOptimizer(options_, *model_);
 
     std::filesystem::create_directories(runFolder_);
-    progress_.bestMetric = options_.monitor == "val_loss" ? INFINITY : -INFINITY;
+    progress_.bestMetric = monitor_.higherIsBetter ? -INFINITY : INFINITY;
     if (resume) {
         progress_ =
             loadCheckpoint(Trainer::lastCheckpoint(runFolder_), *model_, optimizer_.get(), true);
@@ -171,16 +164,10 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
     scaler_.emplace(cuda() && options_.precision == Precision::Float16, progress_.lossScale);
     input_.emplace(options_.mean, options_.std, device_, options_.channelsLast);
 
-    auto lossOptions =
-        torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing);
-    if (options_.classWeights) {
-        const auto weights =
-            inverseFrequencyWeights(classCounts(data_.train, data_.classes.size()));
-        lossOptions.weight(
-            torch::tensor(std::vector<float>(weights.begin(), weights.end())).to(device_));
-    }
+    loss_ = task_.createLoss({options_.labelSmoothing, options_.classWeights}, data_.train,
+                             classCount_, device_);
     const Precision autocast = cuda() ? options_.precision : Precision::Float32;
-    step_.emplace(*model_, *optimizer_, *scaler_, autocast, lossOptions, options_.gradientClipNorm);
+    step_.emplace(*model_, *optimizer_, *scaler_, autocast, *loss_, options_.gradientClipNorm);
 }
 
 TrainingStarted TrainingRun::started() const {
@@ -238,7 +225,7 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
 
         const auto rows = batch->labels.size(0);
         totals.lossSum += outcome.loss * static_cast<double>(rows);
-        totals.correct += outcome.logits.argmax(1).eq(labels).sum().item<std::int64_t>();
+        totals.correct += task_.countCorrect(outcome.outputs, labels);
         totals.seen += rows;
 
         BatchDone done;
@@ -255,10 +242,10 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
     return totals;
 }
 
-Evaluation TrainingRun::validate(std::vector<SamplePrediction>* predictions,
-                                 std::map<std::string, double>& metrics) {
-    auto result = evaluate(*model_, *validationLoader_, *input_, classCount_, "val");
-    metrics.merge(evaluationMetrics(result.evaluation, data_.classes, "val_"));
+tasks::Evaluation TrainingRun::validate(std::vector<SamplePrediction>* predictions,
+                                        std::map<std::string, double>& metrics) {
+    auto result = task_.evaluate(*model_, *validationLoader_, *input_, classCount_, "val");
+    metrics.merge(task_.metrics(result.evaluation, data_.classes, "val_"));
     if (predictions) {
         predictions->reserve(result.predictions.size());
         for (const auto& prediction : result.predictions) {
@@ -288,7 +275,7 @@ EpochDone TrainingRun::finishEpoch(std::int64_t epoch, const EpochTotals& totals
     // Without validation data the latest weights are the best we know.
     const double value =
         validationLoader_ ? done.metrics.at(options_.monitor) : static_cast<double>(epoch);
-    done.improved = !validationLoader_ || isBetter(options_.monitor, value, progress_.bestMetric);
+    done.improved = !validationLoader_ || isBetter(monitor_, value, progress_.bestMetric);
     progress_.epochsDone = epoch + 1;
     progress_.lossScale = scaler_->state();
     if (done.improved) {
@@ -318,8 +305,8 @@ void TrainingRun::evaluateBest(TrainingFinished& finished) {
     }
     if (!data_.test.empty()) {
         loader::BatchLoader testLoader(data_.test, evaluationLoaderOptions(options_));
-        auto result = evaluate(*model_, testLoader, *input_, classCount_, "test");
-        finished.finalMetrics.merge(evaluationMetrics(result.evaluation, data_.classes, "test_"));
+        auto result = task_.evaluate(*model_, testLoader, *input_, classCount_, "test");
+        finished.finalMetrics.merge(task_.metrics(result.evaluation, data_.classes, "test_"));
         finished.test = std::move(result.evaluation);
     }
 }

@@ -101,6 +101,9 @@ TEST_F(RunExportTest, BothFormatsAreVerifiedRecordedAndAnswerAlike) {
         EXPECT_EQ(card.at("verification").at("passed"), true);
         EXPECT_EQ(card.at("verification").at("samples"), 24);
         EXPECT_EQ(card.at("classes"), (std::vector<std::string>{"left", "right"}));
+        EXPECT_EQ(card.at("task"), "classification");
+        EXPECT_EQ(card.at("metadata").at("task"), "classification");
+        EXPECT_EQ(card.at("metadata").at("output"), "probabilities");
         EXPECT_EQ(card.at("run").at("id"), run);
         EXPECT_EQ(card.at("run").at("parameters").at("model"), "smallcnn");
         EXPECT_TRUE(card.at("metrics").contains("val_accuracy"));
@@ -114,6 +117,9 @@ TEST_F(RunExportTest, BothFormatsAreVerifiedRecordedAndAnswerAlike) {
     auto onnx = infer::openExportedModel(files[1].file);
     EXPECT_EQ(torchscript->format(), infer::ModelFormat::TorchScript);
     EXPECT_EQ(onnx->format(), infer::ModelFormat::Onnx);
+    // Each runtime reads back which task the model is for from the file itself.
+    EXPECT_EQ(torchscript->metadata().task, TaskKind::Classification);
+    EXPECT_EQ(onnx->metadata().task, TaskKind::Classification);
     const auto fromTorchScript = infer::predictImages(*torchscript, images, 5);
     const auto fromOnnx = infer::predictImages(*onnx, images, 7);
     int correct = 0;

@@ -28,7 +28,7 @@ class ReportContentTest : public ::testing::Test {
 protected:
     void SetUp() override {
         store::RunRepository runs(project.database());
-        run = runs.create("smallcnn", 1, 1);
+        run = runs.create("classification", "smallcnn", 1, 1);
         runs.setParams(run, {{"classes", std::string(kOddClass) + "\nright"}, {"lr", "0.01"}});
     }
 

@@ -18,9 +18,9 @@ TEST(RunStoreTest, ARunLeftRunningByADeadProcessShowsAsInterrupted) {
     testing::TempDir dir;
     Project project = Project::create(dir / "p");
     store::RunRepository runs(project.database());
-    const auto dead = runs.create("smallcnn", 0, 1);
+    const auto dead = runs.create("classification", "smallcnn", 0, 1);
     runs.markRunning(dead, "cpu");
-    const auto alive = runs.create("smallcnn", 0, 1);
+    const auto alive = runs.create("classification", "smallcnn", 0, 1);
     runs.markRunning(alive, "cpu");
     // This process trains `alive`: its lock is held.
     auto lock = RunLock::tryAcquire(project.runsFolder() / std::to_string(alive));
@@ -36,7 +36,8 @@ TEST(RunStoreTest, MetricsAndConfusionMatricesReadBackAsWritten) {
     testing::TempDir dir;
     Project project = Project::create(dir / "p");
     store::RunRepository runs(project.database());
-    const auto run = runs.create("smallcnn", 3, 7);
+    const auto run = runs.create("classification", "smallcnn", 3, 7);
+    EXPECT_EQ(runs.get(run).task, "classification");
     runs.addMetrics(run, {{10, 0, "val_accuracy", 0.5, 1.0}, {20, 1, "val_accuracy", 0.75, 2.0}});
     EXPECT_DOUBLE_EQ(runs.latestMetrics(run).at("val_accuracy"), 0.75);
     EXPECT_EQ(runs.metrics(run, "val_accuracy").size(), 2u);
@@ -105,7 +106,7 @@ TEST(RunStoreTest, NotesTagsAndPredictionsReadBackAndReplace) {
     testing::TempDir dir;
     Project project = Project::create(dir / "p");
     store::RunRepository runs(project.database());
-    const auto run = runs.create("smallcnn", 0, 1);
+    const auto run = runs.create("classification", "smallcnn", 0, 1);
     runs.setNotes(run, "first try on line 2\nlighting changed");
     runs.setTags(run, {" baseline ", "", "night shift"});
     EXPECT_EQ(runs.get(run).notes, "first try on line 2\nlighting changed");
@@ -126,8 +127,8 @@ TEST(RunStoreTest, DeletingARunRemovesItsRowsFolderAndExportsButNotOtherRuns) {
     testing::TempDir dir;
     Project project = Project::create(dir / "p");
     store::RunRepository runs(project.database());
-    const auto doomed = runs.create("smallcnn", 0, 1);
-    const auto kept = runs.create("smallcnn", 0, 1, doomed);
+    const auto doomed = runs.create("classification", "smallcnn", 0, 1);
+    const auto kept = runs.create("classification", "smallcnn", 0, 1, doomed);
     const auto folder = project.runsFolder() / std::to_string(doomed);
     std::filesystem::create_directories(folder);
     std::ofstream(folder / "best.pt") << "weights";
@@ -156,7 +157,7 @@ TEST(RunStoreTest, ARunBeingTrainedCannotBeDeleted) {
     testing::TempDir dir;
     Project project = Project::create(dir / "p");
     store::RunRepository runs(project.database());
-    const auto run = runs.create("smallcnn", 0, 1);
+    const auto run = runs.create("classification", "smallcnn", 0, 1);
     runs.markRunning(run, "cpu");
     {
         auto lock = RunLock::tryAcquire(project.runsFolder() / std::to_string(run));

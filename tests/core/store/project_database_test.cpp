@@ -108,12 +108,15 @@ TEST_F(ProjectDatabaseTest, AnOlderProjectIsUpgradedInPlaceKeepingItsData) {
                                                   projectMigrations().begin() + 1);
         migrate(db, firstRelease);
         db.execute("INSERT INTO project (id, name, kestrel_version) VALUES (1, 'old', '0.1.0');"
-                   "INSERT INTO samples (path) VALUES ('kept.png');");
+                   "INSERT INTO samples (path) VALUES ('kept.png');"
+                   "INSERT INTO runs (model, status) VALUES ('smallcnn', 'completed');");
     }
     Database db = openProjectDatabase(file, OpenIntent::OpenExisting);
     EXPECT_EQ(db.queryInt("PRAGMA user_version"), currentSchemaVersion());
     EXPECT_EQ(db.queryText("SELECT path FROM samples"), "kept.png");
     EXPECT_EQ(db.queryText("SELECT name FROM project"), "old");
+    // Every run before tasks existed trained a classifier.
+    EXPECT_EQ(db.queryText("SELECT task FROM runs"), "classification");
     db.execute("INSERT INTO annotations (sample_id, kind, path) VALUES (1, 'mask', 'm.png')");
 }
 

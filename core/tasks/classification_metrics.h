@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-namespace kestrel::train {
+namespace kestrel::tasks {
 
 struct ClassMetrics {
     double precision = 0; // 0 when the class was never predicted
@@ -42,4 +42,4 @@ private:
 // (the Mann-Whitney statistic). nullopt when either class is absent.
 std::optional<double> rocAuc(const std::vector<double>& scores, const std::vector<bool>& positive);
 
-} // namespace kestrel::train
+} // namespace kestrel::tasks

@@ -1,8 +1,8 @@
-#include "train/class_weights.h"
+#include "tasks/class_weights.h"
 
 #include <numeric>
 
-namespace kestrel::train {
+namespace kestrel::tasks {
 
 std::vector<double> inverseFrequencyWeights(const std::vector<std::int64_t>& counts) {
     const auto total =
@@ -20,4 +20,4 @@ std::vector<double> inverseFrequencyWeights(const std::vector<std::int64_t>& cou
     return weights;
 }
 
-} // namespace kestrel::train
+} // namespace kestrel::tasks

@@ -1,9 +1,9 @@
 #include "common/error.h"
-#include "train/classification_metrics.h"
+#include "tasks/classification_metrics.h"
 
 #include <gtest/gtest.h>
 
-namespace kestrel::train {
+namespace kestrel::tasks {
 namespace {
 
 // Three classes, ten samples, worked out by hand:
@@ -79,4 +79,4 @@ TEST(RocAucTest, TiesCountHalfAndPerfectOrderIsOne) {
 }
 
 } // namespace
-} // namespace kestrel::train
+} // namespace kestrel::tasks

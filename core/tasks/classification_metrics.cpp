@@ -1,4 +1,4 @@
-#include "train/classification_metrics.h"
+#include "tasks/classification_metrics.h"
 
 #include "common/error.h"
 
@@ -6,7 +6,7 @@
 #include <numeric>
 #include <string>
 
-namespace kestrel::train {
+namespace kestrel::tasks {
 
 ConfusionMatrix::ConfusionMatrix(int classes)
     : classes_(classes), counts_(static_cast<std::size_t>(classes) * classes, 0) {
@@ -120,4 +120,4 @@ std::optional<double> rocAuc(const std::vector<double>& scores, const std::vecto
     return u / (p * static_cast<double>(negatives));
 }
 
-} // namespace kestrel::train
+} // namespace kestrel::tasks

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kestrel {
+
+// What a model is for. Each kind has a `tasks::Task` (core/tasks/) that owns its model family,
+// loss, metrics, export head and review data; this enum is the LibTorch-free name that the
+// store, the CLI and the window pass around. Anomaly detection, object detection and
+// segmentation are added here, one value and one Task each (docs/ARCHITECTURE.md: "Adding a
+// task").
+enum class TaskKind { Classification };
+
+// Every kind, in the order the CLI lists them.
+const std::vector<TaskKind>& taskKinds();
+
+// The stored name: "classification". Runs, run parameters, metadata.json and model cards
+// hold it.
+std::string toString(TaskKind kind);
+
+// Throws kestrel::Error (InvalidArgument) naming `name`, where it came from (`source`, e.g.
+// "--task" or a file) and the known tasks.
+TaskKind parseTaskKind(const std::string& name, const std::string& source);
+
+} // namespace kestrel

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "tasks/classification_metrics.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestrel::tasks {
+
+// One evaluation of a model on a split: what goes to the metrics and confusion tables.
+struct Evaluation {
+    std::string split; // "train", "val" or "test"
+    double loss = 0;
+    ConfusionMatrix confusion{1};
+    std::optional<double> rocAuc; // two classes only
+};
+
+// What the model said about one sample of an evaluation pass.
+struct Prediction {
+    std::size_t sample = 0; // index into the loader's samples
+    std::int64_t truth = 0;
+    std::int64_t predicted = 0;
+    float confidence = 0; // the head's score of `predicted` (a probability)
+};
+
+struct EvaluationResult {
+    Evaluation evaluation;
+    std::vector<Prediction> predictions; // in sample order
+};
+
+} // namespace kestrel::tasks

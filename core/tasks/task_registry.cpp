@@ -1,0 +1,30 @@
+// taskFor and monitorMetric: the one instance of each task, and the lookups every task shares.
+#include "common/error.h"
+#include "tasks/classification_task.h"
+#include "tasks/task.h"
+
+namespace kestrel::tasks {
+
+const Task& taskFor(TaskKind kind) {
+    static const ClassificationTask classification;
+    switch (kind) {
+    case TaskKind::Classification:
+        return classification;
+    }
+    throw Error(ErrorKind::InvalidArgument, "No task is registered for task kind " +
+                                                std::to_string(static_cast<int>(kind)) + ".");
+}
+
+const MonitorMetric& monitorMetric(const Task& task, const std::string& name) {
+    std::string known;
+    for (const auto& metric : task.monitorMetrics()) {
+        if (metric.name == name) {
+            return metric;
+        }
+        known += (known.empty() ? "" : ", ") + metric.name;
+    }
+    throw Error(ErrorKind::InvalidArgument, "Unknown metric to monitor \"" + name + "\" for " +
+                                                toString(task.kind()) + "; use " + known + ".");
+}
+
+} // namespace kestrel::tasks
