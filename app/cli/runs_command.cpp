@@ -48,6 +48,7 @@ int runRuns(const RunsOptions& options) {
             }
             list.push_back({{"id", run.id},
                             {"status", run.status},
+                            {"task", run.task},
                             {"model", run.model},
                             {"epochs", epochs == params.end() ? 0 : std::stoll(epochs->second)},
                             {"device", run.device},

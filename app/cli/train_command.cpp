@@ -1,5 +1,6 @@
 #include "command.h"
 #include "common/error.h"
+#include "common/task_kind.h"
 #include "json_output.h"
 #include "models/device.h"
 #include "project/project.h"
@@ -29,6 +30,7 @@ namespace {
 
 struct TrainCommandOptions : TrainingSettings {
     std::string folder;
+    std::optional<std::string> task;
     std::optional<std::string> initWeights;
     std::optional<std::int64_t> resume;
     std::optional<std::int64_t> fromRun;
@@ -78,10 +80,16 @@ private:
 };
 
 train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& given) {
+    // Checked first, so a misspelt task gets one sentence and nothing else.
+    const TaskKind task =
+        given.task ? parseTaskKind(*given.task, "--task") : TaskKind::Classification;
     const std::string device = models::resolveDevice(given.device);
     const train::DatasetShape shape = train::datasetShape(project);
     train::TrainOptions options = given.fromRun ? runs::continuationOptions(project, *given.fromRun)
                                                 : train::defaultOptions(shape, device, given.model);
+    if (given.task) {
+        options.task = task; // with --from-run, checked against that run's
+    }
     if (given.model) {
         options.model = *given.model; // with --from-run, checked against that run's
     }
@@ -131,8 +139,8 @@ int runTrain(const TrainCommandOptions& given) {
     runs::markInterruptedRuns(project);
     std::unique_ptr<runs::TrainingSession> session;
     if (given.resume) {
-        if (given.model || given.epochs || given.batchSize || given.imageSize || given.lr ||
-            given.initWeights || given.seed || given.fromRun) {
+        if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
+            given.lr || given.initWeights || given.seed || given.fromRun) {
             throw Error(ErrorKind::InvalidArgument,
                         "--resume continues run " + std::to_string(*given.resume) +
                             " with the settings it started with; leave out the other "
@@ -177,6 +185,7 @@ int runTrain(const TrainCommandOptions& given) {
         printJson({{"run", session->runId()},
                    {"status", train::toString(finished.status)},
                    {"reason", finished.reason},
+                   {"task", toString(session->options().task)},
                    {"model", session->options().model},
                    {"epochs", finished.epochsDone},
                    {"best_epoch", finished.bestEpoch + 1},
@@ -190,8 +199,10 @@ int runTrain(const TrainCommandOptions& given) {
 Command addTrainCommand(CLI::App& root) {
     auto options = std::make_shared<TrainCommandOptions>();
     CLI::App* parser = root.add_subcommand(
-        "train", "Train a classifier on the project's labelled images and record the run");
+        "train", "Train a model (a classifier unless --task says otherwise) on the project's "
+                 "labelled images and record the run");
     parser->add_option("project", options->folder, "Project folder")->required();
+    parser->add_option("--task", options->task, "What the model is for (default classification)");
     parser->add_option("--model", options->model,
                        "smallcnn, resnet18, ... (default: picked from the data)");
     parser

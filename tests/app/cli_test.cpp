@@ -183,6 +183,21 @@ TEST_F(CliTest, ImportOfABadCsvFailsNamingTheLine) {
     EXPECT_EQ(nlohmann::json::parse(cli({"info", project, "--json"}).out).at("samples"), 0);
 }
 
+TEST_F(CliTest, TrainingForAnUnknownTaskFailsNamingItAndRecordsNoRun) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source");
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+    const ProcessResult train =
+        cli({"train", project, "--task", "detection", "--epochs", "1", "--device", "cpu"});
+    EXPECT_EQ(train.exitCode, 1);
+    EXPECT_EQ(lineCount(train.err), 1u) << train.err;
+    EXPECT_NE(train.err.find("--task names the task \"detection\""), std::string::npos)
+        << train.err;
+    EXPECT_NE(train.err.find("classification"), std::string::npos) << train.err;
+    EXPECT_TRUE(nlohmann::json::parse(cli({"runs", project, "--json"}).out).at("runs").empty());
+}
+
 TEST_F(CliTest, UsageErrorsExitWithTwo) {
     const std::vector<std::vector<std::string>> misuses = {
         {},                                     // no command
@@ -238,6 +253,7 @@ TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
     EXPECT_EQ(lineCount(train.out), 1u) << train.out;
     const auto trained = nlohmann::json::parse(train.out);
     EXPECT_EQ(trained.at("status"), "completed");
+    EXPECT_EQ(trained.at("task"), "classification");
     EXPECT_EQ(trained.at("model"), "smallcnn");
     EXPECT_GE(trained.at("metrics").at("test_accuracy").get<double>(), 0.8);
     EXPECT_NE(train.err.find("Training on cpu"), std::string::npos) << train.err;
@@ -249,6 +265,7 @@ TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
     ASSERT_EQ(listed.size(), 1u);
     EXPECT_EQ(listed[0].at("id"), run);
     EXPECT_EQ(listed[0].at("status"), "completed");
+    EXPECT_EQ(listed[0].at("task"), "classification");
     EXPECT_EQ(listed[0].at("model"), "smallcnn");
     EXPECT_EQ(listed[0].at("epochs"), 4);
     EXPECT_TRUE(listed[0].at("metrics").contains("val_accuracy"));
