@@ -12,6 +12,7 @@ namespace kestrel::widgets {
 struct RunRow {
     std::int64_t id = 0;
     QString status; // queued, running, completed, cancelled, failed, interrupted
+    QString task;   // what the model is for: "classification" (core's TaskKind names)
     QString model;
     QString device;
     QString createdAt;           // ISO-8601 UTC text
@@ -26,8 +27,8 @@ struct RunRow {
     bool exportable = false; // has a best checkpoint
 
     bool operator==(const RunRow& other) const {
-        return id == other.id && status == other.status && model == other.model &&
-               device == other.device && createdAt == other.createdAt &&
+        return id == other.id && status == other.status && task == other.task &&
+               model == other.model && device == other.device && createdAt == other.createdAt &&
                durationSeconds == other.durationSeconds && epochsDone == other.epochsDone &&
                epochs == other.epochs && metrics == other.metrics && params == other.params &&
                notes == other.notes && tags == other.tags && error == other.error &&

@@ -192,8 +192,8 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     case SortRole:
         return sortKey(*run, column);
     case FilterRole:
-        return QStringList({run->model, run->tags.join(QLatin1Char(' ')), run->notes, run->status,
-                            statusText(run->status)})
+        return QStringList({run->model, run->task, run->tags.join(QLatin1Char(' ')), run->notes,
+                            run->status, statusText(run->status)})
             .join(QLatin1Char('\n'));
     default:
         return {};
@@ -270,6 +270,9 @@ QString RunsTableModel::toolTip(const RunRow& run, int column) const {
     }
     if (column == CreatedColumn && created(run).isValid()) {
         return QLocale().toString(created(run), QLocale::LongFormat);
+    }
+    if (column == ModelColumn && !run.task.isEmpty()) {
+        return tr("%1, trained for %2").arg(run.model, run.task);
     }
     if (column == ValAccuracyColumn) {
         if (const auto f1 = metric(run, "val_macro_f1")) {

@@ -42,6 +42,7 @@ widgets::RunRow rowOf(Project& project, store::RunRepository& runs, const store:
     widgets::RunRow row;
     row.id = run.id;
     row.status = QString::fromStdString(run.status);
+    row.task = QString::fromStdString(run.task);
     row.model = QString::fromStdString(run.model);
     row.device = QString::fromStdString(run.device);
     row.createdAt = QString::fromStdString(run.createdAt);

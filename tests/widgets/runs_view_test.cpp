@@ -35,6 +35,7 @@ std::vector<RunRow> sampleRuns() {
     RunRow completed;
     completed.id = 1;
     completed.status = "completed";
+    completed.task = "classification";
     completed.model = "resnet18";
     completed.device = "cuda:0";
     completed.createdAt = "2024-05-01T10:00:00.000Z";
@@ -199,6 +200,12 @@ private slots:
                                          .data(Qt::ToolTipRole)
                                          .toString();
         QVERIFY2(resumableTip.contains("resumed"), qPrintable(resumableTip));
+        QCOMPARE(table()
+                     ->model()
+                     ->index(rowOf(1), RunsTableModel::ModelColumn)
+                     .data(Qt::ToolTipRole)
+                     .toString(),
+                 QString("resnet18, trained for classification"));
 
         const auto dot = [this](std::int64_t id) {
             const auto icon = table()
