@@ -13,6 +13,7 @@
 #include "temp_dir.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/torch.h>
 
@@ -208,6 +209,27 @@ TEST(ExportMetadata, RoundTripsAndNamesWhatIsMissing) {
         FAIL() << "accepted metadata without input";
     } catch (const Error& error) {
         EXPECT_STREQ(error.what(), "m.onnx has no \"input\" in its metadata.json.");
+    }
+}
+
+TEST(ExportMetadata, NamesItsTaskAndReadsFilesFromBeforeTasksAsClassifiers) {
+    const infer::ModelMetadata metadata = metadataFor({"smallcnn", 28, 1}, 3);
+    auto json = nlohmann::json::parse(infer::toJson(metadata));
+    EXPECT_EQ(json.at("task"), "classification");
+    EXPECT_EQ(json.at("output"), "probabilities");
+    json.erase("task"); // a model exported before tasks existed
+    json.erase("output");
+    const auto old = infer::metadataFromJson(json.dump(), "old.pt");
+    EXPECT_EQ(old.task, TaskKind::Classification);
+    EXPECT_EQ(old.output, "probabilities");
+    json["task"] = "anomaly";
+    try {
+        infer::metadataFromJson(json.dump(), "new.onnx");
+        FAIL() << "accepted a task this build does not know";
+    } catch (const Error& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("new.onnx"), std::string::npos) << message;
+        EXPECT_NE(message.find("\"anomaly\""), std::string::npos) << message;
     }
 }
 

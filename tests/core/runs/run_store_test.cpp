@@ -102,6 +102,22 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     }
 }
 
+TEST(RunStoreTest, ARunsTaskIsAParameterAndRunsFromBeforeTasksAreClassification) {
+    const train::TrainOptions options;
+    auto params = toParams(options);
+    EXPECT_EQ(params.at("task"), "classification");
+    EXPECT_EQ(optionsFromParams(params).task, TaskKind::Classification);
+    params.erase("task"); // as every run recorded before tasks existed
+    EXPECT_EQ(optionsFromParams(params).task, TaskKind::Classification);
+    params["task"] = "segmentation";
+    try {
+        optionsFromParams(params);
+        FAIL() << "a task this build does not know was accepted";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("\"segmentation\""), std::string::npos);
+    }
+}
+
 TEST(RunStoreTest, NotesTagsAndPredictionsReadBackAndReplace) {
     testing::TempDir dir;
     Project project = Project::create(dir / "p");
