@@ -16,7 +16,7 @@ import re
 import sys
 
 DATA_FOLDERS = {"common", "store", "project", "dataset", "imaging", "demo", "report", "monitor"}
-ML_FOLDERS = {"models", "loader", "tasks", "train", "runs", "infer", "export", "review"}
+ML_FOLDERS = {"models", "loader", "tasks", "train", "runs", "infer", "export", "review", "weights"}
 TORCH = re.compile(r"^(torch|ATen|c10|caffe2)/")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
