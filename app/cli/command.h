@@ -29,5 +29,6 @@ Command addExportCommand(CLI::App& root);
 Command addPredictCommand(CLI::App& root);
 Command addAuditCommand(CLI::App& root);
 Command addReportCommand(CLI::App& root);
+Command addWeightsCommand(CLI::App& root);
 
 } // namespace kestrel::cli

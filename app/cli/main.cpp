@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
         addInitCommand(root),   addImportCommand(root),  addInfoCommand(root),
         addTrainCommand(root),  addRunsCommand(root),    addEvalCommand(root),
         addExportCommand(root), addPredictCommand(root), addReportCommand(root),
-        addBenchCommand(root),  addAuditCommand(root)};
+        addBenchCommand(root),  addAuditCommand(root),   addWeightsCommand(root)};
 
     if (argc > 1 && argv[1][0] != '-' && !isCommand(commands, argv[1])) {
         std::cerr << "'" << argv[1] << "' is not a kestrel-cli command; the commands are "

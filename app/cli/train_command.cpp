@@ -12,6 +12,8 @@
 #include "train/trainer.h"
 #include "training_progress_printer.h"
 #include "training_settings.h"
+#include "weights/torchvision_files.h"
+#include "weights/weights_store.h"
 
 #include <atomic>
 #include <csignal>
@@ -32,6 +34,7 @@ struct TrainCommandOptions : TrainingSettings {
     std::string folder;
     std::optional<std::string> task;
     std::optional<std::string> initWeights;
+    std::optional<std::string> weights; // imagenet or scratch; unset: the store's when it has them
     std::optional<std::int64_t> resume;
     std::optional<std::int64_t> fromRun;
     std::optional<std::string> optimizer;
@@ -79,6 +82,41 @@ private:
     bool cancelled_ = false;
 };
 
+// Where the model starts: the weights store's ImageNet weights when asked for, or by default
+// when the store has them for the chosen architecture (and the run starts from nothing else).
+void chooseStartingWeights(const TrainCommandOptions& given, train::TrainOptions& options) {
+    if (given.weights && *given.weights != "imagenet" && *given.weights != "scratch") {
+        throw Error(ErrorKind::InvalidArgument,
+                    "--weights is \"" + *given.weights + "\"; it takes imagenet or scratch.");
+    }
+    if (given.initWeights || given.fromRun || given.weights == "scratch") {
+        return;
+    }
+    const weights::WeightsStore store(weights::WeightsStore::defaultFolder());
+    const auto stored = store.find(options.model);
+    if (given.weights == "imagenet") {
+        if (!weights::torchvisionFileName(options.model)) {
+            throw Error(ErrorKind::InvalidArgument,
+                        options.model + " has no ImageNet weights; --model resnet18 or another "
+                                        "torchvision architecture has.");
+        }
+        if (!stored) {
+            throw Error(ErrorKind::NotFound,
+                        "The weights store (" + store.folder().string() + ") has no weights for " +
+                            options.model + ": `kestrel-cli weights fetch " + options.model +
+                            "` downloads them, or `kestrel-cli weights import FILE --model " +
+                            options.model + "` keeps a file you have.");
+        }
+    }
+    if (stored) {
+        options.initWeights = stored->file;
+        if (!given.weights) {
+            std::cerr << "Starting from " << options.model << "'s pretrained weights in the store ("
+                      << stored->file.string() << "); --weights scratch starts from random ones.\n";
+        }
+    }
+}
+
 train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& given) {
     // Checked first, so a misspelt task gets one sentence and nothing else.
     const TaskKind task =
@@ -100,6 +138,7 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     if (given.initWeights) {
         options.initWeights = *given.initWeights;
     }
+    chooseStartingWeights(given, options);
     if (given.optimizer) {
         options.optimizer = train::parseOptimizerKind(*given.optimizer);
     }
@@ -140,7 +179,7 @@ int runTrain(const TrainCommandOptions& given) {
     std::unique_ptr<runs::TrainingSession> session;
     if (given.resume) {
         if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
-            given.lr || given.initWeights || given.seed || given.fromRun) {
+            given.lr || given.initWeights || given.weights || given.seed || given.fromRun) {
             throw Error(ErrorKind::InvalidArgument,
                         "--resume continues run " + std::to_string(*given.resume) +
                             " with the settings it started with; leave out the other "
@@ -222,13 +261,19 @@ Command addTrainCommand(CLI::App& root) {
         ->add_option("--init-weights", options->initWeights,
                      "A torchvision state_dict (.pth) to start from")
         ->check(CLI::ExistingFile);
+    parser
+        ->add_option("--weights", options->weights,
+                     "imagenet: start from the weights store's ImageNet weights for the model; "
+                     "scratch: from random weights (default: the store's when it has them)")
+        ->excludes("--init-weights");
     parser->add_option("--resume", options->resume,
                        "Continue a cancelled or interrupted run from its last checkpoint");
     parser
         ->add_option("--from-run", options->fromRun,
                      "Start from this run's best weights and settings on the current samples "
                      "(fine-tune after relabelling or adding images)")
-        ->excludes("--init-weights");
+        ->excludes("--init-weights")
+        ->excludes("--weights");
     parser->add_option("--optimizer", options->optimizer, "sgd, adam or adamw (default sgd)");
     parser->add_option("--schedule", options->schedule,
                        "constant, step, cosine or onecycle (default onecycle)");
