@@ -9,7 +9,8 @@ struct ModelChoice {
     QString name;        // "resnet18"
     QString description; // shown as the item's tooltip
     int defaultImageSize = 224;
-    int minImageSize = 32; // smaller inputs shrink to nothing inside the network
+    int minImageSize = 32;     // smaller inputs shrink to nothing inside the network
+    QString pretrainedWeights; // the weights store's ImageNet file for it; empty when none
 };
 
 // A device training can run on, as the app found them.

@@ -4,6 +4,7 @@
 #include "learning_rate_text.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 
 #include <QAbstractButton>
@@ -15,6 +16,7 @@
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 namespace kestrel::widgets {
@@ -133,6 +135,11 @@ TrainOptions TrainingForm::options() const {
         options.device = device_->currentData().toString().toStdString();
     }
     options.precision = deviceIsCuda() ? cudaPrecision_ : Precision::Float32;
+    const ModelChoice* model = currentModel();
+    const bool pretrained = model != nullptr && !model->pretrainedWeights.isEmpty() &&
+                            startFrom_->currentData().toInt() == kStartFromImageNet;
+    options.initWeights = pretrained ? std::filesystem::path(model->pretrainedWeights.toStdString())
+                                     : std::filesystem::path();
     options.augmentation = augmentation_->augmentation();
     return options;
 }
@@ -192,6 +199,7 @@ void TrainingForm::rebuildModelItems(const QString& selected) {
         addItem(model_, selected, selected, tr("Named by the loaded settings"));
     }
     selectData(model_, selected);
+    updateStartFrom();
 }
 
 void TrainingForm::rebuildDeviceItems(const QString& selected) {
@@ -270,6 +278,32 @@ int TrainingForm::minimumImageSize() const {
         }
     }
     return kCoreMinImageSize;
+}
+
+const ModelChoice* TrainingForm::currentModel() const {
+    const QString name = model_->currentData().toString();
+    const auto found =
+        std::find_if(models_.begin(), models_.end(),
+                     [&name](const ModelChoice& choice) { return choice.name == name; });
+    return found == models_.end() ? nullptr : &*found;
+}
+
+void TrainingForm::updateStartFrom() {
+    const ModelChoice* model = currentModel();
+    const bool available = model != nullptr && !model->pretrainedWeights.isEmpty();
+    auto* items = qobject_cast<QStandardItemModel*>(startFrom_->model());
+    QStandardItem* imagenet = items->item(startFrom_->findData(kStartFromImageNet));
+    imagenet->setEnabled(available);
+    const QString name = model == nullptr ? tr("this model") : model->name;
+    imagenet->setToolTip(
+        available ? tr("Pretrained on ImageNet (%1): learns from tens of images what takes "
+                       "thousands from scratch")
+                        .arg(model->pretrainedWeights)
+                  : tr("No ImageNet weights for %1 on this machine: \"kestrel-cli weights fetch "
+                       "%1\" downloads them, \"kestrel-cli weights import FILE --model %1\" "
+                       "keeps a file you have.")
+                        .arg(name));
+    selectData(startFrom_, available && preferPretrained_ ? kStartFromImageNet : kStartFromScratch);
 }
 
 void TrainingForm::updatePrecision() {

@@ -18,7 +18,8 @@ class QSpinBox;
 
 namespace kestrel::widgets {
 
-// The settings of a training run: model, input, schedule, augmentation and device. It edits
+// The settings of a training run: model, its starting weights, input, schedule, augmentation
+// and device. It edits
 // the fields people tune and carries every other field (normalisation, seed, workers, ...)
 // over from the options last given to setOptions, which are also the base of the presets.
 // Bad values can be typed; they are refused inline with a message next to the field.
@@ -69,7 +70,9 @@ private:
         bool operator==(const Recipe& other) const;
     };
 
-    static constexpr int kMaxEpochs = 100000; // the spin box's top, and the presets' limit
+    static constexpr int kMaxEpochs = 100000;
+    static constexpr int kStartFromScratch = 0;  // the start-from field's item data
+    static constexpr int kStartFromImageNet = 1; // the spin box's top, and the presets' limit
 
     void buildFields(); // in training_form_fields.cpp
     void rebuildModelItems(const QString& selected);
@@ -81,6 +84,8 @@ private:
     bool deviceIsCuda() const;
     int minimumImageSize() const;
     void updatePrecision();
+    void updateStartFrom(); // offers ImageNet weights when the chosen model has them
+    const ModelChoice* currentModel() const;
     void edited();
     void revalidate();
     void showPreset();
@@ -90,13 +95,15 @@ private:
     std::vector<DeviceChoice> devices_;
     kestrel::train::Precision cudaPrecision_ = kestrel::train::Precision::Float32; // kept on CPU
     std::optional<Preset> lastPreset_;
-    bool filling_ = false; // fields change from code: no "edited", no preset change
+    bool preferPretrained_ = true; // the user's last choice of where to start from
+    bool filling_ = false;         // fields change from code: no "edited", no preset change
     bool valid_ = true;
 
     QLabel* defaultsLabel_ = nullptr;
     QButtonGroup* presetButtons_ = nullptr;
     QLabel* presetState_ = nullptr;
     QComboBox* model_ = nullptr;
+    QComboBox* startFrom_ = nullptr;
     QSpinBox* imageSize_ = nullptr;
     QLabel* imageSizeProblem_ = nullptr;
     QComboBox* channels_ = nullptr;

@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -109,6 +110,19 @@ void TrainingForm::buildFields() {
 
     model_ = comboBox("model", tr("The network to train"), {});
     addRow(form, tr("&Model:"), model_);
+    startFrom_ = comboBox(
+        "startFrom", tr("Where the model's weights begin"),
+        {{tr("ImageNet weights"), kStartFromImageNet,
+          tr("Pretrained on ImageNet: learns from tens of images what takes thousands from "
+             "scratch")},
+         {tr("Random weights"), kStartFromScratch, tr("Train from scratch")}});
+    addRow(form, tr("Start &with:"), startFrom_);
+    connect(startFrom_, &QComboBox::currentIndexChanged, this, [this] {
+        if (!filling_) {
+            preferPretrained_ = startFrom_->currentData().toInt() == kStartFromImageNet;
+        }
+        edited();
+    });
     imageSize_ = spinBox("imageSize", 4096, {});
     imageSize_->setSuffix(tr(" px"));
     imageSizeProblem_ = problemLabel("imageSizeProblem");
@@ -162,6 +176,10 @@ void TrainingForm::buildFields() {
           tr("Mixed bfloat16: faster, less memory; needs a recent GPU")}});
     addRow(form, tr("Prec&ision:"), precision_);
 
+    connect(model_, &QComboBox::currentIndexChanged, this, [this] {
+        const QScopedValueRollback<bool> filling(filling_, true);
+        updateStartFrom();
+    });
     for (QComboBox* combo : {model_, channels_, optimizer_, schedule_}) {
         connect(combo, &QComboBox::currentIndexChanged, this, &TrainingForm::edited);
     }

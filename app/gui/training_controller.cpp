@@ -12,6 +12,10 @@
 #include "train/available_choices.h"
 #include "train/default_settings.h"
 #include "training_store_jobs.h"
+#include "weights/weights_store.h"
+
+#include <map>
+#include <string>
 
 #include <QMetaObject>
 #include <QTimer>
@@ -22,6 +26,20 @@ namespace {
 
 // The live view repaints at most this often, whatever the batch rate.
 constexpr std::chrono::milliseconds kDeliveryInterval{50};
+
+// Each architecture's pretrained weights in the store, by name; none when the store cannot be
+// read (the form then offers random weights only, and training still works).
+std::map<std::string, std::string> storedWeights() {
+    std::map<std::string, std::string> files;
+    try {
+        for (const auto& stored :
+             weights::WeightsStore(weights::WeightsStore::defaultFolder()).list()) {
+            files.emplace(stored.model, stored.file.string());
+        }
+    } catch (const Error&) {
+    }
+    return files;
+}
 
 widgets::ConfusionData confusionOf(const tasks::Evaluation& evaluation,
                                    const std::vector<std::string>& classes, std::int64_t epoch) {
@@ -208,10 +226,14 @@ void TrainingController::loadChoices() {
     tasks_.start(
         tr("Reading the training choices"), projects_.current(),
         [choices](Task& task) {
+            const auto pretrained = storedWeights();
             for (const auto& model : train::availableModels()) {
-                choices->models.push_back({QString::fromStdString(model.name),
-                                           QString::fromStdString(model.description),
-                                           model.defaultImageSize, model.minImageSize});
+                const auto weights = pretrained.find(model.name);
+                choices->models.push_back(
+                    {QString::fromStdString(model.name), QString::fromStdString(model.description),
+                     model.defaultImageSize, model.minImageSize,
+                     weights == pretrained.end() ? QString()
+                                                 : QString::fromStdString(weights->second)});
             }
             for (const auto& device : train::availableDevices()) {
                 choices->devices.push_back({QString::fromStdString(device.id),

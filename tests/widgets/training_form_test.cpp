@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTest>
 
 using kestrel::train::OptimizerKind;
@@ -36,9 +37,9 @@ QString text(const std::string& value) {
 
 std::vector<ModelChoice> sampleModels() {
     return {
-        {"smallcnn", "A small network for small images", 28, 8},
-        {"resnet18", "ResNet-18, pretrained on ImageNet", 224, 32},
-        {"widenet", "Needs large inputs", 256, 64},
+        {"smallcnn", "A small network for small images", 28, 8, {}},
+        {"resnet18", "ResNet-18", 224, 32, "/weights/resnet18/resnet18-f37072fd.pth"},
+        {"widenet", "Needs large inputs", 256, 64, {}},
     };
 }
 
@@ -101,6 +102,36 @@ private slots:
     }
 
     void cleanup() { form_.reset(); }
+
+    void aModelWithStoredWeightsStartsFromThemUnlessTheUserSaysScratch() {
+        auto* startFrom = field<QComboBox>("startFrom");
+        auto* items = qobject_cast<QStandardItemModel*>(startFrom->model());
+        QCOMPARE(form_->options().model, std::string("smallcnn"));
+        QCOMPARE(startFrom->currentText(), QString("Random weights"));
+        QVERIFY(!items->item(startFrom->findText("ImageNet weights"))->isEnabled());
+        QVERIFY(form_->options().initWeights.empty());
+
+        pick("model", "resnet18");
+        QCOMPARE(startFrom->currentText(), QString("ImageNet weights"));
+        QVERIFY(items->item(startFrom->findText("ImageNet weights"))->isEnabled());
+        QCOMPARE(text(form_->options().initWeights.string()),
+                 QString("/weights/resnet18/resnet18-f37072fd.pth"));
+
+        pick("startFrom", "Random weights");
+        QVERIFY(form_->options().initWeights.empty());
+        pick("model", "smallcnn");
+        pick("model", "resnet18"); // the user's "scratch" outlives a trip through other models
+        QCOMPARE(startFrom->currentText(), QString("Random weights"));
+        QVERIFY(form_->options().initWeights.empty());
+
+        pick("startFrom", "ImageNet weights");
+        pick("model", "widenet"); // has none: random, however much ImageNet was wanted
+        QCOMPARE(startFrom->currentText(), QString("Random weights"));
+        QVERIFY(form_->options().initWeights.empty());
+        pick("model", "resnet18");
+        QCOMPARE(startFrom->currentText(), QString("ImageNet weights"));
+        QVERIFY(!form_->options().initWeights.empty());
+    }
 
     void setOptionsThenOptionsRoundTripsEveryField() {
         TrainOptions in;
@@ -425,7 +456,7 @@ private slots:
                 ++withBuddy;
             }
         }
-        QCOMPARE(withBuddy, 10);
+        QCOMPARE(withBuddy, 11);
         QVERIFY(!field<QComboBox>("model")->itemData(1, Qt::ToolTipRole).toString().isEmpty());
     }
 
