@@ -132,6 +132,7 @@ void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
     archive.write("best_metric", scalar(progress.bestMetric));
     archive.write("best_epoch", scalar(progress.bestEpoch));
     archive.write("stale_epochs", scalar(progress.staleEpochs));
+    archive.write("best_loss", scalar(progress.bestLoss));
     archive.write("cpu_rng_state", at::detail::getDefaultCPUGenerator().get_state());
 
     std::ostringstream bytes;
@@ -169,6 +170,10 @@ CheckpointProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::
         progress.bestMetric = readDouble(archive, "best_metric");
         progress.bestEpoch = readInt(archive, "best_epoch");
         progress.staleEpochs = readInt(archive, "stale_epochs");
+        // Checkpoints from before the tie-break have none: any lower loss breaks a tie.
+        if (torch::Tensor bestLoss; archive.try_read("best_loss", bestLoss)) {
+            progress.bestLoss = bestLoss.item<double>();
+        }
         if (restoreRandomState) {
             torch::Tensor state;
             archive.read("cpu_rng_state", state);

@@ -3,6 +3,7 @@
 #include "train/loss_scaler.h"
 #include "train/torch_forward.h"
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -19,6 +20,7 @@ struct CheckpointProgress {
     double bestMetric = 0;
     std::int64_t bestEpoch = -1;  // -1: no validation yet
     std::int64_t staleEpochs = 0; // epochs since the best, for early stopping
+    double bestLoss = INFINITY;   // validation loss of the best epoch, to break ties
 };
 
 // Writes model, optimizer, progress and the CPU (and CUDA) random generators' state to

@@ -6,6 +6,7 @@
 #include "models/model_registry.h"
 #include "models/torchvision_weights.h"
 #include "tasks/task.h"
+#include "train/best_epoch.h"
 #include "train/checkpoint.h"
 #include "train/loss_scaler.h"
 #include "train/lr_schedule.h"
@@ -33,10 +34,6 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-bool isBetter(const tasks::MonitorMetric& monitor, double candidate, double best) {
-    return monitor.higherIsBetter ? candidate > best : candidate < best;
 }
 
 std::string formatLoss(double value) {
@@ -275,11 +272,14 @@ EpochDone TrainingRun::finishEpoch(std::int64_t epoch, const EpochTotals& totals
     // Without validation data the latest weights are the best we know.
     const double value =
         validationLoader_ ? done.metrics.at(options_.monitor) : static_cast<double>(epoch);
-    done.improved = !validationLoader_ || isBetter(monitor_, value, progress_.bestMetric);
+    const double validationLoss = validationLoader_ ? done.metrics.at("val_loss") : 0.0;
+    done.improved = !validationLoader_ || improvesOnBest({monitor_.name, monitor_.higherIsBetter},
+                                                         value, validationLoss, progress_);
     progress_.epochsDone = epoch + 1;
     progress_.lossScale = scaler_->state();
     if (done.improved) {
         progress_.bestMetric = value;
+        progress_.bestLoss = validationLoss;
         progress_.bestEpoch = epoch;
         progress_.staleEpochs = 0;
     } else {

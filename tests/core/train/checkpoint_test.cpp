@@ -42,6 +42,7 @@ TEST(CheckpointTest, RoundTripsModelOptimizerProgressAndRandomState) {
     progress.bestMetric = 0.875;
     progress.bestEpoch = 2;
     progress.staleEpochs = 1;
+    progress.bestLoss = 0.375;
     torch::manual_seed(99);
     saveCheckpoint(dir / "last.pt", *model, &optimizer, progress);
     const torch::Tensor expectedDraw = torch::rand({4});
@@ -61,6 +62,7 @@ TEST(CheckpointTest, RoundTripsModelOptimizerProgressAndRandomState) {
     EXPECT_DOUBLE_EQ(loaded.bestMetric, 0.875);
     EXPECT_EQ(loaded.bestEpoch, 2);
     EXPECT_EQ(loaded.staleEpochs, 1);
+    EXPECT_EQ(loaded.bestLoss, 0.375);
     // The generator continues exactly where it was when the checkpoint was written.
     EXPECT_TRUE(torch::equal(torch::rand({4}), expectedDraw));
     EXPECT_EQ(restoredOptimizer.state().size(), optimizer.state().size());
