@@ -226,7 +226,7 @@ Command addAuditCommand(CLI::App& root) {
     parser->add_option("--seed", options->seed, "Random seed of the folds and models (default 0)");
     parser->add_option("--top", options->top, "Show at most this many samples (0: all)")
         ->default_str("20");
-    parser->add_flag("--no-augment", options->noAugment, "Train on the images as they are");
+    addAugmentationOptions(*parser, *options);
     parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
     return {parser, [options] {
                 return runAudit(*options);

@@ -179,7 +179,8 @@ int runTrain(const TrainCommandOptions& given) {
     std::unique_ptr<runs::TrainingSession> session;
     if (given.resume) {
         if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
-            given.lr || given.initWeights || given.weights || given.seed || given.fromRun) {
+            given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
+            given.anyOrientation || !given.augment.empty()) {
             throw Error(ErrorKind::InvalidArgument,
                         "--resume continues run " + std::to_string(*given.resume) +
                             " with the settings it started with; leave out the other "
@@ -290,7 +291,7 @@ Command addTrainCommand(CLI::App& root) {
                        "val_accuracy, val_loss or val_macro_f1 (default val_accuracy)");
     parser->add_option("--workers", options->workers, "Image decoding threads (default 2)");
     parser->add_option("--threads", options->threads, "CPU threads for tensor math (0: all cores)");
-    parser->add_flag("--no-augment", options->noAugment, "Train on the images as they are");
+    addAugmentationOptions(*parser, *options);
     parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
     return {parser, [options] {
                 return runTrain(*options);

@@ -122,8 +122,13 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"augment.rotation", text(augment.rotation.probability)},
         {"augment.rotation_degrees", text(augment.rotation.maxDegrees)},
         {"augment.color_jitter", text(augment.colorJitter.probability)},
+        {"augment.color_jitter_brightness", text(augment.colorJitter.brightness)},
+        {"augment.color_jitter_contrast", text(augment.colorJitter.contrast)},
         {"augment.blur", text(augment.blur.probability)},
+        {"augment.blur_min_sigma", text(augment.blur.minSigma)},
+        {"augment.blur_max_sigma", text(augment.blur.maxSigma)},
         {"augment.noise", text(augment.noise.probability)},
+        {"augment.noise_sigma", text(augment.noise.sigma)},
     };
 }
 
@@ -175,9 +180,18 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     augment.rotate90 = read.number("augment.rotate90", 0);
     augment.rotation.probability = read.number("augment.rotation", 0);
     augment.rotation.maxDegrees = read.number("augment.rotation_degrees", 10);
+    // Strengths without a row were recorded before they could be set: the defaults then.
+    const imaging::AugmentOptions defaults;
     augment.colorJitter.probability = read.number("augment.color_jitter", 0);
+    augment.colorJitter.brightness =
+        read.number("augment.color_jitter_brightness", defaults.colorJitter.brightness);
+    augment.colorJitter.contrast =
+        read.number("augment.color_jitter_contrast", defaults.colorJitter.contrast);
     augment.blur.probability = read.number("augment.blur", 0);
+    augment.blur.minSigma = read.number("augment.blur_min_sigma", defaults.blur.minSigma);
+    augment.blur.maxSigma = read.number("augment.blur_max_sigma", defaults.blur.maxSigma);
     augment.noise.probability = read.number("augment.noise", 0);
+    augment.noise.sigma = read.number("augment.noise_sigma", defaults.noise.sigma);
     return options;
 }
 

@@ -6,7 +6,9 @@
 #include "left_right_images.h"
 #include "local_http_server.h"
 #include "process.h"
+#include "project/project.h"
 #include "store/migrations.h"
+#include "store/run_repository.h"
 #include "temp_dir.h"
 
 #include <algorithm>
@@ -275,6 +277,36 @@ TEST_F(CliWeightsTest, TrainingStartsFromTheStoresWeightsByDefaultAndSaysSo) {
              "1", "--batch-size", "8", "--image-size", "32", "--device", "cpu", "--no-augment"});
     ASSERT_EQ(scratch.exitCode, 0) << scratch.err;
     EXPECT_EQ(scratch.err.find("Started from"), std::string::npos) << scratch.err;
+}
+
+TEST_F(CliTest, TrainSetsEveryAugmentationFromTheCommandLineAndRecordsIt) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source", 8);
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+
+    const ProcessResult twirl = cli({"train", project, "--augment", "twirl=1", "--epochs", "1"});
+    EXPECT_EQ(twirl.exitCode, 1);
+    EXPECT_EQ(lineCount(twirl.err), 1u) << twirl.err;
+    EXPECT_NE(twirl.err.find("\"twirl\" is not an augmentation"), std::string::npos) << twirl.err;
+
+    const ProcessResult train =
+        cli({"train", project, "--any-orientation", "--augment", "rotate=0.5:15", "--augment",
+             "noise=0.2:4", "--augment", "crop=0", "--epochs", "1", "--image-size", "16",
+             "--device", "cpu", "--json"});
+    ASSERT_EQ(train.exitCode, 0) << train.err;
+    const auto runId = nlohmann::json::parse(train.out).at("run").get<std::int64_t>();
+    Project opened = Project::open(project);
+    const auto params = store::RunRepository(opened.database()).params(runId);
+    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.vertical_flip")), 0.5);
+    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.horizontal_flip")), 0.5);
+    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.rotate90")), 0.75);
+    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.rotation")), 0.5);
+    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.rotation_degrees")), 15);
+    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.noise")), 0.2);
+    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.noise_sigma")), 4);
+    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.resized_crop")), 0);
+    EXPECT_EQ(nlohmann::json::parse(cli({"runs", project, "--json"}).out).at("runs").size(), 1u);
 }
 
 TEST_F(CliTest, UsageErrorsExitWithTwo) {

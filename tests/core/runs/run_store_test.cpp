@@ -71,6 +71,11 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     options.seed = 1234;
     options.augmentation.shift.probability = 0.7;
     options.augmentation.horizontalFlip = 0.5;
+    options.augmentation.colorJitter.brightness = 0.35;
+    options.augmentation.colorJitter.contrast = 0.15;
+    options.augmentation.blur.minSigma = 0.5;
+    options.augmentation.blur.maxSigma = 3.5;
+    options.augmentation.noise.sigma = 12;
     const train::TrainOptions back = optionsFromParams(toParams(options));
     EXPECT_EQ(back.model, "resnet18");
     EXPECT_EQ(back.epochs, 7);
@@ -91,6 +96,11 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     EXPECT_EQ(back.seed, 1234u);
     EXPECT_DOUBLE_EQ(back.augmentation.shift.probability, 0.7);
     EXPECT_DOUBLE_EQ(back.augmentation.horizontalFlip, 0.5);
+    EXPECT_DOUBLE_EQ(back.augmentation.colorJitter.brightness, 0.35);
+    EXPECT_DOUBLE_EQ(back.augmentation.colorJitter.contrast, 0.15);
+    EXPECT_DOUBLE_EQ(back.augmentation.blur.minSigma, 0.5);
+    EXPECT_DOUBLE_EQ(back.augmentation.blur.maxSigma, 3.5);
+    EXPECT_DOUBLE_EQ(back.augmentation.noise.sigma, 12);
 
     auto damaged = toParams(options);
     damaged["batch_size"] = "forty";
