@@ -2,6 +2,7 @@
 
 #include "duration_text.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -17,6 +18,38 @@ double metric(const std::map<std::string, double>& metrics, const std::string& n
     return found == metrics.end() ? 0.0 : found->second;
 }
 
+// Validation recall per class, in percent: every class for a few, the three weakest for many,
+// so that a class the model keeps missing shows beside a good overall accuracy.
+std::string recallText(const std::map<std::string, double>& metrics,
+                       const std::vector<std::string>& classes) {
+    constexpr std::size_t kAllUpTo = 6;
+    constexpr std::size_t kWeakest = 3;
+    std::vector<std::pair<double, std::string>> recalls;
+    for (const auto& name : classes) {
+        const auto found = metrics.find("val_recall/" + name);
+        if (found != metrics.end()) {
+            recalls.emplace_back(found->second, name);
+        }
+    }
+    if (recalls.empty()) {
+        return "";
+    }
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(0);
+    if (recalls.size() <= kAllUpTo) {
+        text << "  recall";
+    } else {
+        std::stable_sort(recalls.begin(), recalls.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        recalls.resize(kWeakest);
+        text << "  lowest recall";
+    }
+    for (const auto& [recall, name] : recalls) {
+        text << " " << name << " " << 100 * recall;
+    }
+    return text.str();
+}
+
 } // namespace
 
 TrainingProgressPrinter::TrainingProgressPrinter(std::ostream& out, bool terminal)
@@ -26,6 +59,7 @@ void TrainingProgressPrinter::started(const train::TrainingStarted& event) {
     epochs_ = event.epochs;
     firstEpoch_ = event.firstEpoch;
     hasValidation_ = event.validationSamples > 0;
+    classes_ = event.classes;
     runStart_ = Clock::now();
     out_ << "Training on " << event.device << ": " << event.trainSamples << " training and "
          << event.validationSamples << " validation images, " << event.classes.size()
@@ -102,7 +136,8 @@ void TrainingProgressPrinter::epochDone(const train::EpochDone& event) {
     }
     out_ << std::setprecision(5) << std::setw(9) << metric(m, "lr") << std::setprecision(0)
          << std::setw(11) << metric(m, "images_per_second") << std::setw(7)
-         << durationText(event.seconds) << (event.improved ? "  *" : "") << "\n"
+         << durationText(event.seconds) << (event.improved ? "  *" : "  ")
+         << recallText(event.metrics, classes_) << "\n"
          << std::flush;
 }
 

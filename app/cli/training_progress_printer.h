@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <iosfwd>
+#include <string>
+#include <vector>
 
 namespace kestrel::cli {
 
@@ -23,6 +25,7 @@ private:
 
     std::ostream& out_;
     bool terminal_;
+    std::vector<std::string> classes_; // for the recall column
     bool barShown_ = false;
     std::int64_t epochs_ = 0;
     std::int64_t firstEpoch_ = 0;

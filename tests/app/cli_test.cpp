@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -368,6 +369,9 @@ TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
     EXPECT_EQ(trained.at("model"), "smallcnn");
     EXPECT_GE(trained.at("metrics").at("test_accuracy").get<double>(), 0.8);
     EXPECT_NE(train.err.find("Training on cpu"), std::string::npos) << train.err;
+    // Each epoch's line ends with the validation recall of every class.
+    const std::regex epochLine(R"(\n +4 .*  recall left \d+ right \d+\n)");
+    EXPECT_TRUE(std::regex_search(train.err, epochLine)) << train.err;
     const int run = trained.at("run");
 
     const ProcessResult runs = cli({"runs", project, "--json"});
