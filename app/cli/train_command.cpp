@@ -48,6 +48,7 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<int> workers;
     std::optional<int> threads;
     bool classWeights = false;
+    bool noClassWeights = false;
     bool json = false;
 };
 
@@ -169,7 +170,9 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     if (given.threads) {
         options.threads = *given.threads;
     }
-    options.classWeights = given.classWeights;
+    if (given.classWeights || given.noClassWeights) {
+        options.classWeights = given.classWeights; // else the defaults' (or the run's) choice
+    }
     return options;
 }
 
@@ -280,8 +283,14 @@ Command addTrainCommand(CLI::App& root) {
                        "constant, step, cosine or onecycle (default onecycle)");
     parser->add_option("--weight-decay", options->weightDecay, "L2 penalty (default 5e-4)");
     parser->add_option("--label-smoothing", options->labelSmoothing, "0 to <1 (default 0.1)");
-    parser->add_flag("--class-weights", options->classWeights,
-                     "Weight the loss by inverse class frequency (imbalanced data)");
+    CLI::Option* classWeights =
+        parser->add_flag("--class-weights", options->classWeights,
+                         "Weight the loss by inverse class frequency (the default when the "
+                         "largest class has 4 times the images of the smallest)");
+    parser
+        ->add_flag("--no-class-weights", options->noClassWeights,
+                   "Weight every image the same, however imbalanced the classes")
+        ->excludes(classWeights);
     parser->add_option("--clip-grad", options->clipGrad, "Clip the gradient norm to this");
     parser->add_option("--precision", options->precision,
                        "fp32, fp16 or bf16 (mixed precision on CUDA; default fp16 on CUDA)");

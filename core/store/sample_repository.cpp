@@ -208,13 +208,14 @@ std::optional<SampleFileRow> SampleRepository::sampleFile(std::int64_t id) {
 
 std::vector<ImageShapeRow> SampleRepository::trainingImageShapes() {
     Statement query(db_, R"sql(
-        SELECT s.width, s.height, s.channels FROM samples s JOIN labels l ON l.sample_id = s.id
+        SELECT s.width, s.height, s.channels, l.class_id
+        FROM samples s JOIN labels l ON l.sample_id = s.id
         WHERE s.status = 'ok' AND (s.split = 'train' OR s.split IS NULL))sql");
     std::vector<ImageShapeRow> shapes;
     while (query.step()) {
         shapes.push_back({static_cast<int>(query.columnInt(0)),
                           static_cast<int>(query.columnInt(1)),
-                          static_cast<int>(query.columnInt(2))});
+                          static_cast<int>(query.columnInt(2)), query.columnInt(3)});
     }
     return shapes;
 }

@@ -61,6 +61,7 @@ struct ImageShapeRow {
     int width = 0;
     int height = 0;
     int channels = 0;
+    std::int64_t classId = 0; // its label
 };
 
 // Readable samples per split, and how many of them are labelled.

@@ -5,6 +5,7 @@
 #include "store/sample_repository.h"
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 namespace kestrel::train {
@@ -13,6 +14,10 @@ namespace {
 
 // The linear scaling rule's constant: SGD's peak learning rate for a batch of 128.
 constexpr double kLrPer128Images = 0.1;
+
+// Class weights go on from this ratio of the largest class to the smallest: 500 good parts
+// beside 20 scratches otherwise teach a model that calling everything good pays.
+constexpr std::int64_t kImbalanceRatio = 4;
 
 // Images up to this side are "small": smallcnn at their own size beats a big model scaled up.
 constexpr int kSmallImageSide = 96;
@@ -35,7 +40,9 @@ DatasetShape datasetShape(Project& project) {
     std::vector<int> widths;
     std::vector<int> heights;
     bool allGray = true;
+    std::map<std::int64_t, std::int64_t> perClass;
     for (const store::ImageShapeRow& image : samples.trainingImageShapes()) {
+        ++perClass[image.classId];
         widths.push_back(image.width);
         heights.push_back(image.height);
         allGray = allGray && image.channels == 1;
@@ -44,6 +51,11 @@ DatasetShape datasetShape(Project& project) {
     shape.medianWidth = median(widths);
     shape.medianHeight = median(heights);
     shape.allGray = allGray && !widths.empty();
+    for (const auto& [id, count] : perClass) {
+        shape.smallestClass =
+            shape.smallestClass == 0 ? count : std::min(shape.smallestClass, count);
+        shape.largestClass = std::max(shape.largestClass, count);
+    }
     return shape;
 }
 
@@ -99,6 +111,8 @@ TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device
     options.labelSmoothing = 0.1;
     options.channelsLast = true; // faster on CUDA and, through oneDNN, on CPUs too
     options.precision = cuda ? Precision::Float16 : Precision::Float32;
+    options.classWeights =
+        shape.smallestClass > 0 && shape.largestClass >= kImbalanceRatio * shape.smallestClass;
 
     // Parts on a line are seen from a fixed camera: small shifts and mirror images, not
     // heavy crops.
@@ -119,7 +133,12 @@ std::string describeDefaults(const TrainOptions& options, const DatasetShape& sh
            " epochs, batch size " + std::to_string(options.batchSize) + ", learning rate " +
            std::to_string(options.schedule.baseLr).substr(0, 6) + " (one-cycle) for " +
            std::to_string(shape.trainSamples) + " training images of median size " +
-           std::to_string(shape.medianWidth) + "x" + std::to_string(shape.medianHeight) + ".";
+           std::to_string(shape.medianWidth) + "x" + std::to_string(shape.medianHeight) + "." +
+           (options.classWeights && shape.smallestClass > 0
+                ? " Class weights on: the largest class has " +
+                      std::to_string(shape.largestClass / shape.smallestClass) +
+                      " times the images of the smallest."
+                : "");
 }
 
 void setBatchSize(TrainOptions& options, int batchSize) {

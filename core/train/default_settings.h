@@ -19,6 +19,9 @@ struct DatasetShape {
     int medianWidth = 0;
     int medianHeight = 0;
     bool allGray = false; // every image has one channel
+    // Training images in the smallest and the largest class (of those that have any).
+    std::int64_t smallestClass = 0;
+    std::int64_t largestClass = 0;
 };
 
 DatasetShape datasetShape(Project& project);
@@ -26,7 +29,8 @@ DatasetShape datasetShape(Project& project);
 // Sensible settings for this data on this device ("cpu" or "cuda:N"): a model (smallcnn for
 // small images or a CPU, resnet18 otherwise), its input size and channels, epochs and batch
 // size scaled to the dataset, SGD with Nesterov momentum on a one-cycle schedule, label
-// smoothing and light augmentation. `model`, when given, is kept and the rest fits it.
+// smoothing and light augmentation; class weights in the loss when the largest class has at
+// least four times the images of the smallest. `model`, when given, is kept and the rest fits it.
 TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device,
                             const std::optional<std::string>& model = {});
 
