@@ -1,14 +1,11 @@
 // Drives the real kestrel-cli binary the way scripts do: exit codes, stdout JSON, and one
 // plain sentence on stderr for a failure.
-#include "../core/models/torchvision_reference.h"
+#include "cli_test_support.h"
 #include "files.h"
 #include "images.h"
 #include "left_right_images.h"
-#include "local_http_server.h"
 #include "process.h"
-#include "project/project.h"
 #include "store/migrations.h"
-#include "store/run_repository.h"
 #include "temp_dir.h"
 
 #include <algorithm>
@@ -22,30 +19,6 @@
 
 namespace kestrel {
 namespace {
-
-using kestrel::testing::ProcessResult;
-
-ProcessResult cli(const std::vector<std::string>& args) {
-    return kestrel::testing::runProgram(KESTREL_CLI_PATH, args);
-}
-
-std::size_t lineCount(const std::string& text) {
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
-class CliTest : public ::testing::Test {
-protected:
-    // A project of the left/right task at `project`, and `train --json` of 4 epochs on it.
-    ProcessResult trainLeftRight(const std::string& project) {
-        kestrel::testing::writeLeftRightImages(dir / "source");
-        EXPECT_EQ(cli({"init", project}).exitCode, 0);
-        EXPECT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
-        return cli({"train", project, "--epochs", "4", "--batch-size", "16", "--image-size", "16",
-                    "--device", "cpu", "--no-augment", "--json"});
-    }
-
-    kestrel::testing::TempDir dir;
-};
 
 TEST_F(CliTest, InitThenInfoJsonDescribesAnEmptyProject) {
     const std::string project = (dir / "p").string();
@@ -186,128 +159,6 @@ TEST_F(CliTest, ImportOfABadCsvFailsNamingTheLine) {
     EXPECT_EQ(imported.exitCode, 1);
     EXPECT_EQ(imported.err, (dir / "labels.csv").string() + ", line 3: the path is empty.\n");
     EXPECT_EQ(nlohmann::json::parse(cli({"info", project, "--json"}).out).at("samples"), 0);
-}
-
-TEST_F(CliTest, TrainingForAnUnknownTaskFailsNamingItAndRecordsNoRun) {
-    const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source");
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
-    const ProcessResult train =
-        cli({"train", project, "--task", "detection", "--epochs", "1", "--device", "cpu"});
-    EXPECT_EQ(train.exitCode, 1);
-    EXPECT_EQ(lineCount(train.err), 1u) << train.err;
-    EXPECT_NE(train.err.find("--task names the task \"detection\""), std::string::npos)
-        << train.err;
-    EXPECT_NE(train.err.find("classification"), std::string::npos) << train.err;
-    EXPECT_TRUE(nlohmann::json::parse(cli({"runs", project, "--json"}).out).at("runs").empty());
-}
-
-// The weights commands keep their store in the test's folder, never the user's.
-class CliWeightsTest : public CliTest {
-protected:
-    void SetUp() override { ::setenv("KESTREL_WEIGHTS_DIR", (dir / "weights").c_str(), 1); }
-    void TearDown() override { ::unsetenv("KESTREL_WEIGHTS_DIR"); }
-};
-
-TEST_F(CliWeightsTest, FetchFromAMirrorRefusesAFileWhoseHashDiffersAndKeepsNothing) {
-    kestrel::testing::LocalHttpServer mirror;
-    mirror.add("/models/resnet18-f37072fd.pth", {kestrel::testing::randomBytes(40000, 5)});
-    const ProcessResult fetch =
-        cli({"weights", "fetch", "resnet18", "--from", mirror.url("/models/")});
-    EXPECT_EQ(fetch.exitCode, 1);
-    EXPECT_EQ(mirror.requested(), std::vector<std::string>{"/models/resnet18-f37072fd.pth"});
-    EXPECT_NE(fetch.err.find("SHA-256"), std::string::npos) << fetch.err;
-    EXPECT_NE(fetch.err.find("nothing was kept"), std::string::npos) << fetch.err;
-
-    const ProcessResult list = cli({"weights", "list", "--json"});
-    ASSERT_EQ(list.exitCode, 0) << list.err;
-    const auto json = nlohmann::json::parse(list.out);
-    EXPECT_EQ(json.at("folder"), (dir / "weights").string());
-    EXPECT_TRUE(json.at("weights").empty());
-
-    const ProcessResult down =
-        cli({"weights", "fetch", "resnet18", "--from",
-             "http://127.0.0.1:" + std::to_string(testing::LocalHttpServer::closedPort())});
-    EXPECT_EQ(down.exitCode, 1);
-    EXPECT_EQ(lineCount(down.err), 1u) << down.err;
-    EXPECT_NE(down.err.find("weights import FILE --model NAME"), std::string::npos) << down.err;
-    const ProcessResult none = cli({"weights", "fetch", "smallcnn"});
-    EXPECT_EQ(none.exitCode, 1);
-    EXPECT_NE(none.err.find("resnet18"), std::string::npos) << none.err;
-}
-
-TEST_F(CliWeightsTest, TrainingStartsFromTheStoresWeightsByDefaultAndSaysSo) {
-    std::filesystem::create_directories(dir / "torchvision");
-    const auto reference =
-        kestrel::testing::writeTorchvisionModels(dir / "torchvision", {"mobilenet_v3_small"});
-    if (!reference.available) {
-        GTEST_SKIP() << "no PyTorch reference: " << reference.problem;
-    }
-    const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source", 8);
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
-
-    const ProcessResult missing = cli({"train", project, "--model", "mobilenet_v3_small",
-                                       "--weights", "imagenet", "--device", "cpu"});
-    EXPECT_EQ(missing.exitCode, 1);
-    EXPECT_NE(missing.err.find("kestrel-cli weights fetch mobilenet_v3_small"), std::string::npos)
-        << missing.err;
-    const ProcessResult tiny =
-        cli({"train", project, "--model", "smallcnn", "--weights", "imagenet", "--device", "cpu"});
-    EXPECT_EQ(tiny.exitCode, 1);
-    EXPECT_NE(tiny.err.find("smallcnn has no ImageNet weights"), std::string::npos) << tiny.err;
-    EXPECT_TRUE(nlohmann::json::parse(cli({"runs", project, "--json"}).out).at("runs").empty());
-
-    const ProcessResult import =
-        cli({"weights", "import", (dir / "torchvision" / "mobilenet_v3_small.pth").string(),
-             "--model", "mobilenet_v3_small"});
-    ASSERT_EQ(import.exitCode, 0) << import.err;
-    const ProcessResult train =
-        cli({"train", project, "--model", "mobilenet_v3_small", "--epochs", "1", "--batch-size",
-             "8", "--image-size", "32", "--device", "cpu", "--no-augment"});
-    ASSERT_EQ(train.exitCode, 0) << train.err;
-    EXPECT_NE(train.err.find("mobilenet_v3_small's pretrained weights in the store"),
-              std::string::npos)
-        << train.err;
-    EXPECT_NE(train.err.find("Started from"), std::string::npos) << train.err;
-
-    const ProcessResult scratch =
-        cli({"train", project, "--model", "mobilenet_v3_small", "--weights", "scratch", "--epochs",
-             "1", "--batch-size", "8", "--image-size", "32", "--device", "cpu", "--no-augment"});
-    ASSERT_EQ(scratch.exitCode, 0) << scratch.err;
-    EXPECT_EQ(scratch.err.find("Started from"), std::string::npos) << scratch.err;
-}
-
-TEST_F(CliTest, TrainSetsEveryAugmentationFromTheCommandLineAndRecordsIt) {
-    const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source", 8);
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
-
-    const ProcessResult twirl = cli({"train", project, "--augment", "twirl=1", "--epochs", "1"});
-    EXPECT_EQ(twirl.exitCode, 1);
-    EXPECT_EQ(lineCount(twirl.err), 1u) << twirl.err;
-    EXPECT_NE(twirl.err.find("\"twirl\" is not an augmentation"), std::string::npos) << twirl.err;
-
-    const ProcessResult train =
-        cli({"train", project, "--any-orientation", "--augment", "rotate=0.5:15", "--augment",
-             "noise=0.2:4", "--augment", "crop=0", "--epochs", "1", "--image-size", "16",
-             "--device", "cpu", "--json"});
-    ASSERT_EQ(train.exitCode, 0) << train.err;
-    const auto runId = nlohmann::json::parse(train.out).at("run").get<std::int64_t>();
-    Project opened = Project::open(project);
-    const auto params = store::RunRepository(opened.database()).params(runId);
-    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.vertical_flip")), 0.5);
-    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.horizontal_flip")), 0.5);
-    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.rotate90")), 0.75);
-    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.rotation")), 0.5);
-    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.rotation_degrees")), 15);
-    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.noise")), 0.2);
-    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.noise_sigma")), 4);
-    EXPECT_DOUBLE_EQ(std::stod(params.at("augment.resized_crop")), 0);
-    EXPECT_EQ(nlohmann::json::parse(cli({"runs", project, "--json"}).out).at("runs").size(), 1u);
 }
 
 TEST_F(CliTest, UsageErrorsExitWithTwo) {
