@@ -66,6 +66,19 @@ void checkIsStateDictOf(const fs::path& file, const std::string& model,
     }
 }
 
+// The store's folder for a model, with one sentence instead of std::filesystem's exception when
+// the store cannot be written (a read-only home, a full disk).
+void createFolder(const fs::path& folder) {
+    std::error_code error;
+    fs::create_directories(folder, error);
+    if (error) {
+        throw Error(ErrorKind::Io, "Cannot create the weights store folder " + folder.string() +
+                                       ": " + error.message() +
+                                       "; set KESTREL_WEIGHTS_DIR to a "
+                                       "folder you can write.");
+    }
+}
+
 std::string byteCount(std::uint64_t bytes) {
     std::ostringstream text;
     text.precision(1);
@@ -128,7 +141,12 @@ std::vector<StoredWeights> WeightsStore::list() const {
     if (!fs::is_directory(folder_, error)) {
         return all;
     }
-    for (const auto& entry : fs::directory_iterator(folder_)) {
+    fs::directory_iterator entries(folder_, error);
+    if (error) {
+        throw Error(ErrorKind::Io, "Cannot read the weights store " + folder_.string() + ": " +
+                                       error.message() + ".");
+    }
+    for (const auto& entry : entries) {
         const fs::path description = entry.path() / kDescription;
         if (!entry.is_directory() || !fs::exists(description)) {
             continue;
@@ -168,7 +186,7 @@ StoredWeights WeightsStore::importFile(const fs::path& file, const std::string& 
     if (!fs::is_regular_file(file)) {
         throw Error(ErrorKind::NotFound, file.string() + " does not exist or is not a file.");
     }
-    fs::create_directories(folder_ / model);
+    createFolder(folder_ / model);
     const fs::path incoming = incomingPath(model);
     RemoveUnlessKept cleanup(incoming);
     std::error_code error;
@@ -187,7 +205,7 @@ StoredWeights WeightsStore::importFile(const fs::path& file, const std::string& 
 StoredWeights WeightsStore::fetch(const std::string& model, const std::string& url,
                                   const DownloadObserver& observer) {
     models::architecture(model);
-    fs::create_directories(folder_ / model);
+    createFolder(folder_ / model);
     const fs::path incoming = incomingPath(model);
     RemoveUnlessKept cleanup(incoming);
     throwForDownload(downloadFile(url, incoming, observer), url);
@@ -215,7 +233,13 @@ StoredWeights WeightsStore::keep(const fs::path& incoming, const std::string& mo
                                  ? model + ".pth"
                                  : fileName;
     const auto previous = find(model);
-    fs::rename(incoming, modelFolder / name);
+    std::error_code error;
+    fs::rename(incoming, modelFolder / name, error);
+    if (error) {
+        throw Error(ErrorKind::Io, "Cannot move the checked weights into " +
+                                       (modelFolder / name).string() + ": " + error.message() +
+                                       "; nothing was kept.");
+    }
     nlohmann::json description = {
         {"model", model}, {"file", name}, {"sha256", sha256}, {"source", source}};
     writeFileAtomically(modelFolder / kDescription, description.dump(2) + "\n");

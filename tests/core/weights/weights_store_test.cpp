@@ -138,6 +138,16 @@ TEST_F(WeightsStoreTest, ImportRefusesAFileThatIsNoStateDictAndAnUnknownArchitec
     EXPECT_TRUE(store.list().empty());
 }
 
+TEST_F(WeightsStoreTest, AStoreThatCannotBeCreatedIsOneSentenceNamingIt) {
+    testing::writeBytes(dir / "a-file", "not a folder");
+    WeightsStore blocked(dir / "a-file" / "store");
+    EXPECT_TRUE(blocked.list().empty());
+    const std::string message =
+        failureOf([&] { blocked.importFile(mobilenet(), "mobilenet_v3_small"); });
+    EXPECT_NE(message.find((dir / "a-file" / "store").string()), std::string::npos) << message;
+    EXPECT_NE(message.find("KESTREL_WEIGHTS_DIR"), std::string::npos) << message;
+}
+
 TEST_F(WeightsStoreTest, FetchKeepsADownloadWhoseHashMatchesItsNameAndReportsProgress) {
     const std::string bytes = testing::readBytes(mobilenet());
     const std::string name = "mobilenet_v3_small-" + sha256Hex(bytes).substr(0, 8) + ".pth";
