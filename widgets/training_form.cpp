@@ -271,13 +271,8 @@ bool TrainingForm::deviceIsCuda() const {
 }
 
 int TrainingForm::minimumImageSize() const {
-    const QString name = model_->currentData().toString();
-    for (const ModelChoice& choice : models_) {
-        if (choice.name == name) {
-            return std::max(kCoreMinImageSize, choice.minImageSize);
-        }
-    }
-    return kCoreMinImageSize;
+    const ModelChoice* model = currentModel();
+    return model == nullptr ? kCoreMinImageSize : std::max(kCoreMinImageSize, model->minImageSize);
 }
 
 const ModelChoice* TrainingForm::currentModel() const {
