@@ -26,7 +26,8 @@ struct PredictOptions {
 
 int runPredict(const PredictOptions& options) {
     const auto model = infer::openExportedModel(options.model, {options.device, true});
-    const auto& classes = model->metadata().classes;
+    const infer::ModelMetadata& metadata = model->metadata();
+    const auto& classes = metadata.classes;
     const std::vector<std::filesystem::path> images(options.images.begin(), options.images.end());
     const auto predictions = infer::predictImages(*model, images, options.batchSize);
 
@@ -40,20 +41,26 @@ int runPredict(const PredictOptions& options) {
             continue;
         }
         const std::string& name = classes[static_cast<std::size_t>(prediction.predicted)];
+        // With an operating point the line's answer comes first: OK or NG.
+        const std::string verdict = infer::lineVerdict(metadata, prediction.scores);
         if (options.json) {
             nlohmann::json scores = nlohmann::json::object();
             for (std::size_t c = 0; c < classes.size(); ++c) {
                 scores[classes[c]] = prediction.scores[c];
             }
-            list.push_back(
-                {{"image", prediction.image.string()},
-                 {"class", name},
-                 {"score", prediction.scores[static_cast<std::size_t>(prediction.predicted)]},
-                 {"scores", scores}});
+            nlohmann::json entry = {
+                {"image", prediction.image.string()},
+                {"class", name},
+                {"score", prediction.scores[static_cast<std::size_t>(prediction.predicted)]},
+                {"scores", scores}};
+            if (!verdict.empty()) {
+                entry["verdict"] = verdict;
+            }
+            list.push_back(entry);
             continue;
         }
-        std::cout << prediction.image.string() << ": " << name << " " << std::fixed
-                  << std::setprecision(4)
+        std::cout << prediction.image.string() << ": " << (verdict.empty() ? "" : verdict + " ")
+                  << name << " " << std::fixed << std::setprecision(4)
                   << prediction.scores[static_cast<std::size_t>(prediction.predicted)] << "  (";
         for (std::size_t c = 0; c < classes.size(); ++c) {
             std::cout << (c ? ", " : "") << classes[c] << " " << prediction.scores[c];
@@ -61,11 +68,16 @@ int runPredict(const PredictOptions& options) {
         std::cout << ")\n";
     }
     if (options.json) {
-        printJson({{"model", options.model},
-                   {"format", infer::toString(model->format())},
-                   {"runtime", model->runtime()},
-                   {"classes", classes},
-                   {"predictions", list}});
+        nlohmann::json result = {{"model", options.model},
+                                 {"format", infer::toString(model->format())},
+                                 {"runtime", model->runtime()},
+                                 {"classes", classes},
+                                 {"predictions", list}};
+        if (metadata.ngThreshold) {
+            result["operating_point"] = {{"good_class", metadata.goodClass},
+                                         {"threshold", *metadata.ngThreshold}};
+        }
+        printJson(result);
     }
     return failed ? kFailure : kSuccess;
 }
@@ -75,7 +87,8 @@ int runPredict(const PredictOptions& options) {
 Command addPredictCommand(CLI::App& root) {
     auto options = std::make_shared<PredictOptions>();
     CLI::App* parser = root.add_subcommand(
-        "predict", "Classify images with an exported model (.pt TorchScript or .onnx)");
+        "predict", "Classify images with an exported model (.pt TorchScript or .onnx); with an "
+                   "operating point, each line starts with OK or NG");
     parser->add_option("model", options->model, "Exported model file")->required();
     parser->add_option("images", options->images, "Image files")->required();
     parser->add_option("--device", options->device, "TorchScript: cpu, cuda, cuda:N or auto")

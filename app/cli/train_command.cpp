@@ -49,6 +49,8 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<int> threads;
     bool classWeights = false;
     bool noClassWeights = false;
+    std::optional<std::string> goodClass;
+    std::optional<double> targetRecall;
     bool json = false;
 };
 
@@ -173,6 +175,12 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     if (given.classWeights || given.noClassWeights) {
         options.classWeights = given.classWeights; // else the defaults' (or the run's) choice
     }
+    if (given.goodClass) {
+        options.goodClass = *given.goodClass;
+    }
+    if (given.targetRecall) {
+        options.targetDefectRecall = *given.targetRecall;
+    }
     return options;
 }
 
@@ -183,7 +191,8 @@ int runTrain(const TrainCommandOptions& given) {
     if (given.resume) {
         if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
             given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
-            given.anyOrientation || !given.augment.empty()) {
+            given.anyOrientation || !given.augment.empty() || given.goodClass ||
+            given.targetRecall) {
             throw Error(ErrorKind::InvalidArgument,
                         "--resume continues run " + std::to_string(*given.resume) +
                             " with the settings it started with; leave out the other "
@@ -210,29 +219,43 @@ int runTrain(const TrainCommandOptions& given) {
     CancelOnInterrupt cancelOnInterrupt(*session);
     train::ObserverPair observer(progress, cancelOnInterrupt);
     train::TrainingFinished finished;
+    std::optional<review::RunOperatingPoint> operatingPoint;
     {
         // One writer for the run's records and the review step after it; its destructor
         // waits until both are written.
         runs::ThreadedRunStoreWriter writer(project.database());
         finished = session->run(observer, &writer);
         if (finished.status == train::TrainingFinished::Status::Completed) {
-            review::recordRunPredictions(*session, writer);
+            operatingPoint = review::recordRunPredictions(*session, writer);
         }
     }
 
+    if (operatingPoint) {
+        std::cerr << review::describeOperatingPoint(*operatingPoint) << "\n";
+    }
     if (given.json) {
         nlohmann::json metrics = nlohmann::json::object();
         for (const auto& [name, value] : finished.finalMetrics) {
             metrics[name] = value;
         }
-        printJson({{"run", session->runId()},
-                   {"status", train::toString(finished.status)},
-                   {"reason", finished.reason},
-                   {"task", toString(session->options().task)},
-                   {"model", session->options().model},
-                   {"epochs", finished.epochsDone},
-                   {"best_epoch", finished.bestEpoch + 1},
-                   {"metrics", metrics}});
+        nlohmann::json result = {{"run", session->runId()},
+                                 {"status", train::toString(finished.status)},
+                                 {"reason", finished.reason},
+                                 {"task", toString(session->options().task)},
+                                 {"model", session->options().model},
+                                 {"epochs", finished.epochsDone},
+                                 {"best_epoch", finished.bestEpoch + 1},
+                                 {"metrics", metrics}};
+        if (operatingPoint) {
+            for (const auto& point : review::operatingPointMetrics(*operatingPoint)) {
+                result["metrics"][point.name] = point.value;
+            }
+            result["operating_point"] = {
+                {"good_class", operatingPoint->goodClass},
+                {"target_defect_recall", operatingPoint->validation.targetDefectRecall},
+                {"threshold", operatingPoint->validation.threshold}};
+        }
+        printJson(result);
     }
     return finished.status == train::TrainingFinished::Status::Failed ? kFailure : kSuccess;
 }
@@ -301,6 +324,14 @@ Command addTrainCommand(CLI::App& root) {
     parser->add_option("--workers", options->workers, "Image decoding threads (default 2)");
     parser->add_option("--threads", options->threads, "CPU threads for tensor math (0: all cores)");
     addAugmentationOptions(*parser, *options);
+    parser->add_option("--good-class", options->goodClass,
+                       "The class of parts that pass, for the line's operating point (default: "
+                       "a class named good, ok, okay, pass or normal)");
+    parser
+        ->add_option("--target-recall", options->targetRecall,
+                     "Share of defects the NG threshold must catch on the validation images "
+                     "(default 0.995)")
+        ->check(CLI::Range(0.5, 1.0));
     parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
     return {parser, [options] {
                 return runTrain(*options);

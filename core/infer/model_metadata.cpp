@@ -2,12 +2,14 @@
 
 #include "common/error.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace kestrel::infer {
 
 std::string toJson(const ModelMetadata& metadata) {
-    const nlohmann::json json = {
+    nlohmann::json json = {
         {"format_version", 1},
         {"task", toString(metadata.task)},
         {"classes", metadata.classes},
@@ -29,6 +31,12 @@ std::string toJson(const ModelMetadata& metadata) {
         {"dataset_version", metadata.datasetVersion},
         {"kestrel_version", metadata.kestrelVersion},
         {"created", metadata.created}};
+    if (metadata.ngThreshold) {
+        json["operating_point"] = {{"good_class", metadata.goodClass},
+                                   {"threshold", *metadata.ngThreshold},
+                                   {"target_defect_recall", metadata.targetDefectRecall},
+                                   {"rule", "NG when 1 - P(good_class) >= threshold"}};
+    }
     return json.dump(2);
 }
 
@@ -66,6 +74,18 @@ ModelMetadata metadataFromJson(const std::string& text, const std::string& sourc
         metadata.datasetVersion = json.value("dataset_version", std::int64_t{0});
         metadata.kestrelVersion = json.value("kestrel_version", "");
         metadata.created = json.value("created", "");
+        if (json.contains("operating_point")) {
+            const auto point = json.at("operating_point");
+            metadata.goodClass = require(point, "good_class").get<std::string>();
+            metadata.ngThreshold = require(point, "threshold").get<double>();
+            metadata.targetDefectRecall = point.value("target_defect_recall", 0.0);
+            if (std::find(metadata.classes.begin(), metadata.classes.end(), metadata.goodClass) ==
+                metadata.classes.end()) {
+                throw Error(ErrorKind::InvalidArgument,
+                            source + "'s metadata.json names the good class \"" +
+                                metadata.goodClass + "\", which is not one of its classes.");
+            }
+        }
         if (metadata.classes.empty() || metadata.width < 1 || metadata.height < 1 ||
             (metadata.channels != 1 && metadata.channels != 3) ||
             (metadata.resize != "stretch" && metadata.resize != "letterbox")) {
@@ -78,6 +98,20 @@ ModelMetadata metadataFromJson(const std::string& text, const std::string& sourc
         throw Error(ErrorKind::InvalidArgument,
                     source + " has a malformed metadata.json: " + error.what() + ".");
     }
+}
+
+std::string lineVerdict(const ModelMetadata& metadata, const std::vector<float>& probabilities) {
+    if (!metadata.ngThreshold) {
+        return {};
+    }
+    const auto good =
+        std::find(metadata.classes.begin(), metadata.classes.end(), metadata.goodClass) -
+        metadata.classes.begin();
+    if (static_cast<std::size_t>(good) >= probabilities.size()) {
+        return {};
+    }
+    const double notGood = 1.0 - probabilities[static_cast<std::size_t>(good)];
+    return notGood >= *metadata.ngThreshold ? "NG" : "OK";
 }
 
 } // namespace kestrel::infer

@@ -3,6 +3,7 @@
 #include "common/task_kind.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,16 @@ struct ModelMetadata {
     std::int64_t datasetVersion = 0;
     std::string kestrelVersion;
     std::string created; // ISO 8601, UTC
+    // The line's operating point, when the run has one ("operating_point" in the JSON): a part
+    // is NG when 1 - P(goodClass) >= ngThreshold.
+    std::string goodClass;
+    std::optional<double> ngThreshold;
+    double targetDefectRecall = 0;
 };
+
+// "OK" or "NG" for `probabilities` (in `metadata.classes`' order) at the operating point;
+// empty when the model has none.
+std::string lineVerdict(const ModelMetadata& metadata, const std::vector<float>& probabilities);
 
 std::string toJson(const ModelMetadata& metadata);
 // Throws kestrel::Error (InvalidArgument) naming `source` and the key that is missing or wrong.

@@ -17,15 +17,17 @@
 
 namespace kestrel::review {
 
-void recordRunPredictions(const runs::TrainingSession& session, runs::RunStoreWriter& writer) {
+std::optional<RunOperatingPoint> recordRunPredictions(const runs::TrainingSession& session,
+                                                      runs::RunStoreWriter& writer) {
     const auto checkpoint = train::Trainer::bestCheckpoint(session.runFolder());
     if (!std::filesystem::exists(checkpoint)) {
-        return;
+        return std::nullopt;
     }
     const std::int64_t runId = session.runId();
     const train::TrainOptions& options = session.options();
     const train::TrainingData& data = session.data().data;
     std::vector<store::SamplePredictionRecord> records;
+    std::optional<RunOperatingPoint> operatingPoint;
     try {
         auto model = tasks::taskFor(options.task)
                          .createModel({options.model, static_cast<int>(data.classes.size()),
@@ -46,15 +48,25 @@ void recordRunPredictions(const runs::TrainingSession& session, runs::RunStoreWr
                                    score.loss, score.probabilities});
             }
         }
+        operatingPoint =
+            operatingPointFor(records, data.classes, options.goodClass, options.targetDefectRecall);
     } catch (const std::exception& error) {
         writer.post([runId, reason = std::string(error.what())](store::RunRepository& runs) {
             runs.setParams(runId, {{"review_error", reason}});
         });
-        return;
+        return std::nullopt;
     }
     writer.post([runId, records = std::move(records)](store::RunRepository& runs) {
         store::ReviewRepository(runs.database()).putSamplePredictions(runId, records);
     });
+    if (operatingPoint) {
+        writer.post([runId, params = operatingPointParams(*operatingPoint),
+                     metrics = operatingPointMetrics(*operatingPoint)](store::RunRepository& runs) {
+            runs.setParams(runId, params);
+            runs.addMetrics(runId, metrics);
+        });
+    }
+    return operatingPoint;
 }
 
 } // namespace kestrel::review

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "review/run_operating_point.h"
+
+#include <optional>
+
 namespace kestrel::runs {
 class RunStoreWriter;
 class TrainingSession;
@@ -13,6 +17,10 @@ namespace kestrel::review {
 // session.run() came back Completed. Best effort: a failure is recorded as the run's
 // `review_error` parameter and does not fail a run that trained. Returns after posting;
 // the writer writes in its own time.
-void recordRunPredictions(const runs::TrainingSession& session, runs::RunStoreWriter& writer);
+// When the run has a good class (train::TrainOptions::goodClass, or one named good/ok/...),
+// also chooses its operating point on the validation scores, posts it as the run's parameters
+// and metrics (run_operating_point.h) and returns it.
+std::optional<RunOperatingPoint> recordRunPredictions(const runs::TrainingSession& session,
+                                                      runs::RunStoreWriter& writer);
 
 } // namespace kestrel::review

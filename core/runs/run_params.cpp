@@ -112,6 +112,8 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"init_weights", options.initWeights.string()},
         {"init_checkpoint", options.initCheckpoint.string()},
         {"init_checkpoint_head", options.initCheckpointHead ? "1" : "0"},
+        {"good_class", options.goodClass},
+        {"target_defect_recall", text(options.targetDefectRecall)},
         {"augment.resized_crop", text(augment.resizedCrop.probability)},
         {"augment.resized_crop_min_scale", text(augment.resizedCrop.minScale)},
         {"augment.shift", text(augment.shift.probability)},
@@ -170,6 +172,8 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     options.initWeights = read.text("init_weights", "");
     options.initCheckpoint = read.text("init_checkpoint", "");
     options.initCheckpointHead = read.text("init_checkpoint_head", "1") != "0";
+    options.goodClass = read.text("good_class", "");
+    options.targetDefectRecall = read.number("target_defect_recall", 0.995);
     auto& augment = options.augmentation;
     augment.resizedCrop.probability = read.number("augment.resized_crop", 0);
     augment.resizedCrop.minScale = read.number("augment.resized_crop_min_scale", 0.08);

@@ -16,3 +16,14 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options);
 train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& params);
 
 } // namespace kestrel::runs
+
+namespace kestrel::runs {
+
+// The operating point chosen after training (review/run_operating_point.h), and moved later
+// in the window: the good class's name, the target defect recall and the NG threshold on
+// P(not good). Absent when the project has no good class.
+inline constexpr const char* kOperatingGoodClassParam = "operating_point.good_class";
+inline constexpr const char* kOperatingTargetParam = "operating_point.target_defect_recall";
+inline constexpr const char* kOperatingThresholdParam = "operating_point.threshold";
+
+} // namespace kestrel::runs

@@ -17,6 +17,20 @@ TrainedRun loadTrainedRun(Project& project, std::int64_t runId) {
     trained.record = runs.get(runId); // names the run when it does not exist
     const auto params = runs.params(runId);
     trained.options = optionsFromParams(params);
+    if (params.count(kOperatingThresholdParam) && params.count(kOperatingGoodClassParam)) {
+        const auto number = [&](const char* name) {
+            try {
+                return std::stod(params.at(name));
+            } catch (const std::exception&) {
+                throw Error(ErrorKind::Corrupt, "Run " + std::to_string(runId) + "'s \"" + name +
+                                                    "\" parameter is not a number.");
+            }
+        };
+        trained.goodClass = params.at(kOperatingGoodClassParam);
+        trained.ngThreshold = number(kOperatingThresholdParam);
+        trained.targetDefectRecall =
+            params.count(kOperatingTargetParam) ? number(kOperatingTargetParam) : 0.0;
+    }
     const auto checkpoint =
         train::Trainer::bestCheckpoint(project.runsFolder() / std::to_string(runId));
     if (!std::filesystem::exists(checkpoint)) {
@@ -49,6 +63,9 @@ infer::ModelMetadata modelMetadata(const TrainedRun& run) {
     metadata.model = run.options.model;
     metadata.run = run.record.id;
     metadata.datasetVersion = run.record.datasetVersion.value_or(run.data.datasetVersion);
+    metadata.goodClass = run.goodClass;
+    metadata.ngThreshold = run.ngThreshold;
+    metadata.targetDefectRecall = run.targetDefectRecall;
     return metadata;
 }
 

@@ -7,6 +7,8 @@
 #include "train/train_options.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace kestrel {
 class Project;
@@ -21,6 +23,10 @@ struct TrainedRun {
     train::TrainOptions options;
     ProjectTrainingData data;
     models::ClassifierPtr model;
+    // The operating point recorded after training or moved in the window, if any.
+    std::string goodClass;
+    std::optional<double> ngThreshold;
+    double targetDefectRecall = 0;
 };
 
 // Throws kestrel::Error when the run or its best checkpoint is missing.

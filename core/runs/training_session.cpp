@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "common/version.h"
+#include "inspection/operating_point.h"
 #include "models/device.h"
 #include "project/project.h"
 #include "runs/run_lock.h"
@@ -66,6 +67,9 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
         options.initWeights.clear();
     }
     // Checked before the run is recorded, so a project that cannot train leaves no trace.
+    inspection::checkTargetDefectRecall(options.targetDefectRecall);
+    inspection::findGoodClass(data.data.classes,
+                              options.goodClass); // names a class that is not one
     {
         train::NullObserver none;
         train::Trainer check(options, data.data, {}, none);

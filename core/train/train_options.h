@@ -55,6 +55,12 @@ struct TrainOptions {
     // Without `initCheckpointHead` its last layer stays fresh: the class list has changed.
     std::filesystem::path initCheckpoint;
     bool initCheckpointHead = true;
+
+    // The operating point for the line (inspection/operating_point.h): the class of parts that
+    // pass, empty for the first class named good, ok, okay, pass or normal; and the share of
+    // defects the NG threshold must catch on the validation images.
+    std::string goodClass;
+    double targetDefectRecall = 0.995;
 };
 
 OptimizerKind parseOptimizerKind(const std::string& name);
