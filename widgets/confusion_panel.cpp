@@ -2,6 +2,7 @@
 
 #include "class_metrics_table.h"
 #include "confusion_matrix_view.h"
+#include "operating_point_panel.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -47,6 +48,10 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
     splitter_->setStretchFactor(1, 0);
     column->addWidget(splitter_, 1);
 
+    operatingPoint_ = new OperatingPointPanel;
+    operatingPoint_->setObjectName("operatingPoint");
+    column->addWidget(operatingPoint_);
+
     hint_ = new QLabel(tr("Click a cell to show those samples in the browser."));
     hint_->setObjectName("confusionHint");
     hint_->setWordWrap(true);
@@ -84,6 +89,7 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
 
 void ConfusionPanel::clear() {
     setMatrix(ConfusionData{});
+    operatingPoint_->clear();
 }
 
 } // namespace kestrel::widgets

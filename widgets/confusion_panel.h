@@ -12,10 +12,13 @@ namespace kestrel::widgets {
 
 class ClassMetricsTable;
 class ConfusionMatrixView;
+class OperatingPointPanel;
 
 // An evaluation's confusion matrix ("confusionMatrix") beside its per-class figures
 // ("classMetrics"), under a caption with the accuracy and a Counts / Row-normalised switch
-// ("normalizeToggle"). Clicking a cell asks, through cellActivated, for those samples.
+// ("normalizeToggle"), and under them the line's escape and false-reject rates with a slider
+// for the target ("operatingPoint"), shown for runs that have a good class. Clicking a cell
+// asks, through cellActivated, for those samples.
 class ConfusionPanel : public QWidget {
     Q_OBJECT
 public:
@@ -26,6 +29,7 @@ public:
 
     ConfusionMatrixView* matrixView() const { return view_; }
     ClassMetricsTable* metricsTable() const { return table_; }
+    OperatingPointPanel* operatingPoint() const { return operatingPoint_; }
 
 signals:
     void cellActivated(int trueClass, int predictedClass);
@@ -36,6 +40,7 @@ private:
     QSplitter* splitter_ = nullptr;
     ConfusionMatrixView* view_ = nullptr;
     ClassMetricsTable* table_ = nullptr;
+    OperatingPointPanel* operatingPoint_ = nullptr;
     QLabel* hint_ = nullptr;
 };
 

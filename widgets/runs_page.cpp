@@ -1,6 +1,7 @@
 #include "runs_page.h"
 
 #include "confusion_panel.h"
+#include "operating_point_panel.h"
 #include "runs_view.h"
 #include "training_charts.h"
 
@@ -59,6 +60,12 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
             emit cellActivated(confusionRun_, trueClass, predicted);
         }
     });
+    connect(confusion_->operatingPoint(), &OperatingPointPanel::targetChosen, this,
+            [this](double target) {
+                if (confusionRun_ != 0) {
+                    emit operatingPointChosen(confusionRun_, target);
+                }
+            });
 }
 
 void RunsPage::setRuns(const std::vector<RunRow>& runs) {
@@ -109,6 +116,12 @@ void RunsPage::showConfusion(qint64 runId, const ConfusionData& confusion) {
         confusion_->clear();
     } else {
         confusion_->setMatrix(confusion);
+    }
+}
+
+void RunsPage::showInspection(qint64 runId, const InspectionData& inspection) {
+    if (runId == confusionRun_) {
+        confusion_->operatingPoint()->setData(inspection);
     }
 }
 

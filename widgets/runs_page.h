@@ -1,6 +1,7 @@
 #pragma once
 
 #include "confusion_data.h"
+#include "inspection_data.h"
 #include "run_row.h"
 
 #include <cstdint>
@@ -38,6 +39,7 @@ public slots:
     void showCurve(qint64 runId, const QString& metric, const QVector<double>& epochs,
                    const QVector<double>& values);
     void showConfusion(qint64 runId, const kestrel::widgets::ConfusionData& confusion);
+    void showInspection(qint64 runId, const kestrel::widgets::InspectionData& inspection);
     void showExportProgress(qint64 runId, const QString& line);
     void showExportResult(qint64 runId, const QString& summary, const QString& folder);
     void showExportFailure(const QString& message);
@@ -46,6 +48,8 @@ signals:
     // The runs to draw: the app answers with showCurve and showConfusion for each.
     void runsWanted(const std::vector<std::int64_t>& runIds);
     void cellActivated(qint64 runId, int trueClass, int predictedClass);
+    // The target defect recall the user settled on for the run shown: keep it with the run.
+    void operatingPointChosen(qint64 runId, double targetDefectRecall);
 
 private:
     void selectionChanged(const std::vector<std::int64_t>& ids);

@@ -97,12 +97,35 @@ void TrainingForm::setDevices(std::vector<DeviceChoice> devices) {
     updatePrecision();
 }
 
+void TrainingForm::setClasses(const QStringList& classes) {
+    classes_ = classes;
+    const QScopedValueRollback<bool> filling(filling_, true);
+    rebuildGoodClassItems(goodClass_->currentData().toString());
+}
+
+void TrainingForm::rebuildGoodClassItems(const QString& selected) {
+    goodClass_->clear();
+    goodClass_->addItem(tr("Found by name (good, ok, pass)"), QString());
+    goodClass_->setItemData(0,
+                            tr("The first class named good, ok, okay, pass or normal; none "
+                               "when there is no such class"),
+                            Qt::ToolTipRole);
+    for (const QString& name : classes_) {
+        goodClass_->addItem(name, name);
+    }
+    if (!selected.isEmpty() && goodClass_->findData(selected) < 0) {
+        goodClass_->addItem(selected, selected); // a class renamed since: kept, not swapped
+    }
+    selectData(goodClass_, selected);
+}
+
 void TrainingForm::setOptions(const TrainOptions& options) {
     base_ = options;
     cudaPrecision_ = options.precision;
     {
         const QScopedValueRollback<bool> filling(filling_, true);
         rebuildModelItems(QString::fromStdString(options.model));
+        rebuildGoodClassItems(QString::fromStdString(options.goodClass));
         imageSize_->setValue(options.imageSize);
         selectData(channels_, options.channels);
         rebuildDeviceItems(QString::fromStdString(options.device));
@@ -141,6 +164,7 @@ TrainOptions TrainingForm::options() const {
     options.initWeights = pretrained ? std::filesystem::path(model->pretrainedWeights.toStdString())
                                      : std::filesystem::path();
     options.augmentation = augmentation_->augmentation();
+    options.goodClass = goodClass_->currentData().toString().toStdString();
     return options;
 }
 

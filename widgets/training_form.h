@@ -34,6 +34,8 @@ public:
     // options but not offered is kept as an extra entry, so the form never swaps it silently.
     void setModels(std::vector<ModelChoice> models);
     void setDevices(std::vector<DeviceChoice> devices);
+    // The project's classes, for the good-parts field; keeps the choice while it is one.
+    void setClasses(const QStringList& classes);
 
     // Fills every field and remembers `options` as the base; the Balanced preset is active.
     void setOptions(const kestrel::train::TrainOptions& options);
@@ -85,6 +87,7 @@ private:
     int minimumImageSize() const;
     void updatePrecision();
     void updateStartFrom(); // offers ImageNet weights when the chosen model has them
+    void rebuildGoodClassItems(const QString& selected);
     const ModelChoice* currentModel() const;
     void edited();
     void revalidate();
@@ -104,6 +107,8 @@ private:
     QLabel* presetState_ = nullptr;
     QComboBox* model_ = nullptr;
     QComboBox* startFrom_ = nullptr;
+    QComboBox* goodClass_ = nullptr;
+    QStringList classes_;
     QSpinBox* imageSize_ = nullptr;
     QLabel* imageSizeProblem_ = nullptr;
     QComboBox* channels_ = nullptr;

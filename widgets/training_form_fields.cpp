@@ -117,6 +117,14 @@ void TrainingForm::buildFields() {
              "scratch")},
          {tr("Random weights"), kStartFromScratch, tr("Train from scratch")}});
     addRow(form, tr("Start &with:"), startFrom_);
+    goodClass_ = comboBox(
+        "goodClass",
+        tr("The class of parts that pass. After training, the NG threshold is chosen to catch "
+           "99.5% of the validation defects, and the rates of escaped defects and rejected good "
+           "parts are reported beside the confusion matrix."),
+        {});
+    addRow(form, tr("&Good parts:"), goodClass_);
+    connect(goodClass_, &QComboBox::currentIndexChanged, this, &TrainingForm::edited);
     connect(startFrom_, &QComboBox::currentIndexChanged, this, [this] {
         if (!filling_) {
             preferPretrained_ = startFrom_->currentData().toInt() == kStartFromImageNet;

@@ -1,14 +1,21 @@
 #include "run_store_jobs.h"
 
+#include "common/error.h"
+#include "common/text.h"
+#include "inspection/operating_point.h"
 #include "project/project.h"
+#include "review/run_operating_point.h"
 #include "runs/run_deletion.h"
 #include "runs/run_lock.h"
+#include "runs/run_params.h"
+#include "store/review_repository.h"
 #include "store/run_repository.h"
 #include "train/trainer.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include <QDateTime>
 #include <QObject>
@@ -24,6 +31,39 @@ double secondsBetween(const std::string& start, const std::string& end) {
         return -1;
     }
     return static_cast<double>(from.msecsTo(to)) / 1000.0;
+}
+
+// The run's scores as the operating point panel needs them; empty without a good class.
+widgets::InspectionData inspectionOf(Project& project, std::int64_t runId,
+                                     const std::map<std::string, std::string>& params) {
+    widgets::InspectionData data;
+    const auto classes =
+        params.count("classes") ? splitLines(params.at("classes")) : std::vector<std::string>{};
+    std::optional<std::size_t> good;
+    try {
+        good = inspection::findGoodClass(classes, review::requestedGoodClass(params));
+    } catch (const Error&) {
+        return data; // a class renamed since: no good class to show
+    }
+    if (!good) {
+        return data;
+    }
+    const auto records = store::ReviewRepository(project.database()).samplePredictions(runId);
+    data.goodClass = QString::fromStdString(classes[*good]);
+    data.validation = review::inspectionScores(records, "val", *good);
+    data.test = review::inspectionScores(records, "test", *good);
+    for (const char* name : {runs::kOperatingTargetParam, "target_defect_recall"}) {
+        const auto found = params.find(name);
+        if (found != params.end()) {
+            try {
+                data.target = std::stod(found->second);
+                break;
+            } catch (const std::exception&) {
+                // an unreadable value: the next, or the default
+            }
+        }
+    }
+    return data;
 }
 
 std::int64_t paramInt(const std::map<std::string, std::string>& params, const char* name) {
@@ -120,6 +160,7 @@ void LoadRunFigures::perform(Project& project) {
             figures.confusion.caption =
                 QObject::tr("Run #%1, validation, epoch %2").arg(runId).arg(matrix->epoch + 1);
         }
+        figures.inspection = inspectionOf(project, runId, params);
         result_.push_back(std::move(figures));
     }
 }
@@ -131,6 +172,10 @@ void FindCellSamples::perform(Project& project) {
             result_.emplace_back(prediction.sampleId, static_cast<float>(prediction.confidence));
         }
     }
+}
+
+void SetOperatingPoint::perform(Project& project) {
+    review::moveOperatingPoint(project, runId_, target_);
 }
 
 void SetRunNotes::perform(Project& project) {

@@ -4,6 +4,7 @@
 // deletion, and an export's artifact rows. A family of small jobs, one file.
 #include "confusion_data.h"
 #include "export/run_export.h"
+#include "inspection_data.h"
 #include "run_row.h"
 #include "store_job.h"
 
@@ -37,6 +38,7 @@ struct RunFigures {
     std::int64_t runId = 0;
     std::vector<RunCurve> curves; // one per stored metric the charts draw
     widgets::ConfusionData confusion;
+    widgets::InspectionData inspection; // empty goodClass: the run has no operating point
 };
 
 class LoadRunFigures final : public StoreQuery<std::vector<RunFigures>> {
@@ -67,6 +69,22 @@ private:
     std::int64_t runId_;
     int truth_;
     int predicted_;
+};
+
+// Moves a run's operating point to another target defect recall: chooses the threshold again
+// on the run's stored validation scores and keeps it, with its rates, as the run's.
+class SetOperatingPoint final : public StoreJob {
+public:
+    SetOperatingPoint(ProjectRef project, std::int64_t runId, double target)
+        : StoreJob(std::move(project)), runId_(runId), target_(target) {}
+    const char* name() const override { return "keeping a run's operating point"; }
+
+protected:
+    void perform(Project& project) override;
+
+private:
+    std::int64_t runId_;
+    double target_;
 };
 
 class SetRunNotes final : public StoreJob {

@@ -58,6 +58,7 @@ void RunsController::loadRuns(const std::vector<std::int64_t>& runIds) {
                     emit runCurve(run.runId, curve.metric, curve.epochs, curve.values);
                 }
                 emit runConfusion(run.runId, run.confusion);
+                emit runInspection(run.runId, run.inspection);
             }
         });
     job->onFailure([this](const QString& message) { emit failed(message); });
@@ -73,6 +74,15 @@ void RunsController::findCellSamples(qint64 runId, int trueClass, int predicted)
         [this, runId, trueClass, predicted](std::vector<std::pair<std::int64_t, float>> samples) {
             emit cellSamplesFound(runId, trueClass, predicted, samples);
         });
+    job->onFailure([this](const QString& message) { emit failed(message); });
+    projects_.writer().submit(std::move(job), this);
+}
+
+void RunsController::setOperatingPoint(qint64 runId, double targetDefectRecall) {
+    if (!projects_.current().isOpen()) {
+        return;
+    }
+    auto job = std::make_unique<SetOperatingPoint>(projects_.current(), runId, targetDefectRecall);
     job->onFailure([this](const QString& message) { emit failed(message); });
     projects_.writer().submit(std::move(job), this);
 }

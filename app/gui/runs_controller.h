@@ -1,6 +1,7 @@
 #pragma once
 
 #include "confusion_data.h"
+#include "inspection_data.h"
 #include "run_row.h"
 
 #include <cstdint>
@@ -31,9 +32,12 @@ public:
 
 public slots:
     void refresh();
-    // Answers with one runCurve per stored metric the charts draw, then runConfusion.
+    // Answers with one runCurve per stored metric the charts draw, then runConfusion and
+    // runInspection.
     void loadRuns(const std::vector<std::int64_t>& runIds);
     void findCellSamples(qint64 runId, int trueClass, int predicted);
+    // Keeps the run's operating point at another target defect recall (exports then carry it).
+    void setOperatingPoint(qint64 runId, double targetDefectRecall);
     void setNotes(qint64 runId, const QString& notes);
     void setTags(qint64 runId, const QStringList& tags);
     void deleteRuns(const std::vector<std::int64_t>& runIds);
@@ -46,6 +50,7 @@ signals:
     void runCurve(qint64 runId, const QString& metric, const QVector<double>& epochs,
                   const QVector<double>& values);
     void runConfusion(qint64 runId, const kestrel::widgets::ConfusionData& confusion);
+    void runInspection(qint64 runId, const kestrel::widgets::InspectionData& inspection);
     // The samples of one confusion cell with the confidence of their prediction.
     void cellSamplesFound(qint64 runId, int trueClass, int predicted,
                           const std::vector<std::pair<std::int64_t, float>>& samples);

@@ -2,7 +2,9 @@
 
 #include "confusion_panel.h"
 #include "dataset/project_summary.h"
+#include "dataset/sample_catalog.h"
 #include "main_window.h"
+#include "operating_point_panel.h"
 #include "project_controller.h"
 #include "resource_monitor.h"
 #include "runs_controller.h"
@@ -38,6 +40,7 @@ void registerQueuedTypes() {
     qRegisterMetaType<kestrel::widgets::TrainingProgress>();
     qRegisterMetaType<kestrel::widgets::ResourceReading>();
     qRegisterMetaType<kestrel::widgets::ConfusionData>();
+    qRegisterMetaType<kestrel::widgets::InspectionData>();
     qRegisterMetaType<std::vector<kestrel::widgets::RunRow>>();
     qRegisterMetaType<std::vector<std::int64_t>>();
     qRegisterMetaType<std::vector<std::pair<std::int64_t, float>>>();
@@ -88,6 +91,21 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     // Labels change the data's defaults only slightly; a new import can change them a lot.
     QObject::connect(&projects, &ProjectController::importFinished, &training,
                      &TrainingController::loadChoices);
+    // The good-parts field offers the project's classes, as opened and as edited.
+    const auto offerClasses = [panel](const std::vector<dataset::CatalogClass>& classes) {
+        QStringList classNames;
+        for (const auto& entry : classes) {
+            classNames.append(QString::fromStdString(entry.name));
+        }
+        panel->form()->setClasses(classNames);
+    };
+    QObject::connect(&projects, &ProjectController::catalogLoaded, panel,
+                     [offerClasses](const std::shared_ptr<dataset::SampleCatalog>& catalog) {
+                         if (catalog) {
+                             offerClasses(catalog->classes);
+                         }
+                     });
+    QObject::connect(&projects, &ProjectController::classesChanged, panel, offerClasses);
     QObject::connect(&training, &TrainingController::choicesReady, panel,
                      [panel](const train::TrainOptions& defaults, const QString& description,
                              const std::vector<ModelChoice>& models,
@@ -171,6 +189,24 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                          }
                          page->showConfusion(runId, confusion);
                      });
+    QObject::connect(&runs, &RunsController::runInspection, page, &RunsPage::showInspection);
+    // A finished run's operating point shows in the live view too, once its scores are in.
+    QObject::connect(&training, &TrainingController::runRecorded, &runs,
+                     [&runs](qint64 runId) { runs.loadRuns({runId}); });
+    QObject::connect(&runs, &RunsController::runInspection, live,
+                     [live](qint64 runId, const InspectionData& inspection) {
+                         if (live->shownRun() == runId) {
+                             live->confusion()->operatingPoint()->setData(inspection);
+                         }
+                     });
+    QObject::connect(live->confusion()->operatingPoint(), &OperatingPointPanel::targetChosen, &runs,
+                     [&runs, live](double target) {
+                         if (live->shownRun() != 0) {
+                             runs.setOperatingPoint(live->shownRun(), target);
+                         }
+                     });
+    QObject::connect(page, &RunsPage::operatingPointChosen, &runs,
+                     &RunsController::setOperatingPoint);
     RunsView* view = page->runs();
     QObject::connect(view, &RunsView::notesEdited, &runs, &RunsController::setNotes);
     QObject::connect(view, &RunsView::tagsEdited, &runs, &RunsController::setTags);
