@@ -137,8 +137,14 @@ void TrainingProgressPrinter::epochDone(const train::EpochDone& event) {
     out_ << std::setprecision(5) << std::setw(9) << metric(m, "lr") << std::setprecision(0)
          << std::setw(11) << metric(m, "images_per_second") << std::setw(7)
          << durationText(event.seconds) << (event.improved ? "  *" : "  ")
-         << recallText(event.metrics, classes_) << "\n"
-         << std::flush;
+         << recallText(event.metrics, classes_) << "\n";
+    // After the first epoch the pace is known: say when the run should end.
+    if (event.epoch == firstEpoch_ && epochs_ > event.epoch + 1) {
+        out_ << "        expected to finish in about "
+             << durationText(event.seconds * static_cast<double>(epochs_ - event.epoch - 1)) << " ("
+             << epochs_ - event.epoch - 1 << " more epochs at this pace)\n";
+    }
+    out_ << std::flush;
 }
 
 void TrainingProgressPrinter::finished(const train::TrainingFinished& event) {

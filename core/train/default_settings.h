@@ -27,10 +27,14 @@ struct DatasetShape {
 DatasetShape datasetShape(Project& project);
 
 // Sensible settings for this data on this device ("cpu" or "cuda:N"): a model (smallcnn for
-// small images or a CPU, resnet18 otherwise), its input size and channels, epochs and batch
-// size scaled to the dataset, SGD with Nesterov momentum on a one-cycle schedule, label
-// smoothing and light augmentation; class weights in the loss when the largest class has at
-// least four times the images of the smallest. `model`, when given, is kept and the rest fits it.
+// small images or a CPU, resnet18 otherwise), its input size and channels, SGD with Nesterov
+// momentum on a one-cycle schedule, label smoothing and light augmentation; class weights in
+// the loss when the largest class has at least four times the images of the smallest.
+// Epochs and batch size follow a budget of optimizer steps: big sets keep their epochs and
+// full batches; smaller ones get smaller batches (down to 16) and, when that is not enough,
+// more epochs (at most 200, or about 36,000 images through the model), so that tens of images
+// still get 1,800 steps; on a CPU smallcnn then trains at 80 px at most, to stay within minutes.
+// `model`, when given, is kept and the rest fits it.
 TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device,
                             const std::optional<std::string>& model = {});
 

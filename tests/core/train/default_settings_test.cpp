@@ -36,6 +36,70 @@ TEST(DefaultSettingsTest, ImbalancedClassesGetClassWeightsAndTheDescriptionSaysW
     EXPECT_FALSE(defaultOptions(DatasetShape{}, "cpu").classWeights); // no data yet
 }
 
+DatasetShape balancedShape(std::int64_t samples, int side) {
+    DatasetShape shape;
+    shape.trainSamples = samples;
+    shape.classes = 4;
+    shape.medianWidth = shape.medianHeight = side;
+    shape.allGray = true;
+    shape.smallestClass = shape.largestClass = samples / 4;
+    return shape;
+}
+
+std::int64_t stepsOf(const TrainOptions& options, std::int64_t samples) {
+    return options.epochs * (samples / options.batchSize); // the last partial batch is dropped
+}
+
+TEST(DefaultSettingsTest, SmallSetsGetEnoughStepsInSmallBatchesAndSaySo) {
+    // The demo: 168 training images of 128 px.
+    const DatasetShape demo = balancedShape(168, 128);
+    const TrainOptions options = defaultOptions(demo, "cpu");
+    EXPECT_EQ(options.batchSize, 16);
+    EXPECT_GE(stepsOf(options, 168), 1800);
+    EXPECT_LE(options.epochs, 200);
+    EXPECT_EQ(options.imageSize, 80); // on a CPU the extra passes are paid in pixels
+    EXPECT_DOUBLE_EQ(options.schedule.baseLr, 0.1 * 16 / 128); // linear scaling
+    const std::string said = describeDefaults(options, demo);
+    EXPECT_NE(said.find("a small set gets enough optimizer steps"), std::string::npos) << said;
+    EXPECT_NE(said.find(std::to_string(stepsOf(options, 168)) + " steps"), std::string::npos)
+        << said;
+
+    // On a GPU the pixels are cheap: the image keeps its size.
+    EXPECT_EQ(defaultOptions(demo, "cuda:0", std::string("smallcnn")).imageSize, 96);
+
+    // Fewer images: as many steps as the epoch limit allows.
+    const TrainOptions fewer = defaultOptions(balancedShape(126, 150), "cpu");
+    EXPECT_EQ(fewer.epochs, 200);
+    EXPECT_EQ(fewer.batchSize, 16);
+}
+
+TEST(DefaultSettingsTest, LargeSetsKeepTheirEpochsAndFullBatches) {
+    // Fashion-MNIST's training split: 13 epochs of 128 at 28 px, as before step budgets.
+    const TrainOptions fashion = defaultOptions(balancedShape(51000, 28), "cpu");
+    EXPECT_EQ(fashion.epochs, 13);
+    EXPECT_EQ(fashion.batchSize, 128);
+    EXPECT_EQ(fashion.imageSize, 28);
+    EXPECT_EQ(describeDefaults(fashion, balancedShape(51000, 28)).find("small set"),
+              std::string::npos);
+
+    // In between, the batch shrinks until the epochs give the steps; no epoch is added.
+    const TrainOptions middle = defaultOptions(balancedShape(5000, 64), "cpu");
+    EXPECT_EQ(middle.epochs, 20);
+    EXPECT_EQ(middle.batchSize, 32);
+    EXPECT_GE(stepsOf(middle, 5000), 1800);
+    EXPECT_EQ(middle.imageSize, 64);
+}
+
+TEST(DefaultSettingsTest, AHandfulOfImagesTrainsInBatchesItCanFillWithinTheEpochLimit) {
+    const TrainOptions tiny = defaultOptions(balancedShape(12, 32), "cpu");
+    EXPECT_EQ(tiny.batchSize, 12);
+    EXPECT_EQ(tiny.epochs, 200);
+    // Nothing imported yet: the limit does not apply to no data.
+    const TrainOptions none = defaultOptions(DatasetShape{}, "cpu");
+    EXPECT_EQ(none.epochs, 30);
+    EXPECT_EQ(none.batchSize, 16);
+}
+
 TEST(DefaultSettingsTest, TheShapeCountsTrainingImagesPerClass) {
     testing::TempDir dir;
     // 12 good parts and 3 scratches of training data; the test split does not count.
