@@ -46,18 +46,28 @@ std::optional<OperatingPoint> chooseOperatingPoint(const std::vector<InspectionS
     if (defectScores.empty() || defectScores.size() == scores.size()) {
         return std::nullopt;
     }
-    // Catching k defects needs a threshold at or below the k-th highest defect score; the
-    // highest such threshold is that score. The small tolerance keeps 0.995 * 200 from
-    // rounding up to 200 defects.
+    // Catching k defects needs a threshold at or below the k-th highest defect score. The
+    // small tolerance keeps 0.995 * 200 from rounding up to 200 defects.
     const auto needed = static_cast<std::size_t>(
         std::ceil(targetDefectRecall * static_cast<double>(defectScores.size()) - 1e-9));
     const std::size_t caught = std::clamp<std::size_t>(needed, 1, defectScores.size());
     std::nth_element(defectScores.begin(),
                      defectScores.begin() + static_cast<std::ptrdiff_t>(caught - 1),
                      defectScores.end(), std::greater<>());
+    // Every threshold above the next lower score (of any image) up to that defect's score
+    // gives the same validation rates; the middle of that gap leaves the most room on both
+    // sides for images the validation set did not have. With the lowest caught defect as the
+    // threshold, the demo's test defects escaped where validation promised none.
+    const double lowestCaught = defectScores[caught - 1];
+    double below = 0;
+    for (const InspectionScore& score : scores) {
+        if (score.notGood < lowestCaught) {
+            below = std::max(below, score.notGood);
+        }
+    }
     OperatingPoint point;
     point.targetDefectRecall = targetDefectRecall;
-    point.threshold = defectScores[caught - 1];
+    point.threshold = (lowestCaught + below) / 2;
     point.rates = ratesAt(scores, point.threshold);
     return point;
 }

@@ -38,9 +38,10 @@ inline constexpr double kDefaultTargetDefectRecall = 0.995;
 
 InspectionRates ratesAt(const std::vector<InspectionScore>& scores, double threshold);
 
-// The highest threshold that catches at least `targetDefectRecall` (in (0, 1]) of the defects
-// among `scores`, which keeps false rejects as few as that target allows. Empty when `scores`
-// has no defect or no good image to choose from.
+// A threshold that catches at least `targetDefectRecall` (in (0, 1]) of the defects among
+// `scores` with as few false rejects as that target allows: of the thresholds that do, the
+// middle of the gap below the lowest defect it must catch. Empty when `scores` has no defect
+// or no good image to choose from.
 std::optional<OperatingPoint> chooseOperatingPoint(const std::vector<InspectionScore>& scores,
                                                    double targetDefectRecall);
 

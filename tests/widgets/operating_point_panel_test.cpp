@@ -25,7 +25,7 @@ InspectionData scores() {
                        {0.80, true},  {0.85, true},  {0.86, true},  {0.90, true},  {0.91, true},
                        {0.93, true},  {0.95, true},  {0.97, true},  {0.99, true}};
     data.test = {{0.05, false}, {0.40, false}, {0.60, false},
-                 {0.20, true},  {0.70, true},  {0.90, true}};
+                 {0.25, true},  {0.70, true},  {0.90, true}};
     data.target = 0.995;
     return data;
 }
@@ -39,15 +39,15 @@ private slots:
     void showsTheRatesOfTheStoredTarget() {
         OperatingPointPanel panel;
         panel.setData(scores());
-        // 99.5% of 10 defects is all 10: the threshold falls to the shy defect's 0.30, which
-        // rejects 2 of 4 good validation parts and, on test, lets the 0.20 defect escape
-        // while rejecting 2 of 3 good parts.
+        // 99.5% of 10 defects is all 10: the threshold falls below the shy defect's 0.30, to
+        // 0.2 (midway to the good part's 0.10), which rejects 2 of 4 good validation parts
+        // and, on test, catches the 0.25 defect while rejecting 2 of 3 good parts.
         const QString text = panel.ratesText();
-        QVERIFY2(text.contains("NG when P(not good) ≥ 0.3"), qPrintable(text));
+        QVERIFY2(text.contains("NG when P(not good) ≥ 0.2"), qPrintable(text));
         QVERIFY2(text.contains("Validation: 0 of 10 defects escape (0.0%), 2 of 4 good parts "
                                "rejected (50.0%)"),
                  qPrintable(text));
-        QVERIFY2(text.contains("Test: 1 of 3 defects escape (33.3%), 2 of 3 good parts "
+        QVERIFY2(text.contains("Test: 0 of 3 defects escape (0.0%), 2 of 3 good parts "
                                "rejected (66.7%)"),
                  qPrintable(text));
         QCOMPARE(panel.findChild<QLabel*>("targetRecallValue")->text(), QString("99.5%"));
@@ -60,8 +60,8 @@ private slots:
         auto* slider = panel.findChild<QSlider*>("targetRecall");
         QVERIFY(slider);
         slider->setFocus();
-        // Down to 90%: 9 of 10 defects must be caught, so the threshold rises to 0.80 and
-        // the shy defect escapes; no good part is rejected.
+        // Down to 90%: 9 of 10 defects must be caught, so the threshold rises to 0.65 (below
+        // 0.80, above the good 0.50) and the shy defect escapes; no good part is rejected.
         for (int i = 0; i < 3; ++i) {
             QTest::keyClick(slider, Qt::Key_PageDown); // 98.5%, 97.5%, 96.5%: all 10 still
         }

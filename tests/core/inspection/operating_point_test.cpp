@@ -1,6 +1,7 @@
 #include "common/error.h"
 #include "inspection/operating_point.h"
 
+#include <algorithm>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -8,14 +9,15 @@
 namespace kestrel::inspection {
 namespace {
 
-TEST(OperatingPoint, PicksTheHighestThresholdThatCatchesEveryDefect) {
+TEST(OperatingPoint, CatchesEveryDefectWithTheThresholdInTheMiddleOfTheGapBelowThem) {
     // Good parts score low, defects high, with one shy defect among the good ones.
     const std::vector<InspectionScore> scores = {{0.02, false}, {0.10, false}, {0.35, false},
                                                  {0.50, false}, {0.30, true},  {0.80, true},
                                                  {0.95, true},  {0.99, true}};
     const auto point = chooseOperatingPoint(scores, 0.995);
     ASSERT_TRUE(point);
-    EXPECT_DOUBLE_EQ(point->threshold, 0.30);
+    // The shy defect (0.30) must be caught; the next score below it is a good part's 0.10.
+    EXPECT_DOUBLE_EQ(point->threshold, 0.20);
     EXPECT_EQ(point->rates.defects, 4);
     EXPECT_EQ(point->rates.escapes, 0);
     EXPECT_EQ(point->rates.goods, 4);
@@ -29,7 +31,7 @@ TEST(OperatingPoint, ALowerTargetLetsTheShyDefectEscapeAndRejectsFewerGoodParts)
                                                  {0.95, true},  {0.99, true}};
     const auto point = chooseOperatingPoint(scores, 0.75);
     ASSERT_TRUE(point);
-    EXPECT_DOUBLE_EQ(point->threshold, 0.80);
+    EXPECT_DOUBLE_EQ(point->threshold, 0.65); // between 0.80 and the good part's 0.50
     EXPECT_EQ(point->rates.escapes, 1);
     EXPECT_DOUBLE_EQ(point->rates.escapeRate(), 0.25);
     EXPECT_EQ(point->rates.falseRejects, 0);
@@ -53,8 +55,14 @@ TEST(OperatingPoint, ReachesTheTargetOnManyScoresWithoutRoundingUp) {
     EXPECT_GE(1.0 - point->rates.escapeRate(), 0.995);
     EXPECT_GT(point->threshold, 0.0001);
     EXPECT_LT(point->rates.falseRejectRate(), 0.5);
-    // Every threshold above it misses the target.
-    const auto stricter = ratesAt(scores, point->threshold + 1e-9);
+    // Raising it to the next score above it misses the target.
+    double next = 1.0;
+    for (const auto& score : scores) {
+        if (score.notGood > point->threshold) {
+            next = std::min(next, score.notGood);
+        }
+    }
+    const auto stricter = ratesAt(scores, next + 1e-12);
     EXPECT_LT(1.0 - stricter.escapeRate(), 0.995);
 }
 
