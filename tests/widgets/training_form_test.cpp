@@ -448,6 +448,22 @@ private slots:
         QVERIFY(!field<QComboBox>("precision")->isEnabled()); // still on the CPU
     }
 
+    void goodPartsOfferTheProjectsClassesAndKeepAChoiceThatIsStillOne() {
+        auto* good = field<QComboBox>("goodClass");
+        form_->setClasses({"dent", "good", "scratch"});
+        QCOMPARE(good->count(), 4); // found by name, then each class
+        QCOMPARE(form_->options().goodClass, std::string());
+        good->setCurrentIndex(good->findText("scratch"));
+        QCOMPARE(form_->options().goodClass, std::string("scratch"));
+        form_->setClasses({"scratch", "ok"}); // a class added and others deleted
+        QCOMPARE(good->currentText(), QString("scratch"));
+        // Options that name a class the project no longer has keep it, not swap it.
+        kestrel::train::TrainOptions options = form_->options();
+        options.goodClass = "pass";
+        form_->setOptions(options);
+        QCOMPARE(form_->options().goodClass, std::string("pass"));
+    }
+
     void labelsHaveMnemonicsForTheirFields() {
         int withBuddy = 0;
         for (const QLabel* label : form_->findChildren<QLabel*>()) {
@@ -456,7 +472,7 @@ private slots:
                 ++withBuddy;
             }
         }
-        QCOMPARE(withBuddy, 11);
+        QCOMPARE(withBuddy, 12);
         QVERIFY(!field<QComboBox>("model")->itemData(1, Qt::ToolTipRole).toString().isEmpty());
     }
 
