@@ -42,15 +42,19 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
     splitter_ = new QSplitter(Qt::Horizontal);
     splitter_->setObjectName("confusionSplitter");
     splitter_->setChildrenCollapsible(false);
+    // The operating point sits under the per-class figures, so the matrix keeps its height.
+    operatingPoint_ = new OperatingPointPanel;
+    operatingPoint_->setObjectName("operatingPoint");
+    auto* side = new QWidget;
+    auto* sideColumn = new QVBoxLayout(side);
+    sideColumn->setContentsMargins(0, 0, 0, 0);
+    sideColumn->addWidget(table_, 1);
+    sideColumn->addWidget(operatingPoint_);
     splitter_->addWidget(view_);
-    splitter_->addWidget(table_);
+    splitter_->addWidget(side);
     splitter_->setStretchFactor(0, 1); // the matrix gets the room; the table needs little
     splitter_->setStretchFactor(1, 0);
     column->addWidget(splitter_, 1);
-
-    operatingPoint_ = new OperatingPointPanel;
-    operatingPoint_->setObjectName("operatingPoint");
-    column->addWidget(operatingPoint_);
 
     hint_ = new QLabel(tr("Click a cell to show those samples in the browser."));
     hint_->setObjectName("confusionHint");

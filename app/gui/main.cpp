@@ -76,17 +76,25 @@ void trainWhenReady(kestrel::widgets::MainWindow& window,
                          }
                          *started = true;
                          auto* form = window.training()->panel()->form();
-                         auto options = form->options();
-                         options.epochs = epochs;
-                         form->setOptions(options);
+                         if (epochs > 0) { // 0: the defaults' own epochs
+                             auto options = form->options();
+                             options.epochs = epochs;
+                             form->setOptions(options);
+                         }
                          window.training()->panel()->start();
                      });
     if (file.isEmpty()) {
         return;
     }
+    // Shot once everything the run recorded is in the project and the window has read its
+    // figures back (the operating point comes from the stored scores).
+    auto finished = std::make_shared<QString>();
     QObject::connect(&training, &TrainingController::runFinished, &window,
-                     [&window, file](qint64, const QString& status) {
-                         QTimer::singleShot(500, &window, [&window, file, status] {
+                     [finished](qint64, const QString& status) { *finished = status; });
+    QObject::connect(&training, &TrainingController::runRecorded, &window,
+                     [&window, file, finished](qint64) {
+                         const QString status = *finished;
+                         QTimer::singleShot(1000, &window, [&window, file, status] {
                              const bool saved = window.grab().save(file);
                              if (!saved) {
                                  std::fprintf(stderr, "Cannot write the screenshot %s.\n",
@@ -122,8 +130,9 @@ int main(int argc, char** argv) {
     parser.addOption(screenshot);
     const QCommandLineOption trainEpochs(
         "train",
-        "Once the project is open, start a run of N epochs from the Training tab "
-        "with its default settings; with --screenshot, shoot once it has ended.",
+        "Once the project is open, start a run of N epochs (0: as many as the defaults pick) "
+        "from the Training tab with its default settings; with --screenshot, shoot once it "
+        "has ended.",
         "N");
     parser.addOption(trainEpochs);
     parser.process(app);
