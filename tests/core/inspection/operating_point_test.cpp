@@ -9,11 +9,14 @@
 namespace kestrel::inspection {
 namespace {
 
+// Good parts score low, defects high, with one shy defect (0.30) among the good ones.
+std::vector<InspectionScore> shyDefectScores() {
+    return {{0.02, false}, {0.10, false}, {0.35, false}, {0.50, false},
+            {0.30, true},  {0.80, true},  {0.95, true},  {0.99, true}};
+}
+
 TEST(OperatingPoint, CatchesEveryDefectWithTheThresholdInTheMiddleOfTheGapBelowThem) {
-    // Good parts score low, defects high, with one shy defect among the good ones.
-    const std::vector<InspectionScore> scores = {{0.02, false}, {0.10, false}, {0.35, false},
-                                                 {0.50, false}, {0.30, true},  {0.80, true},
-                                                 {0.95, true},  {0.99, true}};
+    const auto scores = shyDefectScores();
     const auto point = chooseOperatingPoint(scores, 0.995);
     ASSERT_TRUE(point);
     // The shy defect (0.30) must be caught; the next score below it is a good part's 0.10.
@@ -26,9 +29,7 @@ TEST(OperatingPoint, CatchesEveryDefectWithTheThresholdInTheMiddleOfTheGapBelowT
 }
 
 TEST(OperatingPoint, ALowerTargetLetsTheShyDefectEscapeAndRejectsFewerGoodParts) {
-    const std::vector<InspectionScore> scores = {{0.02, false}, {0.10, false}, {0.35, false},
-                                                 {0.50, false}, {0.30, true},  {0.80, true},
-                                                 {0.95, true},  {0.99, true}};
+    const auto scores = shyDefectScores();
     const auto point = chooseOperatingPoint(scores, 0.75);
     ASSERT_TRUE(point);
     EXPECT_DOUBLE_EQ(point->threshold, 0.65); // between 0.80 and the good part's 0.50
