@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     --cli) cli="$2"; shift 2 ;;
     --python) python="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "small_data_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
