@@ -91,19 +91,18 @@ void trainWhenReady(kestrel::widgets::MainWindow& window,
     auto finished = std::make_shared<QString>();
     QObject::connect(&training, &TrainingController::runFinished, &window,
                      [finished](qint64, const QString& status) { *finished = status; });
-    QObject::connect(&training, &TrainingController::runRecorded, &window,
-                     [&window, file, finished](qint64) {
-                         const QString status = *finished;
-                         QTimer::singleShot(1000, &window, [&window, file, status] {
-                             const bool saved = window.grab().save(file);
-                             if (!saved) {
-                                 std::fprintf(stderr, "Cannot write the screenshot %s.\n",
-                                              qPrintable(file));
-                             }
-                             std::fprintf(stderr, "The run ended: %s.\n", qPrintable(status));
-                             QApplication::exit(saved && status == "completed" ? 0 : 1);
-                         });
-                     });
+    QObject::connect(
+        &training, &TrainingController::runRecorded, &window, [&window, file, finished](qint64) {
+            const QString status = *finished;
+            QTimer::singleShot(1000, &window, [&window, file, status] {
+                const bool saved = window.grab().save(file);
+                if (!saved) {
+                    std::fprintf(stderr, "Cannot write the screenshot %s.\n", qPrintable(file));
+                }
+                std::fprintf(stderr, "The run ended: %s.\n", qPrintable(status));
+                QApplication::exit(saved && status == "completed" ? 0 : 1);
+            });
+        });
     QObject::connect(&training, &TrainingController::startFailed, &window,
                      [](const QString& message) {
                          std::fprintf(stderr, "%s\n", qPrintable(message));
