@@ -65,17 +65,18 @@ private:
 };
 TORCH_MODULE(BasicBlock);
 
-// 1x1 down to `width`, 3x3 (carrying the stride), 1x1 up to 4 x width (resnet50).
+// 1x1 down to `inner`, 3x3 (carrying the stride), 1x1 up to 4 x width (resnet50; inner is
+// width, or twice it in wide_resnet50_2).
 class BottleneckImpl : public torch::nn::Module {
 public:
     static constexpr int64_t expansion = 4;
 
-    BottleneckImpl(int64_t in, int64_t width, int64_t stride)
-        : conv1_(register_module("conv1", convolution(in, width, 1, 1))),
-          bn1_(register_module("bn1", torch::nn::BatchNorm2d(width))),
-          conv2_(register_module("conv2", convolution(width, width, 3, stride))),
-          bn2_(register_module("bn2", torch::nn::BatchNorm2d(width))),
-          conv3_(register_module("conv3", convolution(width, width * expansion, 1, 1))),
+    BottleneckImpl(int64_t in, int64_t width, int64_t inner, int64_t stride)
+        : conv1_(register_module("conv1", convolution(in, inner, 1, 1))),
+          bn1_(register_module("bn1", torch::nn::BatchNorm2d(inner))),
+          conv2_(register_module("conv2", convolution(inner, inner, 3, stride))),
+          bn2_(register_module("bn2", torch::nn::BatchNorm2d(inner))),
+          conv3_(register_module("conv3", convolution(inner, width * expansion, 1, 1))),
           bn3_(register_module("bn3", torch::nn::BatchNorm2d(width * expansion))) {
         if (stride != 1 || in != width * expansion) {
             downsample_ = register_module("downsample", downsample(in, width * expansion, stride));
@@ -114,6 +115,7 @@ std::array<int, 4> blocksPerStage(ResNet::Depth depth) {
         return {2, 2, 2, 2};
     case ResNet::Depth::R34:
     case ResNet::Depth::R50:
+    case ResNet::Depth::WideR50:
         return {3, 4, 6, 3};
     }
     return {2, 2, 2, 2};
@@ -128,7 +130,8 @@ ResNet::ResNet(Depth depth, int classes, int inputChannels) : depth_(depth) {
             torch::nn::Conv2dOptions(inputChannels, 64, 7).stride(2).padding(3).bias(false)));
     bn1_ = register_module("bn1", torch::nn::BatchNorm2d(64));
 
-    const bool bottleneck = depth == Depth::R50;
+    const bool bottleneck = depth == Depth::R50 || depth == Depth::WideR50;
+    const int64_t innerScale = depth == Depth::WideR50 ? 2 : 1;
     const auto blocks = blocksPerStage(depth);
     int64_t channels = 64;
     for (size_t stage = 0; stage < layers_.size(); ++stage) {
@@ -137,7 +140,7 @@ ResNet::ResNet(Depth depth, int classes, int inputChannels) : depth_(depth) {
         for (int block = 0; block < blocks[stage]; ++block) {
             const int64_t stride = (stage > 0 && block == 0) ? 2 : 1;
             if (bottleneck) {
-                layer->push_back(Bottleneck(channels, width, stride));
+                layer->push_back(Bottleneck(channels, width, width * innerScale, stride));
                 channels = width * BottleneckImpl::expansion;
             } else {
                 layer->push_back(BasicBlock(channels, width, stride));
@@ -152,13 +155,24 @@ ResNet::ResNet(Depth depth, int classes, int inputChannels) : depth_(depth) {
 }
 
 torch::Tensor ResNet::features(torch::Tensor images) {
+    return stages(std::move(images), 4).back();
+}
+
+std::vector<torch::Tensor> ResNet::stages(torch::Tensor images, int last) {
     namespace F = torch::nn::functional;
     auto x = at::relu(bn1_->forward(conv1_->forward(images)));
     x = F::max_pool2d(x, F::MaxPool2dFuncOptions(3).stride(2).padding(1));
-    for (auto& layer : layers_) {
-        x = layer->forward(x);
+    std::vector<torch::Tensor> outputs;
+    for (int stage = 0; stage < last; ++stage) {
+        x = layers_.at(static_cast<size_t>(stage))->forward(x);
+        outputs.push_back(x);
     }
-    return x;
+    return outputs;
+}
+
+int64_t ResNet::stageChannels(int stage) const {
+    const int64_t width = int64_t{64} << (stage - 1);
+    return depth_ == Depth::R18 || depth_ == Depth::R34 ? width : width * BottleneckImpl::expansion;
 }
 
 torch::Tensor ResNet::classify(torch::Tensor featureMaps) {
@@ -166,18 +180,25 @@ torch::Tensor ResNet::classify(torch::Tensor featureMaps) {
 }
 
 int ResNet::appendLayers(LayerGraph& graph) const {
+    const int x = appendStages(graph, 4).back();
+    return graph.linear(*fc_, graph.flatten(graph.adaptiveAvgPool(1, 1, x)));
+}
+
+std::vector<int> ResNet::appendStages(LayerGraph& graph, int last) const {
     int x = graph.activation(Activation::ReLU, graph.convNorm(*conv1_, *bn1_, LayerGraph::kInput));
     x = graph.maxPool(3, 2, 1, x);
-    for (const auto& layer : layers_) {
-        for (const auto& block : layer->children()) {
+    std::vector<int> outputs;
+    for (int stage = 0; stage < last; ++stage) {
+        for (const auto& block : layers_.at(static_cast<size_t>(stage))->children()) {
             if (const auto* basic = block->as<BasicBlockImpl>()) {
                 x = basic->appendLayers(graph, x);
             } else {
                 x = block->as<BottleneckImpl>()->appendLayers(graph, x);
             }
         }
+        outputs.push_back(x);
     }
-    return graph.linear(*fc_, graph.flatten(graph.adaptiveAvgPool(1, 1, x)));
+    return outputs;
 }
 
 std::string ResNet::architecture() const {
@@ -188,6 +209,8 @@ std::string ResNet::architecture() const {
         return "resnet34";
     case Depth::R50:
         return "resnet50";
+    case Depth::WideR50:
+        return "wide_resnet50_2";
     }
     return "resnet";
 }

@@ -3,6 +3,7 @@
 #include "models/classifier.h"
 
 #include <array>
+#include <vector>
 
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
@@ -12,10 +13,12 @@
 namespace kestrel::models {
 
 // torchvision's ResNet (v1.5: the stride sits in the 3x3 convolution of a bottleneck).
-// resnet18/34 stack basic blocks (two 3x3), resnet50 bottlenecks (1x1, 3x3, 1x1 x4).
+// resnet18/34 stack basic blocks (two 3x3), resnet50 bottlenecks (1x1, 3x3, 1x1 x4);
+// wide_resnet50_2 is resnet50 with bottlenecks twice as wide inside (torchvision's
+// width_per_group=128), the backbone anomaly detection papers use.
 class ResNet : public Classifier {
 public:
-    enum class Depth { R18, R34, R50 };
+    enum class Depth { R18, R34, R50, WideR50 };
 
     ResNet(Depth depth, int classes, int inputChannels);
 
@@ -25,6 +28,14 @@ public:
     std::string headName() const override { return "fc"; }
     std::string stemName() const override { return "conv1"; }
     int appendLayers(LayerGraph& graph) const override;
+
+    // The outputs of layer1 .. layer`last` (1-4) for `images`, in order: the intermediate
+    // feature maps anomaly detection compares.
+    std::vector<torch::Tensor> stages(torch::Tensor images, int last);
+    // The same, written into `graph` from its input; returns the values of layer1 .. layer`last`.
+    std::vector<int> appendStages(LayerGraph& graph, int last) const;
+    // Channels of layer`stage`'s output (1-4).
+    int64_t stageChannels(int stage) const;
 
 private:
     Depth depth_;

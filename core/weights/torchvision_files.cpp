@@ -15,6 +15,7 @@ const std::map<std::string, std::string>& publishedFiles() {
         {"resnet18", "resnet18-f37072fd.pth"},
         {"resnet34", "resnet34-b627a593.pth"},
         {"resnet50", "resnet50-11ad3fa6.pth"},
+        {"wide_resnet50_2", "wide_resnet50_2-9ba9bcbe.pth"},
         {"mobilenet_v3_small", "mobilenet_v3_small-047dcff4.pth"},
         {"mobilenet_v3_large", "mobilenet_v3_large-5c1a4163.pth"},
         {"efficientnet_b0", "efficientnet_b0_rwightman-3dd342df.pth"},
