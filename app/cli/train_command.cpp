@@ -1,3 +1,4 @@
+#include "anomaly_training.h"
 #include "command.h"
 #include "common/error.h"
 #include "common/task_kind.h"
@@ -52,6 +53,13 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<std::string> goodClass;
     std::optional<double> targetRecall;
     bool json = false;
+    // --task anomaly only.
+    std::optional<std::string> method;
+    std::optional<std::string> backbone;
+    std::optional<double> coreset;
+    std::optional<int> neighbours;
+    std::optional<int> padimChannels;
+    std::optional<std::string> recomputeBatchNorm;
 };
 
 std::atomic<bool> interrupted{false}; // set by SIGINT or SIGTERM
@@ -184,7 +192,53 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     return options;
 }
 
+// `train --task anomaly`: the options that mean something to a fitted detector, and a clear
+// refusal of those that only shape gradient training.
+int runAnomaly(const TrainCommandOptions& given) {
+    if (given.model || given.epochs || given.lr || given.resume || given.fromRun ||
+        given.optimizer || given.schedule || given.weightDecay || given.labelSmoothing ||
+        given.clipGrad || given.precision || given.patience || given.monitor ||
+        given.classWeights || given.noClassWeights || given.anyOrientation ||
+        !given.augment.empty() || given.noAugment) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Anomaly detection is fitted in one pass over the good images: --model, "
+                    "--epochs, --lr, --resume, --from-run, the optimizer, schedule, loss and "
+                    "augmentation options do not apply (use --backbone and --method).");
+    }
+    AnomalyTrainRequest request;
+    request.folder = given.folder;
+    request.method = given.method;
+    request.backbone = given.backbone;
+    request.coreset = given.coreset;
+    request.neighbours = given.neighbours;
+    request.padimChannels = given.padimChannels;
+    request.recomputeBatchNorm = given.recomputeBatchNorm;
+    request.imageSize = given.imageSize;
+    request.batchSize = given.batchSize;
+    request.workers = given.workers;
+    request.threads = given.threads;
+    request.seed = given.seed;
+    request.device = given.device;
+    request.initWeights = given.initWeights;
+    request.weights = given.weights;
+    request.goodClass = given.goodClass;
+    request.targetRecall = given.targetRecall;
+    request.json = given.json;
+    return runAnomalyTrain(request);
+}
+
 int runTrain(const TrainCommandOptions& given) {
+    const TaskKind task =
+        given.task ? parseTaskKind(*given.task, "--task") : TaskKind::Classification;
+    if (task == TaskKind::Anomaly) {
+        return runAnomaly(given);
+    }
+    if (given.method || given.backbone || given.coreset || given.neighbours ||
+        given.padimChannels || given.recomputeBatchNorm) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "--method, --backbone, --coreset, --neighbours, --padim-channels and "
+                    "--recompute-bn are for --task anomaly.");
+    }
     Project project = Project::open(given.folder);
     runs::markInterruptedRuns(project);
     std::unique_ptr<runs::TrainingSession> session;
@@ -265,10 +319,12 @@ int runTrain(const TrainCommandOptions& given) {
 Command addTrainCommand(CLI::App& root) {
     auto options = std::make_shared<TrainCommandOptions>();
     CLI::App* parser = root.add_subcommand(
-        "train", "Train a model (a classifier unless --task says otherwise) on the project's "
-                 "labelled images and record the run");
+        "train",
+        "Train a model (a classifier unless --task says otherwise: anomaly fits a "
+        "detector on the good images) on the project's labelled images and record the run");
     parser->add_option("project", options->folder, "Project folder")->required();
-    parser->add_option("--task", options->task, "What the model is for (default classification)");
+    parser->add_option("--task", options->task,
+                       "classification (default) or anomaly (learns good parts only)");
     parser->add_option("--model", options->model,
                        "smallcnn, resnet18, ... (default: picked from the data)");
     parser
@@ -333,6 +389,29 @@ Command addTrainCommand(CLI::App& root) {
                      "(default 0.995)")
         ->check(CLI::Range(0.5, 1.0));
     parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
+    const std::string anomaly = "Anomaly detection (--task anomaly)";
+    parser->add_option("--method", options->method, "patchcore (default) or padim")->group(anomaly);
+    parser->add_option("--backbone", options->backbone, "resnet18 (default) or wide_resnet50_2")
+        ->group(anomaly);
+    parser
+        ->add_option("--coreset", options->coreset,
+                     "PatchCore: share of training patches kept in the memory bank (default 0.1)")
+        ->check(CLI::Range(0.0001, 1.0))
+        ->group(anomaly);
+    parser
+        ->add_option("--neighbours", options->neighbours,
+                     "PatchCore: neighbours of the image score's reweighting (default 9; 1: off)")
+        ->check(CLI::Range(1, 64))
+        ->group(anomaly);
+    parser
+        ->add_option("--padim-channels", options->padimChannels,
+                     "PaDiM: random feature channels kept (default 100 for resnet18, 550 wide)")
+        ->group(anomaly);
+    parser
+        ->add_option("--recompute-bn", options->recomputeBatchNorm,
+                     "on or off: re-estimate batch-norm statistics on the good images (default "
+                     "on without pretrained weights)")
+        ->group(anomaly);
     return {parser, [options] {
                 return runTrain(*options);
             }};

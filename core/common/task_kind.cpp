@@ -5,14 +5,20 @@
 namespace kestrel {
 
 const std::vector<TaskKind>& taskKinds() {
-    static const std::vector<TaskKind> kinds = {TaskKind::Classification};
+    static const std::vector<TaskKind> kinds = {TaskKind::Classification, TaskKind::Anomaly};
     return kinds;
+}
+
+bool isGradientTrained(TaskKind kind) {
+    return kind != TaskKind::Anomaly;
 }
 
 std::string toString(TaskKind kind) {
     switch (kind) {
     case TaskKind::Classification:
         return "classification";
+    case TaskKind::Anomaly:
+        return "anomaly";
     }
     return "unknown";
 }

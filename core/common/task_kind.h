@@ -7,10 +7,14 @@ namespace kestrel {
 
 // What a model is for. Each kind has a `tasks::Task` (core/tasks/) that owns its model family,
 // loss, metrics, export head and review data; this enum is the LibTorch-free name that the
-// store, the CLI and the window pass around. Anomaly detection, object detection and
-// segmentation are added here, one value and one Task each (docs/ARCHITECTURE.md: "Adding a
-// task").
-enum class TaskKind { Classification };
+// store, the CLI and the window pass around. Anomaly detection is fitted in one pass rather
+// than trained by gradient descent: it has no Task and lives in core/anomaly/ (see
+// isGradientTrained). Object detection and segmentation are added here, one value and one
+// Task each (docs/ARCHITECTURE.md: "Adding a task").
+enum class TaskKind { Classification, Anomaly };
+
+// Whether the kind trains by gradient descent through train::Trainer and has a tasks::Task.
+bool isGradientTrained(TaskKind kind);
 
 // Every kind, in the order the CLI lists them.
 const std::vector<TaskKind>& taskKinds();

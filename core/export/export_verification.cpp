@@ -19,21 +19,81 @@ std::string scientific(double value) {
 } // namespace
 
 std::string VerificationReport::summary() const {
+    if (anomaly) {
+        return "verdict agreed on " + std::to_string(top1Agreements) + " of " +
+               std::to_string(samples) + " images; largest score difference " +
+               scientific(maxAbsDifference) + " (tolerance " + scientific(tolerance) +
+               "), largest map difference " + scientific(maxMapDifference) + " (tolerance " +
+               scientific(mapTolerance) + ")";
+    }
     return "top-1 agreed on " + std::to_string(top1Agreements) + " of " + std::to_string(samples) +
            " images; largest probability difference " + scientific(maxAbsDifference) +
            " (tolerance " + scientific(tolerance) + ")";
 }
 
 std::string VerificationReport::toJson() const {
-    return nlohmann::json{{"format", format},
-                          {"runtime", runtime},
-                          {"samples", samples},
-                          {"top1_agreements", top1Agreements},
-                          {"max_abs_difference", maxAbsDifference},
-                          {"mean_abs_difference", meanAbsDifference},
-                          {"tolerance", tolerance},
-                          {"passed", passed()}}
-        .dump();
+    nlohmann::json json{{"format", format},
+                        {"runtime", runtime},
+                        {"samples", samples},
+                        {"top1_agreements", top1Agreements},
+                        {"max_abs_difference", maxAbsDifference},
+                        {"mean_abs_difference", meanAbsDifference},
+                        {"tolerance", tolerance},
+                        {"passed", passed()}};
+    if (anomaly) {
+        json["kind"] = "anomaly";
+        json["verdict_agreements"] = top1Agreements;
+        json["max_map_difference"] = maxMapDifference;
+        json["map_tolerance"] = mapTolerance;
+    }
+    return json.dump();
+}
+
+namespace {
+
+// The largest |a - b| (NaN counts as infinite) and the sum of the others.
+std::pair<double, double> differences(const std::vector<float>& a, const std::vector<float>& b) {
+    double largest = 0;
+    double total = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double difference = std::abs(static_cast<double>(a[i]) - static_cast<double>(b[i]));
+        largest = std::isnan(difference) ? INFINITY : std::max(largest, difference);
+        total += std::isnan(difference) ? 0.0 : difference;
+    }
+    return {largest, total};
+}
+
+} // namespace
+
+VerificationReport compareAnomalyOutputs(const std::vector<float>& referenceScores,
+                                         const std::vector<float>& exportedScores,
+                                         const std::vector<float>& referenceMaps,
+                                         const std::vector<float>& exportedMaps, int count,
+                                         double tolerance, double mapTolerance) {
+    VerificationReport report;
+    report.anomaly = true;
+    report.tolerance = tolerance;
+    report.mapTolerance = mapTolerance;
+    report.samples = std::max(count, 0);
+    if (count <= 0 || referenceScores.size() != static_cast<std::size_t>(count) ||
+        exportedScores.size() != referenceScores.size() ||
+        exportedMaps.size() != referenceMaps.size() || referenceMaps.empty()) {
+        report.maxAbsDifference = INFINITY; // a wrong shape agrees on nothing
+        return report;
+    }
+    for (int i = 0; i < count; ++i) {
+        const float reference = referenceScores[static_cast<std::size_t>(i)];
+        const float exported = exportedScores[static_cast<std::size_t>(i)];
+        const bool borderline = std::abs(reference - 0.5F) <= tolerance;
+        if (borderline || (reference >= 0.5F) == (exported >= 0.5F)) {
+            ++report.top1Agreements;
+        }
+    }
+    const auto [largest, total] = differences(referenceScores, exportedScores);
+    report.maxAbsDifference = largest;
+    report.meanAbsDifference = total / count;
+    report.maxMapDifference = differences(referenceMaps, exportedMaps).first;
+    return report;
 }
 
 VerificationReport compareProbabilities(const std::vector<float>& reference,

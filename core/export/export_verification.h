@@ -14,10 +14,18 @@ struct VerificationReport {
     double maxAbsDifference = 0; // over every class probability of every sample
     double meanAbsDifference = 0;
     double tolerance = 1e-4;
+    // Anomaly detectors: top1Agreements counts equal verdicts (a score within the tolerance of
+    // 0.5 agrees either way), maxAbsDifference is over the scores, and the maps are held to
+    // `mapTolerance`.
+    bool anomaly = false;
+    double maxMapDifference = 0;
+    double mapTolerance = 1e-3;
 
-    // Every top-1 the same and every probability within the tolerance.
+    // Every top-1 (verdict) the same and every probability (score, map value) within the
+    // tolerance.
     bool passed() const {
-        return samples > 0 && top1Agreements == samples && maxAbsDifference <= tolerance;
+        return samples > 0 && top1Agreements == samples && maxAbsDifference <= tolerance &&
+               (!anomaly || maxMapDifference <= mapTolerance);
     }
     // "top-1 agreed on 128 of 128 images; largest probability difference 2.4e-07 (tolerance
     // 1e-04)"
@@ -27,6 +35,14 @@ struct VerificationReport {
 
 // Compares two `count` x `classes` row-major probability tables, the trained model's
 // (`reference`) and the exported file's.
+// Compares an anomaly detector's normalised scores (`count`) and maps (`count` x pixels), the
+// fitted model's and the exported file's.
+VerificationReport compareAnomalyOutputs(const std::vector<float>& referenceScores,
+                                         const std::vector<float>& exportedScores,
+                                         const std::vector<float>& referenceMaps,
+                                         const std::vector<float>& exportedMaps, int count,
+                                         double tolerance, double mapTolerance);
+
 VerificationReport compareProbabilities(const std::vector<float>& reference,
                                         const std::vector<float>& exported, int count, int classes,
                                         double tolerance);

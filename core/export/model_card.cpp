@@ -8,20 +8,16 @@
 
 namespace kestrel::exporting {
 
-std::string modelCardJson(const runs::TrainedRun& run, const std::map<std::string, double>& metrics,
+std::string modelCardJson(const ModelCardRun& run, const std::map<std::string, double>& metrics,
                           const std::string& metadataJson, const ExportedFile& file,
                           const std::string& contentHash) {
     nlohmann::json params = nlohmann::json::object();
-    for (const auto& [key, value] : runs::toParams(run.options)) {
+    for (const auto& [key, value] : run.params) {
         params[key] = value;
     }
     nlohmann::json figures = nlohmann::json::object();
     for (const auto& [name, value] : metrics) {
         figures[name] = value;
-    }
-    nlohmann::json classes = nlohmann::json::array();
-    for (const auto& name : run.data.data.classes) {
-        classes.push_back(name);
     }
     const nlohmann::json card = {
         {"model_card_version", 1},
@@ -29,8 +25,8 @@ std::string modelCardJson(const runs::TrainedRun& run, const std::map<std::strin
         {"format", infer::toString(file.format)},
         {"size_bytes", file.sizeBytes},
         {"content_hash", contentHash},
-        {"task", toString(run.options.task)},
-        {"classes", classes},
+        {"task", run.task},
+        {"classes", run.classes},
         {"metadata", nlohmann::json::parse(metadataJson)},
         {"run",
          {{"id", run.record.id},
@@ -39,14 +35,24 @@ std::string modelCardJson(const runs::TrainedRun& run, const std::map<std::strin
           {"device", run.record.device},
           {"started", run.record.startedAt},
           {"finished", run.record.finishedAt},
-          {"dataset_version", run.record.datasetVersion.value_or(run.data.datasetVersion)},
-          {"dataset_fingerprint", run.data.fingerprint},
-          {"validation", run.data.validationSource},
+          {"dataset_version", run.record.datasetVersion.value_or(run.datasetVersion)},
+          {"dataset_fingerprint", run.fingerprint},
+          {"validation", run.validationSource},
           {"parameters", params}}},
         {"metrics", figures},
         {"verification", nlohmann::json::parse(file.verification.toJson())},
     };
     return card.dump(2);
+}
+
+std::string modelCardJson(const runs::TrainedRun& run, const std::map<std::string, double>& metrics,
+                          const std::string& metadataJson, const ExportedFile& file,
+                          const std::string& contentHash) {
+    return modelCardJson(ModelCardRun{run.record, runs::toParams(run.options),
+                                      run.data.data.classes, run.data.fingerprint,
+                                      run.data.validationSource, run.data.datasetVersion,
+                                      toString(run.options.task)},
+                         metrics, metadataJson, file, contentHash);
 }
 
 } // namespace kestrel::exporting

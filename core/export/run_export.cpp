@@ -5,21 +5,18 @@
 #include "common/utc_time.h"
 #include "common/version.h"
 #include "dataset/content_hash.h"
+#include "export/anomaly_export.h"
+#include "export/export_steps.h"
 #include "export/model_card.h"
 #include "export/onnx_writer.h"
 #include "export/torchscript_writer.h"
-#include "infer/onnx_model.h"
 #include "infer/predictor.h"
-#include "infer/torchscript_model.h"
 #include "models/layer_graph.h"
 #include "models/model_input.h"
 #include "project/project.h"
 #include "runs/trained_run.h"
 #include "store/run_repository.h"
 #include "tasks/task.h"
-
-#include <fstream>
-#include <sstream>
 
 #include <ATen/core/grad_mode.h>
 #include <ATen/ops/from_blob.h>
@@ -93,28 +90,6 @@ std::vector<float> exportedProbabilities(infer::ExportedModel& model,
     return result;
 }
 
-std::unique_ptr<infer::ExportedModel> openForVerification(infer::ModelFormat format,
-                                                          const std::filesystem::path& file) {
-    if (format == infer::ModelFormat::Onnx) {
-        return std::make_unique<infer::OnnxModel>(file);
-    }
-    // Unoptimised: the file as torch.jit.load gives it to people.
-    return std::make_unique<infer::TorchScriptModel>(file, infer::RuntimeOptions{"cpu", false});
-}
-
-std::string fileBytes(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
-}
-
-void report(const ExportRequest& request, const std::string& line) {
-    if (request.progress) {
-        request.progress(line);
-    }
-}
-
 } // namespace
 
 std::filesystem::path exportPath(const Project& project, const ExportRequest& request,
@@ -137,6 +112,10 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
     if (request.verifySamples < 1 || !(request.tolerance > 0)) {
         throw Error(ErrorKind::InvalidArgument,
                     "Verification needs at least one image and a tolerance above zero.");
+    }
+    if (store::RunRepository(project.database()).get(request.run).task ==
+        toString(TaskKind::Anomaly)) {
+        return exportAnomalyRun(project, request);
     }
     const runs::TrainedRun run = runs::loadTrainedRun(project, request.run);
     const infer::ModelMetadata metadata = metadataFor(run);
@@ -163,7 +142,8 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
         result.file = exportPath(project, request, metadata.model, format);
         std::filesystem::create_directories(std::filesystem::absolute(result.file).parent_path());
         const std::filesystem::path partial = result.file.string() + ".partial";
-        report(request, "Writing " + infer::toString(format) + " to " + result.file.string());
+        reportProgress(request,
+                       "Writing " + infer::toString(format) + " to " + result.file.string());
         if (format == infer::ModelFormat::Onnx) {
             writeOnnx(graph, metadata, partial);
         } else {
@@ -174,8 +154,8 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
         }
         try {
             auto model = openForVerification(format, partial);
-            report(request, "Verifying on " + std::to_string(count) + " validation images with " +
-                                model->runtime());
+            reportProgress(request, "Verifying on " + std::to_string(count) +
+                                        " validation images with " + model->runtime());
             result.verification = compareProbabilities(
                 reference, exportedProbabilities(*model, metadata, pixels, count), count,
                 static_cast<int>(metadata.classes.size()), request.tolerance);
@@ -212,7 +192,7 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
             runs.addArtifact(artifact.run, artifact.kind, artifact.path, artifact.sizeBytes,
                              artifact.card, artifact.contentHash);
         }
-        report(request, "Verified: " + result.verification.summary());
+        reportProgress(request, "Verified: " + result.verification.summary());
         exported.push_back(result);
     }
     return exported;

@@ -31,6 +31,9 @@ public:
     // `images`: `count` x C x H x W float32 in [0, 1], as the metadata describes.
     // Returns count x K class probabilities, row-major.
     virtual std::vector<float> run(const float* images, int count) = 0;
+    // Every output (outputNames(metadata()) in order), each `count` rows, row-major: an
+    // anomaly model's scores, then its maps.
+    virtual std::vector<std::vector<float>> runAll(const float* images, int count) = 0;
 
 protected:
     ModelMetadata metadata_;

@@ -37,7 +37,33 @@ std::string toJson(const ModelMetadata& metadata) {
                                    {"target_defect_recall", metadata.targetDefectRecall},
                                    {"rule", "NG when 1 - P(good_class) >= threshold"}};
     }
+    if (metadata.anomaly) {
+        const auto& a = *metadata.anomaly;
+        json["anomaly"] = {
+            {"method", a.method},
+            {"outputs", {"score", "map"}},
+            {"score_threshold", 0.5},
+            {"rule", "defect when score >= 0.5; map pixels >= 0.5 are anomalous"},
+            {"raw_threshold", a.rawThreshold},
+            {"normalization",
+             {{"image_min", a.imageMin},
+              {"image_max", a.imageMax},
+              {"map_min", a.mapMin},
+              {"map_max", a.mapMax},
+              {"formula", "clamp((raw - raw_threshold) / (max - min) + 0.5, 0, 1)"}}}};
+    }
     return json.dump(2);
+}
+
+std::vector<std::string> outputNames(const ModelMetadata& metadata) {
+    if (metadata.anomaly) {
+        return {"score", "map"};
+    }
+    return {metadata.output};
+}
+
+std::string anomalyVerdict(float score) {
+    return score >= 0.5F ? "defect" : "good";
 }
 
 ModelMetadata metadataFromJson(const std::string& text, const std::string& source) {
@@ -85,6 +111,17 @@ ModelMetadata metadataFromJson(const std::string& text, const std::string& sourc
                             source + "'s metadata.json names the good class \"" +
                                 metadata.goodClass + "\", which is not one of its classes.");
             }
+        }
+        if (metadata.task == TaskKind::Anomaly) {
+            const auto anomaly = require(json, "anomaly");
+            const auto scaling = require(anomaly, "normalization");
+            metadata.anomaly =
+                ModelMetadata::Anomaly{require(anomaly, "method").get<std::string>(),
+                                       require(anomaly, "raw_threshold").get<double>(),
+                                       require(scaling, "image_min").get<double>(),
+                                       require(scaling, "image_max").get<double>(),
+                                       require(scaling, "map_min").get<double>(),
+                                       require(scaling, "map_max").get<double>()};
         }
         if (metadata.classes.empty() || metadata.width < 1 || metadata.height < 1 ||
             (metadata.channels != 1 && metadata.channels != 3) ||

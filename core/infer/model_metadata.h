@@ -33,7 +33,23 @@ struct ModelMetadata {
     std::string goodClass;
     std::optional<double> ngThreshold;
     double targetDefectRecall = 0;
+    // Anomaly detection ("anomaly" in the JSON): the model's outputs are "score" (N) and "map"
+    // (N x 1 x H x W), both in [0, 1] with 0.5 at the threshold: a part is a defect when its
+    // score is 0.5 or more. The raw threshold and the normalisation are kept to explain them.
+    struct Anomaly {
+        std::string method; // patchcore, padim
+        double rawThreshold = 0;
+        double imageMin = 0, imageMax = 1;
+        double mapMin = 0, mapMax = 1;
+    };
+    std::optional<Anomaly> anomaly;
 };
+
+// The model's outputs in order: "score" and "map" for anomaly detection, else `output`.
+std::vector<std::string> outputNames(const ModelMetadata& metadata);
+
+// The verdict an anomaly model's normalised score gives: "defect" at 0.5 or more, else "good".
+std::string anomalyVerdict(float score);
 
 // "OK" or "NG" for `probabilities` (in `metadata.classes`' order) at the operating point;
 // empty when the model has none.

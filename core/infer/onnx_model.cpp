@@ -53,6 +53,10 @@ std::string OnnxModel::runtime() const {
 }
 
 std::vector<float> OnnxModel::run(const float* images, int count) {
+    return runAll(images, count).front();
+}
+
+std::vector<std::vector<float>> OnnxModel::runAll(const float* images, int count) {
     // One image at a time: OpenCV 4.6 fails on squeeze-excitation's broadcasts once the batch
     // holds more than one image (and the exported file is fine: onnx's checker, LibTorch and
     // single images agree).
@@ -60,25 +64,26 @@ std::vector<float> OnnxModel::run(const float* images, int count) {
     const std::size_t imageFloats = static_cast<std::size_t>(metadata_.channels) *
                                     static_cast<std::size_t>(metadata_.height) *
                                     static_cast<std::size_t>(metadata_.width);
-    std::vector<float> result;
-    result.reserve(static_cast<std::size_t>(count) * metadata_.classes.size());
+    const auto names = outputNames(metadata_);
+    const std::vector<cv::String> outputs(names.begin(), names.end());
+    std::vector<std::vector<float>> result(names.size());
     for (int i = 0; i < count; ++i) {
         // OpenCV only reads the blob; Mat has no const-data constructor.
         const cv::Mat blob(4, shape.data(), CV_32F,
                            const_cast<float*>(images + static_cast<std::size_t>(i) * imageFloats));
-        cv::Mat output;
+        std::vector<cv::Mat> values;
         try {
             state_->net.setInput(blob);
-            output = state_->net.forward();
+            state_->net.forward(values, outputs);
         } catch (const cv::Exception& error) {
             throw Error(ErrorKind::InvalidArgument,
                         "The ONNX model failed in OpenCV DNN: " + error.msg);
         }
-        if (!output.isContinuous()) {
-            output = output.clone();
+        for (std::size_t o = 0; o < values.size() && o < result.size(); ++o) {
+            const cv::Mat output = values[o].isContinuous() ? values[o] : values[o].clone();
+            const auto* data = output.ptr<float>();
+            result[o].insert(result[o].end(), data, data + output.total());
         }
-        const auto* data = output.ptr<float>();
-        result.insert(result.end(), data, data + output.total());
     }
     return result;
 }

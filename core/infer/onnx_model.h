@@ -15,6 +15,7 @@ public:
     ModelFormat format() const override { return ModelFormat::Onnx; }
     std::string runtime() const override;
     std::vector<float> run(const float* images, int count) override;
+    std::vector<std::vector<float>> runAll(const float* images, int count) override;
 
 private:
     struct State;

@@ -49,20 +49,35 @@ std::string TorchScriptModel::runtime() const {
 }
 
 std::vector<float> TorchScriptModel::run(const float* images, int count) {
+    return runAll(images, count).front();
+}
+
+std::vector<std::vector<float>> TorchScriptModel::runAll(const float* images, int count) {
     const c10::InferenceMode inference;
     const auto input =
         at::from_blob(const_cast<float*>(images), // NOLINT: read only, from_blob wants void*
                       {count, metadata_.channels, metadata_.height, metadata_.width}, at::kFloat)
             .to(state_->device);
-    at::Tensor output;
+    std::vector<at::Tensor> outputs;
     try {
-        output = state_->module.forward({input}).toTensor();
+        const auto result = state_->module.forward({input});
+        if (result.isTuple()) {
+            for (const auto& element : result.toTupleRef().elements()) {
+                outputs.push_back(element.toTensor());
+            }
+        } else {
+            outputs.push_back(result.toTensor());
+        }
     } catch (const c10::Error& error) {
         throw Error(ErrorKind::InvalidArgument,
                     std::string("The TorchScript model failed: ") + error.what_without_backtrace());
     }
-    output = output.to(at::kCPU, at::kFloat).contiguous();
-    return {output.data_ptr<float>(), output.data_ptr<float>() + output.numel()};
+    std::vector<std::vector<float>> values;
+    for (auto& output : outputs) {
+        output = output.to(at::kCPU, at::kFloat).contiguous();
+        values.emplace_back(output.data_ptr<float>(), output.data_ptr<float>() + output.numel());
+    }
+    return values;
 }
 
 } // namespace kestrel::infer

@@ -311,6 +311,16 @@ void SampleRepository::addImportedMask(std::int64_t sample, std::optional<std::i
     insert.bind(3, path).run();
 }
 
+std::vector<std::pair<std::int64_t, std::string>> SampleRepository::maskFiles() {
+    Statement& query = prepared("SELECT sample_id, path FROM annotations WHERE kind = 'mask' "
+                                "AND path IS NOT NULL ORDER BY sample_id, path");
+    std::vector<std::pair<std::int64_t, std::string>> masks;
+    while (query.step()) {
+        masks.emplace_back(query.columnInt(0), query.columnText(1));
+    }
+    return masks;
+}
+
 std::optional<std::int64_t> SampleRepository::labelOf(std::int64_t sample) {
     Statement& query = prepared("SELECT COALESCE(l.class_id, 0) FROM samples s "
                                 "LEFT JOIN labels l ON l.sample_id = s.id WHERE s.id = ?");

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace kestrel::store {
@@ -150,6 +151,8 @@ public:
     void addImportedLabel(std::int64_t sample, std::int64_t classId);
     void addImportedMask(std::int64_t sample, std::optional<std::int64_t> classId,
                          const std::string& path);
+    // Every mask annotation as (sample id, stored path), by sample then path.
+    std::vector<std::pair<std::int64_t, std::string>> maskFiles();
 
     // nullopt when there is no such sample; 0 when it is unlabelled.
     std::optional<std::int64_t> labelOf(std::int64_t sample);

@@ -10,9 +10,13 @@ const Task& taskFor(TaskKind kind) {
     switch (kind) {
     case TaskKind::Classification:
         return classification;
+    case TaskKind::Anomaly:
+        break;
     }
-    throw Error(ErrorKind::InvalidArgument, "No task is registered for task kind " +
-                                                std::to_string(static_cast<int>(kind)) + ".");
+    // Callers check isGradientTrained first; reaching here is a bug, said plainly.
+    throw Error(ErrorKind::InvalidArgument,
+                toString(kind) + " models are fitted, not trained by gradient descent: " +
+                    "this operation does not apply to them.");
 }
 
 const MonitorMetric& monitorMetric(const Task& task, const std::string& name) {

@@ -17,7 +17,8 @@ import sys
 
 DATA_FOLDERS = {"common", "store", "project", "dataset", "imaging", "demo", "report", "monitor",
                 "inspection"}
-ML_FOLDERS = {"models", "loader", "tasks", "train", "runs", "infer", "export", "review", "weights"}
+ML_FOLDERS = {"models", "loader", "tasks", "train", "runs", "infer", "export", "review", "weights",
+              "anomaly"}
 TORCH = re.compile(r"^(torch|ATen|c10|caffe2)/")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 

@@ -1,0 +1,205 @@
+#include "anomaly/anomaly_fit.h"
+
+#include "anomaly/anomaly_model.h"
+#include "models/resnet.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/ops/cat.h>
+#include <ATen/ops/eye.h>
+#include <ATen/ops/linalg_cholesky.h>
+#include <ATen/ops/linalg_inv.h>
+#include <ATen/ops/matmul.h>
+#include <ATen/ops/minimum.h>
+#include <ATen/ops/randint.h>
+#include <ATen/ops/randn.h>
+#include <ATen/ops/randperm.h>
+#include <ATen/ops/tensor.h>
+#include <ATen/ops/zeros.h>
+#include <c10/core/GradMode.h>
+#include <torch/nn/modules/batchnorm.h>
+
+namespace kestrel::anomaly {
+
+namespace {
+
+constexpr std::int64_t kProjectedDimensions = 128;
+// PaDiM's covariance regulariser (anomalib's 0.01 I).
+constexpr double kCovarianceEpsilon = 0.01;
+
+void checkStop(const std::atomic<bool>* stop) {
+    if (stop != nullptr && stop->load()) {
+        throw FitCancelled{};
+    }
+}
+
+void report(const FitProgressCallback& progress, const char* stage, std::int64_t done,
+            std::int64_t total) {
+    if (progress) {
+        progress({stage, done, total});
+    }
+}
+
+// Every good image's features, N x D x P, on the CPU.
+at::Tensor collectFeatures(AnomalyModel& model, const BatchSource& batches,
+                           std::int64_t totalBatches, const FitProgressCallback& progress,
+                           const std::atomic<bool>* stop) {
+    std::vector<at::Tensor> parts;
+    std::int64_t done = 0;
+    while (auto batch = batches()) {
+        checkStop(stop);
+        const auto features = model.embed(*batch);
+        parts.push_back(features.reshape({features.size(0), features.size(1), -1}).cpu());
+        report(progress, "features", ++done, totalBatches);
+    }
+    return at::cat(parts, 0);
+}
+
+void fitPatchCore(AnomalyModel& model, const at::Tensor& features,
+                  const FitProgressCallback& progress, const std::atomic<bool>* stop) {
+    // N x D x P -> (N * P) x D patch rows.
+    const auto patches = features.transpose(1, 2).reshape({-1, features.size(1)}).contiguous();
+    const auto rows = patches.size(0);
+    const auto count = std::clamp<std::int64_t>(
+        static_cast<std::int64_t>(std::ceil(model.options().coresetRatio * rows)), 1, rows);
+    PatchCoreBank bank;
+    double radius = 0;
+    if (count == rows) {
+        bank.memory = patches;
+    } else {
+        const Coreset coreset = greedyCoreset(patches, count, model.options().seed, progress, stop);
+        bank.memory = patches.index_select(0, coreset.indices).contiguous();
+        radius = coreset.radius;
+    }
+    bank.memoryNorms = (bank.memory * bank.memory).sum(1);
+    // The reweighting's scale: the coreset's covering radius, or for a full bank a small
+    // share of the features' size.
+    const double scale = std::max(radius, 1e-3 * std::sqrt(bank.memoryNorms.mean().item<double>()));
+    bank.sharpness = 1000.0 / std::max(scale, 1e-12);
+    const auto device = model.device();
+    bank.memory = bank.memory.to(device);
+    bank.memoryNorms = bank.memoryNorms.to(device);
+    model.setBank(std::move(bank));
+}
+
+void fitPadim(AnomalyModel& model, const at::Tensor& features, const FitProgressCallback& progress,
+              const std::atomic<bool>* stop) {
+    const auto n = features.size(0);
+    const auto c = features.size(1);
+    const auto positions = features.size(2);
+    const auto byPosition = features.permute({2, 0, 1}).to(at::kDouble); // P x N x C
+    const auto mean = byPosition.mean(1);                                // P x C
+    std::vector<at::Tensor> factors;
+    const std::int64_t chunk = 256;
+    for (std::int64_t start = 0; start < positions; start += chunk) {
+        checkStop(stop);
+        const auto end = std::min(positions, start + chunk);
+        const auto centred =
+            byPosition.slice(0, start, end) - mean.slice(0, start, end).unsqueeze(1);
+        auto covariance = at::matmul(centred.transpose(1, 2), centred) /
+                          static_cast<double>(std::max<std::int64_t>(n - 1, 1));
+        covariance = covariance + kCovarianceEpsilon * at::eye(c, covariance.options());
+        // inverse = L L^T, so |(x - mean) L|^2 is the squared Mahalanobis distance.
+        factors.push_back(at::linalg_cholesky(at::linalg_inv(covariance)).to(at::kFloat));
+        report(progress, "gaussians", end, positions);
+    }
+    PadimGaussians gaussians = model.gaussians();
+    const auto device = model.device();
+    gaussians.mean = mean.to(at::kFloat).to(device).contiguous();
+    gaussians.inverseCholesky = at::cat(factors, 0).to(device).contiguous();
+    model.setGaussians(std::move(gaussians));
+}
+
+} // namespace
+
+void recomputeBatchNormStatistics(models::ResNet& backbone, int lastStage,
+                                  const BatchSource& batches, std::int64_t totalBatches,
+                                  const FitProgressCallback& progress,
+                                  const std::atomic<bool>* stop) {
+    std::vector<torch::nn::BatchNorm2dImpl*> norms;
+    for (const auto& module : backbone.modules(false)) {
+        if (auto* norm = dynamic_cast<torch::nn::BatchNorm2dImpl*>(module.get())) {
+            norm->options.momentum(c10::nullopt); // a cumulative average over the batches
+            norm->reset_running_stats();
+            norms.push_back(norm);
+        }
+    }
+    c10::NoGradGuard noGrad;
+    backbone.train();
+    std::int64_t done = 0;
+    try {
+        while (auto batch = batches()) {
+            checkStop(stop);
+            backbone.stages(*batch, lastStage);
+            report(progress, "batch norm", ++done, totalBatches);
+        }
+    } catch (...) {
+        backbone.eval();
+        throw;
+    }
+    backbone.eval();
+    for (auto* norm : norms) {
+        norm->options.momentum(0.1);
+    }
+}
+
+Coreset greedyCoreset(const at::Tensor& features, std::int64_t count, std::uint64_t seed,
+                      const FitProgressCallback& progress, const std::atomic<bool>* stop) {
+    c10::NoGradGuard noGrad;
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    const auto rows = features.size(0);
+    at::Tensor projected = features;
+    if (features.size(1) > kProjectedDimensions) {
+        const auto projection =
+            at::randn({features.size(1), kProjectedDimensions}, generator, features.options()) /
+            std::sqrt(static_cast<double>(kProjectedDimensions));
+        projected = at::matmul(features, projection);
+    }
+    projected = projected.contiguous();
+    const auto norms = (projected * projected).sum(1);
+    const auto distanceTo = [&](std::int64_t row) {
+        return norms - 2 * projected.mv(projected[row]) + norms[row];
+    };
+    std::vector<std::int64_t> taken;
+    taken.reserve(static_cast<std::size_t>(count));
+    taken.push_back(at::randint(rows, {1}, generator).item<std::int64_t>());
+    auto nearest = distanceTo(taken.back());
+    for (std::int64_t i = 1; i < count; ++i) {
+        if (i % 256 == 0) {
+            checkStop(stop);
+            report(progress, "coreset", i, count);
+        }
+        taken.push_back(nearest.argmax().item<std::int64_t>());
+        at::minimum_out(nearest, nearest, distanceTo(taken.back()));
+    }
+    report(progress, "coreset", count, count);
+    const double radius = std::sqrt(std::max(0.0, nearest.max().item<double>()));
+    return {at::tensor(taken, at::kLong), radius};
+}
+
+void fitAnomalyModel(AnomalyModel& model, const BatchSource& batches, std::int64_t totalBatches,
+                     const FitProgressCallback& progress, const std::atomic<bool>* stop) {
+    c10::NoGradGuard noGrad;
+    if (model.options().method == AnomalyMethod::Padim) {
+        // A seeded random subset of the channels, as the paper (and anomalib) keep.
+        auto generator = at::make_generator<at::CPUGeneratorImpl>(model.options().seed);
+        std::int64_t all = 0;
+        for (const int stage : model.stages()) {
+            all += model.backbone().stageChannels(stage);
+        }
+        auto channels =
+            at::randperm(all, generator, at::kLong).slice(0, 0, padimChannels(model.options()));
+        model.setGaussians({std::get<0>(channels.sort()), {}, {}});
+    }
+    const auto features = collectFeatures(model, batches, totalBatches, progress, stop);
+    if (model.options().method == AnomalyMethod::PatchCore) {
+        fitPatchCore(model, features, progress, stop);
+    } else {
+        fitPadim(model, features, progress, stop);
+    }
+}
+
+} // namespace kestrel::anomaly

@@ -1,0 +1,528 @@
+#include "anomaly/anomaly_session.h"
+
+#include "anomaly/anomaly_model.h"
+#include "common/error.h"
+#include "common/task_kind.h"
+#include "common/version.h"
+#include "inspection/anomaly_metrics.h"
+#include "inspection/operating_point.h"
+#include "loader/batch_loader.h"
+#include "models/device.h"
+#include "models/model_input.h"
+#include "models/resnet.h"
+#include "project/project.h"
+#include "runs/run_lock.h"
+#include "runs/run_store_writer.h"
+#include "runs/trained_run.h"
+#include "store/run_repository.h"
+#include "store/sample_repository.h"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <torch/version.h>
+
+namespace kestrel::anomaly {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+const std::vector<std::string> kVerdictClasses = {"good", "defect"};
+
+// The run's samples: training keeps the good class only; a defect in the training split
+// cannot teach what good looks like, so it joins validation, where it helps set the threshold.
+runs::ProjectTrainingData anomalySamples(Project& project, const AnomalyOptions& options,
+                                         std::size_t& goodClass) {
+    runs::ProjectTrainingData data = runs::loadTrainingData(project, options.seed);
+    const auto good = inspection::findGoodClass(data.data.classes, options.goodClass);
+    if (!good) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Anomaly detection learns from good parts, but no class is named good, ok, "
+                    "okay, pass or normal; say which class is good (--good-class).");
+    }
+    goodClass = *good;
+    std::vector<loader::LoaderSample> train;
+    for (auto& sample : data.data.train) {
+        (static_cast<std::size_t>(sample.label) == goodClass ? train : data.data.validation)
+            .push_back(sample);
+    }
+    data.data.train = std::move(train);
+    if (data.data.train.empty()) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "The project has no training images of the good class \"" +
+                        data.data.classes[goodClass] + "\" to learn from.");
+    }
+    return data;
+}
+
+loader::LoaderOptions loaderOptions(const AnomalyOptions& options) {
+    loader::LoaderOptions loader;
+    loader.spec = {options.imageSize, options.imageSize, options.channels,
+                   imaging::ImageSpec::Resize::Stretch};
+    loader.batchSize = options.batchSize;
+    loader.workers = options.workers;
+    loader.shuffle = false;
+    loader.augment = false;
+    loader.seed = options.seed;
+    return loader;
+}
+
+// Masks by sample id, at the model's size (true: defect).
+std::map<std::int64_t, cv::Mat>
+loadMasks(Project& project, const std::vector<loader::LoaderSample>& samples, int size) {
+    std::map<std::int64_t, std::vector<std::string>> files;
+    for (const auto& [sample, path] : store::SampleRepository(project.database()).maskFiles()) {
+        files[sample].push_back(path);
+    }
+    std::map<std::int64_t, cv::Mat> masks;
+    for (const auto& sample : samples) {
+        const auto found = files.find(sample.sampleId);
+        if (found == files.end()) {
+            continue;
+        }
+        cv::Mat combined = cv::Mat::zeros(size, size, CV_8U);
+        for (const auto& stored : found->second) {
+            const auto file = project.absolutePath(stored);
+            const cv::Mat mask = cv::imread(file.string(), cv::IMREAD_GRAYSCALE);
+            if (mask.empty()) {
+                throw Error(ErrorKind::Io, "The mask " + file.string() + " cannot be read.");
+            }
+            cv::Mat resized;
+            cv::resize(mask, resized, {size, size}, 0, 0, cv::INTER_NEAREST);
+            combined |= (resized > 0);
+        }
+        masks[sample.sampleId] = combined;
+    }
+    return masks;
+}
+
+struct Scored {
+    std::vector<float> scores; // raw
+    std::vector<std::uint8_t> defect;
+    std::vector<std::int64_t> sampleIds;
+    std::vector<cv::Mat> maps; // raw, CV_32F
+};
+
+Scored scoreSamples(AnomalyModel& model, const std::vector<loader::LoaderSample>& samples,
+                    std::size_t goodClass, const std::atomic<bool>* stop,
+                    const FitProgressCallback& progress, const char* stage) {
+    Scored scored;
+    if (samples.empty()) {
+        return scored;
+    }
+    const auto& options = model.options();
+    loader::BatchLoader loader(samples, loaderOptions(options));
+    const models::ModelInput input(options.mean, options.std, model.device(), false);
+    c10::NoGradGuard noGrad;
+    loader.startEpoch(0);
+    std::int64_t done = 0;
+    const auto total = static_cast<std::int64_t>(loader.batchesPerEpoch());
+    while (auto batch = loader.next()) {
+        if (stop != nullptr && stop->load()) {
+            throw FitCancelled{};
+        }
+        const AnomalyScores raw = model.score(input(batch->images));
+        const auto image = raw.image.cpu().contiguous();
+        const auto maps = raw.maps.cpu().contiguous();
+        for (std::size_t row = 0; row < batch->indices.size(); ++row) {
+            const auto& sample = samples[batch->indices[row]];
+            scored.scores.push_back(image[static_cast<std::int64_t>(row)].item<float>());
+            scored.defect.push_back(static_cast<std::size_t>(sample.label) != goodClass);
+            scored.sampleIds.push_back(sample.sampleId);
+            const auto map = maps[static_cast<std::int64_t>(row)];
+            scored.maps.push_back(cv::Mat(static_cast<int>(map.size(0)),
+                                          static_cast<int>(map.size(1)), CV_32F, map.data_ptr())
+                                      .clone());
+        }
+        if (progress) {
+            progress({stage, ++done, total});
+        }
+    }
+    if (loader.failureCount() > 0) {
+        throw Error(ErrorKind::Io, loader.failures().front().reason);
+    }
+    return scored;
+}
+
+// The split's figures at `threshold` (raw), named "<split>_...".
+std::map<std::string, double> splitMetrics(const Scored& scored,
+                                           const std::map<std::int64_t, cv::Mat>& masks,
+                                           double threshold, const std::string& split) {
+    std::map<std::string, double> metrics;
+    if (scored.scores.empty()) {
+        return metrics;
+    }
+    const bool both = std::count(scored.defect.begin(), scored.defect.end(), 1) > 0 &&
+                      std::count(scored.defect.begin(), scored.defect.end(), 0) > 0;
+    if (both) {
+        metrics[split + "_image_auroc"] = inspection::areaUnderRoc(scored.scores, scored.defect);
+    }
+    const auto counts = inspection::countsAt(scored.scores, scored.defect, threshold);
+    metrics[split + "_f1"] = counts.f1();
+    metrics[split + "_escape_rate"] = counts.escapeRate();
+    metrics[split + "_false_reject_rate"] = counts.falseRejectRate();
+    metrics[split + "_accuracy"] =
+        static_cast<double>(counts.truePositives + counts.trueNegatives) /
+        static_cast<double>(scored.scores.size());
+    // Pixel figures over the images whose truth is known pixel by pixel: defects with masks,
+    // and good parts (all background).
+    std::vector<cv::Mat> maps;
+    std::vector<cv::Mat> truths;
+    bool anyMask = false;
+    for (std::size_t i = 0; i < scored.scores.size(); ++i) {
+        const auto mask = masks.find(scored.sampleIds[i]);
+        if (mask != masks.end()) {
+            truths.push_back(mask->second);
+            anyMask = true;
+        } else if (scored.defect[i] == 0) {
+            truths.push_back(cv::Mat::zeros(scored.maps[i].size(), CV_8U));
+        } else {
+            continue;
+        }
+        maps.push_back(scored.maps[i]);
+    }
+    if (anyMask) {
+        std::vector<float> pixels;
+        std::vector<std::uint8_t> truth;
+        for (std::size_t i = 0; i < maps.size(); ++i) {
+            pixels.insert(pixels.end(), maps[i].begin<float>(), maps[i].end<float>());
+            for (auto it = truths[i].begin<std::uint8_t>(); it != truths[i].end<std::uint8_t>();
+                 ++it) {
+                truth.push_back(*it != 0);
+            }
+        }
+        metrics[split + "_pixel_auroc"] = inspection::areaUnderRoc(pixels, truth);
+        metrics[split + "_pro"] = inspection::perRegionOverlap(maps, truths);
+    }
+    return metrics;
+}
+
+store::StoredConfusionMatrix confusionOf(const Scored& scored, double threshold,
+                                         const std::string& split) {
+    const auto counts = inspection::countsAt(scored.scores, scored.defect, threshold);
+    return {
+        1,
+        split,
+        kVerdictClasses,
+        {counts.trueNegatives, counts.falsePositives, counts.falseNegatives, counts.truePositives}};
+}
+
+std::vector<store::StoredPrediction> predictionsOf(const Scored& scored,
+                                                   const AnomalyModel& model) {
+    const auto& n = model.normalisation();
+    const double scale = n.imageMax > n.imageMin ? n.imageMax - n.imageMin : 1.0;
+    std::vector<store::StoredPrediction> predictions;
+    for (std::size_t i = 0; i < scored.scores.size(); ++i) {
+        const double score = std::clamp((scored.scores[i] - n.threshold) / scale + 0.5, 0.0, 1.0);
+        const bool defect = scored.scores[i] >= n.threshold;
+        predictions.push_back({scored.sampleIds[i], 1, scored.defect[i], defect ? 1 : 0, score});
+    }
+    return predictions;
+}
+
+// Copies a classification run's best weights into the backbone (same architecture).
+void loadRunWeights(Project& project, std::int64_t runId, models::ResNet& backbone) {
+    const runs::TrainedRun run = runs::loadTrainedRun(project, runId);
+    if (run.model->architecture() != backbone.architecture()) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Run " + std::to_string(runId) + " trained " + run.model->architecture() +
+                        ", not the backbone " + backbone.architecture() + ".");
+    }
+    c10::NoGradGuard noGrad;
+    const auto source = run.model->named_parameters();
+    for (auto& parameter : backbone.named_parameters()) {
+        if (parameter.key().rfind("fc.", 0) != 0) {
+            parameter.value().copy_(source[parameter.key()]);
+        }
+    }
+    const auto buffers = run.model->named_buffers();
+    for (auto& buffer : backbone.named_buffers()) {
+        buffer.value().copy_(buffers[buffer.key()]);
+    }
+}
+
+} // namespace
+
+std::filesystem::path anomalyModelFile(const Project& project, std::int64_t runId) {
+    return project.runsFolder() / std::to_string(runId) / "anomaly_model.pt";
+}
+
+bool defaultRecomputeBatchNorm(const AnomalyOptions& options) {
+    return options.weights.empty() && options.weightsFromRun == 0;
+}
+
+AnomalySession::AnomalySession(Project& project, AnomalyOptions options, std::int64_t runId)
+    : project_(project), options_(std::move(options)), runId_(runId) {}
+
+AnomalySession::~AnomalySession() = default;
+
+std::unique_ptr<AnomalySession> AnomalySession::create(Project& project, AnomalyOptions options) {
+    validate(options);
+    std::size_t goodClass = 0;
+    const runs::ProjectTrainingData data = anomalySamples(project, options, goodClass);
+    if (!options.weights.empty() && !std::filesystem::exists(options.weights)) {
+        throw Error(ErrorKind::NotFound,
+                    "The weights file " + options.weights.string() + " does not exist.");
+    }
+    store::RunRepository runs(project.database());
+    if (options.weightsFromRun != 0) {
+        runs.get(options.weightsFromRun); // names the run when there is none
+    }
+    const auto runId =
+        runs.create(toString(TaskKind::Anomaly), options.backbone,
+                    static_cast<std::int64_t>(options.seed), data.datasetVersion, std::nullopt);
+    auto params = toParams(options);
+    params["classes"] = [&] {
+        std::string lines;
+        for (const auto& name : data.data.classes) {
+            lines += (lines.empty() ? "" : "\n") + name;
+        }
+        return lines;
+    }();
+    params["good_class"] = data.data.classes[goodClass];
+    params["dataset_fingerprint"] = data.fingerprint;
+    params[runs::kSampleIdentityParam] = runs::toString(runs::SampleIdentity::StoredPath);
+    params["validation_source"] = data.validationSource;
+    params["train_samples"] = std::to_string(data.data.train.size());
+    params["val_samples"] = std::to_string(data.data.validation.size());
+    params["test_samples"] = std::to_string(data.data.test.size());
+    params["kestrel_version"] = kestrelVersion();
+    params["libtorch_version"] = TORCH_VERSION;
+    runs.setParams(runId, params);
+
+    auto session = std::unique_ptr<AnomalySession>(new AnomalySession(project, options, runId));
+    auto& notices = session->notices_;
+    notices.push_back("Fitting " + toString(options.method) + " on " + options.backbone + " at " +
+                      std::to_string(options.imageSize) + " px with " +
+                      std::to_string(data.data.train.size()) + " good training images of \"" +
+                      data.data.classes[goodClass] + "\"; " +
+                      std::to_string(data.data.validation.size()) + " validation and " +
+                      std::to_string(data.data.test.size()) + " test images.");
+    if (options.weights.empty() && options.weightsFromRun == 0) {
+        notices.push_back(
+            "No pretrained weights: the backbone is random, so its features describe texture "
+            "only roughly and results will be well below what ImageNet weights give" +
+            std::string(options.recomputeBatchNorm
+                            ? "; its batch-norm statistics are recomputed on the good images."
+                            : ".") +
+            " Import them with `kestrel-cli weights import` and pass --weights.");
+    }
+    const bool validationDefects =
+        std::any_of(data.data.validation.begin(), data.data.validation.end(),
+                    [&](const auto& s) { return static_cast<std::size_t>(s.label) != goodClass; });
+    if (!validationDefects) {
+        notices.push_back("Validation has no defective image, so the threshold comes from the "
+                          "good validation scores alone (the largest plus their spread); label "
+                          "a few defects into the val split for a threshold set on real defects.");
+    }
+    return session;
+}
+
+AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
+                                      runs::RunStoreWriter* writer) {
+    const auto started = Clock::now();
+    const auto folder = project_.runsFolder() / std::to_string(runId_);
+    std::filesystem::create_directories(folder);
+    auto lock = runs::RunLock::tryAcquire(folder);
+    if (!lock) {
+        throw Error(ErrorKind::Io,
+                    "Run " + std::to_string(runId_) + " is being trained by another process.");
+    }
+    std::optional<runs::ThreadedRunStoreWriter> ownWriter;
+    if (writer == nullptr) {
+        writer = &ownWriter.emplace(project_.database());
+    }
+    AnomalyRunSummary summary;
+    summary.runId = runId_;
+    const std::int64_t runId = runId_;
+    try {
+        summary.device = models::resolveDevice(options_.device);
+        writer->post([runId, device = summary.device](store::RunRepository& runs) {
+            runs.markRunning(runId, device);
+        });
+        if (options_.threads > 0) {
+            at::set_num_threads(options_.threads);
+        }
+        std::size_t goodClass = 0;
+        const runs::ProjectTrainingData data = anomalySamples(project_, options_, goodClass);
+        summary.trainImages = static_cast<std::int64_t>(data.data.train.size());
+        summary.validationImages = static_cast<std::int64_t>(data.data.validation.size());
+        summary.testImages = static_cast<std::int64_t>(data.data.test.size());
+
+        auto backbone = createBackbone(options_);
+        if (options_.weightsFromRun != 0) {
+            loadRunWeights(project_, options_.weightsFromRun, *backbone);
+        }
+        const c10::Device device(summary.device);
+        backbone->to(device);
+        AnomalyModel model(options_, backbone);
+
+        loader::BatchLoader train(data.data.train, loaderOptions(options_));
+        const models::ModelInput input(options_.mean, options_.std, device, false);
+        std::int64_t epoch = 0;
+        const auto batches = [&]() -> BatchSource {
+            train.startEpoch(epoch++);
+            return [&]() -> std::optional<at::Tensor> {
+                auto batch = train.next();
+                return batch ? std::optional<at::Tensor>(input(batch->images)) : std::nullopt;
+            };
+        };
+        const auto total = static_cast<std::int64_t>(train.batchesPerEpoch());
+        const auto fitStarted = Clock::now();
+        if (options_.recomputeBatchNorm) {
+            recomputeBatchNormStatistics(*backbone, model.stages().back(), batches(), total,
+                                         progress, &cancelled_);
+        }
+        fitAnomalyModel(model, batches(), total, progress, &cancelled_);
+        if (train.failureCount() > 0) {
+            throw Error(ErrorKind::Io, train.failures().front().reason);
+        }
+        summary.fitSeconds = secondsSince(fitStarted);
+
+        const Scored validation = scoreSamples(model, data.data.validation, goodClass, &cancelled_,
+                                               progress, "validation");
+        // The threshold: best F1 on validation, or the target defect recall's.
+        double threshold = inspection::bestF1Threshold(validation.scores, validation.defect);
+        if (options_.targetDefectRecall > 0) {
+            std::vector<inspection::InspectionScore> scores;
+            for (std::size_t i = 0; i < validation.scores.size(); ++i) {
+                scores.push_back({validation.scores[i], validation.defect[i] != 0});
+            }
+            if (const auto point =
+                    inspection::chooseOperatingPoint(scores, options_.targetDefectRecall)) {
+                threshold = point->threshold;
+            }
+        }
+        ScoreNormalisation normalisation{threshold, 0, 1, 0, 1};
+        if (!validation.scores.empty()) {
+            const auto [low, high] =
+                std::minmax_element(validation.scores.begin(), validation.scores.end());
+            normalisation.imageMin = *low;
+            normalisation.imageMax = *high;
+            double mapLow = INFINITY;
+            double mapHigh = -INFINITY;
+            for (const auto& map : validation.maps) {
+                double lo = 0;
+                double hi = 0;
+                cv::minMaxLoc(map, &lo, &hi);
+                mapLow = std::min(mapLow, lo);
+                mapHigh = std::max(mapHigh, hi);
+            }
+            normalisation.mapMin = mapLow;
+            normalisation.mapMax = mapHigh;
+        }
+        model.setNormalisation(normalisation);
+        model.save(anomalyModelFile(project_, runId_));
+
+        const Scored test =
+            scoreSamples(model, data.data.test, goodClass, &cancelled_, progress, "test");
+        std::vector<loader::LoaderSample> scoredSamples = data.data.validation;
+        scoredSamples.insert(scoredSamples.end(), data.data.test.begin(), data.data.test.end());
+        const auto masks = loadMasks(project_, scoredSamples, options_.imageSize);
+        summary.metrics = splitMetrics(validation, masks, threshold, "val");
+        for (const auto& [name, value] : splitMetrics(test, masks, threshold, "test")) {
+            summary.metrics[name] = value;
+        }
+        summary.metrics["threshold"] = threshold;
+        if (options_.method == AnomalyMethod::PatchCore) {
+            summary.memoryRows = model.bank().memory.size(0);
+        } else {
+            summary.memoryRows = model.gaussians().mean.size(0);
+        }
+        summary.featureDimensions = model.featureDimension();
+        summary.metrics["memory_rows"] = static_cast<double>(summary.memoryRows);
+        summary.metrics["fit_seconds"] = summary.fitSeconds;
+        summary.modelBytes = static_cast<std::int64_t>(
+            std::filesystem::file_size(anomalyModelFile(project_, runId_)));
+        summary.seconds = secondsSince(started);
+
+        std::vector<store::MetricPoint> points;
+        const double now =
+            static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+        for (const auto& [name, value] : summary.metrics) {
+            points.push_back({0, 1, name, value, now});
+        }
+        writer->post([runId, points,
+                      validationConfusion = confusionOf(validation, threshold, "val"),
+                      testConfusion = confusionOf(test, threshold, "test"),
+                      validationPredictions = predictionsOf(validation, model),
+                      testPredictions = predictionsOf(test, model), hasTest = !test.scores.empty(),
+                      modelPath = project_.storedPath(anomalyModelFile(project_, runId_)),
+                      modelBytes = summary.modelBytes](store::RunRepository& runs) {
+            runs.addMetrics(runId, points);
+            runs.putConfusionMatrix(runId, validationConfusion);
+            runs.putPredictions(runId, "val", validationPredictions);
+            if (hasTest) {
+                runs.putConfusionMatrix(runId, testConfusion);
+                runs.putPredictions(runId, "test", testPredictions);
+            }
+            runs.addArtifact(runId, "checkpoint", modelPath, modelBytes);
+            runs.finish(runId, "completed", "");
+        });
+        writer->flush();
+    } catch (const FitCancelled&) {
+        summary.status = "cancelled";
+        summary.reason = "Cancelled before the model was fitted and measured.";
+    } catch (const std::exception& error) {
+        summary.status = "failed";
+        summary.reason = error.what();
+    }
+    if (summary.status != "completed") {
+        writer->post([runId, status = summary.status, reason = summary.reason](
+                         store::RunRepository& runs) { runs.finish(runId, status, reason); });
+        writer->flush();
+    }
+    summary.seconds = secondsSince(started);
+    return summary;
+}
+
+FittedAnomalyRun loadAnomalyRun(Project& project, std::int64_t runId) {
+    store::RunRepository runs(project.database());
+    const auto record = runs.get(runId);
+    if (record.task != toString(TaskKind::Anomaly)) {
+        throw Error(ErrorKind::InvalidArgument, "Run " + std::to_string(runId) + " is a " +
+                                                    record.task +
+                                                    " run, not an anomaly-detection run.");
+    }
+    FittedAnomalyRun fitted;
+    fitted.options = fromParams(runs.params(runId));
+    fitted.data = anomalySamples(project, fitted.options, fitted.goodClass);
+    fitted.classes = fitted.data.data.classes;
+    const auto file = anomalyModelFile(project, runId);
+    if (!std::filesystem::exists(file)) {
+        throw Error(ErrorKind::NotFound, "Run " + std::to_string(runId) + " has no fitted model (" +
+                                             file.string() + " is missing): it did not finish.");
+    }
+    fitted.model = std::make_shared<AnomalyModel>(fitted.options, createBackbone([&] {
+                                                      auto options = fitted.options;
+                                                      options.weights.clear();
+                                                      return options;
+                                                  }()));
+    fitted.model->load(file);
+    return fitted;
+}
+
+std::map<std::string, double> evaluateAnomalyRun(Project& project, FittedAnomalyRun& run,
+                                                 const std::string& split) {
+    const auto& samples = split == "val" ? run.data.data.validation : run.data.data.test;
+    const Scored scored =
+        scoreSamples(*run.model, samples, run.goodClass, nullptr, {}, split.c_str());
+    const auto masks = loadMasks(project, samples, run.options.imageSize);
+    return splitMetrics(scored, masks, run.model->normalisation().threshold, split);
+}
+
+} // namespace kestrel::anomaly
