@@ -1,8 +1,13 @@
+#include "anomaly/anomaly_model.h"
+#include "anomaly/anomaly_session.h"
 #include "command.h"
 #include "common/error.h"
+#include "common/task_kind.h"
 #include "json_output.h"
+#include "models/device.h"
 #include "project/project.h"
 #include "runs/run_evaluation.h"
+#include "store/run_repository.h"
 
 #include <iomanip>
 #include <iostream>
@@ -25,8 +30,65 @@ struct EvalOptions {
     bool json = false;
 };
 
+// An anomaly detector measured again from its saved model, at its threshold.
+int runAnomalyEval(Project& project, const EvalOptions& options) {
+    auto run = anomaly::loadAnomalyRun(project, options.run);
+    run.model->to(c10::Device(models::resolveDevice(options.device)));
+    const std::string split = options.split.value_or(run.data.data.test.empty() ? "val" : "test");
+    const auto evaluation = anomaly::evaluateAnomalyRun(project, run, split);
+    const auto& m = evaluation.metrics;
+    const auto figure = [&](const std::string& name) {
+        const auto found = m.find(name);
+        return found == m.end() ? nlohmann::json(nullptr) : nlohmann::json(found->second);
+    };
+    if (options.json) {
+        nlohmann::json out = {{"task", "anomaly"},
+                              {"run", options.run},
+                              {"split", split},
+                              {"samples", evaluation.samples},
+                              {"method", anomaly::toString(run.options.method)},
+                              {"model", run.options.backbone},
+                              {"image_auroc", figure("image_auroc")},
+                              {"threshold", 0.5},
+                              {"raw_threshold", run.model->normalisation().threshold},
+                              {"f1", figure("f1")},
+                              {"accuracy", figure("accuracy")},
+                              {"escape_rate", figure("escape_rate")},
+                              {"false_reject_rate", figure("false_reject_rate")},
+                              {"classes", {"good", "defect"}},
+                              {"confusion_matrix",
+                               {{evaluation.goodPassed, evaluation.goodRejected},
+                                {evaluation.defectsEscaped, evaluation.defectsCaught}}}};
+        if (m.count("pixel_auroc") != 0) {
+            out["pixel_auroc"] = m.at("pixel_auroc");
+            out["pro"] = m.at("pro");
+        }
+        printJson(out);
+        return kSuccess;
+    }
+    std::cout << "Run " << options.run << " (" << anomaly::toString(run.options.method) << ", "
+              << run.options.backbone << ") on " << evaluation.samples << " " << split
+              << " images at its threshold:\n"
+              << std::fixed << std::setprecision(4);
+    for (const auto& [name, value] : m) {
+        std::cout << "  " << std::left << std::setw(18) << name << value << "\n";
+    }
+    std::cout << "\n"
+              << std::left << std::setw(10) << "" << std::right << std::setw(8) << "passed"
+              << std::setw(10) << "rejected\n"
+              << std::left << std::setw(10) << "good" << std::right << std::setw(8)
+              << evaluation.goodPassed << std::setw(9) << evaluation.goodRejected << "\n"
+              << std::left << std::setw(10) << "defect" << std::right << std::setw(8)
+              << evaluation.defectsEscaped << std::setw(9) << evaluation.defectsCaught << "\n";
+    return kSuccess;
+}
+
 int runEval(const EvalOptions& options) {
     Project project = Project::open(options.folder);
+    if (store::RunRepository(project.database()).get(options.run).task ==
+        toString(TaskKind::Anomaly)) {
+        return runAnomalyEval(project, options);
+    }
     std::string split = options.split.value_or("test");
     if (!options.split) {
         // The test split when the project has one, else validation.

@@ -1,4 +1,6 @@
 #include "command.h"
+#include "common/error.h"
+#include "infer/anomaly_predictor.h"
 #include "infer/exported_model.h"
 #include "infer/predictor.h"
 #include "json_output.h"
@@ -6,6 +8,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,10 +25,72 @@ struct PredictOptions {
     std::string device = "cpu";
     int batchSize = 16;
     bool json = false;
+    std::string maps; // anomaly detectors: a folder for heat maps
 };
+
+// An anomaly detector's answer per image: score (0-1) and verdict, and heat maps on request.
+int runAnomalyPredict(infer::ExportedModel& model, const PredictOptions& options) {
+    const infer::ModelMetadata& metadata = model.metadata();
+    const std::vector<std::filesystem::path> images(options.images.begin(), options.images.end());
+    const auto predictions = infer::predictAnomalies(model, images, options.batchSize);
+    if (!options.maps.empty()) {
+        std::filesystem::create_directories(options.maps);
+    }
+    bool failed = false;
+    std::set<std::string> written;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& prediction : predictions) {
+        if (!prediction.error.empty()) {
+            failed = true;
+            std::cerr << prediction.error << "\n";
+            list.push_back({{"image", prediction.image.string()}, {"error", prediction.error}});
+            continue;
+        }
+        nlohmann::json entry = {{"image", prediction.image.string()},
+                                {"score", prediction.score},
+                                {"verdict", prediction.verdict}};
+        if (!options.maps.empty()) {
+            // <name>_map.png; images of the same name from other folders get theirs prefixed.
+            std::string name = prediction.image.stem().string();
+            if (!written.insert(name).second) {
+                name = prediction.image.parent_path().filename().string() + "_" + name;
+                written.insert(name);
+            }
+            const auto file = std::filesystem::path(options.maps) / (name + "_map.png");
+            infer::writeHeatMap(prediction, metadata.width, metadata.height, file);
+            entry["map"] = file.string();
+        }
+        if (options.json) {
+            list.push_back(entry);
+        } else {
+            std::cout << prediction.image.string() << ": " << prediction.verdict << " "
+                      << std::fixed << std::setprecision(4) << prediction.score
+                      << (entry.contains("map") ? "  (map " + entry["map"].get<std::string>() + ")"
+                                                : std::string())
+                      << "\n";
+        }
+    }
+    if (options.json) {
+        printJson({{"model", options.model},
+                   {"format", infer::toString(model.format())},
+                   {"runtime", model.runtime()},
+                   {"task", "anomaly"},
+                   {"threshold", 0.5},
+                   {"predictions", list}});
+    }
+    return failed ? kFailure : kSuccess;
+}
 
 int runPredict(const PredictOptions& options) {
     const auto model = infer::openExportedModel(options.model, {options.device, true});
+    if (model->metadata().anomaly) {
+        return runAnomalyPredict(*model, options);
+    }
+    if (!options.maps.empty()) {
+        throw Error(ErrorKind::InvalidArgument, "--maps is for anomaly detectors; " +
+                                                    options.model + " is a " +
+                                                    toString(model->metadata().task) + " model.");
+    }
     const infer::ModelMetadata& metadata = model->metadata();
     const auto& classes = metadata.classes;
     const std::vector<std::filesystem::path> images(options.images.begin(), options.images.end());
@@ -88,7 +153,8 @@ Command addPredictCommand(CLI::App& root) {
     auto options = std::make_shared<PredictOptions>();
     CLI::App* parser = root.add_subcommand(
         "predict", "Classify images with an exported model (.pt TorchScript or .onnx); with an "
-                   "operating point, each line starts with OK or NG");
+                   "operating point, each line starts with OK or NG; an anomaly detector gives "
+                   "each image a score (0-1) and a verdict, good or defect");
     parser->add_option("model", options->model, "Exported model file")->required();
     parser->add_option("images", options->images, "Image files")->required();
     parser->add_option("--device", options->device, "TorchScript: cpu, cuda, cuda:N or auto")
@@ -97,6 +163,8 @@ Command addPredictCommand(CLI::App& root) {
         ->check(CLI::Range(1, 4096))
         ->default_str("16");
     parser->add_flag("--json", options->json, "Print one JSON object to stdout");
+    parser->add_option("--maps", options->maps,
+                       "Anomaly detectors: write each image's heat map as DIR/<name>_map.png");
     return {parser, [options] {
                 return runPredict(*options);
             }};

@@ -187,7 +187,9 @@ at::Tensor AnomalyModel::reweightedImageScore(const at::Tensor& scores,
         const auto closest = std::get<0>(fromAnchor.min(1, true));
         const auto mask = at::exp((closest - fromAnchor) * sharpness);
         total = total + (mask * lifted).sum(1, true) / mask.sum(1, true);
-        fromAnchor = fromAnchor + mask * 1e30;
+        // Only the nearest (weight above one half) leaves; the others' tiny weights must not
+        // push them out too.
+        fromAnchor = fromAnchor + at::relu(mask - 0.5) * 1e30;
     }
     return (top * ((total - 1) / total)).squeeze(1);
 }

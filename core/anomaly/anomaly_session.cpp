@@ -27,6 +27,7 @@
 #include <c10/core/GradMode.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <torch/utils.h>
 #include <torch/version.h>
 
 namespace kestrel::anomaly {
@@ -361,6 +362,7 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
         summary.validationImages = static_cast<std::int64_t>(data.data.validation.size());
         summary.testImages = static_cast<std::int64_t>(data.data.test.size());
 
+        torch::manual_seed(options_.seed); // the backbone's random weights, when it has no others
         auto backbone = createBackbone(options_);
         if (options_.weightsFromRun != 0) {
             loadRunWeights(project_, options_.weightsFromRun, *backbone);
@@ -516,13 +518,29 @@ FittedAnomalyRun loadAnomalyRun(Project& project, std::int64_t runId) {
     return fitted;
 }
 
-std::map<std::string, double> evaluateAnomalyRun(Project& project, FittedAnomalyRun& run,
-                                                 const std::string& split) {
+AnomalyEvaluation evaluateAnomalyRun(Project& project, FittedAnomalyRun& run,
+                                     const std::string& split) {
     const auto& samples = split == "val" ? run.data.data.validation : run.data.data.test;
+    if (samples.empty()) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "The project has no " + split + " images to evaluate the run on.");
+    }
     const Scored scored =
         scoreSamples(*run.model, samples, run.goodClass, nullptr, {}, split.c_str());
     const auto masks = loadMasks(project, samples, run.options.imageSize);
-    return splitMetrics(scored, masks, run.model->normalisation().threshold, split);
+    const double threshold = run.model->normalisation().threshold;
+    AnomalyEvaluation evaluation;
+    evaluation.split = split;
+    evaluation.samples = static_cast<std::int64_t>(scored.scores.size());
+    for (const auto& [name, value] : splitMetrics(scored, masks, threshold, split)) {
+        evaluation.metrics[name.substr(split.size() + 1)] = value;
+    }
+    const auto counts = inspection::countsAt(scored.scores, scored.defect, threshold);
+    evaluation.goodPassed = counts.trueNegatives;
+    evaluation.goodRejected = counts.falsePositives;
+    evaluation.defectsEscaped = counts.falseNegatives;
+    evaluation.defectsCaught = counts.truePositives;
+    return evaluation;
 }
 
 } // namespace kestrel::anomaly

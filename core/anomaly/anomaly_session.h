@@ -94,8 +94,17 @@ struct FittedAnomalyRun {
 // Throws kestrel::Error when the run is not an anomaly run or its model file is missing.
 FittedAnomalyRun loadAnomalyRun(Project& project, std::int64_t runId);
 
-// The figures of `model` on `split` ("val" or "test") of a fitted run, named "<split>_...".
-std::map<std::string, double> evaluateAnomalyRun(Project& project, FittedAnomalyRun& run,
-                                                 const std::string& split);
+// A fitted run measured again on one split, from its saved model.
+struct AnomalyEvaluation {
+    std::string split;
+    std::int64_t samples = 0;
+    std::map<std::string, double> metrics; // image_auroc, pixel_auroc, pro, f1, ... (no prefix)
+    std::int64_t goodPassed = 0, goodRejected = 0, defectsEscaped = 0, defectsCaught = 0;
+};
+
+// The figures of the run's model on `split` ("val" or "test") at its threshold. Throws
+// kestrel::Error (InvalidArgument) naming an empty split.
+AnomalyEvaluation evaluateAnomalyRun(Project& project, FittedAnomalyRun& run,
+                                     const std::string& split);
 
 } // namespace kestrel::anomaly

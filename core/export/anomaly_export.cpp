@@ -23,10 +23,13 @@ namespace kestrel::exporting {
 namespace {
 
 constexpr int kBatch = 8;
-// Scores and maps are held to ten times the classifier's probability tolerance (1e-3 of the
-// 0-1 scale by default): the k-NN reweighting's exponential weights turn float32's rounding
-// in the distances into score differences of about 2e-4 between LibTorch and OpenCV.
-constexpr double kScoreTolerance = 10;
+// Differences are measured in raw units as a share of the raw threshold, so the tolerance
+// means the same whatever the normalisation's spread (a few good validation images make it
+// narrow, and it would magnify float32 rounding into large normalised differences).
+double shareOfThreshold(double threshold, double low, double high) {
+    const double scale = high > low ? high - low : 1.0;
+    return scale / std::max(std::abs(threshold), 1e-12);
+}
 
 infer::ModelMetadata anomalyMetadata(const anomaly::FittedAnomalyRun& run,
                                      const store::RunRecord& record) {
@@ -142,6 +145,7 @@ std::vector<ExportedFile> exportAnomalyRun(Project& project, const ExportRequest
                         "verify run " + std::to_string(request.run) + "'s export on.");
     }
     const Outputs reference = referenceOutputs(*run.model, metadata, pixels, count);
+    const auto& n = run.model->normalisation();
     const auto metrics = runs.latestMetrics(request.run);
     const ModelCardRun cardRun{record,
                                runs.params(request.run),
@@ -174,8 +178,9 @@ std::vector<ExportedFile> exportAnomalyRun(Project& project, const ExportRequest
                                         " validation and test images with " + model->runtime());
             const Outputs got = exportedOutputs(*model, metadata, pixels, count);
             result.verification = compareAnomalyOutputs(
-                reference.scores, got.scores, reference.maps, got.maps, count,
-                request.tolerance * kScoreTolerance, request.tolerance * kScoreTolerance);
+                reference.scores, got.scores, reference.maps, got.maps, count, request.tolerance,
+                shareOfThreshold(n.threshold, n.imageMin, n.imageMax),
+                shareOfThreshold(n.threshold, n.mapMin, n.mapMax));
             result.verification.format = infer::toString(format);
             result.verification.runtime = model->runtime();
         } catch (const Error& error) {

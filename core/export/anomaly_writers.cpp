@@ -121,16 +121,16 @@ std::string scriptPatchCore(anomaly::AnomalyModel& model, torch::jit::Module& mo
            << "        closest = torch.amin(from_anchor, 1, True)\n"
            << "        mask = torch.exp((closest - from_anchor) * " << sharp << ")\n"
            << "        total = total + (mask * lifted).sum(1, True) / mask.sum(1, True)\n"
-           << "        from_anchor = from_anchor + mask * 1e30\n"
+           << "        from_anchor = from_anchor + torch.relu(mask - 0.5) * 1e30\n"
            << "    raw = (top * ((total - 1.0) / total)).reshape(n)\n";
     return source.str();
 }
 
 std::string scriptPadim(anomaly::AnomalyModel& model, torch::jit::Module& module) {
     const auto& gaussians = model.gaussians();
-    module.register_buffer("mean", gaussians.mean.cpu().unsqueeze(1).contiguous());
+    module.register_buffer("gaussian_mean", gaussians.mean.cpu().unsqueeze(1).contiguous());
     module.register_buffer("inverse_cholesky", gaussians.inverseCholesky.cpu().contiguous());
-    return "    centred = e.reshape(n, e.size(1), -1).permute(2, 0, 1) - self.mean\n"
+    return "    centred = e.reshape(n, e.size(1), -1).permute(2, 0, 1) - self.gaussian_mean\n"
            "    whitened = torch.matmul(centred, self.inverse_cholesky)\n"
            "    s = torch.sqrt(torch.relu((whitened * whitened).sum(2))).t()\n";
 }
@@ -273,7 +273,9 @@ std::string onnxReweighted(anomaly::AnomalyModel& model, OnnxHead& head, const s
             head.op("Div", {head.reduce("ReduceMean", head.op("Mul", {mask, lifted}), 2, true),
                             head.reduce("ReduceMean", mask, 2, true)});
         total = total.empty() ? part : head.op("Add", {total, part});
-        fromAnchor = head.op("Add", {fromAnchor, head.op("Mul", {mask, head.scalar(1e30F)})});
+        // Only the nearest (weight above one half) leaves the bank for the next round.
+        const auto leaving = head.op("Relu", {head.op("Sub", {mask, head.scalar(0.5F)})});
+        fromAnchor = head.op("Add", {fromAnchor, head.op("Mul", {leaving, head.scalar(1e30F)})});
     }
     const auto weight = head.op("Div", {head.op("Sub", {total, head.scalar(1.0F)}), total});
     return head.op("Mul", {top, head.reshape(weight, {0, 1})});

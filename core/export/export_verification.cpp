@@ -22,9 +22,9 @@ std::string VerificationReport::summary() const {
     if (anomaly) {
         return "verdict agreed on " + std::to_string(top1Agreements) + " of " +
                std::to_string(samples) + " images; largest score difference " +
-               scientific(maxAbsDifference) + " (tolerance " + scientific(tolerance) +
-               "), largest map difference " + scientific(maxMapDifference) + " (tolerance " +
-               scientific(mapTolerance) + ")";
+               scientific(maxAbsDifference) + " and map difference " +
+               scientific(maxMapDifference) + " of the threshold (tolerance " +
+               scientific(tolerance) + ")";
     }
     return "top-1 agreed on " + std::to_string(top1Agreements) + " of " + std::to_string(samples) +
            " images; largest probability difference " + scientific(maxAbsDifference) +
@@ -44,7 +44,7 @@ std::string VerificationReport::toJson() const {
         json["kind"] = "anomaly";
         json["verdict_agreements"] = top1Agreements;
         json["max_map_difference"] = maxMapDifference;
-        json["map_tolerance"] = mapTolerance;
+        json["differences"] = "raw, as a share of the raw threshold";
     }
     return json.dump();
 }
@@ -69,11 +69,10 @@ VerificationReport compareAnomalyOutputs(const std::vector<float>& referenceScor
                                          const std::vector<float>& exportedScores,
                                          const std::vector<float>& referenceMaps,
                                          const std::vector<float>& exportedMaps, int count,
-                                         double tolerance, double mapTolerance) {
+                                         double tolerance, double scoreScale, double mapScale) {
     VerificationReport report;
     report.anomaly = true;
     report.tolerance = tolerance;
-    report.mapTolerance = mapTolerance;
     report.samples = std::max(count, 0);
     if (count <= 0 || referenceScores.size() != static_cast<std::size_t>(count) ||
         exportedScores.size() != referenceScores.size() ||
@@ -84,15 +83,15 @@ VerificationReport compareAnomalyOutputs(const std::vector<float>& referenceScor
     for (int i = 0; i < count; ++i) {
         const float reference = referenceScores[static_cast<std::size_t>(i)];
         const float exported = exportedScores[static_cast<std::size_t>(i)];
-        const bool borderline = std::abs(reference - 0.5F) <= tolerance;
+        const bool borderline = std::abs(reference - 0.5F) <= 1e-3F;
         if (borderline || (reference >= 0.5F) == (exported >= 0.5F)) {
             ++report.top1Agreements;
         }
     }
     const auto [largest, total] = differences(referenceScores, exportedScores);
-    report.maxAbsDifference = largest;
-    report.meanAbsDifference = total / count;
-    report.maxMapDifference = differences(referenceMaps, exportedMaps).first;
+    report.maxAbsDifference = largest * scoreScale;
+    report.meanAbsDifference = total / count * scoreScale;
+    report.maxMapDifference = differences(referenceMaps, exportedMaps).first * mapScale;
     return report;
 }
 

@@ -14,18 +14,17 @@ struct VerificationReport {
     double maxAbsDifference = 0; // over every class probability of every sample
     double meanAbsDifference = 0;
     double tolerance = 1e-4;
-    // Anomaly detectors: top1Agreements counts equal verdicts (a score within the tolerance of
-    // 0.5 agrees either way), maxAbsDifference is over the scores, and the maps are held to
-    // `mapTolerance`.
+    // Anomaly detectors: top1Agreements counts equal verdicts (a score within 1e-3 of 0.5
+    // agrees either way); maxAbsDifference (scores) and maxMapDifference (maps) are raw
+    // differences as a share of the raw threshold, both held to `tolerance`.
     bool anomaly = false;
     double maxMapDifference = 0;
-    double mapTolerance = 1e-3;
 
     // Every top-1 (verdict) the same and every probability (score, map value) within the
     // tolerance.
     bool passed() const {
         return samples > 0 && top1Agreements == samples && maxAbsDifference <= tolerance &&
-               (!anomaly || maxMapDifference <= mapTolerance);
+               (!anomaly || maxMapDifference <= tolerance);
     }
     // "top-1 agreed on 128 of 128 images; largest probability difference 2.4e-07 (tolerance
     // 1e-04)"
@@ -36,12 +35,13 @@ struct VerificationReport {
 // Compares two `count` x `classes` row-major probability tables, the trained model's
 // (`reference`) and the exported file's.
 // Compares an anomaly detector's normalised scores (`count`) and maps (`count` x pixels), the
-// fitted model's and the exported file's.
+// fitted model's and the exported file's. `scoreScale` and `mapScale` turn a normalised
+// difference into a share of the raw threshold.
 VerificationReport compareAnomalyOutputs(const std::vector<float>& referenceScores,
                                          const std::vector<float>& exportedScores,
                                          const std::vector<float>& referenceMaps,
                                          const std::vector<float>& exportedMaps, int count,
-                                         double tolerance, double mapTolerance);
+                                         double tolerance, double scoreScale, double mapScale);
 
 VerificationReport compareProbabilities(const std::vector<float>& reference,
                                         const std::vector<float>& exported, int count, int classes,
