@@ -75,9 +75,9 @@ anomaly::AnomalyOptions chooseOptions(const AnomalyTrainRequest& request) {
                                                     *request.recomputeBatchNorm +
                                                     "\"; it takes on or off.");
     }
-    options.recomputeBatchNorm = request.recomputeBatchNorm
-                                     ? *request.recomputeBatchNorm == "on"
-                                     : anomaly::defaultRecomputeBatchNorm(options);
+    if (request.recomputeBatchNorm) {
+        options.recomputeBatchNorm = *request.recomputeBatchNorm == "on";
+    }
     return options;
 }
 

@@ -409,8 +409,8 @@ Command addTrainCommand(CLI::App& root) {
         ->group(anomaly);
     parser
         ->add_option("--recompute-bn", options->recomputeBatchNorm,
-                     "on or off: re-estimate batch-norm statistics on the good images (default "
-                     "on without pretrained weights)")
+                     "on or off: re-estimate the backbone's batch-norm statistics on the good "
+                     "images first (default off)")
         ->group(anomaly);
     return {parser, [options] {
                 return runTrain(*options);

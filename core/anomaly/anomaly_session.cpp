@@ -260,10 +260,6 @@ std::filesystem::path anomalyModelFile(const Project& project, std::int64_t runI
     return project.runsFolder() / std::to_string(runId) / "anomaly_model.pt";
 }
 
-bool defaultRecomputeBatchNorm(const AnomalyOptions& options) {
-    return options.weights.empty() && options.weightsFromRun == 0;
-}
-
 AnomalySession::AnomalySession(Project& project, AnomalyOptions options, std::int64_t runId)
     : project_(project), options_(std::move(options)), runId_(runId) {}
 
@@ -318,7 +314,9 @@ std::unique_ptr<AnomalySession> AnomalySession::create(Project& project, Anomaly
             std::string(options.recomputeBatchNorm
                             ? "; its batch-norm statistics are recomputed on the good images."
                             : ".") +
-            " Import them with `kestrel-cli weights import` and pass --weights.");
+            " `kestrel-cli weights fetch " + options.backbone +
+            "` (or `weights import FILE --model " + options.backbone +
+            "`) keeps them, and later runs use them.");
     }
     const bool validationDefects =
         std::any_of(data.data.validation.begin(), data.data.validation.end(),

@@ -79,10 +79,6 @@ private:
 // Where a run keeps its fitted model.
 std::filesystem::path anomalyModelFile(const Project& project, std::int64_t runId);
 
-// Whether batch norms are recomputed when the user does not say: yes without pretrained
-// weights (a random network's statistics describe nothing), no with them.
-bool defaultRecomputeBatchNorm(const AnomalyOptions& options);
-
 // A fitted run brought back: its options, samples and model (on the CPU).
 struct FittedAnomalyRun {
     AnomalyOptions options;

@@ -1,0 +1,223 @@
+#include "anomaly/anomaly_model.h"
+#include "anomaly/anomaly_session.h"
+#include "anomaly_surfaces.h"
+#include "common/error.h"
+#include "dataset/importer.h"
+#include "export/run_export.h"
+#include "infer/anomaly_predictor.h"
+#include "infer/exported_model.h"
+#include "inspection/anomaly_metrics.h"
+#include "models/resnet.h"
+#include "project/project.h"
+#include "store/run_repository.h"
+#include "temp_dir.h"
+
+#include <map>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <torch/torch.h>
+
+namespace kestrel::anomaly {
+namespace {
+
+// Generated woven surfaces at 64 px in the MVTec layout, imported: 36 good training images
+// (4 held out for validation), 12 good and 3 x 6 defective test images with masks.
+class AnomalyRunTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        testing::writeSurfaceSet(dir_ / "surfaces", 64, 36, 12, 6, 11);
+        project_ = std::make_unique<Project>(Project::create(dir_ / "project"));
+        dataset::ImportOptions import;
+        import.format = dataset::ImportFormat::MvTec;
+        dataset::importSource(*project_, dir_ / "surfaces", import);
+    }
+
+    static AnomalyOptions options(AnomalyMethod method) {
+        AnomalyOptions options;
+        options.method = method;
+        options.imageSize = 64;
+        options.padimChannels = 40;
+        options.device = "cpu";
+        options.threads = 1;
+        options.workers = 1;
+        options.seed = 3;
+        return options;
+    }
+
+    AnomalyRunSummary fit(AnomalyMethod method) {
+        auto session = AnomalySession::create(*project_, options(method));
+        notices_ = session->notices();
+        return session->run({});
+    }
+
+    // Image AUROC of the plainest detector: the largest pixel difference from the mean good
+    // training image.
+    double meanImageBaseline() const {
+        const auto read = [](const std::filesystem::path& file) {
+            cv::Mat image = cv::imread(file.string(), cv::IMREAD_GRAYSCALE);
+            image.convertTo(image, CV_32F);
+            return image;
+        };
+        cv::Mat mean = cv::Mat::zeros(64, 64, CV_32F);
+        int count = 0;
+        for (const auto& entry :
+             std::filesystem::directory_iterator(dir_ / "surfaces/train/good")) {
+            mean += read(entry.path());
+            ++count;
+        }
+        mean /= count;
+        std::vector<float> scores;
+        std::vector<std::uint8_t> defect;
+        for (const auto& folder : std::filesystem::directory_iterator(dir_ / "surfaces/test")) {
+            for (const auto& entry : std::filesystem::directory_iterator(folder.path())) {
+                double largest = 0;
+                cv::minMaxLoc(cv::abs(read(entry.path()) - mean), nullptr, &largest);
+                scores.push_back(static_cast<float>(largest));
+                defect.push_back(folder.path().filename() != "good");
+            }
+        }
+        return inspection::areaUnderRoc(scores, defect);
+    }
+
+    testing::TempDir dir_;
+    std::unique_ptr<Project> project_;
+    std::vector<std::string> notices_;
+};
+
+TEST_F(AnomalyRunTest, PatchCoreFindsTheDefectsAndRecordsTheRun) {
+    const auto summary = fit(AnomalyMethod::PatchCore);
+    ASSERT_EQ(summary.status, "completed") << summary.reason;
+    // Random weights: well above chance, below what ImageNet weights give, and clearly above
+    // comparing pixels with the mean good image (the weave's lighting, phase and rotation vary
+    // more than most defects change it).
+    EXPECT_GT(summary.metrics.at("test_image_auroc"), 0.75);
+    const double baseline = meanImageBaseline();
+    EXPECT_LT(baseline, 0.8);
+    EXPECT_GT(summary.metrics.at("test_image_auroc"), baseline + 0.05);
+    EXPECT_GT(summary.metrics.at("test_pixel_auroc"), 0.7);
+    EXPECT_GT(summary.metrics.at("test_pro"), 0.4);
+    EXPECT_EQ(summary.trainImages, 32);
+    EXPECT_EQ(summary.testImages, 30);
+    // 32 images of 8 x 8 patches, a tenth kept.
+    EXPECT_EQ(summary.memoryRows, 205);
+    EXPECT_EQ(summary.featureDimensions, 384);
+    ASSERT_EQ(notices_.size(), 3U);
+    EXPECT_NE(notices_[1].find("No pretrained weights"), std::string::npos);
+    EXPECT_NE(notices_[2].find("no defective image"), std::string::npos);
+
+    store::RunRepository runs(project_->database());
+    const auto record = runs.get(summary.runId);
+    EXPECT_EQ(record.task, "anomaly");
+    EXPECT_EQ(record.status, "completed");
+    EXPECT_EQ(runs.params(summary.runId).at("method"), "patchcore");
+    const auto stored = runs.latestMetrics(summary.runId);
+    EXPECT_DOUBLE_EQ(stored.at("test_image_auroc"), summary.metrics.at("test_image_auroc"));
+    const auto confusion = runs.confusionMatrix(summary.runId, "test");
+    ASSERT_TRUE(confusion);
+    EXPECT_EQ(confusion->classes, (std::vector<std::string>{"good", "defect"}));
+    std::int64_t total = 0;
+    for (const auto count : confusion->counts) {
+        total += count;
+    }
+    EXPECT_EQ(total, 30);
+    EXPECT_EQ(runs.predictions(summary.runId, "test").size(), 30U);
+
+    // Measured again from the saved model: the same figures.
+    auto fitted = loadAnomalyRun(*project_, summary.runId);
+    const auto evaluation = evaluateAnomalyRun(*project_, fitted, "test");
+    EXPECT_NEAR(evaluation.metrics.at("image_auroc"), summary.metrics.at("test_image_auroc"), 1e-9);
+    EXPECT_NEAR(evaluation.metrics.at("pixel_auroc"), summary.metrics.at("test_pixel_auroc"), 1e-6);
+    // By default the random backbone keeps torchvision's initial statistics.
+    const auto mean = fitted.model->backbone().named_buffers()["bn1.running_mean"];
+    EXPECT_EQ(mean.abs().sum().item<double>(), 0.0);
+}
+
+TEST_F(AnomalyRunTest, RecomputedBatchNormStatisticsAreKeptWithTheModel) {
+    auto recompute = options(AnomalyMethod::PatchCore);
+    recompute.recomputeBatchNorm = true;
+    auto session = AnomalySession::create(*project_, recompute);
+    EXPECT_NE(session->notices()[1].find("recomputed on the good images"), std::string::npos);
+    const auto summary = session->run({});
+    ASSERT_EQ(summary.status, "completed") << summary.reason;
+    const auto fitted = loadAnomalyRun(*project_, summary.runId);
+    EXPECT_TRUE(fitted.options.recomputeBatchNorm);
+    auto buffers = fitted.model->backbone().named_buffers();
+    // The stem's outputs on these images: positive and negative means, variances far from 1.
+    EXPECT_GT(buffers["bn1.running_mean"].abs().sum().item<double>(), 0.0);
+    EXPECT_GT((buffers["bn1.running_var"] - 1).abs().sum().item<double>(), 0.0);
+    EXPECT_GT(buffers["layer3.1.bn2.running_mean"].abs().sum().item<double>(), 0.0);
+    // layer4 is not compared, so it keeps its initial statistics.
+    EXPECT_EQ(buffers["layer4.1.bn2.running_mean"].abs().sum().item<double>(), 0.0);
+}
+
+TEST_F(AnomalyRunTest, ExportsAreVerifiedAndPredictWhatTheRunRecorded) {
+    const auto summary = fit(AnomalyMethod::PatchCore);
+    ASSERT_EQ(summary.status, "completed") << summary.reason;
+    exporting::ExportRequest request;
+    request.run = summary.runId;
+    const auto files = exporting::exportRun(*project_, request);
+    ASSERT_EQ(files.size(), 2U);
+    store::RunRepository runs(project_->database());
+    std::map<std::int64_t, double> recorded;
+    for (const auto& prediction : runs.predictions(summary.runId, "test")) {
+        recorded[prediction.sampleId] = prediction.confidence;
+    }
+    const auto fitted = loadAnomalyRun(*project_, summary.runId);
+    std::vector<std::filesystem::path> images;
+    std::vector<std::int64_t> ids;
+    for (const auto& sample : fitted.data.data.test) {
+        images.emplace_back(sample.path);
+        ids.push_back(sample.sampleId);
+    }
+    for (const auto& file : files) {
+        EXPECT_TRUE(file.verification.passed()) << file.verification.summary();
+        EXPECT_EQ(file.verification.samples, 34); // 4 validation and 30 test images
+        const auto model = infer::openExportedModel(file.file);
+        ASSERT_TRUE(model->metadata().anomaly);
+        EXPECT_EQ(model->metadata().anomaly->method, "patchcore");
+        const auto predictions = infer::predictAnomalies(*model, images);
+        for (std::size_t i = 0; i < predictions.size(); ++i) {
+            ASSERT_TRUE(predictions[i].error.empty()) << predictions[i].error;
+            EXPECT_NEAR(predictions[i].score, recorded.at(ids[i]), 2e-3) << images[i];
+            EXPECT_EQ(predictions[i].map.size(), 64U * 64U);
+        }
+    }
+}
+
+TEST_F(AnomalyRunTest, PadimFitsAndExportsVerifiedToo) {
+    const auto summary = fit(AnomalyMethod::Padim);
+    ASSERT_EQ(summary.status, "completed") << summary.reason;
+    EXPECT_EQ(summary.memoryRows, 16 * 16); // layer1's grid at 64 px
+    EXPECT_EQ(summary.featureDimensions, 40);
+    EXPECT_GT(summary.metrics.at("test_pixel_auroc"), 0.6);
+    exporting::ExportRequest request;
+    request.run = summary.runId;
+    for (const auto& file : exporting::exportRun(*project_, request)) {
+        EXPECT_TRUE(file.verification.passed()) << file.verification.summary();
+    }
+}
+
+TEST_F(AnomalyRunTest, RefusesAProjectWithoutAGoodClassAndRecordsNothing) {
+    auto wrong = options(AnomalyMethod::PatchCore);
+    wrong.goodClass = "shiny";
+    try {
+        AnomalySession::create(*project_, wrong);
+        FAIL() << "created a run without a good class";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("shiny"), std::string::npos) << error.what();
+    }
+    EXPECT_EQ(store::RunRepository(project_->database()).count(), 0);
+}
+
+TEST_F(AnomalyRunTest, ACancelledFitIsRecordedAsCancelled) {
+    auto session = AnomalySession::create(*project_, options(AnomalyMethod::PatchCore));
+    session->cancel();
+    const auto summary = session->run({});
+    EXPECT_EQ(summary.status, "cancelled");
+    EXPECT_EQ(store::RunRepository(project_->database()).get(summary.runId).status, "cancelled");
+    EXPECT_FALSE(std::filesystem::exists(anomalyModelFile(*project_, summary.runId)));
+}
+
+} // namespace
+} // namespace kestrel::anomaly
