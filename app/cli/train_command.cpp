@@ -60,6 +60,7 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<int> neighbours;
     std::optional<int> padimChannels;
     std::optional<std::string> recomputeBatchNorm;
+    std::optional<std::int64_t> weightsFromRun;
 };
 
 std::atomic<bool> interrupted{false}; // set by SIGINT or SIGTERM
@@ -213,6 +214,7 @@ int runAnomaly(const TrainCommandOptions& given) {
     request.neighbours = given.neighbours;
     request.padimChannels = given.padimChannels;
     request.recomputeBatchNorm = given.recomputeBatchNorm;
+    request.weightsFromRun = given.weightsFromRun;
     request.imageSize = given.imageSize;
     request.batchSize = given.batchSize;
     request.workers = given.workers;
@@ -234,10 +236,10 @@ int runTrain(const TrainCommandOptions& given) {
         return runAnomaly(given);
     }
     if (given.method || given.backbone || given.coreset || given.neighbours ||
-        given.padimChannels || given.recomputeBatchNorm) {
+        given.padimChannels || given.recomputeBatchNorm || given.weightsFromRun) {
         throw Error(ErrorKind::InvalidArgument,
-                    "--method, --backbone, --coreset, --neighbours, --padim-channels and "
-                    "--recompute-bn are for --task anomaly.");
+                    "--method, --backbone, --coreset, --neighbours, --padim-channels, "
+                    "--recompute-bn and --weights-from-run are for --task anomaly.");
     }
     Project project = Project::open(given.folder);
     runs::markInterruptedRuns(project);
@@ -411,6 +413,13 @@ Command addTrainCommand(CLI::App& root) {
         ->add_option("--recompute-bn", options->recomputeBatchNorm,
                      "on or off: re-estimate the backbone's batch-norm statistics on the good "
                      "images first (default off)")
+        ->group(anomaly);
+    parser
+        ->add_option("--weights-from-run", options->weightsFromRun,
+                     "Use this classification run's best weights as the backbone (same "
+                     "architecture)")
+        ->excludes("--init-weights")
+        ->excludes("--weights")
         ->group(anomaly);
     return {parser, [options] {
                 return runTrain(*options);

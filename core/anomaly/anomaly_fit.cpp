@@ -1,6 +1,7 @@
 #include "anomaly/anomaly_fit.h"
 
 #include "anomaly/anomaly_model.h"
+#include "anomaly/coreset.h"
 #include "models/resnet.h"
 
 #include <algorithm>
@@ -13,9 +14,6 @@
 #include <ATen/ops/linalg_cholesky.h>
 #include <ATen/ops/linalg_inv.h>
 #include <ATen/ops/matmul.h>
-#include <ATen/ops/minimum.h>
-#include <ATen/ops/randint.h>
-#include <ATen/ops/randn.h>
 #include <ATen/ops/randperm.h>
 #include <ATen/ops/tensor.h>
 #include <ATen/ops/zeros.h>
@@ -26,7 +24,6 @@ namespace kestrel::anomaly {
 
 namespace {
 
-constexpr std::int64_t kProjectedDimensions = 128;
 // PaDiM's covariance regulariser (anomalib's 0.01 I).
 constexpr double kCovarianceEpsilon = 0.01;
 
@@ -144,40 +141,6 @@ void recomputeBatchNormStatistics(models::ResNet& backbone, int lastStage,
     for (auto* norm : norms) {
         norm->options.momentum(0.1);
     }
-}
-
-Coreset greedyCoreset(const at::Tensor& features, std::int64_t count, std::uint64_t seed,
-                      const FitProgressCallback& progress, const std::atomic<bool>* stop) {
-    c10::NoGradGuard noGrad;
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
-    const auto rows = features.size(0);
-    at::Tensor projected = features;
-    if (features.size(1) > kProjectedDimensions) {
-        const auto projection =
-            at::randn({features.size(1), kProjectedDimensions}, generator, features.options()) /
-            std::sqrt(static_cast<double>(kProjectedDimensions));
-        projected = at::matmul(features, projection);
-    }
-    projected = projected.contiguous();
-    const auto norms = (projected * projected).sum(1);
-    const auto distanceTo = [&](std::int64_t row) {
-        return norms - 2 * projected.mv(projected[row]) + norms[row];
-    };
-    std::vector<std::int64_t> taken;
-    taken.reserve(static_cast<std::size_t>(count));
-    taken.push_back(at::randint(rows, {1}, generator).item<std::int64_t>());
-    auto nearest = distanceTo(taken.back());
-    for (std::int64_t i = 1; i < count; ++i) {
-        if (i % 256 == 0) {
-            checkStop(stop);
-            report(progress, "coreset", i, count);
-        }
-        taken.push_back(nearest.argmax().item<std::int64_t>());
-        at::minimum_out(nearest, nearest, distanceTo(taken.back()));
-    }
-    report(progress, "coreset", count, count);
-    const double radius = std::sqrt(std::max(0.0, nearest.max().item<double>()));
-    return {at::tensor(taken, at::kLong), radius};
 }
 
 void fitAnomalyModel(AnomalyModel& model, const BatchSource& batches, std::int64_t totalBatches,

@@ -40,17 +40,6 @@ void recomputeBatchNormStatistics(models::ResNet& backbone, int lastStage,
                                   const FitProgressCallback& progress,
                                   const std::atomic<bool>* stop = nullptr);
 
-// Greedy k-center selection (Sener and Savarese 2018, PatchCore's coreset): starting from a
-// seeded random row, repeatedly takes the row farthest from those taken, measured on a seeded
-// Gaussian projection to 128 dimensions. Returns the rows taken and the covering radius left
-// (the largest distance from any row to its nearest taken one, in the projection).
-struct Coreset {
-    at::Tensor indices; // int64
-    double radius = 0;
-};
-Coreset greedyCoreset(const at::Tensor& features, std::int64_t count, std::uint64_t seed,
-                      const FitProgressCallback& progress, const std::atomic<bool>* stop = nullptr);
-
 // Fits the model's PatchCore memory bank or PaDiM Gaussians on the good images.
 void fitAnomalyModel(AnomalyModel& model, const BatchSource& batches, std::int64_t totalBatches,
                      const FitProgressCallback& progress, const std::atomic<bool>* stop = nullptr);

@@ -307,7 +307,10 @@ std::unique_ptr<AnomalySession> AnomalySession::create(Project& project, Anomaly
                       data.data.classes[goodClass] + "\"; " +
                       std::to_string(data.data.validation.size()) + " validation and " +
                       std::to_string(data.data.test.size()) + " test images.");
-    if (options.weights.empty() && options.weightsFromRun == 0) {
+    if (options.weightsFromRun != 0) {
+        notices.push_back("The backbone takes run " + std::to_string(options.weightsFromRun) +
+                          "'s best weights.");
+    } else if (options.weights.empty()) {
         notices.push_back(
             "No pretrained weights: the backbone is random, so its features describe texture "
             "only roughly and results will be well below what ImageNet weights give" +

@@ -1,5 +1,6 @@
 #include "anomaly/anomaly_fit.h"
 #include "anomaly/anomaly_model.h"
+#include "anomaly/coreset.h"
 #include "models/resnet.h"
 #include "temp_dir.h"
 

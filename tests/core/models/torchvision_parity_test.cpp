@@ -60,9 +60,10 @@ TEST_P(TorchvisionParityTest, LoadsTorchvisionWeightsAndComputesTheSameLogits) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Architectures, TorchvisionParityTest,
-                         ::testing::Values("resnet18", "resnet34", "resnet50", "mobilenet_v3_small",
-                                           "mobilenet_v3_large", "efficientnet_b0",
-                                           "efficientnet_b1", "efficientnet_b2", "efficientnet_b3"),
+                         ::testing::Values("resnet18", "resnet34", "resnet50", "wide_resnet50_2",
+                                           "mobilenet_v3_small", "mobilenet_v3_large",
+                                           "efficientnet_b0", "efficientnet_b1", "efficientnet_b2",
+                                           "efficientnet_b3"),
                          [](const auto& param) { return param.param; });
 
 } // namespace
