@@ -14,10 +14,11 @@ namespace kestrel::testing {
 
 // Good parts and defects for anomaly detection, with exact masks: a woven surface (threads
 // of varying brightness) at a random phase and a slight rotation, under its own lighting
-// gradient and exposure, with sensor noise, so the mean good image is nearly flat and a plain
-// per-pixel comparison does not find the defects. A defect is a scratch (a bright line), a
-// stain (a soft dark blob) or a hole (a patch where the weave is missing); its mask is every
-// pixel it changed.
+// gradient and exposure, with sensor noise, so the mean good image is nearly flat and comparing
+// an image with it does not tell good parts from defects. A defect is a scratch (a bright
+// line), a stain (a dark blob) or a hole (a patch where the weave is missing); its mask is
+// every pixel it changed. Scratches and stains stand out pixel by pixel: these prove
+// behaviour; bench/make_anomaly_set.py's fainter defects measure.
 struct SurfaceImage {
     cv::Mat pixels; // CV_8UC3, BGR
     cv::Mat mask;   // CV_8U, 255 on defect pixels
