@@ -22,9 +22,9 @@ std::string VerificationReport::summary() const {
     if (anomaly) {
         return "verdict agreed on " + std::to_string(top1Agreements) + " of " +
                std::to_string(samples) + " images; largest score difference " +
-               scientific(maxAbsDifference) + " and map difference " +
-               scientific(maxMapDifference) + " of the threshold (tolerance " +
-               scientific(tolerance) + ")";
+               scientific(maxAbsDifference) + " (tolerance " + scientific(scoreTolerance) +
+               ") and map difference " + scientific(maxMapDifference) + " (tolerance " +
+               scientific(tolerance) + ") of the threshold";
     }
     return "top-1 agreed on " + std::to_string(top1Agreements) + " of " + std::to_string(samples) +
            " images; largest probability difference " + scientific(maxAbsDifference) +
@@ -44,6 +44,7 @@ std::string VerificationReport::toJson() const {
         json["kind"] = "anomaly";
         json["verdict_agreements"] = top1Agreements;
         json["max_map_difference"] = maxMapDifference;
+        json["score_tolerance"] = scoreTolerance;
         json["differences"] = "raw, as a share of the raw threshold";
     }
     return json.dump();
@@ -69,10 +70,12 @@ VerificationReport compareAnomalyOutputs(const std::vector<float>& referenceScor
                                          const std::vector<float>& exportedScores,
                                          const std::vector<float>& referenceMaps,
                                          const std::vector<float>& exportedMaps, int count,
-                                         double tolerance, double scoreScale, double mapScale) {
+                                         double mapTolerance, double scoreTolerance,
+                                         double scoreScale, double mapScale) {
     VerificationReport report;
     report.anomaly = true;
-    report.tolerance = tolerance;
+    report.tolerance = mapTolerance;
+    report.scoreTolerance = scoreTolerance;
     report.samples = std::max(count, 0);
     if (count <= 0 || referenceScores.size() != static_cast<std::size_t>(count) ||
         exportedScores.size() != referenceScores.size() ||
@@ -83,7 +86,7 @@ VerificationReport compareAnomalyOutputs(const std::vector<float>& referenceScor
     for (int i = 0; i < count; ++i) {
         const float reference = referenceScores[static_cast<std::size_t>(i)];
         const float exported = exportedScores[static_cast<std::size_t>(i)];
-        const bool borderline = std::abs(reference - 0.5F) <= 1e-3F;
+        const bool borderline = std::abs(reference - 0.5) * scoreScale <= scoreTolerance;
         if (borderline || (reference >= 0.5F) == (exported >= 0.5F)) {
             ++report.top1Agreements;
         }
