@@ -196,32 +196,10 @@ std::vector<ExportedFile> exportAnomalyRun(Project& project, const ExportRequest
                         "The " + infer::toString(format) +
                             " export could not be verified, so it was not kept: " + error.what());
         }
-        if (!result.verification.passed()) {
-            std::filesystem::remove(partial);
-            throw Error(ErrorKind::InvalidArgument,
-                        "The " + infer::toString(format) + " export of run " +
-                            std::to_string(request.run) + " failed verification (" +
-                            result.verification.summary() + "), so it was not kept.");
-        }
-        std::filesystem::rename(partial, result.file);
-        result.sizeBytes = static_cast<std::int64_t>(std::filesystem::file_size(result.file));
-        const std::string hash = dataset::contentHash(fileBytes(result.file));
-        const std::string card = modelCardJson(cardRun, metrics, metadataJson, result, hash);
-        result.card = result.file.string() + ".card.json";
-        writeFileAtomically(result.card, card);
-        const ExportedArtifact artifact{request.run,
-                                        infer::toString(format),
-                                        project.storedPath(result.file),
-                                        result.sizeBytes,
-                                        card,
-                                        hash};
-        if (request.recordArtifact) {
-            request.recordArtifact(artifact);
-        } else {
-            runs.addArtifact(artifact.run, artifact.kind, artifact.path, artifact.sizeBytes,
-                             artifact.card, artifact.contentHash);
-        }
-        reportProgress(request, "Verified: " + result.verification.summary());
+        keepVerifiedExport(project, request, result, partial,
+                           [&](const ExportedFile& file, const std::string& hash) {
+                               return modelCardJson(cardRun, metrics, metadataJson, file, hash);
+                           });
         exported.push_back(result);
     }
     return exported;
