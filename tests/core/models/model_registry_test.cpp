@@ -20,10 +20,10 @@ std::vector<std::string> names() {
 }
 
 TEST(ModelRegistryTest, ListsSmallCnnAndTheTorchvisionArchitecturesWithTheirSizes) {
-    EXPECT_EQ(names(), (std::vector<std::string>{"smallcnn", "resnet18", "resnet34", "resnet50",
-                                                 "wide_resnet50_2", "mobilenet_v3_small", "mobilenet_v3_large",
-                                                 "efficientnet_b0", "efficientnet_b1",
-                                                 "efficientnet_b2", "efficientnet_b3"}));
+    EXPECT_EQ(names(), (std::vector<std::string>{
+                           "smallcnn", "resnet18", "resnet34", "resnet50", "wide_resnet50_2",
+                           "mobilenet_v3_small", "mobilenet_v3_large", "efficientnet_b0",
+                           "efficientnet_b1", "efficientnet_b2", "efficientnet_b3"}));
     EXPECT_EQ(architecture("resnet50").defaultImageSize, 224);
     EXPECT_EQ(architecture("efficientnet_b1").defaultImageSize, 240);
     EXPECT_EQ(architecture("efficientnet_b2").defaultImageSize, 260);
