@@ -14,6 +14,7 @@
 #include "runs/run_lock.h"
 #include "runs/run_store_writer.h"
 #include "runs/trained_run.h"
+#include "store/review_repository.h"
 #include "store/run_repository.h"
 #include "store/sample_repository.h"
 
@@ -231,6 +232,28 @@ std::vector<store::StoredPrediction> predictionsOf(const Scored& scored,
         predictions.push_back({scored.sampleIds[i], 1, scored.defect[i], defect ? 1 : 0, score});
     }
     return predictions;
+}
+
+// The same scores as the browser's review reads them (sample_predictions): the verdict as the
+// prediction (0 good, 1 defect), the normalised score as its confidence and as P(defect).
+// Training images get none: their patches built the memory bank, so their scores say nothing.
+std::vector<store::SamplePredictionRecord>
+reviewRecordsOf(const std::vector<store::StoredPrediction>& predictions, const std::string& split) {
+    std::vector<store::SamplePredictionRecord> records;
+    for (const auto& prediction : predictions) {
+        const auto score = static_cast<float>(prediction.confidence);
+        store::SamplePredictionRecord record;
+        record.sampleId = prediction.sampleId;
+        record.split = split;
+        record.truth = prediction.truth;
+        record.predicted = prediction.predicted;
+        record.confidence = score;
+        record.truthProbability = prediction.truth == 1 ? score : 1.0f - score;
+        record.margin = std::abs(2.0f * score - 1.0f);
+        record.probabilities = {1.0f - score, score};
+        records.push_back(std::move(record));
+    }
+    return records;
 }
 
 // Copies a classification run's best weights into the backbone (same architecture).
@@ -459,6 +482,7 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
         for (const auto& [name, value] : summary.metrics) {
             points.push_back({0, 1, name, value, now});
         }
+        summary.validationConfusion = confusionOf(validation, threshold, "val").counts;
         writer->post([runId, points,
                       validationConfusion = confusionOf(validation, threshold, "val"),
                       testConfusion = confusionOf(test, threshold, "test"),
@@ -469,10 +493,14 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
             runs.addMetrics(runId, points);
             runs.putConfusionMatrix(runId, validationConfusion);
             runs.putPredictions(runId, "val", validationPredictions);
+            auto reviewed = reviewRecordsOf(validationPredictions, "val");
             if (hasTest) {
                 runs.putConfusionMatrix(runId, testConfusion);
                 runs.putPredictions(runId, "test", testPredictions);
+                const auto tested = reviewRecordsOf(testPredictions, "test");
+                reviewed.insert(reviewed.end(), tested.begin(), tested.end());
             }
+            store::ReviewRepository(runs.database()).putSamplePredictions(runId, reviewed);
             runs.addArtifact(runId, "checkpoint", modelPath, modelBytes);
             runs.finish(runId, "completed", "");
         });

@@ -33,6 +33,8 @@ struct AnomalyRunSummary {
     std::string reason;               // one sentence when not completed
     std::string device;
     std::map<std::string, double> metrics;
+    // The validation OK/NG matrix, row-major: truth good, defect by verdict good, defect.
+    std::vector<std::int64_t> validationConfusion;
     std::int64_t trainImages = 0;
     std::int64_t validationImages = 0;
     std::int64_t testImages = 0;

@@ -16,23 +16,29 @@ class Project;
 namespace kestrel::review {
 
 // A trained run's model with its best weights, loaded once, explaining images with
-// Grad-CAM as the run decoded them for training. Holds no reference to the project, so
-// the project may be closed once it is built. Not thread-safe: one thread at a time.
+// Grad-CAM as the run decoded them for training; or an anomaly-detection run's fitted model,
+// explaining images with its anomaly map. Holds no reference to the project, so the project
+// may be closed once it is built. Not thread-safe: one thread at a time.
 class RunSaliency {
 public:
-    // Reads the run's parameters, its classes and best.pt (runs::loadTrainedRun): throws
-    // kestrel::Error when the run or its best checkpoint is missing.
+    // Reads the run's parameters, its classes and best.pt (runs::loadTrainedRun), or an
+    // anomaly run's fitted model (anomaly::loadAnomalyRun): throws kestrel::Error when the
+    // run or its model file is missing.
     RunSaliency(Project& project, std::int64_t runId);
     ~RunSaliency();
     RunSaliency(RunSaliency&&) noexcept;
     RunSaliency& operator=(RunSaliency&&) noexcept;
 
-    // infer::saliencyForImage() with this run's model and metadata.
+    // infer::saliencyForImage() with this run's model and metadata. For an anomaly run:
+    // the normalised anomaly map (0.5 is the threshold, clamped to 0-1) as the heat, the
+    // verdict as `predicted` (0 good, 1 defect), the normalised score as `confidence`, and
+    // `targetClass` ignored.
     infer::Saliency explain(const std::filesystem::path& image,
                             std::optional<std::int64_t> targetClass = std::nullopt);
 
     std::int64_t runId() const;
-    const std::vector<std::string>& classes() const; // by class index
+    bool isAnomaly() const;
+    const std::vector<std::string>& classes() const; // by class index; good, defect (anomaly)
 
 private:
     struct Loaded;

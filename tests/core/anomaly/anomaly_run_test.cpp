@@ -9,13 +9,17 @@
 #include "inspection/anomaly_metrics.h"
 #include "models/resnet.h"
 #include "project/project.h"
+#include "review/run_saliency.h"
+#include "store/review_repository.h"
 #include "store/run_repository.h"
+#include "store/sample_repository.h"
 #include "temp_dir.h"
 
 #include <map>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
 namespace kestrel::anomaly {
@@ -143,6 +147,82 @@ TEST_F(AnomalyRunTest, PatchCoreFindsTheDefectsAndRecordsTheRun) {
     // By default the random backbone keeps torchvision's initial statistics.
     const auto mean = fitted.model->backbone().named_buffers()["bn1.running_mean"];
     EXPECT_EQ(mean.abs().sum().item<double>(), 0.0);
+}
+
+TEST_F(AnomalyRunTest, TheBrowserReviewsValidationAndTestScoresAndTheViewerTheirMaps) {
+    const auto summary = fit(AnomalyMethod::PatchCore);
+    ASSERT_EQ(summary.status, "completed") << summary.reason;
+    store::RunRepository runs(project_->database());
+    std::map<std::int64_t, double> recorded;
+    for (const std::string split : {"val", "test"}) {
+        for (const auto& prediction : runs.predictions(summary.runId, split)) {
+            recorded[prediction.sampleId] = prediction.confidence;
+        }
+    }
+    // The same scores as the browser reads them; training images, which built the memory
+    // bank, get none.
+    const auto reviewed =
+        store::ReviewRepository(project_->database()).samplePredictions(summary.runId);
+    ASSERT_EQ(reviewed.size(), 34U);
+    for (const auto& record : reviewed) {
+        EXPECT_NE(record.split, "train");
+        ASSERT_EQ(record.probabilities.size(), 2U);
+        EXPECT_NEAR(record.confidence, recorded.at(record.sampleId), 1e-6);
+        EXPECT_NEAR(record.probabilities[1], record.confidence, 1e-6);
+        EXPECT_EQ(record.predicted, record.confidence >= 0.5 ? 1 : 0) << record.confidence;
+    }
+
+    // The viewer's map: the stored score for the image, the map at the file's own size, and
+    // the run's maps: their pixel AUROC is the run's, up to the ties that the normalisation's
+    // clamp at 0 makes among the coldest pixels.
+    review::RunSaliency saliency(*project_, summary.runId);
+    EXPECT_TRUE(saliency.isAnomaly());
+    EXPECT_EQ(saliency.classes(), (std::vector<std::string>{"good", "defect"}));
+    std::map<std::int64_t, std::string> masks;
+    for (const auto& [sample, path] : store::SampleRepository(project_->database()).maskFiles()) {
+        masks[sample] = path;
+    }
+    const auto fitted = loadAnomalyRun(*project_, summary.runId);
+    int defects = 0;
+    int hotter = 0;
+    std::vector<float> pixels;
+    std::vector<std::uint8_t> truths;
+    for (const auto& sample : fitted.data.data.test) {
+        const auto explained = saliency.explain(sample.path);
+        EXPECT_NEAR(explained.confidence, recorded.at(sample.sampleId), 1e-4) << sample.path;
+        EXPECT_EQ(explained.predicted, explained.confidence >= 0.5f ? 1 : 0);
+        ASSERT_EQ(explained.heat.size(), cv::Size(64, 64));
+        double low = 0;
+        double high = 0;
+        cv::minMaxLoc(explained.heat, &low, &high);
+        EXPECT_GE(low, 0.0);
+        EXPECT_LE(high, 1.0);
+        const auto mask = masks.find(sample.sampleId);
+        cv::Mat truth = cv::Mat::zeros(64, 64, CV_8U);
+        if (mask != masks.end()) {
+            truth =
+                cv::imread(project_->absolutePath(mask->second).string(), cv::IMREAD_GRAYSCALE) > 0;
+            ++defects;
+            hotter += cv::mean(explained.heat, truth)[0] > cv::mean(explained.heat, ~truth)[0];
+        }
+        pixels.insert(pixels.end(), explained.heat.begin<float>(), explained.heat.end<float>());
+        for (auto it = truth.begin<std::uint8_t>(); it != truth.end<std::uint8_t>(); ++it) {
+            truths.push_back(*it != 0);
+        }
+    }
+    EXPECT_EQ(defects, 18);
+    EXPECT_GT(hotter, defects / 2);
+    EXPECT_NEAR(inspection::areaUnderRoc(pixels, truths), summary.metrics.at("test_pixel_auroc"),
+                0.05);
+
+    // A file at another size gets a map at its size.
+    const auto& first = fitted.data.data.test.front();
+    cv::Mat larger;
+    cv::resize(cv::imread(first.path), larger, {96, 80});
+    const auto file = dir_ / "larger.png";
+    cv::imwrite(file.string(), larger);
+    EXPECT_EQ(saliency.explain(file).heat.size(), cv::Size(96, 80));
+    EXPECT_THROW(saliency.explain(dir_ / "missing.png"), Error);
 }
 
 TEST_F(AnomalyRunTest, RecomputedBatchNormStatisticsAreKeptWithTheModel) {
