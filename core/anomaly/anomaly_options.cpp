@@ -12,11 +12,19 @@ namespace kestrel::anomaly {
 
 namespace {
 
+// The shortest text that reads back as `value` (0.1, not 0.10000000000000001).
 std::string text(double value) {
-    std::ostringstream out;
-    out.precision(17);
-    out << value;
-    return out.str();
+    std::string shortest;
+    for (int precision = 15; precision <= 17; ++precision) {
+        std::ostringstream out;
+        out.precision(precision);
+        out << value;
+        shortest = out.str();
+        if (std::stod(shortest) == value) {
+            break;
+        }
+    }
+    return shortest;
 }
 
 const std::string& get(const std::map<std::string, std::string>& params, const std::string& name) {

@@ -377,6 +377,9 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
         writer->post([runId, device = summary.device](store::RunRepository& runs) {
             runs.markRunning(runId, device);
         });
+        // This thread reads the project below (samples, masks, a run's weights); a writer of
+        // our own shares its connection, which must not be used from two threads at once.
+        writer->flush();
         if (options_.threads > 0) {
             at::set_num_threads(options_.threads);
         }
@@ -448,6 +451,13 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
             }
             normalisation.mapMin = mapLow;
             normalisation.mapMax = mapHigh;
+            // anomalib's range, widened to at least twice the threshold's height above the
+            // lowest score: without defects in validation the range is the good parts' alone,
+            // and every score a little past it would saturate at 0 or 1.
+            normalisation.imageMax =
+                std::max(normalisation.imageMax, 2 * threshold - normalisation.imageMin);
+            normalisation.mapMax =
+                std::max(normalisation.mapMax, 2 * threshold - normalisation.mapMin);
         }
         model.setNormalisation(normalisation);
         model.save(anomalyModelFile(project_, runId_));

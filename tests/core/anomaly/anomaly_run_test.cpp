@@ -25,6 +25,14 @@
 namespace kestrel::anomaly {
 namespace {
 
+// How far apart two normalised scores are in raw units, as a share of the raw threshold: the
+// scale export verification holds scores to (a narrow validation spread would magnify float32
+// rounding in normalised units).
+double rawGap(const AnomalyModel& model, double a, double b) {
+    const ScoreNormalisation& n = model.normalisation();
+    return std::abs(a - b) * (n.imageMax - n.imageMin) / n.threshold;
+}
+
 // Generated woven surfaces at 64 px in the MVTec layout, imported: 36 good training images
 // (4 held out for validation), 12 good and 3 x 6 defective test images with masks.
 class AnomalyRunTest : public ::testing::Test {
@@ -189,7 +197,9 @@ TEST_F(AnomalyRunTest, TheBrowserReviewsValidationAndTestScoresAndTheViewerTheir
     std::vector<std::uint8_t> truths;
     for (const auto& sample : fitted.data.data.test) {
         const auto explained = saliency.explain(sample.path);
-        EXPECT_NEAR(explained.confidence, recorded.at(sample.sampleId), 1e-4) << sample.path;
+        // Batches of one instead of sixteen: other kernels, the same score to float rounding.
+        EXPECT_LT(rawGap(*fitted.model, explained.confidence, recorded.at(sample.sampleId)), 1e-3)
+            << sample.path;
         EXPECT_EQ(explained.predicted, explained.confidence >= 0.5f ? 1 : 0);
         ASSERT_EQ(explained.heat.size(), cv::Size(64, 64));
         double low = 0;
@@ -271,7 +281,8 @@ TEST_F(AnomalyRunTest, ExportsAreVerifiedAndPredictWhatTheRunRecorded) {
         const auto predictions = infer::predictAnomalies(*model, images);
         for (std::size_t i = 0; i < predictions.size(); ++i) {
             ASSERT_TRUE(predictions[i].error.empty()) << predictions[i].error;
-            EXPECT_NEAR(predictions[i].score, recorded.at(ids[i]), 2e-3) << images[i];
+            EXPECT_LT(rawGap(*fitted.model, predictions[i].score, recorded.at(ids[i])), 1e-2)
+                << images[i];
             EXPECT_EQ(predictions[i].map.size(), 64U * 64U);
         }
     }
