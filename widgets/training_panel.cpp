@@ -1,18 +1,57 @@
 #include "training_panel.h"
 
+#include "anomaly_form.h"
 #include "training_form.h"
 
+#include <QComboBox>
+#include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 namespace kestrel::widgets {
 
+namespace {
+
+QString pauseTip() {
+    return TrainingPanel::tr("Hold the run between batches; press again to go on");
+}
+
+} // namespace
+
 TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
+    task_ = new QComboBox;
+    task_->setObjectName("trainingTask");
+    task_->setToolTip(tr("What the next run learns"));
+    task_->addItem(tr("Classification"), static_cast<int>(TaskChoice::Classification));
+    task_->setItemData(0, tr("Learns to tell the project's classes apart from labelled images"),
+                       Qt::ToolTipRole);
+    task_->addItem(tr("Anomaly detection (good parts only)"),
+                   static_cast<int>(TaskChoice::Anomaly));
+    task_->setItemData(1,
+                       tr("Learns what good parts look like and flags whatever differs; "
+                          "defects need no labels to train"),
+                       Qt::ToolTipRole);
+    auto* taskRow = new QWidget; // a widget's own layout, so its margins match the forms'
+    auto* taskLayout = new QFormLayout(taskRow);
+    taskLayout->setContentsMargins(taskLayout->contentsMargins().left(),
+                                   taskLayout->contentsMargins().top(),
+                                   taskLayout->contentsMargins().right(), 0);
+    auto* taskLabel = new QLabel(tr("Tas&k:")); // Alt+T is Stop's
+    taskLabel->setBuddy(task_);
+    taskLayout->addRow(taskLabel, task_);
+
     form_ = new TrainingForm;
     form_->setObjectName("trainingForm");
+    anomalyForm_ = new AnomalyForm;
+    anomalyForm_->setObjectName("anomalyForm");
+    forms_ = new QStackedWidget;
+    forms_->setObjectName("trainingForms");
+    forms_->addWidget(form_);
+    forms_->addWidget(anomalyForm_);
 
     start_ = new QPushButton(tr("&Start"));
     start_->setObjectName("startTraining");
@@ -25,11 +64,9 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     pause_ = new QPushButton(tr("&Pause"));
     pause_->setObjectName("pauseTraining");
     pause_->setCheckable(true);
-    pause_->setToolTip(tr("Hold the run between batches; press again to go on"));
+    pause_->setToolTip(pauseTip());
     stop_ = new QPushButton(tr("S&top"));
     stop_->setObjectName("stopTraining");
-    stop_->setToolTip(tr("End the run after the current batch and drop the queue; the run "
-                         "keeps its last checkpoint and can be resumed from the runs list"));
     queueStatus_ = new QLabel;
     queueStatus_->setObjectName("queueStatus");
 
@@ -55,26 +92,41 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(stop_, 1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(form_, 1);
+    layout->addWidget(taskRow);
+    layout->addWidget(forms_, 1);
     layout->addWidget(startFromRow_);
     layout->addLayout(buttons);
     layout->addWidget(queueStatus_);
 
     connect(start_, &QPushButton::clicked, this, &TrainingPanel::start);
-    connect(queue_, &QPushButton::clicked, this, [this] { emit startRequested(form_->options()); });
+    connect(queue_, &QPushButton::clicked, this, &TrainingPanel::requestStart);
     connect(pause_, &QPushButton::toggled, this, [this](bool paused) {
         pause_->setText(paused ? tr("&Resume") : tr("&Pause"));
         emit pauseToggled(paused);
     });
     connect(stop_, &QPushButton::clicked, this, &TrainingPanel::stopRequested);
     connect(form_, &TrainingForm::validityChanged, this, &TrainingPanel::updateButtons);
+    connect(anomalyForm_, &AnomalyForm::validityChanged, this, &TrainingPanel::updateButtons);
+    connect(task_, &QComboBox::currentIndexChanged, this, [this] {
+        forms_->setCurrentIndex(task_->currentIndex());
+        updateStartFromRow();
+        updateButtons();
+    });
     setQueued(0);
     updateButtons();
 }
 
+void TrainingPanel::setTask(TaskChoice task) {
+    task_->setCurrentIndex(task_->findData(static_cast<int>(task)));
+}
+
+TaskChoice TrainingPanel::currentTask() const {
+    return static_cast<TaskChoice>(task_->currentData().toInt());
+}
+
 void TrainingPanel::setStartFrom(std::optional<std::int64_t> runId) {
     startFrom_ = runId;
-    startFromRow_->setVisible(runId.has_value());
+    updateStartFromRow();
     if (runId) {
         startFromText_->setText(
             tr("Continues from the best weights of run #%1, on the samples and labels of now. "
@@ -84,9 +136,27 @@ void TrainingPanel::setStartFrom(std::optional<std::int64_t> runId) {
 }
 
 void TrainingPanel::start() {
-    if (form_->isValid()) {
+    if (formIsValid()) {
+        requestStart();
+    }
+}
+
+void TrainingPanel::requestStart() {
+    if (currentTask() == TaskChoice::Anomaly) {
+        emit anomalyStartRequested(anomalyForm_->options());
+    } else {
         emit startRequested(form_->options());
     }
+}
+
+bool TrainingPanel::formIsValid() const {
+    return currentTask() == TaskChoice::Anomaly ? anomalyForm_->isValid() : form_->isValid();
+}
+
+// Only a classifier continues from a run's best weights; the choice waits while it is hidden.
+void TrainingPanel::updateStartFromRow() {
+    startFromRow_->setVisible(startFrom_.has_value() &&
+                              currentTask() == TaskChoice::Classification);
 }
 
 void TrainingPanel::setTraining(bool training) {
@@ -103,6 +173,11 @@ void TrainingPanel::setPaused(bool paused) {
     pause_->setText(paused ? tr("&Resume") : tr("&Pause"));
 }
 
+void TrainingPanel::setPausable(bool pausable) {
+    pausable_ = pausable;
+    updateButtons();
+}
+
 void TrainingPanel::setQueued(int runs) {
     queueStatus_->setText(runs > 0 ? tr("%n run(s) queued after this one.", nullptr, runs)
                                    : QString());
@@ -110,12 +185,21 @@ void TrainingPanel::setQueued(int runs) {
 }
 
 void TrainingPanel::updateButtons() {
-    const bool valid = form_->isValid();
+    const bool valid = formIsValid();
     start_->setEnabled(valid && !training_);
     queue_->setEnabled(valid && training_);
-    pause_->setEnabled(training_);
+    pause_->setEnabled(training_ && pausable_);
+    pause_->setToolTip(pausable_ ? pauseTip()
+                                 : tr("An anomaly-detection run fits in one pass and cannot "
+                                      "pause; Stop ends it."));
     stop_->setEnabled(training_);
-    const QString problem = form_->firstProblem();
+    stop_->setToolTip(pausable_ ? tr("End the run after the current batch and drop the queue; "
+                                     "the run keeps its last checkpoint and can be resumed "
+                                     "from the runs list")
+                                : tr("End the fit and drop the queue; a stopped fit keeps "
+                                     "nothing, start it again to fit anew"));
+    const QString problem =
+        currentTask() == TaskChoice::Anomaly ? anomalyForm_->firstProblem() : form_->firstProblem();
     start_->setToolTip(valid ? tr("Train a new run with these settings (Ctrl+Return)")
                              : tr("Fix the settings first: %1").arg(problem));
 }

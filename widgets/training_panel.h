@@ -1,5 +1,6 @@
 #pragma once
 
+#include "anomaly/anomaly_options.h"
 #include "train/train_options.h"
 
 #include <cstdint>
@@ -7,41 +8,61 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QPushButton;
+class QStackedWidget;
 
 namespace kestrel::widgets {
 
+class AnomalyForm;
 class TrainingForm;
 
-// The run's settings and the controls that start, queue, pause and stop runs.
+// What the next run learns: a classifier, or what good parts look like.
+enum class TaskChoice { Classification, Anomaly };
+
+// The run's task and settings, and the controls that start, queue, pause and stop runs.
 class TrainingPanel : public QWidget {
     Q_OBJECT
 public:
     explicit TrainingPanel(QWidget* parent = nullptr);
 
     TrainingForm* form() const { return form_; }
+    AnomalyForm* anomalyForm() const { return anomalyForm_; }
+
+    // Shows the task's form; Start and Add to queue start a run of it.
+    void setTask(TaskChoice task);
+    TaskChoice currentTask() const;
 
     // The run whose best weights the next run starts from; none: fresh weights. Shown above
-    // the buttons with a way back to fresh weights.
+    // the buttons with a way back to fresh weights, while classification is the task.
     void setStartFrom(std::optional<std::int64_t> runId);
     std::optional<std::int64_t> startFrom() const { return startFrom_; }
 
 public slots:
     void setTraining(bool training); // a run is starting or training
     void setPaused(bool paused);
+    // Off while a run that cannot pause trains (anomaly detection fits in one pass).
+    void setPausable(bool pausable);
     void setQueued(int runs);
     void start(); // as the Start button: starts, or queues behind the run training
 
 signals:
     void startRequested(const kestrel::train::TrainOptions& options);
+    void anomalyStartRequested(const kestrel::anomaly::AnomalyOptions& options);
     void pauseToggled(bool paused);
     void stopRequested();
 
 private:
+    void requestStart(); // the shown form's run, valid or not
+    bool formIsValid() const;
+    void updateStartFromRow();
     void updateButtons();
 
+    QComboBox* task_ = nullptr;
+    QStackedWidget* forms_ = nullptr;
     TrainingForm* form_ = nullptr;
+    AnomalyForm* anomalyForm_ = nullptr;
     QPushButton* start_ = nullptr;
     QPushButton* queue_ = nullptr;
     QPushButton* pause_ = nullptr;
@@ -51,6 +72,7 @@ private:
     QLabel* startFromText_ = nullptr;
     std::optional<std::int64_t> startFrom_;
     bool training_ = false;
+    bool pausable_ = true;
 };
 
 } // namespace kestrel::widgets
