@@ -1,5 +1,6 @@
 #include "confusion_panel.h"
 
+#include "anomaly_score_panel.h"
 #include "class_metrics_table.h"
 #include "confusion_matrix_view.h"
 #include "operating_point_panel.h"
@@ -46,6 +47,7 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
     operatingPoint_ = new OperatingPointPanel;
     operatingPoint_->setObjectName("operatingPoint");
     auto* side = new QWidget;
+    side_ = side;
     auto* sideColumn = new QVBoxLayout(side);
     sideColumn->setContentsMargins(0, 0, 0, 0);
     sideColumn->addWidget(table_, 1);
@@ -55,6 +57,11 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
     splitter_->setStretchFactor(0, 1); // the matrix gets the room; the table needs little
     splitter_->setStretchFactor(1, 0);
     column->addWidget(splitter_, 1);
+    // An anomaly run's histogram spans the panel under its two-by-two matrix, with most of
+    // the height: the bars need the room, the matrix does not.
+    anomalyScores_ = new AnomalyScorePanel;
+    anomalyScores_->setObjectName("anomalyScores");
+    column->addWidget(anomalyScores_, 3);
 
     hint_ = new QLabel(tr("Click a cell to show those samples in the browser."));
     hint_->setObjectName("confusionHint");
@@ -91,9 +98,20 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     hint_->setEnabled(!empty); // greyed rather than hidden, so the layout does not jump
 }
 
+void ConfusionPanel::setAnomalyScores(const AnomalyScoreData& scores) {
+    operatingPoint_->clear();
+    side_->hide();
+    // Two rows and two columns read well at the matrix's smallest; the histogram gets the rest.
+    splitter_->setMaximumHeight(view_->minimumSizeHint().height() + 40);
+    anomalyScores_->setData(scores);
+}
+
 void ConfusionPanel::clear() {
     setMatrix(ConfusionData{});
     operatingPoint_->clear();
+    anomalyScores_->clear();
+    side_->show();
+    splitter_->setMaximumHeight(QWIDGETSIZE_MAX);
 }
 
 } // namespace kestrel::widgets

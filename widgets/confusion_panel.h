@@ -1,5 +1,6 @@
 #pragma once
 
+#include "anomaly_score_data.h"
 #include "confusion_data.h"
 
 #include <QWidget>
@@ -10,6 +11,7 @@ class QSplitter;
 
 namespace kestrel::widgets {
 
+class AnomalyScorePanel;
 class ClassMetricsTable;
 class ConfusionMatrixView;
 class OperatingPointPanel;
@@ -17,19 +19,24 @@ class OperatingPointPanel;
 // An evaluation's confusion matrix ("confusionMatrix") beside its per-class figures
 // ("classMetrics"), under a caption with the accuracy and a Counts / Row-normalised switch
 // ("normalizeToggle"), and under them the line's escape and false-reject rates with a slider
-// for the target ("operatingPoint"), shown for runs that have a good class. Clicking a cell
-// asks, through cellActivated, for those samples.
+// for the target ("operatingPoint"), shown for runs that have a good class, or for an
+// anomaly-detection run its score histogram with a threshold ("anomalyScores"). Clicking a
+// cell asks, through cellActivated, for those samples.
 class ConfusionPanel : public QWidget {
     Q_OBJECT
 public:
     explicit ConfusionPanel(QWidget* parent = nullptr);
 
     void setMatrix(const ConfusionData& confusion);
+    // An anomaly run's scores: the histogram under a compact matrix, in place of the
+    // operating point and the per-class table (the run's figures say the same).
+    void setAnomalyScores(const AnomalyScoreData& scores);
     void clear();
 
     ConfusionMatrixView* matrixView() const { return view_; }
     ClassMetricsTable* metricsTable() const { return table_; }
     OperatingPointPanel* operatingPoint() const { return operatingPoint_; }
+    AnomalyScorePanel* anomalyScores() const { return anomalyScores_; }
 
 signals:
     void cellActivated(int trueClass, int predictedClass);
@@ -38,9 +45,11 @@ private:
     QLabel* caption_ = nullptr;
     QComboBox* normalizeToggle_ = nullptr;
     QSplitter* splitter_ = nullptr;
+    QWidget* side_ = nullptr; // the per-class table and the operating point
     ConfusionMatrixView* view_ = nullptr;
     ClassMetricsTable* table_ = nullptr;
     OperatingPointPanel* operatingPoint_ = nullptr;
+    AnomalyScorePanel* anomalyScores_ = nullptr;
     QLabel* hint_ = nullptr;
 };
 

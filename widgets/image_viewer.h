@@ -57,6 +57,8 @@ public:
     // trained run), or enabled. The window computes the maps: saliencyRequested(true) when
     // the button is checked, and again for each new image while isSaliencyOn().
     void setSaliencyAvailable(bool available, const QString& reason = {});
+    // Whether the maps are Grad-CAM (a classifier) or anomaly maps (an anomaly detector).
+    void setAnomalyMaps(bool anomaly);
     bool isSaliencyOn() const;
     // The row's status text: "Computing…", what the map explains, an error.
     void setSaliencyStatus(const QString& text);

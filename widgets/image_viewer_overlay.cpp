@@ -58,6 +58,10 @@ void ImageViewer::setSaliencyAvailable(bool available, const QString& reason) {
     saliencyBar_->setAvailable(available, reason); // unchecks: clears the overlay
 }
 
+void ImageViewer::setAnomalyMaps(bool anomaly) {
+    saliencyBar_->setKind(anomaly ? SaliencyBar::Kind::AnomalyMap : SaliencyBar::Kind::GradCam);
+}
+
 bool ImageViewer::isSaliencyOn() const {
     return saliencyBar_->isOn();
 }

@@ -1,5 +1,7 @@
 #include "runs_page.h"
 
+#include "anomaly_run_figures.h"
+#include "anomaly_score_panel.h"
 #include "confusion_panel.h"
 #include "operating_point_panel.h"
 #include "runs_view.h"
@@ -12,6 +14,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -40,8 +43,14 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     auto* exportRow = new QHBoxLayout;
     exportRow->addWidget(exportStatus_, 1);
     exportRow->addWidget(openFolder_);
+    anomalyFigures_ = new AnomalyRunFigures;
+    anomalyFigures_->setObjectName("anomalyFigures");
+    top_ = new QStackedWidget;
+    top_->addWidget(charts_);
+    top_->addWidget(anomalyFigures_);
     auto* right = new QSplitter(Qt::Vertical);
-    right->addWidget(charts_);
+    right_ = right;
+    right->addWidget(top_);
     right->addWidget(confusion_);
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(runs_);
@@ -71,6 +80,7 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
 void RunsPage::setRuns(const std::vector<RunRow>& runs) {
     rows_ = runs;
     runs_->setRuns(runs);
+    showCurvesOrFigures(runs_->selectedRuns()); // a refresh brings a fit's figures
     // Something to look at from the start: the newest run, until the user picks.
     if (runs_->selectedRuns().empty() && !runs.empty()) {
         const auto newest = std::max_element(
@@ -90,10 +100,33 @@ void RunsPage::selectionChanged(const std::vector<std::int64_t>& ids) {
             charts_->setRunLabel(row.id, tr("#%1 %2").arg(row.id).arg(row.model));
         }
     }
+    showCurvesOrFigures(ids);
     confusionRun_ = 0;
     confusion_->clear();
     if (!ids.empty()) {
         emit runsWanted(ids);
+    }
+}
+
+void RunsPage::showCurvesOrFigures(const std::vector<std::int64_t>& ids) {
+    std::vector<RunRow> fits;
+    for (const auto id : ids) {
+        const auto row =
+            std::find_if(rows_.begin(), rows_.end(), [id](const RunRow& r) { return r.id == id; });
+        if (row != rows_.end() && row->task == QLatin1String("anomaly")) {
+            fits.push_back(*row);
+        }
+    }
+    const bool figures = !fits.empty() && fits.size() == ids.size();
+    if (figures) {
+        anomalyFigures_->setRuns(fits);
+    }
+    QWidget* shown = figures ? static_cast<QWidget*>(anomalyFigures_) : charts_;
+    if (top_->currentWidget() != shown) {
+        top_->setCurrentWidget(shown);
+        // A fit's figures need less height than curves; its histogram below needs more.
+        // Proportions: the splitter shares out its height by them, shown or not yet.
+        right_->setSizes(figures ? QList<int>{1000, 3000} : QList<int>{2000, 2000});
     }
 }
 
@@ -122,6 +155,12 @@ void RunsPage::showConfusion(qint64 runId, const ConfusionData& confusion) {
 void RunsPage::showInspection(qint64 runId, const InspectionData& inspection) {
     if (runId == confusionRun_) {
         confusion_->operatingPoint()->setData(inspection);
+    }
+}
+
+void RunsPage::showAnomalyScores(qint64 runId, const AnomalyScoreData& scores) {
+    if (runId == confusionRun_ && !scores.isEmpty()) {
+        confusion_->setAnomalyScores(scores);
     }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "anomaly_score_data.h"
 #include "confusion_data.h"
 #include "inspection_data.h"
 #include "run_row.h"
@@ -12,9 +13,12 @@
 
 class QLabel;
 class QPushButton;
+class QSplitter;
+class QStackedWidget;
 
 namespace kestrel::widgets {
 
+class AnomalyRunFigures;
 class ConfusionPanel;
 class RunsView;
 class TrainingCharts;
@@ -40,6 +44,8 @@ public slots:
                    const QVector<double>& values);
     void showConfusion(qint64 runId, const kestrel::widgets::ConfusionData& confusion);
     void showInspection(qint64 runId, const kestrel::widgets::InspectionData& inspection);
+    // An anomaly run's scores: the histogram in place of the operating point.
+    void showAnomalyScores(qint64 runId, const kestrel::widgets::AnomalyScoreData& scores);
     void showExportProgress(qint64 runId, const QString& line);
     void showExportResult(qint64 runId, const QString& summary, const QString& folder);
     void showExportFailure(const QString& message);
@@ -53,9 +59,14 @@ signals:
 
 private:
     void selectionChanged(const std::vector<std::int64_t>& ids);
+    // Curves for trained runs; the figures table when every selected run is a fit.
+    void showCurvesOrFigures(const std::vector<std::int64_t>& ids);
 
     RunsView* runs_ = nullptr;
     TrainingCharts* charts_ = nullptr;
+    AnomalyRunFigures* anomalyFigures_ = nullptr;
+    QStackedWidget* top_ = nullptr; // charts_ or anomalyFigures_
+    QSplitter* right_ = nullptr;
     ConfusionPanel* confusion_ = nullptr;
     QLabel* exportStatus_ = nullptr;
     QPushButton* openFolder_ = nullptr;

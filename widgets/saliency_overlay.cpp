@@ -15,7 +15,11 @@ namespace kestrel::widgets {
 namespace {
 
 constexpr int kOpacitySteps = 100;
-QString availableTip() {
+QString availableTip(SaliencyBar::Kind kind) {
+    if (kind == SaliencyBar::Kind::AnomalyMap) {
+        return QObject::tr("Show where the anomaly detector finds the part unlike the good "
+                           "ones: its anomaly map over the image, hot from 0.5 (the threshold)");
+    }
     return QObject::tr("Show where the model looked: a Grad-CAM heat map of the class it "
                        "predicts, over the image");
 }
@@ -92,7 +96,7 @@ SaliencyBar::SaliencyBar(QWidget* parent) : QWidget(parent) {
     button_->setCheckable(true);
     button_->setAutoRaise(true);
     button_->setFocusPolicy(Qt::NoFocus);
-    button_->setToolTip(availableTip());
+    button_->setToolTip(availableTip(kind_));
     row->addWidget(button_);
 
     slider_ = new QSlider(Qt::Horizontal);
@@ -130,7 +134,15 @@ void SaliencyBar::setAvailable(bool available, const QString& reason) {
         setStatus({});
     }
     button_->setEnabled(available);
-    button_->setToolTip(available ? availableTip() : reason);
+    button_->setToolTip(available ? availableTip(kind_) : reason);
+}
+
+void SaliencyBar::setKind(Kind kind) {
+    kind_ = kind;
+    button_->setText(kind == Kind::AnomalyMap ? tr("Anomaly map") : tr("Grad-CAM"));
+    if (button_->isEnabled()) {
+        button_->setToolTip(availableTip(kind));
+    }
 }
 
 void SaliencyBar::setStatus(const QString& text) {

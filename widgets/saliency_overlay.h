@@ -22,6 +22,9 @@ QImage colourHeatMap(const QImage& heat);
 class SaliencyBar : public QWidget {
     Q_OBJECT
 public:
+    // What the heat map is: Grad-CAM of a classifier, or an anomaly detector's map.
+    enum class Kind { GradCam, AnomalyMap };
+
     explicit SaliencyBar(QWidget* parent = nullptr);
 
     bool isOn() const;
@@ -31,6 +34,8 @@ public:
     void setAvailable(bool available, const QString& reason);
     void setStatus(const QString& text);
     QString status() const;
+    void setKind(Kind kind); // names the button and its tooltip after the map
+    Kind kind() const { return kind_; }
 
     double opacity() const; // 0..1
     void setOpacity(double opacity);
@@ -41,6 +46,7 @@ signals:
 
 private:
     QToolButton* button_ = nullptr;
+    Kind kind_ = Kind::GradCam;
     QSlider* slider_ = nullptr;
     QLabel* status_ = nullptr;
 };

@@ -52,14 +52,14 @@ void SampleGridDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
         painter->setRenderHint(QPainter::SmoothPixmapTransform);
         painter->drawImage(target, image);
     }
-    if (const QVariant score = index.data(SampleModel::ScoreRole); score.isValid()) {
-        // The prediction's confidence, so the most confident mistakes stand out.
-        const QString text = QString::number(qRound(score.toDouble() * 100.0)) + QLatin1Char('%');
-        const int width = option.fontMetrics.horizontalAdvance(text) + 6;
+    if (const QString score = index.data(SampleModel::ScoreTextRole).toString(); !score.isEmpty()) {
+        // The prediction's confidence (or anomaly score), so the most confident mistakes
+        // stand out.
+        const int width = option.fontMetrics.horizontalAdvance(score) + 6;
         const QRect badge(frame.right() - width, frame.top(), width, kTextHeight);
         painter->fillRect(badge, QColor(0, 0, 0, 170));
         painter->setPen(Qt::white);
-        painter->drawText(badge, Qt::AlignCenter, text);
+        painter->drawText(badge, Qt::AlignCenter, score);
     } else if (const QString review = index.data(SampleModel::ReviewBadgeRole).toString();
                !review.isEmpty()) {
         // What the run predicted, red when it disagrees with the label; orange for a likely

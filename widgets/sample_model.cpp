@@ -373,9 +373,13 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
             tip += QLatin1Char('\n') + review.toString();
         }
         if (const QVariant score = data(index, ScoreRole); score.isValid()) {
-            tip += QLatin1Char('\n') + tr("%1 — confidence %2%")
-                                           .arg(filter_.subset->title)
-                                           .arg(score.toDouble() * 100.0, 0, 'f', 1);
+            tip += QLatin1Char('\n') + (filter_.subset->anomalyScores
+                                            ? tr("%1 — anomaly score %2")
+                                                  .arg(filter_.subset->title)
+                                                  .arg(score.toDouble(), 0, 'f', 2)
+                                            : tr("%1 — confidence %2%")
+                                                  .arg(filter_.subset->title)
+                                                  .arg(score.toDouble() * 100.0, 0, 'f', 1));
         }
         return tip;
     }
@@ -385,6 +389,15 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
         }
         const auto found = filter_.subset->scores.find(s->id);
         return found == filter_.subset->scores.end() ? QVariant() : QVariant(found->second);
+    }
+    case ScoreTextRole: {
+        const QVariant score = data(index, ScoreRole);
+        if (!score.isValid()) {
+            return {};
+        }
+        return filter_.subset->anomalyScores
+                   ? QString::number(score.toDouble(), 'f', 2)
+                   : QString::number(qRound(score.toDouble() * 100.0)) + QLatin1Char('%');
     }
     case SampleIdRole:
         return QVariant::fromValue<qint64>(s->id);

@@ -24,6 +24,7 @@ class ThumbnailSource;
 struct SampleSubset {
     QString title; // what the set is, e.g. "True scratch, predicted dent (run #3, epoch 7)"
     std::unordered_map<std::int64_t, float> scores; // sample id -> confidence in [0, 1]
+    bool anomalyScores = false; // the scores are anomaly scores (0.5: the threshold)
 };
 
 // Which samples the browser lists.
@@ -84,7 +85,8 @@ public:
         UnreadableRole,
         DuplicateRole,
         NoPictureRole,
-        ScoreRole, // the subset's score of the sample; invalid without a subset
+        ScoreRole,     // the subset's score of the sample; invalid without a subset
+        ScoreTextRole, // the score as the thumbnail shows it: "97%", or "0.73" (anomaly)
         // A short text for the thumbnail ("dent 97%", "→ scratch"); empty without a review.
         ReviewBadgeRole,
         ReviewFlagRole,    // 0 fine or unknown, 1 misclassified, 2 likely label error

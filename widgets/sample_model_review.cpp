@@ -19,6 +19,10 @@ QString percent(float probability) {
     return QString::number(static_cast<double>(probability) * 100.0, 'f', 1) + QLatin1Char('%');
 }
 
+QString anomalyScore(float score) {
+    return QString::number(static_cast<double>(score), 'f', 2);
+}
+
 } // namespace
 
 std::int64_t SampleModel::classIdNamed(const QString& name) const {
@@ -35,6 +39,10 @@ bool SampleModel::isMisclassified(const CatalogSample& s, const ReviewedSample& 
         return false;
     }
     const auto* info = classInfo(s.classId);
+    if (review_->anomaly) { // a verdict on the good class: wrong when it disagrees with the label
+        const bool good = info && QString::fromStdString(info->name) == review_->goodClass;
+        return good != (reviewed.predicted == QLatin1String("good"));
+    }
     return !info || QString::fromStdString(info->name) != reviewed.predicted;
 }
 
@@ -47,6 +55,10 @@ bool SampleModel::reviewMatches(const CatalogSample& sample) const {
     case SampleFilter::Show::Misclassified:
         return isMisclassified(sample, *reviewed);
     case SampleFilter::Show::LowConfidence:
+        if (review_->anomaly) {
+            return reviewed->confidence >= 0 &&
+                   std::abs(reviewed->confidence - 0.5f) < kNearAnomalyThreshold;
+        }
         return reviewed->confidence >= 0 && reviewed->confidence < kLowConfidence;
     case SampleFilter::Show::LikelyLabelErrors:
         return reviewed->auditRank > 0;
@@ -94,10 +106,14 @@ QVariant SampleModel::reviewData(const CatalogSample& s, int column, int role) c
         case PredictedColumn:
             return reviewed->predicted;
         case ConfidenceColumn:
+            if (predicted && review_->anomaly) {
+                return anomalyScore(reviewed->confidence);
+            }
             return predicted ? percent(reviewed->confidence) : QString();
-        case LossColumn:
-            return predicted ? QString::number(static_cast<double>(reviewed->loss), 'f', 3)
-                             : QString();
+        case LossColumn: // an anomaly detector has no loss per sample
+            return predicted && !review_->anomaly
+                       ? QString::number(static_cast<double>(reviewed->loss), 'f', 3)
+                       : QString();
         case MarginColumn:
             return predicted ? QString::number(static_cast<double>(reviewed->margin), 'f', 3)
                              : QString();
@@ -112,6 +128,9 @@ QVariant SampleModel::reviewData(const CatalogSample& s, int column, int role) c
         if (flagged && !fixed) {
             return QStringLiteral("→ ") + reviewed->suggested;
         }
+        if (predicted && review_->anomaly) {
+            return reviewed->predicted + QLatin1Char(' ') + anomalyScore(reviewed->confidence);
+        }
         return predicted
                    ? reviewed->predicted + QLatin1Char(' ') +
                          QString::number(qRound(reviewed->confidence * 100.0f)) + QLatin1Char('%')
@@ -123,7 +142,11 @@ QVariant SampleModel::reviewData(const CatalogSample& s, int column, int role) c
                                                              : 0);
     case Qt::ToolTipRole: {
         QStringList lines;
-        if (predicted) {
+        if (predicted && review_->anomaly) {
+            lines << tr("%1: anomaly score %2, %3 (a defect from 0.50)")
+                         .arg(review_->runTitle, anomalyScore(reviewed->confidence),
+                              reviewed->predicted);
+        } else if (predicted) {
             lines << tr("%1 predicts %2 (%3), loss %4, margin %5")
                          .arg(review_->runTitle, reviewed->predicted, percent(reviewed->confidence))
                          .arg(static_cast<double>(reviewed->loss), 0, 'f', 3)

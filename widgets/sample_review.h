@@ -24,7 +24,12 @@ struct ReviewedSample {
 struct SampleReview {
     std::int64_t runId = 0; // the run whose predictions these are; 0: none
     QString runTitle;       // e.g. "run #3"; empty without a run
-    QString auditTitle;     // e.g. "label audit #2"; empty without an audit
+    // An anomaly-detection run: `predicted` is "good" or "defect", `confidence` the
+    // normalised anomaly score (a defect from 0.5), and a prediction is wrong when it
+    // disagrees with whether the label is `goodClass`.
+    bool anomaly = false;
+    QString goodClass;
+    QString auditTitle; // e.g. "label audit #2"; empty without an audit
     std::unordered_map<std::int64_t, ReviewedSample> samples;
 
     const ReviewedSample* find(std::int64_t sampleId) const {
@@ -35,5 +40,7 @@ struct SampleReview {
 
 // Below this the browser's "Low confidence" filter lists a prediction.
 constexpr float kLowConfidence = 0.6f;
+// An anomaly score this close to the threshold (0.5) is "low confidence" too.
+constexpr float kNearAnomalyThreshold = 0.1f;
 
 } // namespace kestrel::widgets

@@ -29,6 +29,11 @@ TrainingLiveView::TrainingLiveView(QWidget* parent) : QWidget(parent) {
     status_ = new QLabel;
     status_->setObjectName("liveStatus");
     status_->setWordWrap(true);
+    notices_ = new QLabel;
+    notices_->setObjectName("liveNotices");
+    notices_->setWordWrap(true);
+    notices_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    notices_->hide();
     epochProgress_ = new ProgressStrip;
     epochProgress_->setObjectName("epochProgress");
     epochProgress_->setProgress(0, tr("Epoch"));
@@ -56,6 +61,7 @@ TrainingLiveView::TrainingLiveView(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(title_);
     layout->addWidget(status_);
+    layout->addWidget(notices_);
     layout->addWidget(epochProgress_);
     layout->addWidget(runProgress_);
     layout->addWidget(resources_);
@@ -73,6 +79,10 @@ void TrainingLiveView::startRun(qint64 runId, const QString& label, const QStrin
         charts_->clear();
         confusion_->clear();
     }
+    fitting_ = false;
+    charts_->show();
+    notices_->clear();
+    notices_->hide();
     runId_ = runId;
     label_ = label;
     charts_->setRunLabel(runId, label);
@@ -99,6 +109,10 @@ void TrainingLiveView::showProgress(const TrainingProgress& progress) {
     const double done =
         (static_cast<double>(progress.epoch) + static_cast<double>(progress.batch) / perEpoch) /
         static_cast<double>(std::max<std::int64_t>(progress.epochs, 1));
+    if (!progress.stage.isEmpty()) {
+        showFitProgress(progress, done);
+        return;
+    }
     epochProgress_->setProgress(static_cast<double>(progress.batch) / perEpoch,
                                 tr("Epoch %1 of %2 · batch %3 of %4")
                                     .arg(progress.epoch + 1)
@@ -114,6 +128,27 @@ void TrainingLiveView::showProgress(const TrainingProgress& progress) {
                                         .arg(RunsTableModel::durationText(progress.elapsedSeconds))
                                         .arg(eta)
                                         .arg(locale.toString(progress.imagesPerSecond, 'f', 0)));
+    if (status_->text() != statusText()) {
+        status_->setText(statusText());
+    }
+}
+
+void TrainingLiveView::showFitProgress(const TrainingProgress& progress, double done) {
+    if (!fitting_) {
+        // A fit has no curves: the matrix and the score histogram get the room.
+        fitting_ = true;
+        charts_->hide();
+    }
+    const double perStage =
+        static_cast<double>(std::max<std::int64_t>(progress.batchesPerEpoch, 1));
+    epochProgress_->setProgress(
+        static_cast<double>(progress.batch) / perStage,
+        tr("%1 · %2 of %3").arg(progress.stage).arg(progress.batch).arg(progress.batchesPerEpoch));
+    runProgress_->setProgress(done,
+                              tr("Step %1 of %2 · %3 elapsed")
+                                  .arg(progress.epoch + 1)
+                                  .arg(progress.epochs)
+                                  .arg(RunsTableModel::durationText(progress.elapsedSeconds)));
     if (status_->text() != statusText()) {
         status_->setText(statusText());
     }
@@ -140,8 +175,13 @@ void TrainingLiveView::finishRun(qint64 runId, const QString& status, const QStr
         return;
     }
     QString text;
-    if (status == QLatin1String("completed")) {
+    if (status == QLatin1String("completed") && fitting_) {
+        text = tr("Fitted. The histogram shows how its scores part good parts from defects; "
+                  "export it from the Runs tab.");
+    } else if (status == QLatin1String("completed")) {
         text = tr("Completed. Compare it with other runs or export it from the Runs tab.");
+    } else if (status == QLatin1String("cancelled") && fitting_) {
+        text = tr("Stopped before the model was fitted; nothing of it is kept.");
     } else if (status == QLatin1String("cancelled")) {
         text = tr("Stopped; its last checkpoint is kept and it can be resumed from the Runs tab.");
     } else {
@@ -154,12 +194,23 @@ void TrainingLiveView::finishRun(qint64 runId, const QString& status, const QStr
     title_->setText(tr("Run %1 (%2)").arg(label_, status));
 }
 
+void TrainingLiveView::setNotices(qint64 runId, const QStringList& notices) {
+    if (runId != runId_) {
+        return;
+    }
+    notices_->setText(notices.join(QLatin1Char('\n')));
+    notices_->setVisible(!notices.isEmpty());
+}
+
 void TrainingLiveView::setPaused(bool paused) {
     paused_ = paused;
     status_->setText(statusText());
 }
 
 QString TrainingLiveView::statusText() const {
+    if (fitting_) {
+        return tr("Fitting on the good parts…");
+    }
     return paused_ ? tr("Paused between batches; press Resume to go on.") : tr("Training…");
 }
 

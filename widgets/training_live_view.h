@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include <QMap>
+#include <QStringList>
 #include <QVector>
 #include <QWidget>
 
@@ -38,6 +39,9 @@ public slots:
     void finishRun(qint64 runId, const QString& status, const QString& reason);
     void showResources(const kestrel::widgets::ResourceReading& reading);
     void setPaused(bool paused);
+    // What to know about the run before its figures (an anomaly fit's notices); shown under
+    // the status until the next run starts.
+    void setNotices(qint64 runId, const QStringList& notices);
 
 signals:
     // A click in the confusion matrix of run `runId`.
@@ -46,16 +50,19 @@ signals:
 private:
     QLabel* title_ = nullptr;
     QLabel* status_ = nullptr;
+    QLabel* notices_ = nullptr;
     ProgressStrip* epochProgress_ = nullptr;
     ProgressStrip* runProgress_ = nullptr;
     QLabel* resources_ = nullptr;
     TrainingCharts* charts_ = nullptr;
     ConfusionPanel* confusion_ = nullptr;
     QString statusText() const;
+    void showFitProgress(const TrainingProgress& progress, double done);
 
     std::int64_t runId_ = 0;
     QString label_;
     bool paused_ = false;
+    bool fitting_ = false; // the run is an anomaly detector's fit (no curves, no pause)
 };
 
 // "1.2 GB", "640 MB": sizes for people.

@@ -18,6 +18,9 @@ struct TrainingProgress {
     double elapsedSeconds = 0;
     double etaSeconds = -1; // < 0: not known yet
     bool paused = false;
+    // An anomaly detector's fit has stages, not epochs: `stage` says what it does ("Extracting
+    // features"), epoch/epochs count the stages and batch/batchesPerEpoch the stage's steps.
+    QString stage;
 };
 
 // The machine's load while training, sampled about once a second.

@@ -65,23 +65,30 @@ void saveScreenshotWhenSettled(kestrel::widgets::MainWindow& window,
 // have arrived, as a user pressing Start would, and (with a file) save a screenshot of the
 // live view and quit when the run has ended: exit 0 when it completed.
 void trainWhenReady(kestrel::widgets::MainWindow& window,
-                    kestrel::app::TrainingController& training, int epochs, const QString& file) {
+                    kestrel::app::TrainingController& training, int epochs, bool anomaly,
+                    const QString& file) {
     using kestrel::app::TrainingController;
     window.showTraining();
     auto started = std::make_shared<bool>(false);
     QObject::connect(&training, &TrainingController::choicesReady, &window,
-                     [&window, epochs, started] {
+                     [&window, epochs, anomaly, started] {
                          if (*started) {
                              return;
                          }
                          *started = true;
-                         auto* form = window.training()->panel()->form();
+                         auto* panel = window.training()->panel();
+                         if (anomaly) { // fitted in one pass: no epochs to set
+                             panel->setTask(kestrel::widgets::TaskChoice::Anomaly);
+                             panel->start();
+                             return;
+                         }
+                         auto* form = panel->form();
                          if (epochs > 0) { // 0: the defaults' own epochs
                              auto options = form->options();
                              options.epochs = epochs;
                              form->setOptions(options);
                          }
-                         window.training()->panel()->start();
+                         panel->start();
                      });
     if (file.isEmpty()) {
         return;
@@ -134,7 +141,36 @@ int main(int argc, char** argv) {
         "has ended.",
         "N");
     parser.addOption(trainEpochs);
+    const QCommandLineOption task(
+        "task",
+        "With --train: classification (the default) or anomaly (fit an anomaly detector on "
+        "the good parts with the form's defaults; N is ignored).",
+        "TASK", "classification");
+    parser.addOption(task);
+    const QCommandLineOption size("size", "Open the window at WIDTHxHEIGHT pixels, e.g. 1920x1080.",
+                                  "WxH");
+    parser.addOption(size);
     parser.process(app);
+    const QString taskName = parser.value(task);
+    if (taskName != "classification" && taskName != "anomaly") {
+        std::fprintf(stderr, "--task is \"%s\"; it takes classification or anomaly.\n",
+                     qPrintable(taskName));
+        return 2;
+    }
+    QSize windowSize;
+    if (parser.isSet(size)) {
+        const QStringList sides = parser.value(size).split(QLatin1Char('x'));
+        bool wide = false;
+        bool high = false;
+        if (sides.size() == 2) {
+            windowSize = QSize(sides[0].toInt(&wide), sides[1].toInt(&high));
+        }
+        if (!wide || !high || windowSize.width() < 320 || windowSize.height() < 240) {
+            std::fprintf(stderr, "--size is \"%s\"; it takes WIDTHxHEIGHT, at least 320x240.\n",
+                         qPrintable(parser.value(size)));
+            return 2;
+        }
+    }
 
     kestrel::widgets::MainWindow window;
     kestrel::app::ProjectController controller;
@@ -154,8 +190,11 @@ int main(int argc, char** argv) {
         controller.openProject(parser.positionalArguments().constFirst());
     }
     window.show();
+    if (windowSize.isValid()) {
+        window.resize(windowSize);
+    }
     if (parser.isSet(trainEpochs)) {
-        trainWhenReady(window, training, parser.value(trainEpochs).toInt(),
+        trainWhenReady(window, training, parser.value(trainEpochs).toInt(), taskName == "anomaly",
                        parser.value(screenshot));
     } else if (parser.isSet(screenshot)) {
         saveScreenshotWhenSettled(window, controller, images, parser.value(screenshot));

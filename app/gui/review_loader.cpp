@@ -1,5 +1,6 @@
 #include "review_loader.h"
 
+#include "common/task_kind.h"
 #include "common/text.h"
 #include "project/project.h"
 #include "store/review_repository.h"
@@ -27,10 +28,17 @@ std::shared_ptr<widgets::SampleReview> loadSampleReview(Project& project,
         runId = reviews.latestReviewedRun();
     }
     if (runId) {
-        const auto classes =
-            splitLines(store::RunRepository(project.database()).params(*runId)["classes"]);
+        store::RunRepository runs(project.database());
+        auto params = runs.params(*runId);
+        auto classes = splitLines(params["classes"]);
         review->runId = *runId;
         review->runTitle = QObject::tr("run #%1").arg(*runId);
+        if (runs.get(*runId).task == toString(TaskKind::Anomaly)) {
+            // Its predictions are verdicts on the good class, not the project's classes.
+            review->anomaly = true;
+            review->goodClass = QString::fromStdString(params["good_class"]);
+            classes = {"good", "defect"};
+        }
         for (const auto& record : reviews.samplePredictions(*runId)) {
             widgets::ReviewedSample& sample = review->samples[record.sampleId];
             sample.predicted = nameOf(classes, record.predicted);

@@ -1,6 +1,7 @@
 #include "run_store_jobs.h"
 
 #include "common/error.h"
+#include "common/task_kind.h"
 #include "common/text.h"
 #include "inspection/operating_point.h"
 #include "project/project.h"
@@ -61,6 +62,21 @@ widgets::InspectionData inspectionOf(Project& project, std::int64_t runId,
             } catch (const std::exception&) {
                 // an unreadable value: the next, or the default
             }
+        }
+    }
+    return data;
+}
+
+// An anomaly run's normalised scores per split, from its stored predictions (truth and
+// verdict 0 good, 1 defect; the score as confidence).
+widgets::AnomalyScoreData anomalyScoresOf(store::RunRepository& runs, std::int64_t runId) {
+    widgets::AnomalyScoreData data;
+    data.runId = runId;
+    for (const auto& [split, samples] :
+         {std::pair{"val", &data.validation}, std::pair{"test", &data.test}}) {
+        for (const auto& prediction : runs.predictions(runId, split)) {
+            samples->push_back({prediction.sampleId, static_cast<float>(prediction.confidence),
+                                prediction.truth == 1});
         }
     }
     return data;
@@ -152,15 +168,23 @@ void LoadRunFigures::perform(Project& project) {
             }
             figures.curves.push_back(std::move(curve));
         }
+        const bool anomalyRun = runs.get(runId).task == toString(TaskKind::Anomaly);
         if (const auto matrix = runs.confusionMatrix(runId, "val")) {
             for (const auto& name : matrix->classes) {
                 figures.confusion.classes.append(QString::fromStdString(name));
             }
             figures.confusion.counts = matrix->counts;
-            figures.confusion.caption =
-                QObject::tr("Run #%1, validation, epoch %2").arg(runId).arg(matrix->epoch + 1);
+            figures.confusion.caption = // a fit has no epochs
+                anomalyRun ? QObject::tr("Run #%1, validation").arg(runId)
+                           : QObject::tr("Run #%1, validation, epoch %2")
+                                 .arg(runId)
+                                 .arg(matrix->epoch + 1);
         }
-        figures.inspection = inspectionOf(project, runId, params);
+        if (anomalyRun) {
+            figures.anomaly = anomalyScoresOf(runs, runId);
+        } else {
+            figures.inspection = inspectionOf(project, runId, params);
+        }
         result_.push_back(std::move(figures));
     }
 }

@@ -2,6 +2,7 @@
 
 // The runs view's store jobs: the list, curves and matrices, a cell's samples, notes, tags,
 // deletion, and an export's artifact rows. A family of small jobs, one file.
+#include "anomaly_score_data.h"
 #include "confusion_data.h"
 #include "export/run_export.h"
 #include "inspection_data.h"
@@ -39,6 +40,7 @@ struct RunFigures {
     std::vector<RunCurve> curves; // one per stored metric the charts draw
     widgets::ConfusionData confusion;
     widgets::InspectionData inspection; // empty goodClass: the run has no operating point
+    widgets::AnomalyScoreData anomaly;  // an anomaly run's scores; empty for other runs
 };
 
 class LoadRunFigures final : public StoreQuery<std::vector<RunFigures>> {

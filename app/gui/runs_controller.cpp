@@ -59,6 +59,9 @@ void RunsController::loadRuns(const std::vector<std::int64_t>& runIds) {
                 }
                 emit runConfusion(run.runId, run.confusion);
                 emit runInspection(run.runId, run.inspection);
+                if (!run.anomaly.isEmpty()) {
+                    emit runAnomalyScores(run.runId, run.anomaly);
+                }
             }
         });
     job->onFailure([this](const QString& message) { emit failed(message); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "anomaly_score_data.h"
 #include "confusion_data.h"
 #include "inspection_data.h"
 #include "run_row.h"
@@ -51,6 +52,7 @@ signals:
                   const QVector<double>& values);
     void runConfusion(qint64 runId, const kestrel::widgets::ConfusionData& confusion);
     void runInspection(qint64 runId, const kestrel::widgets::InspectionData& inspection);
+    void runAnomalyScores(qint64 runId, const kestrel::widgets::AnomalyScoreData& scores);
     // The samples of one confusion cell with the confidence of their prediction.
     void cellSamplesFound(qint64 runId, int trueClass, int predicted,
                           const std::vector<std::pair<std::int64_t, float>>& samples);

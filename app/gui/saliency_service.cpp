@@ -97,9 +97,13 @@ void SaliencyService::compute(quint64 ticket, std::int64_t sampleId, const QStri
             return QString::fromStdString(
                 loaded_->run.classes().at(static_cast<std::size_t>(index)));
         };
-        caption =
-            tr("%1 %2 — Grad-CAM for %3")
-                .arg(name(saliency.predicted), percent(saliency.confidence), name(saliency.target));
+        caption = loaded_->run.isAnomaly()
+                      ? tr("%1, anomaly score %2 — anomaly map (0.50 is the threshold)")
+                            .arg(name(saliency.predicted))
+                            .arg(static_cast<double>(saliency.confidence), 0, 'f', 2)
+                      : tr("%1 %2 — Grad-CAM for %3")
+                            .arg(name(saliency.predicted), percent(saliency.confidence),
+                                 name(saliency.target));
     } catch (const std::exception& exception) {
         error = errorMessage(exception);
     }

@@ -22,7 +22,8 @@ void wireSaliency(widgets::MainWindow& window, ProjectController& projects,
     widgets::SampleBrowser* browser = window.browser();
     auto folder = std::make_shared<QString>();
     const QString noRun = QObject::tr("Train a run first: Grad-CAM shows where a trained model "
-                                      "looks in the image");
+                                      "looks in the image, an anomaly detector's map where the "
+                                      "part differs from good ones");
     viewer->setSaliencyAvailable(false, noRun);
 
     QObject::connect(&projects, &ProjectController::projectOpened, &saliency,
@@ -38,6 +39,7 @@ void wireSaliency(widgets::MainWindow& window, ProjectController& projects,
             if (runId == saliency.runId()) {
                 return;
             }
+            viewer->setAnomalyMaps(loaded && loaded->anomaly);
             saliency.setRun(*folder, runId);
             viewer->setSaliencyAvailable(runId > 0, noRun);
             if (runId > 0 && viewer->isSaliencyOn()) {

@@ -1,5 +1,6 @@
 #include "training_controller.h"
 
+#include "anomaly/anomaly_session.h"
 #include "common/error.h"
 #include "error_message.h"
 #include "project/project.h"
@@ -14,6 +15,7 @@
 #include "training_store_jobs.h"
 #include "weights/weights_store.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -52,10 +54,53 @@ widgets::ConfusionData confusionOf(const tasks::Evaluation& evaluation,
     return data;
 }
 
+// What people read for each stage of an anomaly detector's fit (anomaly::FitProgress).
+QString stageText(const std::string& stage) {
+    if (stage == "batch norm") {
+        return QObject::tr("Re-estimating batch norms");
+    }
+    if (stage == "features") {
+        return QObject::tr("Extracting the good parts' features");
+    }
+    if (stage == "coreset") {
+        return QObject::tr("Choosing the memory bank");
+    }
+    if (stage == "gaussians") {
+        return QObject::tr("Fitting the Gaussians");
+    }
+    if (stage == "validation") {
+        return QObject::tr("Scoring the validation images");
+    }
+    if (stage == "test") {
+        return QObject::tr("Scoring the test images");
+    }
+    return QString::fromStdString(stage);
+}
+
+// The stages a fit with `options` goes through, in order, to say how far along it is.
+std::vector<std::string> fitStages(const anomaly::AnomalyOptions& options) {
+    std::vector<std::string> stages;
+    if (options.recomputeBatchNorm) {
+        stages.emplace_back("batch norm");
+    }
+    stages.emplace_back("features");
+    stages.emplace_back(options.method == anomaly::AnomalyMethod::PatchCore ? "coreset"
+                                                                            : "gaussians");
+    stages.emplace_back("validation");
+    stages.emplace_back("test");
+    return stages;
+}
+
 } // namespace
 
 struct TrainingController::Pending {
+    // A fit's figures, delivered as its only epoch.
+    struct FitDone {
+        QMap<QString, double> metrics;
+        widgets::ConfusionData confusion;
+    };
     std::optional<train::TrainingStarted> started;
+    std::optional<FitDone> fitDone;
     QVector<double> epochs, losses, learningRates;
     std::optional<widgets::TrainingProgress> progress;
     std::vector<train::EpochDone> epochsDone;
@@ -203,6 +248,9 @@ void TrainingController::deliver() {
         predictions_[runId] = std::move(epoch.validationPredictions);
         emit epochFinished(runId, epoch.epoch, metrics, confusion);
     }
+    if (batch->fitDone) {
+        emit epochFinished(runId, 0, batch->fitDone->metrics, batch->fitDone->confusion);
+    }
     if (batch->finished) {
         emit runFinished(runId, QString::fromStdString(train::toString(batch->finished->status)),
                          QString::fromStdString(batch->finished->reason));
@@ -282,6 +330,12 @@ void TrainingController::loadContinuation(qint64 runId) {
     projects_.writer().submit(std::move(job), this);
 }
 
+void TrainingController::startAnomaly(const anomaly::AnomalyOptions& options) {
+    Request request;
+    request.anomaly = options;
+    startOrQueue(std::move(request));
+}
+
 void TrainingController::resumeRun(qint64 runId) {
     Request request;
     request.resumeRun = runId;
@@ -312,6 +366,14 @@ void TrainingController::launch(Request request) {
         QMetaObject::invokeMethod(
             this, [refused] { refused(tr("Open a project before training.")); },
             Qt::QueuedConnection);
+        return;
+    }
+    if (request.anomaly) {
+        auto job = std::make_unique<CreateAnomalyRun>(
+            project, *request.anomaly,
+            [this, project](PreparedAnomalyRun prepared) { beginAnomaly(project, prepared); });
+        job->onFailure(refused);
+        projects_.writer().submit(std::move(job), this);
         return;
     }
     auto job = std::make_unique<CreateTrainingRun>(
@@ -354,12 +416,99 @@ void TrainingController::begin(const ProjectRef& project, const PreparedRun& pre
         });
 }
 
+void TrainingController::beginAnomaly(const ProjectRef& project,
+                                      const PreparedAnomalyRun& prepared) {
+    const std::shared_ptr<anomaly::AnomalySession>& session = prepared.session;
+    starting_ = false;
+    running_ = true;
+    currentRun_ = session->runId();
+    anomalySession_ = session;
+    if (stopRequested_) {
+        session->cancel();
+    }
+    if (paused_) { // Pause pressed while it was being set up: a fit cannot pause
+        paused_ = false;
+        emit pausedChanged(false);
+    }
+    emit pausableChanged(false);
+    const auto& options = session->options();
+    const QString method =
+        options.method == anomaly::AnomalyMethod::PatchCore ? tr("PatchCore") : tr("PaDiM");
+    emit runStarted(
+        currentRun_,
+        tr("#%1 %2 %3").arg(currentRun_).arg(method, QString::fromStdString(options.backbone)),
+        QString::fromStdString(options.device));
+    QStringList notices;
+    for (const auto& notice : session->notices()) {
+        notices.append(QString::fromStdString(notice));
+    }
+    emit runNotices(currentRun_, notices);
+    runTask_ = tasks_.start(
+        tr("Fitting anomaly detector #%1").arg(currentRun_), project,
+        [this, prepared, project, runId = currentRun_, &writer = projects_.writer()](Task& task) {
+            const std::shared_ptr<anomaly::AnomalySession>& run = prepared.session;
+            task.onCancel([run] { run->cancel(); });
+            const auto stages = fitStages(run->options());
+            const auto startedAt = std::chrono::steady_clock::now();
+            const auto onProgress = [&](const anomaly::FitProgress& fit) {
+                const auto found = std::find(stages.begin(), stages.end(), fit.stage);
+                widgets::TrainingProgress progress;
+                progress.runId = runId;
+                progress.stage = stageText(fit.stage);
+                progress.epoch = found == stages.end() ? 0 : found - stages.begin();
+                progress.epochs = static_cast<std::int64_t>(stages.size());
+                progress.batch = fit.done;
+                progress.batchesPerEpoch = fit.total;
+                progress.elapsedSeconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - startedAt)
+                        .count();
+                task.setProgress(fit.done, fit.total, progress.stage);
+                record([&](Pending& pending) { pending.progress = progress; });
+            };
+            ProjectRunWriter records(writer, project); // waits for the records when it goes
+            const anomaly::AnomalyRunSummary summary = run->run(onProgress, &records);
+            Pending::FitDone done;
+            for (const auto& [name, value] : summary.metrics) {
+                done.metrics.insert(QString::fromStdString(name), value);
+            }
+            if (summary.validationConfusion.size() == 4) {
+                done.confusion.classes = {tr("good"), tr("defect")};
+                done.confusion.counts = summary.validationConfusion;
+                done.confusion.caption = tr("Validation");
+            }
+            train::TrainingFinished finished;
+            finished.status =
+                summary.status == "completed"   ? train::TrainingFinished::Status::Completed
+                : summary.status == "cancelled" ? train::TrainingFinished::Status::Cancelled
+                                                : train::TrainingFinished::Status::Failed;
+            finished.reason = summary.reason;
+            record([&](Pending& pending) {
+                if (summary.status == "completed") {
+                    pending.fitDone = done;
+                }
+                pending.finished = finished;
+            });
+        },
+        this,
+        [this](const Task& task) {
+            record([error = task.error()](Pending& pending) {
+                pending.threadEnded = true;
+                pending.error = error;
+            });
+        });
+}
+
 void TrainingController::ended() {
     // The task has ended, so every record it posted is written: nothing here waits.
     runTask_.reset();
+    const bool fitted = anomalySession_ != nullptr;
     session_.reset();
+    anomalySession_.reset();
     observer_.reset();
     running_ = false;
+    if (fitted) {
+        emit pausableChanged(true);
+    }
     emit runRecorded(currentRun_);
     if (paused_) {
         paused_ = false;
@@ -382,6 +531,9 @@ void TrainingController::startNextQueued() {
 void TrainingController::setPaused(bool paused) {
     if (paused == paused_ || !isTraining()) {
         return;
+    }
+    if (anomalySession_) {
+        return; // a fit cannot pause (pausableChanged said so)
     }
     paused_ = paused;
     if (session_) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "anomaly/anomaly_options.h"
 #include "confusion_data.h"
 #include "train/train_options.h"
 #include "train/training_events.h"
@@ -18,6 +19,7 @@
 #include <QMap>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 namespace kestrel {
@@ -26,12 +28,16 @@ class Project;
 namespace kestrel::runs {
 class TrainingSession;
 }
+namespace kestrel::anomaly {
+class AnomalySession;
+}
 
 namespace kestrel::app {
 
 class ProjectController;
 class Task;
 class TaskManager;
+struct PreparedAnomalyRun;
 struct PreparedRun;
 struct ProjectRef;
 
@@ -64,6 +70,8 @@ public slots:
     // With `startFrom`, the run starts from that run's best weights (continue training).
     void start(const kestrel::train::TrainOptions& options,
                std::optional<std::int64_t> startFrom = std::nullopt);
+    // Fits an anomaly detector on the good parts now, or queues it like a run.
+    void startAnomaly(const kestrel::anomaly::AnomalyOptions& options);
     void resumeRun(qint64 runId);
     // Answers with continuationReady: the options run `runId` trained with.
     void loadContinuation(qint64 runId);
@@ -89,12 +97,18 @@ signals:
     void startFailed(const QString& message);
     void trainingChanged(bool training);
     void pausedChanged(bool paused);
+    // Whether the run under way can pause: an anomaly detector's fit cannot.
+    void pausableChanged(bool pausable);
+    // What to know before a fit's figures: the images used, and plainly when the backbone
+    // has no pretrained weights or validation has no defect.
+    void runNotices(qint64 runId, const QStringList& notices);
 
 private:
     struct Request {
-        std::optional<train::TrainOptions> options; // a new run
-        std::int64_t resumeRun = 0;                 // or one to resume
-        std::optional<std::int64_t> startFrom;      // a new run's starting weights
+        std::optional<train::TrainOptions> options;     // a new run
+        std::int64_t resumeRun = 0;                     // or one to resume
+        std::optional<std::int64_t> startFrom;          // a new run's starting weights
+        std::optional<anomaly::AnomalyOptions> anomaly; // or an anomaly detector to fit
     };
     struct Pending; // events from the training thread not yet delivered
     class Observer;
@@ -102,6 +116,7 @@ private:
     void startOrQueue(Request request);
     void launch(Request request);
     void begin(const ProjectRef& project, const PreparedRun& prepared);
+    void beginAnomaly(const ProjectRef& project, const PreparedAnomalyRun& prepared);
     void deliver(); // on the GUI thread
     void ended();   // after the run's task has ended and its records are written
     void startNextQueued();
@@ -118,6 +133,7 @@ private:
     bool stopRequested_ = false; // stop() before the session existed
     std::int64_t currentRun_ = 0;
     std::shared_ptr<runs::TrainingSession> session_;
+    std::shared_ptr<anomaly::AnomalySession> anomalySession_; // instead, for a fit
     std::unique_ptr<Observer> observer_; // used by the run's task until it ends
     std::shared_ptr<Task> runTask_;
 

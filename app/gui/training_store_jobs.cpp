@@ -1,5 +1,6 @@
 #include "training_store_jobs.h"
 
+#include "anomaly/anomaly_session.h"
 #include "project/project.h"
 #include "runs/training_session.h"
 #include "store/run_repository.h"
@@ -19,6 +20,14 @@ void CreateTrainingRun::perform(Project& project) {
     std::shared_ptr<runs::TrainingSession> session =
         options_ ? runs::TrainingSession::create(*own, *options_, startFrom_)
                  : runs::TrainingSession::resume(*own, resumeRun_);
+    result_ = {std::move(own), std::move(session)};
+}
+
+void CreateAnomalyRun::perform(Project& project) {
+    // As CreateTrainingRun: a connection of its own for the fitting thread to read through.
+    auto own = std::make_shared<Project>(Project::open(project.folder()));
+    std::shared_ptr<anomaly::AnomalySession> session =
+        anomaly::AnomalySession::create(*own, options_);
     result_ = {std::move(own), std::move(session)};
 }
 

@@ -2,6 +2,7 @@
 
 // The training controller's store jobs: a new (or resumed) run's row, a run's records as it
 // trains, and the options to continue a run with. A family of small jobs, one file.
+#include "anomaly/anomaly_options.h"
 #include "runs/run_store_writer.h"
 #include "store_job.h"
 #include "train/train_options.h"
@@ -12,6 +13,9 @@
 
 namespace kestrel::runs {
 class TrainingSession;
+}
+namespace kestrel::anomaly {
+class AnomalySession;
 }
 
 namespace kestrel::app {
@@ -40,6 +44,27 @@ private:
     std::optional<train::TrainOptions> options_; // a new run
     std::optional<std::int64_t> startFrom_;      // its starting weights
     std::int64_t resumeRun_ = 0;                 // or the run to resume
+};
+
+// An anomaly-detection run set up to fit, as PreparedRun is for training.
+struct PreparedAnomalyRun {
+    std::shared_ptr<Project> project;
+    std::shared_ptr<anomaly::AnomalySession> session;
+};
+
+// Creates an anomaly-detection run's row and parameters (anomaly::AnomalySession::create);
+// refuses, recording nothing, options core refuses or a project without good training images.
+class CreateAnomalyRun final : public StoreQuery<PreparedAnomalyRun> {
+public:
+    CreateAnomalyRun(ProjectRef project, anomaly::AnomalyOptions options, Reply reply)
+        : StoreQuery(std::move(project), std::move(reply)), options_(std::move(options)) {}
+    const char* name() const override { return "setting up an anomaly-detection run"; }
+
+protected:
+    void perform(Project& project) override;
+
+private:
+    anomaly::AnomalyOptions options_;
 };
 
 // Some of a run's records (a batch's metrics, an epoch's figures, its end), as core's

@@ -1,5 +1,8 @@
 #include "training_wiring.h"
 
+#include "anomaly/anomaly_options.h"
+#include "anomaly_form.h"
+#include "anomaly_score_panel.h"
 #include "confusion_panel.h"
 #include "dataset/project_summary.h"
 #include "dataset/sample_catalog.h"
@@ -41,6 +44,8 @@ void registerQueuedTypes() {
     qRegisterMetaType<kestrel::widgets::ResourceReading>();
     qRegisterMetaType<kestrel::widgets::ConfusionData>();
     qRegisterMetaType<kestrel::widgets::InspectionData>();
+    qRegisterMetaType<kestrel::widgets::AnomalyScoreData>();
+    qRegisterMetaType<kestrel::anomaly::AnomalyOptions>();
     qRegisterMetaType<std::vector<kestrel::widgets::RunRow>>();
     qRegisterMetaType<std::vector<std::int64_t>>();
     qRegisterMetaType<std::vector<std::pair<std::int64_t, float>>>();
@@ -66,6 +71,33 @@ void showCell(widgets::MainWindow& window, const ClassNames& names, qint64 runId
     }
     window.browser()->showSubset(subset);
     window.showSamples();
+}
+
+// A histogram bar's samples in the browser, with their anomaly scores.
+void showScoredSamples(widgets::MainWindow& window, const QString& title,
+                       const std::vector<std::pair<std::int64_t, float>>& samples) {
+    auto subset = std::make_shared<widgets::SampleSubset>();
+    subset->title = title;
+    subset->anomalyScores = true;
+    for (const auto& [sampleId, score] : samples) {
+        subset->scores.emplace(sampleId, score);
+    }
+    window.browser()->showSubset(subset);
+    window.showSamples();
+}
+
+// The backbones anomaly detection can use, as the form offers them.
+std::vector<widgets::ModelChoice>
+anomalyBackbones(const std::vector<widgets::ModelChoice>& models) {
+    std::vector<widgets::ModelChoice> backbones;
+    for (const auto& name : anomaly::anomalyBackbones()) {
+        for (const auto& model : models) {
+            if (model.name.toStdString() == name) {
+                backbones.push_back(model);
+            }
+        }
+    }
+    return backbones;
 }
 
 } // namespace
@@ -98,6 +130,7 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
             classNames.append(QString::fromStdString(entry.name));
         }
         panel->form()->setClasses(classNames);
+        panel->anomalyForm()->setClasses(classNames);
     };
     QObject::connect(&projects, &ProjectController::catalogLoaded, panel,
                      [offerClasses](const std::shared_ptr<dataset::SampleCatalog>& catalog) {
@@ -115,6 +148,14 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                          form->setDevices(devices);
                          form->setOptions(defaults);
                          form->setDefaultsDescription(description);
+                         AnomalyForm* anomalyForm = panel->anomalyForm();
+                         anomalyForm->setBackbones(anomalyBackbones(models));
+                         anomalyForm->setDevices(devices);
+                         anomaly::AnomalyOptions anomalyDefaults;
+                         if (!devices.empty()) {
+                             anomalyDefaults.device = devices.back().id.toStdString();
+                         }
+                         anomalyForm->setOptions(anomalyDefaults);
                      });
 
     QObject::connect(panel, &TrainingPanel::startRequested, &training,
@@ -123,6 +164,15 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                          panel->setStartFrom(std::nullopt);
                          workspace->showLive();
                      });
+    QObject::connect(panel, &TrainingPanel::anomalyStartRequested, &training,
+                     [&training, workspace](const anomaly::AnomalyOptions& options) {
+                         training.startAnomaly(options);
+                         workspace->showLive();
+                     });
+    QObject::connect(&training, &TrainingController::pausableChanged, panel,
+                     &TrainingPanel::setPausable);
+    QObject::connect(&training, &TrainingController::runNotices, live,
+                     &TrainingLiveView::setNotices);
     QObject::connect(panel, &TrainingPanel::pauseToggled, &training,
                      &TrainingController::setPaused);
     QObject::connect(panel, &TrainingPanel::stopRequested, &training, &TrainingController::stop);
@@ -199,6 +249,22 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                              live->confusion()->operatingPoint()->setData(inspection);
                          }
                      });
+    // An anomaly run's histogram, on the Runs tab and, for the run just fitted, the live view.
+    QObject::connect(&runs, &RunsController::runAnomalyScores, page, &RunsPage::showAnomalyScores);
+    QObject::connect(&runs, &RunsController::runAnomalyScores, live,
+                     [live](qint64 runId, const AnomalyScoreData& scores) {
+                         if (live->shownRun() == runId) {
+                             live->confusion()->setAnomalyScores(scores);
+                         }
+                     });
+    for (AnomalyScorePanel* histogram :
+         {page->confusion()->anomalyScores(), live->confusion()->anomalyScores()}) {
+        QObject::connect(histogram, &AnomalyScorePanel::samplesRequested, &window,
+                         [&window](const QString& title,
+                                   const std::vector<std::pair<std::int64_t, float>>& samples) {
+                             showScoredSamples(window, title, samples);
+                         });
+    }
     QObject::connect(live->confusion()->operatingPoint(), &OperatingPointPanel::targetChosen, &runs,
                      [&runs, live](double target) {
                          if (live->shownRun() != 0) {
@@ -223,6 +289,7 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                      &TrainingController::loadContinuation);
     QObject::connect(&training, &TrainingController::continuationReady, panel,
                      [&window, panel](qint64 runId, const train::TrainOptions& options) {
+                         panel->setTask(TaskChoice::Classification); // continuing trains
                          panel->form()->setOptions(options);
                          panel->setStartFrom(runId);
                          window.statusBar()->showMessage(
