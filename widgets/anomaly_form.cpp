@@ -1,5 +1,7 @@
 #include "anomaly_form.h"
 
+#include "form_fields.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -22,6 +24,13 @@ using anomaly::AnomalyMethod;
 using anomaly::AnomalyOptions;
 
 namespace {
+
+using form::addItem;
+using form::addRow;
+using form::comboBox;
+using form::problemLabel;
+using form::selectData;
+using Item = form::ComboItem;
 
 constexpr int kMinImageSize = 64;   // below it layer3's feature grid is too coarse for a map
 constexpr int kMaxImageSize = 1024; // core refuses larger
@@ -48,65 +57,12 @@ double share(double shown, double base, double halfStep) {
     return showsBase ? base : shown / 100;
 }
 
-void addItem(QComboBox* combo, const QString& text, const QVariant& data, const QString& tip) {
-    combo->addItem(text, data);
-    combo->setItemData(combo->count() - 1, tip, Qt::ToolTipRole);
-}
-
-void selectData(QComboBox* combo, const QVariant& data) {
-    combo->setCurrentIndex(std::max(0, combo->findData(data)));
-}
-
-struct Item {
-    QString text;
-    int data;
-    QString tip;
-};
-
-QComboBox* comboBox(const char* objectName, const QString& tip, const std::vector<Item>& items) {
-    auto* combo = new QComboBox;
-    combo->setObjectName(objectName);
-    combo->setToolTip(tip);
-    for (const Item& item : items) {
-        addItem(combo, item.text, item.data, item.tip);
-    }
-    return combo;
-}
-
 QSpinBox* spinBox(const char* objectName, int minimum, int maximum, const QString& tip) {
     auto* spin = new QSpinBox;
     spin->setObjectName(objectName);
     spin->setRange(minimum, maximum);
     spin->setToolTip(tip);
     return spin;
-}
-
-QLabel* problemLabel(const char* objectName) {
-    auto* label = new QLabel;
-    label->setObjectName(objectName);
-    label->setWordWrap(true);
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, QColor(198, 40, 40));
-    label->setPalette(palette);
-    label->hide();
-    return label;
-}
-
-// The caption, returned so that a row that does not apply can be greyed out whole.
-QLabel* addRow(QFormLayout* form, const QString& caption, QWidget* field,
-               QLabel* problem = nullptr) {
-    auto* label = new QLabel(caption);
-    label->setBuddy(field);
-    if (!problem) {
-        form->addRow(label, field);
-        return label;
-    }
-    auto* column = new QVBoxLayout;
-    column->setSpacing(2);
-    column->addWidget(field);
-    column->addWidget(problem);
-    form->addRow(label, column);
-    return label;
 }
 
 } // namespace
@@ -358,30 +314,11 @@ void AnomalyForm::rebuildBackboneItems(const QString& selected) {
 }
 
 void AnomalyForm::rebuildDeviceItems(const QString& selected) {
-    const QSignalBlocker blocker(device_);
-    device_->clear();
-    for (const DeviceChoice& choice : devices_) {
-        addItem(device_, choice.label.isEmpty() ? choice.id : choice.label, choice.id, choice.id);
-    }
-    if (!selected.isEmpty() && device_->findData(selected) < 0) {
-        addItem(device_, selected == "auto" ? tr("Automatic (a GPU when there is one)") : selected,
-                selected, tr("Named by the loaded settings"));
-    }
-    selectData(device_, selected);
+    form::fillDeviceItems(device_, devices_, selected);
 }
 
 void AnomalyForm::rebuildGoodClassItems(const QString& selected) {
-    const QSignalBlocker blocker(goodClass_);
-    goodClass_->clear();
-    addItem(goodClass_, tr("Found by name (good, ok, pass)"), QString(),
-            tr("The first class named good, ok, okay, pass or normal"));
-    for (const QString& name : classes_) {
-        goodClass_->addItem(name, name);
-    }
-    if (!selected.isEmpty() && goodClass_->findData(selected) < 0) {
-        goodClass_->addItem(selected, selected); // a class renamed since: kept, not swapped
-    }
-    selectData(goodClass_, selected);
+    form::fillGoodClassItems(goodClass_, classes_, selected);
 }
 
 const ModelChoice* AnomalyForm::currentBackbone() const {

@@ -1,6 +1,7 @@
 #include "training_form.h"
 
 #include "augmentation_box.h"
+#include "form_fields.h"
 #include "learning_rate_text.h"
 
 #include <algorithm>
@@ -31,7 +32,7 @@ namespace {
 
 constexpr int kMaxSupportedImageSize = 2048;
 constexpr int kCoreMinImageSize = 8; // core refuses anything smaller, whatever the model
-constexpr int kCudaRole = Qt::UserRole + 1;
+using form::kCudaRole;
 
 // One value per channel when the colour choice changed what the base was made for.
 std::vector<double> perChannel(const std::vector<double>& values, int channels) {
@@ -43,14 +44,8 @@ std::vector<double> perChannel(const std::vector<double>& values, int channels) 
     return std::vector<double>(count, sum / static_cast<double>(values.size()));
 }
 
-void addItem(QComboBox* combo, const QString& text, const QVariant& data, const QString& tip) {
-    combo->addItem(text, data);
-    combo->setItemData(combo->count() - 1, tip, Qt::ToolTipRole);
-}
-
-void selectData(QComboBox* combo, const QVariant& data) {
-    combo->setCurrentIndex(std::max(0, combo->findData(data)));
-}
+using form::addItem;
+using form::selectData;
 
 } // namespace
 
@@ -104,19 +99,7 @@ void TrainingForm::setClasses(const QStringList& classes) {
 }
 
 void TrainingForm::rebuildGoodClassItems(const QString& selected) {
-    goodClass_->clear();
-    goodClass_->addItem(tr("Found by name (good, ok, pass)"), QString());
-    goodClass_->setItemData(0,
-                            tr("The first class named good, ok, okay, pass or normal; none "
-                               "when there is no such class"),
-                            Qt::ToolTipRole);
-    for (const QString& name : classes_) {
-        goodClass_->addItem(name, name);
-    }
-    if (!selected.isEmpty() && goodClass_->findData(selected) < 0) {
-        goodClass_->addItem(selected, selected); // a class renamed since: kept, not swapped
-    }
-    selectData(goodClass_, selected);
+    form::fillGoodClassItems(goodClass_, classes_, selected);
 }
 
 void TrainingForm::setOptions(const TrainOptions& options) {
@@ -227,22 +210,7 @@ void TrainingForm::rebuildModelItems(const QString& selected) {
 }
 
 void TrainingForm::rebuildDeviceItems(const QString& selected) {
-    const QSignalBlocker blocker(device_);
-    device_->clear();
-    bool anyCuda = false;
-    for (const DeviceChoice& choice : devices_) {
-        addItem(device_, choice.label.isEmpty() ? choice.id : choice.label, choice.id, choice.id);
-        device_->setItemData(device_->count() - 1, choice.cuda, kCudaRole);
-        anyCuda = anyCuda || choice.cuda;
-    }
-    if (!selected.isEmpty() && device_->findData(selected) < 0) {
-        const bool automatic = selected == "auto";
-        addItem(device_, automatic ? tr("Automatic (a GPU when there is one)") : selected, selected,
-                tr("Named by the loaded settings"));
-        device_->setItemData(device_->count() - 1,
-                             automatic ? anyCuda : selected.startsWith("cuda"), kCudaRole);
-    }
-    selectData(device_, selected);
+    form::fillDeviceItems(device_, devices_, selected);
 }
 
 void TrainingForm::fillRecipe(const Recipe& recipe) {

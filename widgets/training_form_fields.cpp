@@ -1,6 +1,7 @@
 // The form's fields, their captions, tips and connections, apart from the behaviour in
 // training_form.cpp.
 #include "augmentation_box.h"
+#include "form_fields.h"
 #include "training_form.h"
 
 #include <array>
@@ -25,30 +26,10 @@ using Schedule = train::LrScheduleOptions::Kind;
 
 namespace {
 
-QLabel* problemLabel(const char* objectName) {
-    auto* label = new QLabel;
-    label->setObjectName(objectName);
-    label->setWordWrap(true);
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, QColor(198, 40, 40));
-    label->setPalette(palette);
-    label->hide();
-    return label;
-}
-
-void addRow(QFormLayout* form, const QString& caption, QWidget* field, QLabel* problem = nullptr) {
-    auto* label = new QLabel(caption);
-    label->setBuddy(field);
-    if (!problem) {
-        form->addRow(label, field);
-        return;
-    }
-    auto* column = new QVBoxLayout;
-    column->setSpacing(2);
-    column->addWidget(field);
-    column->addWidget(problem);
-    form->addRow(label, column);
-}
+using form::addRow;
+using form::comboBox;
+using form::problemLabel;
+using Item = form::ComboItem;
 
 QSpinBox* spinBox(const char* objectName, int maximum, const QString& tip) {
     auto* spin = new QSpinBox;
@@ -56,23 +37,6 @@ QSpinBox* spinBox(const char* objectName, int maximum, const QString& tip) {
     spin->setRange(0, maximum); // 0 can be typed so that it can be refused with a reason
     spin->setToolTip(tip);
     return spin;
-}
-
-struct Item {
-    QString text;
-    int data;
-    QString tip;
-};
-
-QComboBox* comboBox(const char* objectName, const QString& tip, const std::vector<Item>& items) {
-    auto* combo = new QComboBox;
-    combo->setObjectName(objectName);
-    combo->setToolTip(tip);
-    for (const Item& item : items) {
-        combo->addItem(item.text, item.data);
-        combo->setItemData(combo->count() - 1, item.tip, Qt::ToolTipRole);
-    }
-    return combo;
 }
 
 } // namespace
