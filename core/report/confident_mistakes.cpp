@@ -8,6 +8,7 @@
 #include "store/sample_repository.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include <opencv2/imgcodecs.hpp>
@@ -72,7 +73,7 @@ std::optional<ReportImage> thumbnail(Project& project, const std::string& stored
 } // namespace
 
 MistakeSelection confidentMistakes(Project& project, std::int64_t run,
-                                   const std::vector<std::string>& classes,
+                                   const std::vector<std::string>& classes, bool anomalyScores,
                                    const ReportOptions& options) {
     MistakeSelection selection;
     std::vector<Candidate> wrong;
@@ -86,7 +87,9 @@ MistakeSelection confidentMistakes(Project& project, std::int64_t run,
                                  prediction.predicted, prediction.confidence});
             }
         }
-        selection.source = "the best checkpoint's predictions for every sample";
+        selection.source = anomalyScores
+                               ? "the fitted model's scores of the validation and test images"
+                               : "the best checkpoint's predictions for every sample";
     } else {
         const auto validation = store::RunRepository(project.database()).predictions(run, "val");
         judged = validation.size();
@@ -104,14 +107,18 @@ MistakeSelection confidentMistakes(Project& project, std::int64_t run,
         selection.source += " (" + formatCount(static_cast<std::int64_t>(wrong.size())) +
                             " wrong of " + formatCount(static_cast<std::int64_t>(judged)) + ")";
     }
+    // How sure a wrong call was: its probability, or an anomaly score's distance from 0.5.
+    const auto sureness = [anomalyScores](const Candidate& candidate) {
+        return anomalyScores ? std::abs(candidate.confidence - 0.5) : candidate.confidence;
+    };
     // Held-out samples first: a confident mistake there says more than one on train.
-    std::sort(wrong.begin(), wrong.end(), [](const Candidate& a, const Candidate& b) {
+    std::sort(wrong.begin(), wrong.end(), [&sureness](const Candidate& a, const Candidate& b) {
         const bool aHeldOut = a.split != "train", bHeldOut = b.split != "train";
         if (aHeldOut != bHeldOut) {
             return aHeldOut;
         }
-        if (a.confidence != b.confidence) {
-            return a.confidence > b.confidence;
+        if (sureness(a) != sureness(b)) {
+            return sureness(a) > sureness(b);
         }
         return a.sampleId < b.sampleId;
     });

@@ -21,8 +21,10 @@ struct MistakeSelection {
 // with its sample's path and a thumbnail. Read from every sample's predictions by the run's
 // best checkpoint (review) when the run has them, held-out splits before train; else from
 // the latest validation epoch's predictions. Class indices are named through `classes`.
+// For an anomaly run (`anomalyScores`: confidence is the score, 0.5 the threshold) the
+// surest mistakes are the scores farthest from the threshold on the wrong side.
 MistakeSelection confidentMistakes(Project& project, std::int64_t run,
-                                   const std::vector<std::string>& classes,
+                                   const std::vector<std::string>& classes, bool anomalyScores,
                                    const ReportOptions& options);
 
 } // namespace kestrel::report

@@ -66,13 +66,21 @@ void summary(std::string& html, const RunReport& report) {
             figures.push_back({id, format(found->second), caption});
         }
     };
-    add("val_accuracy", "val-accuracy", formatPercent, "validation accuracy");
-    add("test_accuracy", "test-accuracy", formatPercent, "test accuracy");
-    add("val_macro_f1", "val-macro-f1", formatScore, "validation macro F1");
-    add("val_loss", "val-loss", formatLoss, "validation loss");
-    figures.push_back({"epochs", std::to_string(report.epochs.size()), "epochs"});
+    if (report.anomaly) {
+        add("test_image_auroc", "test-image-auroc", formatScore, "test image AUROC");
+        add("test_pixel_auroc", "test-pixel-auroc", formatScore, "test pixel AUROC");
+        add("test_escape_rate", "test-escapes", formatPercent, "test escapes");
+        add("test_false_reject_rate", "test-false-rejects", formatPercent, "test false rejects");
+    } else {
+        add("val_accuracy", "val-accuracy", formatPercent, "validation accuracy");
+        add("test_accuracy", "test-accuracy", formatPercent, "test accuracy");
+        add("val_macro_f1", "val-macro-f1", formatScore, "validation macro F1");
+        add("val_loss", "val-loss", formatLoss, "validation loss");
+        figures.push_back({"epochs", std::to_string(report.epochs.size()), "epochs"});
+    }
     if (report.durationSeconds) {
-        figures.push_back({"duration", formatDuration(*report.durationSeconds), "training time"});
+        figures.push_back({"duration", formatDuration(*report.durationSeconds),
+                           report.anomaly ? "fitting time" : "training time"});
     }
     keyFigures(html, figures);
     if (metrics.empty()) {
@@ -138,7 +146,8 @@ void mistakes(std::string& html, const RunReport& report, const ImageSource& ima
     }
     html += "<table id=\"mistakes-table\" " + kTableSpacing +
             "><tr><th>image</th><th>sample</th><th>truth &#8594; "
-            "predicted</th><th>confidence</th></tr>\n";
+            "predicted</th><th>" +
+            (report.anomaly ? "score" : "confidence") + "</th></tr>\n";
     for (const ConfidentMistake& mistake : report.mistakes) {
         html += "<tr class=\"mistake\"><td>";
         if (mistake.thumbnail) {
@@ -149,12 +158,14 @@ void mistakes(std::string& html, const RunReport& report, const ImageSource& ima
         } else {
             html += "(image unreadable)";
         }
-        html += "</td><td class=\"path\">" + escapeHtml(mistake.path) +
-                "<br/><span "
-                "class=\"caption\">" +
-                escapeHtml(mistake.split) + "</span></td><td>" + escapeHtml(mistake.truth) +
-                " &#8594; " + escapeHtml(mistake.predicted) + "</td><td class=\"number\">" +
-                formatPercent(mistake.confidence) + "</td></tr>\n";
+        html +=
+            "</td><td class=\"path\">" + escapeHtml(mistake.path) +
+            "<br/><span "
+            "class=\"caption\">" +
+            escapeHtml(mistake.split) + "</span></td><td>" + escapeHtml(mistake.truth) +
+            " &#8594; " + escapeHtml(mistake.predicted) + "</td><td class=\"number\">" +
+            (report.anomaly ? formatScore(mistake.confidence) : formatPercent(mistake.confidence)) +
+            "</td></tr>\n";
     }
     html += "</table>\n";
 }
@@ -220,9 +231,14 @@ std::string renderReportHtml(const RunReport& report, const ImageSource& imageSo
                        escapeHtml(report.run.status) + ", report made " +
                        escapeHtml(report.generatedAt) + "</p>\n";
     summary(html, report);
-    curves(html, report, imageSource);
-    confusionSection(html, report);
-    classMetricsSection(html, report);
+    if (report.anomaly) {
+        anomalyFiguresSection(html, report);
+        confusionSection(html, report);
+    } else {
+        curves(html, report, imageSource);
+        confusionSection(html, report);
+        classMetricsSection(html, report);
+    }
     mistakes(html, report, imageSource);
     parameters(html, report);
     dataset(html, report);

@@ -30,12 +30,14 @@ std::string optionalScore(const std::optional<double>& value) {
     return value ? formatScore(*value) : "-";
 }
 
-void confusionTable(std::string& html, const store::StoredConfusionMatrix& matrix) {
+void confusionTable(std::string& html, const store::StoredConfusionMatrix& matrix, bool fitted) {
     const std::size_t n = matrix.classes.size();
-    // The test split is measured once, with the best checkpoint; validation every epoch.
+    // The test split is measured once, with the best checkpoint; validation every epoch. A
+    // fitted model has neither epochs nor checkpoints to name.
     html += "<h3>" + splitName(matrix.split) +
-            (matrix.split == "test" ? std::string(", best checkpoint")
-                                    : ", epoch " + std::to_string(matrix.epoch + 1)) +
+            (fitted                   ? std::string()
+             : matrix.split == "test" ? std::string(", best checkpoint")
+                                      : ", epoch " + std::to_string(matrix.epoch + 1)) +
             "</h3>\n";
     if (matrix.counts.size() != n * n) {
         html += "<p class=\"note\">The stored matrix does not match its classes.</p>\n";
@@ -88,9 +90,32 @@ void confusionSection(std::string& html, const RunReport& report) {
             "the share of the row.</p>\n";
     for (const auto* matrix : {&report.validationConfusion, &report.testConfusion}) {
         if (*matrix) {
-            confusionTable(html, **matrix);
+            confusionTable(html, **matrix, report.anomaly);
         }
     }
+}
+
+void anomalyFiguresSection(std::string& html, const RunReport& report) {
+    html += "<h2 id=\"anomaly\">Anomaly detection</h2>\n";
+    if (report.anomalyFigures.empty()) {
+        html += "<p class=\"note\">No figures are recorded for this run yet.</p>\n";
+        return;
+    }
+    html += "<p class=\"note\">Fitted on good parts only; a part is a defect when its score "
+            "reaches the threshold (0.5 in exported models).</p>\n<table " +
+            kTableSpacing +
+            " id=\"anomaly-figures\">\n<tr><th>figure</th><th>validation</th><th>test</th></tr>\n";
+    for (const AnomalyFigure& figure : report.anomalyFigures) {
+        const auto shown = [&figure](const std::optional<double>& value) {
+            return !value           ? std::string("-")
+                   : figure.percent ? formatPercent(*value)
+                                    : formatScore(*value);
+        };
+        html += "<tr class=\"anomaly-row\"><th>" + escapeHtml(figure.name) +
+                "</th><td class=\"number\">" + shown(figure.validation) +
+                "</td><td class=\"number\">" + shown(figure.test) + "</td></tr>\n";
+    }
+    html += "</table>\n";
 }
 
 void classMetricsSection(std::string& html, const RunReport& report) {

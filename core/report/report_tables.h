@@ -23,5 +23,7 @@ void confusionSection(std::string& html, const RunReport& report);
 
 // Precision, recall, F1 and support per class, one table per split.
 void classMetricsSection(std::string& html, const RunReport& report);
+// An anomaly run's figures on validation and test, in place of curves and per-class metrics.
+void anomalyFiguresSection(std::string& html, const RunReport& report);
 
 } // namespace kestrel::report

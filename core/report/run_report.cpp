@@ -11,6 +11,7 @@
 #include "store/run_repository.h"
 
 #include <cmath>
+#include <tuple>
 
 namespace kestrel::report {
 
@@ -135,6 +136,27 @@ std::optional<SplitFigures> splitFigures(const std::string& split,
     return figures;
 }
 
+// An anomaly run's figures, in the order a line engineer reads them.
+std::vector<AnomalyFigure> anomalyFigures(const std::map<std::string, double>& metrics) {
+    const std::tuple<const char*, const char*, bool> rows[] = {
+        {"image AUROC", "image_auroc", false},
+        {"pixel AUROC", "pixel_auroc", false},
+        {"PRO", "pro", false},
+        {"F1 at the threshold", "f1", false},
+        {"escapes", "escape_rate", true},
+        {"false rejects", "false_reject_rate", true},
+        {"accuracy", "accuracy", true}};
+    std::vector<AnomalyFigure> figures;
+    for (const auto& [name, key, percent] : rows) {
+        AnomalyFigure figure{name, metric(metrics, std::string("val_") + key),
+                             metric(metrics, std::string("test_") + key), percent};
+        if (figure.validation || figure.test) {
+            figures.push_back(std::move(figure));
+        }
+    }
+    return figures;
+}
+
 } // namespace
 
 RunReport buildRunReport(Project& project, std::int64_t runId, const ReportOptions& options) {
@@ -158,11 +180,19 @@ RunReport buildRunReport(Project& project, std::int64_t runId, const ReportOptio
         report.classes = report.validationConfusion->classes;
     }
 
-    report.epochs = epochFigures(runs, runId);
-    report.charts = curveCharts(report.epochs);
-    for (const char* split : {"val", "test"}) {
-        if (auto figures = splitFigures(split, report.latestMetrics, report.classes)) {
-            report.splits.push_back(std::move(*figures));
+    report.anomaly = report.run.task == "anomaly";
+    if (report.anomaly) {
+        // Its predictions and matrices are verdicts on the good class, not the project's
+        // classes.
+        report.classes = {"good", "defect"};
+        report.anomalyFigures = anomalyFigures(report.latestMetrics);
+    } else {
+        report.epochs = epochFigures(runs, runId);
+        report.charts = curveCharts(report.epochs);
+        for (const char* split : {"val", "test"}) {
+            if (auto figures = splitFigures(split, report.latestMetrics, report.classes)) {
+                report.splits.push_back(std::move(*figures));
+            }
         }
     }
 
@@ -188,7 +218,8 @@ RunReport buildRunReport(Project& project, std::int64_t runId, const ReportOptio
         report.environment.emplace_back("Report machine: " + name, value);
     }
 
-    MistakeSelection mistakes = confidentMistakes(project, runId, report.classes, options);
+    MistakeSelection mistakes =
+        confidentMistakes(project, runId, report.classes, report.anomaly, options);
     report.mistakes = std::move(mistakes.mistakes);
     report.mistakesSource = std::move(mistakes.source);
     return report;

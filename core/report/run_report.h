@@ -50,7 +50,7 @@ struct ConfidentMistake {
     std::string split; // train, val or test
     std::string truth;
     std::string predicted;
-    double confidence = 0;                // probability of `predicted`
+    double confidence = 0; // probability of `predicted`; an anomaly run's score (0.5: threshold)
     std::optional<ReportImage> thumbnail; // none when the image cannot be read
 };
 
@@ -68,6 +68,14 @@ struct ReportOptions {
     int thumbnailSide = 160;   // longest side of a mistake's thumbnail, in pixels
 };
 
+// One figure of an anomaly-detection run on validation and test ("image AUROC").
+struct AnomalyFigure {
+    std::string name;
+    std::optional<double> validation;
+    std::optional<double> test;
+    bool percent = false; // a rate, shown as a percentage
+};
+
 // Everything a run report shows, as plain data: the HTML and PDF renderers only lay it out.
 struct RunReport {
     std::string projectName;
@@ -78,6 +86,10 @@ struct RunReport {
     std::map<std::string, double> latestMetrics;   // the latest value of every metric
     std::vector<EpochFigures> epochs;
     std::vector<SplitFigures> splits; // val, then test; only those with figures
+    // An anomaly-detection run: fitted, not trained, so no epochs, curves or per-class
+    // figures; classes are good and defect, and these figures stand in their place.
+    bool anomaly = false;
+    std::vector<AnomalyFigure> anomalyFigures;
     std::optional<store::StoredConfusionMatrix> validationConfusion; // latest epoch
     std::optional<store::StoredConfusionMatrix> testConfusion;
     DatasetFacts dataset;

@@ -9,6 +9,8 @@
 #include "inspection/anomaly_metrics.h"
 #include "models/resnet.h"
 #include "project/project.h"
+#include "report/report_html.h"
+#include "report/run_report.h"
 #include "review/run_saliency.h"
 #include "store/review_repository.h"
 #include "store/run_repository.h"
@@ -233,6 +235,44 @@ TEST_F(AnomalyRunTest, TheBrowserReviewsValidationAndTestScoresAndTheViewerTheir
     cv::imwrite(file.string(), larger);
     EXPECT_EQ(saliency.explain(file).heat.size(), cv::Size(96, 80));
     EXPECT_THROW(saliency.explain(dir_ / "missing.png"), Error);
+}
+
+TEST_F(AnomalyRunTest, TheReportSpeaksOfVerdictsAndAnomalyFigures) {
+    const auto summary = fit(AnomalyMethod::PatchCore);
+    ASSERT_EQ(summary.status, "completed") << summary.reason;
+    const auto report = report::buildRunReport(*project_, summary.runId);
+    EXPECT_TRUE(report.anomaly);
+    EXPECT_EQ(report.classes, (std::vector<std::string>{"good", "defect"}));
+    EXPECT_TRUE(report.epochs.empty());
+    EXPECT_TRUE(report.charts.empty());
+    const auto auroc = std::find_if(report.anomalyFigures.begin(), report.anomalyFigures.end(),
+                                    [](const auto& f) { return f.name == "image AUROC"; });
+    ASSERT_NE(auroc, report.anomalyFigures.end());
+    ASSERT_TRUE(auroc->test);
+    EXPECT_DOUBLE_EQ(*auroc->test, summary.metrics.at("test_image_auroc"));
+
+    // The mistakes are wrong verdicts, the surest (farthest from 0.5) first.
+    std::int64_t wrong = 0;
+    for (const auto& record :
+         store::ReviewRepository(project_->database()).samplePredictions(summary.runId)) {
+        wrong += record.predicted != record.truth;
+    }
+    EXPECT_EQ(static_cast<std::int64_t>(report.mistakes.size()), std::min<std::int64_t>(wrong, 12));
+    double previous = 1.0;
+    for (const auto& mistake : report.mistakes) {
+        EXPECT_NE(mistake.truth, mistake.predicted);
+        EXPECT_TRUE(mistake.predicted == "good" || mistake.predicted == "defect");
+        EXPECT_EQ(mistake.predicted == "defect", mistake.confidence >= 0.5) << mistake.path;
+        EXPECT_LE(std::abs(mistake.confidence - 0.5), previous + 1e-12);
+        previous = std::abs(mistake.confidence - 0.5);
+    }
+
+    const std::string html = report::renderReportHtml(report, report::dataUri);
+    EXPECT_NE(html.find("id=\"anomaly-figures\""), std::string::npos);
+    EXPECT_NE(html.find("test image AUROC"), std::string::npos);
+    EXPECT_EQ(html.find("Training curves"), std::string::npos);
+    EXPECT_EQ(html.find("Per-class metrics"), std::string::npos);
+    EXPECT_EQ(html.find("epoch"), std::string::npos) << "a fit has no epochs";
 }
 
 TEST_F(AnomalyRunTest, RecomputedBatchNormStatisticsAreKeptWithTheModel) {
