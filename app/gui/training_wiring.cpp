@@ -23,6 +23,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 #include <QDesktopServices>
 #include <QDir>
@@ -55,9 +56,14 @@ void registerQueuedTypes() {
 // Class names per run, from the matrices shown, to title a confusion cell's samples.
 using ClassNames = std::map<std::int64_t, QStringList>;
 
-void showCell(widgets::MainWindow& window, const ClassNames& names, qint64 runId, int trueClass,
-              int predicted, const std::vector<std::pair<std::int64_t, float>>& samples) {
+// The runs shown that are anomaly detectors: their cells' scores are anomaly scores.
+using AnomalyRuns = std::set<std::int64_t>;
+
+void showCell(widgets::MainWindow& window, const ClassNames& names, const AnomalyRuns& anomalyRuns,
+              qint64 runId, int trueClass, int predicted,
+              const std::vector<std::pair<std::int64_t, float>>& samples) {
     auto subset = std::make_shared<widgets::SampleSubset>();
+    subset->anomalyScores = anomalyRuns.count(runId) > 0;
     const auto found = names.find(runId);
     const auto name = [&](int index) {
         return found != names.end() && index < found->second.size() ? found->second[index]
@@ -111,6 +117,7 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     TrainingLiveView* live = workspace->live();
     RunsPage* page = workspace->runsPage();
     auto names = std::make_shared<ClassNames>();
+    auto anomalyRuns = std::make_shared<AnomalyRuns>();
     auto projectFolder = std::make_shared<QString>();
     QObject::connect(&projects, &ProjectController::projectOpened, &window,
                      [projectFolder](const ProjectSummary& summary) {
@@ -172,7 +179,10 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     QObject::connect(&training, &TrainingController::pausableChanged, panel,
                      &TrainingPanel::setPausable);
     QObject::connect(&training, &TrainingController::runNotices, live,
-                     &TrainingLiveView::setNotices);
+                     [live, anomalyRuns](qint64 runId, const QStringList& notices) {
+                         anomalyRuns->insert(runId); // only fits have notices
+                         live->setNotices(runId, notices);
+                     });
     QObject::connect(panel, &TrainingPanel::pauseToggled, &training,
                      &TrainingController::setPaused);
     QObject::connect(panel, &TrainingPanel::stopRequested, &training, &TrainingController::stop);
@@ -215,19 +225,21 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     // A confusion cell: the live run's predictions are in memory; a stored run's are read.
     QObject::connect(
         live, &TrainingLiveView::cellActivated, &training,
-        [&window, &training, &runs, names](qint64 runId, int trueClass, int predicted) {
+        [&window, &training, &runs, names, anomalyRuns](qint64 runId, int trueClass,
+                                                        int predicted) {
             if (const auto samples = training.cellSamples(runId, trueClass, predicted)) {
-                showCell(window, *names, runId, trueClass, predicted, *samples);
+                showCell(window, *names, *anomalyRuns, runId, trueClass, predicted, *samples);
             } else {
                 runs.findCellSamples(runId, trueClass, predicted);
             }
         });
     QObject::connect(page, &RunsPage::cellActivated, &runs, &RunsController::findCellSamples);
-    QObject::connect(&runs, &RunsController::cellSamplesFound, &window,
-                     [&window, names](qint64 runId, int trueClass, int predicted,
+    QObject::connect(
+        &runs, &RunsController::cellSamplesFound, &window,
+        [&window, names, anomalyRuns](qint64 runId, int trueClass, int predicted,
                                       const std::vector<std::pair<std::int64_t, float>>& samples) {
-                         showCell(window, *names, runId, trueClass, predicted, samples);
-                     });
+            showCell(window, *names, *anomalyRuns, runId, trueClass, predicted, samples);
+        });
 
     QObject::connect(&runs, &RunsController::runsLoaded, page, &RunsPage::setRuns);
     QObject::connect(page, &RunsPage::runsWanted, &runs, &RunsController::loadRuns);
@@ -250,7 +262,11 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                          }
                      });
     // An anomaly run's histogram, on the Runs tab and, for the run just fitted, the live view.
-    QObject::connect(&runs, &RunsController::runAnomalyScores, page, &RunsPage::showAnomalyScores);
+    QObject::connect(&runs, &RunsController::runAnomalyScores, page,
+                     [page, anomalyRuns](qint64 runId, const AnomalyScoreData& scores) {
+                         anomalyRuns->insert(runId);
+                         page->showAnomalyScores(runId, scores);
+                     });
     QObject::connect(&runs, &RunsController::runAnomalyScores, live,
                      [live](qint64 runId, const AnomalyScoreData& scores) {
                          if (live->shownRun() == runId) {

@@ -5,6 +5,7 @@
 #include "anomaly_form.h"
 #include "anomaly_score_panel.h"
 #include "anomaly_surfaces.h"
+#include "confusion_matrix_view.h"
 #include "confusion_panel.h"
 #include "dataset/importer.h"
 #include "image_viewer.h"
@@ -200,6 +201,21 @@ private slots:
                      QString::number(test.at(id).first, 'f', 2));
         }
         shoot("anomaly-bar-samples");
+        QTest::mouseClick(browser->findChild<QToolButton*>("clearSubset"), Qt::LeftButton);
+
+        // The matrix's good/good cell lists the validation parts passed, with their scores
+        // as anomaly scores too.
+        app_->window->showTraining();
+        workspace()->showLive();
+        ConfusionMatrixView* matrix = confusion->matrixView();
+        const std::int64_t passed = matrix->matrix().at(0, 0);
+        QVERIFY(passed > 0);
+        QTest::mouseClick(matrix, Qt::LeftButton, {}, matrix->cellRect(0, 0).center());
+        QTRY_VERIFY(browser->subset() != nullptr &&
+                    browser->subset()->title.contains("True good, predicted good"));
+        QVERIFY(browser->subset()->anomalyScores);
+        QTRY_COMPARE(model->rowCount(), static_cast<int>(passed));
+        QVERIFY(model->index(0, 0).data(SampleModel::ScoreTextRole).toString().startsWith("0."));
         QTest::mouseClick(browser->findChild<QToolButton*>("clearSubset"), Qt::LeftButton);
 
         // The thumbnails: each validation and test image's verdict and score; red where the
