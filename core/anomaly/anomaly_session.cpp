@@ -283,15 +283,17 @@ std::filesystem::path anomalyModelFile(const Project& project, std::int64_t runI
     return project.runsFolder() / std::to_string(runId) / "anomaly_model.pt";
 }
 
-AnomalySession::AnomalySession(Project& project, AnomalyOptions options, std::int64_t runId)
-    : project_(project), options_(std::move(options)), runId_(runId) {}
+AnomalySession::AnomalySession(Project& project, AnomalyOptions options, std::int64_t runId,
+                               runs::ProjectTrainingData data, std::size_t goodClass)
+    : project_(project), options_(std::move(options)), runId_(runId), data_(std::move(data)),
+      goodClass_(goodClass) {}
 
 AnomalySession::~AnomalySession() = default;
 
 std::unique_ptr<AnomalySession> AnomalySession::create(Project& project, AnomalyOptions options) {
     validate(options);
     std::size_t goodClass = 0;
-    const runs::ProjectTrainingData data = anomalySamples(project, options, goodClass);
+    runs::ProjectTrainingData data = anomalySamples(project, options, goodClass);
     if (!options.weights.empty() && !std::filesystem::exists(options.weights)) {
         throw Error(ErrorKind::NotFound,
                     "The weights file " + options.weights.string() + " does not exist.");
@@ -322,14 +324,18 @@ std::unique_ptr<AnomalySession> AnomalySession::create(Project& project, Anomaly
     params["libtorch_version"] = TORCH_VERSION;
     runs.setParams(runId, params);
 
-    auto session = std::unique_ptr<AnomalySession>(new AnomalySession(project, options, runId));
+    const bool validationDefects =
+        std::any_of(data.data.validation.begin(), data.data.validation.end(),
+                    [&](const auto& s) { return static_cast<std::size_t>(s.label) != goodClass; });
+    const std::string counts =
+        std::to_string(data.data.train.size()) + " good training images of \"" +
+        data.data.classes[goodClass] + "\"; " + std::to_string(data.data.validation.size()) +
+        " validation and " + std::to_string(data.data.test.size()) + " test images.";
+    auto session = std::unique_ptr<AnomalySession>(
+        new AnomalySession(project, options, runId, std::move(data), goodClass));
     auto& notices = session->notices_;
     notices.push_back("Fitting " + toString(options.method) + " on " + options.backbone + " at " +
-                      std::to_string(options.imageSize) + " px with " +
-                      std::to_string(data.data.train.size()) + " good training images of \"" +
-                      data.data.classes[goodClass] + "\"; " +
-                      std::to_string(data.data.validation.size()) + " validation and " +
-                      std::to_string(data.data.test.size()) + " test images.");
+                      std::to_string(options.imageSize) + " px with " + counts);
     if (options.weightsFromRun != 0) {
         notices.push_back("The backbone takes run " + std::to_string(options.weightsFromRun) +
                           "'s best weights.");
@@ -344,9 +350,6 @@ std::unique_ptr<AnomalySession> AnomalySession::create(Project& project, Anomaly
             "` (or `weights import FILE --model " + options.backbone +
             "`) keeps them, and later runs use them.");
     }
-    const bool validationDefects =
-        std::any_of(data.data.validation.begin(), data.data.validation.end(),
-                    [&](const auto& s) { return static_cast<std::size_t>(s.label) != goodClass; });
     if (!validationDefects) {
         notices.push_back("Validation has no defective image, so the threshold comes from the "
                           "good validation scores alone (the largest plus their spread); label "
@@ -377,14 +380,14 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
         writer->post([runId, device = summary.device](store::RunRepository& runs) {
             runs.markRunning(runId, device);
         });
-        // This thread reads the project below (samples, masks, a run's weights); a writer of
-        // our own shares its connection, which must not be used from two threads at once.
+        // This thread reads the project below (masks, a run's weights); a writer of our own
+        // shares its connection, which must not be used from two threads at once.
         writer->flush();
         if (options_.threads > 0) {
             at::set_num_threads(options_.threads);
         }
-        std::size_t goodClass = 0;
-        const runs::ProjectTrainingData data = anomalySamples(project_, options_, goodClass);
+        const runs::ProjectTrainingData& data = data_;
+        const std::size_t goodClass = goodClass_;
         summary.trainImages = static_cast<std::int64_t>(data.data.train.size());
         summary.validationImages = static_cast<std::int64_t>(data.data.validation.size());
         summary.testImages = static_cast<std::int64_t>(data.data.test.size());

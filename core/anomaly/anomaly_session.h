@@ -69,11 +69,15 @@ public:
     void cancel() { cancelled_ = true; }
 
 private:
-    AnomalySession(Project& project, AnomalyOptions options, std::int64_t runId);
+    AnomalySession(Project& project, AnomalyOptions options, std::int64_t runId,
+                   runs::ProjectTrainingData data, std::size_t goodClass);
 
     Project& project_;
     AnomalyOptions options_;
     std::int64_t runId_;
+    // The samples as create() read and fingerprinted them: run() fits on exactly these.
+    runs::ProjectTrainingData data_;
+    std::size_t goodClass_ = 0;
     std::vector<std::string> notices_;
     std::atomic<bool> cancelled_{false};
 };

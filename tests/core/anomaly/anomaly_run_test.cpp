@@ -199,8 +199,9 @@ TEST_F(AnomalyRunTest, TheBrowserReviewsValidationAndTestScoresAndTheViewerTheir
     std::vector<std::uint8_t> truths;
     for (const auto& sample : fitted.data.data.test) {
         const auto explained = saliency.explain(sample.path);
-        // Batches of one instead of sixteen: other kernels, the same score to float rounding.
-        EXPECT_LT(rawGap(*fitted.model, explained.confidence, recorded.at(sample.sampleId)), 1e-3)
+        // Batches of one instead of sixteen: other kernels, so the reweighting's near ties can
+        // break differently; held to export verification's bound (ARCHITECTURE.md).
+        EXPECT_LT(rawGap(*fitted.model, explained.confidence, recorded.at(sample.sampleId)), 1e-2)
             << sample.path;
         EXPECT_EQ(explained.predicted, explained.confidence >= 0.5f ? 1 : 0);
         ASSERT_EQ(explained.heat.size(), cv::Size(64, 64));
