@@ -10,32 +10,33 @@
 namespace kestrel::inspection {
 
 double areaUnderRoc(const std::vector<float>& scores, const std::vector<std::uint8_t>& positive) {
-    std::vector<std::size_t> order(scores.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return scores[a] < scores[b]; });
-    // Mann-Whitney: the sum of the defects' ranks, tied scores sharing their mean rank.
-    double rankSum = 0;
-    std::int64_t defects = 0;
-    for (std::size_t i = 0; i < order.size();) {
-        std::size_t j = i;
-        while (j < order.size() && scores[order[j]] == scores[order[i]]) {
-            ++j;
-        }
-        const double meanRank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
-        for (std::size_t k = i; k < j; ++k) {
-            if (positive[order[k]] != 0) {
-                rankSum += meanRank;
-                ++defects;
-            }
-        }
-        i = j;
+    // Mann-Whitney: the share of (defect, good) pairs the defect outscores, ties counting one
+    // half. Both sides sorted by value (not an index sorted through the scores: five million
+    // pixels sort several times faster so), then one sweep.
+    std::vector<float> defects;
+    std::vector<float> good;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        (positive[i] != 0 ? defects : good).push_back(scores[i]);
     }
-    const auto good = static_cast<std::int64_t>(scores.size()) - defects;
-    if (defects == 0 || good == 0) {
+    if (defects.empty() || good.empty()) {
         return 0.5;
     }
-    const auto d = static_cast<double>(defects);
-    return (rankSum - d * (d + 1) / 2.0) / (d * static_cast<double>(good));
+    std::sort(defects.begin(), defects.end());
+    std::sort(good.begin(), good.end());
+    double wins = 0;
+    std::size_t below = 0;    // good scores under the current defect score
+    std::size_t notAbove = 0; // good scores at or under it
+    for (const float score : defects) {
+        while (below < good.size() && good[below] < score) {
+            ++below;
+        }
+        notAbove = std::max(notAbove, below);
+        while (notAbove < good.size() && good[notAbove] <= score) {
+            ++notAbove;
+        }
+        wins += static_cast<double>(below) + 0.5 * static_cast<double>(notAbove - below);
+    }
+    return wins / (static_cast<double>(defects.size()) * static_cast<double>(good.size()));
 }
 
 double BinaryCounts::f1() const {

@@ -1,5 +1,8 @@
 #include "inspection/anomaly_metrics.h"
 
+#include <random>
+#include <vector>
+
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -14,6 +17,33 @@ TEST(AnomalyMetricsTest, AreaUnderRocCountsPairsAndHalvesTies) {
     EXPECT_DOUBLE_EQ(areaUnderRoc({0.7F, 0.7F, 0.2F}, {1, 0, 0}), 0.75);
     EXPECT_DOUBLE_EQ(areaUnderRoc({0.1F, 0.2F}, {1, 1}), 0.5); // no good part: undefined
     EXPECT_DOUBLE_EQ(areaUnderRoc({0.1F, 0.2F, 0.3F}, {0, 0, 1}), 1.0);
+}
+
+TEST(AnomalyMetricsTest, AreaUnderRocAgreesWithCountingEveryPair) {
+    // Scores on a coarse grid, so ties between and within the classes are common.
+    std::mt19937 random(21);
+    for (int trial = 0; trial < 20; ++trial) {
+        std::uniform_int_distribution<int> level(0, trial % 2 == 0 ? 6 : 1000);
+        std::bernoulli_distribution isDefect(0.1 + 0.04 * trial);
+        std::vector<float> scores;
+        std::vector<std::uint8_t> defect;
+        for (int i = 0; i < 40 + 7 * trial; ++i) {
+            defect.push_back(isDefect(random) ? 1 : 0);
+            scores.push_back(static_cast<float>(level(random) + 2 * defect.back()) / 10.0F);
+        }
+        double wins = 0;
+        double pairs = 0;
+        for (std::size_t i = 0; i < scores.size(); ++i) {
+            for (std::size_t j = 0; j < scores.size(); ++j) {
+                if (defect[i] != 0 && defect[j] == 0) {
+                    wins += scores[i] > scores[j] ? 1.0 : scores[i] == scores[j] ? 0.5 : 0.0;
+                    pairs += 1;
+                }
+            }
+        }
+        EXPECT_NEAR(areaUnderRoc(scores, defect), pairs > 0 ? wins / pairs : 0.5, 1e-12)
+            << "trial " << trial;
+    }
 }
 
 TEST(AnomalyMetricsTest, CountsAtAThresholdCallDefectsAtOrAboveIt) {
