@@ -34,6 +34,7 @@ struct EvalOptions {
 int runAnomalyEval(Project& project, const EvalOptions& options) {
     auto run = anomaly::loadAnomalyRun(project, options.run);
     run.model->to(c10::Device(models::resolveDevice(options.device)));
+    run.model->optimiseForCpu();
     const std::string split = options.split.value_or(run.data.data.test.empty() ? "val" : "test");
     const auto evaluation = anomaly::evaluateAnomalyRun(project, run, split);
     const auto& m = evaluation.metrics;

@@ -1,5 +1,6 @@
 #include "anomaly/anomaly_model.h"
 
+#include "anomaly/optimised_stages.h"
 #include "anomaly/resampling.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -108,10 +109,22 @@ std::int64_t AnomalyModel::featureDimension() const {
 at::Tensor AnomalyModel::embed(const at::Tensor& images) {
     namespace F = torch::nn::functional;
     const auto layers = stages();
-    auto outputs = backbone_->stages(images, layers.back());
+    auto outputs =
+        optimisedStages_ ? (*optimisedStages_)(images) : backbone_->stages(images, layers.back());
+    // PaDiM keeps a random subset of the concatenated channels: each stage gives its share
+    // before resampling, rather than resampling all of them and dropping most.
+    const bool subset = options_.method == AnomalyMethod::Padim && gaussians_.channels.defined();
+    std::int64_t offset = 0;
     std::vector<at::Tensor> parts;
     for (std::size_t i = 0; i < layers.size(); ++i) {
         auto part = outputs.at(static_cast<std::size_t>(layers[i] - 1));
+        if (subset) {
+            const auto& all = gaussians_.channels;
+            const auto width = part.size(1);
+            const auto mine = all.masked_select((all >= offset) & (all < offset + width)) - offset;
+            offset += width;
+            part = part.index_select(1, mine.to(part.device()));
+        }
         if (options_.method == AnomalyMethod::PatchCore) {
             // PatchCore's local neighbourhood aggregation: each patch sees its 3x3 surround.
             part = F::avg_pool2d(part, F::AvgPool2dFuncOptions(3).stride(1).padding(1));
@@ -122,11 +135,7 @@ at::Tensor AnomalyModel::embed(const at::Tensor& images) {
         }
         parts.push_back(part);
     }
-    auto features = at::cat(parts, 1);
-    if (options_.method == AnomalyMethod::Padim && gaussians_.channels.defined()) {
-        features = features.index_select(1, gaussians_.channels.to(features.device()));
-    }
-    return features.contiguous();
+    return at::cat(parts, 1).contiguous();
 }
 
 void AnomalyModel::setBank(PatchCoreBank bank) {
@@ -219,7 +228,15 @@ AnomalyScores AnomalyModel::normalise(const AnomalyScores& raw) const {
             ((raw.maps - n.threshold) / scale(n.mapMin, n.mapMax) + 0.5).clamp(0, 1)};
 }
 
+void AnomalyModel::optimiseForCpu() {
+    if (device().is_cpu()) {
+        optimisedStages_ = std::make_unique<OptimisedStages>(*backbone_, options_.channels,
+                                                             options_.imageSize, stages().back());
+    }
+}
+
 void AnomalyModel::to(const c10::Device& device) {
+    optimisedStages_.reset();
     backbone_->to(device);
     if (bank_.memory.defined()) {
         bank_.memory = bank_.memory.to(device);
@@ -258,6 +275,7 @@ void AnomalyModel::save(const std::filesystem::path& file) const {
 }
 
 void AnomalyModel::load(const std::filesystem::path& file) {
+    optimisedStages_.reset();
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(file.string());

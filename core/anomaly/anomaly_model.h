@@ -14,6 +14,8 @@ class ResNet;
 
 namespace kestrel::anomaly {
 
+class OptimisedStages;
+
 // What a fitted PatchCore keeps: the coreset of good patch features.
 struct PatchCoreBank {
     at::Tensor memory;      // M x D
@@ -102,9 +104,15 @@ public:
     void to(const c10::Device& device);
     c10::Device device() const;
 
+    // On the CPU, embed() runs a oneDNN-optimised snapshot of the backbone from now on
+    // (OptimisedStages); call it once the weights and batch-norm statistics are final. A no-op
+    // on other devices; load() and to() go back to the backbone itself.
+    void optimiseForCpu();
+
 private:
     AnomalyOptions options_;
     std::shared_ptr<models::ResNet> backbone_;
+    std::unique_ptr<OptimisedStages> optimisedStages_;
     std::pair<std::int64_t, std::int64_t> grid_;
     std::vector<std::pair<at::Tensor, at::Tensor>> stageResampling_; // per stage after the first
     std::pair<at::Tensor, at::Tensor> mapResampling_;

@@ -3,6 +3,7 @@
 #include "anomaly/anomaly_model.h"
 #include "common/error.h"
 #include "common/task_kind.h"
+#include "common/tensor_allocator.h"
 #include "common/version.h"
 #include "inspection/anomaly_metrics.h"
 #include "inspection/operating_point.h"
@@ -20,6 +21,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -205,8 +207,12 @@ std::map<std::string, double> splitMetrics(const Scored& scored,
                 truth.push_back(*it != 0);
             }
         }
+        // Each sorts millions of pixel scores: side by side on two threads.
+        auto pro = std::async(std::launch::async, [&maps, &truths] {
+            return inspection::perRegionOverlap(maps, truths);
+        });
         metrics[split + "_pixel_auroc"] = inspection::areaUnderRoc(pixels, truth);
-        metrics[split + "_pro"] = inspection::perRegionOverlap(maps, truths);
+        metrics[split + "_pro"] = pro.get();
     }
     return metrics;
 }
@@ -383,6 +389,7 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
         // This thread reads the project below (masks, a run's weights); a writer of our own
         // shares its connection, which must not be used from two threads at once.
         writer->flush();
+        keepFreedTensorMemory();
         if (options_.threads > 0) {
             at::set_num_threads(options_.threads);
         }
@@ -417,6 +424,7 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
             recomputeBatchNormStatistics(*backbone, model.stages().back(), batches(), total,
                                          progress, &cancelled_);
         }
+        model.optimiseForCpu();
         fitAnomalyModel(model, batches(), total, progress, &cancelled_);
         if (train.failureCount() > 0) {
             throw Error(ErrorKind::Io, train.failures().front().reason);
@@ -463,10 +471,14 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
                 std::max(normalisation.mapMax, 2 * threshold - normalisation.mapMin);
         }
         model.setNormalisation(normalisation);
-        model.save(anomalyModelFile(project_, runId_));
-
+        // Written (hundreds of MiB for PaDiM, then synced) while the test images are scored:
+        // nothing below changes what it saves. The future waits for it even if scoring throws.
+        auto saved =
+            std::async(std::launch::async,
+                       [&model, file = anomalyModelFile(project_, runId_)] { model.save(file); });
         const Scored test =
             scoreSamples(model, data.data.test, goodClass, &cancelled_, progress, "test");
+        saved.get();
         std::vector<loader::LoaderSample> scoredSamples = data.data.validation;
         scoredSamples.insert(scoredSamples.end(), data.data.test.begin(), data.data.test.end());
         const auto masks = loadMasks(project_, scoredSamples, options_.imageSize);

@@ -4,6 +4,7 @@
 #include "models/resnet.h"
 #include "temp_dir.h"
 
+#include <optional>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -141,6 +142,67 @@ TEST(AnomalyModelTest, PadimScoresAreMahalanobisDistances) {
             const double expected = std::sqrt(delta.dot(inverse[p].mv(delta)).item<double>());
             EXPECT_NEAR(scores[n][p].item<double>(), expected, 1e-3 * expected);
         }
+    }
+}
+
+TEST(AnomalyModelTest, FittedGaussiansWhitenEachPositionsCovariance) {
+    torch::manual_seed(10);
+    const auto options = smallOptions(AnomalyMethod::Padim);
+    AnomalyModel model(options, createBackbone(options));
+    const auto images = torch::rand({24, 3, 32, 32});
+    std::int64_t next = 0;
+    fitAnomalyModel(
+        model,
+        [&]() -> std::optional<at::Tensor> {
+            if (next >= images.size(0)) {
+                return std::nullopt;
+            }
+            next += 8;
+            return images.slice(0, next - 8, next);
+        },
+        3, {}, nullptr);
+    torch::NoGradGuard noGrad;
+    // The reference in double precision: each position's covariance with anomalib's 0.01 I,
+    // which the stored factor W must whiten (W^T S W = I, so |(x - mean) W| is Mahalanobis).
+    const auto features = model.embed(images).to(torch::kDouble);
+    const auto c = features.size(1);
+    const auto byPosition = features.reshape({24, c, -1}).permute({2, 0, 1}); // P x N x C
+    const auto& gaussians = model.gaussians();
+    ASSERT_EQ(gaussians.mean.size(0), byPosition.size(0));
+    for (std::int64_t p = 0; p < byPosition.size(0); p += 7) {
+        const auto x = byPosition[p];
+        const auto mean = x.mean(0);
+        EXPECT_TRUE(torch::allclose(gaussians.mean[p].to(torch::kDouble), mean, 1e-5, 1e-5));
+        const auto centred = x - mean;
+        const auto covariance =
+            centred.t().mm(centred) / 23.0 + 0.01 * torch::eye(c, torch::kDouble);
+        const auto w = gaussians.inverseCholesky[p].to(torch::kDouble);
+        const auto whitened = w.t().mm(covariance).mm(w);
+        EXPECT_LT((whitened - torch::eye(c, torch::kDouble)).abs().max().item<double>(), 1e-3)
+            << "position " << p;
+    }
+}
+
+TEST(AnomalyModelTest, OptimisedStagesGiveTheBackbonesFeatures) {
+    for (const auto method : {AnomalyMethod::PatchCore, AnomalyMethod::Padim}) {
+        torch::manual_seed(11);
+        auto options = smallOptions(method);
+        options.imageSize = 64;
+        AnomalyModel model(options, createBackbone(options));
+        if (method == AnomalyMethod::Padim) {
+            model.setGaussians({torch::arange(0, 448, 9), {}, {}});
+        }
+        // Images as the loader gives them: ImageNet-normalised, with a lighting ramp.
+        const auto images =
+            (torch::rand({3, 3, 64, 64}) + torch::linspace(0, 1, 64).view({1, 1, 1, 64}) - 0.9) /
+            0.25;
+        torch::NoGradGuard noGrad;
+        const auto eager = model.embed(images);
+        model.optimiseForCpu();
+        const auto optimised = model.embed(images);
+        ASSERT_EQ(eager.sizes(), optimised.sizes());
+        const double scale = eager.abs().max().item<double>();
+        EXPECT_LT((eager - optimised).abs().max().item<double>(), 1e-4 * scale) << toString(method);
     }
 }
 
