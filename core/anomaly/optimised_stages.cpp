@@ -1,7 +1,7 @@
 #include "anomaly/optimised_stages.h"
 
-#include "export/torchscript_graph.h"
 #include "models/layer_graph.h"
+#include "models/layer_graph_script.h"
 #include "models/resnet.h"
 
 #include <string>
@@ -22,12 +22,12 @@ OptimisedStages::OptimisedStages(const models::ResNet& backbone, std::int64_t ch
     models::LayerGraph graph(backbone, {channels, imageSize, imageSize});
     const auto outputs = backbone.appendStages(graph, lastStage);
     torch::jit::Module module(c10::QualifiedName("__torch__.kestrel.BackboneStages"));
-    exporting::registerGraphTensors(module, graph);
+    models::registerGraphTensors(module, graph);
     std::string values;
     for (const int output : outputs) {
-        values += (values.empty() ? "" : ", ") + exporting::scriptValue(output);
+        values += (values.empty() ? "" : ", ") + models::scriptValue(output);
     }
-    module.define("def forward(self, x):\n" + exporting::graphStatements(graph) + "    return [" +
+    module.define("def forward(self, x):\n" + models::graphStatements(graph) + "    return [" +
                   values + "]\n");
     module.eval();
     state_->module = torch::jit::optimize_for_inference(module);

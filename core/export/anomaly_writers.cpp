@@ -6,6 +6,7 @@
 #include "export/torchscript_graph.h"
 #include "infer/model_metadata.h"
 #include "models/layer_graph.h"
+#include "models/layer_graph_script.h"
 #include "models/resnet.h"
 
 #include <sstream>
@@ -67,7 +68,7 @@ std::string scriptFeatures(anomaly::AnomalyModel& model, const BackboneGraph& ba
     std::string parts;
     for (std::size_t i = 0; i < backbone.stages.size(); ++i) {
         const std::string name = "s" + std::to_string(i);
-        std::string value = scriptValue(backbone.stages[i]);
+        std::string value = models::scriptValue(backbone.stages[i]);
         if (patchcore) {
             value = "torch.avg_pool2d(" + value + ", [3, 3], [1, 1], [1, 1])";
         }
@@ -312,7 +313,7 @@ void writeAnomalyTorchScript(anomaly::AnomalyModel& model, const infer::ModelMet
     const BackboneGraph backbone = backboneGraph(model, metadata);
     torch::jit::Module module(c10::QualifiedName("__torch__.kestrel.AnomalyDetector"));
     registerNormalisation(module, metadata);
-    registerGraphTensors(module, backbone.graph);
+    models::registerGraphTensors(module, backbone.graph);
     const auto [rows, columns] = model.mapResampling();
     module.register_buffer("map_rows_t", rows.t().contiguous());
     module.register_buffer("map_columns_t", columns.t().contiguous());
@@ -325,7 +326,7 @@ void writeAnomalyTorchScript(anomaly::AnomalyModel& model, const infer::ModelMet
 
     std::ostringstream source;
     source << "def forward(self, images: Tensor) -> Tuple[Tensor, Tensor]:\n"
-           << inputStatements(metadata) << graphStatements(backbone.graph)
+           << inputStatements(metadata) << models::graphStatements(backbone.graph)
            << "    n = images.size(0)\n"
            << scriptFeatures(model, backbone, module)
            << (patchcore ? scriptPatchCore(model, module) : scriptPadim(model, module))

@@ -2,7 +2,6 @@
 
 #include "common/error.h"
 #include "infer/model_metadata.h"
-#include "models/layer_graph.h"
 
 #include <sstream>
 
@@ -11,128 +10,6 @@
 #include <torch/csrc/jit/serialization/export.h>
 
 namespace kestrel::exporting {
-
-namespace {
-
-using models::Activation;
-using models::LayerNode;
-
-// TorchScript attribute names are identifiers: "layer1.0.conv1" becomes "layer1_0_conv1".
-std::string attributeName(const LayerNode& node, int index, const char* suffix) {
-    std::string name = node.name.empty() ? "layer" + std::to_string(index) : node.name;
-    for (char& c : name) {
-        c = (c == '.') ? '_' : c;
-    }
-    return "p_" + name + "_" + suffix;
-}
-
-std::string pair(int64_t n) {
-    return "[" + std::to_string(n) + ", " + std::to_string(n) + "]";
-}
-
-std::string activationCall(Activation activation, const std::string& input) {
-    switch (activation) {
-    case Activation::ReLU:
-        return "torch.relu(" + input + ")";
-    case Activation::Hardswish:
-        return "torch.hardswish(" + input + ")";
-    case Activation::SiLU:
-        return "torch.silu(" + input + ")";
-    case Activation::Sigmoid:
-        return "torch.sigmoid(" + input + ")";
-    case Activation::Hardsigmoid:
-        return "torch.hardsigmoid(" + input + ")";
-    case Activation::None:
-        break;
-    }
-    return input;
-}
-
-bool unevenPool(const LayerNode& node, const models::ValueShape& in) {
-    return node.op == LayerNode::Op::AdaptiveAvgPool &&
-           (in.height % node.outputSize[0] != 0 || in.width % node.outputSize[1] != 0);
-}
-
-std::string nodeExpression(const LayerNode& node, int index, const models::ValueShape& inShape) {
-    const std::string in = scriptValue(node.inputs.at(0));
-    switch (node.op) {
-    case LayerNode::Op::Conv:
-        return "torch.conv2d(" + in + ", self." + attributeName(node, index, "weight") + ", self." +
-               attributeName(node, index, "bias") + ", " + pair(node.stride) + ", " +
-               pair(node.padding) + ", [1, 1], " + std::to_string(node.groups) + ")";
-    case LayerNode::Op::Activation:
-        return activationCall(node.activation, in);
-    case LayerNode::Op::MaxPool:
-        return "torch.max_pool2d(" + in + ", " + pair(node.kernel) + ", " + pair(node.stride) +
-               ", " + pair(node.padding) + ", [1, 1], False)";
-    case LayerNode::Op::AdaptiveAvgPool:
-        if (node.outputSize[0] == 1 && node.outputSize[1] == 1) {
-            return "torch.mean(" + in + ", [2, 3], True)";
-        }
-        if (unevenPool(node, inShape)) {
-            return "torch.matmul(torch.matmul(" + in + ", self." +
-                   attributeName(node, index, "columns") + ").transpose(2, 3), self." +
-                   attributeName(node, index, "rows") + ").transpose(2, 3)";
-        }
-        return "torch.adaptive_avg_pool2d(" + in + ", [" + std::to_string(node.outputSize[0]) +
-               ", " + std::to_string(node.outputSize[1]) + "])";
-    case LayerNode::Op::Flatten:
-        return "torch.flatten(" + in + ", 1)";
-    case LayerNode::Op::Linear:
-        return "torch.linear(" + in + ", self." + attributeName(node, index, "weight") + ", self." +
-               attributeName(node, index, "bias") + ")";
-    case LayerNode::Op::Add:
-        return in + " + " + scriptValue(node.inputs.at(1));
-    case LayerNode::Op::Mul:
-        return in + " * " + scriptValue(node.inputs.at(1));
-    }
-    return in;
-}
-
-} // namespace
-
-std::string scriptValue(int index) {
-    return index == models::LayerGraph::kInput ? "x" : "v" + std::to_string(index);
-}
-
-void registerGraphTensors(torch::jit::Module& module, const models::LayerGraph& graph) {
-    const auto& nodes = graph.nodes();
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-        const auto& node = nodes[i];
-        if (node.weight.defined()) {
-            const int index = static_cast<int>(i) + 1;
-            // Channels-last, like the input: LibTorch's CPU and cuDNN convolutions run faster so.
-            const auto weight = node.weight.dim() == 4
-                                    ? node.weight.contiguous(at::MemoryFormat::ChannelsLast)
-                                    : node.weight;
-            module.register_parameter(attributeName(node, index, "weight"), weight, false);
-            module.register_parameter(attributeName(node, index, "bias"), node.bias, false);
-        }
-        const auto& in = graph.shape(node.inputs.at(0));
-        if (unevenPool(node, in)) {
-            const auto matrix = [](int64_t inputSize, int64_t outputSize) {
-                return at::tensor(models::adaptivePoolMatrix(inputSize, outputSize))
-                    .reshape({inputSize, outputSize});
-            };
-            const int index = static_cast<int>(i) + 1;
-            module.register_buffer(attributeName(node, index, "columns"),
-                                   matrix(in.width, node.outputSize[1]));
-            module.register_buffer(attributeName(node, index, "rows"),
-                                   matrix(in.height, node.outputSize[0]));
-        }
-    }
-}
-
-std::string graphStatements(const models::LayerGraph& graph) {
-    std::ostringstream source;
-    const auto& nodes = graph.nodes();
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-        const int index = static_cast<int>(i) + 1;
-        source << "    " << scriptValue(index) << " = "
-               << nodeExpression(nodes[i], index, graph.shape(nodes[i].inputs.at(0))) << "\n";
-    }
-    return source.str();
-}
 
 void registerNormalisation(torch::jit::Module& module, const infer::ModelMetadata& metadata) {
     module.register_attribute("training", c10::BoolType::get(), false);

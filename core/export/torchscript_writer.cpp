@@ -3,6 +3,7 @@
 #include "export/torchscript_graph.h"
 #include "infer/model_metadata.h"
 #include "models/layer_graph.h"
+#include "models/layer_graph_script.h"
 #include "tasks/task.h"
 
 #include <sstream>
@@ -15,13 +16,13 @@ void writeTorchScript(const models::LayerGraph& graph, const infer::ModelMetadat
                       const std::filesystem::path& file) {
     torch::jit::Module module(c10::QualifiedName("__torch__.kestrel.Classifier"));
     registerNormalisation(module, metadata);
-    registerGraphTensors(module, graph);
+    models::registerGraphTensors(module, graph);
     std::ostringstream source;
     source << "def forward(self, images: Tensor) -> Tensor:\n"
-           << inputStatements(metadata) << graphStatements(graph);
+           << inputStatements(metadata) << models::graphStatements(graph);
     switch (tasks::taskFor(metadata.task).exportHead().activation) {
     case tasks::ExportHead::Activation::Softmax:
-        source << "    return torch.softmax(" << scriptValue(graph.output()) << ", 1)\n";
+        source << "    return torch.softmax(" << models::scriptValue(graph.output()) << ", 1)\n";
         break;
     }
     module.define(source.str());
