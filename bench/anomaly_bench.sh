@@ -14,22 +14,25 @@
 #    model, is shown but not counted).
 #
 #   bench/anomaly_bench.sh [--method patchcore|padim] [--backbone resnet18|wide_resnet50_2]
-#                          [--size PX] [--train N] [--seed N] [--threads N]
+#                          [--layers 1,2] [--size PX] [--train N] [--seed N] [--threads N]
 #                          [--recompute-bn on|off] [--peer-only] [--keep DIR]
 #
-# KCLI names kestrel-cli (default build-ci/app/cli/kestrel-cli). --keep DIR keeps the set,
+# --layers (PatchCore) goes to both sides; by default 1,2, what Kestrel compares with a random
+# backbone (anomalib's 2,3 is for pretrained ones). KCLI names kestrel-cli (default
+# build-ci/app/cli/kestrel-cli). --keep DIR keeps the set,
 # the project and the logs in DIR instead of a temporary folder.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cli="${KCLI:-$here/../build-ci/app/cli/kestrel-cli}"
 python=/usr/bin/python3 # Debian's, with python3-torch, python3-torchvision and python3-opencv
-method=patchcore backbone=resnet18 size=224 train=200 seed=0 threads=2 bn=off peer_only=0 keep=""
+method=patchcore backbone=resnet18 layers=1,2 size=224 train=200 seed=0 threads=2 bn=off peer_only=0 keep=""
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --method) method="$2"; shift 2 ;;
     --backbone) backbone="$2"; shift 2 ;;
+    --layers) layers="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --train) train="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
@@ -37,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --recompute-bn) bn="$2"; shift 2 ;;
     --peer-only) peer_only=1; shift ;;
     --keep) keep="$2"; shift 2 ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "anomaly_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -75,6 +78,7 @@ echo "Writing the set ($train good training images, $size px, seed $seed) to $da
 "$python" "$here/make_anomaly_set.py" --out "$data" --size "$size" --train "$train" --seed "$seed"
 
 peer="$("$python" "$here/anomaly_peer.py" --data "$data" --method "$method" --backbone "$backbone" \
+    --layers "$layers" \
     --size "$size" --seed "$seed" --threads "$threads" $([[ $bn == on ]] && echo --recompute-bn) \
     --json)"
 peer_total="$(field total_s <<< "$peer")"
@@ -91,7 +95,8 @@ rm -rf "$project"
 "$cli" import "$project" "$data" --format mvtec > /dev/null
 start=$(date +%s.%N)
 if ! trained="$(/usr/bin/time -f %M -o "$work/train.rss" "$cli" train "$project" --task anomaly --method "$method" --backbone "$backbone" \
-    --image-size "$size" --seed "$seed" --threads "$threads" --recompute-bn "$bn" --json \
+    --image-size "$size" --seed "$seed" --threads "$threads" --recompute-bn "$bn" \
+    $([[ $method == patchcore ]] && echo --layers "$layers") --json \
     2> "$work/train.log")"; then
     echo "kestrel  train failed; the end of $work/train.log:" >&2
     tail -5 "$work/train.log" >&2

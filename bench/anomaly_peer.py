@@ -12,8 +12,10 @@ variance 1) leave the features unnormalised, dominated by each channel's mean an
 brightness; recomputed ones weigh every channel's variation alike. Which works better
 depends on the data: measure both.
 
-PatchCore: layer2 and layer3 each through AvgPool2d(3, 1, 1), layer3 upsampled bilinearly to
-layer2's grid, concatenated; every position of every training image is a patch. The memory
+PatchCore: layer2 and layer3 (--layers; Kestrel compares layer1 and layer2 when the backbone
+is random) each through AvgPool2d(3, 1, 1), on layer2's grid: a coarser layer upsampled
+bilinearly, a finer one averaged down (adaptive average pooling), concatenated; every
+position of every training image is a patch. The memory
 bank is a --coreset share of the patches, picked by greedy k-center on a sparse random
 projection to 128 dimensions from a seeded random start. Patch scores are the distance to
 the nearest bank vector (one matrix product: |x|^2 - 2 x M^T + |m|^2); the image score is the
@@ -90,15 +92,15 @@ def load_mask(path, size):
 
 
 class Backbone(torch.nn.Module):
-    """A torchvision ResNet up to layer3, returning layer1..layer3."""
+    """A torchvision ResNet up to layer`last`, returning layer1..layer`last`."""
 
-    def __init__(self, name, weights):
+    def __init__(self, name, weights, last=3):
         super().__init__()
         net = getattr(torchvision.models, name)(weights=None)
         if weights:
             net.load_state_dict(torch.load(weights, map_location="cpu"))
         self.stem = torch.nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool)
-        self.layers = torch.nn.ModuleList([net.layer1, net.layer2, net.layer3])
+        self.layers = torch.nn.ModuleList([net.layer1, net.layer2, net.layer3, net.layer4][:last])
 
     def forward(self, x):
         x = self.stem(x)
@@ -176,16 +178,24 @@ def k_center_greedy(patches, ratio, generator):
 
 
 class PatchCore:
-    def __init__(self, coreset, generator):
+    def __init__(self, coreset, generator, layers):
         self.coreset = coreset
         self.generator = generator
+        self.layers = layers
         self.pool = torch.nn.AvgPool2d(3, 1, 1)
 
     def embed(self, features):
-        layer2, layer3 = self.pool(features[1]), self.pool(features[2])
-        layer3 = F.interpolate(layer3, size=layer2.shape[-2:], mode="bilinear",
-                               align_corners=False)
-        return torch.cat([layer2, layer3], 1)
+        grid_stage = min(max(self.layers[0], 2), self.layers[-1])
+        grid = features[grid_stage - 1].shape[-2:]
+        parts = []
+        for layer in self.layers:
+            part = self.pool(features[layer - 1])
+            if part.shape[-1] > grid[-1]:
+                part = F.adaptive_avg_pool2d(part, grid)
+            elif part.shape[-1] < grid[-1]:
+                part = F.interpolate(part, size=grid, mode="bilinear", align_corners=False)
+            parts.append(part)
+        return torch.cat(parts, 1)
 
     def fit(self, embeddings):
         dims = embeddings.shape[1]
@@ -287,6 +297,8 @@ def main():
     parser.add_argument("--recompute-bn", action="store_true",
                         help="BatchNorm statistics from the good training images")
     parser.add_argument("--size", type=int, default=224, help="square input size in pixels")
+    parser.add_argument("--layers", default="2,3",
+                        help="PatchCore: the backbone stages compared (anomalib's 2,3)")
     parser.add_argument("--coreset", type=float, default=0.1,
                         help="PatchCore: share of the patches kept in the memory bank")
     parser.add_argument("--batch-size", type=int, default=8)
@@ -302,8 +314,10 @@ def main():
     generator = torch.Generator().manual_seed(args.seed)
     start = time.perf_counter()
     train, test = read_dataset(args.data)
-    backbone = Backbone(args.backbone, args.weights).eval()
-    model = (PatchCore(args.coreset, generator) if args.method == "patchcore"
+    layers = [int(layer) for layer in args.layers.split(",")]
+    last = max(layers) if args.method == "patchcore" else 3
+    backbone = Backbone(args.backbone, args.weights, last).eval()
+    model = (PatchCore(args.coreset, generator, layers) if args.method == "patchcore"
              else Padim(args.backbone, generator))
 
     train_images = load_images(train, args.size)
@@ -338,6 +352,7 @@ def main():
     end = time.perf_counter()
 
     result = {"method": args.method, "backbone": args.backbone,
+              "layers": layers if args.method == "patchcore" else [1, 2, 3],
               "weights": args.weights or "random", "recompute_bn": args.recompute_bn,
               "size": args.size, "train_images": len(train), "test_images": len(test),
               "test_defective": sum(labels), "image_auroc": round(image_auroc, 4),

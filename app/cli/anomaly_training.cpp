@@ -38,6 +38,7 @@ anomaly::AnomalyOptions chooseOptions(const AnomalyTrainRequest& request) {
     options.coresetRatio = request.coreset.value_or(options.coresetRatio);
     options.neighbours = request.neighbours.value_or(options.neighbours);
     options.padimChannels = request.padimChannels.value_or(options.padimChannels);
+    options.layers = request.layers;
     options.imageSize = request.imageSize.value_or(options.imageSize);
     options.batchSize = request.batchSize.value_or(options.batchSize);
     options.workers = request.workers.value_or(options.workers);

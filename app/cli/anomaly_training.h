@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kestrel::cli {
 
@@ -14,6 +15,7 @@ struct AnomalyTrainRequest {
     std::optional<double> coreset;
     std::optional<int> neighbours;
     std::optional<int> padimChannels;
+    std::vector<int> layers;                       // empty: anomaly::featureLayers' choice
     std::optional<std::string> recomputeBatchNorm; // on, off
     std::optional<int> imageSize;
     std::optional<int> batchSize;

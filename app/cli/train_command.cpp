@@ -59,6 +59,7 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<double> coreset;
     std::optional<int> neighbours;
     std::optional<int> padimChannels;
+    std::vector<int> layers;
     std::optional<std::string> recomputeBatchNorm;
     std::optional<std::int64_t> weightsFromRun;
 };
@@ -213,6 +214,7 @@ int runAnomaly(const TrainCommandOptions& given) {
     request.coreset = given.coreset;
     request.neighbours = given.neighbours;
     request.padimChannels = given.padimChannels;
+    request.layers = given.layers;
     request.recomputeBatchNorm = given.recomputeBatchNorm;
     request.weightsFromRun = given.weightsFromRun;
     request.imageSize = given.imageSize;
@@ -236,9 +238,10 @@ int runTrain(const TrainCommandOptions& given) {
         return runAnomaly(given);
     }
     if (given.method || given.backbone || given.coreset || given.neighbours ||
-        given.padimChannels || given.recomputeBatchNorm || given.weightsFromRun) {
+        given.padimChannels || !given.layers.empty() || given.recomputeBatchNorm ||
+        given.weightsFromRun) {
         throw Error(ErrorKind::InvalidArgument,
-                    "--method, --backbone, --coreset, --neighbours, --padim-channels, "
+                    "--method, --backbone, --coreset, --neighbours, --padim-channels, --layers, "
                     "--recompute-bn and --weights-from-run are for --task anomaly.");
     }
     Project project = Project::open(given.folder);
@@ -408,6 +411,13 @@ Command addTrainCommand(CLI::App& root) {
     parser
         ->add_option("--padim-channels", options->padimChannels,
                      "PaDiM: random feature channels kept (default 100 for resnet18, 550 wide)")
+        ->group(anomaly);
+    parser
+        ->add_option("--layers", options->layers,
+                     "Backbone stages compared, ascending, such as 2,3 (default: PatchCore 2,3 "
+                     "with pretrained weights and 1,2 without; PaDiM 1,2,3)")
+        ->delimiter(',')
+        ->check(CLI::Range(1, 4))
         ->group(anomaly);
     parser
         ->add_option("--recompute-bn", options->recomputeBatchNorm,

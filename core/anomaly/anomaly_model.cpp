@@ -4,6 +4,7 @@
 #include "anomaly/resampling.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "models/layer_graph.h"
 #include "models/resnet.h"
 #include "models/torchvision_weights.h"
 
@@ -67,12 +68,21 @@ AnomalyModel::AnomalyModel(AnomalyOptions options, std::shared_ptr<models::ResNe
     validate(options_);
     backbone_->eval();
     const auto layers = stages();
-    const std::int64_t side = stageSide(options_.imageSize, layers.front());
+    const bool patchcore = options_.method == AnomalyMethod::PatchCore;
+    // PaDiM compares on its first stage's grid; PatchCore on layer2's (stride 8) or its only
+    // stage's, a finer stage averaged down to it and coarser ones bilinearly resized up.
+    const int gridStage =
+        patchcore ? std::min(std::max(layers.front(), 2), layers.back()) : layers.front();
+    const std::int64_t side = stageSide(options_.imageSize, gridStage);
     grid_ = {side, side};
-    for (std::size_t i = 1; i < layers.size(); ++i) {
-        const std::int64_t from = stageSide(options_.imageSize, layers[i]);
-        const bool bilinear = options_.method == AnomalyMethod::PatchCore;
-        const auto matrix = bilinear ? bilinearMatrix(from, side) : nearestMatrix(from, side);
+    for (const int layer : layers) {
+        const std::int64_t from = stageSide(options_.imageSize, layer);
+        at::Tensor matrix;
+        if (from > side) {
+            matrix = at::tensor(models::adaptivePoolMatrix(from, side)).reshape({from, side}).t();
+        } else if (from < side) {
+            matrix = patchcore ? bilinearMatrix(from, side) : nearestMatrix(from, side);
+        }
         stageResampling_.emplace_back(matrix, matrix);
     }
     const auto blur = gaussianBlurMatrix(options_.imageSize, kMapSigma);
@@ -83,12 +93,11 @@ AnomalyModel::AnomalyModel(AnomalyOptions options, std::shared_ptr<models::ResNe
 AnomalyModel::~AnomalyModel() = default;
 
 std::vector<int> AnomalyModel::stages() const {
-    return options_.method == AnomalyMethod::PatchCore ? std::vector<int>{2, 3}
-                                                       : std::vector<int>{1, 2, 3};
+    return featureLayers(options_);
 }
 
 std::pair<at::Tensor, at::Tensor> AnomalyModel::stageResampling(std::size_t index) const {
-    return stageResampling_.at(index - 1);
+    return stageResampling_.at(index);
 }
 
 std::pair<at::Tensor, at::Tensor> AnomalyModel::mapResampling() const {
@@ -129,8 +138,7 @@ at::Tensor AnomalyModel::embed(const at::Tensor& images) {
             // PatchCore's local neighbourhood aggregation: each patch sees its 3x3 surround.
             part = F::avg_pool2d(part, F::AvgPool2dFuncOptions(3).stride(1).padding(1));
         }
-        if (i > 0) {
-            const auto& [rows, columns] = stageResampling_[i - 1];
+        if (const auto& [rows, columns] = stageResampling_[i]; rows.defined()) {
             part = resample(part, rows.to(part.device()), columns.to(part.device()));
         }
         parts.push_back(part);

@@ -61,12 +61,12 @@ public:
     models::ResNet& backbone() { return *backbone_; }
     std::shared_ptr<models::ResNet> sharedBackbone() const { return backbone_; }
 
-    // The backbone stages whose features are compared: layer2, layer3 (PatchCore) or
-    // layer1-3 (PaDiM).
+    // The backbone stages whose features are compared (featureLayers of the options).
     std::vector<int> stages() const;
     // Normalised images (N x C x S x S, on the model's device) to features N x D x h x w.
     at::Tensor embed(const at::Tensor& images);
-    // The matrices that bring stage `index` (of stages()) to the first stage's grid.
+    // The matrices that bring stage `index` (of stages()) to the patch grid; undefined for a
+    // stage already on it.
     std::pair<at::Tensor, at::Tensor> stageResampling(std::size_t index) const;
     // The matrices that bring the patch grid to the image, blurred (rows, columns).
     std::pair<at::Tensor, at::Tensor> mapResampling() const;
@@ -114,7 +114,7 @@ private:
     std::shared_ptr<models::ResNet> backbone_;
     std::unique_ptr<OptimisedStages> optimisedStages_;
     std::pair<std::int64_t, std::int64_t> grid_;
-    std::vector<std::pair<at::Tensor, at::Tensor>> stageResampling_; // per stage after the first
+    std::vector<std::pair<at::Tensor, at::Tensor>> stageResampling_; // per stage
     std::pair<at::Tensor, at::Tensor> mapResampling_;
     PatchCoreBank bank_;
     PadimGaussians gaussians_;

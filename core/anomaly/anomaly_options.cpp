@@ -95,6 +95,22 @@ int padimChannels(const AnomalyOptions& options) {
     return options.backbone == "resnet18" ? 100 : 550;
 }
 
+std::vector<int> featureLayers(const AnomalyOptions& options) {
+    if (!options.layers.empty()) {
+        return options.layers;
+    }
+    if (options.method == AnomalyMethod::Padim) {
+        return {1, 2, 3};
+    }
+    const bool pretrained = !options.weights.empty() || options.weightsFromRun != 0;
+    return pretrained ? std::vector<int>{2, 3} : std::vector<int>{1, 2};
+}
+
+std::int64_t backboneStageChannels(const std::string& backbone, int stage) {
+    const std::int64_t width = std::int64_t{64} << (stage - 1);
+    return backbone == "resnet18" ? width : width * 4;
+}
+
 void validate(const AnomalyOptions& options) {
     const auto& backbones = anomalyBackbones();
     if (std::find(backbones.begin(), backbones.end(), options.backbone) == backbones.end()) {
@@ -119,11 +135,31 @@ void validate(const AnomalyOptions& options) {
         throw Error(ErrorKind::InvalidArgument, "The neighbour count must be 1 to 64, not " +
                                                     std::to_string(options.neighbours) + ".");
     }
-    const int layers = options.backbone == "resnet18" ? 448 : 1792;
-    if (options.padimChannels < 0 || options.padimChannels > layers) {
-        throw Error(ErrorKind::InvalidArgument, "PaDiM keeps 1 to " + std::to_string(layers) +
-                                                    " channels of " + options.backbone + ", not " +
+    for (std::size_t i = 0; i < options.layers.size(); ++i) {
+        const int layer = options.layers[i];
+        if (layer < 1 || layer > 4 || (i > 0 && layer <= options.layers[i - 1])) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "The feature layers must be ascending stages of 1 to 4 (such as 1,2 or "
+                        "2,3), not " +
+                            nlohmann::json(options.layers).dump() + ".");
+        }
+    }
+    std::int64_t available = 0;
+    for (const int layer : featureLayers(options)) {
+        available += backboneStageChannels(options.backbone, layer);
+    }
+    if (options.padimChannels < 0 || options.padimChannels > available) {
+        throw Error(ErrorKind::InvalidArgument, "PaDiM keeps 1 to " + std::to_string(available) +
+                                                    " channels of " + options.backbone +
+                                                    "'s compared layers, not " +
                                                     std::to_string(options.padimChannels) + ".");
+    }
+    if (options.method == AnomalyMethod::Padim && options.padimChannels == 0 &&
+        padimChannels(options) > available) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "PaDiM keeps " + std::to_string(padimChannels(options)) + " channels, but " +
+                        options.backbone + "'s compared layers have " + std::to_string(available) +
+                        "; choose more layers or --padim-channels.");
     }
     if (options.targetDefectRecall != 0 &&
         !(options.targetDefectRecall > 0 && options.targetDefectRecall <= 1)) {
@@ -149,6 +185,7 @@ std::map<std::string, std::string> toParams(const AnomalyOptions& options) {
         {"coreset_ratio", text(options.coresetRatio)},
         {"neighbours", std::to_string(options.neighbours)},
         {"padim_channels", std::to_string(padimChannels(options))},
+        {"layers", nlohmann::json(featureLayers(options)).dump()},
         {"recompute_batch_norm", options.recomputeBatchNorm ? "true" : "false"},
         {"init_weights", options.weights.string()},
         {"weights_from_run", std::to_string(options.weightsFromRun)},
@@ -173,6 +210,15 @@ AnomalyOptions fromParams(const std::map<std::string, std::string>& params) {
     options.coresetRatio = number(params, "coreset_ratio");
     options.neighbours = static_cast<int>(number(params, "neighbours"));
     options.padimChannels = static_cast<int>(number(params, "padim_channels"));
+    if (params.count("layers") != 0) {
+        for (const double layer : numbers(params, "layers")) {
+            options.layers.push_back(static_cast<int>(layer));
+        }
+    } else {
+        // Runs from before the choice was recorded compared anomalib's layers.
+        options.layers = options.method == AnomalyMethod::Padim ? std::vector<int>{1, 2, 3}
+                                                                : std::vector<int>{2, 3};
+    }
     options.recomputeBatchNorm = get(params, "recompute_batch_norm") == "true";
     options.weights = optional(params, "init_weights");
     options.weightsFromRun = static_cast<std::int64_t>(number(params, "weights_from_run"));

@@ -30,6 +30,9 @@ struct AnomalyOptions {
     double coresetRatio = 0.1; // PatchCore: the share of training patches kept
     int neighbours = 9;        // PatchCore: the image score's k-NN reweighting; 1 turns it off
     int padimChannels = 0;     // PaDiM: random channels kept; 0: 100 (resnet18), 550 (wide)
+    // The backbone stages whose features are compared, ascending (1-4); empty: featureLayers'
+    // choice for the method and weights.
+    std::vector<int> layers;
     // Re-estimate the backbone's batch-norm statistics on the good training images first. Off
     // by default even for a random backbone: with torchvision's initialisation its features are
     // already well scaled, and on generated surfaces recomputing lowered image AUROC for
@@ -55,6 +58,15 @@ void validate(const AnomalyOptions& options);
 
 // The channel count PaDiM keeps for `options` (its own, or the backbone's default).
 int padimChannels(const AnomalyOptions& options);
+
+// The stages compared: options.layers, else PaDiM's layer1-3 and PatchCore's layer2+layer3
+// (anomalib's) with pretrained weights, layer1+layer2 without. A random backbone's layer3
+// mixes a wide, zero-padded surround through two more random stages: on generated surfaces its
+// good parts' highest patch scores sat where the padding reaches, and layer1+layer2 raised image
+// AUROC by about 0.1 (bench/README.md, "Anomaly detection").
+std::vector<int> featureLayers(const AnomalyOptions& options);
+// The channels of `backbone`'s layer`stage` (resnet18: 64 << (stage - 1); wide: 4x that).
+std::int64_t backboneStageChannels(const std::string& backbone, int stage);
 
 // Run parameters (run_params rows) and back; fromParams throws kestrel::Error naming a
 // missing or malformed key.

@@ -340,8 +340,12 @@ std::unique_ptr<AnomalySession> AnomalySession::create(Project& project, Anomaly
     auto session = std::unique_ptr<AnomalySession>(
         new AnomalySession(project, options, runId, std::move(data), goodClass));
     auto& notices = session->notices_;
-    notices.push_back("Fitting " + toString(options.method) + " on " + options.backbone + " at " +
-                      std::to_string(options.imageSize) + " px with " + counts);
+    std::string layers;
+    for (const int layer : featureLayers(options)) {
+        layers += (layers.empty() ? "layer" : "+layer") + std::to_string(layer);
+    }
+    notices.push_back("Fitting " + toString(options.method) + " on " + options.backbone + "'s " +
+                      layers + " at " + std::to_string(options.imageSize) + " px with " + counts);
     if (options.weightsFromRun != 0) {
         notices.push_back("The backbone takes run " + std::to_string(options.weightsFromRun) +
                           "'s best weights.");

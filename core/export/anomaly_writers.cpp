@@ -73,8 +73,7 @@ std::string scriptFeatures(anomaly::AnomalyModel& model, const BackboneGraph& ba
             value = "torch.avg_pool2d(" + value + ", [3, 3], [1, 1], [1, 1])";
         }
         source << "    " << name << " = " << value << "\n";
-        if (i > 0) {
-            const auto [rows, columns] = model.stageResampling(i);
+        if (const auto [rows, columns] = model.stageResampling(i); rows.defined()) {
             const std::string stem = "stage" + std::to_string(i);
             module.register_buffer(stem + "_columns_t", columns.t().contiguous());
             module.register_buffer(stem + "_rows_t", rows.t().contiguous());
@@ -392,8 +391,7 @@ void writeAnomalyOnnx(anomaly::AnomalyModel& model, const infer::ModelMetadata& 
             setInt(pool, "group", channels);
             value = pooled;
         }
-        if (i > 0) {
-            const auto [rows, columns] = model.stageResampling(i);
+        if (const auto [rows, columns] = model.stageResampling(i); rows.defined()) {
             value = onnxResample(builder, value, rows, columns, "stage" + std::to_string(i));
         }
         parts.push_back(value);

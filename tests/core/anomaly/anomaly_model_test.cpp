@@ -1,6 +1,7 @@
 #include "anomaly/anomaly_fit.h"
 #include "anomaly/anomaly_model.h"
 #include "anomaly/coreset.h"
+#include "common/error.h"
 #include "models/resnet.h"
 #include "temp_dir.h"
 
@@ -73,7 +74,7 @@ TEST(AnomalyModelTest, PatchScoresAreNearestMemoryDistances) {
     AnomalyModel model(smallOptions(AnomalyMethod::PatchCore),
                        createBackbone(smallOptions(AnomalyMethod::PatchCore)));
     const auto d = model.featureDimension();
-    EXPECT_EQ(d, 128 + 256); // resnet18's layer2 and layer3
+    EXPECT_EQ(d, 64 + 128); // resnet18's layer1 and layer2: random weights' default
     PatchCoreBank bank;
     bank.memory = torch::randn({60, d});
     bank.memoryNorms = bank.memory.pow(2).sum(1);
@@ -141,6 +142,68 @@ TEST(AnomalyModelTest, PadimScoresAreMahalanobisDistances) {
             const auto delta = patches[n].select(1, p) - mean[p].to(torch::kDouble);
             const double expected = std::sqrt(delta.dot(inverse[p].mv(delta)).item<double>());
             EXPECT_NEAR(scores[n][p].item<double>(), expected, 1e-3 * expected);
+        }
+    }
+}
+
+TEST(AnomalyOptionsTest, LayersFollowTheWeightsUnlessChosenAndOldRunsKeepAnomalibs) {
+    AnomalyOptions options;
+    EXPECT_EQ(featureLayers(options), (std::vector<int>{1, 2})); // random PatchCore
+    options.weights = "resnet18-imagenet.pth";
+    EXPECT_EQ(featureLayers(options), (std::vector<int>{2, 3}));
+    options.weights.clear();
+    options.weightsFromRun = 4;
+    EXPECT_EQ(featureLayers(options), (std::vector<int>{2, 3}));
+    options.method = AnomalyMethod::Padim;
+    EXPECT_EQ(featureLayers(options), (std::vector<int>{1, 2, 3}));
+    options.layers = {2};
+    EXPECT_EQ(featureLayers(options), (std::vector<int>{2}));
+
+    // A run records the layers it compared, and reads them back.
+    AnomalyOptions random;
+    auto params = toParams(random);
+    EXPECT_EQ(params.at("layers"), "[1,2]");
+    EXPECT_EQ(fromParams(params).layers, (std::vector<int>{1, 2}));
+    // Runs from before: anomalib's layers.
+    params.erase("layers");
+    EXPECT_EQ(fromParams(params).layers, (std::vector<int>{2, 3}));
+
+    AnomalyOptions wrong;
+    wrong.layers = {3, 2};
+    EXPECT_THROW(validate(wrong), Error);
+    wrong.layers = {0, 1};
+    EXPECT_THROW(validate(wrong), Error);
+    wrong.method = AnomalyMethod::Padim;
+    wrong.layers = {1}; // 64 channels, fewer than PaDiM's 100
+    try {
+        validate(wrong);
+        FAIL() << "64 channels cannot give PaDiM 100";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("have 64"), std::string::npos) << error.what();
+    }
+}
+
+TEST(AnomalyModelTest, PatchCoreComparesOnLayer2sGridWhicheverLayersItUses) {
+    for (const auto& layers : {std::vector<int>{1, 2}, std::vector<int>{2, 3},
+                               std::vector<int>{1, 2, 3}, std::vector<int>{1}}) {
+        torch::manual_seed(12);
+        auto options = smallOptions(AnomalyMethod::PatchCore);
+        options.imageSize = 64;
+        options.layers = layers;
+        AnomalyModel model(options, createBackbone(options));
+        const std::int64_t side = layers == std::vector<int>{1} ? 16 : 8; // stride 4 alone
+        EXPECT_EQ(model.patchGrid().first, side);
+        EXPECT_EQ(model.patchGrid().second, side);
+        torch::NoGradGuard noGrad;
+        const auto images = torch::rand({2, 3, 64, 64});
+        const auto features = model.embed(images);
+        EXPECT_EQ(features.sizes(), (c10::IntArrayRef{2, model.featureDimension(), side, side}));
+        if (layers.front() == 1 && layers.size() > 1) {
+            // layer1 (16 x 16) enters as the 2 x 2 average of its 3 x 3 local means.
+            const auto stage1 = model.backbone().stages(images, 1).back();
+            const auto expected =
+                torch::avg_pool2d(torch::avg_pool2d(stage1, 3, 1, 1, false, true), 2);
+            EXPECT_TRUE(torch::allclose(features.slice(1, 0, 64), expected, 1e-5, 1e-6));
         }
     }
 }

@@ -127,7 +127,7 @@ TEST_F(AnomalyRunTest, PatchCoreFindsTheDefectsAndRecordsTheRun) {
     EXPECT_EQ(summary.testImages, 30);
     // 32 images of 8 x 8 patches, a tenth kept.
     EXPECT_EQ(summary.memoryRows, 205);
-    EXPECT_EQ(summary.featureDimensions, 384);
+    EXPECT_EQ(summary.featureDimensions, 192); // layer1 + layer2: no pretrained weights
     ASSERT_EQ(notices_.size(), 3U);
     EXPECT_NE(notices_[1].find("No pretrained weights"), std::string::npos);
     EXPECT_NE(notices_[2].find("no defective image"), std::string::npos);
@@ -137,6 +137,8 @@ TEST_F(AnomalyRunTest, PatchCoreFindsTheDefectsAndRecordsTheRun) {
     EXPECT_EQ(record.task, "anomaly");
     EXPECT_EQ(record.status, "completed");
     EXPECT_EQ(runs.params(summary.runId).at("method"), "patchcore");
+    EXPECT_EQ(runs.params(summary.runId).at("layers"), "[1,2]");
+    EXPECT_NE(notices_[0].find("resnet18's layer1+layer2"), std::string::npos) << notices_[0];
     const auto stored = runs.latestMetrics(summary.runId);
     EXPECT_DOUBLE_EQ(stored.at("test_image_auroc"), summary.metrics.at("test_image_auroc"));
     const auto confusion = runs.confusionMatrix(summary.runId, "test");
@@ -289,8 +291,9 @@ TEST_F(AnomalyRunTest, RecomputedBatchNormStatisticsAreKeptWithTheModel) {
     // The stem's outputs on these images: positive and negative means, variances far from 1.
     EXPECT_GT(buffers["bn1.running_mean"].abs().sum().item<double>(), 0.0);
     EXPECT_GT((buffers["bn1.running_var"] - 1).abs().sum().item<double>(), 0.0);
-    EXPECT_GT(buffers["layer3.1.bn2.running_mean"].abs().sum().item<double>(), 0.0);
-    // layer4 is not compared, so it keeps its initial statistics.
+    EXPECT_GT(buffers["layer2.1.bn2.running_mean"].abs().sum().item<double>(), 0.0);
+    // layer3 and layer4 are not compared, so they keep their initial statistics.
+    EXPECT_EQ(buffers["layer3.1.bn2.running_mean"].abs().sum().item<double>(), 0.0);
     EXPECT_EQ(buffers["layer4.1.bn2.running_mean"].abs().sum().item<double>(), 0.0);
 }
 
