@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <utility>
 #include <vector>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <ATen/TensorOperators.h>
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/randint.h>
@@ -57,6 +59,32 @@ struct Cell {
         radius = std::max(radius, 0.0F);
     }
 };
+
+// Moves the rows of `cell` (taken row at `centre`) that are nearer to the new pick `q` into
+// `moved`, lowering their nearest distances, and measures the cell again.
+template <typename RowOf>
+void updateCell(Cell& cell, const float* centre, const float* q, std::int64_t dimensions,
+                const RowOf& rowOf, std::vector<float>& nearest, std::vector<std::int32_t>& moved) {
+    // |q - c| >= 2 r: every row of the cell stays nearer to c (in squares: 4 r^2).
+    if (cell.rows.empty() || squaredDistance(q, centre, dimensions) >= 4.0F * cell.radius) {
+        return;
+    }
+    std::size_t kept = 0;
+    for (const auto row : cell.rows) {
+        const float distance = squaredDistance(rowOf(row), q, dimensions);
+        if (distance < nearest[static_cast<std::size_t>(row)]) {
+            nearest[static_cast<std::size_t>(row)] = distance;
+            moved.push_back(row);
+        } else {
+            cell.rows[kept++] = row;
+        }
+    }
+    cell.rows.resize(kept);
+    cell.measure(nearest);
+}
+
+// Cells per parallel task: most are ruled out by one distance, so a task needs many.
+constexpr std::int64_t kCellsPerTask = 512;
 
 } // namespace
 
@@ -117,25 +145,23 @@ Coreset greedyCoreset(const at::Tensor& features, std::int64_t count, std::uint6
         taken.push_back(pick);
         const float* q = rowOf(pick);
         Cell fresh;
-        for (auto& cell : cells) {
-            const float* centre = rowOf(taken[static_cast<std::size_t>(&cell - cells.data())]);
-            // |q - c| >= 2 r: every row of the cell stays nearer to c (in squares: 4 r^2).
-            if (squaredDistance(q, centre, dimensions) >= 4.0F * cell.radius) {
-                continue;
-            }
-            std::size_t kept = 0;
-            for (const auto row : cell.rows) {
-                const float distance = squaredDistance(rowOf(row), q, dimensions);
-                if (distance < nearest[static_cast<std::size_t>(row)]) {
-                    nearest[static_cast<std::size_t>(row)] = distance;
-                    fresh.rows.push_back(row);
-                } else {
-                    cell.rows[kept++] = row;
-                }
-            }
-            cell.rows.resize(kept);
-            cell.measure(nearest);
-        }
+        std::mutex freshMutex;
+        // Cells own disjoint rows, so threads can update them side by side; each chunk hands
+        // the rows the pick took over to the new cell at its end.
+        at::parallel_for(0, static_cast<std::int64_t>(cells.size()), kCellsPerTask,
+                         [&](std::int64_t begin, std::int64_t end) {
+                             std::vector<std::int32_t> moved;
+                             for (std::int64_t c = begin; c < end; ++c) {
+                                 updateCell(cells[static_cast<std::size_t>(c)],
+                                            rowOf(taken[static_cast<std::size_t>(c)]), q,
+                                            dimensions, rowOf, nearest, moved);
+                             }
+                             const std::lock_guard lock(freshMutex);
+                             fresh.rows.insert(fresh.rows.end(), moved.begin(), moved.end());
+                         });
+        // In row order whatever the threads' timing, so the next pick (the first farthest
+        // row) does not depend on it.
+        std::sort(fresh.rows.begin(), fresh.rows.end());
         fresh.measure(nearest);
         cells.push_back(std::move(fresh));
     }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -61,6 +62,23 @@ TEST(CoresetTest, MatchesThePlainGreedySelection) {
         EXPECT_EQ(coreset.indices[i].item<std::int64_t>(), expected[static_cast<std::size_t>(i)])
             << "pick " << i;
     }
+}
+
+TEST(CoresetTest, MatchesThePlainGreedySelectionWhenThreadsShareTheCells) {
+    // Over a thousand cells: the update is split between threads.
+    torch::manual_seed(6);
+    const auto points = torch::randn({3000, 8});
+    const int previous = at::get_num_threads();
+    at::set_num_threads(2);
+    const Coreset coreset = greedyCoreset(points, 1200, 4, {});
+    at::set_num_threads(previous);
+    const auto expected = bruteForceGreedy(points, coreset.indices[0].item<std::int64_t>(), 1200);
+    int differing = 0;
+    for (int i = 0; i < 1200; ++i) {
+        differing +=
+            coreset.indices[i].item<std::int64_t>() != expected[static_cast<std::size_t>(i)];
+    }
+    EXPECT_EQ(differing, 0);
 }
 
 TEST(CoresetTest, StopsWhenAsked) {
