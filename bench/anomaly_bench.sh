@@ -91,12 +91,14 @@ printf 'peer     %-9s %-15s %4s good  image AUROC %s  pixel AUROC %s  fit %s s  
 
 project="$work/project"
 rm -rf "$project"
+layer_args=() # PaDiM's layers are its own
+[[ $method == patchcore ]] && layer_args=(--layers "$layers")
 "$cli" init "$project" > /dev/null
 "$cli" import "$project" "$data" --format mvtec > /dev/null
 start=$(date +%s.%N)
 if ! trained="$(/usr/bin/time -f %M -o "$work/train.rss" "$cli" train "$project" --task anomaly --method "$method" --backbone "$backbone" \
     --image-size "$size" --seed "$seed" --threads "$threads" --recompute-bn "$bn" \
-    $([[ $method == patchcore ]] && echo --layers "$layers") --json \
+    "${layer_args[@]}" --json \
     2> "$work/train.log")"; then
     echo "kestrel  train failed; the end of $work/train.log:" >&2
     tail -5 "$work/train.log" >&2
