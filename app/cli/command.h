@@ -26,6 +26,7 @@ Command addTrainCommand(CLI::App& root);
 Command addRunsCommand(CLI::App& root);
 Command addEvalCommand(CLI::App& root);
 Command addExportCommand(CLI::App& root);
+Command addExportDatasetCommand(CLI::App& root);
 Command addPredictCommand(CLI::App& root);
 Command addAuditCommand(CLI::App& root);
 Command addReportCommand(CLI::App& root);

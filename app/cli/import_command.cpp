@@ -26,6 +26,7 @@ struct ImportCommandOptions {
     std::string source;
     std::string format = "auto";
     std::string classes;
+    std::string images;
     std::uint64_t seed = 42;
     bool json = false;
 };
@@ -74,17 +75,21 @@ nlohmann::json toJson(const dataset::ImportReport& report) {
                               {"leakage", group.leakage}});
         leakage += group.leakage ? 1 : 0;
     }
-    return {{"format", dataset::formatName(report.format)},
-            {"found", report.found},
-            {"added", report.added},
-            {"already_present", report.alreadyPresent},
-            {"unreadable", unreadable},
-            {"classes_created", report.classesCreated},
-            {"masks", report.masks},
-            {"duplicates", duplicates},
-            {"leakage", leakage},
-            {"dataset_version", report.datasetVersion},
-            {"cancelled", report.cancelled}};
+    return {
+        {"format", dataset::formatName(report.format)},
+        {"found", report.found},
+        {"added", report.added},
+        {"already_present", report.alreadyPresent},
+        {"unreadable", unreadable},
+        {"classes_created", report.classesCreated},
+        {"masks", report.masks},
+        {"shapes",
+         {{"boxes", report.boxes}, {"polygons", report.polygons}, {"masks", report.maskShapes}}},
+        {"problems", report.problems},
+        {"duplicates", duplicates},
+        {"leakage", leakage},
+        {"dataset_version", report.datasetVersion},
+        {"cancelled", report.cancelled}};
 }
 
 void printText(const dataset::ImportReport& report, const std::string& source) {
@@ -102,6 +107,17 @@ void printText(const dataset::ImportReport& report, const std::string& source) {
     }
     if (report.masks > 0) {
         std::cout << report.masks << " ground-truth masks attached.\n";
+    }
+    if (report.boxes + report.polygons + report.maskShapes > 0) {
+        std::cout << "Regions: " << report.boxes << " boxes, " << report.polygons << " polygons, "
+                  << report.maskShapes << " masks.\n";
+    }
+    if (!report.problems.empty()) {
+        std::cout << report.problems.size()
+                  << " annotations were not taken as they were (the rest was imported):\n";
+        for (const std::string& problem : report.problems) {
+            std::cout << "  " << problem << '\n';
+        }
     }
     if (!report.unreadable.empty()) {
         std::cout << report.unreadable.size() << " files could not be read and were skipped:\n";
@@ -136,6 +152,9 @@ int runImport(const ImportCommandOptions& options) {
     dataset::ImportOptions importOptions;
     importOptions.format = *dataset::parseImportFormat(options.format);
     importOptions.seed = options.seed;
+    if (!options.images.empty()) {
+        importOptions.imagesFolder = options.images;
+    }
     if (!options.classes.empty()) {
         importOptions.classNames = splitList(options.classes);
     }
@@ -167,15 +186,23 @@ int runImport(const ImportCommandOptions& options) {
 Command addImportCommand(CLI::App& root) {
     auto options = std::make_shared<ImportCommandOptions>();
     CLI::App* parser = root.add_subcommand(
-        "import", "Import images from a folder, a CSV, MNIST idx files or an MVTec AD category");
+        "import", "Import images from a folder, a CSV, MNIST idx files, an MVTec AD category, or "
+                  "a COCO, YOLO, Pascal VOC or labelme dataset with its boxes, polygons and masks");
     parser->add_option("project", options->folder, "Project folder")->required();
-    parser->add_option("source", options->source, "Folder or CSV file to import")->required();
+    parser->add_option("source", options->source, "Folder, CSV or COCO JSON file to import")
+        ->required();
     parser
         ->add_option("--format", options->format,
                      "auto, imagefolder (a folder per class), folder (unlabelled), csv "
-                     "(path,label[,split]), idx (MNIST format) or mvtec")
-        ->check(CLI::IsMember({"auto", "imagefolder", "folder", "csv", "idx", "mvtec"}))
+                     "(path,label[,split]), idx (MNIST format), mvtec, coco (a JSON file or a "
+                     "folder of them), yolo (images/, labels/, classes.txt or data.yaml), voc "
+                     "(Annotations/, JPEGImages/) or labelme (a folder of labelme JSON files)")
+        ->check(CLI::IsMember({"auto", "imagefolder", "folder", "csv", "idx", "mvtec", "coco",
+                               "yolo", "voc", "labelme"}))
         ->default_str("auto");
+    parser->add_option("--images", options->images,
+                       "COCO: the folder holding the images, when they are neither beside the "
+                       "JSON file nor in its images/ folder");
     parser->add_option("--classes", options->classes,
                        "Class names by label number for idx files, comma-separated");
     parser->add_option("--seed", options->seed, "Seed of the stratified 70/15/15 split")

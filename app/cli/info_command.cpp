@@ -40,6 +40,11 @@ void printText(const ProjectSummary& summary) {
         }
         std::cout << '\n';
     }
+    const AnnotationSummary& shapes = summary.annotations;
+    std::cout << "Regions     " << shapes.boxes << " boxes on " << shapes.samplesWithBoxes
+              << " samples, " << shapes.polygons << " polygons on " << shapes.samplesWithPolygons
+              << ", " << shapes.masks << " masks on " << shapes.samplesWithMasks << "; "
+              << shapes.samplesWithout << " samples without\n";
     std::cout << "Runs        " << summary.runs << '\n';
 }
 

@@ -78,10 +78,11 @@ int main(int argc, char** argv) {
     root.footer("Run 'kestrel-cli <command> --help' for a command's options.");
 
     const std::vector<Command> commands = {
-        addInitCommand(root),   addImportCommand(root),  addInfoCommand(root),
-        addTrainCommand(root),  addRunsCommand(root),    addEvalCommand(root),
-        addExportCommand(root), addPredictCommand(root), addReportCommand(root),
-        addBenchCommand(root),  addAuditCommand(root),   addWeightsCommand(root)};
+        addInitCommand(root),         addImportCommand(root),  addInfoCommand(root),
+        addTrainCommand(root),        addRunsCommand(root),    addEvalCommand(root),
+        addExportCommand(root),       addPredictCommand(root), addReportCommand(root),
+        addBenchCommand(root),        addAuditCommand(root),   addWeightsCommand(root),
+        addExportDatasetCommand(root)};
 
     if (argc > 1 && argv[1][0] != '-' && !isCommand(commands, argv[1])) {
         std::cerr << "'" << argv[1] << "' is not a kestrel-cli command; the commands are "

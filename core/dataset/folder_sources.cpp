@@ -4,6 +4,7 @@
 #include "dataset/import_source.h"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 namespace kestrel::dataset {
@@ -75,7 +76,11 @@ void addClassFolders(const fs::path& root, const std::optional<std::string>& spl
                      std::vector<ImportItem>& items) {
     for (const fs::path& classFolder : subfolders(root)) {
         for (fs::path& file : imagesBelow(classFolder)) {
-            items.push_back({std::move(file), classFolder.filename().string(), split, {}});
+            ImportItem item;
+            item.file = std::move(file);
+            item.label = classFolder.filename().string();
+            item.split = split;
+            items.push_back(std::move(item));
         }
     }
 }
@@ -88,6 +93,34 @@ bool containsIdxFiles(const fs::path& root) {
         }
     }
     return false;
+}
+
+// COCO or labelme, by the keys near the start of the folder's first JSON file: a COCO file
+// can be hundreds of megabytes, so it is not parsed just to name its format.
+std::optional<ImportFormat> sniffJsonFolder(const fs::path& folder) {
+    std::vector<fs::path> jsonFiles;
+    std::error_code ec;
+    for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
+        if (entry.is_regular_file(ec) && lowerCase(entry.path().extension().string()) == ".json") {
+            jsonFiles.push_back(entry.path());
+        }
+    }
+    if (jsonFiles.empty()) {
+        return std::nullopt;
+    }
+    std::sort(jsonFiles.begin(), jsonFiles.end());
+    std::ifstream in(jsonFiles.front(), std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    if (head.find("\"shapes\"") != std::string::npos &&
+        head.find("\"imagePath\"") != std::string::npos) {
+        return ImportFormat::Labelme;
+    }
+    if (head.find("\"images\"") != std::string::npos) {
+        return ImportFormat::Coco;
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -109,12 +142,16 @@ std::optional<std::string> splitForFolderName(const std::string& name) {
 ImportFormat detectFormat(const fs::path& source) {
     std::error_code ec;
     if (fs::is_regular_file(source, ec)) {
-        if (lowerCase(source.extension().string()) == ".csv") {
+        const std::string extension = lowerCase(source.extension().string());
+        if (extension == ".csv") {
             return ImportFormat::Csv;
+        }
+        if (extension == ".json") {
+            return ImportFormat::Coco;
         }
         throw Error(ErrorKind::InvalidArgument,
                     "Cannot import " + source.string() +
-                        ": a single file must be a CSV of path,label[,split].");
+                        ": a single file must be a CSV of path,label[,split] or a COCO JSON file.");
     }
     requireFolder(source);
     if (containsIdxFiles(source)) {
@@ -122,6 +159,16 @@ ImportFormat detectFormat(const fs::path& source) {
     }
     if (fs::is_directory(source / "train" / "good", ec) && fs::is_directory(source / "test", ec)) {
         return ImportFormat::MvTec;
+    }
+    if (fs::is_directory(source / "Annotations", ec) &&
+        fs::is_directory(source / "JPEGImages", ec)) {
+        return ImportFormat::Voc;
+    }
+    if (fs::is_directory(source / "images", ec) && fs::is_directory(source / "labels", ec)) {
+        return ImportFormat::Yolo;
+    }
+    if (const auto annotated = sniffJsonFolder(source)) {
+        return *annotated;
     }
     if (hasSplitFolders(source)) {
         return ImportFormat::ImageFolder;
@@ -152,7 +199,9 @@ std::vector<ImportItem> scanPlainFolder(const fs::path& root) {
     requireFolder(root);
     std::vector<ImportItem> items;
     for (fs::path& file : imagesBelow(root)) {
-        items.push_back({std::move(file), std::nullopt, std::nullopt, {}});
+        ImportItem item;
+        item.file = std::move(file);
+        items.push_back(std::move(item));
     }
     return items;
 }
@@ -163,7 +212,8 @@ std::vector<ImportItem> scanMvTec(const fs::path& root) {
     addClassFolders(root / "train", std::string("train"), items);
     addClassFolders(root / "test", std::string("test"), items);
 
-    // ground_truth/<defect>/<name>_mask.png belongs to test/<defect>/<name>.<ext>.
+    // ground_truth/<defect>/<name>_mask.png belongs to test/<defect>/<name>.<ext> (or, in
+    // exports of projects whose training images have regions, train/<defect>/<name>.<ext>).
     std::map<fs::path, std::vector<fs::path>> masksByImage;
     const fs::path truth = root / "ground_truth";
     std::error_code ec;
@@ -181,7 +231,15 @@ std::vector<ImportItem> scanMvTec(const fs::path& root) {
         }
     }
     for (ImportItem& item : items) {
-        auto found = masksByImage.find(item.file.parent_path() / item.file.stem());
+        const fs::path defect = item.file.parent_path().filename();
+        auto found = masksByImage.find(root / "test" / defect / item.file.stem());
+        if (found != masksByImage.end() && item.split == "train") {
+            // A test image of the same name takes the mask when there is one.
+            const bool testHasIt = fs::exists(root / "test" / defect / item.file.filename(), ec);
+            if (testHasIt) {
+                continue;
+            }
+        }
         if (found != masksByImage.end()) {
             item.masks = found->second;
         }

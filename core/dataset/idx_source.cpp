@@ -167,11 +167,12 @@ std::vector<ImportItem> extractIdx(const fs::path& root, const IdxOptions& optio
                                     const_cast<char*>(data.images.data() + 16 + i * imageBytes));
                 writePngAtomically(file, image);
             }
-            items.push_back(
-                {file,
-                 options.classNames.empty() ? std::to_string(label) : options.classNames[label],
-                 splitForPrefix(data.prefix),
-                 {}});
+            ImportItem item;
+            item.file = file;
+            item.label =
+                options.classNames.empty() ? std::to_string(label) : options.classNames[label];
+            item.split = splitForPrefix(data.prefix);
+            items.push_back(std::move(item));
             if (options.progress && (i % 1000 == 0)) {
                 options.progress(items.size(), total);
             }

@@ -7,13 +7,17 @@ namespace kestrel::dataset {
 
 namespace {
 
-constexpr std::array<std::pair<ImportFormat, const char*>, 6> kFormatNames = {{
+constexpr std::array<std::pair<ImportFormat, const char*>, 10> kFormatNames = {{
     {ImportFormat::Auto, "auto"},
     {ImportFormat::ImageFolder, "imagefolder"},
     {ImportFormat::Folder, "folder"},
     {ImportFormat::Csv, "csv"},
     {ImportFormat::Idx, "idx"},
     {ImportFormat::MvTec, "mvtec"},
+    {ImportFormat::Coco, "coco"},
+    {ImportFormat::Yolo, "yolo"},
+    {ImportFormat::Voc, "voc"},
+    {ImportFormat::Labelme, "labelme"},
 }};
 
 } // namespace

@@ -1,10 +1,13 @@
 #include "dataset/importer.h"
 
 #include "common/error.h"
+#include "dataset/annotation_check.h"
+#include "dataset/annotation_sources.h"
 #include "dataset/file_reader.h"
 #include "dataset/idx_source.h"
 #include "dataset/sample_catalog.h"
 #include "project/project.h"
+#include "store/annotation_repository.h"
 #include "store/project_repository.h"
 #include "store/sample_repository.h"
 #include "store/sqlite.h"
@@ -20,19 +23,26 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<ImportItem> scanSource(Project& project, const fs::path& source, ImportFormat format,
-                                   const ImportOptions& options,
-                                   const ImportProgressCallback& progress,
-                                   const std::atomic<bool>* cancel) {
+AnnotatedScan scanSource(Project& project, const fs::path& source, ImportFormat format,
+                         const ImportOptions& options, const ImportProgressCallback& progress,
+                         const std::atomic<bool>* cancel) {
     switch (format) {
     case ImportFormat::ImageFolder:
-        return scanImageFolder(source);
+        return {scanImageFolder(source), {}, {}};
     case ImportFormat::Folder:
-        return scanPlainFolder(source);
+        return {scanPlainFolder(source), {}, {}};
     case ImportFormat::Csv:
-        return scanCsv(source);
+        return {scanCsv(source), {}, {}};
     case ImportFormat::MvTec:
-        return scanMvTec(source);
+        return {scanMvTec(source), {}, {}};
+    case ImportFormat::Coco:
+        return scanCoco(source, options.imagesFolder);
+    case ImportFormat::Yolo:
+        return scanYolo(source);
+    case ImportFormat::Voc:
+        return scanVoc(source);
+    case ImportFormat::Labelme:
+        return scanLabelme(source);
     case ImportFormat::Idx: {
         IdxOptions idx;
         idx.outputFolder =
@@ -44,7 +54,7 @@ std::vector<ImportItem> scanSource(Project& project, const fs::path& source, Imp
                 progress({"extracting", done, total});
             }
         };
-        return extractIdx(source, idx);
+        return {extractIdx(source, idx), {}, {}};
     }
     case ImportFormat::Auto:
         break;
@@ -65,17 +75,26 @@ bool classNameBefore(const std::string& a, const std::string& b) {
 }
 
 // The classes an import brings, in the order they should be listed: the names given for idx
-// files as given, otherwise sorted (as torchvision's ImageFolder numbers them).
+// files or declared by an annotated source as given, otherwise sorted (as torchvision's
+// ImageFolder numbers them).
 std::vector<std::string> classesInOrder(const std::vector<ImportItem>& items,
-                                        const ImportOptions& options) {
-    std::set<std::string> seen;
+                                        const ImportOptions& options,
+                                        const std::vector<std::string>& declared) {
+    std::set<std::string> seen(declared.begin(), declared.end());
     for (const ImportItem& item : items) {
         if (item.label) {
             seen.insert(*item.label);
         }
+        for (const SourceShape& shape : item.shapes) {
+            if (!shape.labelled.className.empty()) {
+                seen.insert(shape.labelled.className);
+            }
+        }
     }
     std::vector<std::string> ordered;
-    for (const std::string& name : options.classNames) {
+    std::vector<std::string> given = options.classNames;
+    given.insert(given.end(), declared.begin(), declared.end());
+    for (const std::string& name : given) {
         if (seen.erase(name)) {
             ordered.push_back(name);
         }
@@ -139,22 +158,34 @@ ImportReport importSource(Project& project, const fs::path& source, const Import
     result.format = options.format == ImportFormat::Auto ? detectFormat(source) : options.format;
 
     report("scanning", 0, 0);
-    std::vector<ImportItem> found =
-        scanSource(project, source, result.format, options, progress, cancel);
+    AnnotatedScan scan = scanSource(project, source, result.format, options, progress, cancel);
+    std::vector<ImportItem>& found = scan.items;
     result.found = found.size();
+    result.problems = std::move(scan.problems);
 
     // Skip what an earlier import already brought in: importing twice adds nothing.
     const std::set<std::string> known = repository.storedPaths();
     std::vector<ImportItem> items;
     std::vector<std::string> paths;
+    std::size_t shapesOnKnown = 0;
+    std::size_t imagesWithShapesKnown = 0;
     for (ImportItem& item : found) {
         std::string path = project.storedPath(item.file);
         if (known.count(path)) {
             ++result.alreadyPresent;
+            shapesOnKnown += item.shapes.size();
+            imagesWithShapesKnown += item.shapes.empty() ? 0 : 1;
         } else {
             paths.push_back(std::move(path));
             items.push_back(std::move(item));
         }
+    }
+    if (shapesOnKnown > 0) {
+        // Adding them would duplicate the shapes of an earlier import of the same files.
+        result.problems.push_back(std::to_string(shapesOnKnown) + " shapes on " +
+                                  std::to_string(imagesWithShapesKnown) +
+                                  " images the project already has were not imported; remove "
+                                  "those samples first to import their shapes again.");
     }
     if (cancelled()) {
         result.cancelled = true;
@@ -171,8 +202,9 @@ ImportReport importSource(Project& project, const fs::path& source, const Import
 
     report("saving", 0, items.size());
     store::Transaction transaction(db);
-    const auto classIds =
-        ensureClasses(repository, classesInOrder(items, options), result.classesCreated);
+    const auto classIds = ensureClasses(repository, classesInOrder(items, options, scan.classNames),
+                                        result.classesCreated);
+    store::AnnotationRepository shapeStore(db);
 
     // Stratified splits for readable new samples the source did not place.
     std::vector<std::string> strata;
@@ -219,6 +251,21 @@ ImportReport importSource(Project& project, const fs::path& source, const Import
         for (const fs::path& mask : items[i].masks) {
             repository.addImportedMask(sampleId, classId, project.storedPath(mask));
             ++result.masks;
+        }
+        if (!items[i].shapes.empty() && !file.readable) {
+            result.problems.push_back(std::to_string(items[i].shapes.size()) +
+                                      " shapes on unreadable image '" + items[i].file.string() +
+                                      "' were left out.");
+        } else if (!items[i].shapes.empty()) {
+            for (annotations::LabelledShape& shape :
+                 fitShapesToImage(items[i], file.width, file.height, result.problems)) {
+                shape.shape.classId = shape.className.empty() ? 0 : classIds.at(shape.className);
+                shape.shape.source = "import";
+                shapeStore.insert(sampleId, shape.shape);
+                ++(shape.shape.kind == annotations::ShapeKind::Box       ? result.boxes
+                   : shape.shape.kind == annotations::ShapeKind::Polygon ? result.polygons
+                                                                         : result.maskShapes);
+            }
         }
         result.added += file.readable ? 1 : 0;
         if (cancelled()) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct ImportOptions {
     SplitRatios ratios;
     std::uint64_t seed = 42; // for stratified splits
     unsigned workers = 0;    // threads reading and decoding; 0: one per core
+    std::optional<std::filesystem::path> imagesFolder; // COCO: where the images are
 };
 
 struct ImportProgress {
@@ -43,7 +45,13 @@ struct ImportReport {
     std::size_t alreadyPresent = 0;         // skipped: the project has them from an earlier import
     std::vector<UnreadableFile> unreadable; // new files that could not be decoded
     std::vector<std::string> classesCreated;
-    std::size_t masks = 0;                  // ground-truth masks attached
+    std::size_t masks = 0; // ground-truth masks attached (MVTec files)
+    std::size_t boxes = 0; // shapes attached from annotated formats
+    std::size_t polygons = 0;
+    std::size_t maskShapes = 0;
+    // One sentence per annotation that was left out, clipped or otherwise not taken as it
+    // was (naming the file, the place in it and the image); the rest is imported.
+    std::vector<std::string> problems;
     std::vector<DuplicateGroup> duplicates; // across the whole project, after the import
     std::int64_t datasetVersion = 0;
     bool cancelled = false; // when true, nothing was written to the project

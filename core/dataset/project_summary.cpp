@@ -2,6 +2,7 @@
 
 #include "dataset/duplicates.h"
 #include "project/project.h"
+#include "store/annotation_repository.h"
 #include "store/project_repository.h"
 #include "store/run_repository.h"
 #include "store/sample_repository.h"
@@ -35,6 +36,15 @@ ProjectSummary summarizeProject(Project& project) {
     for (const store::ClassWithCount& stored : samples.classesWithReadableCounts()) {
         summary.classes.push_back({stored.row.name, stored.count});
     }
+
+    const store::AnnotationCounts shapes = store::AnnotationRepository(db).counts();
+    summary.annotations = {shapes.boxes,
+                           shapes.polygons,
+                           shapes.masks,
+                           shapes.samplesWithBoxes,
+                           shapes.samplesWithPolygons,
+                           shapes.samplesWithMasks,
+                           shapes.samplesWithoutShapes};
 
     summary.runs = store::RunRepository(db).count();
     for (const dataset::DuplicateGroup& group : dataset::findDuplicates(db)) {

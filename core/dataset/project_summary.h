@@ -20,6 +20,17 @@ struct SplitCounts {
     std::int64_t unassigned = 0;
 };
 
+// Shapes on readable samples per kind, and how many samples have each kind (or none).
+struct AnnotationSummary {
+    std::int64_t boxes = 0;
+    std::int64_t polygons = 0;
+    std::int64_t masks = 0;
+    std::int64_t samplesWithBoxes = 0;
+    std::int64_t samplesWithPolygons = 0;
+    std::int64_t samplesWithMasks = 0;
+    std::int64_t samplesWithout = 0;
+};
+
 // What `kestrel-cli info` and the window's overview show. Counts cover usable samples;
 // files that could not be decoded are counted in `unreadable` only.
 struct ProjectSummary {
@@ -37,6 +48,7 @@ struct ProjectSummary {
     std::int64_t leakageGroups = 0;   // of those, sets spread over more than one split
     std::vector<ClassCount> classes;  // in the project's class order
     SplitCounts splits;
+    AnnotationSummary annotations;
 };
 
 ProjectSummary summarizeProject(Project& project);

@@ -211,6 +211,30 @@ constexpr const char* kSchemaV6 = R"sql(
 ALTER TABLE runs ADD COLUMN task TEXT NOT NULL DEFAULT 'classification';
 )sql";
 
+// Shapes drawn in the window: a mask may keep its RLE in `geometry` instead of a file, and
+// any shape can be hidden. SQLite cannot change a CHECK, so the table is rebuilt.
+constexpr const char* kSchemaV7 = R"sql(
+CREATE TABLE annotations_v7 (
+    id         INTEGER PRIMARY KEY,
+    sample_id  INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+    class_id   INTEGER REFERENCES classes(id) ON DELETE SET NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('mask', 'box', 'polygon')),
+    geometry   TEXT CHECK (geometry IS NULL OR json_valid(geometry)),
+    path       TEXT,
+    hidden     INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
+    source     TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'import', 'model')),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK (CASE kind WHEN 'mask' THEN (path IS NULL) <> (geometry IS NULL)
+                     ELSE path IS NULL AND geometry IS NOT NULL END)
+);
+INSERT INTO annotations_v7 (id, sample_id, class_id, kind, geometry, path, source, created_at)
+    SELECT id, sample_id, class_id, kind, CASE WHEN path IS NULL THEN geometry END, path,
+           source, created_at FROM annotations;
+DROP TABLE annotations;
+ALTER TABLE annotations_v7 RENAME TO annotations;
+CREATE INDEX annotations_by_sample ON annotations(sample_id);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& projectMigrations() {
@@ -224,6 +248,7 @@ const std::vector<Migration>& projectMigrations() {
         {4, "run tags and each run's latest validation predictions", kSchemaV4},
         {5, "every sample's predictions per run, and label audits", kSchemaV5},
         {6, "the task each run trains for", kSchemaV6},
+        {7, "masks drawn in the window, and hidden shapes", kSchemaV7},
     };
     return steps;
 }

@@ -111,6 +111,10 @@ std::int64_t Database::lastInsertRowId() const {
     return sqlite3_last_insert_rowid(db_);
 }
 
+std::int64_t Database::changes() const {
+    return sqlite3_changes(db_);
+}
+
 Statement::Statement(Database& db, std::string_view sql) : db_(db) {
     const int rc =
         sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);

@@ -31,6 +31,8 @@ public:
     std::string queryText(std::string_view sql);
 
     std::int64_t lastInsertRowId() const;
+    // Rows the last INSERT, UPDATE or DELETE changed.
+    std::int64_t changes() const;
     const std::filesystem::path& file() const { return file_; }
     sqlite3* handle() const { return db_; }
 

@@ -187,6 +187,7 @@ TEST_F(CliTest, EveryCommandHasHelp) {
                                                  {"bench", "train", "--help"},
                                                  {"bench", "infer", "--help"},
                                                  {"export", "--help"},
+                                                 {"export-dataset", "--help"},
                                                  {"predict", "--help"},
                                                  {"train", "--help"},
                                                  {"runs", "--help"},

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 
-DATA_FOLDERS = {"common", "store", "project", "dataset", "imaging", "demo", "report", "monitor",
+DATA_FOLDERS = {"common", "annotations", "store", "project", "dataset", "imaging", "demo", "report", "monitor",
                 "inspection"}
 ML_FOLDERS = {"models", "loader", "tasks", "train", "runs", "infer", "export", "review", "weights",
               "anomaly"}
