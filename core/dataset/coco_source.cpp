@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "dataset/annotation_sources.h"
 #include "dataset/image_probe.h"
+#include "dataset/source_files.h"
 
 #include <algorithm>
 #include <cctype>
@@ -25,34 +26,6 @@ using annotations::ShapeKind;
 using nlohmann::json;
 
 namespace {
-
-std::string readText(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        throw Error(ErrorKind::Io, "Cannot read " + file.string() + ".");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-// nlohmann's message without its "[json.exception.parse_error.101] " tag; it names the line
-// and column.
-std::string withoutTag(const std::string& message) {
-    const auto close = message.find("] ");
-    return message.rfind("[json.exception", 0) == 0 && close != std::string::npos
-               ? message.substr(close + 2)
-               : message;
-}
-
-json parseJsonFile(const fs::path& file) {
-    try {
-        return json::parse(readText(file));
-    } catch (const json::parse_error& e) {
-        throw Error(ErrorKind::InvalidArgument, "Cannot read the JSON file " + file.string() +
-                                                    ": " + withoutTag(e.what()) + ".");
-    }
-}
 
 bool isCoco(const json& root) {
     return root.is_object() && root.contains("images") && root.contains("annotations");
@@ -417,7 +390,7 @@ AnnotatedScan scanCoco(const fs::path& source, const std::optional<fs::path>& im
         std::sort(files.begin(), files.end());
         std::size_t read = 0;
         for (const fs::path& file : files) {
-            const json root = parseJsonFile(file);
+            const json root = readJsonFile(file);
             if (isCoco(root)) {
                 reader.read(file, root);
                 ++read;
@@ -433,7 +406,7 @@ AnnotatedScan scanCoco(const fs::path& source, const std::optional<fs::path>& im
     if (!fs::is_regular_file(source, ec)) {
         throw Error(ErrorKind::NotFound, "The COCO file " + source.string() + " does not exist.");
     }
-    const json root = parseJsonFile(source);
+    const json root = readJsonFile(source);
     if (!isCoco(root)) {
         throw Error(ErrorKind::InvalidArgument,
                     source.string() +

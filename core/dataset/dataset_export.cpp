@@ -2,6 +2,7 @@
 
 #include "annotations/rle.h"
 #include "common/error.h"
+#include "dataset/mask_files.h"
 #include "project/project.h"
 #include "store/annotation_repository.h"
 #include "store/sample_repository.h"
@@ -10,8 +11,6 @@
 #include <map>
 #include <set>
 #include <utility>
-
-#include <opencv2/imgcodecs.hpp>
 
 namespace kestrel::dataset {
 
@@ -27,20 +26,16 @@ constexpr std::array<std::pair<ExportFormat, const char*>, 4> kExportNames = {{
 }};
 
 // A mask kept as an image file (MVTec's ground truth), as RLE of the sample's size.
-annotations::RleMask readMaskFile(const fs::path& file, int width, int height,
-                                  const std::string& sample) {
-    const cv::Mat mask = cv::imread(file.string(), cv::IMREAD_GRAYSCALE);
-    if (mask.empty()) {
-        throw Error(ErrorKind::NotFound,
-                    "The mask file " + file.string() + " of " + sample + " cannot be read.");
-    }
-    if (mask.cols != width || mask.rows != height) {
+annotations::RleMask readSampleMask(const fs::path& file, int width, int height,
+                                    const std::string& sample) {
+    annotations::RleMask mask = readMaskFile(file);
+    if (mask.width != width || mask.height != height) {
         throw Error(ErrorKind::InvalidArgument,
-                    "The mask file " + file.string() + " is " + std::to_string(mask.cols) + " x " +
-                        std::to_string(mask.rows) + " but its image " + sample + " is " +
+                    "The mask file " + file.string() + " is " + std::to_string(mask.width) + " x " +
+                        std::to_string(mask.height) + " but its image " + sample + " is " +
                         std::to_string(width) + " x " + std::to_string(height) + ".");
     }
-    return annotations::encodeMask(mask.data, mask.cols, mask.rows, mask.step);
+    return mask;
 }
 
 // The file's name, or with "_<id>" before the extension when another sample has its stem
@@ -113,8 +108,8 @@ ExportReport exportDataset(Project& project, const DatasetExportOptions& options
                 continue;
             }
             if (shape.kind == annotations::ShapeKind::Mask && !shape.maskFile.empty()) {
-                shape.mask = readMaskFile(project.absolutePath(shape.maskFile), row.width,
-                                          row.height, "sample '" + row.path + "'");
+                shape.mask = readSampleMask(project.absolutePath(shape.maskFile), row.width,
+                                            row.height, "sample '" + row.path + "'");
                 shape.maskFile.clear();
             }
             std::string className = classNames.at(shape.classId);

@@ -2,6 +2,7 @@
 #include "common/text.h"
 #include "dataset/image_probe.h"
 #include "dataset/import_source.h"
+#include "dataset/source_files.h"
 
 #include <algorithm>
 #include <fstream>
@@ -12,11 +13,6 @@ namespace kestrel::dataset {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool isHidden(const fs::path& path) {
-    const std::string name = path.filename().string();
-    return !name.empty() && name[0] == '.';
-}
 
 void requireFolder(const fs::path& root) {
     std::error_code ec;
@@ -29,26 +25,7 @@ void requireFolder(const fs::path& root) {
 
 // Image files below `folder` (recursively), skipping hidden entries, sorted.
 std::vector<fs::path> imagesBelow(const fs::path& folder) {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(folder, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (isHidden(it->path())) {
-            if (it->is_directory(ec)) {
-                it.disable_recursion_pending();
-            }
-            continue;
-        }
-        if (it->is_regular_file(ec) && hasImageExtension(it->path())) {
-            files.push_back(it->path());
-        }
-    }
-    if (ec) {
-        throw Error(ErrorKind::Io,
-                    "Cannot read the folder " + folder.string() + ": " + ec.message() + ".");
-    }
-    std::sort(files.begin(), files.end());
-    return files;
+    return filesBelow(folder, [](const fs::path& file) { return hasImageExtension(file); });
 }
 
 // Visible subfolders of `folder`, sorted.

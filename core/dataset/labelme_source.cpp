@@ -2,6 +2,7 @@
 // shapes.
 #include "common/error.h"
 #include "dataset/annotation_sources.h"
+#include "dataset/source_files.h"
 
 #include <algorithm>
 #include <fstream>
@@ -21,56 +22,6 @@ using annotations::ShapeKind;
 using nlohmann::json;
 
 namespace {
-
-bool isHidden(const fs::path& path) {
-    const std::string name = path.filename().string();
-    return !name.empty() && name[0] == '.';
-}
-
-// The *.json files below `folder` (recursively), skipping hidden entries, sorted.
-std::vector<fs::path> jsonFilesBelow(const fs::path& folder) {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(folder, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (isHidden(it->path())) {
-            if (it->is_directory(ec)) {
-                it.disable_recursion_pending();
-            }
-            continue;
-        }
-        if (it->is_regular_file(ec) && it->path().extension() == ".json") {
-            files.push_back(it->path());
-        }
-    }
-    if (ec) {
-        throw Error(ErrorKind::Io,
-                    "Cannot read the folder " + folder.string() + ": " + ec.message() + ".");
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-json parseJsonFile(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        throw Error(ErrorKind::Io, "Cannot read " + file.string() + ".");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    try {
-        return json::parse(text.str());
-    } catch (const json::parse_error& e) {
-        // nlohmann's message, less its "[json.exception.parse_error.101] " tag, names the
-        // line and column.
-        std::string message = e.what();
-        if (const auto close = message.find("] "); close != std::string::npos) {
-            message = message.substr(close + 2);
-        }
-        throw Error(ErrorKind::InvalidArgument,
-                    "Cannot read the JSON file " + file.string() + ": " + message + ".");
-    }
-}
 
 // The points of a labelme shape, or nothing when they are not a list of [x, y] pairs.
 std::optional<std::vector<Point>> pointsOf(const json& shape) {
@@ -143,8 +94,9 @@ AnnotatedScan scanLabelme(const fs::path& folder) {
     }
     AnnotatedScan scan;
     std::set<std::string> known; // classNames holds the labels in the order first seen
-    for (const fs::path& file : jsonFilesBelow(root)) {
-        const json document = parseJsonFile(file);
+    for (const fs::path& file :
+         filesBelow(root, [](const fs::path& file) { return file.extension() == ".json"; })) {
+        const json document = readJsonFile(file);
         if (!document.is_object() || !document.contains("shapes") ||
             !document["shapes"].is_array()) {
             continue; // some other JSON file sharing the folder

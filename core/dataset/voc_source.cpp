@@ -4,6 +4,7 @@
 #include "common/text.h"
 #include "dataset/annotation_sources.h"
 #include "dataset/image_probe.h"
+#include "dataset/source_files.h"
 
 #include <algorithm>
 #include <charconv>
@@ -22,11 +23,6 @@ using annotations::ShapeKind;
 using tinyxml2::XMLElement;
 
 namespace {
-
-bool isHidden(const fs::path& path) {
-    const std::string name = path.filename().string();
-    return !name.empty() && name[0] == '.';
-}
 
 // Visible regular files directly in `folder`, sorted; none when it does not exist.
 std::vector<fs::path> filesIn(const fs::path& folder) {

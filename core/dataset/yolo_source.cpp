@@ -3,6 +3,7 @@
 #include "common/text.h"
 #include "dataset/annotation_sources.h"
 #include "dataset/image_probe.h"
+#include "dataset/source_files.h"
 
 #include <algorithm>
 #include <charconv>
@@ -28,46 +29,14 @@ namespace {
 // error; such values are taken as the edge rather than reported.
 constexpr double kEdgeTolerance = 1e-6;
 
-bool isHidden(const fs::path& path) {
-    const std::string name = path.filename().string();
-    return !name.empty() && name[0] == '.';
-}
-
-std::string readText(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        throw Error(ErrorKind::Io, "Cannot read " + file.string() + ".");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-// Regular files below `folder` (recursively), skipping hidden entries, sorted.
-std::vector<fs::path> filesBelow(const fs::path& folder) {
-    std::vector<fs::path> files;
+// Every visible file below `folder`, none when it does not exist (a dataset may have no
+// labels at all).
+std::vector<fs::path> allFilesBelow(const fs::path& folder) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
-        return files;
+        return {};
     }
-    for (auto it = fs::recursive_directory_iterator(folder, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (isHidden(it->path())) {
-            if (it->is_directory(ec)) {
-                it.disable_recursion_pending();
-            }
-            continue;
-        }
-        if (it->is_regular_file(ec)) {
-            files.push_back(it->path());
-        }
-    }
-    if (ec) {
-        throw Error(ErrorKind::Io,
-                    "Cannot read the folder " + folder.string() + ": " + ec.message() + ".");
-    }
-    std::sort(files.begin(), files.end());
-    return files;
+    return filesBelow(folder, [](const fs::path&) { return true; });
 }
 
 std::vector<std::string> namesFromYaml(const fs::path& file) {
@@ -116,7 +85,7 @@ std::vector<std::string> namesFromYaml(const fs::path& file) {
 
 std::vector<std::string> namesFromText(const fs::path& file) {
     std::vector<std::string> classNames;
-    for (const std::string& line : splitLines(readText(file))) {
+    for (const std::string& line : splitLines(readTextFile(file))) {
         if (std::string name = trimmed(line); !name.empty()) {
             classNames.push_back(std::move(name));
         }
@@ -248,7 +217,7 @@ std::vector<SourceShape> readLabelFile(const fs::path& file, const std::string& 
                                        const std::vector<std::string>& classNames,
                                        std::vector<std::string>& problems) {
     std::vector<SourceShape> shapes;
-    std::istringstream in(readText(file));
+    std::istringstream in(readTextFile(file));
     int lineNumber = 0;
     for (std::string line; std::getline(in, line);) {
         ++lineNumber;
@@ -291,7 +260,7 @@ AnnotatedScan scanYolo(const fs::path& folder) {
 
     // Label files by their path relative to labels/ without extension, to match images.
     std::set<fs::path> matchedLabels;
-    for (const fs::path& image : filesBelow(imagesDir)) {
+    for (const fs::path& image : allFilesBelow(imagesDir)) {
         if (!hasImageExtension(image)) {
             continue;
         }
@@ -310,7 +279,7 @@ AnnotatedScan scanYolo(const fs::path& folder) {
         }
         scan.items.push_back(std::move(item));
     }
-    for (const fs::path& label : filesBelow(labelsDir)) {
+    for (const fs::path& label : allFilesBelow(labelsDir)) {
         // LabelImg keeps a classes.txt beside the labels; it describes no image.
         if (label.extension() != ".txt" || matchedLabels.count(label) ||
             label == labelsDir / "classes.txt") {

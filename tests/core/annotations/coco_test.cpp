@@ -1,3 +1,4 @@
+#include "annotated_scans.h"
 #include "annotations/rle.h"
 #include "common/error.h"
 #include "dataset/annotation_sources.h"
@@ -23,26 +24,12 @@ using annotations::RleMask;
 using annotations::Shape;
 using annotations::ShapeKind;
 using nlohmann::json;
+using testing::anyProblemHas;
+using testing::itemNamed;
 using testing::readBytes;
 using testing::TempDir;
 using testing::writeBytes;
 using testing::writeImage;
-
-const ImportItem& itemNamed(const AnnotatedScan& scan, const std::string& fileName) {
-    const auto it = std::find_if(scan.items.begin(), scan.items.end(), [&](const ImportItem& i) {
-        return i.file.filename() == fileName;
-    });
-    if (it == scan.items.end()) {
-        throw std::runtime_error("no item " + fileName);
-    }
-    return *it;
-}
-
-bool anyProblemHas(const AnnotatedScan& scan, const std::string& a, const std::string& b = "") {
-    return std::any_of(scan.problems.begin(), scan.problems.end(), [&](const std::string& p) {
-        return p.find(a) != std::string::npos && p.find(b) != std::string::npos;
-    });
-}
 
 std::string problemsOf(const AnnotatedScan& scan) {
     std::string all;

@@ -1,3 +1,4 @@
+#include "annotated_scans.h"
 #include "common/error.h"
 #include "dataset/annotation_sources.h"
 #include "files.h"
@@ -16,6 +17,7 @@ using annotations::Box;
 using annotations::Point;
 using annotations::ShapeKind;
 using nlohmann::json;
+using testing::anyProblemHas;
 using testing::TempDir;
 using testing::writeBytes;
 using testing::writeImage;
@@ -26,12 +28,6 @@ std::string problemsOf(const AnnotatedScan& scan) {
         all += problem + "\n";
     }
     return all;
-}
-
-bool anyProblemHas(const AnnotatedScan& scan, const std::string& a, const std::string& b) {
-    return std::any_of(scan.problems.begin(), scan.problems.end(), [&](const std::string& p) {
-        return p.find(a) != std::string::npos && p.find(b) != std::string::npos;
-    });
 }
 
 json shape(const std::string& label, const std::string& type, const json& points) {
