@@ -84,7 +84,38 @@ struct CocoImage {
 struct Geometry {
     std::vector<Shape> shapes;
     std::vector<std::string> problems; // each leaves out what it names
+    std::vector<std::string> notes;    // taken, but not as it was
 };
+
+// One annotation is one shape: a polygon in several parts (an object split by an occluder)
+// becomes one mask of their union, which holds every part exactly.
+void mergeParts(Geometry& geometry, const CocoImage& image) {
+    if (geometry.shapes.size() < 2) {
+        return;
+    }
+    if (image.width <= 0 || image.height <= 0) {
+        geometry.notes.push_back("its polygon has " + std::to_string(geometry.shapes.size()) +
+                                 " parts and the image entry gives no size to draw them into "
+                                 "one mask, so each part is a polygon of its own");
+        return;
+    }
+    const std::size_t pixels = static_cast<std::size_t>(image.width) * image.height;
+    std::vector<std::uint8_t> united(pixels, 0);
+    for (const Shape& part : geometry.shapes) {
+        const std::vector<std::uint8_t> drawn = annotations::decodeMask(
+            annotations::rasterisePolygon(part.points, image.width, image.height));
+        for (std::size_t i = 0; i < pixels; ++i) {
+            united[i] |= drawn[i];
+        }
+    }
+    geometry.notes.push_back("its polygon has " + std::to_string(geometry.shapes.size()) +
+                             " parts; it is imported as one mask of their union");
+    Shape mask;
+    mask.kind = ShapeKind::Mask;
+    mask.mask = annotations::encodeMask(united.data(), image.width, image.height,
+                                        static_cast<std::size_t>(image.width));
+    geometry.shapes.assign(1, std::move(mask));
+}
 
 std::optional<Box> parseBox(const json& bbox, std::string& problem) {
     if (!bbox.is_array() || bbox.size() != 4 ||
@@ -181,6 +212,7 @@ Geometry geometryOf(const json& annotation, const CocoImage& image) {
         annotation.contains("segmentation") ? annotation["segmentation"] : empty;
     if (segmentation.is_array() && !segmentation.empty()) {
         addPolygons(segmentation, geometry);
+        mergeParts(geometry, image);
     } else if (segmentation.is_object() && segmentation.contains("counts") &&
                segmentation.contains("size")) {
         addMask(segmentation, image, "segmentation.counts", geometry);
@@ -311,6 +343,9 @@ public:
             Geometry geometry = geometryOf(annotation, image->second);
             for (const std::string& problem : geometry.problems) {
                 scan_.problems.push_back(where + ": " + problem + "; it is left out.");
+            }
+            for (const std::string& note : geometry.notes) {
+                scan_.problems.push_back(where + ": " + note + ".");
             }
             const json crowd = annotation.value("iscrowd", json(0));
             const bool isCrowd =

@@ -75,17 +75,13 @@ bool containsIdxFiles(const fs::path& root) {
 // COCO or labelme, by the keys near the start of the folder's first JSON file: a COCO file
 // can be hundreds of megabytes, so it is not parsed just to name its format.
 std::optional<ImportFormat> sniffJsonFolder(const fs::path& folder) {
-    std::vector<fs::path> jsonFiles;
-    std::error_code ec;
-    for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
-        if (entry.is_regular_file(ec) && lowerCase(entry.path().extension().string()) == ".json") {
-            jsonFiles.push_back(entry.path());
-        }
-    }
+    // labelme keeps its JSON beside the images, which may sit in subfolders.
+    const std::vector<fs::path> jsonFiles = filesBelow(folder, [](const fs::path& file) {
+        return lowerCase(file.extension().string()) == ".json";
+    });
     if (jsonFiles.empty()) {
         return std::nullopt;
     }
-    std::sort(jsonFiles.begin(), jsonFiles.end());
     std::ifstream in(jsonFiles.front(), std::ios::binary);
     std::string head(64 * 1024, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
