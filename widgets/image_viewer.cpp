@@ -1,5 +1,7 @@
 #include "image_viewer.h"
 
+#include "annotation_editor.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -64,6 +66,7 @@ protected:
     void mousePressEvent(QMouseEvent* event) override { viewer_->canvasMousePress(event); }
     void mouseMoveEvent(QMouseEvent* event) override { viewer_->canvasMouseMove(event); }
     void mouseReleaseEvent(QMouseEvent* event) override { viewer_->canvasMouseRelease(event); }
+    void mouseDoubleClickEvent(QMouseEvent* event) override { viewer_->canvasDoubleClick(event); }
     void leaveEvent(QEvent* /*event*/) override { viewer_->canvasLeft(); }
 
 private:
@@ -78,7 +81,20 @@ ImageViewer::ImageViewer(QWidget* parent) : QWidget(parent) {
     column->setSpacing(0);
 
     canvas_ = new Canvas(this);
-    column->addWidget(canvas_, 1);
+    // The shape tools run down the canvas's left edge, where they cost no image height.
+    auto* middle = new QHBoxLayout;
+    middle->setSpacing(0);
+    middle->addWidget(createShapeTools());
+    middle->addWidget(canvas_, 1);
+    column->addLayout(middle, 1);
+
+    // Two short rows under the image: the shape and heat-map controls, then the pixel under
+    // the cursor on a line of its own, so that neither cuts the other's text in a narrow dock.
+    auto* controls = new QHBoxLayout;
+    controls->setSpacing(0);
+    controls->addWidget(createShapesBar());
+    controls->addWidget(createSaliencyBar(), 1);
+    column->addLayout(controls);
 
     footer_ = new QLabel;
     footer_->setObjectName(QStringLiteral("pixelInfo"));
@@ -86,12 +102,7 @@ ImageViewer::ImageViewer(QWidget* parent) : QWidget(parent) {
     // Ignored width: a long value line must not widen the viewer or its dock.
     footer_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     footer_->setMinimumHeight(footer_->fontMetrics().height() + 4);
-    // The Grad-CAM controls share the footer's line, so the image keeps its height.
-    auto* footerRow = new QHBoxLayout;
-    footerRow->setSpacing(0);
-    footerRow->addWidget(footer_, 2);
-    footerRow->addWidget(createSaliencyBar(), 3);
-    column->addLayout(footerRow);
+    column->addWidget(footer_);
 }
 
 void ImageViewer::setImage(const QImage& image) {
@@ -99,6 +110,7 @@ void ImageViewer::setImage(const QImage& image) {
     image_ = image;
     message_.clear();
     clearOverlay();
+    annotations_->cancelGesture();
     gray_ = image_.format() == QImage::Format_Grayscale8 ||
             image_.format() == QImage::Format_Grayscale16 ||
             (image_.format() == QImage::Format_Indexed8 && image_.isGrayscale());
@@ -116,6 +128,7 @@ void ImageViewer::showMessage(const QString& text) {
     image_ = QImage();
     message_ = text;
     clearOverlay();
+    annotations_->cancelGesture();
     dragging_ = false;
     refreshHover();
     canvas_->update();
@@ -170,7 +183,8 @@ bool ImageViewer::event(QEvent* event) {
     // Claim our few keys before window shortcuts see them, but only those: the window's
     // own shortcuts (1-9 for labels, …) must still reach it while the viewer has focus.
     if (event->type() == QEvent::ShortcutOverride &&
-        keyAction(static_cast<QKeyEvent*>(event)) != Key::Unhandled) {
+        (annotations_->wantsKey(static_cast<QKeyEvent*>(event)) ||
+         keyAction(static_cast<QKeyEvent*>(event)) != Key::Unhandled)) {
         event->accept();
         return true;
     }
@@ -178,6 +192,10 @@ bool ImageViewer::event(QEvent* event) {
 }
 
 void ImageViewer::keyPressEvent(QKeyEvent* event) {
+    if (annotations_->keyPress(event)) {
+        event->accept();
+        return;
+    }
     switch (keyAction(event)) {
     case Key::Next:
         emit nextRequested();
@@ -255,6 +273,7 @@ void ImageViewer::paintCanvas(QPainter& painter) const {
         painter.setRenderHint(QPainter::SmoothPixmapTransform, smooth);
         painter.drawImage(target, image_, source);
         paintOverlay(painter, target, source);
+        annotations_->paint(painter, source);
     }
     paintCaption(painter);
 }
@@ -313,11 +332,19 @@ void ImageViewer::canvasWheel(QWheelEvent* event) {
 
 void ImageViewer::canvasMousePress(QMouseEvent* event) {
     cursor_ = event->position();
-    if (event->button() != Qt::LeftButton || image_.isNull()) {
+    if (annotations_->mousePress(event)) {
+        updateCanvasCursor();
+        event->accept();
+        return;
+    }
+    // The middle button pans whatever the tool, so drawing tools leave a way to move around.
+    const bool pans = event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton;
+    if (!pans || image_.isNull()) {
         event->ignore();
         return;
     }
     dragging_ = true;
+    panButton_ = event->button();
     dragStart_ = event->position();
     dragStartOffset_ = offset_;
     canvas_->setCursor(Qt::ClosedHandCursor);
@@ -326,20 +353,29 @@ void ImageViewer::canvasMousePress(QMouseEvent* event) {
 
 void ImageViewer::canvasMouseMove(QMouseEvent* event) {
     cursor_ = event->position();
-    if (dragging_ && (event->buttons() & Qt::LeftButton)) {
+    if (!dragging_ && annotations_->mouseMove(event)) {
+        updateCanvasCursor();
+        refreshHover();
+        return;
+    }
+    if (dragging_ && (event->buttons() & panButton_)) {
         offset_ = dragStartOffset_ + (event->position() - dragStart_);
         fit_ = false; // the user chose this view; a resize must not undo it
         keepImageReachable();
         canvas_->update();
+    } else if (!dragging_) {
+        updateCanvasCursor();
     }
     refreshHover();
 }
 
 void ImageViewer::canvasMouseRelease(QMouseEvent* event) {
     cursor_ = event->position();
-    if (event->button() == Qt::LeftButton && dragging_) {
+    if (dragging_ && event->button() == panButton_) {
         dragging_ = false;
-        canvas_->unsetCursor();
+        updateCanvasCursor();
+    } else if (annotations_->mouseRelease(event)) {
+        updateCanvasCursor();
     }
     refreshHover();
 }
@@ -449,6 +485,10 @@ QString ImageViewer::pixelValue(const QPoint& pixel) const {
 
 void ImageViewer::updateCanvas() {
     canvas_->update();
+}
+
+QWidget* ImageViewer::canvasWidget() const {
+    return canvas_;
 }
 
 QPointF ImageViewer::canvasCentre() const {

@@ -17,12 +17,17 @@ class QWheelEvent;
 
 namespace kestrel::widgets {
 
+class AnnotationEditor;
 class SaliencyBar;
+class ShapesBar;
+class ShapeToolStrip;
 
 // Shows one defect image (8-bit gray or RGB) for inspection: fit to window or zoomed with
 // the wheel up to crisp, pixel-by-pixel views, panned by dragging, with the value of the
 // pixel under the cursor in a footer. It is handed decoded QImages and never touches files.
 // Arrow keys ask for the next or previous sample; every other shortcut belongs to the window.
+// Its annotations() layer draws the sample's shapes over the image and takes the mouse and
+// a few keys first when a tool wants them; the left (or middle) button pans otherwise.
 class ImageViewer : public QWidget {
     Q_OBJECT
 public:
@@ -63,6 +68,9 @@ public:
     // The row's status text: "Computing…", what the map explains, an error.
     void setSaliencyStatus(const QString& text);
     QString saliencyStatus() const;
+
+    // The boxes, polygons and masks drawn over the image, and their editing tools.
+    AnnotationEditor* annotations() const { return annotations_; }
 
     const QImage& image() const { return image_; }
     QString message() const { return message_; }
@@ -110,9 +118,15 @@ private:
     void canvasMouseMove(QMouseEvent* event);
     void canvasMouseRelease(QMouseEvent* event);
     void canvasLeft();
+    // image_viewer_shapes.cpp; createShapeTools() first: it makes the editor.
+    QWidget* createShapeTools();
+    QWidget* createShapesBar();
+    void canvasDoubleClick(QMouseEvent* event);
+    void updateCanvasCursor();
 
     void paintCaption(QPainter& painter) const;
-    void updateCanvas(); // for image_viewer_overlay.cpp, where Canvas is incomplete
+    void updateCanvas();           // for image_viewer_overlay.cpp, where Canvas is incomplete
+    QWidget* canvasWidget() const; // the same, for image_viewer_shapes.cpp
     // image_viewer_overlay.cpp
     QWidget* createSaliencyBar();
     void paintOverlay(QPainter& painter, const QRectF& target, const QRectF& source) const;
@@ -129,6 +143,9 @@ private:
     Canvas* canvas_ = nullptr;
     QLabel* footer_ = nullptr;
     SaliencyBar* saliencyBar_ = nullptr;
+    AnnotationEditor* annotations_ = nullptr;
+    ShapesBar* shapesBar_ = nullptr;
+    ShapeToolStrip* shapeTools_ = nullptr;
 
     QImage image_;
     bool gray_ = false; // decided once per image: QImage::isGrayscale() scans RGB images
@@ -146,6 +163,7 @@ private:
     QString hoveredValue_;
 
     bool dragging_ = false;
+    Qt::MouseButton panButton_ = Qt::NoButton;
     QPointF dragStart_;
     QPointF dragStartOffset_;
 };

@@ -48,6 +48,13 @@ constexpr FormatChoice kFormats[] = {
     {"csv", QT_TRANSLATE_NOOP("kestrel::widgets::ImportDialog", "CSV: path,label[,split]")},
     {"idx", QT_TRANSLATE_NOOP("kestrel::widgets::ImportDialog", "MNIST idx files")},
     {"mvtec", QT_TRANSLATE_NOOP("kestrel::widgets::ImportDialog", "MVTec AD category")},
+    {"coco",
+     QT_TRANSLATE_NOOP("kestrel::widgets::ImportDialog", "COCO JSON (boxes, polygons, RLE masks)")},
+    {"yolo", QT_TRANSLATE_NOOP("kestrel::widgets::ImportDialog",
+                               "YOLO: images/, labels/, classes.txt or data.yaml")},
+    {"voc",
+     QT_TRANSLATE_NOOP("kestrel::widgets::ImportDialog", "Pascal VOC: Annotations/, JPEGImages/")},
+    {"labelme", QT_TRANSLATE_NOOP("kestrel::widgets::ImportDialog", "Folder of labelme JSON")},
 };
 
 // MNIST ships as pairs like train-images-idx3-ubyte(.gz); core reads the pairs of a folder.
@@ -80,15 +87,17 @@ ImportDialog::ImportDialog(QWidget* parent) : QDialog(parent) {
 
     sourceEdit_ = new QLineEdit;
     sourceEdit_->setObjectName("sourceEdit");
-    sourceEdit_->setPlaceholderText(tr("A folder of images, a CSV file or a folder of idx files"));
+    sourceEdit_->setPlaceholderText(
+        tr("A folder of images, a CSV or COCO JSON file, or an annotated dataset folder"));
     sourceEdit_->setClearButtonEnabled(true);
     folderButton_ = new QPushButton(tr("Folder…"));
     folderButton_->setObjectName("folderButton");
-    folderButton_->setToolTip(tr("Choose a folder of images, an MVTec AD category or a folder "
-                                 "of MNIST idx files"));
+    folderButton_->setToolTip(tr("Choose a folder of images, an MVTec AD category, a folder "
+                                 "of MNIST idx files or a YOLO, VOC, COCO or labelme dataset"));
     fileButton_ = new QPushButton(tr("File…"));
     fileButton_->setObjectName("fileButton");
-    fileButton_->setToolTip(tr("Choose a CSV of path,label[,split] or an MNIST idx file"));
+    fileButton_->setToolTip(
+        tr("Choose a CSV of path,label[,split], a COCO JSON file or an MNIST idx file"));
     // Only the Import button may take Enter: a browse button that is auto-default would
     // open a file dialog when the user presses Enter after tabbing past it.
     folderButton_->setAutoDefault(false);
@@ -301,8 +310,9 @@ void ImportDialog::chooseFolder() {
 void ImportDialog::chooseFile() {
     const QString file = QFileDialog::getOpenFileName(
         this, tr("Choose a file to import"), startFolder(),
-        tr("CSV or MNIST idx files (*.csv *-ubyte *-ubyte.gz);;CSV files (*.csv);;"
-           "MNIST idx files (*-ubyte *-ubyte.gz);;All files (*)"));
+        tr("CSV, COCO JSON or MNIST idx files (*.csv *.json *-ubyte *-ubyte.gz);;"
+           "CSV files (*.csv);;COCO JSON files (*.json);;MNIST idx files (*-ubyte *-ubyte.gz);;"
+           "All files (*)"));
     if (file.isEmpty()) {
         return;
     }

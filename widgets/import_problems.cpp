@@ -30,6 +30,21 @@ void listImportProblems(QTreeWidget& tree, const dataset::ImportReport& report,
         section->addChildren(items);
         section->setExpanded(true); // these are what the user has to fix
     }
+    if (!report.problems.empty()) {
+        auto* section =
+            new QTreeWidgetItem(&tree, {ImportDialog::tr("Annotations not taken as they were (%1)")
+                                            .arg(numberText(report.problems.size()))});
+        QList<QTreeWidgetItem*> items;
+        items.reserve(static_cast<qsizetype>(report.problems.size()));
+        for (const std::string& problem : report.problems) {
+            const QString text = QString::fromStdString(problem);
+            auto* item = new QTreeWidgetItem({text});
+            item->setToolTip(0, text); // the sentence names file and place; the column elides
+            items << item;
+        }
+        section->addChildren(items);
+        section->setExpanded(true);
+    }
     if (!report.duplicates.empty()) {
         auto* section = new QTreeWidgetItem(
             &tree, {ImportDialog::tr("Identical files (%1)")

@@ -23,6 +23,14 @@ QString detectedFormatName(dataset::ImportFormat format) {
         return ImportDialog::tr("MNIST idx files");
     case dataset::ImportFormat::MvTec:
         return ImportDialog::tr("an MVTec AD category");
+    case dataset::ImportFormat::Coco:
+        return ImportDialog::tr("COCO JSON");
+    case dataset::ImportFormat::Yolo:
+        return ImportDialog::tr("a YOLO dataset");
+    case dataset::ImportFormat::Voc:
+        return ImportDialog::tr("a Pascal VOC dataset");
+    case dataset::ImportFormat::Labelme:
+        return ImportDialog::tr("labelme JSON files");
     case dataset::ImportFormat::Auto:
         break;
     }
@@ -95,6 +103,20 @@ QString importSummary(const dataset::ImportReport& report, bool formatWasDetecte
         sentences << ImportDialog::tr("Attached %1.")
                          .arg(countedText(report.masks, ImportDialog::tr("mask"),
                                           ImportDialog::tr("masks")));
+    }
+    if (report.boxes + report.polygons + report.maskShapes > 0) {
+        sentences << ImportDialog::tr("Added regions: %1, %2 and %3.")
+                         .arg(countedText(report.boxes, ImportDialog::tr("box"),
+                                          ImportDialog::tr("boxes")),
+                              countedText(report.polygons, ImportDialog::tr("polygon"),
+                                          ImportDialog::tr("polygons")),
+                              countedText(report.maskShapes, ImportDialog::tr("mask"),
+                                          ImportDialog::tr("masks")));
+    }
+    if (!report.problems.empty()) {
+        sentences << ImportDialog::tr("%1 not taken as they were (listed below).")
+                         .arg(countedText(report.problems.size(), ImportDialog::tr("annotation"),
+                                          ImportDialog::tr("annotations")));
     }
     std::size_t leaking = 0;
     for (const dataset::DuplicateGroup& group : report.duplicates) {

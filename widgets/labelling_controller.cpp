@@ -112,6 +112,9 @@ void LabellingController::assignHotkey(int digit) {
         emit message(tr("No class has the key %1.").arg(digit));
         return;
     }
+    if (shapeClassHandler_ && shapeClassHandler_(classId)) {
+        return;
+    }
     assignClass(classId);
 }
 

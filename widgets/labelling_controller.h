@@ -3,6 +3,7 @@
 #include "label_action.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <QList>
@@ -33,6 +34,12 @@ public:
     QAction* undoAction() const { return undoAction_; }
     QAction* redoAction() const { return redoAction_; }
     QAction* nextUnlabelledAction() const { return nextUnlabelled_; }
+
+    // Asked first by keys 1-9 with the class of the key: true when it took the class (shapes
+    // selected in the viewer get it), else the key labels the selected samples.
+    void setShapeClassHandler(std::function<bool(std::int64_t)> handler) {
+        shapeClassHandler_ = std::move(handler);
+    }
 
     // Off while the samples are not on screen (the Training tab): digits then belong to the
     // training form, not to labels.
@@ -79,6 +86,7 @@ private:
     QAction* markNg_ = nullptr;
     QAction* nextUnlabelled_ = nullptr;
     quint64 nextToken_ = 1;
+    std::function<bool(std::int64_t)> shapeClassHandler_;
 };
 
 } // namespace kestrel::widgets

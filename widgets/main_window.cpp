@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "annotation_actions.h"
 #include "class_panel.h"
 #include "dataset/importer.h"
 #include "dataset/project_summary.h"
@@ -188,6 +189,7 @@ void MainWindow::showCatalog(const std::shared_ptr<dataset::SampleCatalog>& cata
     samples_->setCatalog(std::move(*catalog));
     browser_->refreshClassFilter();
     labelling_->refreshClassActions();
+    annotations_->refreshClasses();
     updateCounts();
     // Choosing the current sample lays out the whole grid; on the next pass of the event
     // loop, so taking in a large catalog never holds the GUI thread for one long stretch.
@@ -210,6 +212,7 @@ void MainWindow::showClasses(const std::vector<dataset::CatalogClass>& classes) 
     samples_->setClasses(classes);
     browser_->refreshClassFilter();
     labelling_->refreshClassActions();
+    annotations_->refreshClasses();
     updateCaption();
 }
 

@@ -24,12 +24,15 @@ namespace kestrel {
 struct ProjectSummary;
 }
 namespace kestrel::dataset {
+struct ExportReport;
 struct ImportReport;
-}
+} // namespace kestrel::dataset
 
 namespace kestrel::widgets {
 
+class AnnotationActions;
 class ClassPanel;
+class ExportDialog;
 class ImageViewer;
 class ImportDialog;
 class LabellingController;
@@ -60,6 +63,8 @@ public:
     ImageViewer* viewer() const { return viewer_; }
     ClassPanel* classPanel() const { return classPanel_; }
     LabellingController* labelling() const { return labelling_; }
+    AnnotationActions* annotations() const { return annotations_; }
+    ExportDialog* exportDialog() const; // null until first opened
     ImportDialog* importDialog() const; // null until first opened
     TrainingWorkspace* training() const { return training_; }
     QTabWidget* workspaceTabs() const { return workspaceTabs_; }
@@ -83,6 +88,10 @@ public slots:
     void showImportProgress(const QString& phase, qint64 done, qint64 total);
     void showImportReport(const kestrel::dataset::ImportReport& report);
     void showImportFailure(const QString& message);
+    void openExportDialog();
+    void showExportProgress(qint64 done, qint64 total);
+    void showExportReport(const kestrel::dataset::ExportReport& report);
+    void showExportFailure(const QString& message);
     void showSamples();
     void showTraining();
 
@@ -93,6 +102,8 @@ signals:
     void importRequested(const QString& source, const QString& format);
     void importCancelRequested();
     void imageRequested(std::int64_t sampleId, const QString& path);
+    // format "coco", "yolo", "voc" or "mvtec"; split empty for every sample.
+    void exportRequested(const QString& format, const QString& folder, const QString& split);
     void summaryRefreshRequested();
 
 protected:
@@ -104,6 +115,7 @@ private:
     void buildLayout();
     void buildWorkspaces(QWidget* samples); // the Samples and Training tabs
     void createActions();
+    void createShapeActions(); // main_window_shapes.cpp
     void connectClassPanel();
     void chooseProjectToOpen();
     void chooseFolderForNewProject();
@@ -124,6 +136,8 @@ private:
     ProjectOverview* overview_ = nullptr;
     LabellingController* labelling_ = nullptr;
     QPointer<ImportDialog> importDialog_;
+    AnnotationActions* annotations_ = nullptr;
+    QPointer<ExportDialog> exportDialog_;
     TrainingWorkspace* training_ = nullptr;
     QTabWidget* workspaceTabs_ = nullptr;
     std::function<bool()> leaveGuard_;

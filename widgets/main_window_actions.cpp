@@ -67,6 +67,10 @@ void MainWindow::createActions() {
     QAction* import = file->addAction(tr("&Import Images…"), this, &MainWindow::openImportDialog);
     import->setShortcut(Qt::CTRL | Qt::Key_I);
     import->setObjectName("importAction");
+    QAction* exportData =
+        file->addAction(tr("&Export Dataset…"), this, &MainWindow::openExportDialog);
+    exportData->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
+    exportData->setObjectName("exportAction");
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -138,6 +142,8 @@ void MainWindow::createActions() {
                     menu.exec(samplesView->viewport()->mapToGlobal(pos));
                 });
     }
+
+    createShapeActions();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* keys = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);

@@ -62,6 +62,10 @@ SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(pare
     showFilter_->addItem(tr("Unlabelled"), int(SampleFilter::Show::Unlabelled));
     showFilter_->addItem(tr("Unreadable"), int(SampleFilter::Show::Unreadable));
     showFilter_->addItem(tr("Duplicates"), int(SampleFilter::Show::Duplicates));
+    showFilter_->addItem(tr("Has boxes"), int(SampleFilter::Show::HasBoxes));
+    showFilter_->addItem(tr("Has polygons"), int(SampleFilter::Show::HasPolygons));
+    showFilter_->addItem(tr("Has masks"), int(SampleFilter::Show::HasMasks));
+    showFilter_->addItem(tr("No regions"), int(SampleFilter::Show::NoShapes));
     sortBy_ = new QComboBox;
     sortBy_->setObjectName("sortBy");
     sortBy_->addItem(tr("Import order"), -1);

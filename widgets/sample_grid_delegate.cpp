@@ -2,9 +2,12 @@
 
 #include "sample_model.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QImage>
 #include <QPainter>
+#include <QTransform>
 
 namespace kestrel::widgets {
 
@@ -12,6 +15,47 @@ namespace {
 
 constexpr int kMargin = 4;
 constexpr int kTextHeight = 16;
+
+// More shapes than this on one thumbnail read as a blur: the rest are left out, so a
+// thousand-shape sample paints as fast as any.
+constexpr std::size_t kMaxOutlinesDrawn = 200;
+
+// The sample's shapes over its thumbnail (`target`, the image's rectangle in the cell), in
+// class colours: boxes and polygons as outlines, masks by their bounds, dashed.
+void paintOutlines(QPainter* painter, const QModelIndex& index, const QRect& target) {
+    const auto* model = qobject_cast<const SampleModel*>(index.model());
+    const auto* outlines =
+        model ? model->shapeOutlines(index.data(SampleModel::SampleIdRole).toLongLong()) : nullptr;
+    if (!outlines || outlines->empty()) {
+        return;
+    }
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setBrush(Qt::NoBrush);
+    QTransform toCell;
+    toCell.translate(target.left(), target.top());
+    toCell.scale(target.width(), target.height());
+    std::int64_t lastClass = -1;
+    QPen pen;
+    pen.setWidthF(1.5);
+    pen.setCosmetic(true);
+    const std::size_t count = std::min(outlines->size(), kMaxOutlinesDrawn);
+    for (std::size_t i = 0; i < count; ++i) {
+        const ShapeOutline& outline = (*outlines)[i];
+        if (outline.classId != lastClass) {
+            const auto* info = model->classInfo(outline.classId);
+            pen.setColor(info ? QColor(QString::fromStdString(info->color)) : QColor(Qt::yellow));
+            lastClass = outline.classId;
+        }
+        pen.setStyle(outline.kind == annotations::ShapeKind::Mask ? Qt::DashLine : Qt::SolidLine);
+        painter->setPen(pen);
+        if (outline.kind == annotations::ShapeKind::Polygon && outline.points.size() >= 3) {
+            painter->drawPolygon(toCell.map(outline.points));
+        } else {
+            painter->drawRect(toCell.mapRect(outline.bounds));
+        }
+    }
+    painter->setRenderHint(QPainter::Antialiasing, false);
+}
 
 // White text on dark class colours, black on light ones.
 QColor textColorOn(const QColor& background) {
@@ -51,6 +95,10 @@ void SampleGridDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
                            frame.center().y() - size.height() / 2 + 1, size.width(), size.height());
         painter->setRenderHint(QPainter::SmoothPixmapTransform);
         painter->drawImage(target, image);
+        painter->save();
+        painter->setClipRect(frame);
+        paintOutlines(painter, index, target);
+        painter->restore();
     }
     if (const QString score = index.data(SampleModel::ScoreTextRole).toString(); !score.isEmpty()) {
         // The prediction's confidence (or anomaly score), so the most confident mistakes

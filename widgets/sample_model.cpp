@@ -42,6 +42,9 @@ void SampleModel::setCatalog(dataset::SampleCatalog catalog) {
                   [](const CatalogSample& a, const CatalogSample& b) { return a.id < b.id; });
     }
     filter_ = {};
+    shapeKinds_.clear(); // the new catalog's kinds follow (setShapeKinds)
+    outlines_.clear();
+    outlinesAsked_.clear();
     searchKey_.clear();
     splitWanted_.reset();
     sortColumn_ = -1;
@@ -159,6 +162,14 @@ bool SampleModel::matches(const CatalogSample& sample) const {
         break;
     case SampleFilter::Show::Duplicates:
         if (!sample.duplicate) {
+            return false;
+        }
+        break;
+    case SampleFilter::Show::HasBoxes:
+    case SampleFilter::Show::HasPolygons:
+    case SampleFilter::Show::HasMasks:
+    case SampleFilter::Show::NoShapes:
+        if (!shapesMatch(sample)) {
             return false;
         }
         break;

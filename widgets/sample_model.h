@@ -1,5 +1,6 @@
 #pragma once
 
+#include "annotations/shape.h"
 #include "dataset/label_edit.h"
 #include "dataset/sample_catalog.h"
 #include "sample_review.h"
@@ -9,12 +10,15 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include <QAbstractTableModel>
 #include <QColor>
 #include <QPointer>
+#include <QPolygonF>
+#include <QRectF>
 
 namespace kestrel::widgets {
 
@@ -34,6 +38,10 @@ struct SampleFilter {
         Unlabelled,
         Unreadable,
         Duplicates,
+        HasBoxes,         // samples with a box drawn on them
+        HasPolygons,      // with a polygon
+        HasMasks,         // with a mask
+        NoShapes,         // readable samples with no shape at all
         Misclassified,    // the review's run predicts another class than the label
         LowConfidence,    // the review's run is less sure than kLowConfidence
         LikelyLabelErrors // flagged by the review's label audit
@@ -49,6 +57,19 @@ struct SampleFilter {
                search == other.search && subset == other.subset;
     }
 };
+
+// A shape as a thumbnail draws it: its outline in [0, 1] coordinates of the image (masks by
+// their bounds), so the grid never holds a mask's pixels.
+struct ShapeOutline {
+    std::int64_t classId = 0;
+    annotations::ShapeKind kind = annotations::ShapeKind::Box;
+    QRectF bounds;
+    QPolygonF points; // polygons only, at most kMaxOutlinePoints
+    static constexpr int kMaxOutlinePoints = 48;
+};
+
+// Bits of a sample's shape kinds, as the store counts them.
+enum ShapeKindFlag : unsigned { kBoxFlag = 1, kPolygonFlag = 2, kMaskFlag = 4 };
 
 // Counts for the status bar, over all samples (not only the listed ones).
 struct SampleCounts {
@@ -105,6 +126,18 @@ public:
     void setReview(std::shared_ptr<const SampleReview> review);
     const SampleReview* review() const { return review_.get(); }
 
+    // Which kinds of shape each sample has (ShapeKindFlag bits; samples without shapes left
+    // out), for the filters and to know whose outlines to ask for.
+    void setShapeKinds(std::unordered_map<std::int64_t, unsigned> kinds);
+    unsigned shapeKinds(std::int64_t sampleId) const;
+    // Samples' shapes as read from the store: kept as outlines and the rows repainted.
+    void setSampleShapes(std::int64_t sampleId, const std::vector<annotations::Shape>& shapes);
+    void
+    setShapesOf(const std::unordered_map<std::int64_t, std::vector<annotations::Shape>>& shapes);
+    // The outlines of a sample's shapes, or null while they are not read yet: then asked for
+    // through shapesWanted (a batch per pass of the event loop), as thumbnails are.
+    const std::vector<ShapeOutline>* shapeOutlines(std::int64_t sampleId) const;
+
     void setFilter(const SampleFilter& filter);
     const SampleFilter& filter() const { return filter_; }
     // Re-applies the filter: rows changed since (a label set under the "unlabelled" filter)
@@ -124,6 +157,9 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+signals:
+    void shapesWanted(const std::vector<std::int64_t>& sampleIds);
 
 private:
     bool matches(const kestrel::dataset::CatalogSample& sample) const;
@@ -149,6 +185,8 @@ private:
     void applyChanges(const std::vector<Change>& changes, Update update);
     void thumbnailArrived(std::int64_t sampleId);
     std::ptrdiff_t indexOf(std::int64_t sampleId) const; // into samples_, -1 when unknown
+    bool shapesMatch(const kestrel::dataset::CatalogSample& sample) const; // sample_model_shapes
+    void sendWantedShapes();
 
     std::vector<kestrel::dataset::CatalogSample> samples_;
     std::vector<kestrel::dataset::CatalogClass> classes_;
@@ -162,6 +200,10 @@ private:
     SampleCounts counts_;
     QPointer<ThumbnailSource> thumbnails_;
     std::shared_ptr<const SampleReview> review_;
+    std::unordered_map<std::int64_t, unsigned> shapeKinds_;
+    std::unordered_map<std::int64_t, std::vector<ShapeOutline>> outlines_; // by sample
+    mutable std::vector<std::int64_t> outlinesWanted_;       // asked for, not yet sent
+    mutable std::unordered_set<std::int64_t> outlinesAsked_; // sent, not answered
 };
 
 } // namespace kestrel::widgets

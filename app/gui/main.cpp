@@ -1,6 +1,9 @@
 // kestrel: the desktop workbench. This file only wires core (through the controller) to
 // the widgets; everything else lives in the libraries.
+#include "annotation_controller.h"
+#include "annotation_wiring.h"
 #include "common/version.h"
+#include "dataset_export_controller.h"
 #include "image_service.h"
 #include "main_window.h"
 #include "project_controller.h"
@@ -185,6 +188,9 @@ int main(int argc, char** argv) {
     kestrel::app::wireReview(window, controller, training, review);
     kestrel::app::SaliencyService saliency;
     kestrel::app::wireSaliency(window, controller, review, saliency);
+    kestrel::app::AnnotationController annotations(controller);
+    kestrel::app::DatasetExportController exports(controller, tasks);
+    kestrel::app::wireAnnotations(window, annotations, exports);
 
     if (!parser.positionalArguments().isEmpty()) {
         controller.openProject(parser.positionalArguments().constFirst());

@@ -1,9 +1,11 @@
 // The image viewer driven with real mouse, wheel and key events, headless.
+#include "annotation_editor.h"
 #include "image_viewer.h"
 
 #include <cmath>
 #include <memory>
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QCursor>
 #include <QElapsedTimer>
@@ -473,6 +475,53 @@ private slots:
 
         viewer_->setCaption(QString(), navy);
         QCOMPARE(grabCanvas().pixelColor(inPadding), fill);
+    }
+
+    void bottomRowsKeepTheirTextWholeInANarrowViewer() {
+        // Everything the rows under the canvas can show at once: a sample with shapes, the
+        // longer heat-map name, an RGB pixel value at a four-digit position.
+        viewer_->setAnomalyMaps(true);
+        viewer_->setSaliencyAvailable(true);
+        QImage image = filled({2000, 1500}, QImage::Format_RGB888, QColor(200, 120, 255));
+        viewer_->setImage(image);
+        viewer_->annotations()->setSample(1, {});
+        host_->resize(360, 300);
+        QTRY_COMPARE(viewer_->width(), 360);
+        hover(viewer_->imageToWidget({1990, 1490}));
+        QVERIFY2(footer()->text().startsWith("x 19") && footer()->text().contains("R 200 G 120"),
+                 qPrintable(footer()->text()));
+        QVERIFY(viewer_->findChild<QWidget*>("shapesBar")->isVisible());
+        viewer_->setSaliencyStatus("Computing…");
+
+        const int canvasBottom = canvas()->mapTo(viewer_, QPoint(0, canvas()->height())).y();
+        int checked = 0;
+        const auto below = [&](QWidget* widget) {
+            return widget->isVisible() && widget->mapTo(viewer_, QPoint(0, 0)).y() >= canvasBottom;
+        };
+        for (QLabel* label : viewer_->findChildren<QLabel*>()) {
+            if (!below(label) || label->text().isEmpty()) {
+                continue;
+            }
+            ++checked;
+            // A label that elides its text on purpose carries all of it in its tooltip.
+            const bool elidedOnPurpose = label->toolTip() == label->text();
+            QVERIFY2(elidedOnPurpose || label->width() >= label->sizeHint().width(),
+                     qPrintable(QStringLiteral("%1 \"%2\" is %3 px wide of %4")
+                                    .arg(label->objectName(), label->text())
+                                    .arg(label->width())
+                                    .arg(label->sizeHint().width())));
+            QVERIFY(label->mapTo(viewer_, QPoint(label->width(), 0)).x() <= viewer_->width());
+        }
+        for (QAbstractButton* button : viewer_->findChildren<QAbstractButton*>()) {
+            if (!below(button)) {
+                continue;
+            }
+            ++checked;
+            QVERIFY2(button->width() >= button->sizeHint().width() &&
+                         button->mapTo(viewer_, QPoint(button->width(), 0)).x() <= viewer_->width(),
+                     qPrintable(button->text()));
+        }
+        QVERIFY(checked >= 4); // the footer, the status, the Shapes and heat-map buttons
     }
 
     void showsMessageInsteadOfImage() {

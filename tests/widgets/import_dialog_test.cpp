@@ -84,7 +84,8 @@ private slots:
     }
 
     void formatsShowWordsAndCarryKeys() {
-        const QStringList keys = {"auto", "imagefolder", "folder", "csv", "idx", "mvtec"};
+        const QStringList keys = {"auto",  "imagefolder", "folder", "csv", "idx",
+                                  "mvtec", "coco",        "yolo",   "voc", "labelme"};
         QCOMPARE(formatCombo()->count(), keys.size());
         for (int i = 0; i < keys.size(); ++i) {
             QCOMPARE(formatCombo()->itemData(i).toString(), keys[i]);

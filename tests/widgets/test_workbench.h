@@ -2,6 +2,9 @@
 
 // The window, the project controller and the image service wired as kestrel's main() wires
 // them, for the widget tests that drive the whole workbench.
+#include "annotation_controller.h"
+#include "annotation_wiring.h"
+#include "dataset_export_controller.h"
 #include "image_service.h"
 #include "main_window.h"
 #include "project_controller.h"
@@ -43,6 +46,10 @@ struct TestWorkbench {
     std::unique_ptr<app::ReviewController> review =
         std::make_unique<app::ReviewController>(*controller, *tasks);
     std::unique_ptr<app::SaliencyService> saliency = std::make_unique<app::SaliencyService>();
+    std::unique_ptr<app::AnnotationController> annotations =
+        std::make_unique<app::AnnotationController>(*controller);
+    std::unique_ptr<app::DatasetExportController> exports =
+        std::make_unique<app::DatasetExportController>(*controller, *tasks);
 
     TestWorkbench() {
         QSettings().clear(); // every test starts with no recent projects or saved layout
@@ -50,11 +57,14 @@ struct TestWorkbench {
         app::wireTraining(*window, *controller, *training, *runs, *resources);
         app::wireReview(*window, *controller, *training, *review);
         app::wireSaliency(*window, *controller, *review, *saliency);
+        app::wireAnnotations(*window, *annotations, *exports);
         window->show();
     }
     // The controllers and the image service go first: their workers answer the window. The
     // task manager goes before the project controller, whose writer its tasks submit to.
     ~TestWorkbench() {
+        exports.reset();
+        annotations.reset();
         training.reset();
         review.reset();
         saliency.reset();
