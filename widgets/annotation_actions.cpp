@@ -13,7 +13,6 @@
 
 #include <QAction>
 #include <QActionGroup>
-#include <QListWidget>
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QWidget>
@@ -107,9 +106,7 @@ AnnotationActions::AnnotationActions(ImageViewer* viewer, SampleBrowser* browser
     connect(editor_, &AnnotationEditor::toolChanged, this, &AnnotationActions::syncToolChecks);
     connect(editor_, &AnnotationEditor::statusMessage, this, &AnnotationActions::message);
     // The class new shapes get is the one chosen in the class panel.
-    if (auto* list = classes_->findChild<QListWidget*>("classList")) {
-        connect(list, &QListWidget::currentRowChanged, this, &AnnotationActions::syncCurrentClass);
-    }
+    connect(classes_, &ClassPanel::currentClassChanged, this, &AnnotationActions::syncCurrentClass);
     syncToolChecks();
 }
 

@@ -83,6 +83,8 @@ ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent) {
     list_->installEventFilter(this);
     connect(list_, &QListWidget::itemDoubleClicked, this, &ClassPanel::requestAssign);
     connect(list_, &QListWidget::currentItemChanged, this, &ClassPanel::updateButtons);
+    connect(list_, &QListWidget::currentItemChanged, this,
+            [this] { emit currentClassChanged(currentClass()); });
     connect(list_, &QListWidget::customContextMenuRequested, this, &ClassPanel::showListMenu);
     column->addWidget(list_, 1);
 

@@ -42,7 +42,8 @@ public slots:
     void promptDeleteCurrent(); // confirms
 
 signals:
-    void assignRequested(std::int64_t classId); // double-click or Enter on a class, or "Assign"
+    void assignRequested(std::int64_t classId);     // double-click or Enter on a class, or "Assign"
+    void currentClassChanged(std::int64_t classId); // 0 when none: what new shapes get
     void createRequested(const QString& name);
     void renameRequested(std::int64_t classId, const QString& name);
     void mergeRequested(std::int64_t from, std::int64_t into);

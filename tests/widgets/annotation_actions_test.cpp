@@ -5,6 +5,7 @@
 #include "annotation_actions.h"
 #include "annotation_controller.h"
 #include "annotation_editor.h"
+#include "class_panel.h"
 #include "dataset/importer.h"
 #include "dataset_export_controller.h"
 #include "export_dialog.h"
@@ -28,6 +29,7 @@
 #include <QImage>
 #include <QLineEdit>
 #include <QListView>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -174,6 +176,20 @@ private slots:
         QVERIFY(!actions()->toolAction(int(AnnotationTool::Box))->isEnabled());
         app_->window->showSamples();
         QVERIFY(actions()->toolAction(int(AnnotationTool::Box))->isEnabled());
+    }
+
+    // New shapes take the class chosen in the class panel, as the panel's list changes.
+    void theClassChosenInThePanelIsTheClassOfNewShapes() {
+        show(samples_.at(2));
+        auto* list = app_->window->classPanel()->findChild<QListWidget*>("classList");
+        QVERIFY(list);
+        QCOMPARE(list->count(), 2);
+        for (int row : {1, 0, 1}) {
+            list->setCurrentRow(row);
+            QCOMPARE(editor()->currentClass(), app_->window->classPanel()->currentClass());
+            QVERIFY(editor()->currentClass() != 0);
+        }
+        QCOMPARE(editor()->currentClass(), classId("scratch"));
     }
 
     // A box drawn, duplicated, deleted; then undo and redo walk the file back and forth, ids
