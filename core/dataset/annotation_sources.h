@@ -28,10 +28,14 @@ struct AnnotatedScan {
 AnnotatedScan scanCoco(const std::filesystem::path& source,
                        const std::optional<std::filesystem::path>& imagesDir);
 
-// A YOLO dataset folder: images/ (with or without train/val/test subfolders), labels/
-// mirroring it with one .txt per image ("class cx cy w h" boxes or "class x1 y1 x2 y2 ..."
-// polygons, normalised: ImportItem::shapesNormalised), and classes.txt or data.yaml.
+// A YOLO dataset folder: images/ (with or without train/val/test subfolders) and labels/
+// mirroring it, or split folders holding images/ and labels/ each (train/images,
+// valid/labels: Ultralytics' and Roboflow's exports); one .txt per image ("class cx cy w h"
+// boxes or "class x1 y1 x2 y2 ..." polygons, normalised: ImportItem::shapesNormalised), and
+// classes.txt or data.yaml.
 AnnotatedScan scanYolo(const std::filesystem::path& folder);
+// Whether `folder` has either YOLO layout, for format detection.
+bool isYoloFolder(const std::filesystem::path& folder);
 
 // A Pascal VOC folder: Annotations/*.xml, JPEGImages/, ImageSets/Main/{train,val,test}.txt
 // for splits when present, labels.txt for the class order when present. Each object is a

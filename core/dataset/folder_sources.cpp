@@ -1,5 +1,6 @@
 #include "common/error.h"
 #include "common/text.h"
+#include "dataset/annotation_sources.h"
 #include "dataset/image_probe.h"
 #include "dataset/import_source.h"
 #include "dataset/source_files.h"
@@ -137,7 +138,7 @@ ImportFormat detectFormat(const fs::path& source) {
         fs::is_directory(source / "JPEGImages", ec)) {
         return ImportFormat::Voc;
     }
-    if (fs::is_directory(source / "images", ec) && fs::is_directory(source / "labels", ec)) {
+    if (isYoloFolder(source)) {
         return ImportFormat::Yolo;
     }
     if (const auto annotated = sniffJsonFolder(source)) {

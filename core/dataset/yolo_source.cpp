@@ -247,17 +247,15 @@ std::optional<std::string> splitOf(const fs::path& relative) {
 
 } // namespace
 
-AnnotatedScan scanYolo(const fs::path& folder) {
-    const fs::path root = fs::absolute(folder);
-    const fs::path imagesDir = root / "images";
-    const fs::path labelsDir = root / "labels";
-    if (!fs::is_directory(imagesDir)) {
-        throw Error(ErrorKind::NotFound,
-                    "The YOLO folder " + root.string() + " has no images/ folder.");
-    }
-    AnnotatedScan scan;
-    scan.classNames = readClassNames(root);
+namespace {
 
+// The images below root/imagesFolder with their labels in root/labelsFolder at the same
+// relative paths; `split` when the layout fixes it, else from each image's first folder.
+void scanImagesAndLabels(const fs::path& root, const fs::path& imagesFolder,
+                         const fs::path& labelsFolder, const std::optional<std::string>& split,
+                         AnnotatedScan& scan) {
+    const fs::path imagesDir = root / imagesFolder;
+    const fs::path labelsDir = root / labelsFolder;
     // Label files by their path relative to labels/ without extension, to match images.
     std::set<fs::path> matchedLabels;
     for (const fs::path& image : allFilesBelow(imagesDir)) {
@@ -267,12 +265,12 @@ AnnotatedScan scanYolo(const fs::path& folder) {
         const fs::path relative = image.lexically_relative(imagesDir);
         ImportItem item;
         item.file = image;
-        item.split = splitOf(relative);
+        item.split = split ? split : splitOf(relative);
         item.shapesNormalised = true;
         const fs::path labelRelative = fs::path(relative).replace_extension(".txt");
         const fs::path labelFile = labelsDir / labelRelative;
         if (fs::is_regular_file(labelFile)) {
-            const std::string shown = (fs::path("labels") / labelRelative).generic_string();
+            const std::string shown = (labelsFolder / labelRelative).generic_string();
             item.annotationFile = shown;
             item.shapes = readLabelFile(labelFile, shown, scan.classNames, scan.problems);
             matchedLabels.insert(labelFile);
@@ -286,10 +284,59 @@ AnnotatedScan scanYolo(const fs::path& folder) {
             continue;
         }
         const fs::path relative = label.lexically_relative(labelsDir);
-        scan.problems.push_back((fs::path("labels") / relative).generic_string() +
-                                " has no image in " +
-                                (fs::path("images") / relative.parent_path()).generic_string() +
+        scan.problems.push_back((labelsFolder / relative).generic_string() + " has no image in " +
+                                (imagesFolder / relative.parent_path()).generic_string() +
                                 "/ with the same name; its shapes are left out.");
+    }
+}
+
+// Split folders that hold images/ and labels/ each (train/images, valid/labels, ...), as
+// Ultralytics and Roboflow export them.
+std::vector<fs::path> splitFoldersWithImages(const fs::path& root) {
+    std::vector<fs::path> folders;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
+        const fs::path name = entry.path().filename();
+        if (entry.is_directory(ec) && splitForFolderName(name.string()) &&
+            fs::is_directory(entry.path() / "images", ec)) {
+            folders.push_back(name);
+        }
+    }
+    std::sort(folders.begin(), folders.end());
+    return folders;
+}
+
+} // namespace
+
+bool isYoloFolder(const fs::path& folder) {
+    std::error_code ec;
+    if (fs::is_directory(folder / "images", ec) && fs::is_directory(folder / "labels", ec)) {
+        return true;
+    }
+    for (const fs::path& split : splitFoldersWithImages(folder)) {
+        if (fs::is_directory(folder / split / "labels", ec)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+AnnotatedScan scanYolo(const fs::path& folder) {
+    const fs::path root = fs::absolute(folder);
+    const std::vector<fs::path> splitFolders = splitFoldersWithImages(root);
+    if (!fs::is_directory(root / "images") && splitFolders.empty()) {
+        throw Error(ErrorKind::NotFound, "The YOLO folder " + root.string() +
+                                             " has neither an images/ folder nor split "
+                                             "folders with one (train/images, val/images).");
+    }
+    AnnotatedScan scan;
+    scan.classNames = readClassNames(root);
+    if (fs::is_directory(root / "images")) {
+        scanImagesAndLabels(root, "images", "labels", std::nullopt, scan);
+    }
+    for (const fs::path& split : splitFolders) {
+        scanImagesAndLabels(root, split / "images", split / "labels",
+                            splitForFolderName(split.string()), scan);
     }
     return scan;
 }

@@ -66,6 +66,35 @@ TEST(YoloScan, ReadsBoxesAndPolygonsInSplitFoldersWithDataYamlList) {
     EXPECT_TRUE(b.shapes.empty());
 }
 
+// Ultralytics and Roboflow export each split as its own folder of images/ and labels/.
+TEST(YoloScan, ReadsSplitFoldersEachHoldingImagesAndLabels) {
+    TempDir dir;
+    writeBytes(dir / "data.yaml", "train: ../train/images\nval: ../valid/images\n"
+                                  "nc: 2\nnames: ['scratch', 'dent']\n");
+    writeImage(dir / "train/images/a.jpg", 40, 20, 1);
+    writeBytes(dir / "train/labels/a.txt", "1 0.5 0.5 0.2 0.4\n");
+    writeImage(dir / "valid/images/b.png", 30, 30, 2);
+    writeBytes(dir / "valid/labels/b.txt", "0 0.1 0.1 0.9 0.1 0.5 0.8\n");
+    writeBytes(dir / "valid/labels/gone.txt", "0 0.5 0.5 0.1 0.1\n");
+    writeBytes(dir / "README.roboflow.txt", "exported");
+
+    EXPECT_EQ(detectFormat(dir.path()), ImportFormat::Yolo);
+    const AnnotatedScan scan = scanYolo(dir.path());
+    ASSERT_EQ(scan.items.size(), 2u);
+    const ImportItem& a = itemNamed(scan, "a.jpg");
+    EXPECT_EQ(a.split, "train");
+    EXPECT_EQ(a.annotationFile, "train/labels/a.txt");
+    ASSERT_EQ(a.shapes.size(), 1u);
+    EXPECT_EQ(a.shapes[0].labelled.className, "dent");
+    EXPECT_EQ(a.shapes[0].where, "train/labels/a.txt line 1");
+    const ImportItem& b = itemNamed(scan, "b.png");
+    EXPECT_EQ(b.split, "val");
+    ASSERT_EQ(b.shapes.size(), 1u);
+    EXPECT_EQ(b.shapes[0].labelled.shape.kind, ShapeKind::Polygon);
+    ASSERT_EQ(scan.problems.size(), 1u);
+    EXPECT_TRUE(anyProblemHas(scan, "valid/labels/gone.txt", "valid/images/"));
+}
+
 TEST(YoloScan, ReadsDataYamlMapOfIndexToName) {
     TempDir dir;
     writeBytes(dir / "data.yaml", "names:\n  1: dent\n  0: scratch\n  2: 'hole, round'\n");
