@@ -25,6 +25,7 @@ using annotations::Shape;
 using annotations::ShapeKind;
 using nlohmann::json;
 using testing::anyProblemHas;
+using testing::expectNear;
 using testing::itemNamed;
 using testing::readBytes;
 using testing::TempDir;
@@ -253,13 +254,6 @@ TEST(CocoScan, FindsImagesInTheFolderGiven) {
 
 LabelledShape labelled(Shape shape, const std::string& className) {
     return LabelledShape{std::move(shape), className};
-}
-
-void expectNear(const Box& a, const Box& b) {
-    EXPECT_NEAR(a.x, b.x, 0.5);
-    EXPECT_NEAR(a.y, b.y, 0.5);
-    EXPECT_NEAR(a.width, b.width, 0.5);
-    EXPECT_NEAR(a.height, b.height, 0.5);
 }
 
 TEST(CocoWrite, ScanReadsBackWhatWasWritten) {

@@ -22,7 +22,9 @@ using annotations::Point;
 using annotations::Shape;
 using annotations::ShapeKind;
 using testing::anyProblemHas;
+using testing::expectNear;
 using testing::itemNamed;
+using testing::sampleOf;
 using testing::TempDir;
 using testing::writeBytes;
 using testing::writeImage;
@@ -162,25 +164,6 @@ LabelledShape shapeOf(const std::string& className, ShapeKind kind) {
     labelled.className = className;
     labelled.shape.kind = kind;
     return labelled;
-}
-
-ExportSample sampleOf(const TempDir& source, const std::string& fileName, int width, int height,
-                      const std::string& split, unsigned seed) {
-    ExportSample sample;
-    sample.file = source / ("src-" + fileName);
-    writeImage(sample.file, width, height, seed);
-    sample.fileName = fileName;
-    sample.width = width;
-    sample.height = height;
-    sample.split = split;
-    return sample;
-}
-
-void expectNear(const Box& actual, const Box& expected) {
-    EXPECT_NEAR(actual.x, expected.x, 0.5);
-    EXPECT_NEAR(actual.y, expected.y, 0.5);
-    EXPECT_NEAR(actual.width, expected.width, 0.5);
-    EXPECT_NEAR(actual.height, expected.height, 0.5);
 }
 
 TEST(VocRoundTrip, WriteThenScanGivesTheSameBoxesFlagsClassesAndSplits) {

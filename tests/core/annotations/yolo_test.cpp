@@ -21,7 +21,9 @@ using annotations::Point;
 using annotations::Shape;
 using annotations::ShapeKind;
 using testing::anyProblemHas;
+using testing::expectNear;
 using testing::itemNamed;
+using testing::sampleOf;
 using testing::TempDir;
 using testing::writeBytes;
 using testing::writeImage;
@@ -215,25 +217,6 @@ LabelledShape polygonShape(const std::string& className, std::vector<Point> poin
     labelled.shape.kind = ShapeKind::Polygon;
     labelled.shape.points = std::move(points);
     return labelled;
-}
-
-ExportSample sampleOf(const TempDir& source, const std::string& fileName, int width, int height,
-                      const std::string& split, unsigned seed) {
-    ExportSample sample;
-    sample.file = source / ("src-" + fileName);
-    writeImage(sample.file, width, height, seed);
-    sample.fileName = fileName;
-    sample.width = width;
-    sample.height = height;
-    sample.split = split;
-    return sample;
-}
-
-void expectNear(const Box& scaled, const Box& expected) {
-    EXPECT_NEAR(scaled.x, expected.x, 0.5);
-    EXPECT_NEAR(scaled.y, expected.y, 0.5);
-    EXPECT_NEAR(scaled.width, expected.width, 0.5);
-    EXPECT_NEAR(scaled.height, expected.height, 0.5);
 }
 
 TEST(YoloRoundTrip, WriteThenScanGivesTheSameShapesClassesAndSplits) {
