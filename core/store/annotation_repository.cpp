@@ -54,24 +54,15 @@ void bindShape(Statement& statement, const Shape& shape) {
 
 } // namespace
 
-AnnotationRepository::AnnotationRepository(Database& database) : db_(database) {}
+AnnotationRepository::AnnotationRepository(Database& database)
+    : db_(database), statements_(database) {}
 
 AnnotationRepository::~AnnotationRepository() = default;
-
-Statement& AnnotationRepository::prepared(std::string_view sql) {
-    auto& slot = statements_[sql];
-    if (!slot) {
-        slot = std::make_unique<Statement>(db_, sql);
-    } else {
-        slot->reset();
-    }
-    return *slot;
-}
 
 std::vector<Shape> AnnotationRepository::shapesOf(std::int64_t sample) {
     static const std::string sql = std::string("SELECT ") + kShapeColumns +
                                    " FROM annotations WHERE sample_id = ? ORDER BY id";
-    Statement& query = prepared(sql);
+    Statement& query = statements_.prepared(sql);
     query.bind(1, sample);
     std::vector<Shape> shapes;
     std::int64_t owner = 0;
@@ -94,9 +85,9 @@ std::unordered_map<std::int64_t, std::vector<Shape>> AnnotationRepository::allSh
 }
 
 std::int64_t AnnotationRepository::insert(std::int64_t sample, const Shape& shape) {
-    Statement& statement =
-        prepared("INSERT INTO annotations (sample_id, class_id, kind, geometry, path, hidden, "
-                 "source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    Statement& statement = statements_.prepared(
+        "INSERT INTO annotations (sample_id, class_id, kind, geometry, path, hidden, "
+        "source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     statement.bind(1, sample);
     bindShape(statement, shape);
     statement.run();
@@ -104,9 +95,9 @@ std::int64_t AnnotationRepository::insert(std::int64_t sample, const Shape& shap
 }
 
 void AnnotationRepository::insertWithId(std::int64_t sample, const Shape& shape) {
-    Statement& statement =
-        prepared("INSERT INTO annotations (id, sample_id, class_id, kind, geometry, path, hidden, "
-                 "source) VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    Statement& statement = statements_.prepared(
+        "INSERT INTO annotations (id, sample_id, class_id, kind, geometry, path, hidden, "
+        "source) VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     statement.bind(1, sample);
     bindShape(statement, shape);
     statement.bind(8, shape.id);
@@ -114,9 +105,9 @@ void AnnotationRepository::insertWithId(std::int64_t sample, const Shape& shape)
 }
 
 bool AnnotationRepository::update(const Shape& shape) {
-    Statement& statement =
-        prepared("UPDATE annotations SET class_id = ?2, kind = ?3, geometry = ?4, path = ?5, "
-                 "hidden = ?6, source = ?7 WHERE id = ?1");
+    Statement& statement = statements_.prepared(
+        "UPDATE annotations SET class_id = ?2, kind = ?3, geometry = ?4, path = ?5, "
+        "hidden = ?6, source = ?7 WHERE id = ?1");
     statement.bind(1, shape.id);
     bindShape(statement, shape);
     statement.run();
@@ -124,12 +115,12 @@ bool AnnotationRepository::update(const Shape& shape) {
 }
 
 bool AnnotationRepository::remove(std::int64_t shapeId) {
-    prepared("DELETE FROM annotations WHERE id = ?").bind(1, shapeId).run();
+    statements_.prepared("DELETE FROM annotations WHERE id = ?").bind(1, shapeId).run();
     return db_.changes() > 0;
 }
 
 std::optional<std::int64_t> AnnotationRepository::sampleOf(std::int64_t shapeId) {
-    Statement& query = prepared("SELECT sample_id FROM annotations WHERE id = ?");
+    Statement& query = statements_.prepared("SELECT sample_id FROM annotations WHERE id = ?");
     query.bind(1, shapeId);
     std::optional<std::int64_t> sample;
     if (query.step()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "annotations/shape.h"
+#include "store/sqlite.h"
 
 #include <cstdint>
 #include <memory>
@@ -11,9 +12,6 @@
 #include <vector>
 
 namespace kestrel::store {
-
-class Database;
-class Statement;
 
 // Shapes per kind over the whole project, and how many readable samples have each kind
 // (and none at all).
@@ -59,10 +57,8 @@ public:
     std::unordered_map<std::int64_t, unsigned> kindsBySample();
 
 private:
-    Statement& prepared(std::string_view sql);
-
     Database& db_;
-    std::unordered_map<std::string_view, std::unique_ptr<Statement>> statements_;
+    StatementCache statements_;
 };
 
 } // namespace kestrel::store

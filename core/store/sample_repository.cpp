@@ -24,19 +24,9 @@ std::vector<ClassWithCount> classesWithCounts(Statement& query) {
 
 } // namespace
 
-SampleRepository::SampleRepository(Database& database) : db_(database) {}
+SampleRepository::SampleRepository(Database& database) : db_(database), statements_(database) {}
 
 SampleRepository::~SampleRepository() = default;
-
-Statement& SampleRepository::prepared(std::string_view sql) {
-    auto& slot = statements_[sql];
-    if (!slot) {
-        slot = std::make_unique<Statement>(db_, sql);
-    } else {
-        slot->reset();
-    }
-    return *slot;
-}
 
 std::vector<ClassRow> SampleRepository::classes() {
     Statement query(db_, std::string("SELECT ") + kClassColumns +
@@ -79,8 +69,9 @@ std::int64_t SampleRepository::classCount() {
 }
 
 std::optional<ClassRow> SampleRepository::findClass(std::int64_t id) {
-    Statement& query = prepared("SELECT c.id, c.name, COALESCE(c.color, ''), "
-                                "COALESCE(c.hotkey, 0), c.position FROM classes c WHERE c.id = ?");
+    Statement& query =
+        statements_.prepared("SELECT c.id, c.name, COALESCE(c.color, ''), "
+                             "COALESCE(c.hotkey, 0), c.position FROM classes c WHERE c.id = ?");
     query.bind(1, id);
     std::optional<ClassRow> found;
     if (query.step()) {
@@ -93,7 +84,7 @@ std::optional<ClassRow> SampleRepository::findClass(std::int64_t id) {
 std::optional<std::string> SampleRepository::classNamedLike(const std::string& name,
                                                             std::int64_t exceptId) {
     Statement& query =
-        prepared("SELECT name FROM classes WHERE name = ? COLLATE NOCASE AND id != ?");
+        statements_.prepared("SELECT name FROM classes WHERE name = ? COLLATE NOCASE AND id != ?");
     query.bind(1, name).bind(2, exceptId);
     std::optional<std::string> found;
     if (query.step()) {
@@ -112,8 +103,8 @@ int SampleRepository::nextClassPosition() {
 }
 
 std::int64_t SampleRepository::addClass(const ClassRow& row) {
-    Statement& insert = prepared("INSERT INTO classes (name, color, hotkey, position) "
-                                 "VALUES (?1, ?2, ?3, ?4)");
+    Statement& insert = statements_.prepared("INSERT INTO classes (name, color, hotkey, position) "
+                                             "VALUES (?1, ?2, ?3, ?4)");
     insert.bind(1, row.name);
     row.color.empty() ? insert.bindNull(2) : insert.bind(2, row.color);
     row.hotkey == 0 ? insert.bindNull(3) : insert.bind(3, std::int64_t{row.hotkey});
@@ -122,7 +113,7 @@ std::int64_t SampleRepository::addClass(const ClassRow& row) {
 }
 
 void SampleRepository::writeClass(const ClassRow& row) {
-    Statement& upsert = prepared(R"sql(
+    Statement& upsert = statements_.prepared(R"sql(
         INSERT INTO classes (id, name, color, hotkey, position) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, color = excluded.color,
             hotkey = excluded.hotkey, position = excluded.position)sql");
@@ -133,7 +124,7 @@ void SampleRepository::writeClass(const ClassRow& row) {
 }
 
 void SampleRepository::deleteClass(std::int64_t id) {
-    prepared("DELETE FROM classes WHERE id = ?").bind(1, id).run();
+    statements_.prepared("DELETE FROM classes WHERE id = ?").bind(1, id).run();
 }
 
 std::int64_t SampleRepository::sampleCount() {
@@ -196,7 +187,7 @@ std::set<std::string> SampleRepository::storedPaths() {
 
 std::optional<SampleFileRow> SampleRepository::sampleFile(std::int64_t id) {
     Statement& query =
-        prepared("SELECT path, COALESCE(content_hash, '') FROM samples WHERE id = ?");
+        statements_.prepared("SELECT path, COALESCE(content_hash, '') FROM samples WHERE id = ?");
     query.bind(1, id);
     std::optional<SampleFileRow> found;
     if (query.step()) {
@@ -270,7 +261,7 @@ std::vector<DuplicateRow> SampleRepository::duplicates() {
 }
 
 std::int64_t SampleRepository::addSample(const NewSample& sample) {
-    Statement& insert = prepared(R"sql(
+    Statement& insert = statements_.prepared(R"sql(
         INSERT INTO samples (path, content_hash, width, height, channels, split, status,
                              status_reason)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql");
@@ -296,7 +287,8 @@ std::int64_t SampleRepository::addSample(const NewSample& sample) {
 }
 
 void SampleRepository::addImportedLabel(std::int64_t sample, std::int64_t classId) {
-    prepared("INSERT INTO labels (sample_id, class_id, source) VALUES (?1, ?2, 'import')")
+    statements_
+        .prepared("INSERT INTO labels (sample_id, class_id, source) VALUES (?1, ?2, 'import')")
         .bind(1, sample)
         .bind(2, classId)
         .run();
@@ -304,16 +296,18 @@ void SampleRepository::addImportedLabel(std::int64_t sample, std::int64_t classI
 
 void SampleRepository::addImportedMask(std::int64_t sample, std::optional<std::int64_t> classId,
                                        const std::string& path) {
-    Statement& insert = prepared("INSERT INTO annotations (sample_id, class_id, kind, path, "
-                                 "source) VALUES (?1, ?2, 'mask', ?3, 'import')");
+    Statement& insert =
+        statements_.prepared("INSERT INTO annotations (sample_id, class_id, kind, path, "
+                             "source) VALUES (?1, ?2, 'mask', ?3, 'import')");
     insert.bind(1, sample);
     classId ? insert.bind(2, *classId) : insert.bindNull(2);
     insert.bind(3, path).run();
 }
 
 std::vector<std::pair<std::int64_t, std::string>> SampleRepository::maskFiles() {
-    Statement& query = prepared("SELECT sample_id, path FROM annotations WHERE kind = 'mask' "
-                                "AND path IS NOT NULL ORDER BY sample_id, path");
+    Statement& query =
+        statements_.prepared("SELECT sample_id, path FROM annotations WHERE kind = 'mask' "
+                             "AND path IS NOT NULL ORDER BY sample_id, path");
     std::vector<std::pair<std::int64_t, std::string>> masks;
     while (query.step()) {
         masks.emplace_back(query.columnInt(0), query.columnText(1));
@@ -322,8 +316,9 @@ std::vector<std::pair<std::int64_t, std::string>> SampleRepository::maskFiles() 
 }
 
 std::optional<std::int64_t> SampleRepository::labelOf(std::int64_t sample) {
-    Statement& query = prepared("SELECT COALESCE(l.class_id, 0) FROM samples s "
-                                "LEFT JOIN labels l ON l.sample_id = s.id WHERE s.id = ?");
+    Statement& query =
+        statements_.prepared("SELECT COALESCE(l.class_id, 0) FROM samples s "
+                             "LEFT JOIN labels l ON l.sample_id = s.id WHERE s.id = ?");
     query.bind(1, sample);
     std::optional<std::int64_t> label;
     if (query.step()) {
@@ -334,7 +329,8 @@ std::optional<std::int64_t> SampleRepository::labelOf(std::int64_t sample) {
 }
 
 void SampleRepository::setUserLabel(std::int64_t sample, std::int64_t classId) {
-    prepared(R"sql(
+    statements_
+        .prepared(R"sql(
         INSERT INTO labels (sample_id, class_id, source) VALUES (?, ?, 'user')
         ON CONFLICT (sample_id) DO UPDATE SET class_id = excluded.class_id, source = 'user',
             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))sql")
@@ -344,11 +340,11 @@ void SampleRepository::setUserLabel(std::int64_t sample, std::int64_t classId) {
 }
 
 void SampleRepository::removeLabel(std::int64_t sample) {
-    prepared("DELETE FROM labels WHERE sample_id = ?").bind(1, sample).run();
+    statements_.prepared("DELETE FROM labels WHERE sample_id = ?").bind(1, sample).run();
 }
 
 std::optional<std::string> SampleRepository::splitOf(std::int64_t sample) {
-    Statement& query = prepared("SELECT COALESCE(split, '') FROM samples WHERE id = ?");
+    Statement& query = statements_.prepared("SELECT COALESCE(split, '') FROM samples WHERE id = ?");
     query.bind(1, sample);
     std::optional<std::string> split;
     if (query.step()) {
@@ -359,13 +355,13 @@ std::optional<std::string> SampleRepository::splitOf(std::int64_t sample) {
 }
 
 void SampleRepository::setSplit(std::int64_t sample, const std::string& split) {
-    Statement& update = prepared("UPDATE samples SET split = ? WHERE id = ?");
+    Statement& update = statements_.prepared("UPDATE samples SET split = ? WHERE id = ?");
     split.empty() ? update.bindNull(1) : update.bind(1, split);
     update.bind(2, sample).run();
 }
 
 std::int64_t SampleRepository::labelCount(std::int64_t classId) {
-    Statement& query = prepared("SELECT count(*) FROM labels WHERE class_id = ?");
+    Statement& query = statements_.prepared("SELECT count(*) FROM labels WHERE class_id = ?");
     query.bind(1, classId);
     query.step();
     const std::int64_t count = query.columnInt(0);

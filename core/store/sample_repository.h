@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/sqlite.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -12,9 +14,6 @@
 #include <vector>
 
 namespace kestrel::store {
-
-class Database;
-class Statement;
 
 // Paths here are as stored in `samples.path`: relative to the project folder when the file
 // lies inside it, else absolute (Project::storedPath / absolutePath convert).
@@ -166,11 +165,8 @@ public:
     std::vector<std::int64_t> samplesLabelled(std::int64_t classId);
 
 private:
-    // The statement for `sql`, prepared on first use and reset for this one.
-    Statement& prepared(std::string_view sql);
-
     Database& db_;
-    std::unordered_map<std::string_view, std::unique_ptr<Statement>> statements_;
+    StatementCache statements_;
 };
 
 } // namespace kestrel::store

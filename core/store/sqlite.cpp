@@ -111,6 +111,16 @@ std::int64_t Database::lastInsertRowId() const {
     return sqlite3_last_insert_rowid(db_);
 }
 
+Statement& StatementCache::prepared(std::string_view sql) {
+    auto& slot = statements_[sql];
+    if (!slot) {
+        slot = std::make_unique<Statement>(db_, sql);
+    } else {
+        slot->reset();
+    }
+    return *slot;
+}
+
 std::int64_t Database::changes() const {
     return sqlite3_changes(db_);
 }

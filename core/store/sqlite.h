@@ -2,9 +2,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -70,6 +72,19 @@ public:
 private:
     Database& db_;
     sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Statements prepared on first use and reset for each later one, for as long as the cache
+// lives: repositories whose methods run in loops (imports, edits) keep one. `sql` must
+// outlive the cache (string literals do), as it is the key.
+class StatementCache {
+public:
+    explicit StatementCache(Database& db) : db_(db) {}
+    Statement& prepared(std::string_view sql);
+
+private:
+    Database& db_;
+    std::unordered_map<std::string_view, std::unique_ptr<Statement>> statements_;
 };
 
 // BEGIN IMMEDIATE on construction (take the write lock up front so a busy database fails
