@@ -20,8 +20,10 @@ std::vector<DeviceOption> availableDevices() {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     std::vector<DeviceOption> devices = {
         {"cpu", "CPU (" + std::to_string(cores) + " cores)", false}};
-    const auto count = torch::cuda::is_available() ? torch::cuda::device_count() : 0;
-    for (std::size_t index = 0; index < count; ++index) {
+    // device_count() is a size_t in LibTorch 1.13 and an int in 2.x.
+    const int count =
+        torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+    for (int index = 0; index < count; ++index) {
         const std::string id = "cuda:" + std::to_string(index);
         devices.push_back({id, "CUDA GPU " + std::to_string(index) + " (" + id + ")", true});
     }

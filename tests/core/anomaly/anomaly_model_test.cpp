@@ -150,8 +150,7 @@ TEST(AnomalyModelTest, PadimScoresAreMahalanobisDistances) {
     const auto mean = torch::randn({positions, c});
     const auto a = torch::randn({positions, c, c}, torch::kDouble);
     const auto inverse = torch::matmul(a, a.transpose(1, 2)) + torch::eye(c, torch::kDouble);
-    model.setGaussians(
-        {torch::arange(c), mean, torch::linalg::cholesky(inverse).to(torch::kFloat)});
+    model.setGaussians({torch::arange(c), mean, at::linalg_cholesky(inverse).to(torch::kFloat)});
     const auto features = torch::randn({2, c, 4, 4});
     const auto scores = model.patchScores(features);
     const auto patches = features.reshape({2, c, positions}).to(torch::kDouble);
