@@ -5,7 +5,7 @@
       OUT/ARCH.pth            torch.save(model.state_dict()) of torchvision's ARCH, seeded,
                               with batch-norm statistics and affine parameters set so that
                               every layer matters (calibrate_batch_norms)
-      OUT/ARCH_reference.pth  {"input": x, "logits": model(x)} in eval mode
+      OUT/ARCH_reference.pth  {"input": x, "logits": model(x), "logits64": the same in float64} in eval mode
   make_reference.py fixtures OUT
       small files that exercise the state_dict reader (views, dtypes, wrappers, refusals)
 
@@ -61,7 +61,13 @@ def write_model(out, arch, classes, size, batch, no_counters):
     with torch.no_grad():
         logits = model(images)
     torch.save(model.state_dict(), os.path.join(out, f"{arch}.pth"))
-    torch.save({"input": images, "logits": logits}, os.path.join(out, f"{arch}_reference.pth"))
+    # Also in float64, where two correct implementations agree to ~1e-12 whatever kernels
+    # they use; in float32 different LibTorch versions differ by ~1e-4 relative on the
+    # deepest networks.
+    with torch.no_grad():
+        logits64 = model.double()(images.double())
+    torch.save({"input": images, "logits": logits, "logits64": logits64},
+               os.path.join(out, f"{arch}_reference.pth"))
     if no_counters:  # as files saved before PyTorch 0.4.1 are
         state = {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
         torch.save(state, os.path.join(out, f"{arch}_no_counters.pth"))
