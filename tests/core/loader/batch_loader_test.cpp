@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 
 namespace kestrel::loader {
 namespace {
@@ -283,6 +284,24 @@ TEST_F(ImagingLoaderTest, PinMemoryWithoutCudaIsIgnored) {
     EXPECT_EQ(batches.size(), 2u);
     if (!loader.pinsMemory()) {
         EXPECT_FALSE(batches[0].images.is_pinned());
+    }
+}
+
+// Runs on GPU machines (scripts/gpu_check.sh); CI has no GPU.
+TEST_F(ImagingLoaderTest, PinMemoryWithCudaServesPinnedBatchesThatReachTheGpuUnchanged) {
+    if (!torch::cuda::is_available()) {
+        GTEST_SKIP() << "no CUDA device";
+    }
+    auto options = smallOptions();
+    options.pinMemory = true;
+    BatchLoader loader(makeSamples(12), options);
+    ASSERT_TRUE(loader.pinsMemory());
+    for (std::int64_t e = 0; e < 2; ++e) { // the second epoch comes from the decoded cache
+        for (const Batch& batch : epoch(loader, e)) {
+            ASSERT_TRUE(batch.images.is_pinned()) << "epoch " << e;
+            const auto onGpu = batch.images.to(torch::kCUDA, /*non_blocking=*/true);
+            EXPECT_TRUE(onGpu.cpu().equal(batch.images)) << "epoch " << e;
+        }
     }
 }
 
