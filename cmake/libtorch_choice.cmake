@@ -12,11 +12,24 @@ if(KESTREL_LIBTORCH)
                 "share/cmake/Torch/TorchConfig.cmake: point it at an unpacked LibTorch archive "
                 "or at the torch folder of an installed PyTorch wheel.")
     endif()
+    # Moving to another LibTorch: forget what CMake cached from the last one.
+    if(TORCH_LIBRARY)
+        get_filename_component(_kestrel_previous "${TORCH_LIBRARY}/../.." ABSOLUTE)
+        if(NOT _kestrel_previous STREQUAL KESTREL_LIBTORCH)
+            get_cmake_property(_kestrel_cached CACHE_VARIABLES)
+            foreach(_variable IN LISTS _kestrel_cached)
+                get_property(_value CACHE ${_variable} PROPERTY VALUE)
+                string(FIND "${_value}" "${_kestrel_previous}" _at)
+                if(NOT _at EQUAL -1)
+                    unset(${_variable} CACHE)
+                endif()
+            endforeach()
+        endif()
+    endif()
     # TorchConfig looks for its libraries with find_library(... PATHS <prefix>/lib), which
     # searches /usr/lib first: the prefix must lead CMAKE_PREFIX_PATH, or a build would mix
-    # these headers with Debian's libtorch.so.
-    # Only while LibTorch is found: the wheel's include/ also holds an old protobuf, which
-    # FindProtobuf must not take for Debian's.
+    # these headers with Debian's libtorch.so. Only while LibTorch is found: the wheel's
+    # include/ also holds an old protobuf, which FindProtobuf must not take for Debian's.
     set(_kestrel_prefix_path "${CMAKE_PREFIX_PATH}")
     list(PREPEND CMAKE_PREFIX_PATH "${KESTREL_LIBTORCH}")
     set(Torch_DIR "${KESTREL_LIBTORCH}/share/cmake/Torch" CACHE PATH "LibTorch's CMake package" FORCE)
