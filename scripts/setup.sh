@@ -5,8 +5,15 @@
 #   scripts/setup.sh demo    build, then open Kestrel on a demo project
 #                            (headless through kestrel-cli when there is no display)
 #   scripts/setup.sh test    build with warnings as errors, run the whole test suite, then
-#                            build core + CLI without Qt under ASan/UBSan and run its tests
+#                            build core + CLI without Qt under ASan/UBSan and run its tests,
+#                            then build against PyTorch's LibTorch 2.x and run its tests (gpu-test)
 #   scripts/setup.sh build   install and build only
+#   scripts/setup.sh gpu     build everything against the CUDA LibTorch 2.x that GPU
+#                            workstations use (preset cuda, build-cuda/): PyTorch's wheel from
+#                            PyPI, pinned in scripts/pypi-torch.txt, installed once into a
+#                            virtual environment under ~/.cache/kestrel; or, with
+#                            KESTREL_LIBTORCH=/path/to/libtorch, an unpacked LibTorch archive
+#   scripts/setup.sh gpu-test  the gpu build, then its core, CLI and end-to-end tests
 #   scripts/setup.sh deps    install the Debian packages only
 #
 # Works as root or as a user with sudo. Safe to run again: nothing is reinstalled.
@@ -26,6 +33,8 @@ die() { printf 'setup.sh: %s\n' "$*" >&2; exit 1; }
 readonly packages=(
     # toolchain
     build-essential cmake ninja-build pkg-config ccache clang-format
+    # a virtual environment for PyTorch's LibTorch 2.x from PyPI (setup.sh gpu)
+    python3-venv
     # core: tensors and TorchScript, images, store, ONNX, JSON, hashing, command line,
     # downloading pretrained weights (libcurl) and checking their SHA-256 (libcrypto),
     # dataset formats (Pascal VOC's XML, YOLO's data.yaml)
@@ -71,6 +80,46 @@ configure_and_build() {
     cmake --build --preset "$preset" --parallel "$(nproc)"
 }
 
+# pypi_libtorch: install the pinned PyTorch wheel into a virtual environment of our own (once;
+# a stamp marks a finished install, so an interrupted one is redone) and print its torch folder.
+pypi_libtorch() {
+    local requirement version cache venv
+    requirement="$(grep -m1 '^torch==' "$repo/scripts/pypi-torch.txt")" ||
+        die "scripts/pypi-torch.txt names no 'torch==VERSION' line."
+    version="${requirement#torch==}"
+    cache="${KESTREL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kestrel}"
+    venv="$cache/pypi-torch-$version"
+    if [ ! -e "$venv/.kestrel-installed" ]; then
+        say "Installing PyTorch $version from PyPI into $venv (once; about 5 GB with its CUDA libraries)" >&2
+        rm -rf "$venv"
+        mkdir -p "$cache"
+        /usr/bin/python3 -m venv "$venv" >&2
+        "$venv/bin/pip" install --disable-pip-version-check --no-cache-dir --quiet "$requirement" >&2 ||
+            die "pip could not install $requirement from PyPI into $venv (see its message above)."
+        touch "$venv/.kestrel-installed"
+    fi
+    local torch_dir
+    torch_dir="$(echo "$venv"/lib/python3*/site-packages/torch)"
+    [ -e "$torch_dir/share/cmake/Torch/TorchConfig.cmake" ] ||
+        die "$venv has no torch/share/cmake/Torch: delete the folder and run this again."
+    echo "$torch_dir"
+}
+
+# build_gpu: the cuda preset against $KESTREL_LIBTORCH, or PyPI's LibTorch when it is unset.
+build_gpu() {
+    if [ -z "${KESTREL_LIBTORCH:-}" ]; then
+        KESTREL_LIBTORCH="$(pypi_libtorch)"
+    fi
+    export KESTREL_LIBTORCH
+    say "Building against the LibTorch in $KESTREL_LIBTORCH"
+    configure_and_build cuda
+}
+
+run_gpu_tests() {
+    say "Running the core, CLI and end-to-end tests against LibTorch 2.x"
+    ctest --preset cuda
+}
+
 run_demo() {
     local demo="${KESTREL_DEMO:-$HOME/kestrel-demo}"
     local cli="$repo/build/app/cli/kestrel-cli"
@@ -92,6 +141,8 @@ run_tests() {
     say "Running core and CLI tests under AddressSanitizer and UndefinedBehaviorSanitizer"
     configure_and_build sanitize
     ctest --preset sanitize
+    build_gpu
+    run_gpu_tests
 }
 
 cd "$repo"
@@ -100,6 +151,8 @@ case "$mode" in
     build) install_packages; configure_and_build default ;;
     demo) install_packages; configure_and_build default; run_demo ;;
     test) install_packages; configure_and_build ci; run_tests ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
-    *) die "unknown mode '$mode'; use demo, test, build or deps (see --help)." ;;
+    gpu) install_packages; build_gpu ;;
+    gpu-test) install_packages; build_gpu; run_gpu_tests ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown mode '$mode'; use demo, test, build, gpu, gpu-test or deps (see --help)." ;;
 esac
