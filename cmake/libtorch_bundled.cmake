@@ -1,12 +1,12 @@
 # What PyTorch's own LibTorch builds (its wheels and archives) carry that clashes with
 # Debian's libraries, and how Kestrel keeps them apart. Debian's LibTorch needs neither.
 
-# 1. Headers. PyTorch's wheels ship, among LibTorch's headers, the protobuf 3.13 headers of Caffe2 in
-# <torch>/include/google. Kestrel's ONNX exporter includes Debian's protobuf 3.21 headers
-# (through libonnx), and an -isystem <torch>/include ahead of /usr/include would hand it the
-# old ones, which do not compile with the new library's. No LibTorch header Kestrel uses
-# includes protobuf, so the compiler sees <torch>/include through a folder of links to all
-# of it except google/.
+# 1. Headers. PyTorch's wheels ship, among LibTorch's headers, Caffe2's protobuf 3.13
+# headers in <torch>/include/google. Kestrel's ONNX exporter includes Debian's protobuf 3.21
+# headers (through libonnx), and an -isystem <torch>/include ahead of /usr/include would hand
+# it the old ones, which do not compile with the new library's. No LibTorch header Kestrel
+# uses includes protobuf, so the compiler sees <torch>/include through a folder of links to
+# all of it except google/.
 set(_kestrel_torch_include "${TORCH_INSTALL_PREFIX}/include")
 if(EXISTS "${_kestrel_torch_include}/google/protobuf")
     set(_kestrel_filtered "${CMAKE_BINARY_DIR}/libtorch-include")
@@ -19,12 +19,14 @@ if(EXISTS "${_kestrel_torch_include}/google/protobuf")
                  SYMBOLIC)
         endif()
     endforeach()
-    list(TRANSFORM TORCH_INCLUDE_DIRS REPLACE "^${_kestrel_torch_include}" "${_kestrel_filtered}")
+    # Literal replacement: an install path may hold characters a regular expression reads.
+    string(REPLACE "${_kestrel_torch_include}" "${_kestrel_filtered}" TORCH_INCLUDE_DIRS
+           "${TORCH_INCLUDE_DIRS}")
     foreach(_target IN ITEMS torch torch_cpu torch_cuda c10 c10_cuda)
         if(TARGET ${_target})
             get_target_property(_dirs ${_target} INTERFACE_INCLUDE_DIRECTORIES)
             if(_dirs)
-                list(TRANSFORM _dirs REPLACE "^${_kestrel_torch_include}" "${_kestrel_filtered}")
+                string(REPLACE "${_kestrel_torch_include}" "${_kestrel_filtered}" _dirs "${_dirs}")
                 set_target_properties(${_target} PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${_dirs}")
             endif()
         endif()

@@ -36,11 +36,9 @@ if(KESTREL_LIBTORCH)
 endif()
 
 find_package(Torch REQUIRED)
-if(KESTREL_LIBTORCH)
-    set(CMAKE_PREFIX_PATH "${_kestrel_prefix_path}")
-endif()
 
 if(KESTREL_LIBTORCH)
+    set(CMAKE_PREFIX_PATH "${_kestrel_prefix_path}")
     get_filename_component(_kestrel_wanted "${KESTREL_LIBTORCH}" REALPATH)
     get_filename_component(_kestrel_found "${TORCH_LIBRARY}" REALPATH)
     string(FIND "${_kestrel_found}" "${_kestrel_wanted}/" _kestrel_at)
