@@ -33,10 +33,16 @@ void checkProbability(const std::string& what, double value) {
     check(value >= 0.0 && value <= 1.0, what, value);
 }
 
-cv::Mat randomResizedCrop(const cv::Mat& image, const AugmentOptions::ResizedCrop& crop,
-                          Random& random) {
-    const int width = image.cols;
-    const int height = image.rows;
+// A mask follows its image through every geometric step with nearest neighbour, so its
+// values stay classes. INTER_NEAREST_EXACT samples at pixel centres as the image's
+// INTER_LINEAR does (plain INTER_NEAREST samples corners, half a pixel off); warpAffine has
+// no exact mode, but maps centres already.
+constexpr int kMaskResize = cv::INTER_NEAREST_EXACT;
+constexpr int kMaskWarp = cv::INTER_NEAREST;
+
+cv::Rect drawResizedCrop(cv::Size size, const AugmentOptions::ResizedCrop& crop, Random& random) {
+    const int width = size.width;
+    const int height = size.height;
     const double area = static_cast<double>(width) * height;
     const double logLow = std::log(crop.minRatio);
     const double logHigh = std::log(crop.maxRatio);
@@ -66,28 +72,65 @@ cv::Mat randomResizedCrop(const cv::Mat& image, const AugmentOptions::ResizedCro
         }
         box = cv::Rect((width - w) / 2, (height - h) / 2, w, h);
     }
+    return box;
+}
+
+cv::Mat cropAndResize(const cv::Mat& image, const cv::Rect& box, int interpolation) {
     cv::Mat out;
-    cv::resize(image(box), out, image.size(), 0, 0, cv::INTER_LINEAR);
+    cv::resize(image(box), out, image.size(), 0, 0, interpolation);
     return out;
 }
 
-cv::Mat quarterTurn(const cv::Mat& image, Random& random) {
-    static constexpr cv::RotateFlags turns[] = {cv::ROTATE_90_CLOCKWISE, cv::ROTATE_180,
-                                                cv::ROTATE_90_COUNTERCLOCKWISE};
-    cv::Mat out;
-    cv::rotate(image, out, turns[below(random, 3)]);
-    if (out.size() != image.size()) {
-        cv::resize(out, out, image.size(), 0, 0, cv::INTER_LINEAR);
+cv::Point drawShift(cv::Size size, const AugmentOptions::Shift& shift, Random& random) {
+    const int maxX = static_cast<int>(std::lround(shift.maxFraction * size.width));
+    const int maxY = static_cast<int>(std::lround(shift.maxFraction * size.height));
+    const auto dx =
+        static_cast<int>(below(random, static_cast<std::uint64_t>(2 * maxX + 1))) - maxX;
+    const auto dy =
+        static_cast<int>(below(random, static_cast<std::uint64_t>(2 * maxY + 1))) - maxY;
+    return {dx, dy};
+}
+
+cv::Mat shiftBy(const cv::Mat& image, const cv::Point& offset) {
+    const int dx = offset.x;
+    const int dy = offset.y;
+    cv::Mat out = cv::Mat::zeros(image.size(), image.type());
+    const cv::Rect source(std::max(0, -dx), std::max(0, -dy), image.cols - std::abs(dx),
+                          image.rows - std::abs(dy));
+    if (source.width > 0 && source.height > 0) {
+        image(source).copyTo(
+            out(cv::Rect(std::max(0, dx), std::max(0, dy), source.width, source.height)));
     }
     return out;
 }
 
-cv::Mat rotateBy(const cv::Mat& image, double degrees) {
+cv::Mat flipped(const cv::Mat& image, int axis) {
+    cv::Mat out;
+    cv::flip(image, out, axis);
+    return out;
+}
+
+cv::RotateFlags drawQuarterTurn(Random& random) {
+    static constexpr cv::RotateFlags turns[] = {cv::ROTATE_90_CLOCKWISE, cv::ROTATE_180,
+                                                cv::ROTATE_90_COUNTERCLOCKWISE};
+    return turns[below(random, 3)];
+}
+
+cv::Mat quarterTurn(const cv::Mat& image, cv::RotateFlags turn, int interpolation) {
+    cv::Mat out;
+    cv::rotate(image, out, turn);
+    if (out.size() != image.size()) {
+        cv::resize(out, out, image.size(), 0, 0, interpolation);
+    }
+    return out;
+}
+
+cv::Mat rotateBy(const cv::Mat& image, double degrees, int interpolation) {
     const cv::Point2f centre(static_cast<float>(image.cols - 1) / 2.0f,
                              static_cast<float>(image.rows - 1) / 2.0f);
     cv::Mat out;
     cv::warpAffine(image, out, cv::getRotationMatrix2D(centre, degrees, 1.0), image.size(),
-                   cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(0));
+                   interpolation, cv::BORDER_CONSTANT, cv::Scalar::all(0));
     return out;
 }
 
@@ -129,23 +172,6 @@ cv::Mat addNoise(const cv::Mat& image, double sigma, Random& random) {
     return out;
 }
 
-cv::Mat shiftBy(const cv::Mat& image, const AugmentOptions::Shift& shift, Random& random) {
-    const int maxX = static_cast<int>(std::lround(shift.maxFraction * image.cols));
-    const int maxY = static_cast<int>(std::lround(shift.maxFraction * image.rows));
-    const auto dx =
-        static_cast<int>(below(random, static_cast<std::uint64_t>(2 * maxX + 1))) - maxX;
-    const auto dy =
-        static_cast<int>(below(random, static_cast<std::uint64_t>(2 * maxY + 1))) - maxY;
-    cv::Mat out = cv::Mat::zeros(image.size(), image.type());
-    const cv::Rect source(std::max(0, -dx), std::max(0, -dy), image.cols - std::abs(dx),
-                          image.rows - std::abs(dy));
-    if (source.width > 0 && source.height > 0) {
-        image(source).copyTo(
-            out(cv::Rect(std::max(0, dx), std::max(0, dy), source.width, source.height)));
-    }
-    return out;
-}
-
 } // namespace
 
 void validate(const AugmentOptions& options) {
@@ -180,30 +206,56 @@ void validate(const AugmentOptions& options) {
     check(options.noise.sigma >= 0.0, "noise.sigma", options.noise.sigma);
 }
 
-cv::Mat augmentImage(const cv::Mat& image, const AugmentOptions& options, Random& random) {
+namespace {
+
+// augmentImage and augmentImageAndMask in one: each geometric step draws its numbers once and
+// moves the image and, when `mask` is given, the mask alike; the photometric steps touch only
+// the image. Without a mask this draws and computes exactly what augmentImage always has.
+cv::Mat augment(const cv::Mat& image, cv::Mat* mask, const AugmentOptions& options,
+                Random& random) {
     cv::Mat out = image;
+    cv::Mat target = mask != nullptr ? *mask : cv::Mat();
+    const bool moveMask = mask != nullptr;
     if (chance(random, options.resizedCrop.probability)) {
-        out = randomResizedCrop(out, options.resizedCrop, random);
+        const cv::Rect box = drawResizedCrop(out.size(), options.resizedCrop, random);
+        out = cropAndResize(out, box, cv::INTER_LINEAR);
+        if (moveMask) {
+            target = cropAndResize(target, box, kMaskResize);
+        }
     }
     if (chance(random, options.shift.probability)) {
-        out = shiftBy(out, options.shift, random);
+        const cv::Point offset = drawShift(out.size(), options.shift, random);
+        out = shiftBy(out, offset);
+        if (moveMask) {
+            target = shiftBy(target, offset);
+        }
     }
     if (chance(random, options.horizontalFlip)) {
-        cv::Mat flipped;
-        cv::flip(out, flipped, 1);
-        out = flipped;
+        out = flipped(out, 1);
+        if (moveMask) {
+            target = flipped(target, 1);
+        }
     }
     if (chance(random, options.verticalFlip)) {
-        cv::Mat flipped;
-        cv::flip(out, flipped, 0);
-        out = flipped;
+        out = flipped(out, 0);
+        if (moveMask) {
+            target = flipped(target, 0);
+        }
     }
     if (chance(random, options.rotate90)) {
-        out = quarterTurn(out, random);
+        const cv::RotateFlags turn = drawQuarterTurn(random);
+        out = quarterTurn(out, turn, cv::INTER_LINEAR);
+        if (moveMask) {
+            target = quarterTurn(target, turn, kMaskResize);
+        }
     }
     if (chance(random, options.rotation.probability)) {
-        out = rotateBy(out,
-                       uniform(random, -options.rotation.maxDegrees, options.rotation.maxDegrees));
+        const double degrees =
+            uniform(random, -options.rotation.maxDegrees, options.rotation.maxDegrees);
+        out = rotateBy(out, degrees, cv::INTER_LINEAR);
+        if (moveMask) {
+            target = rotateBy(target, degrees, kMaskWarp);
+        }
     }
     if (chance(random, options.colorJitter.probability)) {
         out = jitter(out, options.colorJitter, random);
@@ -216,7 +268,29 @@ cv::Mat augmentImage(const cv::Mat& image, const AugmentOptions& options, Random
     }
     // Every step above wrote a new matrix; when none ran, hand back a copy so a caller that
     // writes into the result never touches a shared (cached) image.
+    if (moveMask) {
+        *mask = target.data == mask->data ? mask->clone() : target;
+    }
     return out.data == image.data ? image.clone() : out;
+}
+
+} // namespace
+
+cv::Mat augmentImage(const cv::Mat& image, const AugmentOptions& options, Random& random) {
+    return augment(image, nullptr, options, random);
+}
+
+void augmentImageAndMask(cv::Mat& image, cv::Mat& mask, const AugmentOptions& options,
+                         Random& random) {
+    if (mask.type() != CV_8UC1 || mask.size() != image.size()) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "A class mask of " + std::to_string(mask.cols) + " x " +
+                        std::to_string(mask.rows) + " pixels and " +
+                        std::to_string(mask.channels()) + " channel(s) cannot follow an image of " +
+                        std::to_string(image.cols) + " x " + std::to_string(image.rows) +
+                        "; it must be single-channel 8-bit and the same size.");
+    }
+    image = augment(image, &mask, options, random);
 }
 
 } // namespace kestrel::imaging

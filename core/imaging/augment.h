@@ -11,4 +11,12 @@ namespace kestrel::imaging {
 // type. `image` itself is never written, so it may be shared (a cached decode).
 cv::Mat augmentImage(const cv::Mat& image, const AugmentOptions& options, Random& random);
 
+// The same augmentation of `image` (drawing the same random numbers, so the image is what
+// augmentImage gives for that seed) with every geometric step (crop, shift, flips, turns,
+// rotation) also applied to `mask` (CV_8UC1 of the image's size, class values: nearest
+// neighbour, uncovered pixels 0). Both are replaced by new matrices; the inputs' pixels are
+// never written.
+void augmentImageAndMask(cv::Mat& image, cv::Mat& mask, const AugmentOptions& options,
+                         Random& random);
+
 } // namespace kestrel::imaging

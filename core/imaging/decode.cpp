@@ -92,18 +92,24 @@ cv::Mat resizeToSpec(const cv::Mat& image, const ImageSpec& spec) {
         resizeInto(image, out, target);
         return out;
     }
-    const double scale = std::min(static_cast<double>(spec.width) / image.cols,
-                                  static_cast<double>(spec.height) / image.rows);
-    const int w = std::clamp(static_cast<int>(std::lround(image.cols * scale)), 1, spec.width);
-    const int h = std::clamp(static_cast<int>(std::lround(image.rows * scale)), 1, spec.height);
     out = cv::Mat::zeros(target, image.type());
-    const cv::Rect inner((spec.width - w) / 2, (spec.height - h) / 2, w, h);
-    cv::Mat view = out(inner);
-    resizeInto(image, view, inner.size());
+    cv::Mat view = out(conformedArea(image.size(), spec));
+    resizeInto(image, view, view.size());
     return out;
 }
 
 } // namespace
+
+cv::Rect conformedArea(cv::Size source, const ImageSpec& spec) {
+    if (spec.resize == ImageSpec::Resize::Stretch) {
+        return {0, 0, spec.width, spec.height};
+    }
+    const double scale = std::min(static_cast<double>(spec.width) / source.width,
+                                  static_cast<double>(spec.height) / source.height);
+    const int w = std::clamp(static_cast<int>(std::lround(source.width * scale)), 1, spec.width);
+    const int h = std::clamp(static_cast<int>(std::lround(source.height * scale)), 1, spec.height);
+    return {(spec.width - w) / 2, (spec.height - h) / 2, w, h};
+}
 
 cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source) {
     validate(spec);

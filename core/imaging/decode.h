@@ -23,6 +23,11 @@ cv::Mat readImageFile(const std::filesystem::path& file);
 // layout, 8/16-bit or float in [0, 1]). `source` names the image in error messages.
 cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source);
 
+// Where an image of `source` size lands in `spec`'s frame when conformed: the whole frame
+// when stretched, the centred rectangle that keeps its aspect ratio when letterboxed.
+// conformImage and conformMask share it, so a class mask lands on its image's pixels.
+cv::Rect conformedArea(cv::Size source, const ImageSpec& spec);
+
 // What every model is fed: the uint8 HWC pixels of a decoded image as float CHW in [0, 1],
 // written to `out` (channels x rows x cols floats). The loader and exported-model inference
 // share it, so both see the same numbers.

@@ -2,12 +2,14 @@
 
 #include "common/error.h"
 #include "imaging/augment.h"
+#include "imaging/class_mask.h"
 #include "imaging/decode.h"
 #include "imaging/image_cache.h"
 #include "imaging/random.h"
 #include "loader/epoch_order.h"
 
 #include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <exception>
 #include <map>
@@ -18,6 +20,46 @@
 #include <torch/cuda.h>
 
 namespace kestrel::loader {
+
+namespace {
+
+std::string sizeText(int width, int height) {
+    return std::to_string(width) + " x " + std::to_string(height);
+}
+
+// A sample's per-pixel class target at the spec's size, placed as conformImage places the
+// image. `file` is the size the image file decoded to: regions drawn on a different size
+// would land on the wrong pixels, so that is refused rather than stretched.
+cv::Mat classTarget(const LoaderSample& sample, cv::Size file, const imaging::ImageSpec& spec) {
+    if (sample.regions.empty()) {
+        return cv::Mat::zeros(spec.height, spec.width, CV_8UC1);
+    }
+    if (sample.imageWidth <= 0 || sample.imageHeight <= 0) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Image file " + sample.path + " has regions but no recorded size (" +
+                        sizeText(sample.imageWidth, sample.imageHeight) + ") to draw them at.");
+    }
+    if (file != cv::Size(sample.imageWidth, sample.imageHeight)) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Image file " + sample.path + " is " + sizeText(file.width, file.height) +
+                        " pixels, but its regions were drawn on an image of " +
+                        sizeText(sample.imageWidth, sample.imageHeight) + ".");
+    }
+    try {
+        return imaging::conformMask(
+            imaging::renderClassMask(sample.regions, sample.imageWidth, sample.imageHeight), spec);
+    } catch (const Error& error) {
+        // renderClassMask's sentence names the region, not the file: say which file.
+        std::string reason = error.what();
+        if (!reason.empty()) {
+            reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
+        }
+        throw Error(error.kind(), "The class target of image file " + sample.path +
+                                      " cannot be drawn: " + reason);
+    }
+}
+
+} // namespace
 
 // The state of one epoch: its order, the workers, and the batches waiting to be served.
 struct BatchLoader::Run {
@@ -56,9 +98,11 @@ BatchLoader::BatchLoader(std::vector<LoaderSample> samples, LoaderOptions option
     : samples_(std::move(samples)), options_(std::move(options)), failed_(samples_.size()) {
     validate(options_);
     pinMemory_ = options_.pinMemory && torch::cuda::is_available();
-    const auto bytesPerImage = static_cast<std::uint64_t>(options_.spec.width) *
-                               static_cast<std::uint64_t>(options_.spec.height) *
-                               static_cast<std::uint64_t>(options_.spec.channels);
+    // A class mask is one byte a pixel, cached beside its image.
+    const auto pixels = static_cast<std::uint64_t>(options_.spec.width) *
+                        static_cast<std::uint64_t>(options_.spec.height);
+    const std::uint64_t bytesPerImage =
+        pixels * (static_cast<std::uint64_t>(options_.spec.channels) + (options_.masks ? 1 : 0));
     cache_ = std::make_unique<imaging::ImageCache>(samples_.size(), bytesPerImage,
                                                    options_.cacheBudgetBytes);
 }
@@ -171,8 +215,8 @@ void BatchLoader::recordFailure(std::size_t index, const std::string& reason) {
     }
 }
 
-bool BatchLoader::load(std::size_t index, cv::Mat& image) {
-    if (cache_->find(index, image)) {
+bool BatchLoader::load(std::size_t index, cv::Mat& image, cv::Mat& mask) {
+    if (cache_->find(index, image, &mask)) {
         return true;
     }
     {
@@ -181,18 +225,23 @@ bool BatchLoader::load(std::size_t index, cv::Mat& image) {
             return false;
         }
     }
+    const LoaderSample& sample = samples_[index];
     try {
         ++decodes_;
-        image = imaging::decodeImage(samples_[index].path, options_.spec);
+        const cv::Mat decoded = imaging::readImageFile(sample.path);
+        if (options_.masks) {
+            mask = classTarget(sample, decoded.size(), options_.spec);
+        }
+        image = imaging::conformImage(decoded, options_.spec, sample.path);
     } catch (const Error& error) {
         recordFailure(index, error.what());
         return false;
     } catch (const cv::Exception& error) {
-        recordFailure(index, "Image file " + samples_[index].path +
-                                 " could not be converted: " + error.err + ".");
+        recordFailure(index,
+                      "Image file " + sample.path + " could not be converted: " + error.err + ".");
         return false;
     }
-    cache_->store(index, image);
+    cache_->store(index, image, mask);
     return true;
 }
 
@@ -205,10 +254,12 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
     batch.epoch = run.epoch;
     batch.number = static_cast<std::int64_t>(number);
     std::vector<cv::Mat> images;
+    std::vector<cv::Mat> masks;
     for (std::size_t position = begin; position < end && !run.stopping; ++position) {
         const std::size_t index = run.order[position];
         cv::Mat image;
-        if (!load(index, image)) {
+        cv::Mat mask;
+        if (!load(index, image, mask)) {
             continue;
         }
         if (options_.augment) {
@@ -217,9 +268,16 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
             imaging::Random random(imaging::mixSeed(options_.seed,
                                                     static_cast<std::uint64_t>(run.epoch),
                                                     static_cast<std::uint64_t>(position)));
-            image = imaging::augmentImage(image, options_.augmentation, random);
+            if (options_.masks) {
+                imaging::augmentImageAndMask(image, mask, options_.augmentation, random);
+            } else {
+                image = imaging::augmentImage(image, options_.augmentation, random);
+            }
         }
         images.push_back(image.isContinuous() ? image : image.clone());
+        if (options_.masks) {
+            masks.push_back(mask.isContinuous() ? mask : mask.clone());
+        }
         batch.indices.push_back(index);
     }
 
@@ -234,6 +292,16 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
     for (std::size_t row = 0; row < images.size(); ++row) {
         imaging::writePlanarFloats(images[row], pixels + row * stride);
         labels[row] = samples_[batch.indices[row]].label;
+    }
+    if (options_.masks) {
+        batch.masks = at::empty({rows, spec.height, spec.width},
+                                at::TensorOptions().dtype(at::kLong).pinned_memory(pinMemory_));
+        std::int64_t* classes = batch.masks.data_ptr<std::int64_t>();
+        const std::size_t plane = static_cast<std::size_t>(spec.height) * spec.width;
+        for (std::size_t row = 0; row < masks.size(); ++row) {
+            const std::uint8_t* in = masks[row].ptr<std::uint8_t>(0);
+            std::copy(in, in + plane, classes + row * plane);
+        }
     }
     return batch;
 }

@@ -27,9 +27,16 @@ namespace kestrel::loader {
 struct Batch {
     at::Tensor images; // float32, N x C x H x W, values in [0, 1], channels R, G, B (or gray)
     at::Tensor labels; // int64, N
+    // int64, N x H x W, each pixel's class (0 background) when LoaderOptions::masks; else
+    // undefined.
+    at::Tensor masks;
     std::vector<std::size_t> indices; // row i came from samples[indices[i]]
     std::int64_t epoch = 0;
     std::int64_t number = 0; // position of the batch within its epoch, counting from 0
+
+    // What a task's loss compares the outputs with: the masks when there are some, else the
+    // labels.
+    const at::Tensor& targets() const { return masks.defined() ? masks : labels; }
 };
 
 // A sample that could not be read. It is reported once and left out of its batch from then
@@ -85,7 +92,7 @@ public:
 
 private:
     struct Run;
-    bool load(std::size_t index, cv::Mat& image);
+    bool load(std::size_t index, cv::Mat& image, cv::Mat& mask); // mask: when options_.masks
     void recordFailure(std::size_t index, const std::string& reason);
     Batch assemble(const Run& run, std::size_t number);
     void work(Run& run);

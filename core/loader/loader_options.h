@@ -1,14 +1,17 @@
 #pragma once
 
 #include "imaging/augment_options.h"
+#include "imaging/class_region.h"
 #include "imaging/image_spec.h"
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kestrel::loader {
 
-// One image the loader reads: its path and its class index.
+// One image the loader reads: its path and its class index (and, for segmentation, the
+// regions its per-pixel target is drawn from).
 struct LoaderSample {
     std::string path; // the file to read
     std::int64_t label = 0;
@@ -17,6 +20,12 @@ struct LoaderSample {
     // held-out splits, audit folds and data fingerprints hash, so that they survive moving
     // or copying the project. The loader never reads it.
     std::string key{};
+    // Segmentation only (LoaderOptions::masks): the regions painted into the sample's target,
+    // in image pixels of the file, whose size is imageWidth x imageHeight; no regions is an
+    // all-background target.
+    std::vector<imaging::ClassRegion> regions{};
+    int imageWidth = 0;
+    int imageHeight = 0;
 };
 
 // How a BatchLoader reads, shuffles and assembles batches. No LibTorch or OpenCV types
@@ -36,9 +45,13 @@ struct LoaderOptions {
     // Draw each epoch's samples with replacement, weighted by 1 / (size of the sample's
     // class), so every class is drawn about equally often. An epoch is still N draws.
     bool classBalanced = false;
-    // Decoded, resized images are kept between epochs when the whole dataset fits this many
-    // bytes (width x height x channels each); 0 turns the cache off.
+    // Decoded, resized images (and their masks) are kept between epochs when the whole dataset
+    // fits this many bytes (width x height x channels each, one more channel with masks); 0
+    // turns the cache off.
     std::uint64_t cacheBudgetBytes = std::uint64_t{2} << 30;
+    // Also build each row's per-pixel class target from its sample's regions (Batch::masks),
+    // moved by the same geometric augmentations as the image.
+    bool masks = false;
     // Page-locked batches for faster host-to-GPU copies; ignored when CUDA is not available.
     bool pinMemory = false;
 };
