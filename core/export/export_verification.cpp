@@ -26,6 +26,20 @@ std::string VerificationReport::summary() const {
                ") and map difference " + scientific(maxMapDifference) + " (tolerance " +
                scientific(tolerance) + ") of the threshold";
     }
+    if (perPixel) {
+        return "every pixel's class agreed on " + std::to_string(top1Agreements) + " of " +
+               std::to_string(samples) + " images" +
+               (firstDifference.empty()
+                    ? ""
+                    : " (" + firstDifference +
+                          (samples - top1Agreements > 1
+                               ? "; " + std::to_string(differingPixels) + " in all"
+                               : "") +
+                          ")") +
+               (nearTies > 0 ? "; " + std::to_string(nearTies) + " near ties left out" : "") +
+               "; largest probability difference " + scientific(maxAbsDifference) + " (tolerance " +
+               scientific(tolerance) + ")";
+    }
     return "top-1 agreed on " + std::to_string(top1Agreements) + " of " + std::to_string(samples) +
            " images; largest probability difference " + scientific(maxAbsDifference) +
            " (tolerance " + scientific(tolerance) + ")";
@@ -46,6 +60,13 @@ std::string VerificationReport::toJson() const {
         json["max_map_difference"] = maxMapDifference;
         json["score_tolerance"] = scoreTolerance;
         json["differences"] = "raw, as a share of the raw threshold";
+    }
+    if (perPixel) {
+        json["kind"] = "per_pixel";
+        json["pixels_per_image"] = pixelsPerImage;
+        json["differing_pixels"] = differingPixels;
+        json["near_ties"] = nearTies;
+        json["first_difference"] = firstDifference;
     }
     return json.dump();
 }
@@ -128,6 +149,65 @@ VerificationReport compareProbabilities(const std::vector<float>& reference,
             total += std::isnan(difference) ? 0.0 : difference;
         }
     }
+    report.meanAbsDifference = total / static_cast<double>(expected);
+    return report;
+}
+
+VerificationReport comparePixelProbabilities(const std::vector<float>& reference,
+                                             const std::vector<float>& exported, int count,
+                                             int classes, int height, int width, double tolerance,
+                                             const std::vector<std::string>& imageNames) {
+    VerificationReport report;
+    report.perPixel = true;
+    report.tolerance = tolerance;
+    report.samples = std::max(count, 0);
+    const auto pixels = static_cast<std::size_t>(std::max(height, 0)) *
+                        static_cast<std::size_t>(std::max(width, 0));
+    report.pixelsPerImage = static_cast<std::int64_t>(pixels);
+    const auto k = static_cast<std::size_t>(std::max(classes, 0));
+    const auto expected = static_cast<std::size_t>(report.samples) * k * pixels;
+    if (count <= 0 || expected == 0 || reference.size() != expected ||
+        exported.size() != expected) {
+        report.maxAbsDifference = INFINITY; // a wrong shape agrees on nothing
+        return report;
+    }
+    for (std::size_t image = 0; image < static_cast<std::size_t>(count); ++image) {
+        const float* ref = reference.data() + image * k * pixels;
+        const float* got = exported.data() + image * k * pixels;
+        std::int64_t differing = 0;
+        for (std::size_t pixel = 0; pixel < pixels; ++pixel) {
+            // Each class's probability is `pixels` floats after the previous one's (NCHW).
+            std::size_t refTop = 0;
+            std::size_t gotTop = 0;
+            float refSecond = -INFINITY;
+            for (std::size_t c = 1; c < k; ++c) {
+                const float value = ref[c * pixels + pixel];
+                if (value > ref[refTop * pixels + pixel]) {
+                    refSecond = ref[refTop * pixels + pixel];
+                    refTop = c;
+                } else {
+                    refSecond = std::max(refSecond, value);
+                }
+                gotTop = got[c * pixels + pixel] > got[gotTop * pixels + pixel] ? c : gotTop;
+            }
+            if (refTop != gotTop) {
+                const bool nearTie = ref[refTop * pixels + pixel] - refSecond <= tolerance;
+                ++(nearTie ? report.nearTies : differing);
+            }
+        }
+        if (differing == 0) {
+            ++report.top1Agreements;
+        } else if (report.firstDifference.empty()) {
+            report.firstDifference =
+                (image < imageNames.size() ? imageNames[image]
+                                           : "image " + std::to_string(image + 1)) +
+                ": " + std::to_string(differing) + " of " + std::to_string(pixels) +
+                " pixels differ";
+        }
+        report.differingPixels += differing;
+    }
+    const auto [largest, total] = differences(reference, exported);
+    report.maxAbsDifference = largest;
     report.meanAbsDifference = total / static_cast<double>(expected);
     return report;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,20 @@ struct VerificationReport {
     bool anomaly = false;
     double maxMapDifference = 0;
     double scoreTolerance = 1e-2;
+    // Per-pixel probabilities (segmentation, N x K x H x W): top1Agreements counts images
+    // whose every pixel has the trained model's class, a pixel where that model's top two
+    // probabilities are within `tolerance` agreeing either way (a near tie, which float32
+    // rounding may break differently); maxAbsDifference is over every pixel's probabilities.
+    bool perPixel = false;
+    std::int64_t pixelsPerImage = 0;
+    std::int64_t differingPixels = 0; // over all images, near ties left out
+    std::int64_t nearTies = 0;        // near-tie pixels whose class differed
+    // The first image whose pixel classes differ and how many do:
+    // "a.png: 12 of 4096 pixels differ".
+    std::string firstDifference;
 
-    // Every top-1 (verdict) the same and every probability (score, map value) within the
-    // tolerance.
+    // Every top-1 (verdict, pixel class) the same and every probability (score, map value)
+    // within the tolerance.
     bool passed() const {
         return samples > 0 && top1Agreements == samples &&
                (anomaly ? maxAbsDifference <= scoreTolerance && maxMapDifference <= tolerance
@@ -35,8 +47,6 @@ struct VerificationReport {
     std::string toJson() const;
 };
 
-// Compares two `count` x `classes` row-major probability tables, the trained model's
-// (`reference`) and the exported file's.
 // Compares an anomaly detector's normalised scores (`count`) and maps (`count` x pixels), the
 // fitted model's and the exported file's. `scoreScale` and `mapScale` turn a normalised
 // difference into a share of the raw threshold.
@@ -47,8 +57,18 @@ VerificationReport compareAnomalyOutputs(const std::vector<float>& referenceScor
                                          double mapTolerance, double scoreTolerance,
                                          double scoreScale, double mapScale);
 
+// Compares two `count` x `classes` row-major probability tables, the trained model's
+// (`reference`) and the exported file's.
 VerificationReport compareProbabilities(const std::vector<float>& reference,
                                         const std::vector<float>& exported, int count, int classes,
                                         double tolerance);
+
+// Compares two `count` x `classes` x `height` x `width` (NCHW) per-pixel probability maps,
+// the trained model's (`reference`) and the exported file's. `imageNames` (one per image, or
+// none: "image 3") name the first image whose pixel classes differ.
+VerificationReport comparePixelProbabilities(const std::vector<float>& reference,
+                                             const std::vector<float>& exported, int count,
+                                             int classes, int height, int width, double tolerance,
+                                             const std::vector<std::string>& imageNames = {});
 
 } // namespace kestrel::exporting

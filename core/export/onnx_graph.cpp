@@ -214,6 +214,21 @@ void writeNodes(OnnxGraphBuilder& builder, const models::LayerGraph& graph) {
             // N x C x 1 x 1, and gate * X correctly.
             builder.node("Mul", {valueName(node.inputs.at(1)), in}, out);
             break;
+        case LayerNode::Op::ConvTranspose: {
+            auto& conv = builder.node("ConvTranspose",
+                                      {in, builder.initializer(prefix + ".weight", node.weight),
+                                       builder.initializer(prefix + ".bias", node.bias)},
+                                      out);
+            setInts(conv, "kernel_shape", {node.kernel, node.kernel});
+            setInts(conv, "strides", {node.stride, node.stride});
+            setInts(conv, "pads", {0, 0, 0, 0});
+            setInts(conv, "dilations", {1, 1});
+            setInt(conv, "group", 1);
+            break;
+        }
+        case LayerNode::Op::Concat:
+            setInt(builder.node("Concat", {in, valueName(node.inputs.at(1))}, out), "axis", 1);
+            break;
         }
     }
 }

@@ -16,8 +16,14 @@ void writeOnnx(const models::LayerGraph& graph, const infer::ModelMetadata& meta
                           std::to_string(metadata.run) + ": images in [0, 1], " + head.description +
                           " out.");
     onnx::GraphProto& proto = *model.mutable_graph();
-    setTensorType(*proto.add_output(), head.outputName,
-                  {static_cast<int64_t>(metadata.classes.size())});
+    // N x K, or per pixel N x K x H x W (segmentation); Softmax over axis 1 is over the
+    // classes either way.
+    std::vector<int64_t> outputDims = {static_cast<int64_t>(metadata.classes.size())};
+    const models::ValueShape& logits = graph.shape(graph.output());
+    if (logits.spatial()) {
+        outputDims.insert(outputDims.end(), {logits.height, logits.width});
+    }
+    setTensorType(*proto.add_output(), head.outputName, outputDims);
     OnnxGraphBuilder builder(proto);
     writeInputNormalisation(builder, metadata);
     writeNodes(builder, graph);

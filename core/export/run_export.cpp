@@ -34,16 +34,17 @@ infer::ModelMetadata metadataFor(const runs::TrainedRun& run) {
     return metadata;
 }
 
-// Up to `wanted` validation images, spread over the split, in the documented preprocessing.
-// Unreadable ones are skipped.
+// Up to `wanted` validation images, spread over the split, in the documented preprocessing,
+// and their paths. Unreadable ones are skipped.
 int verificationImages(const runs::TrainedRun& run, const infer::ModelMetadata& metadata,
-                       int wanted, std::vector<float>& pixels) {
+                       int wanted, std::vector<float>& pixels, std::vector<std::string>& paths) {
     const auto& samples = run.data.data.validation;
     const std::size_t step = std::max<std::size_t>(1, samples.size() / std::max(1, wanted));
     int count = 0;
     for (std::size_t i = 0; i < samples.size() && count < wanted; i += step) {
         try {
             infer::appendModelInput(samples[i].path, metadata, pixels);
+            paths.push_back(samples[i].path);
             ++count;
         } catch (const Error&) {
             // A file that went missing since training; the others still verify.
@@ -122,7 +123,8 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
     const std::string metadataJson = infer::toJson(metadata);
 
     std::vector<float> pixels;
-    const int count = verificationImages(run, metadata, request.verifySamples, pixels);
+    std::vector<std::string> paths;
+    const int count = verificationImages(run, metadata, request.verifySamples, pixels, paths);
     if (count == 0) {
         throw Error(ErrorKind::InvalidArgument,
                     project.folder().string() + " has no readable validation images to verify " +
@@ -156,9 +158,17 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
             auto model = openForVerification(format, partial);
             reportProgress(request, "Verifying on " + std::to_string(count) +
                                         " validation images with " + model->runtime());
-            result.verification = compareProbabilities(
-                reference, exportedProbabilities(*model, metadata, pixels, count), count,
-                static_cast<int>(metadata.classes.size()), request.tolerance);
+            const auto probabilities = exportedProbabilities(*model, metadata, pixels, count);
+            const auto classes = static_cast<int>(metadata.classes.size());
+            // Segmentation models answer per pixel: N x K x H x W.
+            const models::ValueShape& output = graph.shape(graph.output());
+            result.verification =
+                output.spatial()
+                    ? comparePixelProbabilities(
+                          reference, probabilities, count, classes, static_cast<int>(output.height),
+                          static_cast<int>(output.width), request.tolerance, paths)
+                    : compareProbabilities(reference, probabilities, count, classes,
+                                           request.tolerance);
             result.verification.format = infer::toString(format);
             result.verification.runtime = model->runtime();
         } catch (const Error& error) {

@@ -22,7 +22,10 @@ void writeTorchScript(const models::LayerGraph& graph, const infer::ModelMetadat
            << inputStatements(metadata) << models::graphStatements(graph);
     switch (tasks::taskFor(metadata.task).exportHead().activation) {
     case tasks::ExportHead::Activation::Softmax:
-        source << "    return torch.softmax(" << models::scriptValue(graph.output()) << ", 1)\n";
+        // Over axis 1, the classes, also per pixel of N x K x H x W maps; those are returned
+        // in plain NCHW order rather than the graph's channels-last.
+        source << "    return torch.softmax(" << models::scriptValue(graph.output()) << ", 1)"
+               << (graph.shape(graph.output()).spatial() ? ".contiguous()" : "") << "\n";
         break;
     }
     module.define(source.str());

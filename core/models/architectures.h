@@ -14,6 +14,9 @@ struct ArchitectureInfo {
     std::string description;
     int defaultImageSize = 224; // the size it was designed for
     int minImageSize = 32;      // smaller inputs shrink to nothing inside it
+    // Input heights and widths must be multiples of this (a U-Net's poolings must halve
+    // evenly for its skips to line up with the upsampled maps).
+    int sizeMultiple = 1;
 };
 
 // What to build: an architecture for a class count and input colour.
@@ -23,9 +26,13 @@ struct ClassifierSpec {
     int inputChannels = 3; // 1 (gray) or 3 (RGB)
 };
 
-// All architectures, in the order the command line lists them.
+// All classification architectures, in the order the command line lists them.
 const std::vector<ArchitectureInfo>& architectures();
 
+// The segmentation architectures (per-pixel logits at the input's size).
+const std::vector<ArchitectureInfo>& segmentationArchitectures();
+
+// Either list's architecture named `name`.
 // Throws kestrel::Error (InvalidArgument) naming an unknown architecture and the known ones.
 const ArchitectureInfo& architecture(const std::string& name);
 

@@ -182,6 +182,45 @@ int LayerGraph::mul(int left, int gate) {
     return append(std::move(node), shape(left));
 }
 
+int LayerGraph::convTranspose(const torch::nn::ConvTranspose2dImpl& conv, int input) {
+    const auto& options = conv.options;
+    LayerNode node = weighted(LayerNode::Op::ConvTranspose, conv.weight, conv.bias,
+                              options.out_channels(), input);
+    node.kernel = (*options.kernel_size())[0];
+    node.stride = (*options.stride())[0];
+    node.padding = symmetricPadding(options);
+    const auto& outputPadding = *options.output_padding();
+    if ((*options.kernel_size())[1] != node.kernel || (*options.stride())[1] != node.stride ||
+        (*options.dilation())[0] != 1 || (*options.dilation())[1] != 1 || node.padding != 0 ||
+        outputPadding[0] != 0 || outputPadding[1] != 0 || options.groups() != 1) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Transposed convolution " + node.name +
+                        " cannot be exported: only square, ungrouped, undilated ones without "
+                        "padding or output padding can.");
+    }
+    const ValueShape& in = shape(input);
+    const auto side = [&](int64_t size) {
+        return (size - 1) * node.stride + node.kernel;
+    };
+    const ValueShape out{options.out_channels(), side(in.height), side(in.width)};
+    return append(std::move(node), out);
+}
+
+int LayerGraph::concat(int first, int second) {
+    const ValueShape& a = shape(first);
+    const ValueShape& b = shape(second);
+    if (!a.spatial() || a.height != b.height || a.width != b.width) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Maps of " + std::to_string(a.height) + " x " + std::to_string(a.width) +
+                        " and " + std::to_string(b.height) + " x " + std::to_string(b.width) +
+                        " cannot be concatenated along channels: their sizes differ.");
+    }
+    LayerNode node;
+    node.op = LayerNode::Op::Concat;
+    node.inputs = {first, second};
+    return append(std::move(node), {a.channels + b.channels, a.height, a.width});
+}
+
 std::vector<float> adaptivePoolMatrix(int64_t inputSize, int64_t outputSize) {
     std::vector<float> matrix(static_cast<size_t>(inputSize * outputSize), 0.0F);
     for (int64_t cell = 0; cell < outputSize; ++cell) {

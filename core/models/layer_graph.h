@@ -13,13 +13,14 @@
 namespace torch::nn {
 class Module;
 class Conv2dImpl;
+class ConvTranspose2dImpl;
 class BatchNorm2dImpl;
 class LinearImpl;
 } // namespace torch::nn
 
 namespace kestrel::models {
 
-// A classifier's forward pass in eval mode, written out as a plain list of layers with their
+// A model's forward pass in eval mode, written out as a plain list of layers with their
 // weights: what the exporters translate into TorchScript and ONNX. Batch norms are folded into
 // the convolution before them and dropout is left out, as neither does anything else at
 // inference. Values are numbered: 0 is the input image batch, node i produces value i + 1.
@@ -33,6 +34,8 @@ struct LayerNode {
         Linear,          // weight O x I, bias O
         Add,             // inputs[0] + inputs[1]
         Mul,             // inputs[0] * inputs[1], the second broadcast over H x W
+        ConvTranspose,   // weight I x O x k x k (torch's layout), bias O; kernel, stride
+        Concat,          // inputs[0] then inputs[1] along channels
     };
 
     Op op = Op::Activation;
@@ -76,6 +79,11 @@ public:
     int linear(const torch::nn::LinearImpl& linear, int input);
     int add(int left, int right);
     int mul(int left, int gate);
+    // Only groups 1, padding 0, output padding 0 and dilation 1 (a U-Net's 2x2 upsampling);
+    // throws kestrel::Error otherwise.
+    int convTranspose(const torch::nn::ConvTranspose2dImpl& conv, int input);
+    // Throws kestrel::Error when the two differ in height or width.
+    int concat(int first, int second);
 
     const std::vector<LayerNode>& nodes() const { return nodes_; }
     const ValueShape& shape(int value) const { return shapes_.at(static_cast<size_t>(value)); }

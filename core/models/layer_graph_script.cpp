@@ -79,6 +79,13 @@ std::string nodeExpression(const LayerNode& node, int index, const ValueShape& i
         return in + " + " + scriptValue(node.inputs.at(1));
     case LayerNode::Op::Mul:
         return in + " * " + scriptValue(node.inputs.at(1));
+    case LayerNode::Op::ConvTranspose:
+        // (input, weight, bias, stride, padding, output_padding, groups, dilation)
+        return "torch.conv_transpose2d(" + in + ", self." + attributeName(node, index, "weight") +
+               ", self." + attributeName(node, index, "bias") + ", " + pair(node.stride) +
+               ", [0, 0], [0, 0], 1, [1, 1])";
+    case LayerNode::Op::Concat:
+        return "torch.cat([" + in + ", " + scriptValue(node.inputs.at(1)) + "], 1)";
     }
     return in;
 }

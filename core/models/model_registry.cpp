@@ -5,6 +5,7 @@
 #include "models/mobilenet_v3.h"
 #include "models/resnet.h"
 #include "models/small_cnn.h"
+#include "models/unet.h"
 
 #include <functional>
 
@@ -69,41 +70,60 @@ const std::vector<Entry>& entries() {
     return all;
 }
 
-const Entry& entry(const std::string& name) {
-    for (const auto& candidate : entries()) {
-        if (candidate.info.name == name) {
-            return candidate;
-        }
-    }
+// Per-pixel models: logits N x classes x H x W.
+const std::vector<Entry>& segmentationEntries() {
+    static const std::vector<Entry> all = {
+        {{"unet",
+          "U-Net: 4 levels from 16 to 128 channels, 0.48 M parameters, the fast default for "
+          "segmentation",
+          128, 32, UNet::kSizeMultiple},
+         [](int classes, int channels) {
+             return std::make_shared<UNet>(classes, channels);
+         }},
+    };
+    return all;
+}
+
+std::string namesOf(const std::vector<Entry>& list) {
     std::string known;
-    for (const auto& candidate : entries()) {
+    for (const auto& candidate : list) {
         known += (known.empty() ? "" : ", ") + candidate.info.name;
     }
-    throw Error(ErrorKind::InvalidArgument,
-                "Unknown model \"" + name + "\"; the models are: " + known + ".");
+    return known;
 }
 
-} // namespace
-
-const std::vector<ArchitectureInfo>& architectures() {
-    static const std::vector<ArchitectureInfo> infos = [] {
-        std::vector<ArchitectureInfo> all;
-        for (const auto& candidate : entries()) {
-            all.push_back(candidate.info);
+const Entry* findEntry(const std::vector<Entry>& list, const std::string& name) {
+    for (const auto& candidate : list) {
+        if (candidate.info.name == name) {
+            return &candidate;
         }
-        return all;
-    }();
-    return infos;
+    }
+    return nullptr;
 }
 
-const ArchitectureInfo& architecture(const std::string& name) {
-    return entry(name).info;
+// `list`'s entry named `name`; `kind` ("classification ", "segmentation ") names the list
+// in the sentence an unknown name gets.
+const Entry& entry(const std::vector<Entry>& list, const std::string& name,
+                   const std::string& kind) {
+    if (const Entry* found = findEntry(list, name)) {
+        return *found;
+    }
+    throw Error(ErrorKind::InvalidArgument, "Unknown " + kind + "model \"" + name + "\"; the " +
+                                                kind + "models are: " + namesOf(list) + ".");
 }
 
-ClassifierPtr createClassifier(const ClassifierSpec& spec) {
-    const Entry& found = entry(spec.architecture);
+std::vector<ArchitectureInfo> infosOf(const std::vector<Entry>& list) {
+    std::vector<ArchitectureInfo> all;
+    for (const auto& candidate : list) {
+        all.push_back(candidate.info);
+    }
+    return all;
+}
+
+// `noun` names the kind of model in the sentence a class count below 2 gets.
+ClassifierPtr build(const Entry& found, const ClassifierSpec& spec, const std::string& noun) {
     if (spec.classes < 2) {
-        throw Error(ErrorKind::InvalidArgument, "A classifier needs at least 2 classes, not " +
+        throw Error(ErrorKind::InvalidArgument, "A " + noun + " needs at least 2 classes, not " +
                                                     std::to_string(spec.classes) + ".");
     }
     if (spec.inputChannels != 1 && spec.inputChannels != 3) {
@@ -112,6 +132,39 @@ ClassifierPtr createClassifier(const ClassifierSpec& spec) {
                         std::to_string(spec.inputChannels) + ".");
     }
     return found.create(spec.classes, spec.inputChannels);
+}
+
+} // namespace
+
+const std::vector<ArchitectureInfo>& architectures() {
+    static const std::vector<ArchitectureInfo> infos = infosOf(entries());
+    return infos;
+}
+
+const std::vector<ArchitectureInfo>& segmentationArchitectures() {
+    static const std::vector<ArchitectureInfo> infos = infosOf(segmentationEntries());
+    return infos;
+}
+
+const ArchitectureInfo& architecture(const std::string& name) {
+    if (const Entry* found = findEntry(entries(), name)) {
+        return found->info;
+    }
+    if (const Entry* found = findEntry(segmentationEntries(), name)) {
+        return found->info;
+    }
+    throw Error(ErrorKind::InvalidArgument, "Unknown model \"" + name +
+                                                "\"; the models are: " + namesOf(entries()) + ", " +
+                                                namesOf(segmentationEntries()) + ".");
+}
+
+ClassifierPtr createClassifier(const ClassifierSpec& spec) {
+    return build(entry(entries(), spec.architecture, "classification "), spec, "classifier");
+}
+
+ClassifierPtr createSegmenter(const ClassifierSpec& spec) {
+    return build(entry(segmentationEntries(), spec.architecture, "segmentation "), spec,
+                 "segmentation model");
 }
 
 } // namespace kestrel::models

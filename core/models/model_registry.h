@@ -13,4 +13,8 @@ namespace kestrel::models {
 // out of range.
 ClassifierPtr createClassifier(const ClassifierSpec& spec);
 
+// A new segmentation model (segmentationArchitectures()): forward() gives logits
+// N x classes x H x W at the input's size. Throws as createClassifier does.
+ClassifierPtr createSegmenter(const ClassifierSpec& spec);
+
 } // namespace kestrel::models

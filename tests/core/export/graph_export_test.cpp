@@ -174,6 +174,143 @@ INSTANTIATE_TEST_SUITE_P(
         return name.str();
     });
 
+// The U-Net's layer graph (transposed convolutions, concatenations) in both formats, with the
+// export head over every pixel: N x K x H x W probabilities, softmax over the classes.
+struct SegmentationCase {
+    int height;
+    int width;
+    int channels;
+};
+
+std::ostream& operator<<(std::ostream& out, const SegmentationCase& c) {
+    return out << "unet_" << c.height << "x" << c.width << "px_" << c.channels << "ch";
+}
+
+class SegmentationExportTest : public ::testing::TestWithParam<SegmentationCase> {};
+
+TEST_P(SegmentationExportTest, BothFormatsGiveTheModelsProbabilitiesPerPixel) {
+    const SegmentationCase c = GetParam();
+    constexpr int classes = 3;
+    constexpr int count = 3;
+    torch::manual_seed(11);
+    auto model = models::createSegmenter({"unet", classes, c.channels});
+    infer::ModelMetadata metadata = metadataFor({"unet", c.width, c.channels}, classes);
+    metadata.height = c.height;
+
+    const auto noise = [&](int n) {
+        const auto level = torch::rand({n, 1, 1, 1}) * 0.6 + 0.1;
+        return (level + torch::rand({n, c.channels, c.height, c.width}) * level * 0.5)
+            .clamp(0.0, 1.0);
+    };
+    const auto images = noise(count);
+    const auto mean = torch::tensor(std::vector<float>(metadata.mean.begin(), metadata.mean.end()))
+                          .reshape({1, c.channels, 1, 1});
+    const auto std = torch::tensor(std::vector<float>(metadata.std.begin(), metadata.std.end()))
+                         .reshape({1, c.channels, 1, 1});
+    calibrateNorms(*model, (noise(8) - mean) / std);
+    spreadLogits(*model, (images - mean) / std);
+    torch::Tensor expected;
+    {
+        torch::NoGradGuard noGrad;
+        expected = torch::softmax(model->forward((images - mean) / std), 1);
+    }
+    ASSERT_EQ(expected.sizes(), (at::IntArrayRef{count, classes, c.height, c.width}));
+    // Not vacuous: the pixels' classes vary.
+    const auto predicted = expected.argmax(1);
+    ASSERT_GT((predicted != predicted.flatten()[0]).sum().item<int64_t>(), 0);
+    const std::vector<float> reference = toVector(expected);
+    const std::vector<float> pixels = toVector(images);
+
+    models::LayerGraph graph(*model, {c.channels, c.height, c.width});
+    const int logits = model->appendLayers(graph);
+    EXPECT_EQ(logits, graph.output());
+    EXPECT_EQ(graph.outputFeatures(), classes);
+
+    testing::TempDir dir;
+    writeTorchScript(graph, metadata, dir / "model.pt");
+    for (const bool optimize : {false, true}) {
+        infer::TorchScriptModel torchscript(dir / "model.pt", {"cpu", optimize});
+        const auto report =
+            comparePixelProbabilities(reference, torchscript.run(pixels.data(), count), count,
+                                      classes, c.height, c.width, 1e-4);
+        EXPECT_TRUE(report.passed())
+            << "TorchScript, optimize " << optimize << ": " << report.summary();
+        EXPECT_EQ(report.nearTies, 0) << report.summary();
+    }
+
+    writeOnnx(graph, metadata, dir / "model.onnx");
+    infer::OnnxModel onnx(dir / "model.onnx");
+    const auto report = comparePixelProbabilities(reference, onnx.run(pixels.data(), count), count,
+                                                  classes, c.height, c.width, 1e-4);
+    EXPECT_TRUE(report.passed()) << "ONNX: " << report.summary();
+    EXPECT_EQ(report.nearTies, 0) << report.summary();
+}
+
+INSTANTIATE_TEST_SUITE_P(RgbAndGray, SegmentationExportTest,
+                         ::testing::Values(SegmentationCase{64, 64, 3}, SegmentationCase{64, 96, 1},
+                                           SegmentationCase{64, 64, 1},
+                                           SegmentationCase{64, 96, 3}),
+                         [](const ::testing::TestParamInfo<SegmentationCase>& param) {
+                             std::ostringstream name;
+                             name << param.param;
+                             return name.str();
+                         });
+
+// Two images of 2 x 3 pixels and 2 classes (NCHW): class 0 everywhere but at pixel 5.
+TEST(ExportVerification, ComparesClassesPerPixelLeavingNearTiesOut) {
+    const std::vector<float> reference = {
+        0.9F, 0.8F, 0.7F, 0.6F, 0.55F,    0.4F, 0.1F, 0.2F, 0.3F, 0.4F, 0.45F,    0.6F, // image 1
+        0.9F, 0.8F, 0.7F, 0.6F, 0.50004F, 0.4F, 0.1F, 0.2F, 0.3F, 0.4F, 0.49996F, 0.6F};
+    const auto same =
+        comparePixelProbabilities(reference, reference, 2, 2, 2, 3, 1e-4, {"a.png", "b.png"});
+    EXPECT_TRUE(same.passed()) << same.summary();
+    EXPECT_EQ(same.pixelsPerImage, 6);
+    EXPECT_EQ(same.summary(), "every pixel's class agreed on 2 of 2 images; largest probability "
+                              "difference 0.0e+00 (tolerance 1.0e-04)");
+
+    // Image 2's pixel 4 is a near tie (0.50004 against 0.49996): a flip there still agrees.
+    std::vector<float> tie = reference;
+    std::swap(tie[16], tie[22]);
+    const auto nearTie = comparePixelProbabilities(reference, tie, 2, 2, 2, 3, 1e-4);
+    EXPECT_TRUE(nearTie.passed()) << nearTie.summary();
+    EXPECT_EQ(nearTie.nearTies, 1);
+    EXPECT_EQ(nearTie.differingPixels, 0);
+
+    // Image 1's pixels 4 and 5 flip (their margins are 0.1 and 0.2).
+    std::vector<float> flipped = reference;
+    std::swap(flipped[4], flipped[10]);
+    std::swap(flipped[5], flipped[11]);
+    const auto wrong =
+        comparePixelProbabilities(reference, flipped, 2, 2, 2, 3, 1e-4, {"a.png", "b.png"});
+    EXPECT_FALSE(wrong.passed());
+    EXPECT_EQ(wrong.top1Agreements, 1);
+    EXPECT_EQ(wrong.differingPixels, 2);
+    EXPECT_EQ(wrong.firstDifference, "a.png: 2 of 6 pixels differ");
+    EXPECT_NE(wrong.summary().find("agreed on 1 of 2 images (a.png: 2 of 6 pixels differ)"),
+              std::string::npos)
+        << wrong.summary();
+    EXPECT_NEAR(wrong.maxAbsDifference, 0.2, 1e-6);
+    EXPECT_EQ(nlohmann::json::parse(wrong.toJson()).at("differing_pixels"), 2);
+    const auto unnamed = comparePixelProbabilities(reference, flipped, 2, 2, 2, 3, 1e-4);
+    EXPECT_EQ(unnamed.firstDifference, "image 1: 2 of 6 pixels differ");
+
+    // The same classes, probabilities too far apart.
+    std::vector<float> drifted = reference;
+    drifted[0] = 0.89F;
+    drifted[6] = 0.11F;
+    EXPECT_FALSE(comparePixelProbabilities(reference, drifted, 2, 2, 2, 3, 1e-4).passed());
+
+    std::vector<float> nan = reference;
+    nan[3] = NAN;
+    EXPECT_FALSE(comparePixelProbabilities(reference, nan, 2, 2, 2, 3, 1e-4).passed());
+    EXPECT_FALSE(comparePixelProbabilities(
+                     reference, std::vector<float>(reference.begin(), reference.begin() + 12), 2, 2,
+                     2, 3, 1e-4)
+                     .passed());
+    // Per-image rows of the wrong shape agree on nothing.
+    EXPECT_FALSE(comparePixelProbabilities(reference, reference, 2, 2, 3, 3, 1e-4).passed());
+}
+
 TEST(ExportVerification, CountsTopOneFlipsAndTheLargestDifference) {
     const std::vector<float> reference = {0.7F, 0.3F, 0.4F, 0.6F};
     const auto same = compareProbabilities(reference, {0.70001F, 0.29999F, 0.4F, 0.6F}, 2, 2, 1e-4);
