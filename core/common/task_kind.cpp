@@ -5,7 +5,8 @@
 namespace kestrel {
 
 const std::vector<TaskKind>& taskKinds() {
-    static const std::vector<TaskKind> kinds = {TaskKind::Classification, TaskKind::Anomaly};
+    static const std::vector<TaskKind> kinds = {TaskKind::Classification, TaskKind::Anomaly,
+                                                TaskKind::Segmentation};
     return kinds;
 }
 
@@ -19,6 +20,8 @@ std::string toString(TaskKind kind) {
         return "classification";
     case TaskKind::Anomaly:
         return "anomaly";
+    case TaskKind::Segmentation:
+        return "segmentation";
     }
     return "unknown";
 }

@@ -9,9 +9,9 @@ namespace kestrel {
 // loss, metrics, export head and review data; this enum is the LibTorch-free name that the
 // store, the CLI and the window pass around. Anomaly detection is fitted in one pass rather
 // than trained by gradient descent: it has no Task and lives in core/anomaly/ (see
-// isGradientTrained). Object detection and segmentation are added here, one value and one
-// Task each (docs/ARCHITECTURE.md: "Adding a task").
-enum class TaskKind { Classification, Anomaly };
+// isGradientTrained). Segmentation classifies every pixel. Object detection is added here, one
+// value and one Task (docs/ARCHITECTURE.md: "Adding a task").
+enum class TaskKind { Classification, Anomaly, Segmentation };
 
 // Whether the kind trains by gradient descent through train::Trainer and has a tasks::Task.
 bool isGradientTrained(TaskKind kind);

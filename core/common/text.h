@@ -7,6 +7,16 @@
 
 namespace kestrel {
 
+// A number as people write it: std::to_string without trailing zeros ("0.5", "20").
+inline std::string shortNumber(double value) {
+    std::string text = std::to_string(value);
+    text.erase(text.find_last_not_of('0') + 1);
+    if (!text.empty() && text.back() == '.') {
+        text.pop_back();
+    }
+    return text;
+}
+
 inline std::string lowerCase(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

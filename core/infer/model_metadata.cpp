@@ -52,6 +52,19 @@ std::string toJson(const ModelMetadata& metadata) {
               {"map_max", a.mapMax},
               {"formula", "clamp((raw - raw_threshold) / (max - min) + 0.5, 0, 1)"}}}};
     }
+    if (metadata.segmentation) {
+        nlohmann::json minimum = nlohmann::json::object();
+        for (std::size_t c = 1; c < metadata.classes.size(); ++c) {
+            minimum[metadata.classes[c]] = c < metadata.segmentation->minimumAreaPixels.size()
+                                               ? metadata.segmentation->minimumAreaPixels[c]
+                                               : 0.0;
+        }
+        json["segmentation"] = {
+            {"background_class", 0},
+            {"minimum_area_pixels", minimum},
+            {"pixel_size_mm", metadata.segmentation->pixelSizeMm},
+            {"rule", "NG when a class covers more than its minimum area, in the image's pixels"}};
+    }
     return json.dump(2);
 }
 
@@ -122,6 +135,18 @@ ModelMetadata metadataFromJson(const std::string& text, const std::string& sourc
                                        require(scaling, "image_max").get<double>(),
                                        require(scaling, "map_min").get<double>(),
                                        require(scaling, "map_max").get<double>()};
+        }
+        if (metadata.task == TaskKind::Segmentation) {
+            const auto segmentation = require(json, "segmentation");
+            const auto minimum = require(segmentation, "minimum_area_pixels");
+            ModelMetadata::Segmentation rule;
+            rule.pixelSizeMm = segmentation.value("pixel_size_mm", 0.0);
+            rule.minimumAreaPixels.assign(metadata.classes.size(), 0.0);
+            for (std::size_t c = 1; c < metadata.classes.size(); ++c) {
+                rule.minimumAreaPixels[c] =
+                    require(minimum, metadata.classes[c].c_str()).get<double>();
+            }
+            metadata.segmentation = rule;
         }
         if (metadata.classes.empty() || metadata.width < 1 || metadata.height < 1 ||
             (metadata.channels != 1 && metadata.channels != 3) ||

@@ -43,6 +43,14 @@ struct ModelMetadata {
         double mapMin = 0, mapMax = 1;
     };
     std::optional<Anomaly> anomaly;
+    // Segmentation ("segmentation" in the JSON): the output is N x K x H x W probabilities,
+    // class 0 the background; a part is NG when a class covers more than its minimum area in
+    // the image's pixels (index 0 unused).
+    struct Segmentation {
+        std::vector<double> minimumAreaPixels;
+        double pixelSizeMm = 0; // 0: not given
+    };
+    std::optional<Segmentation> segmentation;
 };
 
 // The model's outputs in order: "score" and "map" for anomaly detection, else `output`.

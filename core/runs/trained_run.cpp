@@ -1,6 +1,7 @@
 #include "runs/trained_run.h"
 
 #include "common/error.h"
+#include "inspection/area_verdict.h"
 #include "models/model_registry.h"
 #include "project/project.h"
 #include "runs/run_params.h"
@@ -38,7 +39,8 @@ TrainedRun loadTrainedRun(Project& project, std::int64_t runId) {
                                              " has no best checkpoint yet (" + checkpoint.string() +
                                              " is missing).");
     }
-    trained.data = loadTrainingData(project, trained.options.seed, sampleIdentityOf(params));
+    trained.data = loadTrainingData(project, trained.options.task, trained.options.seed,
+                                    sampleIdentityOf(params));
     trained.model =
         tasks::taskFor(trained.options.task)
             .createModel({trained.options.model, static_cast<int>(trained.data.data.classes.size()),
@@ -66,6 +68,12 @@ infer::ModelMetadata modelMetadata(const TrainedRun& run) {
     metadata.goodClass = run.goodClass;
     metadata.ngThreshold = run.ngThreshold;
     metadata.targetDefectRecall = run.targetDefectRecall;
+    if (run.options.task == TaskKind::Segmentation) {
+        const auto rule = inspection::areaRule(metadata.classes, run.options.minimumAreas,
+                                               run.options.pixelSizeMm);
+        metadata.segmentation =
+            infer::ModelMetadata::Segmentation{rule.minimumPixels, rule.pixelSizeMm};
+    }
     return metadata;
 }
 

@@ -1,9 +1,11 @@
 #include "runs/training_data.h"
 
+#include "annotations/shape_json.h"
 #include "common/error.h"
 #include "dataset/content_hash.h"
 #include "dataset/sample_query.h"
 #include "project/project.h"
+#include "runs/segmentation_data.h"
 #include "store/project_repository.h"
 
 #include <algorithm>
@@ -30,9 +32,9 @@ const std::string& identityOf(const loader::LoaderSample& sample, SampleIdentity
     return identity == SampleIdentity::StoredPath ? sample.key : sample.path;
 }
 
-void holdOut(std::vector<loader::LoaderSample>& train,
-             std::vector<loader::LoaderSample>& validation, std::uint64_t seed, double fraction,
-             SampleIdentity identity) {
+void holdOutValidation(std::vector<loader::LoaderSample>& train,
+                       std::vector<loader::LoaderSample>& validation, std::uint64_t seed,
+                       double fraction, SampleIdentity identity) {
     std::map<std::int64_t, std::vector<std::pair<std::string, loader::LoaderSample>>> byClass;
     const std::string salt = std::to_string(seed) + "/";
     for (auto& sample : train) {
@@ -58,6 +60,7 @@ void holdOut(std::vector<loader::LoaderSample>& train,
     std::sort(validation.begin(), validation.end(), inOrder);
 }
 
+// XXH3 of the classes and every sample's identity, label, split and regions.
 std::string fingerprintOf(const train::TrainingData& data, SampleIdentity identity) {
     std::string text;
     const auto add = [&](const std::vector<loader::LoaderSample>& samples, char split) {
@@ -68,6 +71,11 @@ std::string fingerprintOf(const train::TrainingData& data, SampleIdentity identi
             text += '\t';
             text += split;
             text += '\n';
+            // Segmentation: a moved or redrawn region changes what the run learns.
+            for (const auto& region : sample.regions) {
+                text += std::to_string(region.value) + ' ' +
+                        annotations::geometryJson(region.shape) + '\n';
+            }
         }
     };
     for (const auto& name : data.classes) {
@@ -80,6 +88,18 @@ std::string fingerprintOf(const train::TrainingData& data, SampleIdentity identi
 }
 
 } // namespace
+
+void finishTrainingData(Project& project, ProjectTrainingData& result, std::uint64_t seed,
+                        SampleIdentity identity, double holdoutFraction) {
+    result.validationSource = "val split";
+    if (result.data.validation.empty() && holdoutFraction > 0 && !result.data.train.empty()) {
+        holdOutValidation(result.data.train, result.data.validation, seed, holdoutFraction,
+                          identity);
+        result.validationSource = "held out from train";
+    }
+    result.fingerprint = fingerprintOf(result.data, identity);
+    result.datasetVersion = store::ProjectRepository(project.database()).datasetVersion();
+}
 
 std::string toString(SampleIdentity identity) {
     return identity == SampleIdentity::StoredPath ? kStoredPath : kAbsolutePath;
@@ -106,14 +126,14 @@ ProjectTrainingData loadTrainingData(Project& project, std::uint64_t seed, Sampl
     result.data.train = loaderSamples(train);
     result.data.validation = loaderSamples(dataset::labelledSamples(project, std::string("val")));
     result.data.test = loaderSamples(dataset::labelledSamples(project, std::string("test")));
-    result.validationSource = "val split";
-    if (result.data.validation.empty() && holdoutFraction > 0 && !result.data.train.empty()) {
-        holdOut(result.data.train, result.data.validation, seed, holdoutFraction, identity);
-        result.validationSource = "held out from train";
-    }
-    result.fingerprint = fingerprintOf(result.data, identity);
-    result.datasetVersion = store::ProjectRepository(project.database()).datasetVersion();
+    finishTrainingData(project, result, seed, identity, holdoutFraction);
     return result;
+}
+
+ProjectTrainingData loadTrainingData(Project& project, TaskKind task, std::uint64_t seed,
+                                     SampleIdentity identity) {
+    return task == TaskKind::Segmentation ? loadSegmentationData(project, seed, identity)
+                                          : loadTrainingData(project, seed, identity);
 }
 
 } // namespace kestrel::runs

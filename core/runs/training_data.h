@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/task_kind.h"
 #include "train/trainer.h"
 
 #include <cstdint>
@@ -39,6 +40,8 @@ struct ProjectTrainingData {
     // saw exactly the same samples and labels.
     std::string fingerprint;
     std::int64_t datasetVersion = 0;
+    // Readable samples in a split the task cannot use (segmentation: no known pixels).
+    std::int64_t skipped = 0;
 };
 
 // The project's readable, labelled samples by split. When the project has no validation
@@ -48,5 +51,15 @@ struct ProjectTrainingData {
 ProjectTrainingData loadTrainingData(Project& project, std::uint64_t seed,
                                      SampleIdentity identity = SampleIdentity::StoredPath,
                                      double holdoutFraction = 0.1);
+
+// What a run of `task` trains on: loadTrainingData, or loadSegmentationData
+// (runs/segmentation_data.h) for segmentation.
+ProjectTrainingData loadTrainingData(Project& project, TaskKind task, std::uint64_t seed,
+                                     SampleIdentity identity = SampleIdentity::StoredPath);
+
+// The end every loader shares: holds out validation when the project has none, then the
+// fingerprint and the dataset version.
+void finishTrainingData(Project& project, ProjectTrainingData& result, std::uint64_t seed,
+                        SampleIdentity identity, double holdoutFraction);
 
 } // namespace kestrel::runs

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "common/version.h"
+#include "inspection/area_verdict.h"
 #include "inspection/operating_point.h"
 #include "models/device.h"
 #include "project/project.h"
@@ -37,7 +38,7 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
                                                          train::TrainOptions options,
                                                          std::optional<std::int64_t> startFrom) {
     validate(options);
-    ProjectTrainingData data = loadTrainingData(project, options.seed);
+    ProjectTrainingData data = loadTrainingData(project, options.task, options.seed);
     store::RunRepository runs(project.database());
     if (startFrom) {
         const std::string from = "run " + std::to_string(*startFrom);
@@ -70,6 +71,7 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
     inspection::checkTargetDefectRecall(options.targetDefectRecall);
     inspection::findGoodClass(data.data.classes,
                               options.goodClass); // names a class that is not one
+    inspection::areaRule(data.data.classes, options.minimumAreas, options.pixelSizeMm);
     {
         train::NullObserver none;
         train::Trainer check(options, data.data, {}, none);
@@ -117,7 +119,8 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::
     train::TrainOptions options = optionsFromParams(params);
     // A run recorded before sample identities were stored paths keeps its absolute-path
     // hashing, so its held-out samples and fingerprint are what they were.
-    ProjectTrainingData data = loadTrainingData(project, options.seed, sampleIdentityOf(params));
+    ProjectTrainingData data =
+        loadTrainingData(project, options.task, options.seed, sampleIdentityOf(params));
     const auto recorded = params.find("dataset_fingerprint");
     if (recorded != params.end() && recorded->second != data.fingerprint) {
         throw Error(ErrorKind::InvalidArgument,

@@ -91,9 +91,9 @@ ClassificationTask::createLoss(const LossSettings& settings,
     return std::make_unique<CrossEntropy>(std::move(options));
 }
 
-std::int64_t ClassificationTask::countCorrect(const at::Tensor& outputs,
-                                              const at::Tensor& targets) const {
-    return outputs.argmax(1).eq(targets).sum().item<std::int64_t>();
+double ClassificationTask::countCorrect(const at::Tensor& outputs,
+                                        const at::Tensor& targets) const {
+    return static_cast<double>(outputs.argmax(1).eq(targets).sum().item<std::int64_t>());
 }
 
 EvaluationResult ClassificationTask::evaluate(models::Classifier& model,

@@ -18,7 +18,7 @@ public:
     std::unique_ptr<TaskLoss> createLoss(const LossSettings& settings,
                                          const std::vector<loader::LoaderSample>& train,
                                          int classes, const c10::Device& device) const override;
-    std::int64_t countCorrect(const at::Tensor& outputs, const at::Tensor& targets) const override;
+    double countCorrect(const at::Tensor& outputs, const at::Tensor& targets) const override;
 
     EvaluationResult evaluate(models::Classifier& model, loader::BatchLoader& loader,
                               const models::ModelInput& input, int classes,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "inspection/area_verdict.h"
 #include "tasks/classification_metrics.h"
 
 #include <cstdint>
@@ -15,6 +16,8 @@ struct Evaluation {
     double loss = 0;
     ConfusionMatrix confusion{1};
     std::optional<double> rocAuc; // two classes only
+    // Per-pixel tasks: each image's class areas in its file's pixels, in `predictions` order.
+    std::vector<inspection::ImageAreas> areas;
 };
 
 // What the model said about one sample of an evaluation pass.

@@ -77,9 +77,9 @@ public:
     virtual std::unique_ptr<TaskLoss> createLoss(const LossSettings& settings,
                                                  const std::vector<loader::LoaderSample>& train,
                                                  int classes, const c10::Device& device) const = 0;
-    // How many of a training batch's outputs are right: the train_accuracy figure.
-    virtual std::int64_t countCorrect(const at::Tensor& outputs,
-                                      const at::Tensor& targets) const = 0;
+    // How many of a training batch's rows are right (per-pixel tasks: the sum of each row's
+    // share of right pixels): the train_accuracy figure, over the rows.
+    virtual double countCorrect(const at::Tensor& outputs, const at::Tensor& targets) const = 0;
 
     // --- Metrics.
     // One pass of `model` in eval mode without gradients over `loader` (which must not

@@ -1,15 +1,19 @@
 // taskFor and monitorMetric: the one instance of each task, and the lookups every task shares.
 #include "common/error.h"
 #include "tasks/classification_task.h"
+#include "tasks/segmentation_task.h"
 #include "tasks/task.h"
 
 namespace kestrel::tasks {
 
 const Task& taskFor(TaskKind kind) {
     static const ClassificationTask classification;
+    static const SegmentationTask segmentation;
     switch (kind) {
     case TaskKind::Classification:
         return classification;
+    case TaskKind::Segmentation:
+        return segmentation;
     case TaskKind::Anomaly:
         break;
     }

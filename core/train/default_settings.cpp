@@ -52,6 +52,8 @@ std::int64_t stepsPerEpoch(std::int64_t trainSamples, int batchSize) {
     return std::max<std::int64_t>(1, trainSamples / std::max(1, batchSize)); // drops the last
 }
 
+} // namespace
+
 int median(std::vector<int> values) {
     if (values.empty()) {
         return 0;
@@ -60,8 +62,6 @@ int median(std::vector<int> values) {
     std::nth_element(values.begin(), middle, values.end());
     return *middle;
 }
-
-} // namespace
 
 DatasetShape datasetShape(Project& project) {
     DatasetShape shape;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kestrel {
 class Project;
@@ -25,6 +26,9 @@ struct DatasetShape {
 };
 
 DatasetShape datasetShape(Project& project);
+
+// The middle value (the upper one of an even count), 0 for none: image sizes for defaults.
+int median(std::vector<int> values);
 
 // Sensible settings for this data on this device ("cpu" or "cuda:N"): a model (smallcnn for
 // small images or a CPU, resnet18 otherwise), its input size and channels, SGD with Nesterov

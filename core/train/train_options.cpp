@@ -1,6 +1,7 @@
 #include "train/train_options.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "imaging/augment_options.h"
 #include "tasks/task.h"
 
@@ -15,12 +16,7 @@ namespace {
 }
 
 std::string number(double value) {
-    std::string text = std::to_string(value);
-    text.erase(text.find_last_not_of('0') + 1);
-    if (!text.empty() && text.back() == '.') {
-        text.pop_back();
-    }
-    return text;
+    return shortNumber(value);
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "common/task_kind.h"
 #include "imaging/augment_options.h"
+#include "inspection/area_verdict.h"
 #include "train/lr_schedule.h"
 
 #include <cstdint>
@@ -61,6 +62,11 @@ struct TrainOptions {
     // defects the NG threshold must catch on the validation images.
     std::string goodClass;
     double targetDefectRecall = 0.995;
+
+    // Segmentation's verdict (inspection/area_verdict.h): the area a defect class may cover
+    // and the part still pass, in pixels or mm² ("scratch=0.5mm2"), and the pixel size in mm.
+    std::vector<inspection::MinimumArea> minimumAreas;
+    double pixelSizeMm = 0;
 };
 
 OptimizerKind parseOptimizerKind(const std::string& name);

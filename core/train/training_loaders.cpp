@@ -14,6 +14,7 @@ loader::LoaderOptions commonOptions(const TrainOptions& options) {
     loader.batchSize = options.batchSize;
     loader.workers = options.workers;
     loader.seed = options.seed;
+    loader.masks = options.task == TaskKind::Segmentation;
     // Pinned batches only help host-to-GPU copies; the loader ignores this without CUDA.
     loader.pinMemory = options.device != "cpu";
     return loader;

@@ -5,6 +5,7 @@
 #include "models/model_input.h"
 #include "models/model_registry.h"
 #include "models/torchvision_weights.h"
+#include "tasks/segmentation_metrics.h"
 #include "tasks/task.h"
 #include "train/best_epoch.h"
 #include "train/checkpoint.h"
@@ -59,7 +60,7 @@ struct RunFailure {
 struct EpochTotals {
     Clock::time_point start;
     double lossSum = 0;
-    std::int64_t correct = 0;
+    double correct = 0; // rows right (per-pixel tasks: their shares of right pixels)
     std::int64_t seen = 0;
     double learningRate = 0;
 };
@@ -124,6 +125,7 @@ private:
     std::optional<models::ModelInput> input_;
     std::unique_ptr<tasks::TaskLoss> loss_;
     std::optional<TrainStep> step_;
+    inspection::AreaRule areaRule_; // per-pixel tasks' verdicts
 };
 
 TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
@@ -131,7 +133,8 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
     : options_(options), data_(data), task_(tasks::taskFor(options.task)),
       monitor_(tasks::monitorMetric(task_, options.monitor)), runFolder_(std::move(runFolder)),
       deviceName_(prepareDevice(options)), device_(deviceName_),
-      classCount_(static_cast<int>(data.classes.size())) {
+      classCount_(static_cast<int>(data.classes.size())),
+      areaRule_(inspection::areaRule(data.classes, options.minimumAreas, options.pixelSizeMm)) {
     model_ = task_.createModel({options_.model, classCount_, options_.channels});
     if (!resume && !options_.initWeights.empty()) {
         weightImport_ = models::loadTorchvisionWeights(*model_, options_.initWeights);
@@ -203,8 +206,8 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
         totals.learningRate = schedule_->at(progress_.step);
         setLearningRate(*optimizer_, totals.learningRate);
         const torch::Tensor images = (*input_)(batch->images);
-        const torch::Tensor labels = batch->labels.to(device_, /*non_blocking=*/true);
-        const TrainStep::Outcome outcome = (*step_)(images, labels);
+        const torch::Tensor targets = batch->targets().to(device_, /*non_blocking=*/true);
+        const TrainStep::Outcome outcome = (*step_)(images, targets);
         const std::string where =
             " in epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(batchIndex + 1);
         if (!std::isfinite(outcome.loss)) {
@@ -222,7 +225,7 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
 
         const auto rows = batch->labels.size(0);
         totals.lossSum += outcome.loss * static_cast<double>(rows);
-        totals.correct += task_.countCorrect(outcome.outputs, labels);
+        totals.correct += task_.countCorrect(outcome.outputs, targets);
         totals.seen += rows;
 
         BatchDone done;
@@ -243,6 +246,7 @@ tasks::Evaluation TrainingRun::validate(std::vector<SamplePrediction>* predictio
                                         std::map<std::string, double>& metrics) {
     auto result = task_.evaluate(*model_, *validationLoader_, *input_, classCount_, "val");
     metrics.merge(task_.metrics(result.evaluation, data_.classes, "val_"));
+    metrics.merge(tasks::verdictMetrics(result.evaluation, areaRule_, "val_"));
     if (predictions) {
         predictions->reserve(result.predictions.size());
         for (const auto& prediction : result.predictions) {
@@ -260,7 +264,7 @@ EpochDone TrainingRun::finishEpoch(std::int64_t epoch, const EpochTotals& totals
     done.epoch = epoch;
     done.step = progress_.step;
     done.metrics["train_loss"] = totals.seen ? totals.lossSum / seen : 0.0;
-    done.metrics["train_accuracy"] = totals.seen ? static_cast<double>(totals.correct) / seen : 0.0;
+    done.metrics["train_accuracy"] = totals.seen ? totals.correct / seen : 0.0;
     done.metrics["lr"] = totals.learningRate;
     done.metrics["images_per_second"] = seen / trainSeconds;
     if (scaler_->enabled()) {
@@ -307,6 +311,7 @@ void TrainingRun::evaluateBest(TrainingFinished& finished) {
         loader::BatchLoader testLoader(data_.test, evaluationLoaderOptions(options_));
         auto result = task_.evaluate(*model_, testLoader, *input_, classCount_, "test");
         finished.finalMetrics.merge(task_.metrics(result.evaluation, data_.classes, "test_"));
+        finished.finalMetrics.merge(tasks::verdictMetrics(result.evaluation, areaRule_, "test_"));
         finished.test = std::move(result.evaluation);
     }
 }

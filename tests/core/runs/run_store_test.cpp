@@ -120,11 +120,13 @@ TEST(RunStoreTest, ARunsTaskIsAParameterAndRunsFromBeforeTasksAreClassification)
     params.erase("task"); // as every run recorded before tasks existed
     EXPECT_EQ(optionsFromParams(params).task, TaskKind::Classification);
     params["task"] = "segmentation";
+    EXPECT_EQ(optionsFromParams(params).task, TaskKind::Segmentation);
+    params["task"] = "detection"; // not yet
     try {
         optionsFromParams(params);
         FAIL() << "a task this build does not know was accepted";
     } catch (const Error& error) {
-        EXPECT_NE(std::string(error.what()).find("\"segmentation\""), std::string::npos);
+        EXPECT_NE(std::string(error.what()).find("\"detection\""), std::string::npos);
     }
 }
 

@@ -1,0 +1,140 @@
+#include "infer/segmentation_predictor.h"
+
+#include "common/error.h"
+#include "imaging/decode.h"
+#include "infer/exported_model.h"
+#include "infer/model_metadata.h"
+#include "inspection/area_verdict.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace kestrel::infer {
+
+namespace {
+
+// Where the image lies in the model's input: all of it, or the letterbox's inner rectangle
+// (conformImage's arithmetic).
+cv::Rect letterboxArea(const ModelMetadata& metadata, cv::Size file) {
+    if (metadata.resize != "letterbox") {
+        return {0, 0, metadata.width, metadata.height};
+    }
+    const double scale = std::min(static_cast<double>(metadata.width) / file.width,
+                                  static_cast<double>(metadata.height) / file.height);
+    const int w = std::clamp(static_cast<int>(std::lround(file.width * scale)), 1, metadata.width);
+    const int h =
+        std::clamp(static_cast<int>(std::lround(file.height * scale)), 1, metadata.height);
+    return {(metadata.width - w) / 2, (metadata.height - h) / 2, w, h};
+}
+
+void finishPrediction(SegmentationPrediction& prediction, const float* probabilities,
+                      const ModelMetadata& metadata, cv::Size file) {
+    const int classes = static_cast<int>(metadata.classes.size());
+    const cv::Rect area = letterboxArea(metadata, file);
+    cv::Mat best(file, CV_32F, cv::Scalar(-1));
+    prediction.width = file.width;
+    prediction.height = file.height;
+    prediction.classes.assign(static_cast<std::size_t>(file.area()), 0);
+    cv::Mat winner(file, CV_8U, prediction.classes.data()); // writes into `classes`
+    const std::size_t plane = static_cast<std::size_t>(metadata.width) * metadata.height;
+    for (int c = 0; c < classes; ++c) {
+        const cv::Mat probability(metadata.height, metadata.width, CV_32F,
+                                  const_cast<float*>(probabilities + c * plane)); // read only
+        cv::Mat resized;
+        cv::resize(probability(area), resized, file, 0, 0, cv::INTER_LINEAR);
+        const cv::Mat better = resized > best;
+        resized.copyTo(best, better);
+        winner.setTo(c, better);
+    }
+    prediction.areas.assign(static_cast<std::size_t>(classes), 0.0);
+    for (int c = 0; c < classes; ++c) {
+        prediction.areas[static_cast<std::size_t>(c)] =
+            static_cast<double>(cv::countNonZero(winner == c));
+    }
+    inspection::AreaRule rule;
+    rule.minimumPixels = metadata.segmentation->minimumAreaPixels;
+    prediction.verdict = inspection::isDefective(prediction.areas, rule) ? "NG" : "OK";
+}
+
+} // namespace
+
+std::vector<SegmentationPrediction>
+predictSegmentation(ExportedModel& model, const std::vector<std::filesystem::path>& images,
+                    int batchSize) {
+    const ModelMetadata& metadata = model.metadata();
+    if (!metadata.segmentation) {
+        throw Error(ErrorKind::InvalidArgument, "The model is a " + toString(metadata.task) +
+                                                    " model, not a segmentation model.");
+    }
+    imaging::ImageSpec spec;
+    spec.width = metadata.width;
+    spec.height = metadata.height;
+    spec.channels = metadata.channels;
+    spec.resize = metadata.resize == "letterbox" ? imaging::ImageSpec::Resize::Letterbox
+                                                 : imaging::ImageSpec::Resize::Stretch;
+    const std::size_t inputSize =
+        static_cast<std::size_t>(spec.channels) * spec.width * spec.height;
+    const std::size_t outputSize =
+        metadata.classes.size() * static_cast<std::size_t>(spec.width) * spec.height;
+
+    std::vector<SegmentationPrediction> predictions(images.size());
+    std::vector<std::size_t> batch;
+    std::vector<cv::Size> sizes;
+    std::vector<float> pixels;
+    const auto flush = [&] {
+        if (batch.empty()) {
+            return;
+        }
+        const std::vector<float> outputs = model.run(pixels.data(), static_cast<int>(batch.size()));
+        if (outputs.size() != batch.size() * outputSize) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "The model gave " + std::to_string(outputs.size()) +
+                            " values for a batch of " + std::to_string(batch.size()) +
+                            " images, not the per-pixel probabilities its metadata describes.");
+        }
+        for (std::size_t row = 0; row < batch.size(); ++row) {
+            finishPrediction(predictions[batch[row]], outputs.data() + row * outputSize, metadata,
+                             sizes[row]);
+        }
+        batch.clear();
+        sizes.clear();
+        pixels.clear();
+    };
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        predictions[i].image = images[i];
+        try {
+            const cv::Mat decoded = imaging::readImageFile(images[i]);
+            const cv::Mat input = imaging::conformImage(decoded, spec, images[i].string());
+            pixels.resize(pixels.size() + inputSize);
+            imaging::writePlanarFloats(input, pixels.data() + pixels.size() - inputSize);
+            sizes.push_back(decoded.size());
+            batch.push_back(i);
+        } catch (const Error& error) {
+            predictions[i].error = error.what();
+        }
+        if (static_cast<int>(batch.size()) >= std::max(1, batchSize)) {
+            flush();
+        }
+    }
+    flush();
+    return predictions;
+}
+
+void writeClassMask(const SegmentationPrediction& prediction, const std::filesystem::path& file) {
+    bool written = false;
+    try {
+        const cv::Mat classes(prediction.height, prediction.width, CV_8U,
+                              const_cast<std::uint8_t*>(prediction.classes.data())); // read only
+        written = cv::imwrite(file.string(), classes);
+    } catch (const cv::Exception&) {
+        written = false;
+    }
+    if (!written) {
+        throw Error(ErrorKind::Io, "Could not write the class mask " + file.string() + ".");
+    }
+}
+
+} // namespace kestrel::infer

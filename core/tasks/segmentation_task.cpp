@@ -1,0 +1,292 @@
+#include "tasks/segmentation_task.h"
+
+#include "annotations/rle.h"
+#include "loader/batch_loader.h"
+#include "models/classifier.h"
+#include "models/model_input.h"
+#include "models/model_registry.h"
+#include "tasks/class_weights.h"
+#include "tasks/segmentation_metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <ATen/Functions.h>
+#include <ATen/core/grad_mode.h>
+#include <torch/nn/functional/loss.h>
+
+namespace kestrel::tasks {
+
+namespace {
+
+class CrossEntropyDice final : public TaskLoss {
+public:
+    explicit CrossEntropyDice(torch::nn::functional::CrossEntropyFuncOptions options)
+        : options_(std::move(options)) {}
+
+    at::Tensor operator()(const at::Tensor& outputs, const at::Tensor& targets) const override {
+        // The Dice term in float32 even under autocast: its sums run over every pixel.
+        const at::Tensor logits = outputs.to(at::kFloat);
+        return torch::nn::functional::cross_entropy(logits, targets, options_) +
+               softDiceLoss(torch::softmax(logits, 1), targets);
+    }
+
+private:
+    torch::nn::functional::CrossEntropyFuncOptions options_;
+};
+
+// A polygon's area by the shoelace formula; close enough for loss weights.
+double polygonArea(const std::vector<annotations::Point>& points) {
+    double twice = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const auto& a = points[i];
+        const auto& b = points[(i + 1) % points.size()];
+        twice += a.x * b.y - b.x * a.y;
+    }
+    return std::abs(twice) / 2;
+}
+
+// Each class's pixels over the training images, from the regions (no decoding).
+std::vector<std::int64_t> pixelCounts(const std::vector<loader::LoaderSample>& samples,
+                                      std::size_t classes) {
+    std::vector<double> areas(classes, 0.0);
+    for (const auto& sample : samples) {
+        double defects = 0;
+        for (const auto& region : sample.regions) {
+            const double area = region.shape.kind == annotations::ShapeKind::Mask
+                                    ? static_cast<double>(annotations::maskArea(region.shape.mask))
+                                    : polygonArea(region.shape.points);
+            if (static_cast<std::size_t>(region.value) < classes) {
+                areas[static_cast<std::size_t>(region.value)] += area;
+            }
+            defects += area;
+        }
+        areas[0] +=
+            std::max(0.0, static_cast<double>(sample.imageWidth) * sample.imageHeight - defects);
+    }
+    std::vector<std::int64_t> counts;
+    for (const double area : areas) {
+        counts.push_back(static_cast<std::int64_t>(std::llround(area)));
+    }
+    return counts;
+}
+
+// Image pixels per model pixel for a sample: the loader stretches or letterboxes the file.
+double areaScale(const loader::LoaderSample& sample, const imaging::ImageSpec& spec) {
+    if (sample.imageWidth <= 0 || sample.imageHeight <= 0) {
+        return 1.0;
+    }
+    const double sx = static_cast<double>(sample.imageWidth) / spec.width;
+    const double sy = static_cast<double>(sample.imageHeight) / spec.height;
+    if (spec.resize == imaging::ImageSpec::Resize::Stretch) {
+        return sx * sy;
+    }
+    const double s = std::max(sx, sy);
+    return s * s;
+}
+
+} // namespace
+
+at::Tensor softDiceLoss(const at::Tensor& probabilities, const at::Tensor& targets) {
+    const std::int64_t classes = probabilities.size(1);
+    if (classes < 2) {
+        return probabilities.sum() * 0;
+    }
+    const at::Tensor oneHot =
+        at::one_hot(targets, classes).permute({0, 3, 1, 2}).to(probabilities.dtype());
+    const at::Tensor p = probabilities.narrow(1, 1, classes - 1);
+    const at::Tensor y = oneHot.narrow(1, 1, classes - 1);
+    const std::vector<std::int64_t> dims = {0, 2, 3};
+    const at::Tensor overlap = (p * y).sum(dims);
+    const at::Tensor dice = (2 * overlap + 1) / (p.sum(dims) + y.sum(dims) + 1);
+    return 1 - dice.mean();
+}
+
+std::vector<std::string> SegmentationTask::architectures() const {
+    std::vector<std::string> names;
+    for (const auto& info : models::segmentationArchitectures()) {
+        names.push_back(info.name);
+    }
+    return names;
+}
+
+models::ClassifierPtr SegmentationTask::createModel(const models::ClassifierSpec& spec) const {
+    return models::createSegmenter(spec);
+}
+
+std::unique_ptr<TaskLoss>
+SegmentationTask::createLoss(const LossSettings& settings,
+                             const std::vector<loader::LoaderSample>& train, int classes,
+                             const c10::Device& device) const {
+    // Label smoothing is left out: it would teach every background pixel a little defect.
+    auto options = torch::nn::functional::CrossEntropyFuncOptions();
+    if (settings.classWeights) {
+        const auto weights =
+            inverseFrequencyWeights(pixelCounts(train, static_cast<std::size_t>(classes)));
+        options.weight(
+            torch::tensor(std::vector<float>(weights.begin(), weights.end())).to(device));
+    }
+    return std::make_unique<CrossEntropyDice>(std::move(options));
+}
+
+double SegmentationTask::countCorrect(const at::Tensor& outputs, const at::Tensor& targets) const {
+    const double pixels = static_cast<double>(targets.numel());
+    if (pixels == 0) {
+        return 0;
+    }
+    const double right =
+        static_cast<double>(outputs.argmax(1).eq(targets).sum().item<std::int64_t>());
+    return right / pixels * static_cast<double>(targets.size(0));
+}
+
+EvaluationResult SegmentationTask::evaluate(models::Classifier& model, loader::BatchLoader& loader,
+                                            const models::ModelInput& input, int classes,
+                                            const std::string& split,
+                                            const std::atomic<bool>* stop) const {
+    const bool wasTraining = model.is_training();
+    model.eval();
+    at::NoGradGuard noGradients;
+
+    EvaluationResult result;
+    result.evaluation.split = split;
+    result.evaluation.confusion = ConfusionMatrix(classes);
+    std::vector<std::int64_t> pixelCounts(static_cast<std::size_t>(classes) * classes, 0);
+    double lossSum = 0;
+    std::int64_t seen = 0;
+    const imaging::ImageSpec& spec = loader.options().spec;
+
+    loader.startEpoch(0);
+    while (auto batch = loader.next()) {
+        if (stop && stop->load()) {
+            loader.stop();
+            break;
+        }
+        const torch::Tensor logits = model.forward(input(batch->images)).to(torch::kFloat);
+        const torch::Tensor truth = batch->masks.to(logits.device());
+        const std::int64_t rows = logits.size(0);
+        // Per image: cross-entropy's mean over pixels, summed over the batch.
+        lossSum += torch::nn::functional::cross_entropy(
+                       logits, truth,
+                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kMean))
+                       .item<double>() *
+                   static_cast<double>(rows);
+        const torch::Tensor probabilities = applyHead(logits);
+        const torch::Tensor predicted = probabilities.argmax(1);
+        const torch::Tensor defectProbability =
+            (1 - probabilities.select(1, 0)).flatten(1).amax(1).cpu();
+        // One bincount per batch gives the pixel matrix; per row the class areas.
+        const torch::Tensor pairs = (truth * classes + predicted).flatten(1);
+        const torch::Tensor perRow =
+            torch::zeros({rows, static_cast<std::int64_t>(classes) * classes},
+                         torch::TensorOptions().dtype(torch::kLong).device(logits.device()))
+                .scatter_add_(1, pairs, torch::ones_like(pairs))
+                .cpu();
+        const auto counts = perRow.accessor<std::int64_t, 2>();
+        const auto maxDefect = defectProbability.accessor<float, 1>();
+        for (std::int64_t row = 0; row < rows; ++row) {
+            const std::size_t sample = batch->indices[static_cast<std::size_t>(row)];
+            const double scale = areaScale(loader.samples()[sample], spec);
+            inspection::ImageAreas areas;
+            areas.truth.assign(static_cast<std::size_t>(classes), 0.0);
+            areas.predicted.assign(static_cast<std::size_t>(classes), 0.0);
+            for (int t = 0; t < classes; ++t) {
+                for (int p = 0; p < classes; ++p) {
+                    const std::int64_t n = counts[row][t * classes + p];
+                    pixelCounts[static_cast<std::size_t>(t * classes + p)] += n;
+                    areas.truth[static_cast<std::size_t>(t)] += static_cast<double>(n) * scale;
+                    areas.predicted[static_cast<std::size_t>(p)] += static_cast<double>(n) * scale;
+                }
+            }
+            const bool drawn = std::any_of(areas.truth.begin() + 1, areas.truth.end(),
+                                           [](double area) { return area > 0; });
+            const bool rejected = inspection::isDefective(areas.predicted, {});
+            result.predictions.push_back({sample, drawn ? 1 : 0, rejected ? 1 : 0,
+                                          rejected ? maxDefect[row] : 1.0f - maxDefect[row]});
+            result.evaluation.areas.push_back(std::move(areas));
+        }
+        seen += rows;
+    }
+    for (int t = 0; t < classes; ++t) {
+        for (int p = 0; p < classes; ++p) {
+            result.evaluation.confusion.add(t, p,
+                                            pixelCounts[static_cast<std::size_t>(t * classes + p)]);
+        }
+    }
+    result.evaluation.loss = seen ? lossSum / static_cast<double>(seen) : 0.0;
+    // Sample order, areas kept beside their predictions.
+    std::vector<std::size_t> order(result.predictions.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return result.predictions[a].sample < result.predictions[b].sample;
+    });
+    std::vector<Prediction> predictions;
+    std::vector<inspection::ImageAreas> areas;
+    for (const std::size_t i : order) {
+        predictions.push_back(result.predictions[i]);
+        areas.push_back(std::move(result.evaluation.areas[i]));
+    }
+    result.predictions = std::move(predictions);
+    result.evaluation.areas = std::move(areas);
+    model.train(wasTraining);
+    return result;
+}
+
+std::map<std::string, double> SegmentationTask::metrics(const Evaluation& evaluation,
+                                                        const std::vector<std::string>& classes,
+                                                        const std::string& prefix) const {
+    std::map<std::string, double> metrics;
+    metrics[prefix + "loss"] = evaluation.loss;
+    // "accuracy" is the share of right pixels, so the curves every task draws have a value.
+    metrics[prefix + "accuracy"] = evaluation.confusion.accuracy();
+    metrics[prefix + "miou"] = meanDefectIou(evaluation.confusion).value_or(0.0);
+    for (int c = 1; c < evaluation.confusion.classes() && c < static_cast<int>(classes.size());
+         ++c) {
+        const PixelClassFigures figures = pixelClassFigures(evaluation.confusion, c);
+        if (figures.iou) {
+            const std::string& name = classes[static_cast<std::size_t>(c)];
+            metrics[prefix + "iou/" + name] = *figures.iou;
+            metrics[prefix + "dice/" + name] = *figures.dice;
+        }
+    }
+    return metrics;
+}
+
+const std::vector<MonitorMetric>& SegmentationTask::monitorMetrics() const {
+    static const std::vector<MonitorMetric> monitors = {
+        {"val_miou", true}, {"val_loss", false}, {"val_accuracy", true}};
+    return monitors;
+}
+
+ExportHead SegmentationTask::exportHead() const {
+    return {ExportHead::Activation::Softmax, "probabilities",
+            "per-pixel class probabilities, N x K x H x W, class 0 the background"};
+}
+
+at::Tensor SegmentationTask::applyHead(const at::Tensor& outputs) const {
+    return torch::softmax(outputs, 1);
+}
+
+std::vector<SampleScores> SegmentationTask::sampleScores(const at::Tensor& headOutputs,
+                                                         const at::Tensor& truth) const {
+    const at::Tensor defect = (1 - headOutputs.select(1, 0)).flatten(1).amax(1).contiguous();
+    const auto ng = defect.accessor<float, 1>();
+    const auto label = truth.accessor<std::int64_t, 1>();
+    std::vector<SampleScores> scores;
+    for (std::int64_t row = 0; row < defect.size(0); ++row) {
+        SampleScores score;
+        score.truth = label[row];
+        score.probabilities = {1.0f - ng[row], ng[row]};
+        score.predicted = ng[row] >= 0.5f ? 1 : 0;
+        score.confidence = score.probabilities[static_cast<std::size_t>(score.predicted)];
+        score.truthProbability = label[row] >= 0 && label[row] < 2
+                                     ? score.probabilities[static_cast<std::size_t>(label[row])]
+                                     : 0.0f;
+        score.margin = std::abs(score.probabilities[1] - score.probabilities[0]);
+        score.loss = -std::log(std::max(score.truthProbability, 1e-12f));
+        scores.push_back(std::move(score));
+    }
+    return scores;
+}
+
+} // namespace kestrel::tasks

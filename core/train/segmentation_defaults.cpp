@@ -1,0 +1,95 @@
+#include "train/segmentation_defaults.h"
+
+#include "models/architectures.h"
+#include "train/default_settings.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kestrel::train {
+
+namespace {
+
+constexpr int kSegSizeStep = 16;
+constexpr int kSegMinSide = 64;
+constexpr int kSegMaxCpuSide = 160;
+constexpr int kSegMaxGpuSide = 512;
+// Images through the model at 128 px on a CPU, scaled by pixels for other sizes: about ten
+// minutes for the small U-Net on two cores (bench/segmentation_bench.sh).
+constexpr double kSegCpuBudgetImages = 6000;
+constexpr double kSegGpuBudgetImages = 60000;
+constexpr std::int64_t kSegMinEpochs = 20;
+constexpr std::int64_t kSegMaxEpochs = 200;
+
+int medianSide(const std::vector<loader::LoaderSample>& train) {
+    std::vector<int> sides;
+    for (const auto& sample : train) {
+        if (sample.imageWidth > 0 && sample.imageHeight > 0) {
+            sides.push_back(std::max(sample.imageWidth, sample.imageHeight));
+        }
+    }
+    return median(std::move(sides));
+}
+
+} // namespace
+
+TrainOptions defaultSegmentationOptions(const std::vector<loader::LoaderSample>& train,
+                                        bool allGray, const std::string& device,
+                                        const std::optional<std::string>& model) {
+    TrainOptions options;
+    options.task = TaskKind::Segmentation;
+    options.device = device;
+    const bool cuda = device.rfind("cuda", 0) == 0;
+    options.model = model.value_or("unet");
+    const auto& architecture = models::architecture(options.model);
+    const int median = medianSide(train);
+    const int side = median > 0 ? median : architecture.defaultImageSize;
+    const int step = std::max(kSegSizeStep, architecture.sizeMultiple);
+    options.imageSize = std::clamp((side + step / 2) / step * step, kSegMinSide,
+                                   cuda ? kSegMaxGpuSide : kSegMaxCpuSide);
+    options.channels = allGray ? 1 : 3;
+    if (options.channels == 1) {
+        options.mean = {0.5};
+        options.std = {0.25};
+    } else {
+        options.mean = {0.485, 0.456, 0.406};
+        options.std = {0.229, 0.224, 0.225};
+    }
+
+    options.batchSize = cuda ? 16 : 8;
+    const double pixels = static_cast<double>(options.imageSize) * options.imageSize;
+    const double budget =
+        (cuda ? kSegGpuBudgetImages : kSegCpuBudgetImages) * (128.0 * 128.0) / pixels;
+    const auto samples = static_cast<double>(std::max<std::size_t>(train.size(), 1));
+    options.epochs = std::clamp(static_cast<std::int64_t>(std::lround(budget / samples)),
+                                kSegMinEpochs, kSegMaxEpochs);
+    if (!train.empty()) {
+        options.batchSize = static_cast<int>(
+            std::min<std::size_t>(static_cast<std::size_t>(options.batchSize), train.size()));
+    }
+    options.optimizer = OptimizerKind::AdamW;
+    options.weightDecay = 1e-4;
+    options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
+    options.schedule.baseLr = 2e-3;
+    options.labelSmoothing = 0;
+    options.channelsLast = true;
+    options.precision = cuda ? Precision::Float16 : Precision::Float32;
+    options.monitor = "val_miou";
+
+    options.augmentation.horizontalFlip = 0.5;
+    options.augmentation.verticalFlip = 0.5;
+    options.augmentation.rotate90 = 0.5;
+    options.augmentation.shift.probability = 0.5;
+    options.augmentation.shift.maxFraction = 0.05;
+    options.augmentation.colorJitter.probability = 0.8;
+    return options;
+}
+
+std::string describeSegmentationDefaults(const TrainOptions& options, std::size_t trainSamples) {
+    return "Segmentation defaults: " + options.model + " at " + std::to_string(options.imageSize) +
+           " px, " + std::to_string(options.epochs) + " epochs of " + std::to_string(trainSamples) +
+           " training images in batches of " + std::to_string(options.batchSize) +
+           ", AdamW with cross-entropy and Dice.";
+}
+
+} // namespace kestrel::train

@@ -1,0 +1,168 @@
+// Segmentation from project to line: which samples a run uses and with what targets, then one
+// tiny real run that records its per-pixel figures, exports to both formats (each verified
+// pixel by pixel) and predicts masks at the files' sizes.
+#include "common/error.h"
+#include "dataset/importer.h"
+#include "export/run_export.h"
+#include "infer/exported_model.h"
+#include "infer/segmentation_predictor.h"
+#include "project/project.h"
+#include "runs/segmentation_data.h"
+#include "runs/training_session.h"
+#include "segmentation_scans.h"
+#include "store/run_repository.h"
+#include "store/sample_repository.h"
+#include "temp_dir.h"
+#include "train/training_events.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+
+namespace kestrel::runs {
+namespace {
+
+using kestrel::testing::SegmentationScans;
+using kestrel::testing::TempDir;
+
+class SegmentationRunTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        scans = testing::writeSegmentationCoco(dir / "scans", 15, 11, 32);
+        dataset::importSource(project, scans.folder, {});
+    }
+
+    train::TrainOptions tinyOptions() const {
+        train::TrainOptions options;
+        options.task = TaskKind::Segmentation;
+        options.model = "unet";
+        options.imageSize = 32;
+        options.channels = 3;
+        options.mean = {0.5, 0.5, 0.5};
+        options.std = {0.25, 0.25, 0.25};
+        options.epochs = 2;
+        options.batchSize = 4;
+        options.optimizer = train::OptimizerKind::AdamW;
+        options.schedule.baseLr = 2e-3;
+        options.labelSmoothing = 0;
+        options.monitor = "val_miou";
+        options.device = "cpu";
+        options.workers = 1;
+        options.threads = 1;
+        options.seed = 3;
+        options.augmentation.horizontalFlip = 0.5;
+        options.augmentation.rotate90 = 0.5;
+        return options;
+    }
+
+    TempDir dir;
+    SegmentationScans scans;
+    Project project = Project::create(dir / "project");
+};
+
+TEST_F(SegmentationRunTest, UsesPaintedAndCleanSamplesWithBackgroundFirst) {
+    const ProjectTrainingData data = loadSegmentationData(project, 0);
+    EXPECT_EQ(data.data.classes,
+              (std::vector<std::string>{"background", "scratch", "spot", "crack"}));
+    const std::size_t used =
+        data.data.train.size() + data.data.validation.size() + data.data.test.size();
+    EXPECT_EQ(used, 15u);
+    EXPECT_EQ(data.skipped, 0);
+    for (const auto* split : {&data.data.train, &data.data.validation, &data.data.test}) {
+        for (const auto& sample : *split) {
+            const std::string name = std::filesystem::path(sample.path).filename().string();
+            const bool clean = scans.defects.at(name).empty();
+            EXPECT_EQ(sample.label, clean ? 0 : 1) << name;
+            EXPECT_EQ(sample.regions.size(), scans.defects.at(name).size()) << name;
+            EXPECT_GT(sample.imageWidth, 0);
+        }
+    }
+
+    // A clean image labelled as a defect has no known pixels: left out, and counted.
+    store::SampleRepository samples(project.database());
+    const auto classes = samples.classIdsByName();
+    std::int64_t cleanSample = 0;
+    for (const auto& row : samples.samples()) {
+        if (scans.defects.at(std::filesystem::path(row.path).filename().string()).empty()) {
+            cleanSample = row.id;
+            break;
+        }
+    }
+    ASSERT_GT(cleanSample, 0);
+    samples.setUserLabel(cleanSample, classes.at("spot"));
+    const ProjectTrainingData relabelled = loadSegmentationData(project, 0);
+    EXPECT_EQ(relabelled.skipped, 1);
+    EXPECT_NE(relabelled.fingerprint, data.fingerprint);
+}
+
+TEST_F(SegmentationRunTest, ATinyRunRecordsExportsVerifiedAndPredictsMasks) {
+    auto session = TrainingSession::create(project, tinyOptions());
+    train::NullObserver none;
+    const train::TrainingFinished finished = session->run(none);
+    ASSERT_EQ(finished.status, train::TrainingFinished::Status::Completed) << finished.reason;
+    for (const char* name : {"test_miou", "test_accuracy", "test_escape_rate",
+                             "test_false_reject_rate", "test_ok_as_ok", "test_ng_as_ng"}) {
+        ASSERT_TRUE(finished.finalMetrics.count(name)) << name;
+        EXPECT_GE(finished.finalMetrics.at(name), 0.0) << name;
+    }
+    EXPECT_LE(finished.finalMetrics.at("test_miou"), 1.0);
+    store::RunRepository runs(project.database());
+    EXPECT_EQ(runs.get(session->runId()).task, "segmentation");
+    EXPECT_EQ(runs.metrics(session->runId(), "val_miou").size(), 2u);
+    // The test images' verdicts add up to the test split.
+    const double images =
+        finished.finalMetrics.at("test_ok_as_ok") + finished.finalMetrics.at("test_ok_as_ng") +
+        finished.finalMetrics.at("test_ng_as_ok") + finished.finalMetrics.at("test_ng_as_ng");
+    EXPECT_EQ(static_cast<std::size_t>(images), session->data().data.test.size());
+
+    exporting::ExportRequest request;
+    request.run = session->runId();
+    const auto files = exporting::exportRun(project, request);
+    ASSERT_EQ(files.size(), 2u);
+    const std::filesystem::path image =
+        project.absolutePath(store::SampleRepository(project.database()).samples().front().path);
+    const cv::Mat original = cv::imread(image.string(), cv::IMREAD_UNCHANGED);
+    std::vector<std::vector<std::uint8_t>> masks;
+    for (const auto& file : files) {
+        const auto model = infer::openExportedModel(file.file, {"cpu", true});
+        ASSERT_TRUE(model->metadata().segmentation);
+        EXPECT_EQ(model->metadata().classes.front(), "background");
+        const auto predictions = infer::predictSegmentation(*model, {image, dir / "missing.png"});
+        ASSERT_EQ(predictions.size(), 2u);
+        const auto& prediction = predictions[0];
+        ASSERT_TRUE(prediction.error.empty()) << prediction.error;
+        EXPECT_EQ(prediction.width, original.cols);
+        EXPECT_EQ(prediction.height, original.rows);
+        double total = 0;
+        for (const double area : prediction.areas) {
+            total += area;
+        }
+        EXPECT_DOUBLE_EQ(total, static_cast<double>(original.total()));
+        EXPECT_TRUE(prediction.verdict == "OK" || prediction.verdict == "NG");
+        EXPECT_LE(*std::max_element(prediction.classes.begin(), prediction.classes.end()), 3);
+        EXPECT_NE(predictions[1].error.find("missing.png"), std::string::npos);
+        masks.push_back(prediction.classes);
+    }
+    // The two runtimes agree on (nearly) every pixel of the file-sized mask.
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < masks[0].size(); ++i) {
+        differing += masks[0][i] != masks[1][i] ? 1 : 0;
+    }
+    EXPECT_LE(differing, masks[0].size() / 100);
+}
+
+TEST_F(SegmentationRunTest, RefusesAMinimumAreaForAClassItDoesNotSegment) {
+    train::TrainOptions options = tinyOptions();
+    options.minimumAreas = {inspection::parseMinimumArea("dent=20")};
+    try {
+        TrainingSession::create(project, options);
+        FAIL() << "a run with an unknown class's minimum area started";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("dent=20"), std::string::npos) << error.what();
+    }
+    EXPECT_TRUE(store::RunRepository(project.database()).list().empty()); // nothing recorded
+}
+
+} // namespace
+} // namespace kestrel::runs
