@@ -7,6 +7,7 @@
 #include "models/device.h"
 #include "project/project.h"
 #include "runs/run_evaluation.h"
+#include "segmentation_eval.h"
 #include "store/run_repository.h"
 
 #include <iomanip>
@@ -105,6 +106,9 @@ int runEval(const EvalOptions& options) {
     }
     const runs::RunEvaluation evaluation =
         runs::evaluateRun(project, options.run, split, options.device);
+    if (evaluation.options.task == TaskKind::Segmentation) {
+        return printSegmentationEvaluation(evaluation, options.json);
+    }
     const auto& confusion = evaluation.result.evaluation.confusion;
     const int classes = confusion.classes();
 

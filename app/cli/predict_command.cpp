@@ -3,6 +3,7 @@
 #include "infer/anomaly_predictor.h"
 #include "infer/exported_model.h"
 #include "infer/predictor.h"
+#include "infer/segmentation_predictor.h"
 #include "json_output.h"
 
 #include <iomanip>
@@ -25,8 +26,80 @@ struct PredictOptions {
     std::string device = "cpu";
     int batchSize = 16;
     bool json = false;
-    std::string maps; // anomaly detectors: a folder for heat maps
+    std::string maps;  // anomaly detectors: a folder for heat maps
+    std::string masks; // segmentation models: a folder for class-index PNGs
 };
+
+// A unique file name in `folder` for `image`: <stem><suffix>, prefixed with its folder's name
+// when an image of the same stem came first.
+std::filesystem::path outputFileFor(const std::filesystem::path& image, const std::string& folder,
+                                    const std::string& suffix, std::set<std::string>& written) {
+    std::string name = image.stem().string();
+    if (!written.insert(name).second) {
+        name = image.parent_path().filename().string() + "_" + name;
+        written.insert(name);
+    }
+    return std::filesystem::path(folder) / (name + suffix);
+}
+
+// A segmentation model's answer per image: each class's area in the image's pixels and the
+// verdict, and class-index PNGs on request.
+int runSegmentationPredict(infer::ExportedModel& model, const PredictOptions& options) {
+    const infer::ModelMetadata& metadata = model.metadata();
+    const std::vector<std::filesystem::path> images(options.images.begin(), options.images.end());
+    const auto predictions = infer::predictSegmentation(model, images, options.batchSize);
+    if (!options.masks.empty()) {
+        std::filesystem::create_directories(options.masks);
+    }
+    bool failed = false;
+    std::set<std::string> written;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& prediction : predictions) {
+        if (!prediction.error.empty()) {
+            failed = true;
+            std::cerr << prediction.error << "\n";
+            list.push_back({{"image", prediction.image.string()}, {"error", prediction.error}});
+            continue;
+        }
+        nlohmann::json areas = nlohmann::json::object();
+        std::string text;
+        for (std::size_t c = 1; c < metadata.classes.size(); ++c) {
+            areas[metadata.classes[c]] = prediction.areas[c];
+            if (prediction.areas[c] > 0) {
+                text += (text.empty() ? "" : ", ") + metadata.classes[c] + " " +
+                        std::to_string(static_cast<std::int64_t>(prediction.areas[c])) + " px";
+            }
+        }
+        nlohmann::json entry = {{"image", prediction.image.string()},
+                                {"width", prediction.width},
+                                {"height", prediction.height},
+                                {"verdict", prediction.verdict},
+                                {"areas", areas}};
+        if (!options.masks.empty()) {
+            const auto file = outputFileFor(prediction.image, options.masks, ".png", written);
+            infer::writeClassMask(prediction, file);
+            entry["mask"] = file.string();
+        }
+        if (options.json) {
+            list.push_back(entry);
+        } else {
+            std::cout << prediction.image.string() << ": " << prediction.verdict << "  ("
+                      << (text.empty() ? "no defect pixels" : text) << ")"
+                      << (entry.contains("mask") ? "  mask " + entry["mask"].get<std::string>()
+                                                 : std::string())
+                      << "\n";
+        }
+    }
+    if (options.json) {
+        printJson({{"model", options.model},
+                   {"format", infer::toString(model.format())},
+                   {"runtime", model.runtime()},
+                   {"task", "segmentation"},
+                   {"classes", metadata.classes},
+                   {"predictions", list}});
+    }
+    return failed ? kFailure : kSuccess;
+}
 
 // An anomaly detector's answer per image: score (0-1) and verdict, and heat maps on request.
 int runAnomalyPredict(infer::ExportedModel& model, const PredictOptions& options) {
@@ -50,13 +123,7 @@ int runAnomalyPredict(infer::ExportedModel& model, const PredictOptions& options
                                 {"score", prediction.score},
                                 {"verdict", prediction.verdict}};
         if (!options.maps.empty()) {
-            // <name>_map.png; images of the same name from other folders get theirs prefixed.
-            std::string name = prediction.image.stem().string();
-            if (!written.insert(name).second) {
-                name = prediction.image.parent_path().filename().string() + "_" + name;
-                written.insert(name);
-            }
-            const auto file = std::filesystem::path(options.maps) / (name + "_map.png");
+            const auto file = outputFileFor(prediction.image, options.maps, "_map.png", written);
             infer::writeHeatMap(prediction, metadata.width, metadata.height, file);
             entry["map"] = file.string();
         }
@@ -85,6 +152,18 @@ int runPredict(const PredictOptions& options) {
     const auto model = infer::openExportedModel(options.model, {options.device, true});
     if (model->metadata().anomaly) {
         return runAnomalyPredict(*model, options);
+    }
+    if (model->metadata().segmentation) {
+        if (!options.maps.empty()) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "--maps is for anomaly detectors; for a segmentation model use --masks.");
+        }
+        return runSegmentationPredict(*model, options);
+    }
+    if (!options.masks.empty()) {
+        throw Error(ErrorKind::InvalidArgument, "--masks is for segmentation models; " +
+                                                    options.model + " is a " +
+                                                    toString(model->metadata().task) + " model.");
     }
     if (!options.maps.empty()) {
         throw Error(ErrorKind::InvalidArgument, "--maps is for anomaly detectors; " +
@@ -165,6 +244,9 @@ Command addPredictCommand(CLI::App& root) {
     parser->add_flag("--json", options->json, "Print one JSON object to stdout");
     parser->add_option("--maps", options->maps,
                        "Anomaly detectors: write each image's heat map as DIR/<name>_map.png");
+    parser->add_option("--masks", options->masks,
+                       "Segmentation models: write each image's classes as DIR/<name>.png "
+                       "(pixel values: 0 background, then the model's classes in order)");
     return {parser, [options] {
                 return runPredict(*options);
             }};

@@ -2,14 +2,17 @@
 #include "command.h"
 #include "common/error.h"
 #include "common/task_kind.h"
+#include "inspection/area_verdict.h"
 #include "json_output.h"
 #include "models/device.h"
 #include "project/project.h"
 #include "review/run_predictions.h"
 #include "runs/run_lock.h"
 #include "runs/run_store_writer.h"
+#include "runs/segmentation_data.h"
 #include "runs/training_session.h"
 #include "train/default_settings.h"
+#include "train/segmentation_defaults.h"
 #include "train/trainer.h"
 #include "training_progress_printer.h"
 #include "training_settings.h"
@@ -52,6 +55,9 @@ struct TrainCommandOptions : TrainingSettings {
     bool noClassWeights = false;
     std::optional<std::string> goodClass;
     std::optional<double> targetRecall;
+    // --task segmentation only.
+    std::vector<std::string> minimumAreas;
+    std::optional<double> pixelSize;
     bool json = false;
     // --task anomaly only.
     std::optional<std::string> method;
@@ -136,8 +142,19 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
         given.task ? parseTaskKind(*given.task, "--task") : TaskKind::Classification;
     const std::string device = models::resolveDevice(given.device);
     const train::DatasetShape shape = train::datasetShape(project);
-    train::TrainOptions options = given.fromRun ? runs::continuationOptions(project, *given.fromRun)
-                                                : train::defaultOptions(shape, device, given.model);
+    const bool segmentation = task == TaskKind::Segmentation && !given.fromRun;
+    std::size_t segmentationSamples = 0;
+    train::TrainOptions options;
+    if (given.fromRun) {
+        options = runs::continuationOptions(project, *given.fromRun);
+    } else if (segmentation) {
+        const auto data = runs::loadSegmentationData(project, given.seed.value_or(0));
+        segmentationSamples = data.data.train.size();
+        options =
+            train::defaultSegmentationOptions(data.data.train, shape.allGray, device, given.model);
+    } else {
+        options = train::defaultOptions(shape, device, given.model);
+    }
     if (given.task) {
         options.task = task; // with --from-run, checked against that run's
     }
@@ -145,7 +162,10 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
         options.model = *given.model; // with --from-run, checked against that run's
     }
     if (given.shapeAllDefault() && !given.fromRun) {
-        std::cerr << train::describeDefaults(options, shape) << "\n";
+        std::cerr << (segmentation
+                          ? train::describeSegmentationDefaults(options, segmentationSamples)
+                          : train::describeDefaults(options, shape))
+                  << "\n";
     }
     applyTrainingSettings(given, options);
     if (given.initWeights) {
@@ -190,6 +210,17 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     }
     if (given.targetRecall) {
         options.targetDefectRecall = *given.targetRecall;
+    }
+    if (!given.minimumAreas.empty() || given.pixelSize) {
+        if (options.task != TaskKind::Segmentation) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "--min-area and --pixel-size are for --task segmentation.");
+        }
+        options.minimumAreas.clear();
+        for (const auto& text : given.minimumAreas) {
+            options.minimumAreas.push_back(inspection::parseMinimumArea(text));
+        }
+        options.pixelSizeMm = given.pixelSize.value_or(options.pixelSizeMm);
     }
     return options;
 }
@@ -275,6 +306,9 @@ int runTrain(const TrainCommandOptions& given) {
         std::cerr << ".\n";
     }
     TrainingProgressPrinter progress(std::cerr, isatty(STDERR_FILENO) != 0);
+    if (session->options().task == TaskKind::Segmentation) {
+        progress.showMeanIou();
+    }
     CancelOnInterrupt cancelOnInterrupt(*session);
     train::ObserverPair observer(progress, cancelOnInterrupt);
     train::TrainingFinished finished;
@@ -393,6 +427,16 @@ Command addTrainCommand(CLI::App& root) {
                      "Share of defects the NG threshold must catch on the validation images "
                      "(default 0.995)")
         ->check(CLI::Range(0.5, 1.0));
+    const std::string segmentation = "Segmentation (--task segmentation)";
+    parser
+        ->add_option("--min-area", options->minimumAreas,
+                     "NG when a defect class covers more than this: pixels (20) or mm² "
+                     "(0.5mm2, with --pixel-size), for all classes or CLASS=AREA; repeatable "
+                     "(default 10 pixels)")
+        ->group(segmentation);
+    parser->add_option("--pixel-size", options->pixelSize, "Millimetres per pixel side")
+        ->check(CLI::PositiveNumber)
+        ->group(segmentation);
     parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
     const std::string anomaly = "Anomaly detection (--task anomaly)";
     parser->add_option("--method", options->method, "patchcore (default) or padim")->group(anomaly);

@@ -80,7 +80,8 @@ void TrainingProgressPrinter::started(const train::TrainingStarted& event) {
         out_ << ".\n";
     }
     if (event.epochs > event.firstEpoch) {
-        out_ << " epoch  train loss  train acc  val loss  val acc       lr   images/s   time\n";
+        out_ << " epoch  train loss  train acc  val loss " << (meanIou_ ? "val mIoU" : " val acc")
+             << "       lr   images/s   time\n";
     }
     out_.flush();
 }
@@ -130,7 +131,8 @@ void TrainingProgressPrinter::epochDone(const train::EpochDone& event) {
          << 100 * metric(m, "train_accuracy") << "%";
     if (hasValidation_) {
         out_ << std::setprecision(4) << std::setw(10) << metric(m, "val_loss")
-             << std::setprecision(2) << std::setw(8) << 100 * metric(m, "val_accuracy") << "%";
+             << std::setprecision(2) << std::setw(8)
+             << 100 * metric(m, meanIou_ ? "val_miou" : "val_accuracy") << "%";
     } else {
         out_ << std::setw(10) << "-" << std::setw(9) << "-";
     }
@@ -158,6 +160,16 @@ void TrainingProgressPrinter::finished(const train::TrainingFinished& event) {
     out_ << ".\n";
     if (!event.reason.empty()) {
         out_ << event.reason << "\n";
+    }
+    const auto testIou = event.finalMetrics.find("test_miou");
+    if (meanIou_ && testIou != event.finalMetrics.end()) {
+        out_ << "Test mean IoU " << std::fixed << std::setprecision(4) << testIou->second
+             << " over the defect classes (escape rate "
+             << metric(event.finalMetrics, "test_escape_rate") << ", false-reject rate "
+             << metric(event.finalMetrics, "test_false_reject_rate")
+             << ") on the best checkpoint.\n";
+        out_.flush();
+        return;
     }
     const auto test = event.finalMetrics.find("test_accuracy");
     if (test != event.finalMetrics.end()) {

@@ -14,6 +14,10 @@ namespace kestrel::cli {
 class TrainingProgressPrinter : public train::TrainingObserver {
 public:
     TrainingProgressPrinter(std::ostream& out, bool terminal);
+    // Segmentation: the validation column shows the mean IoU over the defect classes, and
+    // the end the test's, instead of accuracies (pixel accuracy says little when defects are
+    // a few pixels).
+    void showMeanIou() { meanIou_ = true; }
 
     void started(const train::TrainingStarted& event) override;
     void batchDone(const train::BatchDone& event) override;
@@ -30,6 +34,7 @@ private:
     std::int64_t epochs_ = 0;
     std::int64_t firstEpoch_ = 0;
     bool hasValidation_ = false;
+    bool meanIou_ = false;
     std::chrono::steady_clock::time_point runStart_;
     std::chrono::steady_clock::time_point lastDraw_;
 };
