@@ -13,6 +13,9 @@ struct ConfusionData {
     QStringList classes;              // names, in class order (rows and columns)
     std::vector<std::int64_t> counts; // row-major classes×classes: rows true, columns predicted
     QString caption;                  // e.g. "Validation, epoch 7" (may be empty)
+    // The counts are pixels (a segmentation run's matrix over "background" and the defect
+    // classes), not samples: a cell has no samples to list.
+    bool pixels = false;
 
     int classCount() const { return static_cast<int>(classes.size()); }
     // True when there is nothing to show: no classes, or counts that do not match them.

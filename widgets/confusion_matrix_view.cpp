@@ -41,7 +41,13 @@ QString percent(double fraction) {
     return ConfusionMatrixView::tr("%1%").arg(std::lround(fraction * 100));
 }
 
-QString samples(std::int64_t n) {
+// "12 samples", or for a segmentation run's matrix "12 pixels".
+QString samples(std::int64_t n, bool pixels = false) {
+    if (pixels) {
+        return n == 1 ? ConfusionMatrixView::tr("1 pixel")
+                      : ConfusionMatrixView::tr("%1 pixels")
+                            .arg(QLocale().toString(static_cast<qlonglong>(n)));
+    }
     return n == 1 ? ConfusionMatrixView::tr("1 sample")
                   : ConfusionMatrixView::tr("%1 samples")
                         .arg(QLocale().toString(static_cast<qlonglong>(n)));
@@ -201,10 +207,10 @@ QString ConfusionMatrixView::cellToolTip(int trueClass, int predictedClass) cons
     const std::int64_t row = data_.rowTotal(trueClass);
     if (row == 0) {
         return tr("True %1, predicted %2: %3 (no %1 samples)")
-            .arg(truth, predicted, samples(count));
+            .arg(truth, predicted, samples(count, data_.pixels));
     }
     return tr("True %1, predicted %2: %3 (%4 of %1)")
-        .arg(truth, predicted, samples(count), percent(ratio(count, row)));
+        .arg(truth, predicted, samples(count, data_.pixels), percent(ratio(count, row)));
 }
 
 QFont ConfusionMatrixView::cellFont(int cell) const {
@@ -274,12 +280,13 @@ QString ConfusionMatrixView::labelToolTip(const QPoint& pos, const Layout& l) co
     }
     if (l.rowLabels.contains(pos)) {
         const int row = (pos.y() - l.grid.top()) / l.cell;
-        return tr("True class %1: %2").arg(data_.classes.at(row), samples(data_.rowTotal(row)));
+        return tr("True class %1: %2")
+            .arg(data_.classes.at(row), samples(data_.rowTotal(row), data_.pixels));
     }
     if (l.columnLabels.contains(pos)) {
         const int column = (pos.x() - l.grid.left()) / l.cell;
         return tr("Predicted as %1: %2")
-            .arg(data_.classes.at(column), samples(data_.columnTotal(column)));
+            .arg(data_.classes.at(column), samples(data_.columnTotal(column), data_.pixels));
     }
     if (l.rowTitle.contains(pos) || l.columnTitle.contains(pos)) {
         return tr("Rows are the samples' true classes, columns the classes the model predicted.");

@@ -63,7 +63,7 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
     anomalyScores_->setObjectName("anomalyScores");
     column->addWidget(anomalyScores_, 3);
 
-    hint_ = new QLabel(tr("Click a cell to show those samples in the browser."));
+    hint_ = new QLabel;
     hint_->setObjectName("confusionHint");
     hint_->setWordWrap(true);
     column->addWidget(hint_);
@@ -74,7 +74,12 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
         const QSignalBlocker blocker(normalizeToggle_);
         normalizeToggle_->setCurrentIndex(normalized ? 1 : 0);
     });
-    connect(view_, &ConfusionMatrixView::cellActivated, this, &ConfusionPanel::cellActivated);
+    connect(view_, &ConfusionMatrixView::cellActivated, this,
+            [this](int trueClass, int predictedClass) {
+                if (!view_->matrix().pixels) { // a pixel has no sample to list
+                    emit cellActivated(trueClass, predictedClass);
+                }
+            });
 
     clear();
 }
@@ -89,13 +94,35 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
         const QString value = locale.toString(accuracy(confusion), 'f', 3);
         const QString right = locale.toString(static_cast<qlonglong>(confusion.correct()));
         const QString total = locale.toString(static_cast<qlonglong>(confusion.total()));
-        caption = confusion.caption.isEmpty()
-                      ? tr("Accuracy %1 (%2 of %3 samples right)").arg(value, right, total)
-                      : tr("%1: accuracy %2 (%3 of %4 samples right)")
-                            .arg(confusion.caption, value, right, total);
+        if (confusion.pixels) {
+            caption = confusion.caption.isEmpty()
+                          ? tr("Pixel accuracy %1 (%2 of %3 pixels right)").arg(value, right, total)
+                          : tr("%1: pixel accuracy %2 (%3 of %4 pixels right)")
+                                .arg(confusion.caption, value, right, total);
+        } else {
+            caption = confusion.caption.isEmpty()
+                          ? tr("Accuracy %1 (%2 of %3 samples right)").arg(value, right, total)
+                          : tr("%1: accuracy %2 (%3 of %4 samples right)")
+                                .arg(confusion.caption, value, right, total);
+        }
     }
     caption_->setText(caption);
+    hint_->setText(confusion.pixels
+                       ? tr("Counts are the validation images' pixels, by true and predicted "
+                            "class; the browser's filters list the images.")
+                       : tr("Click a cell to show those samples in the browser."));
     hint_->setEnabled(!empty); // greyed rather than hidden, so the layout does not jump
+    // A segmentation run's escapes and false rejects come from its defects' areas (its
+    // figures), not from a good class's score threshold: no operating point to move.
+    if (confusion.pixels) {
+        operatingPoint_->hide();
+    }
+}
+
+void ConfusionPanel::setOperatingPoint(const InspectionData& inspection) {
+    if (!view_->matrix().pixels) {
+        operatingPoint_->setData(inspection);
+    }
 }
 
 void ConfusionPanel::setAnomalyScores(const AnomalyScoreData& scores) {

@@ -2,6 +2,7 @@
 
 #include "anomaly_score_data.h"
 #include "confusion_data.h"
+#include "inspection_data.h"
 
 #include <QWidget>
 
@@ -28,6 +29,9 @@ public:
     explicit ConfusionPanel(QWidget* parent = nullptr);
 
     void setMatrix(const ConfusionData& confusion);
+    // The operating point's scores; ignored under a segmentation run's pixel matrix, whose
+    // escapes and false rejects come from the defects' areas rather than a threshold.
+    void setOperatingPoint(const InspectionData& inspection);
     // An anomaly run's scores: the histogram under a compact matrix, in place of the
     // operating point and the per-class table (the run's figures say the same).
     void setAnomalyScores(const AnomalyScoreData& scores);

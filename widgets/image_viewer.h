@@ -64,6 +64,9 @@ public:
     void setSaliencyAvailable(bool available, const QString& reason = {});
     // Whether the maps are Grad-CAM (a classifier) or anomaly maps (an anomaly detector).
     void setAnomalyMaps(bool anomaly);
+    // Whether the maps are a segmentation run's predicted masks; after setAnomalyMaps, which
+    // it overrides when true.
+    void setPredictedMasks(bool masks);
     bool isSaliencyOn() const;
     // The row's status text: "Computing…", what the map explains, an error.
     void setSaliencyStatus(const QString& text);

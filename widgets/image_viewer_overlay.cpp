@@ -62,6 +62,14 @@ void ImageViewer::setAnomalyMaps(bool anomaly) {
     saliencyBar_->setKind(anomaly ? SaliencyBar::Kind::AnomalyMap : SaliencyBar::Kind::GradCam);
 }
 
+void ImageViewer::setPredictedMasks(bool masks) {
+    if (masks) {
+        saliencyBar_->setKind(SaliencyBar::Kind::PredictedMask);
+    } else if (saliencyBar_->kind() == SaliencyBar::Kind::PredictedMask) {
+        saliencyBar_->setKind(SaliencyBar::Kind::GradCam);
+    }
+}
+
 bool ImageViewer::isSaliencyOn() const {
     return saliencyBar_->isOn();
 }

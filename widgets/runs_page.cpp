@@ -154,7 +154,7 @@ void RunsPage::showConfusion(qint64 runId, const ConfusionData& confusion) {
 
 void RunsPage::showInspection(qint64 runId, const InspectionData& inspection) {
     if (runId == confusionRun_) {
-        confusion_->operatingPoint()->setData(inspection);
+        confusion_->setOperatingPoint(inspection);
     }
 }
 

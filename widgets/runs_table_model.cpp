@@ -275,6 +275,10 @@ QString RunsTableModel::toolTip(const RunRow& run, int column) const {
         return tr("%1, trained for %2").arg(run.model, run.task);
     }
     if (column == ValAccuracyColumn) {
+        if (const auto iou = metric(run, "val_miou")) { // segmentation: accuracy is per pixel
+            return tr("Validation pixel accuracy %1, mean IoU %2")
+                .arg(percent(metric(run, "val_accuracy")), QLocale().toString(*iou, 'f', 3));
+        }
         if (const auto f1 = metric(run, "val_macro_f1")) {
             return tr("Validation accuracy %1, macro F1 %2")
                 .arg(percent(metric(run, "val_accuracy")), QLocale().toString(*f1, 'f', 3));

@@ -16,6 +16,10 @@ namespace {
 
 constexpr int kOpacitySteps = 100;
 QString availableTip(SaliencyBar::Kind kind) {
+    if (kind == SaliencyBar::Kind::PredictedMask) {
+        return QObject::tr("Show what the segmentation model finds defective: each pixel's "
+                           "defect probability (1 - P(background)) over the image");
+    }
     if (kind == SaliencyBar::Kind::AnomalyMap) {
         return QObject::tr("Show where the anomaly detector finds the part unlike the good "
                            "ones: its anomaly map over the image, hot from 0.5 (the threshold)");
@@ -139,7 +143,9 @@ void SaliencyBar::setAvailable(bool available, const QString& reason) {
 
 void SaliencyBar::setKind(Kind kind) {
     kind_ = kind;
-    button_->setText(kind == Kind::AnomalyMap ? tr("Anomaly map") : tr("Grad-CAM"));
+    button_->setText(kind == Kind::AnomalyMap      ? tr("Anomaly map")
+                     : kind == Kind::PredictedMask ? tr("Predicted mask")
+                                                   : tr("Grad-CAM"));
     if (button_->isEnabled()) {
         button_->setToolTip(availableTip(kind));
     }

@@ -22,8 +22,9 @@ QImage colourHeatMap(const QImage& heat);
 class SaliencyBar : public QWidget {
     Q_OBJECT
 public:
-    // What the heat map is: Grad-CAM of a classifier, or an anomaly detector's map.
-    enum class Kind { GradCam, AnomalyMap };
+    // What the heat map is: Grad-CAM of a classifier, an anomaly detector's map, or a
+    // segmentation model's predicted defect probability ("Predicted mask").
+    enum class Kind { GradCam, AnomalyMap, PredictedMask };
 
     explicit SaliencyBar(QWidget* parent = nullptr);
 

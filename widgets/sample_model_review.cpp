@@ -43,6 +43,10 @@ bool SampleModel::isMisclassified(const CatalogSample& s, const ReviewedSample& 
         const bool good = info && QString::fromStdString(info->name) == review_->goodClass;
         return good != (reviewed.predicted == QLatin1String("good"));
     }
+    if (review_->segmentation) { // a verdict too: NG is right for a defect class's label
+        const bool good = info && QString::fromStdString(info->name) == review_->goodClass;
+        return good != (reviewed.predicted == QLatin1String("OK"));
+    }
     return !info || QString::fromStdString(info->name) != reviewed.predicted;
 }
 

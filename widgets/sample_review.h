@@ -28,6 +28,10 @@ struct SampleReview {
     // normalised anomaly score (a defect from 0.5), and a prediction is wrong when it
     // disagrees with whether the label is `goodClass`.
     bool anomaly = false;
+    // A segmentation run: `predicted` is the part's verdict by its defects' area, "OK" or
+    // "NG", `confidence` that verdict's probability, and a prediction is wrong when NG
+    // disagrees with whether the label is a defect class (not `goodClass`).
+    bool segmentation = false;
     QString goodClass;
     QString auditTitle; // e.g. "label audit #2"; empty without an audit
     std::unordered_map<std::int64_t, ReviewedSample> samples;

@@ -40,6 +40,13 @@ const std::array<ChartSpec, 4> kCharts = {{
 
 enum class Line { Batch, Training, Validation, Single };
 
+// A segmentation run's validation mean IoU takes the place of its accuracies (pixel accuracies,
+// which the background's pixels dominate) in the accuracy plot.
+const char* const kMeanIou = "val_miou";
+bool isAccuracy(const QString& metric) {
+    return metric == QLatin1String("train_accuracy") || metric == QLatin1String("val_accuracy");
+}
+
 struct MetricSpec {
     const char* name;
     std::size_t chart;
@@ -47,12 +54,13 @@ struct MetricSpec {
     const char* legend; // after the run label; empty for a plot's only metric
 };
 
-const std::array<MetricSpec, 7> kMetrics = {{
+const std::array<MetricSpec, 8> kMetrics = {{
     {"batch_loss", kLoss, Line::Batch, KESTREL_TR("batch")},
     {"train_loss", kLoss, Line::Training, KESTREL_TR("train")},
     {"val_loss", kLoss, Line::Validation, KESTREL_TR("validation")},
     {"train_accuracy", kAccuracy, Line::Training, KESTREL_TR("train")},
     {"val_accuracy", kAccuracy, Line::Validation, KESTREL_TR("validation")},
+    {kMeanIou, kAccuracy, Line::Validation, KESTREL_TR("validation mean IoU")},
     {"lr", kLearningRate, Line::Single, ""},
     {"images_per_second", kThroughput, Line::Single, ""},
 }};
@@ -163,7 +171,9 @@ QCustomPlot* TrainingCharts::makePlot(std::size_t index) {
     QFont titleFont = font();
     titleFont.setBold(true);
     plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, tr(spec.title), titleFont));
+    auto* title = new QCPTextElement(plot, tr(spec.title), titleFont);
+    title->setObjectName("plotTitle");
+    plot->plotLayout()->addElement(0, 0, title);
     plot->xAxis->setLabel(tr("Epoch"));
     plot->xAxis->setRange(0, 1);
 
@@ -194,7 +204,7 @@ QCustomPlot* TrainingCharts::makePlot(std::size_t index) {
     emptyText->position->setCoords(0.5, 0.5);
     emptyText->setText(tr(spec.emptyText));
     emptyText->setColor(palette().color(QPalette::PlaceholderText));
-    charts_.push_back({plot, emptyText, index == kAccuracy, index == kLoss});
+    charts_.push_back({plot, emptyText, title, index == kAccuracy, index == kLoss});
 
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(plot, &QCustomPlot::customContextMenuRequested, this,
@@ -218,7 +228,7 @@ void TrainingCharts::setRunLabel(std::int64_t runId, const QString& label) {
 
 void TrainingCharts::setSeries(std::int64_t runId, const QString& metric, const QVector<double>& x,
                                const QVector<double>& y) {
-    if (!metricSpec(metric)) {
+    if (!metricSpec(metric) || !takesMetric(runId, metric, std::min(x.size(), y.size()))) {
         return;
     }
     const qsizetype n = std::min(x.size(), y.size());
@@ -242,7 +252,7 @@ void TrainingCharts::setSeries(std::int64_t runId, const QString& metric, const 
 void TrainingCharts::appendPoints(std::int64_t runId, const QString& metric,
                                   const QVector<double>& x, const QVector<double>& y) {
     const qsizetype n = std::min(x.size(), y.size());
-    if (n == 0 || !metricSpec(metric)) {
+    if (n == 0 || !metricSpec(metric) || !takesMetric(runId, metric, n)) {
         return;
     }
     Series* series = findOrCreate(runId, metric);
@@ -270,6 +280,41 @@ int TrainingCharts::pointCount(std::int64_t runId, const QString& metric) const 
 QColor TrainingCharts::runColor(std::int64_t runId) const {
     const auto it = colours_.find(runId);
     return it == colours_.end() ? QColor() : kPalette[it->second];
+}
+
+bool TrainingCharts::takesMetric(std::int64_t runId, const QString& metric, qsizetype points) {
+    if (isAccuracy(metric)) {
+        return meanIouRuns_.count(runId) == 0;
+    }
+    if (metric != QLatin1String(kMeanIou) || points == 0 || meanIouRuns_.count(runId) != 0) {
+        return true;
+    }
+    meanIouRuns_.insert(runId); // a segmentation run: its accuracies leave the plot
+    bool removed = false;
+    for (const char* accuracy : {"train_accuracy", "val_accuracy"}) {
+        const auto found = series_.find({runId, QString::fromLatin1(accuracy)});
+        if (found != series_.end()) {
+            removeSeries(found);
+            removed = true;
+        }
+    }
+    if (removed) {
+        dataChanged(kAccuracy);
+    }
+    return true;
+}
+
+QString TrainingCharts::accuracyTitle() const {
+    bool accuracy = false;
+    bool meanIou = false;
+    for (const auto& [key, series] : series_) {
+        if (series.chart == kAccuracy) {
+            (key.second == QLatin1String(kMeanIou) ? meanIou : accuracy) = true;
+        }
+    }
+    return meanIou && accuracy ? tr("Accuracy and mean IoU")
+           : meanIou           ? tr("Mean IoU")
+                               : tr(kCharts[kAccuracy].title);
 }
 
 QCustomPlot* TrainingCharts::plot(const QString& title) const {

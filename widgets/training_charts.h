@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,7 @@
 class QAction;
 class QCPGraph;
 class QCPItemText;
+class QCPTextElement;
 class QCustomPlot;
 class QMenu;
 
@@ -47,6 +49,10 @@ public:
     QColor runColor(std::int64_t runId) const; // invalid when the run is unknown
     // "Loss", "Accuracy", "Learning rate" or "Images per second"; nullptr for anything else.
     QCustomPlot* plot(const QString& title) const;
+    // The accuracy plot's title as shown: "Accuracy"; "Mean IoU" when it shows segmentation
+    // runs only (a run with val_miou shows it there instead of its pixel accuracies); or
+    // "Accuracy and mean IoU" for both kinds.
+    QString accuracyTitle() const;
     QCPGraph* graph(std::int64_t runId, const QString& metric) const; // nullptr when absent
     bool logScaleLoss() const { return logScaleLoss_; }
     bool followsData() const { return following_; }
@@ -73,6 +79,7 @@ private:
     struct Chart {
         QCustomPlot* plot = nullptr;
         QCPItemText* emptyText = nullptr;
+        QCPTextElement* title = nullptr;
         bool fixedY = false;     // accuracy: always 0–100 %, so that runs compare at a glance
         bool logCapable = false; // loss: follows "Log scale loss"
     };
@@ -81,6 +88,9 @@ private:
     QCustomPlot* makePlot(std::size_t index);
     void buildActions();
     Series* findOrCreate(std::int64_t runId, const QString& metric);
+    // Whether `metric`'s points for the run go in: a run's first val_miou points make it a
+    // segmentation run, whose accuracies are then left out (and removed if shown).
+    bool takesMetric(std::int64_t runId, const QString& metric, qsizetype points);
     static void extendExtremes(Series& series, const QVector<double>& x, const QVector<double>& y);
     void ensureRun(std::int64_t runId);
     QString graphName(std::int64_t runId, const QString& metric) const;
@@ -97,6 +107,7 @@ private:
     std::map<SeriesKey, Series> series_;
     std::map<std::int64_t, QString> labels_;
     std::map<std::int64_t, std::size_t> colours_; // palette index per run
+    std::set<std::int64_t> meanIouRuns_;          // runs with val_miou: segmentation
     bool following_ = true;
     bool settingRanges_ = false; // our own range changes are not the user's
     bool logScaleLoss_ = false;

@@ -48,6 +48,7 @@ void TrainingCharts::removeRun(std::int64_t runId) {
     }
     labels_.erase(runId);
     colours_.erase(runId);
+    meanIouRuns_.erase(runId);
     for (const std::size_t chart : touched) {
         dataChanged(chart);
     }
@@ -59,6 +60,7 @@ void TrainingCharts::clear() {
     }
     labels_.clear();
     colours_.clear();
+    meanIouRuns_.clear();
     following_ = true;
     for (std::size_t chart = 0; chart < charts_.size(); ++chart) {
         dataChanged(chart);
@@ -204,6 +206,9 @@ void TrainingCharts::updateChrome(std::size_t chart) {
         return entry.second.chart == chart && entry.second.graph->dataCount() > 0;
     });
     c.emptyText->setVisible(!hasData);
+    if (c.fixedY) { // the accuracy plot, or mean IoU for segmentation runs
+        c.title->setText(accuracyTitle());
+    }
     // A legend taller than about half the plot would hide the curves it explains.
     const int rowHeight = QFontMetrics(c.plot->legend->font()).height() + 3;
     const bool fits = c.plot->legend->itemCount() * rowHeight + 10 <= (c.plot->height() - 70) / 2;

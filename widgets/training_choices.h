@@ -11,6 +11,7 @@ struct ModelChoice {
     int defaultImageSize = 224;
     int minImageSize = 32;     // smaller inputs shrink to nothing inside the network
     QString pretrainedWeights; // the weights store's ImageNet file for it; empty when none
+    int sizeMultiple = 1;      // sides must be multiples of it (a U-Net's skips line up)
 };
 
 // A device training can run on, as the app found them.

@@ -325,12 +325,21 @@ void TrainingForm::revalidate() {
     const int size = imageSize_->value();
     const int minimum = minimumImageSize();
     const QString model = model_->currentText();
+    const ModelChoice* chosen = currentModel();
+    const int multiple = chosen == nullptr ? 1 : std::max(1, chosen->sizeMultiple);
     show(imageSizeProblem_,
          size > kMaxSupportedImageSize
              ? tr("Image sizes above %1 px are not supported.").arg(kMaxSupportedImageSize)
-         : size >= minimum ? QString()
-         : model.isEmpty() ? tr("Images must be at least %1 px.").arg(minimum)
-                           : tr("%1 needs images of at least %2 px.").arg(model).arg(minimum));
+         : size < minimum
+             ? (model.isEmpty() ? tr("Images must be at least %1 px.").arg(minimum)
+                                : tr("%1 needs images of at least %2 px.").arg(model).arg(minimum))
+         : size % multiple != 0
+             ? tr("%1 needs a multiple of %2 px, such as %3 px.")
+                   .arg(model)
+                   .arg(multiple)
+                   .arg(std::max(minimum, (size + multiple / 2) / multiple * multiple))
+             : QString());
+    imageSize_->setSingleStep(multiple);
     imageSize_->setToolTip(tr("Images are resized to this many pixels square; larger sizes show "
                               "smaller details but train slower. At least %1 px for this model.")
                                .arg(minimum));

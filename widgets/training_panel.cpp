@@ -35,6 +35,13 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
                        tr("Learns what good parts look like and flags whatever differs; "
                           "defects need no labels to train"),
                        Qt::ToolTipRole);
+    task_->addItem(tr("Segmentation (defects' pixels)"),
+                   static_cast<int>(TaskChoice::Segmentation));
+    task_->setItemData(2,
+                       tr("Learns which pixels belong to which defect class from the polygons "
+                          "and masks drawn on the images; parts pass or fail by the defects' "
+                          "area"),
+                       Qt::ToolTipRole);
     auto* taskRow = new QWidget; // a widget's own layout, so its margins match the forms'
     auto* taskLayout = new QFormLayout(taskRow);
     taskLayout->setContentsMargins(taskLayout->contentsMargins().left(),
@@ -48,10 +55,13 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     form_->setObjectName("trainingForm");
     anomalyForm_ = new AnomalyForm;
     anomalyForm_->setObjectName("anomalyForm");
+    segmentationForm_ = new TrainingForm;
+    segmentationForm_->setObjectName("segmentationForm");
     forms_ = new QStackedWidget;
     forms_->setObjectName("trainingForms");
-    forms_->addWidget(form_);
+    forms_->addWidget(form_); // in the task list's order
     forms_->addWidget(anomalyForm_);
+    forms_->addWidget(segmentationForm_);
 
     start_ = new QPushButton(tr("&Start"));
     start_->setObjectName("startTraining");
@@ -107,6 +117,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     connect(stop_, &QPushButton::clicked, this, &TrainingPanel::stopRequested);
     connect(form_, &TrainingForm::validityChanged, this, &TrainingPanel::updateButtons);
     connect(anomalyForm_, &AnomalyForm::validityChanged, this, &TrainingPanel::updateButtons);
+    connect(segmentationForm_, &TrainingForm::validityChanged, this, &TrainingPanel::updateButtons);
     connect(task_, &QComboBox::currentIndexChanged, this, [this] {
         forms_->setCurrentIndex(task_->currentIndex());
         updateStartFromRow();
@@ -124,8 +135,9 @@ TaskChoice TrainingPanel::currentTask() const {
     return static_cast<TaskChoice>(task_->currentData().toInt());
 }
 
-void TrainingPanel::setStartFrom(std::optional<std::int64_t> runId) {
+void TrainingPanel::setStartFrom(std::optional<std::int64_t> runId, TaskChoice task) {
     startFrom_ = runId;
+    startFromTask_ = task;
     updateStartFromRow();
     if (runId) {
         startFromText_->setText(
@@ -141,22 +153,50 @@ void TrainingPanel::start() {
     }
 }
 
+std::optional<std::int64_t> TrainingPanel::startFrom() const {
+    return currentTask() == startFromTask_ ? startFrom_ : std::nullopt;
+}
+
 void TrainingPanel::requestStart() {
-    if (currentTask() == TaskChoice::Anomaly) {
+    switch (currentTask()) {
+    case TaskChoice::Anomaly:
         emit anomalyStartRequested(anomalyForm_->options());
-    } else {
-        emit startRequested(form_->options());
+        return;
+    case TaskChoice::Segmentation: {
+        train::TrainOptions options = segmentationForm_->options();
+        options.task = TaskKind::Segmentation; // whatever the defaults were read as
+        emit startRequested(options);
+        return;
     }
+    case TaskChoice::Classification:
+        break;
+    }
+    train::TrainOptions options = form_->options();
+    options.task = TaskKind::Classification;
+    emit startRequested(options);
+}
+
+TrainingForm* TrainingPanel::shownTrainingForm() const {
+    switch (currentTask()) {
+    case TaskChoice::Classification:
+        return form_;
+    case TaskChoice::Segmentation:
+        return segmentationForm_;
+    case TaskChoice::Anomaly:
+        break;
+    }
+    return nullptr;
 }
 
 bool TrainingPanel::formIsValid() const {
-    return currentTask() == TaskChoice::Anomaly ? anomalyForm_->isValid() : form_->isValid();
+    const TrainingForm* form = shownTrainingForm();
+    return form != nullptr ? form->isValid() : anomalyForm_->isValid();
 }
 
-// Only a classifier continues from a run's best weights; the choice waits while it is hidden.
+// A run continues from the best weights of a run of its own task; the choice waits while
+// another task is shown (an anomaly detector has no weights to continue from).
 void TrainingPanel::updateStartFromRow() {
-    startFromRow_->setVisible(startFrom_.has_value() &&
-                              currentTask() == TaskChoice::Classification);
+    startFromRow_->setVisible(startFrom().has_value());
 }
 
 void TrainingPanel::setTraining(bool training) {
@@ -198,8 +238,8 @@ void TrainingPanel::updateButtons() {
                                      "from the runs list")
                                 : tr("End the fit and drop the queue; a stopped fit keeps "
                                      "nothing, start it again to fit anew"));
-    const QString problem =
-        currentTask() == TaskChoice::Anomaly ? anomalyForm_->firstProblem() : form_->firstProblem();
+    const TrainingForm* form = shownTrainingForm();
+    const QString problem = form != nullptr ? form->firstProblem() : anomalyForm_->firstProblem();
     start_->setToolTip(valid ? tr("Train a new run with these settings (Ctrl+Return)")
                              : tr("Fix the settings first: %1").arg(problem));
 }

@@ -18,8 +18,8 @@ namespace kestrel::widgets {
 class AnomalyForm;
 class TrainingForm;
 
-// What the next run learns: a classifier, or what good parts look like.
-enum class TaskChoice { Classification, Anomaly };
+// What the next run learns: a classifier, what good parts look like, or each pixel's class.
+enum class TaskChoice { Classification, Anomaly, Segmentation };
 
 // The run's task and settings, and the controls that start, queue, pause and stop runs.
 class TrainingPanel : public QWidget {
@@ -29,15 +29,19 @@ public:
 
     TrainingForm* form() const { return form_; }
     AnomalyForm* anomalyForm() const { return anomalyForm_; }
+    // The same settings as form()'s, with segmentation's models and defaults.
+    TrainingForm* segmentationForm() const { return segmentationForm_; }
 
     // Shows the task's form; Start and Add to queue start a run of it.
     void setTask(TaskChoice task);
     TaskChoice currentTask() const;
 
     // The run whose best weights the next run starts from; none: fresh weights. Shown above
-    // the buttons with a way back to fresh weights, while classification is the task.
-    void setStartFrom(std::optional<std::int64_t> runId);
-    std::optional<std::int64_t> startFrom() const { return startFrom_; }
+    // the buttons with a way back to fresh weights, while `task` (that run's, classification
+    // or segmentation) is the task; startFrom() is empty while another task is shown.
+    void setStartFrom(std::optional<std::int64_t> runId,
+                      TaskChoice task = TaskChoice::Classification);
+    std::optional<std::int64_t> startFrom() const;
 
 public slots:
     void setTraining(bool training); // a run is starting or training
@@ -48,6 +52,7 @@ public slots:
     void start(); // as the Start button: starts, or queues behind the run training
 
 signals:
+    // A classification or segmentation run (options.task says which).
     void startRequested(const kestrel::train::TrainOptions& options);
     void anomalyStartRequested(const kestrel::anomaly::AnomalyOptions& options);
     void pauseToggled(bool paused);
@@ -55,6 +60,8 @@ signals:
 
 private:
     void requestStart(); // the shown form's run, valid or not
+    // The shown classification or segmentation form; nullptr while anomaly detection is.
+    TrainingForm* shownTrainingForm() const;
     bool formIsValid() const;
     void updateStartFromRow();
     void updateButtons();
@@ -63,6 +70,7 @@ private:
     QStackedWidget* forms_ = nullptr;
     TrainingForm* form_ = nullptr;
     AnomalyForm* anomalyForm_ = nullptr;
+    TrainingForm* segmentationForm_ = nullptr;
     QPushButton* start_ = nullptr;
     QPushButton* queue_ = nullptr;
     QPushButton* pause_ = nullptr;
@@ -71,6 +79,7 @@ private:
     QWidget* startFromRow_ = nullptr;
     QLabel* startFromText_ = nullptr;
     std::optional<std::int64_t> startFrom_;
+    TaskChoice startFromTask_ = TaskChoice::Classification;
     bool training_ = false;
     bool pausable_ = true;
 };

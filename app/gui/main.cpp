@@ -32,10 +32,12 @@ namespace {
 
 // For tests and documentation: once the project is shown and the thumbnails on screen have
 // arrived, save a screenshot of the window and quit (exit 1 if the project could not be
-// shown). Without a project, the empty window is the picture.
+// shown). Without a project, the empty window is the picture. With `awaited`, the picture
+// also waits (at most as long) until it is true: the tab shown has its data.
 void saveScreenshotWhenSettled(kestrel::widgets::MainWindow& window,
                                kestrel::app::ProjectController& controller,
-                               kestrel::app::ImageService& images, const QString& file) {
+                               kestrel::app::ImageService& images, const QString& file,
+                               std::shared_ptr<bool> awaited) {
     auto shoot = [&window, file](int exitCode) {
         QTimer::singleShot(300, &window, [&window, file, exitCode] {
             const bool saved = window.grab().save(file);
@@ -47,14 +49,17 @@ void saveScreenshotWhenSettled(kestrel::widgets::MainWindow& window,
     };
     auto* poll = new QTimer(&window);
     poll->setInterval(100);
-    QObject::connect(poll, &QTimer::timeout, &window, [poll, &images, shoot, waited = 0]() mutable {
-        // Give the view time to ask for what it shows, then wait for the workers (at most 20 s).
-        waited += poll->interval();
-        if ((waited >= 500 && images.pendingThumbnails() == 0) || waited >= 20000) {
-            poll->stop();
-            shoot(0);
-        }
-    });
+    QObject::connect(
+        poll, &QTimer::timeout, &window, [poll, &images, shoot, awaited, waited = 0]() mutable {
+            // Give the view time to ask for what it shows, then wait for the workers (at most 20
+            // s).
+            waited += poll->interval();
+            const bool settled = images.pendingThumbnails() == 0 && (!awaited || *awaited);
+            if ((waited >= 500 && settled) || waited >= 20000) {
+                poll->stop();
+                shoot(0);
+            }
+        });
     QObject::connect(&controller, &kestrel::app::ProjectController::catalogLoaded, poll,
                      qOverload<>(&QTimer::start));
     QObject::connect(&controller, &kestrel::app::ProjectController::failed, &window,
@@ -68,24 +73,26 @@ void saveScreenshotWhenSettled(kestrel::widgets::MainWindow& window,
 // have arrived, as a user pressing Start would, and (with a file) save a screenshot of the
 // live view and quit when the run has ended: exit 0 when it completed.
 void trainWhenReady(kestrel::widgets::MainWindow& window,
-                    kestrel::app::TrainingController& training, int epochs, bool anomaly,
-                    const QString& file) {
+                    kestrel::app::TrainingController& training, int epochs,
+                    kestrel::widgets::TaskChoice task, const QString& file) {
     using kestrel::app::TrainingController;
+    using kestrel::widgets::TaskChoice;
     window.showTraining();
     auto started = std::make_shared<bool>(false);
     QObject::connect(&training, &TrainingController::choicesReady, &window,
-                     [&window, epochs, anomaly, started] {
+                     [&window, epochs, task, started] {
                          if (*started) {
                              return;
                          }
                          *started = true;
                          auto* panel = window.training()->panel();
-                         if (anomaly) { // fitted in one pass: no epochs to set
-                             panel->setTask(kestrel::widgets::TaskChoice::Anomaly);
+                         panel->setTask(task);
+                         if (task == TaskChoice::Anomaly) { // fitted in one pass: no epochs
                              panel->start();
                              return;
                          }
-                         auto* form = panel->form();
+                         auto* form = task == TaskChoice::Segmentation ? panel->segmentationForm()
+                                                                       : panel->form();
                          if (epochs > 0) { // 0: the defaults' own epochs
                              auto options = form->options();
                              options.epochs = epochs;
@@ -146,18 +153,34 @@ int main(int argc, char** argv) {
     parser.addOption(trainEpochs);
     const QCommandLineOption task(
         "task",
-        "With --train: classification (the default) or anomaly (fit an anomaly detector on "
-        "the good parts with the form's defaults; N is ignored).",
+        "With --train: classification (the default), segmentation, or anomaly (fit an "
+        "anomaly detector on the good parts with the form's defaults; N is ignored). With "
+        "--tab training: the task the Training tab shows.",
         "TASK", "classification");
     parser.addOption(task);
+    const QCommandLineOption tab(
+        "tab", "Show this tab once open: samples (the default), training or runs.", "TAB",
+        "samples");
+    parser.addOption(tab);
     const QCommandLineOption size("size", "Open the window at WIDTHxHEIGHT pixels, e.g. 1920x1080.",
                                   "WxH");
     parser.addOption(size);
     parser.process(app);
     const QString taskName = parser.value(task);
-    if (taskName != "classification" && taskName != "anomaly") {
-        std::fprintf(stderr, "--task is \"%s\"; it takes classification or anomaly.\n",
+    if (taskName != "classification" && taskName != "anomaly" && taskName != "segmentation") {
+        std::fprintf(stderr,
+                     "--task is \"%s\"; it takes classification, segmentation or anomaly.\n",
                      qPrintable(taskName));
+        return 2;
+    }
+    const auto taskChoice = taskName == "anomaly" ? kestrel::widgets::TaskChoice::Anomaly
+                            : taskName == "segmentation"
+                                ? kestrel::widgets::TaskChoice::Segmentation
+                                : kestrel::widgets::TaskChoice::Classification;
+    const QString tabName = parser.value(tab);
+    if (tabName != "samples" && tabName != "training" && tabName != "runs") {
+        std::fprintf(stderr, "--tab is \"%s\"; it takes samples, training or runs.\n",
+                     qPrintable(tabName));
         return 2;
     }
     QSize windowSize;
@@ -199,11 +222,28 @@ int main(int argc, char** argv) {
     if (windowSize.isValid()) {
         window.resize(windowSize);
     }
+    if (tabName == "training") {
+        window.showTraining();
+        window.training()->panel()->setTask(taskChoice);
+    } else if (tabName == "runs") {
+        window.showTraining();
+        window.training()->showRuns();
+    }
     if (parser.isSet(trainEpochs)) {
-        trainWhenReady(window, training, parser.value(trainEpochs).toInt(), taskName == "anomaly",
+        trainWhenReady(window, training, parser.value(trainEpochs).toInt(), taskChoice,
                        parser.value(screenshot));
     } else if (parser.isSet(screenshot)) {
-        saveScreenshotWhenSettled(window, controller, images, parser.value(screenshot));
+        std::shared_ptr<bool> awaited;
+        if (tabName == "training") { // the form's choices and defaults
+            awaited = std::make_shared<bool>(false);
+            QObject::connect(&training, &kestrel::app::TrainingController::choicesReady, &window,
+                             [awaited] { *awaited = true; });
+        } else if (tabName == "runs") { // the figures of the run shown
+            awaited = std::make_shared<bool>(false);
+            QObject::connect(&runs, &kestrel::app::RunsController::runConfusion, &window,
+                             [awaited] { *awaited = true; });
+        }
+        saveScreenshotWhenSettled(window, controller, images, parser.value(screenshot), awaited);
     }
     return QApplication::exec();
 }

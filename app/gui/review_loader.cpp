@@ -2,9 +2,11 @@
 
 #include "common/task_kind.h"
 #include "common/text.h"
+#include "inspection/operating_point.h"
 #include "project/project.h"
 #include "store/review_repository.h"
 #include "store/run_repository.h"
+#include "store/sample_repository.h"
 
 #include <QObject>
 
@@ -38,6 +40,18 @@ std::shared_ptr<widgets::SampleReview> loadSampleReview(Project& project,
             review->anomaly = true;
             review->goodClass = QString::fromStdString(params["good_class"]);
             classes = {"good", "defect"};
+        } else if (runs.get(*runId).task == toString(TaskKind::Segmentation)) {
+            // Its predictions are the parts' verdicts by the defects' area, 0 OK and 1 NG;
+            // the good class is the one its data left out (runs/segmentation_data.h).
+            review->segmentation = true;
+            std::vector<std::string> names;
+            for (const auto& row : store::SampleRepository(project.database()).classes()) {
+                names.push_back(row.name);
+            }
+            if (const auto good = inspection::findGoodClass(names)) {
+                review->goodClass = QString::fromStdString(names[*good]);
+            }
+            classes = {"OK", "NG"};
         }
         for (const auto& record : reviews.samplePredictions(*runId)) {
             widgets::ReviewedSample& sample = review->samples[record.sampleId];

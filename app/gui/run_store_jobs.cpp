@@ -133,9 +133,10 @@ widgets::RunRow rowOf(Project& project, store::RunRepository& runs, const store:
 
 // The metrics the charts draw. Batch losses sit at fractional epochs, epoch figures at the
 // end of their epoch, as the live view draws them.
-const char* const kCurveMetrics[] = {"batch_loss",       "train_loss",   "val_loss",
-                                     "train_accuracy",   "val_accuracy", "lr",
-                                     "images_per_second"};
+// A segmentation run's val_miou comes before its accuracies, which it replaces in the charts.
+const char* const kCurveMetrics[] = {"batch_loss", "train_loss",       "val_loss",
+                                     "val_miou",   "train_accuracy",   "val_accuracy",
+                                     "lr",         "images_per_second"};
 
 } // namespace
 
@@ -168,12 +169,15 @@ void LoadRunFigures::perform(Project& project) {
             }
             figures.curves.push_back(std::move(curve));
         }
-        const bool anomalyRun = runs.get(runId).task == toString(TaskKind::Anomaly);
+        const std::string task = runs.get(runId).task;
+        const bool anomalyRun = task == toString(TaskKind::Anomaly);
         if (const auto matrix = runs.confusionMatrix(runId, "val")) {
             for (const auto& name : matrix->classes) {
                 figures.confusion.classes.append(QString::fromStdString(name));
             }
             figures.confusion.counts = matrix->counts;
+            // A segmentation run's matrix counts pixels over "background" and its classes.
+            figures.confusion.pixels = task == toString(TaskKind::Segmentation);
             figures.confusion.caption = // a fit has no epochs
                 anomalyRun ? QObject::tr("Run #%1, validation").arg(runId)
                            : QObject::tr("Run #%1, validation, epoch %2")

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include <QMetaObject>
+#include <QStringList>
 
 #include <opencv2/core.hpp>
 
@@ -33,6 +34,27 @@ QImage grayHeat(const cv::Mat& heat) {
 
 QString percent(float probability) {
     return QString::number(std::lround(probability * 100.0f)) + QLatin1Char('%');
+}
+
+// "NG: scratch 1.2%, spot 0.3% of the image — predicted mask": the verdict and each defect
+// class's share of the pixels (review::RunSaliency's probabilities for a segmentation run).
+QString segmentationCaption(const infer::Saliency& saliency,
+                            const std::vector<std::string>& classes) {
+    QStringList shares;
+    for (std::size_t c = 1; c < saliency.probabilities.size() && c < classes.size(); ++c) {
+        const float share = saliency.probabilities[c];
+        if (share > 0) {
+            shares << QStringLiteral("%1 %2%")
+                          .arg(QString::fromStdString(classes[c]))
+                          .arg(static_cast<double>(share) * 100.0, 0, 'f', share < 0.01f ? 2 : 1);
+        }
+    }
+    const QString verdict = saliency.predicted == 1 ? QObject::tr("NG") : QObject::tr("OK");
+    return shares.isEmpty()
+               ? QObject::tr("%1: no defect pixels — predicted mask (defect probability)")
+                     .arg(verdict)
+               : QObject::tr("%1: %2 of the image — predicted mask (defect probability)")
+                     .arg(verdict, shares.join(QStringLiteral(", ")));
 }
 
 } // namespace
@@ -97,7 +119,9 @@ void SaliencyService::compute(quint64 ticket, std::int64_t sampleId, const QStri
             return QString::fromStdString(
                 loaded_->run.classes().at(static_cast<std::size_t>(index)));
         };
-        caption = loaded_->run.isAnomaly()
+        caption = loaded_->run.isSegmentation()
+                      ? segmentationCaption(saliency, loaded_->run.classes())
+                  : loaded_->run.isAnomaly()
                       ? tr("%1, anomaly score %2 — anomaly map (0.50 is the threshold)")
                             .arg(name(saliency.predicted))
                             .arg(static_cast<double>(saliency.confidence), 0, 'f', 2)

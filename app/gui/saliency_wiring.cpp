@@ -23,7 +23,8 @@ void wireSaliency(widgets::MainWindow& window, ProjectController& projects,
     auto folder = std::make_shared<QString>();
     const QString noRun = QObject::tr("Train a run first: Grad-CAM shows where a trained model "
                                       "looks in the image, an anomaly detector's map where the "
-                                      "part differs from good ones");
+                                      "part differs from good ones, a segmentation model's "
+                                      "predicted mask which pixels it finds defective");
     viewer->setSaliencyAvailable(false, noRun);
 
     QObject::connect(&projects, &ProjectController::projectOpened, &saliency,
@@ -40,6 +41,7 @@ void wireSaliency(widgets::MainWindow& window, ProjectController& projects,
                 return;
             }
             viewer->setAnomalyMaps(loaded && loaded->anomaly);
+            viewer->setPredictedMasks(loaded && loaded->segmentation);
             saliency.setRun(*folder, runId);
             viewer->setSaliencyAvailable(runId > 0, noRun);
             if (runId > 0 && viewer->isSaliencyOn()) {

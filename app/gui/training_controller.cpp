@@ -3,15 +3,18 @@
 #include "anomaly/anomaly_session.h"
 #include "common/error.h"
 #include "error_message.h"
+#include "models/architectures.h"
 #include "project/project.h"
 #include "project_controller.h"
 #include "project_run_writer.h"
 #include "review/run_predictions.h"
+#include "runs/segmentation_data.h"
 #include "runs/training_session.h"
 #include "store_writer.h"
 #include "task_manager.h"
 #include "train/available_choices.h"
 #include "train/default_settings.h"
+#include "train/segmentation_defaults.h"
 #include "training_store_jobs.h"
 #include "weights/weights_store.h"
 
@@ -244,6 +247,7 @@ void TrainingController::deliver() {
         widgets::ConfusionData confusion;
         if (epoch.validation) {
             confusion = confusionOf(*epoch.validation, observer_->classes(), epoch.epoch);
+            confusion.pixels = session_ && session_->options().task == TaskKind::Segmentation;
         }
         predictions_[runId] = std::move(epoch.validationPredictions);
         emit epochFinished(runId, epoch.epoch, metrics, confusion);
@@ -268,6 +272,9 @@ void TrainingController::loadChoices() {
         std::vector<widgets::DeviceChoice> devices;
         train::TrainOptions defaults;
         QString description;
+        std::vector<widgets::ModelChoice> segmentationModels;
+        train::TrainOptions segmentationDefaults;
+        QString segmentationDescription;
     };
     auto choices = std::make_shared<Choices>();
     // A task, not a store job: finding the devices starts CUDA, which takes a while.
@@ -283,28 +290,64 @@ void TrainingController::loadChoices() {
                      weights == pretrained.end() ? QString()
                                                  : QString::fromStdString(weights->second)});
             }
+            for (const auto& model : models::segmentationArchitectures()) {
+                const auto weights = pretrained.find(model.name);
+                choices->segmentationModels.push_back(
+                    {QString::fromStdString(model.name), QString::fromStdString(model.description),
+                     model.defaultImageSize, model.minImageSize,
+                     weights == pretrained.end() ? QString()
+                                                 : QString::fromStdString(weights->second),
+                     model.sizeMultiple});
+            }
             for (const auto& device : train::availableDevices()) {
                 choices->devices.push_back({QString::fromStdString(device.id),
                                             QString::fromStdString(device.label), device.cuda});
             }
+            const std::string device = choices->devices.back().id.toStdString();
+            choices->segmentationDefaults.task = TaskKind::Segmentation;
+            choices->segmentationDefaults.model = "unet";
+            choices->segmentationDefaults.device = device;
             if (!task.project().isOpen()) {
                 return;
             }
+            std::optional<Project> project;
+            std::optional<train::DatasetShape> shape;
             try {
-                Project project = Project::open(task.project().folder); // to read, here
-                const auto shape = train::datasetShape(project);
-                const std::string device = choices->devices.back().id.toStdString();
-                choices->defaults = train::defaultOptions(shape, device);
+                project.emplace(Project::open(task.project().folder)); // to read, here
+                shape = train::datasetShape(*project);
+                choices->defaults = train::defaultOptions(*shape, device);
                 choices->defaults.device = device;
                 choices->description =
-                    QString::fromStdString(train::describeDefaults(choices->defaults, shape));
+                    QString::fromStdString(train::describeDefaults(choices->defaults, *shape));
             } catch (const std::exception& error) {
                 choices->description = errorMessage(error);
+            }
+            if (!project || !shape) {
+                choices->segmentationDescription = choices->description;
+                return;
+            }
+            try {
+                // The samples a segmentation run would train on: those with known pixels.
+                const auto data = runs::loadSegmentationData(*project, 0);
+                choices->segmentationDefaults =
+                    train::defaultSegmentationOptions(data.data.train, shape->allGray, device);
+                choices->segmentationDefaults.device = device;
+                choices->segmentationDescription =
+                    data.data.train.empty()
+                        ? tr("No training image has polygons or masks of a defect class yet: "
+                             "segmentation learns from the regions drawn in the Samples tab.")
+                        : QString::fromStdString(train::describeSegmentationDefaults(
+                              choices->segmentationDefaults, data.data.train.size()));
+            } catch (const std::exception& error) {
+                choices->segmentationDescription = errorMessage(error);
             }
         },
         this,
         [this, choices](const Task& task) {
             if (task.state() == Task::State::Finished) {
+                emit segmentationChoicesReady(choices->segmentationDefaults,
+                                              choices->segmentationDescription,
+                                              choices->segmentationModels);
                 emit choicesReady(choices->defaults, choices->description, choices->models,
                                   choices->devices);
             }

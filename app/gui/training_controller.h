@@ -64,7 +64,8 @@ public:
     cellSamples(std::int64_t runId, int trueClass, int predicted) const;
 
 public slots:
-    // Answers with choicesReady: models, devices and the data's defaults.
+    // Answers with segmentationChoicesReady, then choicesReady: models, devices and the
+    // data's defaults for each task.
     void loadChoices();
     // Starts a run now, or queues it behind the one training.
     // With `startFrom`, the run starts from that run's best weights (continue training).
@@ -82,6 +83,11 @@ signals:
     void choicesReady(const kestrel::train::TrainOptions& defaults, const QString& description,
                       const std::vector<kestrel::widgets::ModelChoice>& models,
                       const std::vector<kestrel::widgets::DeviceChoice>& devices);
+    // Segmentation's models and defaults (train::defaultSegmentationOptions on the samples
+    // with known pixels); the devices are choicesReady's, which follows.
+    void segmentationChoicesReady(const kestrel::train::TrainOptions& defaults,
+                                  const QString& description,
+                                  const std::vector<kestrel::widgets::ModelChoice>& models);
     void runStarted(qint64 runId, const QString& label, const QString& device);
     void batchesArrived(qint64 runId, const QVector<double>& epochs, const QVector<double>& losses,
                         const QVector<double>& learningRates);

@@ -137,6 +137,7 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
             classNames.append(QString::fromStdString(entry.name));
         }
         panel->form()->setClasses(classNames);
+        panel->segmentationForm()->setClasses(classNames);
         panel->anomalyForm()->setClasses(classNames);
     };
     QObject::connect(&projects, &ProjectController::catalogLoaded, panel,
@@ -146,10 +147,20 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                          }
                      });
     QObject::connect(&projects, &ProjectController::classesChanged, panel, offerClasses);
+    // Segmentation's come first; its form gets the devices with classification's.
+    QObject::connect(&training, &TrainingController::segmentationChoicesReady, panel,
+                     [panel](const train::TrainOptions& defaults, const QString& description,
+                             const std::vector<ModelChoice>& models) {
+                         TrainingForm* form = panel->segmentationForm();
+                         form->setModels(models);
+                         form->setOptions(defaults);
+                         form->setDefaultsDescription(description);
+                     });
     QObject::connect(&training, &TrainingController::choicesReady, panel,
                      [panel](const train::TrainOptions& defaults, const QString& description,
                              const std::vector<ModelChoice>& models,
                              const std::vector<DeviceChoice>& devices) {
+                         panel->segmentationForm()->setDevices(devices);
                          TrainingForm* form = panel->form();
                          form->setModels(models);
                          form->setDevices(devices);
@@ -258,7 +269,7 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     QObject::connect(&runs, &RunsController::runInspection, live,
                      [live](qint64 runId, const InspectionData& inspection) {
                          if (live->shownRun() == runId) {
-                             live->confusion()->operatingPoint()->setData(inspection);
+                             live->confusion()->setOperatingPoint(inspection);
                          }
                      });
     // An anomaly run's histogram, on the Runs tab and, for the run just fitted, the live view.
@@ -303,17 +314,22 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     // weights on the samples and labels of now.
     QObject::connect(view, &RunsView::continueRequested, &training,
                      &TrainingController::loadContinuation);
-    QObject::connect(&training, &TrainingController::continuationReady, panel,
-                     [&window, panel](qint64 runId, const train::TrainOptions& options) {
-                         panel->setTask(TaskChoice::Classification); // continuing trains
-                         panel->form()->setOptions(options);
-                         panel->setStartFrom(runId);
-                         window.statusBar()->showMessage(
-                             QObject::tr("The settings of run #%1 are in the form: press Start "
-                                         "(Ctrl+Return) to continue training from its weights.")
-                                 .arg(runId),
-                             10000);
-                     });
+    QObject::connect(
+        &training, &TrainingController::continuationReady, panel,
+        [&window, panel](qint64 runId, const train::TrainOptions& options) {
+            // Continuing trains a run of the same task.
+            const bool segmentation = options.task == TaskKind::Segmentation;
+            const TaskChoice task =
+                segmentation ? TaskChoice::Segmentation : TaskChoice::Classification;
+            panel->setTask(task);
+            (segmentation ? panel->segmentationForm() : panel->form())->setOptions(options);
+            panel->setStartFrom(runId, task);
+            window.statusBar()->showMessage(
+                QObject::tr("The settings of run #%1 are in the form: press Start "
+                            "(Ctrl+Return) to continue training from its weights.")
+                    .arg(runId),
+                10000);
+        });
     QObject::connect(&runs, &RunsController::exportProgress, page, &RunsPage::showExportProgress);
     QObject::connect(&runs, &RunsController::exportFinished, page, &RunsPage::showExportResult);
     QObject::connect(&runs, &RunsController::exportFailed, page,

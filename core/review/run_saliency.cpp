@@ -4,11 +4,17 @@
 #include "anomaly/anomaly_model.h"
 #include "anomaly/anomaly_session.h"
 #include "common/task_kind.h"
+#include "imaging/decode.h"
+#include "inspection/area_verdict.h"
+#include "models/classifier.h"
+#include "models/model_input.h"
 #include "project/project.h"
 #include "runs/trained_run.h"
 #include "store/run_repository.h"
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
 
 namespace kestrel::review {
 
@@ -19,6 +25,77 @@ struct RunSaliency::Loaded {
     models::ClassifierPtr model;
     std::shared_ptr<anomaly::AnomalyModel> anomaly; // set for an anomaly run, instead of model
 };
+
+namespace {
+
+// A segmentation run's model on one image file: the defect probability (1 - P(background))
+// and each class's area by argmax, both at the file's size, and the verdict by the run's
+// minimum areas. Decoded as saliencyForImage() decodes (the run's stretch to its input size).
+infer::Saliency explainSegmentation(models::Classifier& model, const infer::ModelMetadata& input,
+                                    const std::filesystem::path& image) {
+    const cv::Mat original = imaging::readImageFile(image);
+    imaging::ImageSpec spec;
+    spec.width = input.width;
+    spec.height = input.height;
+    spec.channels = input.channels;
+    spec.resize = imaging::ImageSpec::Resize::Stretch;
+    const cv::Mat decoded = imaging::conformImage(original, spec, image.string());
+    torch::Tensor pixels = torch::empty({1, spec.channels, spec.height, spec.width}, torch::kFloat);
+    imaging::writePlanarFloats(decoded, pixels.data_ptr<float>());
+    const auto parameters = model.parameters();
+    const torch::Device device =
+        parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
+    const models::ModelInput normalise(input.mean, input.std, device, false);
+
+    torch::NoGradGuard noGrad;
+    const bool training = model.is_training();
+    model.eval();
+    const torch::Tensor probabilities =
+        torch::softmax(model.forward(normalise(pixels)).to(torch::kFloat), 1)[0]
+            .to(torch::kCPU)
+            .contiguous(); // classes x H x W
+    model.train(training);
+
+    const int classes = static_cast<int>(probabilities.size(0));
+    const cv::Size file(original.cols, original.rows);
+    const auto plane = static_cast<std::size_t>(spec.width) * spec.height;
+    cv::Mat best(file, CV_32F, cv::Scalar(-1));
+    cv::Mat winner(file, CV_8U, cv::Scalar(0));
+    infer::Saliency saliency;
+    for (int c = 0; c < classes; ++c) {
+        const cv::Mat probability(spec.height, spec.width, CV_32F,
+                                  probabilities.data_ptr<float>() + c * plane);
+        cv::Mat resized;
+        cv::resize(probability, resized, file, 0, 0, cv::INTER_LINEAR);
+        if (c == 0) {
+            cv::Mat defect = 1.0 - resized;
+            cv::min(cv::max(defect, 0.0), 1.0, saliency.heat);
+        }
+        const cv::Mat better = resized > best;
+        resized.copyTo(best, better);
+        winner.setTo(c, better);
+    }
+    std::vector<double> areas(static_cast<std::size_t>(classes), 0.0);
+    const double total = std::max(1.0, static_cast<double>(file.area()));
+    saliency.probabilities.assign(static_cast<std::size_t>(classes), 0.0f);
+    for (int c = 0; c < classes; ++c) {
+        const auto index = static_cast<std::size_t>(c);
+        areas[index] = static_cast<double>(cv::countNonZero(winner == c));
+        saliency.probabilities[index] = static_cast<float>(areas[index] / total);
+        if (c > 0 && areas[index] > 0 && saliency.probabilities[index] > saliency.confidence) {
+            saliency.confidence = saliency.probabilities[index];
+            saliency.target = c;
+        }
+    }
+    inspection::AreaRule rule;
+    if (input.segmentation) {
+        rule.minimumPixels = input.segmentation->minimumAreaPixels;
+    }
+    saliency.predicted = inspection::isDefective(areas, rule) ? 1 : 0;
+    return saliency;
+}
+
+} // namespace
 
 RunSaliency::RunSaliency(Project& project, std::int64_t runId) {
     const auto task = store::RunRepository(project.database()).get(runId).task;
@@ -42,6 +119,9 @@ RunSaliency& RunSaliency::operator=(RunSaliency&&) noexcept = default;
 
 infer::Saliency RunSaliency::explain(const std::filesystem::path& image,
                                      std::optional<std::int64_t> targetClass) {
+    if (!loaded_->anomaly && loaded_->input.task == TaskKind::Segmentation) {
+        return explainSegmentation(*loaded_->model, loaded_->input, image);
+    }
     if (!loaded_->anomaly) {
         return infer::saliencyForImage(*loaded_->model, loaded_->input, image, targetClass);
     }
@@ -61,6 +141,10 @@ std::int64_t RunSaliency::runId() const {
 
 bool RunSaliency::isAnomaly() const {
     return loaded_->anomaly != nullptr;
+}
+
+bool RunSaliency::isSegmentation() const {
+    return !loaded_->anomaly && loaded_->input.task == TaskKind::Segmentation;
 }
 
 const std::vector<std::string>& RunSaliency::classes() const {

@@ -16,8 +16,9 @@ class Project;
 namespace kestrel::review {
 
 // A trained run's model with its best weights, loaded once, explaining images with
-// Grad-CAM as the run decoded them for training; or an anomaly-detection run's fitted model,
-// explaining images with its anomaly map. Holds no reference to the project, so the project
+// Grad-CAM as the run decoded them for training (a segmentation run: with its predicted
+// defect probability); or an anomaly-detection run's fitted model, explaining images with
+// its anomaly map. Holds no reference to the project, so the project
 // may be closed once it is built. Not thread-safe: one thread at a time.
 class RunSaliency {
 public:
@@ -32,13 +33,20 @@ public:
     // infer::saliencyForImage() with this run's model and metadata. For an anomaly run:
     // the normalised anomaly map (0.5 is the threshold, clamped to 0-1) as the heat, the
     // verdict as `predicted` (0 good, 1 defect), the normalised score as `confidence`, and
-    // `targetClass` ignored.
+    // `targetClass` ignored. For a segmentation run: 1 - P(background) as the heat (bilinear
+    // to the file's size), the verdict by the run's minimum areas as `predicted` (0 OK, 1 NG),
+    // each class's share of the file's pixels by argmax as `probabilities` (by class index,
+    // background first), the largest defect class's share as `confidence` and its index as
+    // `target` (0 when no pixel is a defect); `targetClass` ignored.
     infer::Saliency explain(const std::filesystem::path& image,
                             std::optional<std::int64_t> targetClass = std::nullopt);
 
     std::int64_t runId() const;
     bool isAnomaly() const;
-    const std::vector<std::string>& classes() const; // by class index; good, defect (anomaly)
+    bool isSegmentation() const;
+    // By class index; good, defect (anomaly); background then the defect classes
+    // (segmentation).
+    const std::vector<std::string>& classes() const;
 
 private:
     struct Loaded;

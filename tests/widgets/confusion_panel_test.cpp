@@ -4,6 +4,7 @@
 #include "confusion_data.h"
 #include "confusion_matrix_view.h"
 #include "confusion_panel.h"
+#include "operating_point_panel.h"
 
 #include <cmath>
 #include <memory>
@@ -164,6 +165,38 @@ private slots:
         // A right click is not an activation.
         QTest::mouseClick(view(), Qt::RightButton, {}, cell.center());
         QCOMPARE(viewSpy.count(), 1);
+    }
+
+    void aPixelMatrixListsNoSamplesAndHasNoOperatingPoint() {
+        // A segmentation run's: pixels over the background and the defect classes.
+        ConfusionData pixels{{"background", "scratch", "spot"},
+                             {9000, 40, 10, //
+                              30, 200, 0,   //
+                              5, 0, 60},
+                             "Validation, epoch 3"};
+        pixels.pixels = true;
+        panel_->setMatrix(pixels);
+        const auto* caption = panel_->findChild<QLabel*>("confusionCaption");
+        QVERIFY2(caption->text().contains("pixel accuracy") &&
+                     caption->text().contains("9,260 of 9,345 pixels right"),
+                 qPrintable(caption->text()));
+        QVERIFY(panel_->findChild<QLabel*>("confusionHint")->text().contains("pixels"));
+        QVERIFY(view()->cellToolTip(1, 0).contains("30 pixels"));
+
+        QSignalSpy panelSpy(panel_.get(), &ConfusionPanel::cellActivated);
+        QTest::mouseClick(view(), Qt::LeftButton, {}, view()->cellRect(1, 0).center());
+        QCOMPARE(panelSpy.count(), 0); // a pixel has no sample to list
+
+        kestrel::widgets::InspectionData inspection;
+        inspection.goodClass = "good";
+        panel_->setOperatingPoint(inspection);
+        QVERIFY(!panel_->operatingPoint()->isVisible());
+
+        panel_->setMatrix(threeClasses()); // a classifier's again: cells list samples
+        QTest::mouseClick(view(), Qt::LeftButton, {}, view()->cellRect(1, 0).center());
+        QCOMPARE(panelSpy.count(), 1);
+        panel_->setOperatingPoint(inspection);
+        QVERIFY(panel_->operatingPoint()->isVisible());
     }
 
     void clickingOutsideTheGridDoesNothing() {

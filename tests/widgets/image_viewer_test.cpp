@@ -477,10 +477,26 @@ private slots:
         QCOMPARE(grabCanvas().pixelColor(inPadding), fill);
     }
 
+    void theMapButtonIsNamedAfterTheRunsKindOfMap() {
+        auto* button = viewer_->findChild<QAbstractButton*>("saliencyButton");
+        QVERIFY(button != nullptr);
+        QCOMPARE(button->text(), QString("Grad-CAM"));
+        viewer_->setAnomalyMaps(true);
+        QCOMPARE(button->text(), QString("Anomaly map"));
+        viewer_->setAnomalyMaps(false);
+        viewer_->setPredictedMasks(true); // a segmentation run
+        QCOMPARE(button->text(), QString("Predicted mask"));
+        viewer_->setSaliencyAvailable(true);
+        QVERIFY(button->toolTip().contains("defect probability"));
+        viewer_->setPredictedMasks(false);
+        QCOMPARE(button->text(), QString("Grad-CAM"));
+    }
+
     void bottomRowsKeepTheirTextWholeInANarrowViewer() {
         // Everything the rows under the canvas can show at once: a sample with shapes, the
         // longer heat-map name, an RGB pixel value at a four-digit position.
-        viewer_->setAnomalyMaps(true);
+        viewer_->setAnomalyMaps(false);
+        viewer_->setPredictedMasks(true); // "Predicted mask", the longest name
         viewer_->setSaliencyAvailable(true);
         QImage image = filled({2000, 1500}, QImage::Format_RGB888, QColor(200, 120, 255));
         viewer_->setImage(image);

@@ -226,8 +226,32 @@ private slots:
         for (const char* title : {"Loss", "Accuracy", "Learning rate", "Images per second"}) {
             QCOMPARE(charts_->plot(title)->graphCount(), 0);
         }
-        QCOMPARE(TrainingCharts::knownMetrics().size(), 7);
+        QCOMPARE(TrainingCharts::knownMetrics().size(), 8);
         QVERIFY(TrainingCharts::knownMetrics().contains("images_per_second"));
+        QVERIFY(TrainingCharts::knownMetrics().contains("val_miou"));
+    }
+
+    void aSegmentationRunsMeanIouTakesItsAccuraciesPlace() {
+        QCustomPlot* accuracy = charts_->plot("Accuracy");
+        // An epoch's metrics arrive in name order: accuracies before val_miou.
+        charts_->appendPoints(1, "train_accuracy", {1.0}, {0.9});
+        charts_->appendPoints(1, "val_accuracy", {1.0}, {0.95});
+        QCOMPARE(charts_->accuracyTitle(), QString("Accuracy"));
+        charts_->appendPoints(1, "val_miou", {1.0}, {0.4});
+        QCOMPARE(charts_->pointCount(1, "val_miou"), 1);
+        QCOMPARE(charts_->pointCount(1, "val_accuracy"), 0); // pixel accuracy: left out
+        QCOMPARE(charts_->pointCount(1, "train_accuracy"), 0);
+        QCOMPARE(accuracy->graphCount(), 1);
+        QCOMPARE(charts_->accuracyTitle(), QString("Mean IoU"));
+        charts_->appendPoints(1, "val_accuracy", {2.0}, {0.96}); // later epochs too
+        QCOMPARE(charts_->pointCount(1, "val_accuracy"), 0);
+
+        charts_->appendPoints(2, "val_accuracy", {1.0}, {0.8}); // a classifier beside it
+        QCOMPARE(charts_->accuracyTitle(), QString("Accuracy and mean IoU"));
+        charts_->removeRun(1);
+        QCOMPARE(charts_->accuracyTitle(), QString("Accuracy"));
+        charts_->appendPoints(1, "val_accuracy", {1.0}, {0.5}); // the id is forgotten
+        QCOMPARE(charts_->pointCount(1, "val_accuracy"), 1);
     }
 
     void unsortedAndUnevenInputStaysConsistent() {
