@@ -3,6 +3,8 @@
 #include "common/error.h"
 #include "models/layer_graph.h"
 
+#include <cmath>
+
 #include <ATen/core/grad_mode.h>
 #include <ATen/ops/cat.h>
 #include <ATen/ops/max_pool2d.h>
@@ -88,6 +90,12 @@ UNet::UNet(int classes, int inputChannels) {
             torch::nn::init::zeros_(norm->bias);
         }
     }
+    // A prior for rare defects (Lin et al. 2017, RetinaNet's bias): every pixel starts at
+    // P(background) = 0.99. From uniform outputs the Dice term first only pushes the many
+    // background pixels down and defects wait hundreds of steps; on bench/make_segmentation_set
+    // data the peer's validation mIoU after 25 epochs went from 0 to 0.10 with it.
+    at::NoGradGuard noGradients;
+    classifier_->bias[0].fill_(std::log(0.99 * static_cast<double>(classes - 1) / 0.01));
 }
 
 torch::Tensor UNet::features(torch::Tensor images) {

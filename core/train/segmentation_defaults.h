@@ -14,7 +14,7 @@ namespace kestrel::train {
 // CPU, up to 512 on a GPU), AdamW on a one-cycle schedule, cross-entropy with Dice and no
 // label smoothing, augmentations that keep thin defects (flips, quarter turns, small shifts,
 // brightness and contrast; no blur), and epochs from a budget of images through the model
-// (about 6,000 at 128 px on a CPU: minutes on two cores) between 20 and 200.
+// (about 12,000 at 128 px on a CPU: ten minutes on two cores) between 20 and 200.
 TrainOptions defaultSegmentationOptions(const std::vector<loader::LoaderSample>& train,
                                         bool allGray, const std::string& device,
                                         const std::optional<std::string>& model = {});
