@@ -190,6 +190,11 @@ QString ConfusionMatrixView::cellText(int trueClass, int predictedClass) const {
         return {};
     }
     const std::int64_t count = data_.at(trueClass, predictedClass);
+    if (!normalized_ && data_.pixels && count >= 10000) {
+        // Pixel counts run to millions and would not fit a cell; the tooltip has them exactly.
+        return count >= 1000000 ? tr("%1M").arg(static_cast<double>(count) / 1e6, 0, 'f', 1)
+                                : tr("%1k").arg(count / 1000);
+    }
     if (!normalized_) {
         return QLocale().toString(static_cast<qlonglong>(count));
     }

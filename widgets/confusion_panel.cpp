@@ -109,7 +109,7 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     caption_->setText(caption);
     hint_->setText(confusion.pixels
                        ? tr("Counts are the validation images' pixels, by true and predicted "
-                            "class; the browser's filters list the images.")
+                            "class (k: thousands, M: millions).")
                        : tr("Click a cell to show those samples in the browser."));
     hint_->setEnabled(!empty); // greyed rather than hidden, so the layout does not jump
     // A segmentation run's escapes and false rejects come from its defects' areas (its

@@ -182,6 +182,16 @@ private slots:
                  qPrintable(caption->text()));
         QVERIFY(panel_->findChild<QLabel*>("confusionHint")->text().contains("pixels"));
         QVERIFY(view()->cellToolTip(1, 0).contains("30 pixels"));
+        // Millions of background pixels fit a cell in short; the tooltip keeps them exactly.
+        ConfusionData many = pixels;
+        many.counts[0] = 31240000;
+        many.counts[1] = 45678;
+        panel_->setMatrix(many);
+        QCOMPARE(view()->cellText(0, 0), QString("31.2M"));
+        QCOMPARE(view()->cellText(0, 1), QString("45k"));
+        QCOMPARE(view()->cellText(1, 0), QString("30"));
+        QVERIFY(view()->cellToolTip(0, 1).contains("45,678"));
+        panel_->setMatrix(pixels);
 
         QSignalSpy panelSpy(panel_.get(), &ConfusionPanel::cellActivated);
         QTest::mouseClick(view(), Qt::LeftButton, {}, view()->cellRect(1, 0).center());
