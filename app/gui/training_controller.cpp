@@ -3,7 +3,6 @@
 #include "anomaly/anomaly_session.h"
 #include "common/error.h"
 #include "error_message.h"
-#include "models/architectures.h"
 #include "project/project.h"
 #include "project_controller.h"
 #include "project_run_writer.h"
@@ -282,23 +281,22 @@ void TrainingController::loadChoices() {
         tr("Reading the training choices"), projects_.current(),
         [choices](Task& task) {
             const auto pretrained = storedWeights();
-            for (const auto& model : train::availableModels()) {
-                const auto weights = pretrained.find(model.name);
-                choices->models.push_back(
-                    {QString::fromStdString(model.name), QString::fromStdString(model.description),
-                     model.defaultImageSize, model.minImageSize,
-                     weights == pretrained.end() ? QString()
-                                                 : QString::fromStdString(weights->second)});
-            }
-            for (const auto& model : models::segmentationArchitectures()) {
-                const auto weights = pretrained.find(model.name);
-                choices->segmentationModels.push_back(
-                    {QString::fromStdString(model.name), QString::fromStdString(model.description),
-                     model.defaultImageSize, model.minImageSize,
-                     weights == pretrained.end() ? QString()
-                                                 : QString::fromStdString(weights->second),
-                     model.sizeMultiple});
-            }
+            const auto modelChoices = [&pretrained](TaskKind kind) {
+                std::vector<widgets::ModelChoice> list;
+                for (const auto& model : train::availableModels(kind)) {
+                    const auto weights = pretrained.find(model.name);
+                    list.push_back({QString::fromStdString(model.name),
+                                    QString::fromStdString(model.description),
+                                    model.defaultImageSize, model.minImageSize,
+                                    weights == pretrained.end()
+                                        ? QString()
+                                        : QString::fromStdString(weights->second),
+                                    model.sizeMultiple});
+                }
+                return list;
+            };
+            choices->models = modelChoices(TaskKind::Classification);
+            choices->segmentationModels = modelChoices(TaskKind::Segmentation);
             for (const auto& device : train::availableDevices()) {
                 choices->devices.push_back({QString::fromStdString(device.id),
                                             QString::fromStdString(device.label), device.cuda});

@@ -8,10 +8,13 @@
 
 namespace kestrel::train {
 
-std::vector<ModelOption> availableModels() {
+std::vector<ModelOption> availableModels(TaskKind task) {
     std::vector<ModelOption> options;
-    for (const auto& info : models::architectures()) {
-        options.push_back({info.name, info.description, info.defaultImageSize, info.minImageSize});
+    const auto& infos = task == TaskKind::Segmentation ? models::segmentationArchitectures()
+                                                       : models::architectures();
+    for (const auto& info : infos) {
+        options.push_back({info.name, info.description, info.defaultImageSize, info.minImageSize,
+                           info.sizeMultiple});
     }
     return options;
 }

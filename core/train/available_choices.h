@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/task_kind.h"
+
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@ struct ModelOption {
     std::string description;
     int defaultImageSize = 224;
     int minImageSize = 32;
+    int sizeMultiple = 1; // the input's sides must be multiples of this
 };
 
 struct DeviceOption {
@@ -19,7 +22,9 @@ struct DeviceOption {
     bool cuda = false;
 };
 
-std::vector<ModelOption> availableModels();
+// The architectures `task` trains (classification: the classifiers; segmentation: the
+// per-pixel models).
+std::vector<ModelOption> availableModels(TaskKind task = TaskKind::Classification);
 // The CPU, then each CUDA device this LibTorch build can use.
 std::vector<DeviceOption> availableDevices();
 
