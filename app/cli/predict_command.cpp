@@ -30,6 +30,18 @@ struct PredictOptions {
     std::string masks; // segmentation models: a folder for class-index PNGs
 };
 
+// An image that could not be read: its sentence on stderr and an error entry in `list`.
+// False when `error` is empty.
+bool reportedUnreadable(const std::filesystem::path& image, const std::string& error,
+                        nlohmann::json& list) {
+    if (error.empty()) {
+        return false;
+    }
+    std::cerr << error << "\n";
+    list.push_back({{"image", image.string()}, {"error", error}});
+    return true;
+}
+
 // A unique file name in `folder` for `image`: <stem><suffix>, prefixed with its folder's name
 // when an image of the same stem came first.
 std::filesystem::path outputFileFor(const std::filesystem::path& image, const std::string& folder,
@@ -55,10 +67,8 @@ int runSegmentationPredict(infer::ExportedModel& model, const PredictOptions& op
     std::set<std::string> written;
     nlohmann::json list = nlohmann::json::array();
     for (const auto& prediction : predictions) {
-        if (!prediction.error.empty()) {
+        if (reportedUnreadable(prediction.image, prediction.error, list)) {
             failed = true;
-            std::cerr << prediction.error << "\n";
-            list.push_back({{"image", prediction.image.string()}, {"error", prediction.error}});
             continue;
         }
         nlohmann::json areas = nlohmann::json::object();
@@ -113,10 +123,8 @@ int runAnomalyPredict(infer::ExportedModel& model, const PredictOptions& options
     std::set<std::string> written;
     nlohmann::json list = nlohmann::json::array();
     for (const auto& prediction : predictions) {
-        if (!prediction.error.empty()) {
+        if (reportedUnreadable(prediction.image, prediction.error, list)) {
             failed = true;
-            std::cerr << prediction.error << "\n";
-            list.push_back({{"image", prediction.image.string()}, {"error", prediction.error}});
             continue;
         }
         nlohmann::json entry = {{"image", prediction.image.string()},
@@ -178,10 +186,8 @@ int runPredict(const PredictOptions& options) {
     bool failed = false;
     nlohmann::json list = nlohmann::json::array();
     for (const auto& prediction : predictions) {
-        if (!prediction.error.empty()) {
+        if (reportedUnreadable(prediction.image, prediction.error, list)) {
             failed = true;
-            std::cerr << prediction.error << "\n";
-            list.push_back({{"image", prediction.image.string()}, {"error", prediction.error}});
             continue;
         }
         const std::string& name = classes[static_cast<std::size_t>(prediction.predicted)];
