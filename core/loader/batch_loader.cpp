@@ -6,6 +6,7 @@
 #include "imaging/decode.h"
 #include "imaging/image_cache.h"
 #include "imaging/random.h"
+#include "imaging/training_crop.h"
 #include "loader/epoch_order.h"
 
 #include <algorithm>
@@ -91,6 +92,14 @@ void validate(const LoaderOptions& options) {
     check(options.prefetchBatches >= 1, "prefetch depth", options.prefetchBatches);
     if (options.augment) {
         validate(options.augmentation);
+    }
+    check(options.cropSide >= 0 &&
+              options.cropSide <= std::min(options.spec.width, options.spec.height),
+          "crop side", options.cropSide);
+    if (!(options.defectCropShare >= 0.0 && options.defectCropShare <= 1.0)) {
+        throw Error(ErrorKind::InvalidArgument, "Loader setting defect crop share = " +
+                                                    std::to_string(options.defectCropShare) +
+                                                    " is outside 0 to 1.");
     }
 }
 
@@ -270,6 +279,12 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
                                                     static_cast<std::uint64_t>(position)));
             if (options_.masks) {
                 imaging::augmentImageAndMask(image, mask, options_.augmentation, random);
+                if (cropping()) {
+                    const cv::Rect window = imaging::chooseTrainingCrop(
+                        mask, options_.cropSide, options_.defectCropShare, random);
+                    image = image(window);
+                    mask = mask(window);
+                }
             } else {
                 image = imaging::augmentImage(image, options_.augmentation, random);
             }
@@ -282,7 +297,10 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
     }
 
     const auto rows = static_cast<std::int64_t>(images.size());
-    const imaging::ImageSpec& spec = options_.spec;
+    imaging::ImageSpec spec = options_.spec;
+    if (cropping()) {
+        spec.width = spec.height = options_.cropSide;
+    }
     batch.images = at::empty({rows, spec.channels, spec.height, spec.width},
                              at::TensorOptions().dtype(at::kFloat).pinned_memory(pinMemory_));
     batch.labels = at::empty({rows}, at::TensorOptions().dtype(at::kLong));

@@ -93,6 +93,8 @@ public:
 private:
     struct Run;
     bool load(std::size_t index, cv::Mat& image, cv::Mat& mask); // mask: when options_.masks
+    // Training rows are cut to options_.cropSide (segmentation with augmentation only).
+    bool cropping() const { return options_.augment && options_.masks && options_.cropSide > 0; }
     void recordFailure(std::size_t index, const std::string& reason);
     Batch assemble(const Run& run, std::size_t number);
     void work(Run& run);

@@ -52,6 +52,12 @@ struct LoaderOptions {
     // Also build each row's per-pixel class target from its sample's regions (Batch::masks),
     // moved by the same geometric augmentations as the image.
     bool masks = false;
+    // With masks and augment: each training row is a `cropSide` square cut from the augmented
+    // image and its mask after the other augmentations, holding a defect pixel with
+    // probability `defectCropShare` (imaging/training_crop.h). Batches are then cropSide on
+    // a side; 0 keeps whole images.
+    int cropSide = 0;
+    double defectCropShare = 0.0;
     // Page-locked batches for faster host-to-GPU copies; ignored when CUDA is not available.
     bool pinMemory = false;
 };

@@ -382,7 +382,7 @@ TEST_F(ImagingLoaderTest, PinMemoryWithCudaServesPinnedBatchesThatReachTheGpuUnc
     for (std::int64_t e = 0; e < 2; ++e) { // the second epoch comes from the decoded cache
         for (const Batch& batch : epoch(loader, e)) {
             ASSERT_TRUE(batch.images.is_pinned()) << "epoch " << e;
-            const auto onGpu = batch.images.to(torch::kCUDA, /*non_blocking=*/true);
+            const auto onGpu = batch.images.to(at::kCUDA, /*non_blocking=*/true);
             EXPECT_TRUE(onGpu.cpu().equal(batch.images)) << "epoch " << e;
         }
     }
@@ -463,6 +463,54 @@ TEST_F(ImagingLoaderTest, MasksLieOnThePaintedSquaresWithAndWithoutAugmentation)
             EXPECT_EQ(loader.failureCount(), 0u);
         }
     }
+}
+
+TEST_F(ImagingLoaderTest, TrainingCropsCutImageAndMaskTogetherAroundTheDefects) {
+    const auto samples = makeSquareSamples(12);
+    auto options = maskOptions();
+    options.augment = true;
+    options.augmentation.horizontalFlip = 0.5;
+    options.augmentation.verticalFlip = 0.5;
+    options.cropSide = 8;
+    options.defectCropShare = 1.0;
+    BatchLoader loader(samples, options);
+    for (std::int64_t e = 0; e < 2; ++e) {
+        std::size_t rows = 0;
+        for (const Batch& batch : epoch(loader, e)) {
+            ASSERT_EQ(batch.images.size(2), 8);
+            ASSERT_EQ(batch.images.size(3), 8);
+            ASSERT_EQ(batch.masks.size(1), 8);
+            ASSERT_EQ(batch.masks.size(2), 8);
+            for (std::size_t row = 0; row < batch.indices.size(); ++row) {
+                const auto r = static_cast<std::int64_t>(row);
+                const int value = 1 + static_cast<int>(batch.indices[row]) % 3;
+                const cv::Mat classed = classPixels(batch, r, value);
+                // Every crop holds some of the square, and its mask lies on its pixels.
+                EXPECT_GT(cv::countNonZero(classed), 0) << "sample " << batch.indices[row];
+                EXPECT_TRUE(nearlyTheSamePixels(brightPixels(batch, r), classed))
+                    << "sample " << batch.indices[row] << ", epoch " << e;
+                ++rows;
+            }
+        }
+        EXPECT_EQ(rows, samples.size());
+    }
+
+    // Evaluation ignores the crop: whole images.
+    options.augment = false;
+    BatchLoader evaluation(samples, options);
+    for (const Batch& batch : epoch(evaluation, 0)) {
+        EXPECT_EQ(batch.images.size(2), 20);
+        EXPECT_EQ(batch.masks.size(2), 24);
+    }
+}
+
+TEST_F(ImagingLoaderTest, ACropLargerThanTheImagesOrAShareOutsideZeroToOneIsRefused) {
+    auto options = maskOptions();
+    options.cropSide = 21; // the images are 24 x 20
+    EXPECT_THROW(BatchLoader(makeSquareSamples(2), options), Error);
+    options.cropSide = 16;
+    options.defectCropShare = 1.5;
+    EXPECT_THROW(BatchLoader(makeSquareSamples(2), options), Error);
 }
 
 TEST_F(ImagingLoaderTest, MaskedBatchesAreTheSameForOneAndTwoWorkers) {
@@ -573,7 +621,7 @@ TEST_F(ImagingLoaderTest, PinMemoryWithCudaPinsTheMasksToo) {
     ASSERT_TRUE(loader.pinsMemory());
     for (const Batch& batch : epoch(loader, 0)) {
         ASSERT_TRUE(batch.masks.is_pinned());
-        EXPECT_TRUE(batch.masks.to(torch::kCUDA, /*non_blocking=*/true).cpu().equal(batch.masks));
+        EXPECT_TRUE(batch.masks.to(at::kCUDA, /*non_blocking=*/true).cpu().equal(batch.masks));
     }
 }
 
