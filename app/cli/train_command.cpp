@@ -58,6 +58,8 @@ struct TrainCommandOptions : TrainingSettings {
     // --task segmentation only.
     std::vector<std::string> minimumAreas;
     std::optional<double> pixelSize;
+    std::optional<int> cropSize;
+    std::optional<double> defectCrops;
     bool json = false;
     // --task anomaly only.
     std::optional<std::string> method;
@@ -221,6 +223,14 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
             options.minimumAreas.push_back(inspection::parseMinimumArea(text));
         }
         options.pixelSizeMm = given.pixelSize.value_or(options.pixelSizeMm);
+    }
+    if (given.cropSize || given.defectCrops) {
+        if (options.task != TaskKind::Segmentation) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "--crop-size and --defect-crops are for --task segmentation.");
+        }
+        options.cropSize = given.cropSize.value_or(options.cropSize);
+        options.defectCropShare = given.defectCrops.value_or(options.defectCropShare);
     }
     return options;
 }
@@ -436,6 +446,17 @@ Command addTrainCommand(CLI::App& root) {
         ->group(segmentation);
     parser->add_option("--pixel-size", options->pixelSize, "Millimetres per pixel side")
         ->check(CLI::PositiveNumber)
+        ->group(segmentation);
+    parser
+        ->add_option("--crop-size", options->cropSize,
+                     "Train on squares of this side cut from each image (0: whole images; "
+                     "default about half the image size)")
+        ->check(CLI::NonNegativeNumber)
+        ->group(segmentation);
+    parser
+        ->add_option("--defect-crops", options->defectCrops,
+                     "Share of training crops placed around a defect pixel (default 0.67)")
+        ->check(CLI::Range(0.0, 1.0))
         ->group(segmentation);
     parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
     const std::string anomaly = "Anomaly detection (--task anomaly)";

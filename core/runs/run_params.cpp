@@ -139,6 +139,8 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"target_defect_recall", text(options.targetDefectRecall)},
         {"minimum_areas", minimumAreasText(options.minimumAreas)},
         {"pixel_size_mm", text(options.pixelSizeMm)},
+        {"crop_size", std::to_string(options.cropSize)},
+        {"defect_crop_share", text(options.defectCropShare)},
         {"augment.resized_crop", text(augment.resizedCrop.probability)},
         {"augment.resized_crop_min_scale", text(augment.resizedCrop.minScale)},
         {"augment.shift", text(augment.shift.probability)},
@@ -201,6 +203,9 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     options.targetDefectRecall = read.number("target_defect_recall", 0.995);
     options.minimumAreas = minimumAreasFrom(read.text("minimum_areas", ""));
     options.pixelSizeMm = read.number("pixel_size_mm", 0);
+    // Runs from before training crops trained on whole images.
+    options.cropSize = static_cast<int>(read.number("crop_size", 0));
+    options.defectCropShare = read.number("defect_crop_share", 0.67);
     auto& augment = options.augmentation;
     augment.resizedCrop.probability = read.number("augment.resized_crop", 0);
     augment.resizedCrop.minScale = read.number("augment.resized_crop_min_scale", 0.08);

@@ -130,6 +130,21 @@ void validate(const TrainOptions& options) {
                 std::to_string(options.threads) + ".");
     }
     imaging::validate(options.augmentation);
+    if (options.cropSize != 0) {
+        if (options.task != TaskKind::Segmentation) {
+            invalid("Training crops are for segmentation; set the crop size to 0 for " +
+                    toString(options.task) + ".");
+        }
+        if (options.cropSize < 16 || options.cropSize > options.imageSize) {
+            invalid("The crop size must be 0 (whole images) or between 16 and the image size (" +
+                    std::to_string(options.imageSize) + " px), not " +
+                    std::to_string(options.cropSize) + ".");
+        }
+    }
+    if (!(options.defectCropShare >= 0 && options.defectCropShare <= 1)) {
+        invalid("The share of crops around a defect must be between 0 and 1, not " +
+                number(options.defectCropShare) + ".");
+    }
 }
 
 } // namespace kestrel::train

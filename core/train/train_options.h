@@ -67,6 +67,12 @@ struct TrainOptions {
     // and the part still pass, in pixels or mm² ("scratch=0.5mm2"), and the pixel size in mm.
     std::vector<inspection::MinimumArea> minimumAreas;
     double pixelSizeMm = 0;
+
+    // Segmentation: train on `cropSize` squares cut from each augmented image, a share
+    // `defectCropShare` of them around a defect pixel (loader/loader_options.h); validation
+    // and export still see whole images. 0: whole images.
+    int cropSize = 0;
+    double defectCropShare = 0.67;
 };
 
 OptimizerKind parseOptimizerKind(const std::string& name);

@@ -28,6 +28,10 @@ loader::LoaderOptions trainingLoaderOptions(const TrainOptions& options) {
     loader.augment = true;
     loader.augmentation = options.augmentation;
     loader.dropLast = true;
+    if (options.task == TaskKind::Segmentation) {
+        loader.cropSide = options.cropSize;
+        loader.defectCropShare = options.defectCropShare;
+    }
     return loader;
 }
 

@@ -76,7 +76,11 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     options.augmentation.blur.minSigma = 0.5;
     options.augmentation.blur.maxSigma = 3.5;
     options.augmentation.noise.sigma = 12;
+    options.cropSize = 72;
+    options.defectCropShare = 0.5;
     const train::TrainOptions back = optionsFromParams(toParams(options));
+    EXPECT_EQ(back.cropSize, 72);
+    EXPECT_DOUBLE_EQ(back.defectCropShare, 0.5);
     EXPECT_EQ(back.model, "resnet18");
     EXPECT_EQ(back.epochs, 7);
     EXPECT_EQ(back.batchSize, 48);
