@@ -43,6 +43,10 @@ void SampleBrowser::updateReviewChoices() {
     const bool available = model_->review() != nullptr;
     enableItems(showFilter_, available, isReviewShow);
     enableItems(sortBy_, available, [](int column) { return column >= kFirstReviewSort; });
+    // A segmentation run's loss column is each image's IoU: the same order, worst first.
+    const bool segmentation = available && model_->review()->segmentation;
+    sortBy_->setItemText(sortBy_->findData(int(SampleModel::LossColumn)),
+                         segmentation ? tr("IoU, lowest first") : tr("Loss, highest first"));
     QStringList sources;
     if (available) {
         for (const QString& title : {model_->review()->runTitle, model_->review()->auditTitle}) {

@@ -448,6 +448,8 @@ QVariant SampleModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("Status");
     case PathColumn:
         return tr("Path");
+    case LossColumn: // sorted worst first either way
+        return review_ && review_->segmentation ? tr("IoU") : reviewHeader(section);
     default:
         return reviewHeader(section);
     }

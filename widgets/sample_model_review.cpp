@@ -114,7 +114,10 @@ QVariant SampleModel::reviewData(const CatalogSample& s, int column, int role) c
                 return anomalyScore(reviewed->confidence);
             }
             return predicted ? percent(reviewed->confidence) : QString();
-        case LossColumn: // an anomaly detector has no loss per sample
+        case LossColumn:                              // an anomaly detector has no loss per sample
+            if (predicted && review_->segmentation) { // the loss is 1 - the image's IoU
+                return QString::number(1.0 - static_cast<double>(reviewed->loss), 'f', 2);
+            }
             return predicted && !review_->anomaly
                        ? QString::number(static_cast<double>(reviewed->loss), 'f', 3)
                        : QString();
@@ -150,6 +153,10 @@ QVariant SampleModel::reviewData(const CatalogSample& s, int column, int role) c
             lines << tr("%1: anomaly score %2, %3 (a defect from 0.50)")
                          .arg(review_->runTitle, anomalyScore(reviewed->confidence),
                               reviewed->predicted);
+        } else if (predicted && review_->segmentation) {
+            lines << tr("%1: %2 (%3), IoU %4 over the defects drawn or predicted")
+                         .arg(review_->runTitle, reviewed->predicted, percent(reviewed->confidence))
+                         .arg(1.0 - static_cast<double>(reviewed->loss), 0, 'f', 2);
         } else if (predicted) {
             lines << tr("%1 predicts %2 (%3), loss %4, margin %5")
                          .arg(review_->runTitle, reviewed->predicted, percent(reviewed->confidence))

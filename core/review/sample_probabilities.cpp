@@ -38,7 +38,7 @@ std::vector<tasks::SampleScores> scoreSamples(models::Classifier& model,
         const torch::Tensor outputs = task.applyHead(
             model.forward(input(batch->images)).to(torch::kFloat).cpu().contiguous());
         std::vector<tasks::SampleScores> batchScores =
-            task.sampleScores(outputs.contiguous(), batch->labels);
+            task.sampleScores(outputs.contiguous(), batch->labels, batch->targets());
         for (std::size_t row = 0; row < batch->indices.size(); ++row) {
             scores[batch->indices[row]] = std::move(batchScores[row]);
         }

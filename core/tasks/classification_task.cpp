@@ -188,7 +188,8 @@ at::Tensor ClassificationTask::applyHead(const at::Tensor& outputs) const {
 }
 
 std::vector<SampleScores> ClassificationTask::sampleScores(const at::Tensor& headOutputs,
-                                                           const at::Tensor& truth) const {
+                                                           const at::Tensor& truth,
+                                                           const at::Tensor& /*targets*/) const {
     const std::int64_t rows = headOutputs.size(0);
     const std::int64_t classes = headOutputs.size(1);
     const float* probability = headOutputs.data_ptr<float>();

@@ -32,8 +32,8 @@ public:
     ExportHead exportHead() const override;
     at::Tensor applyHead(const at::Tensor& outputs) const override;
 
-    std::vector<SampleScores> sampleScores(const at::Tensor& headOutputs,
-                                           const at::Tensor& truth) const override;
+    std::vector<SampleScores> sampleScores(const at::Tensor& headOutputs, const at::Tensor& truth,
+                                           const at::Tensor& targets) const override;
 };
 
 } // namespace kestrel::tasks

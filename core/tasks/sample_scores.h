@@ -13,7 +13,7 @@ struct SampleScores {
     float confidence = 0;       // probability of `predicted`
     float truthProbability = 0; // probability of the given label
     float margin = 0;           // top probability minus the runner-up's
-    float loss = 0;             // cross-entropy of the given label: -log p(truth)
+    float loss = 0; // cross-entropy of the given label: -log p(truth); segmentation: 1 - IoU
     std::vector<float> probabilities;
 };
 

@@ -86,6 +86,31 @@ double areaScale(const loader::LoaderSample& sample, const imaging::ImageSpec& s
     return s * s;
 }
 
+// Each image's mean IoU over the defect classes in its truth or its prediction (1 when it
+// has neither: nothing to find and nothing found), from `predicted` and `truth` (N x H x W
+// class indexes of the same size). Truth of another size (not a mask) gives zeros.
+at::Tensor imageIous(const at::Tensor& predicted, const at::Tensor& truth, std::int64_t classes) {
+    const std::int64_t rows = predicted.size(0);
+    if (truth.dim() != 3 || truth.sizes() != predicted.sizes()) {
+        return torch::zeros({rows});
+    }
+    const at::Tensor flatPredicted = predicted.flatten(1);
+    const at::Tensor flatTruth = truth.to(predicted.device()).flatten(1);
+    at::Tensor sum = torch::zeros({rows});
+    at::Tensor counted = torch::zeros({rows});
+    for (std::int64_t c = 1; c < classes; ++c) {
+        const at::Tensor isPredicted = flatPredicted == c;
+        const at::Tensor isTrue = flatTruth == c;
+        const at::Tensor overlap = (isPredicted & isTrue).sum(1).to(torch::kFloat);
+        const at::Tensor either = (isPredicted | isTrue).sum(1).to(torch::kFloat);
+        const at::Tensor present = either > 0;
+        sum += torch::where(present, overlap / either.clamp_min(1), torch::zeros_like(overlap));
+        counted += present.to(torch::kFloat);
+    }
+    return torch::where(counted > 0, sum / counted.clamp_min(1), torch::ones_like(sum))
+        .contiguous();
+}
+
 } // namespace
 
 at::Tensor softDiceLoss(const at::Tensor& probabilities, const at::Tensor& targets) {
@@ -268,8 +293,11 @@ at::Tensor SegmentationTask::applyHead(const at::Tensor& outputs) const {
 }
 
 std::vector<SampleScores> SegmentationTask::sampleScores(const at::Tensor& headOutputs,
-                                                         const at::Tensor& truth) const {
+                                                         const at::Tensor& truth,
+                                                         const at::Tensor& targets) const {
     const at::Tensor defect = (1 - headOutputs.select(1, 0)).flatten(1).amax(1).contiguous();
+    const at::Tensor ious = imageIous(headOutputs.argmax(1), targets, headOutputs.size(1));
+    const auto iou = ious.accessor<float, 1>();
     const auto ng = defect.accessor<float, 1>();
     const auto label = truth.accessor<std::int64_t, 1>();
     std::vector<SampleScores> scores;
@@ -283,7 +311,8 @@ std::vector<SampleScores> SegmentationTask::sampleScores(const at::Tensor& headO
                                      ? score.probabilities[static_cast<std::size_t>(label[row])]
                                      : 0.0f;
         score.margin = std::abs(score.probabilities[1] - score.probabilities[0]);
-        score.loss = -std::log(std::max(score.truthProbability, 1e-12f));
+        // Review sorts by loss, worst first: the image whose defects the model drew worst.
+        score.loss = 1.0f - iou[row];
         scores.push_back(std::move(score));
     }
     return scores;

@@ -36,8 +36,8 @@ public:
 
     // Per image (rows of N x K x H x W probabilities): P(NG) is the most defective pixel's
     // 1 - P(background); probabilities are {P(OK), P(NG)} against the truth's verdict.
-    std::vector<SampleScores> sampleScores(const at::Tensor& headOutputs,
-                                           const at::Tensor& truth) const override;
+    std::vector<SampleScores> sampleScores(const at::Tensor& headOutputs, const at::Tensor& truth,
+                                           const at::Tensor& targets) const override;
 };
 
 // The soft Dice loss over classes 1..K-1 of `probabilities` (N x K x H x W) against

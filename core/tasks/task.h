@@ -102,9 +102,11 @@ public:
 
     // --- Review data.
     // One entry per row of `headOutputs` (applyHead's, on the CPU, contiguous), against the
-    // given labels `truth` (int64, one per row).
+    // given labels `truth` (int64, one per row) and the batch's targets (Batch::targets():
+    // the labels again, or per-pixel classes for segmentation).
     virtual std::vector<SampleScores> sampleScores(const at::Tensor& headOutputs,
-                                                   const at::Tensor& truth) const = 0;
+                                                   const at::Tensor& truth,
+                                                   const at::Tensor& targets) const = 0;
 };
 
 // The one Task of each kind.

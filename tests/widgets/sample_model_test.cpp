@@ -235,6 +235,36 @@ private slots:
         QCOMPARE(show(SampleFilter::Show::LikelyLabelErrors), std::vector<std::string>{});
     }
 
+    void aSegmentationReviewShowsEachImagesIouAndSortsTheWorstFirst() {
+        SampleModel model;
+        model.setCatalog(catalog());
+        auto review = std::make_shared<kestrel::widgets::SampleReview>();
+        review->runTitle = "run #4";
+        review->segmentation = true;
+        review->goodClass = "good";
+        // The loss of a segmentation score is 1 - the image's IoU over its defects.
+        review->samples[1] = {"OK", 0.97f, 0.0f, 0.9f, {}, 0, 0};  // IoU 1
+        review->samples[2] = {"NG", 0.88f, 0.75f, 0.7f, {}, 0, 0}; // IoU 0.25
+        review->samples[3] = {"NG", 0.60f, 0.4f, 0.2f, {}, 0, 0};  // IoU 0.60
+        model.setReview(review);
+        QCOMPARE(
+            model.headerData(SampleModel::LossColumn, Qt::Horizontal, Qt::DisplayRole).toString(),
+            QString("IoU"));
+        model.sort(SampleModel::LossColumn);
+        QCOMPARE(names(model),
+                 (std::vector<std::string>{"a.png", "B.png", "c.png", "d.png", "e.png"}));
+        const int a = model.rowOf(2);
+        QCOMPARE(model.index(a, SampleModel::LossColumn).data().toString(), QString("0.25"));
+        QVERIFY(model.index(a, 0).data(Qt::ToolTipRole).toString().contains("IoU 0.25"));
+
+        review = std::make_shared<kestrel::widgets::SampleReview>(*review);
+        review->segmentation = false;
+        model.setReview(review);
+        QCOMPARE(
+            model.headerData(SampleModel::LossColumn, Qt::Horizontal, Qt::DisplayRole).toString(),
+            QString("Loss"));
+    }
+
     void thumbnailsAreAskedForOnlyWhenACellIsDrawn() {
         SampleModel model;
         RecordingThumbnails thumbnails;

@@ -127,8 +127,8 @@ TEST(ClassificationTaskTest, TheHeadGivesProbabilitiesAndReviewScoresFollowThem)
     const auto logits = torch::tensor(std::vector<float>{2, 1, 0, 0, 0, 5}).reshape({2, 3});
     const auto probabilities = task.applyHead(logits).contiguous();
     EXPECT_NEAR(probabilities.sum(1)[0].item<double>(), 1.0, 1e-6);
-    const auto scores =
-        task.sampleScores(probabilities, torch::tensor(std::vector<std::int64_t>{1, 2}));
+    const auto labels = torch::tensor(std::vector<std::int64_t>{1, 2});
+    const auto scores = task.sampleScores(probabilities, labels, labels);
     ASSERT_EQ(scores.size(), 2U);
     const auto row = probabilities[0];
     EXPECT_EQ(scores[0].predicted, 0);

@@ -86,14 +86,47 @@ TEST(SegmentationTask, ReviewScoresAnImageByItsMostDefectivePixel) {
     probabilities[0][1] = torch::tensor({{0.1f, 0.7f}});
     probabilities[1][0] = torch::tensor({{0.95f, 0.8f}}); // at most 0.2
     probabilities[1][1] = torch::tensor({{0.05f, 0.2f}});
+    // Row 0 finds its one defect pixel and nothing else; row 1 misses its one.
+    const auto masks = torch::tensor({0, 1, 0, 1}, torch::kLong).reshape({2, 1, 2});
     const auto scores =
-        task.sampleScores(probabilities.contiguous(), torch::tensor({1, 1}, torch::kLong));
+        task.sampleScores(probabilities.contiguous(), torch::tensor({1, 1}, torch::kLong), masks);
     ASSERT_EQ(scores.size(), 2u);
     EXPECT_EQ(scores[0].predicted, 1);
     EXPECT_NEAR(scores[0].probabilities[1], 0.7, 1e-6);
     EXPECT_EQ(scores[1].predicted, 0);
     EXPECT_NEAR(scores[1].truthProbability, 0.2, 1e-6);
-    EXPECT_NEAR(scores[1].loss, -std::log(0.2), 1e-5);
+    EXPECT_FLOAT_EQ(scores[0].loss, 0.0f);
+    EXPECT_FLOAT_EQ(scores[1].loss, 1.0f);
+}
+
+TEST(SegmentationTask, ReviewLossIsOneMinusTheImagesMeanIouOverItsDefectClasses) {
+    const SegmentationTask task;
+    // Three classes on a 1 x 4 strip: the model says 0 1 1 2 everywhere.
+    torch::Tensor probabilities = torch::zeros({3, 3, 1, 4});
+    const std::vector<std::int64_t> said = {0, 1, 1, 2};
+    for (std::int64_t row = 0; row < 3; ++row) {
+        for (std::int64_t x = 0; x < 4; ++x) {
+            probabilities[row][said[static_cast<std::size_t>(x)]][0][x] = 1.0f;
+        }
+    }
+    const auto masks = torch::tensor({0, 1, 0, 2,  // class 1: 1 of 2, class 2: 1 of 1
+                                      0, 1, 1, 2,  // all right
+                                      2, 2, 2, 0}, // class 1: 0 of 2, class 2: 0 of 4
+                                     torch::kLong)
+                           .reshape({3, 1, 4});
+    const auto scores = task.sampleScores(probabilities.contiguous(),
+                                          torch::tensor({1, 1, 1}, torch::kLong), masks);
+    ASSERT_EQ(scores.size(), 3u);
+    EXPECT_NEAR(scores[0].loss, 1.0 - (0.5 + 1.0) / 2, 1e-6);
+    EXPECT_NEAR(scores[1].loss, 0.0, 1e-6);
+    EXPECT_NEAR(scores[2].loss, 1.0, 1e-6);
+
+    // An image without defects in truth or prediction has nothing to miss.
+    torch::Tensor background = torch::zeros({1, 3, 1, 4});
+    background[0][0] = 1.0f;
+    const auto clean = task.sampleScores(background.contiguous(), torch::tensor({0}, torch::kLong),
+                                         torch::zeros({1, 1, 4}, torch::kLong));
+    EXPECT_NEAR(clean[0].loss, 0.0, 1e-6);
 }
 
 } // namespace
