@@ -21,6 +21,11 @@ constexpr double kSegCpuBudgetImages = 12000;
 constexpr double kSegGpuBudgetImages = 60000;
 constexpr std::int64_t kSegMinEpochs = 20;
 constexpr std::int64_t kSegMaxEpochs = 200;
+constexpr int kSegMinCropImage = 128;
+constexpr double kSegDefectCropShare = 0.67;
+// A crop's pixel costs about 1.5 times a whole image's on a CPU (small tensors keep the cores
+// less busy), and validating whole images each epoch adds about a quarter more.
+constexpr double kSegCropCost = 1.9;
 
 int medianSide(const std::vector<loader::LoaderSample>& train) {
     std::vector<int> sides;
@@ -57,8 +62,18 @@ TrainOptions defaultSegmentationOptions(const std::vector<loader::LoaderSample>&
         options.std = {0.229, 0.224, 0.225};
     }
 
-    options.batchSize = cuda ? 16 : 8;
-    const double pixels = static_cast<double>(options.imageSize) * options.imageSize;
+    // Training crops of about half the side, two thirds of them around a defect: a thin
+    // defect covers well under 1% of a part, so whole images teach mostly background. In the
+    // same time the bench's peer reached a validation mIoU of 0.31 on 64 px crops against
+    // 0.22 on whole 144 px images. Small images are kept whole.
+    if (options.imageSize >= kSegMinCropImage) {
+        options.cropSize = std::max(kSegMinSide, options.imageSize / 2 / step * step);
+        options.defectCropShare = kSegDefectCropShare;
+    }
+    const int trainSide = options.cropSize > 0 ? options.cropSize : options.imageSize;
+    options.batchSize = (cuda ? 16 : 8) * (options.cropSize > 0 ? 2 : 1);
+    const double pixels =
+        static_cast<double>(trainSide) * trainSide * (options.cropSize > 0 ? kSegCropCost : 1.0);
     const double budget =
         (cuda ? kSegGpuBudgetImages : kSegCpuBudgetImages) * (128.0 * 128.0) / pixels;
     const auto samples = static_cast<double>(std::max<std::size_t>(train.size(), 1));
@@ -88,9 +103,14 @@ TrainOptions defaultSegmentationOptions(const std::vector<loader::LoaderSample>&
 }
 
 std::string describeSegmentationDefaults(const TrainOptions& options, std::size_t trainSamples) {
+    const std::string crops = options.cropSize > 0
+                                  ? " as " + std::to_string(options.cropSize) + " px crops (" +
+                                        std::to_string(std::lround(options.defectCropShare * 100)) +
+                                        "% around a defect)"
+                                  : "";
     return "Segmentation defaults: " + options.model + " at " + std::to_string(options.imageSize) +
            " px, " + std::to_string(options.epochs) + " epochs of " + std::to_string(trainSamples) +
-           " training images in batches of " + std::to_string(options.batchSize) +
+           " training images" + crops + " in batches of " + std::to_string(options.batchSize) +
            ", AdamW with cross-entropy and Dice.";
 }
 

@@ -27,14 +27,23 @@ TEST_F(CliTest, SegmentationTrainsEvaluatesExportsAndPredictsMasks) {
     EXPECT_NE(classification.exitCode, 0);
     EXPECT_NE(classification.err.find("--task segmentation"), std::string::npos)
         << classification.err;
+    const ProcessResult crops = cli({"train", project, "--crop-size", "16", "--epochs", "1"});
+    EXPECT_NE(crops.exitCode, 0);
+    EXPECT_NE(crops.err.find("--crop-size and --defect-crops are for --task segmentation"),
+              std::string::npos)
+        << crops.err;
+    const ProcessResult tooLarge = cli({"train", project, "--task", "segmentation", "--image-size",
+                                        "32", "--crop-size", "40", "--epochs", "1"});
+    EXPECT_NE(tooLarge.exitCode, 0);
+    EXPECT_NE(tooLarge.err.find("not 40"), std::string::npos) << tooLarge.err;
     const ProcessResult unknown =
         cli({"train", project, "--task", "segmentation", "--min-area", "dent=5", "--epochs", "1"});
     EXPECT_NE(unknown.exitCode, 0);
     EXPECT_NE(unknown.err.find("scratch, spot, crack"), std::string::npos) << unknown.err;
 
-    const ProcessResult train =
-        cli({"train", project, "--task", "segmentation", "--epochs", "2", "--image-size", "32",
-             "--batch-size", "4", "--device", "cpu", "--min-area", "spot=3", "--json"});
+    const ProcessResult train = cli({"train", project, "--task", "segmentation", "--epochs", "2",
+                                     "--image-size", "32", "--crop-size", "16", "--batch-size", "4",
+                                     "--device", "cpu", "--min-area", "spot=3", "--json"});
     ASSERT_EQ(train.exitCode, 0) << train.err;
     EXPECT_NE(train.err.find("val mIoU"), std::string::npos) << train.err;
     const auto trained = nlohmann::json::parse(train.out);

@@ -510,6 +510,8 @@ private slots:
         defaults.device = "cpu";
         defaults.epochs = 40;
         defaults.monitor = "val_miou";
+        defaults.cropSize = 64;
+        defaults.defectCropShare = 0.67;
         segmentation->setOptions(defaults);
         segmentation->setDefaultsDescription("Segmentation defaults: unet at 144 px");
 
@@ -535,6 +537,8 @@ private slots:
         QCOMPARE(options.imageSize, 144);
         QCOMPARE(options.epochs, std::int64_t{40});
         QCOMPARE(text(options.monitor), QString("val_miou"));
+        QCOMPARE(options.cropSize, 64); // the defaults' training crops go through
+        QCOMPARE(options.defectCropShare, 0.67);
 
         // The U-Net's poolings need sides that halve evenly: refused inline, Start too.
         auto* size = segmentation->findChild<QSpinBox*>("imageSize");
@@ -548,6 +552,11 @@ private slots:
         type(size, "152");
         QVERIFY(segmentation->isValid());
         QVERIFY(button("startTraining")->isEnabled());
+        // Images as small as the crops train whole, rather than fail to start.
+        type(size, "64");
+        QCOMPARE(segmentation->options().cropSize, 0);
+        type(size, "152");
+        QCOMPARE(segmentation->options().cropSize, 64);
 
         // Classification's start stays a classifier's, whatever the other form holds.
         pick("trainingTask", "Classification");

@@ -3,6 +3,7 @@
 #include "project/project.h"
 #include "temp_dir.h"
 #include "train/default_settings.h"
+#include "train/segmentation_defaults.h"
 
 #include <string>
 
@@ -123,6 +124,40 @@ TEST(DefaultSettingsTest, TheShapeCountsTrainingImagesPerClass) {
     EXPECT_EQ(shape.largestClass, 12);
     EXPECT_TRUE(shape.allGray);
     EXPECT_TRUE(defaultOptions(shape, "cpu").classWeights);
+}
+
+std::vector<loader::LoaderSample> segmentationSamples(int count, int width, int height) {
+    std::vector<loader::LoaderSample> samples(static_cast<std::size_t>(count));
+    for (auto& sample : samples) {
+        sample.imageWidth = width;
+        sample.imageHeight = height;
+    }
+    return samples;
+}
+
+TEST(SegmentationDefaultsTest, PartsOf128PxAndMoreTrainOnHalfSideCropsAroundTheDefects) {
+    const auto options =
+        defaultSegmentationOptions(segmentationSamples(210, 150, 138), false, "cpu");
+    EXPECT_EQ(options.imageSize, 144);
+    EXPECT_EQ(options.cropSize, 64); // 72 rounded down to the size step of 16
+    EXPECT_DOUBLE_EQ(options.defectCropShare, 0.67);
+    EXPECT_EQ(options.batchSize, 16);
+    EXPECT_GT(options.epochs, 45); // more epochs than whole images would get in the budget
+    EXPECT_LE(options.epochs, 200);
+    EXPECT_NO_THROW(validate(options));
+    const std::string said = describeSegmentationDefaults(options, 210);
+    EXPECT_NE(said.find("as 64 px crops (67% around a defect) in batches of 16"), std::string::npos)
+        << said;
+}
+
+TEST(SegmentationDefaultsTest, SmallPartsTrainWhole) {
+    const auto options = defaultSegmentationOptions(segmentationSamples(40, 80, 72), true, "cpu");
+    EXPECT_EQ(options.imageSize, 80);
+    EXPECT_EQ(options.cropSize, 0);
+    EXPECT_EQ(options.batchSize, 8);
+    EXPECT_EQ(options.channels, 1);
+    EXPECT_NO_THROW(validate(options));
+    EXPECT_EQ(describeSegmentationDefaults(options, 40).find("crops"), std::string::npos);
 }
 
 } // namespace
