@@ -8,9 +8,10 @@
 #    timed end to end (/usr/bin/time), then eval --run <that run> --json: test mIoU over the
 #    three defect classes and per-class IoU and Dice.
 # 3. segmentation_peer.py (the same U-Net in plain torch, AdamW, cross-entropy + soft Dice,
-#    flips and quarter turns) at the image size Kestrel's run picked, for as many epochs as
-#    Kestrel trained but stopped at Kestrel's wall time, all cores; the same split and test
-#    figures from the class-index masks the generator wrote.
+#    flips and quarter turns) at the image size, crop size, defect share and batch size
+#    Kestrel's run picked, for as many epochs as Kestrel trained but stopped at Kestrel's wall
+#    time, all cores; the same split and test figures from the class-index masks the
+#    generator wrote.
 # Prints both lines and the ratios kestrel / peer for test mIoU (above 1: Kestrel is more
 # accurate) and peer / kestrel for time.
 #
@@ -34,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --python) python="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --skip-peer) peer=0; shift ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "segmentation_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -96,6 +97,12 @@ if [[ -z "$size" ]]; then
     size=128
     echo "The train log names no image size; the peer uses $size px." >&2
 fi
+# "Segmentation defaults: ... as 64 px crops (67% around a defect) in batches of 16, ..."
+crop="$(sed -n 's/^Segmentation defaults: .* as \([0-9]*\) px crops.*/\1/p' "$work/train.log" | head -1)"
+share="$(sed -n 's/^Segmentation defaults: .* crops (\([0-9]*\)% around a defect).*/\1/p' \
+    "$work/train.log" | head -1)"
+batch="$(sed -n 's/^Segmentation defaults: .* in batches of \([0-9]*\),.*/\1/p' "$work/train.log" |
+    head -1)"
 if ! evaluated="$("$cli" eval "$project" --run "$run" --json 2> "$work/eval.log")"; then
     echo "kestrel  eval failed; the end of $work/eval.log:" >&2
     tail -5 "$work/eval.log" >&2
@@ -109,6 +116,8 @@ printf 'kestrel  %s at %s px, %s epochs   test mIoU %s  (IoU / Dice: %s)  train 
 
 if ! result="$("$python" "$here/segmentation_peer.py" --data "$data" --image-size "$size" \
     --epochs "$epochs" --seconds "$kestrel_seconds" --seed "$seed" --threads "$(nproc)" \
+    --crop-size "${crop:-0}" --defect-crops "$(awk -v p="${share:-67}" 'BEGIN { print p / 100 }')" \
+    --batch-size "${batch:-8}" \
     2> "$work/peer.log")"; then
     echo "peer failed; the end of $work/peer.log:" >&2
     tail -5 "$work/peer.log" >&2

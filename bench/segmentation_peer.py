@@ -127,6 +127,30 @@ def augment(images, masks, generator):
     return images, masks
 
 
+def crop(images, masks, side, share, generator):
+    """Kestrel's training crops (core/imaging/training_crop.cpp): per row a side x side window,
+    with probability `share` around a defect pixel drawn uniformly from the row's defect pixels
+    and placed within the middle two thirds of the window, else uniform over the image."""
+    out_images, out_masks = [], []
+    height, width = masks.shape[-2:]
+    for row in range(images.shape[0]):
+        mask = masks[row]
+        want_defect = bool(torch.rand(1, generator=generator) < share)
+        left = int(torch.randint(0, width - side + 1, (1,), generator=generator))
+        top = int(torch.randint(0, height - side + 1, (1,), generator=generator))
+        if want_defect:
+            ys, xs = torch.nonzero(mask, as_tuple=True)
+            if len(ys):
+                k = int(torch.randint(0, len(ys), (1,), generator=generator))
+                margin = side // 6
+                place = torch.randint(margin, side - margin, (2,), generator=generator)
+                left = min(max(int(xs[k]) - int(place[0]), 0), width - side)
+                top = min(max(int(ys[k]) - int(place[1]), 0), height - side)
+        out_images.append(images[row, :, top:top + side, left:left + side])
+        out_masks.append(mask[top:top + side, left:left + side])
+    return torch.stack(out_images), torch.stack(out_masks)
+
+
 def normalise(images, device):
     images = images.to(device)
     mean = torch.tensor(MEAN, device=device).view(1, 3, 1, 1)
@@ -179,11 +203,18 @@ def main():
                              "masks (Kestrel's --class-weights); off by default")
     parser.add_argument("--device", default="auto",
                         help="cpu, cuda, cuda:N or auto (cuda when torch has it)")
+    parser.add_argument("--crop-size", type=int, default=0,
+                        help="train on squares of this side, as Kestrel's --crop-size (0: whole "
+                             "images)")
+    parser.add_argument("--defect-crops", type=float, default=0.67,
+                        help="share of the crops placed around a defect pixel")
     parser.add_argument("--verbose", action="store_true",
                         help="one line per epoch on stderr: loss, validation mIoU, time")
     args = parser.parse_args()
     if args.image_size % 8:
         parser.error("--image-size must be a multiple of 8 (the U-Net's three pools)")
+    if args.crop_size % 8 or args.crop_size > args.image_size:
+        parser.error("--crop-size must be a multiple of 8 and at most --image-size")
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     if args.threads:
@@ -224,6 +255,8 @@ def main():
         for step in range(steps_per_epoch):
             rows = order[step * args.batch_size:(step + 1) * args.batch_size]
             images, masks = augment(train_images[rows], train_masks[rows], generator)
+            if args.crop_size:
+                images, masks = crop(images, masks, args.crop_size, args.defect_crops, generator)
             masks = masks.to(device)
             logits = model(normalise(images, device))
             loss = F.cross_entropy(logits, masks, weight=weights) + soft_dice_loss(logits, masks)
