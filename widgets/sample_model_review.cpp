@@ -35,7 +35,13 @@ std::int64_t SampleModel::classIdNamed(const QString& name) const {
 }
 
 bool SampleModel::isMisclassified(const CatalogSample& s, const ReviewedSample& reviewed) const {
-    if (reviewed.confidence < 0 || s.classId == 0) {
+    if (reviewed.confidence < 0) {
+        return false;
+    }
+    if (review_->segmentation && !reviewed.truthVerdict.isEmpty()) {
+        return reviewed.truthVerdict != reviewed.predicted; // the drawn regions' verdict
+    }
+    if (s.classId == 0) {
         return false;
     }
     const auto* info = classInfo(s.classId);

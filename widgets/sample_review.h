@@ -11,11 +11,14 @@ namespace kestrel::widgets {
 struct ReviewedSample {
     QString predicted;     // the run's class; empty when the run did not see the sample
     float confidence = -1; // probability of `predicted`; < 0: no prediction
-    float loss = 0;        // cross-entropy of the label the run trained with
-    float margin = 0;      // top probability minus the runner-up's
-    QString suggested;     // the audit's class when it flags the sample as mislabelled
+    float loss = 0;    // cross-entropy of the label the run trained with (segmentation: 1 - IoU)
+    float margin = 0;  // top probability minus the runner-up's
+    QString suggested; // the audit's class when it flags the sample as mislabelled
     float suggestedProbability = 0;
     int auditRank = 0; // 1: the likeliest label error; 0: not flagged
+    // Segmentation: the verdict of the regions drawn when the run scored the sample ("OK" or
+    // "NG"); its samples need no label. Empty for other tasks.
+    QString truthVerdict;
 };
 
 // The review the browser shows: the latest (or a chosen) run's predictions for every

@@ -59,6 +59,9 @@ std::shared_ptr<widgets::SampleReview> loadSampleReview(Project& project,
             sample.confidence = static_cast<float>(record.confidence);
             sample.loss = static_cast<float>(record.loss);
             sample.margin = static_cast<float>(record.margin);
+            if (review->segmentation) {
+                sample.truthVerdict = nameOf(classes, record.truth);
+            }
         }
     }
     if (const auto audit = reviews.latestCompletedAudit()) {

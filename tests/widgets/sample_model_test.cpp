@@ -3,6 +3,7 @@
 #include "sample_model.h"
 #include "thumbnail_source.h"
 
+#include <algorithm>
 #include <set>
 
 #include <QPersistentModelIndex>
@@ -184,10 +185,10 @@ private slots:
         review->auditTitle = "label audit #1";
         // c: right; a: labelled scratch, predicted good with confidence; B: unlabelled, unsure;
         // e: no prediction but flagged by the audit as good.
-        review->samples[1] = {"good", 0.9f, 0.1f, 0.8f, {}, 0, 0};
-        review->samples[2] = {"good", 0.95f, 3.0f, 0.9f, "good", 0.9f, 1};
-        review->samples[3] = {"scratch", 0.55f, 0.0f, 0.1f, {}, 0, 0};
-        review->samples[5] = {{}, -1, 0, 0, "scratch", 0.7f, 2};
+        review->samples[1] = {"good", 0.9f, 0.1f, 0.8f, {}, 0, 0, {}};
+        review->samples[2] = {"good", 0.95f, 3.0f, 0.9f, "good", 0.9f, 1, {}};
+        review->samples[3] = {"scratch", 0.55f, 0.0f, 0.1f, {}, 0, 0, {}};
+        review->samples[5] = {{}, -1, 0, 0, "scratch", 0.7f, 2, {}};
         model.setReview(review);
         QCOMPARE(model.review()->runTitle, QString("run #3"));
 
@@ -243,10 +244,22 @@ private slots:
         review->segmentation = true;
         review->goodClass = "good";
         // The loss of a segmentation score is 1 - the image's IoU over its defects.
-        review->samples[1] = {"OK", 0.97f, 0.0f, 0.9f, {}, 0, 0};  // IoU 1
-        review->samples[2] = {"NG", 0.88f, 0.75f, 0.7f, {}, 0, 0}; // IoU 0.25
-        review->samples[3] = {"NG", 0.60f, 0.4f, 0.2f, {}, 0, 0};  // IoU 0.60
+        review->samples[1] = {"OK", 0.97f, 0.0f, 0.9f, {}, 0, 0, {}};  // IoU 1
+        review->samples[2] = {"NG", 0.88f, 0.75f, 0.7f, {}, 0, 0, {}}; // IoU 0.25
+        review->samples[3] = {"NG", 0.60f, 0.4f, 0.2f, {}, 0, 0, {}};  // IoU 0.60
+        // The samples are unlabelled (as COCO imports them): the drawn regions' verdict,
+        // kept with the prediction, says which verdicts were wrong.
+        review->samples[1].truthVerdict = "NG";
+        review->samples[2].truthVerdict = "NG";
+        review->samples[3].truthVerdict = "OK";
         model.setReview(review);
+        SampleFilter wrong;
+        wrong.show = SampleFilter::Show::Misclassified;
+        model.setFilter(wrong);
+        auto shown = names(model);
+        std::sort(shown.begin(), shown.end());
+        QCOMPARE(shown, (std::vector<std::string>{"B.png", "c.png"}));
+        model.setFilter(SampleFilter{});
         QCOMPARE(
             model.headerData(SampleModel::LossColumn, Qt::Horizontal, Qt::DisplayRole).toString(),
             QString("IoU"));
