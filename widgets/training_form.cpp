@@ -129,11 +129,7 @@ TrainOptions TrainingForm::options() const {
     if (imageSizeProblem_->text().isEmpty()) {
         options.imageSize = imageSize_->value();
     }
-    // Segmentation's training crops are half the defaults' size; an image made as small as a
-    // crop trains whole.
-    if (options.cropSize >= options.imageSize) {
-        options.cropSize = 0;
-    }
+    train::dropCropThatFillsTheImage(options);
     options.channels = channels_->currentData().toInt();
     options.mean = perChannel(base_.mean, options.channels);
     options.std = perChannel(base_.std, options.channels);

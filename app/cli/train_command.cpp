@@ -231,8 +231,8 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
         }
         options.cropSize = given.cropSize.value_or(options.cropSize);
         options.defectCropShare = given.defectCrops.value_or(options.defectCropShare);
-    } else if (options.cropSize >= options.imageSize) {
-        options.cropSize = 0; // --image-size as small as the defaults' crops: whole images
+    } else {
+        train::dropCropThatFillsTheImage(options); // after an --image-size this small
     }
     return options;
 }

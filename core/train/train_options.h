@@ -83,4 +83,13 @@ std::string toString(Precision precision);
 // Throws kestrel::Error (InvalidArgument) naming the first value out of range.
 void validate(const TrainOptions& options);
 
+// After the image size was changed from the defaults': a training crop as large as the
+// image cuts nothing, so the run trains on whole images (cropSize 0). Inline: the window's
+// forms use it without the ML library.
+inline void dropCropThatFillsTheImage(TrainOptions& options) {
+    if (options.cropSize >= options.imageSize) {
+        options.cropSize = 0;
+    }
+}
+
 } // namespace kestrel::train
