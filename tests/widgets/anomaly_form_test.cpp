@@ -1,5 +1,6 @@
-// The anomaly-detection form, and the training panel's task choice that shows it and the
-// segmentation form, driven headless by typing and clicking where a user would.
+// The anomaly-detection form, and the training panel's task choice that shows it, driven
+// headless by typing and clicking where a user would (segmentation_form_test.cpp: the
+// segmentation form).
 #include "anomaly_form.h"
 #include "training_form.h"
 #include "training_panel.h"
@@ -497,84 +498,6 @@ private slots:
         panel_->setStartFrom(std::nullopt);
         panel_->setTask(TaskChoice::Classification);
         QVERIFY(!row->isVisible());
-    }
-
-    void segmentationIsTheThirdChoiceWithItsOwnSettings() {
-        kestrel::widgets::TrainingForm* segmentation = panel_->segmentationForm();
-        segmentation->setModels({{"unet", "U-Net", 128, 32, QString(), 8}});
-        segmentation->setDevices(sampleDevices());
-        kestrel::train::TrainOptions defaults; // as defaultSegmentationOptions says
-        defaults.task = kestrel::TaskKind::Segmentation;
-        defaults.model = "unet";
-        defaults.imageSize = 144;
-        defaults.device = "cpu";
-        defaults.epochs = 40;
-        defaults.monitor = "val_miou";
-        defaults.cropSize = 64;
-        defaults.defectCropShare = 0.67;
-        segmentation->setOptions(defaults);
-        segmentation->setDefaultsDescription("Segmentation defaults: unet at 144 px");
-
-        auto* task = field<QComboBox>("trainingTask");
-        QCOMPARE(task->count(), 3);
-        QCOMPARE(task->itemText(2), QString("Segmentation (defects' pixels)"));
-        QVERIFY(task->itemData(2, Qt::ToolTipRole).toString().contains("pixels"));
-        pick("trainingTask", "Segmentation (defects' pixels)");
-        QVERIFY(panel_->currentTask() == TaskChoice::Segmentation);
-        QVERIFY(segmentation->isVisible());
-        QVERIFY(!panel_->form()->isVisible());
-        QVERIFY(!form()->isVisible());
-        auto* model = segmentation->findChild<QComboBox*>("model");
-        QVERIFY(model != nullptr);
-        QCOMPARE(model->currentText(), QString("unet"));
-
-        QSignalSpy started(panel_.get(), &TrainingPanel::startRequested);
-        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
-        QCOMPARE(started.count(), 1);
-        const auto options = started.at(0).at(0).value<kestrel::train::TrainOptions>();
-        QCOMPARE(code(options.task), code(kestrel::TaskKind::Segmentation));
-        QCOMPARE(text(options.model), QString("unet"));
-        QCOMPARE(options.imageSize, 144);
-        QCOMPARE(options.epochs, std::int64_t{40});
-        QCOMPARE(text(options.monitor), QString("val_miou"));
-        QCOMPARE(options.cropSize, 64); // the defaults' training crops go through
-        QCOMPARE(options.defectCropShare, 0.67);
-
-        // The U-Net's poolings need sides that halve evenly: refused inline, Start too.
-        auto* size = segmentation->findChild<QSpinBox*>("imageSize");
-        QVERIFY(size != nullptr);
-        type(size, "150");
-        QVERIFY(!segmentation->isValid());
-        QVERIFY2(segmentation->firstProblem().contains("multiple of 8"),
-                 qPrintable(segmentation->firstProblem()));
-        QVERIFY(!button("startTraining")->isEnabled());
-        QCOMPARE(size->singleStep(), 8);
-        type(size, "152");
-        QVERIFY(segmentation->isValid());
-        QVERIFY(button("startTraining")->isEnabled());
-        // Images as small as the crops train whole, rather than fail to start.
-        type(size, "64");
-        QCOMPARE(segmentation->options().cropSize, 0);
-        type(size, "152");
-        QCOMPARE(segmentation->options().cropSize, 64);
-
-        // Classification's start stays a classifier's, whatever the other form holds.
-        pick("trainingTask", "Classification");
-        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
-        QCOMPARE(started.count(), 2);
-        QCOMPARE(code(started.at(1).at(0).value<kestrel::train::TrainOptions>().task),
-                 code(kestrel::TaskKind::Classification));
-    }
-
-    void aSegmentationRunContinuesAsSegmentationOnly() {
-        auto* row = field<QWidget>("startFromRow");
-        panel_->setStartFrom(7, TaskChoice::Segmentation);
-        panel_->setTask(TaskChoice::Classification);
-        QVERIFY(!row->isVisible());
-        QCOMPARE(panel_->startFrom(), std::optional<std::int64_t>());
-        panel_->setTask(TaskChoice::Segmentation);
-        QVERIFY(row->isVisible());
-        QCOMPARE(panel_->startFrom(), std::optional<std::int64_t>(7));
     }
 
     void anAnomalyRunCannotPause() {
