@@ -48,28 +48,9 @@ if [[ "$bn" != on && "$bn" != off ]]; then
     echo "anomaly_bench.sh: --recompute-bn takes on or off" >&2
     exit 2
 fi
-if [[ -n "$keep" ]]; then
-    mkdir -p "$keep"
-    work="$(cd "$keep" && pwd)"
-else
-    work="$(mktemp -d "${TMPDIR:-/tmp}/kestrel-anomaly-bench-XXXXXX")"
-    trap 'rm -rf "$work"' EXIT
-fi
-# The benchmark's own store: no pretrained weights, as on a fresh machine.
-export KESTREL_WEIGHTS_DIR="$work/weights"
-
-# Prints a key (a.b for a nested one) of the last JSON object on stdin, or "-".
-field() {
-    "$python" -c '
-import json, sys
-objects = [line for line in sys.stdin.read().splitlines() if line.startswith("{")]
-found = json.loads(objects[-1]) if objects else None
-for part in sys.argv[1].split("."):
-    found = found.get(part) if isinstance(found, dict) else None
-print("-" if found is None else found)' "$1"
-}
-# Four decimals for a number; anything else (such as "-") as it is.
-decimals() { awk -v v="$1" 'BEGIN { if (v ~ /^[0-9.eE+-]+$/) printf "%.4f", v; else printf "%s", v }'; }
+# shellcheck source=bench/bench_lib.sh
+source "$here/bench_lib.sh"
+bench_workdir anomaly "$keep"
 seconds_since() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
 
 data="$work/data"

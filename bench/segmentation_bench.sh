@@ -39,26 +39,10 @@ while [[ $# -gt 0 ]]; do
     *) echo "segmentation_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-if [[ -n "$work" ]]; then
-    mkdir -p "$work"
-    work="$(cd "$work" && pwd)"
-else
-    work="$(mktemp -d "${TMPDIR:-/tmp}/kestrel-segmentation-bench-XXXXXX")"
-    trap 'rm -rf "$work"' EXIT
-fi
-# The benchmark's own store: no pretrained weights, as on a fresh machine.
-export KESTREL_WEIGHTS_DIR="$work/weights"
+# shellcheck source=bench/bench_lib.sh
+source "$here/bench_lib.sh"
+bench_workdir segmentation "$work"
 
-# Prints a key (a.b for a nested one) of the last JSON object on stdin, or "-".
-field() {
-    "$python" -c '
-import json, sys
-objects = [line for line in sys.stdin.read().splitlines() if line.startswith("{")]
-found = json.loads(objects[-1]) if objects else None
-for part in sys.argv[1].split("."):
-    found = found.get(part) if isinstance(found, dict) else None
-print("-" if found is None else found)' "$1"
-}
 # "scratch 0.41 / 0.58, ..." (IoU / Dice) from the last JSON object's per_class list.
 per_class() {
     "$python" -c '
@@ -67,11 +51,6 @@ objects = [line for line in sys.stdin.read().splitlines() if line.startswith("{"
 rows = json.loads(objects[-1]).get("per_class", []) if objects else []
 show = lambda v: "-" if v is None else f"{v:.2f}"
 print(", ".join("%s %s / %s" % (r["name"], show(r.get("iou")), show(r.get("dice"))) for r in rows))'
-}
-decimals() { awk -v v="$1" 'BEGIN { if (v ~ /^[0-9.eE+-]+$/) printf "%.4f", v; else printf "%s", v }'; }
-ratio() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.eE+-]+$/ && b ~ /^[0-9.eE+-]+$/ && b > 0)
-        printf "%.2f", a / b; else printf "-" }'
 }
 
 data="$work/data"
