@@ -78,7 +78,8 @@ void RunRecorder::epochDone(const train::EpochDone& event) {
         for (const auto& prediction : event.validationPredictions) {
             if (prediction.sampleId > 0) {
                 predictions.push_back({prediction.sampleId, event.epoch, prediction.truth,
-                                       prediction.predicted, prediction.confidence});
+                                       prediction.predicted, prediction.confidence,
+                                       prediction.pixels});
             }
         }
         post([run = run_, predictions = std::move(predictions)](store::RunRepository& runs) {

@@ -242,8 +242,9 @@ void RunRepository::putPredictions(std::int64_t run, const std::string& split,
     Statement erase(db_, "DELETE FROM run_predictions WHERE run_id = ? AND split = ?");
     erase.bind(1, run).bind(2, split);
     erase.run();
-    Statement insert(db_, "INSERT OR REPLACE INTO run_predictions (run_id, split, sample_id, "
-                          "epoch, truth, predicted, confidence) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Statement insert(
+        db_, "INSERT OR REPLACE INTO run_predictions (run_id, split, sample_id, "
+             "epoch, truth, predicted, confidence, pixels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& prediction : predictions) {
         insert.bind(1, run)
             .bind(2, split)
@@ -252,6 +253,11 @@ void RunRepository::putPredictions(std::int64_t run, const std::string& split,
             .bind(5, prediction.truth)
             .bind(6, prediction.predicted)
             .bind(7, prediction.confidence);
+        if (prediction.pixels.empty()) {
+            insert.bindNull(8);
+        } else {
+            insert.bind(8, nlohmann::json(prediction.pixels).dump());
+        }
         insert.run();
     }
     transaction.commit();
@@ -259,13 +265,17 @@ void RunRepository::putPredictions(std::int64_t run, const std::string& split,
 
 std::vector<StoredPrediction> RunRepository::predictions(std::int64_t run,
                                                          const std::string& split) {
-    Statement query(db_, "SELECT sample_id, epoch, truth, predicted, confidence "
+    Statement query(db_, "SELECT sample_id, epoch, truth, predicted, confidence, pixels "
                          "FROM run_predictions WHERE run_id = ? AND split = ? ORDER BY sample_id");
     query.bind(1, run).bind(2, split);
     std::vector<StoredPrediction> found;
     while (query.step()) {
-        found.push_back({query.columnInt(0), query.columnInt(1), query.columnInt(2),
-                         query.columnInt(3), query.columnDouble(4)});
+        found.push_back(
+            {query.columnInt(0), query.columnInt(1), query.columnInt(2), query.columnInt(3),
+             query.columnDouble(4),
+             query.isNull(5)
+                 ? std::vector<std::int64_t>{}
+                 : nlohmann::json::parse(query.columnText(5)).get<std::vector<std::int64_t>>()});
     }
     return found;
 }

@@ -49,6 +49,8 @@ struct StoredPrediction {
     std::int64_t truth = 0; // class indices in the run's class order
     std::int64_t predicted = 0;
     double confidence = 0; // softmax probability of `predicted`
+    // A segmentation image's pixel confusion, classes x classes, truth-major; else empty.
+    std::vector<std::int64_t> pixels;
 };
 
 // A file a run produced: a checkpoint, an export.

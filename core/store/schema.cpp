@@ -235,6 +235,12 @@ ALTER TABLE annotations_v7 RENAME TO annotations;
 CREATE INDEX annotations_by_sample ON annotations(sample_id);
 )sql";
 
+// A click on a segmentation run's pixel matrix lists the images with pixels in that cell.
+constexpr const char* kSchemaV8 = R"sql(
+ALTER TABLE run_predictions ADD COLUMN pixels TEXT -- JSON, classes x classes, truth-major
+    CHECK (pixels IS NULL OR json_valid(pixels));
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& projectMigrations() {
@@ -249,6 +255,7 @@ const std::vector<Migration>& projectMigrations() {
         {5, "every sample's predictions per run, and label audits", kSchemaV5},
         {6, "the task each run trains for", kSchemaV6},
         {7, "masks drawn in the window, and hidden shapes", kSchemaV7},
+        {8, "each segmentation image's pixel confusion among a run's predictions", kSchemaV8},
     };
     return steps;
 }

@@ -133,8 +133,11 @@ EvaluationResult ClassificationTask::evaluate(models::Classifier& model,
         const auto probability = probabilities.accessor<float, 2>();
         for (std::int64_t row = 0; row < truth.size(0); ++row) {
             result.evaluation.confusion.add(truth[row], predictedClass[row]);
-            result.predictions.push_back({batch->indices[static_cast<std::size_t>(row)], truth[row],
-                                          predictedClass[row], confidenceOf[row]});
+            result.predictions.push_back({batch->indices[static_cast<std::size_t>(row)],
+                                          truth[row],
+                                          predictedClass[row],
+                                          confidenceOf[row],
+                                          {}});
             if (classes == 2) {
                 positiveScores.push_back(probability[row][1]);
                 positive.push_back(truth[row] == 1);

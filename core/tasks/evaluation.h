@@ -26,6 +26,9 @@ struct Prediction {
     std::int64_t truth = 0;
     std::int64_t predicted = 0;
     float confidence = 0; // the head's score of `predicted` (a probability)
+    // A segmentation image's own pixel confusion matrix, classes x classes, truth-major
+    // (what a click on a matrix cell lists images by); empty for other tasks.
+    std::vector<std::int64_t> pixels;
 };
 
 struct EvaluationResult {

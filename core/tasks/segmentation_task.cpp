@@ -223,11 +223,16 @@ EvaluationResult SegmentationTask::evaluate(models::Classifier& model, loader::B
                     areas.predicted[static_cast<std::size_t>(p)] += static_cast<double>(n) * scale;
                 }
             }
+            std::vector<std::int64_t> pixels(static_cast<std::size_t>(classes) * classes);
+            for (std::size_t cell = 0; cell < pixels.size(); ++cell) {
+                pixels[cell] = counts[row][static_cast<std::int64_t>(cell)];
+            }
             const bool drawn = std::any_of(areas.truth.begin() + 1, areas.truth.end(),
                                            [](double area) { return area > 0; });
             const bool rejected = inspection::isDefective(areas.predicted, {});
             result.predictions.push_back({sample, drawn ? 1 : 0, rejected ? 1 : 0,
-                                          rejected ? maxDefect[row] : 1.0f - maxDefect[row]});
+                                          rejected ? maxDefect[row] : 1.0f - maxDefect[row],
+                                          std::move(pixels)});
             result.evaluation.areas.push_back(std::move(areas));
         }
         seen += rows;

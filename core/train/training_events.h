@@ -42,7 +42,8 @@ struct SamplePrediction {
     std::int64_t sampleId = 0;
     std::int64_t truth = 0; // class indices
     std::int64_t predicted = 0;
-    float confidence = 0; // softmax probability of `predicted`
+    float confidence = 0;             // softmax probability of `predicted`
+    std::vector<std::int64_t> pixels; // segmentation: tasks::Prediction::pixels
 };
 
 struct EpochDone {

@@ -249,9 +249,10 @@ tasks::Evaluation TrainingRun::validate(std::vector<SamplePrediction>* predictio
     metrics.merge(tasks::verdictMetrics(result.evaluation, areaRule_, "val_"));
     if (predictions) {
         predictions->reserve(result.predictions.size());
-        for (const auto& prediction : result.predictions) {
+        for (auto& prediction : result.predictions) {
             predictions->push_back({data_.validation[prediction.sample].sampleId, prediction.truth,
-                                    prediction.predicted, prediction.confidence});
+                                    prediction.predicted, prediction.confidence,
+                                    std::move(prediction.pixels)});
         }
     }
     return std::move(result.evaluation);

@@ -3,7 +3,9 @@
 #include "runs/run_deletion.h"
 #include "runs/run_lock.h"
 #include "runs/run_params.h"
+#include "store/migrations.h"
 #include "store/run_repository.h"
+#include "store/sqlite.h"
 #include "temp_dir.h"
 
 #include <filesystem>
@@ -146,13 +148,40 @@ TEST(RunStoreTest, NotesTagsAndPredictionsReadBackAndReplace) {
 
     project.database().execute("INSERT INTO samples (id, path, content_hash, status) VALUES "
                                "(7, 'a.png', 'h7', 'ok'), (9, 'b.png', 'h9', 'ok')");
-    runs.putPredictions(run, "val", {{7, 0, 1, 1, 0.9}, {9, 0, 0, 1, 0.6}});
-    runs.putPredictions(run, "val", {{9, 1, 0, 0, 0.8}});
+    runs.putPredictions(run, "val", {{7, 0, 1, 1, 0.9, {}}, {9, 0, 0, 1, 0.6, {}}});
+    runs.putPredictions(run, "val", {{9, 1, 0, 0, 0.8, {}}});
     const auto predictions = runs.predictions(run, "val");
     ASSERT_EQ(predictions.size(), 1u); // an epoch's predictions replace the last epoch's
     EXPECT_EQ(predictions[0].sampleId, 9);
     EXPECT_EQ(predictions[0].epoch, 1);
     EXPECT_DOUBLE_EQ(predictions[0].confidence, 0.8);
+    EXPECT_TRUE(predictions[0].pixels.empty()); // a classifier's: no pixel matrix
+
+    // A segmentation image's pixel matrix comes back as it went in.
+    runs.putPredictions(run, "val", {{7, 2, 1, 0, 0.7, {90, 4, 1, 5}}});
+    EXPECT_EQ(runs.predictions(run, "val").at(0).pixels, (std::vector<std::int64_t>{90, 4, 1, 5}));
+}
+
+TEST(RunStoreTest, PredictionsOfAnOlderProjectSurviveTheUpgradeWithoutPixelMatrices) {
+    testing::TempDir dir;
+    store::Database db(dir / "project.kestrel", store::Database::Mode::ReadWriteCreate);
+    const std::vector<store::Migration> upToV7(store::projectMigrations().begin(),
+                                               store::projectMigrations().begin() + 7);
+    store::migrate(db, upToV7);
+    db.execute("INSERT INTO samples (id, path, content_hash, status) VALUES (4, 'a.png', 'h4', "
+               "'ok')");
+    store::RunRepository runs(db);
+    const auto run = runs.create("classification", "smallcnn", 0, 1);
+    db.execute("INSERT INTO run_predictions (run_id, split, sample_id, epoch, truth, predicted, "
+               "confidence) VALUES (" +
+               std::to_string(run) + ", 'val', 4, 2, 1, 0, 0.55)");
+
+    EXPECT_EQ(store::migrate(db, store::projectMigrations()), 1);
+    const auto kept = runs.predictions(run, "val");
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_EQ(kept[0].truth, 1);
+    EXPECT_DOUBLE_EQ(kept[0].confidence, 0.55);
+    EXPECT_TRUE(kept[0].pixels.empty());
 }
 
 TEST(RunStoreTest, DeletingARunRemovesItsRowsFolderAndExportsButNotOtherRuns) {

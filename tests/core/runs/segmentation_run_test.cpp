@@ -7,6 +7,7 @@
 #include "infer/exported_model.h"
 #include "infer/segmentation_predictor.h"
 #include "project/project.h"
+#include "review/confusion_cell.h"
 #include "runs/segmentation_data.h"
 #include "runs/training_session.h"
 #include "segmentation_scans.h"
@@ -110,6 +111,28 @@ TEST_F(SegmentationRunTest, ATinyRunRecordsExportsVerifiedAndPredictsMasks) {
     store::RunRepository runs(project.database());
     EXPECT_EQ(runs.get(session->runId()).task, "segmentation");
     EXPECT_EQ(runs.metrics(session->runId(), "val_miou").size(), 2u);
+
+    // Each validation image keeps its own pixel matrix, and together they are the run's: what
+    // a click on a cell of the window's matrix lists images by.
+    const auto validation = runs.predictions(session->runId(), "val");
+    ASSERT_EQ(validation.size(), session->data().data.validation.size());
+    const auto matrix = runs.confusionMatrix(session->runId(), "val");
+    ASSERT_TRUE(matrix);
+    ASSERT_EQ(matrix->counts.size(), 16u);
+    std::vector<std::int64_t> summed(16, 0);
+    for (const auto& prediction : validation) {
+        ASSERT_EQ(prediction.pixels.size(), 16u);
+        std::int64_t pixels = 0;
+        for (std::size_t cell = 0; cell < 16; ++cell) {
+            summed[cell] += prediction.pixels[cell];
+            pixels += prediction.pixels[cell];
+        }
+        EXPECT_EQ(pixels, 32 * 32) << "sample " << prediction.sampleId;
+    }
+    EXPECT_EQ(summed, matrix->counts);
+    const review::CellSamples background = review::cellSamples(validation, 0, 0);
+    EXPECT_TRUE(background.pixelCounts);
+    EXPECT_EQ(background.samples.size(), validation.size()); // every image has background
     // The test images' verdicts add up to the test split.
     const double images =
         finished.finalMetrics.at("test_ok_as_ok") + finished.finalMetrics.at("test_ok_as_ng") +
