@@ -74,12 +74,7 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
         const QSignalBlocker blocker(normalizeToggle_);
         normalizeToggle_->setCurrentIndex(normalized ? 1 : 0);
     });
-    connect(view_, &ConfusionMatrixView::cellActivated, this,
-            [this](int trueClass, int predictedClass) {
-                if (!view_->matrix().pixels) { // a pixel has no sample to list
-                    emit cellActivated(trueClass, predictedClass);
-                }
-            });
+    connect(view_, &ConfusionMatrixView::cellActivated, this, &ConfusionPanel::cellActivated);
 
     clear();
 }
@@ -109,7 +104,8 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     caption_->setText(caption);
     hint_->setText(confusion.pixels
                        ? tr("Counts are the validation images' pixels, by true and predicted "
-                            "class (k: thousands, M: millions).")
+                            "class (k: thousands, M: millions). Click a cell to show the images "
+                            "with such pixels in the browser.")
                        : tr("Click a cell to show those samples in the browser."));
     hint_->setEnabled(!empty); // greyed rather than hidden, so the layout does not jump
     // A segmentation run's escapes and false rejects come from its defects' areas (its

@@ -23,6 +23,27 @@ namespace kestrel::widgets {
 
 namespace {
 
+// The banner over a subset: what it is, how many, and what the thumbnails' scores are.
+QString subsetCaption(const SampleSubset& subset) {
+    const int count = static_cast<int>(subset.scores.size());
+    switch (subset.kind) {
+    case SampleSubset::Scores::AnomalyScore:
+        return SampleBrowser::tr("%1: %n sample(s). Scores are anomaly scores (0.50 the "
+                                 "threshold).",
+                                 nullptr, count)
+            .arg(subset.title);
+    case SampleSubset::Scores::PixelCount:
+        return SampleBrowser::tr("%1: %n image(s). Each shows how many of its pixels are in "
+                                 "the cell.",
+                                 nullptr, count)
+            .arg(subset.title);
+    case SampleSubset::Scores::Confidence:
+        break;
+    }
+    return SampleBrowser::tr("%1: %n sample(s). Scores are the model's confidence.", nullptr, count)
+        .arg(subset.title);
+}
+
 // The table's rows are one line high: a QImage decoration would be drawn at the thumbnail's
 // own size, so it is fitted into the view's icon size instead.
 class FittedIconDelegate : public QStyledItemDelegate {
@@ -262,10 +283,7 @@ void SampleBrowser::applyFilter() {
 
 void SampleBrowser::showSubset(std::shared_ptr<const SampleSubset> subset) {
     subset_ = std::move(subset);
-    subsetTitle_->setText(subset_ ? tr("%1: %n sample(s). Scores are the model's confidence.",
-                                       nullptr, static_cast<int>(subset_->scores.size()))
-                                        .arg(subset_->title)
-                                  : QString());
+    subsetTitle_->setText(subset_ ? subsetCaption(*subset_) : QString());
     subsetBanner_->setVisible(subset_ != nullptr);
     search_->clear();
     classFilter_->setCurrentIndex(0);

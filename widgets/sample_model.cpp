@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <numeric>
 
+#include <QLocale>
+
 namespace kestrel::widgets {
 
 using dataset::CatalogSample;
@@ -14,6 +16,23 @@ namespace {
 
 // Beyond this many changed rows one repaint of everything is cheaper than a signal a row.
 constexpr std::size_t kManyChanges = 200;
+
+// "True scratch, predicted background (run #3, validation) — 42 pixels"
+QString subsetScoreTip(const SampleSubset& subset, double score) {
+    switch (subset.kind) {
+    case SampleSubset::Scores::AnomalyScore:
+        return SampleModel::tr("%1 — anomaly score %2").arg(subset.title).arg(score, 0, 'f', 2);
+    case SampleSubset::Scores::PixelCount: {
+        const qint64 pixels = qRound64(score);
+        return pixels == 1 ? SampleModel::tr("%1 — 1 pixel").arg(subset.title)
+                           : SampleModel::tr("%1 — %2 pixels")
+                                 .arg(subset.title, QLocale().toString(pixels));
+    }
+    case SampleSubset::Scores::Confidence:
+        break;
+    }
+    return SampleModel::tr("%1 — confidence %2%").arg(subset.title).arg(score * 100.0, 0, 'f', 1);
+}
 
 } // namespace
 
@@ -384,13 +403,7 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
             tip += QLatin1Char('\n') + review.toString();
         }
         if (const QVariant score = data(index, ScoreRole); score.isValid()) {
-            tip += QLatin1Char('\n') + (filter_.subset->anomalyScores
-                                            ? tr("%1 — anomaly score %2")
-                                                  .arg(filter_.subset->title)
-                                                  .arg(score.toDouble(), 0, 'f', 2)
-                                            : tr("%1 — confidence %2%")
-                                                  .arg(filter_.subset->title)
-                                                  .arg(score.toDouble() * 100.0, 0, 'f', 1));
+            tip += QLatin1Char('\n') + subsetScoreTip(*filter_.subset, score.toDouble());
         }
         return tip;
     }
@@ -406,9 +419,15 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
         if (!score.isValid()) {
             return {};
         }
-        return filter_.subset->anomalyScores
-                   ? QString::number(score.toDouble(), 'f', 2)
-                   : QString::number(qRound(score.toDouble() * 100.0)) + QLatin1Char('%');
+        switch (filter_.subset->kind) {
+        case SampleSubset::Scores::AnomalyScore:
+            return QString::number(score.toDouble(), 'f', 2);
+        case SampleSubset::Scores::PixelCount:
+            return tr("%1 px").arg(qRound64(score.toDouble()));
+        case SampleSubset::Scores::Confidence:
+            break;
+        }
+        return QString::number(qRound(score.toDouble() * 100.0)) + QLatin1Char('%');
     }
     case SampleIdRole:
         return QVariant::fromValue<qint64>(s->id);

@@ -26,9 +26,14 @@ class ThumbnailSource;
 
 // A set of samples picked elsewhere (a confusion matrix cell), each with a score to show.
 struct SampleSubset {
+    enum class Scores {
+        Confidence,   // the prediction's confidence in [0, 1]
+        AnomalyScore, // an anomaly detector's score (0.5: the threshold)
+        PixelCount    // a segmentation image's pixels in the chosen pixel-matrix cell
+    };
     QString title; // what the set is, e.g. "True scratch, predicted dent (run #3, epoch 7)"
-    std::unordered_map<std::int64_t, float> scores; // sample id -> confidence in [0, 1]
-    bool anomalyScores = false; // the scores are anomaly scores (0.5: the threshold)
+    std::unordered_map<std::int64_t, float> scores; // sample id -> its score
+    Scores kind = Scores::Confidence;
 };
 
 // Which samples the browser lists.
@@ -107,7 +112,7 @@ public:
         DuplicateRole,
         NoPictureRole,
         ScoreRole,     // the subset's score of the sample; invalid without a subset
-        ScoreTextRole, // the score as the thumbnail shows it: "97%", or "0.73" (anomaly)
+        ScoreTextRole, // the score as the thumbnail shows it: "97%", "0.73" (anomaly), "42 px"
         // A short text for the thumbnail ("dent 97%", "→ scratch"); empty without a review.
         ReviewBadgeRole,
         ReviewFlagRole,    // 0 fine or unknown, 1 misclassified, 2 likely label error

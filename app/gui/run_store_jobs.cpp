@@ -194,12 +194,18 @@ void LoadRunFigures::perform(Project& project) {
 }
 
 void FindCellSamples::perform(Project& project) {
-    for (const auto& prediction :
-         store::RunRepository(project.database()).predictions(runId_, "val")) {
-        if (prediction.truth == truth_ && prediction.predicted == predicted_) {
-            result_.emplace_back(prediction.sampleId, static_cast<float>(prediction.confidence));
-        }
+    store::RunRepository runs(project.database());
+    auto predictions = runs.predictions(runId_, "val");
+    const bool segmentation = runs.get(runId_).task == toString(TaskKind::Segmentation);
+    if (segmentation) {
+        // Images of a run recorded before they kept their pixel matrices have only verdicts,
+        // which are not the pixel matrix's cells: they cannot be listed.
+        predictions.erase(std::remove_if(predictions.begin(), predictions.end(),
+                                         [](const auto& p) { return p.pixels.empty(); }),
+                          predictions.end());
     }
+    result_ = review::cellSamples(predictions, truth_, predicted_);
+    result_.pixelCounts = result_.pixelCounts || segmentation;
 }
 
 void SetOperatingPoint::perform(Project& project) {

@@ -6,6 +6,7 @@
 #include "confusion_data.h"
 #include "export/run_export.h"
 #include "inspection_data.h"
+#include "review/confusion_cell.h"
 #include "run_row.h"
 #include "store_job.h"
 
@@ -56,8 +57,9 @@ private:
     std::vector<std::int64_t> runIds_;
 };
 
-// The samples of one validation confusion cell, with the confidence of their prediction.
-class FindCellSamples final : public StoreQuery<std::vector<std::pair<std::int64_t, float>>> {
+// The samples of one validation confusion cell, with the confidence of their prediction (or,
+// for a segmentation run, their pixels in the cell).
+class FindCellSamples final : public StoreQuery<review::CellSamples> {
 public:
     FindCellSamples(ProjectRef project, std::int64_t runId, int truth, int predicted, Reply reply)
         : StoreQuery(std::move(project), std::move(reply)), runId_(runId), truth_(truth),

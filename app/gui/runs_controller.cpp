@@ -74,7 +74,7 @@ void RunsController::findCellSamples(qint64 runId, int trueClass, int predicted)
     }
     auto job = std::make_unique<FindCellSamples>(
         projects_.current(), runId, trueClass, predicted,
-        [this, runId, trueClass, predicted](std::vector<std::pair<std::int64_t, float>> samples) {
+        [this, runId, trueClass, predicted](const review::CellSamples& samples) {
             emit cellSamplesFound(runId, trueClass, predicted, samples);
         });
     job->onFailure([this](const QString& message) { emit failed(message); });

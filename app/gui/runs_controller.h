@@ -3,6 +3,7 @@
 #include "anomaly_score_data.h"
 #include "confusion_data.h"
 #include "inspection_data.h"
+#include "review/confusion_cell.h"
 #include "run_row.h"
 
 #include <cstdint>
@@ -53,9 +54,9 @@ signals:
     void runConfusion(qint64 runId, const kestrel::widgets::ConfusionData& confusion);
     void runInspection(qint64 runId, const kestrel::widgets::InspectionData& inspection);
     void runAnomalyScores(qint64 runId, const kestrel::widgets::AnomalyScoreData& scores);
-    // The samples of one confusion cell with the confidence of their prediction.
+    // The samples of one confusion cell with their scores there.
     void cellSamplesFound(qint64 runId, int trueClass, int predicted,
-                          const std::vector<std::pair<std::int64_t, float>>& samples);
+                          const kestrel::review::CellSamples& samples);
     void exportProgress(qint64 runId, const QString& line);
     void exportFinished(qint64 runId, const QString& summary, const QString& folder);
     void exportFailed(qint64 runId, const QString& message);

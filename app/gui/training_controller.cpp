@@ -598,19 +598,13 @@ void TrainingController::stop() {
     }
 }
 
-std::optional<std::vector<std::pair<std::int64_t, float>>>
+std::optional<review::CellSamples>
 TrainingController::cellSamples(std::int64_t runId, int trueClass, int predicted) const {
     const auto found = predictions_.find(runId);
     if (found == predictions_.end()) {
         return std::nullopt;
     }
-    std::vector<std::pair<std::int64_t, float>> samples;
-    for (const auto& prediction : found->second) {
-        if (prediction.truth == trueClass && prediction.predicted == predicted) {
-            samples.emplace_back(prediction.sampleId, prediction.confidence);
-        }
-    }
-    return samples;
+    return review::cellSamples(found->second, trueClass, predicted);
 }
 
 } // namespace kestrel::app

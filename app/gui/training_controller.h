@@ -2,6 +2,7 @@
 
 #include "anomaly/anomaly_options.h"
 #include "confusion_data.h"
+#include "review/confusion_cell.h"
 #include "train/train_options.h"
 #include "train/training_events.h"
 #include "training_choices.h"
@@ -60,8 +61,8 @@ public:
     // The samples of cell (trueClass, predicted) in the latest epoch of a run trained in
     // this window, with the confidence of each prediction; nullopt when the window has not
     // seen that run's predictions.
-    std::optional<std::vector<std::pair<std::int64_t, float>>>
-    cellSamples(std::int64_t runId, int trueClass, int predicted) const;
+    std::optional<review::CellSamples> cellSamples(std::int64_t runId, int trueClass,
+                                                   int predicted) const;
 
 public slots:
     // Answers with segmentationChoicesReady, then choicesReady: models, devices and the

@@ -60,20 +60,24 @@ using ClassNames = std::map<std::int64_t, QStringList>;
 using AnomalyRuns = std::set<std::int64_t>;
 
 void showCell(widgets::MainWindow& window, const ClassNames& names, const AnomalyRuns& anomalyRuns,
-              qint64 runId, int trueClass, int predicted,
-              const std::vector<std::pair<std::int64_t, float>>& samples) {
+              qint64 runId, int trueClass, int predicted, const review::CellSamples& samples) {
+    using Scores = widgets::SampleSubset::Scores;
     auto subset = std::make_shared<widgets::SampleSubset>();
-    subset->anomalyScores = anomalyRuns.count(runId) > 0;
+    subset->kind = samples.pixelCounts            ? Scores::PixelCount
+                   : anomalyRuns.count(runId) > 0 ? Scores::AnomalyScore
+                                                  : Scores::Confidence;
     const auto found = names.find(runId);
     const auto name = [&](int index) {
         return found != names.end() && index < found->second.size() ? found->second[index]
                                                                     : QString::number(index);
     };
-    subset->title = QObject::tr("True %1, predicted %2 (run #%3, validation)")
-                        .arg(name(trueClass), name(predicted))
-                        .arg(runId);
-    for (const auto& [sampleId, confidence] : samples) {
-        subset->scores.emplace(sampleId, confidence);
+    subset->title =
+        (samples.pixelCounts ? QObject::tr("Pixels of %1 predicted %2 (run #%3, validation)")
+                             : QObject::tr("True %1, predicted %2 (run #%3, validation)"))
+            .arg(name(trueClass), name(predicted))
+            .arg(runId);
+    for (const auto& [sampleId, score] : samples.samples) {
+        subset->scores.emplace(sampleId, score);
     }
     window.browser()->showSubset(subset);
     window.showSamples();
@@ -84,7 +88,7 @@ void showScoredSamples(widgets::MainWindow& window, const QString& title,
                        const std::vector<std::pair<std::int64_t, float>>& samples) {
     auto subset = std::make_shared<widgets::SampleSubset>();
     subset->title = title;
-    subset->anomalyScores = true;
+    subset->kind = widgets::SampleSubset::Scores::AnomalyScore;
     for (const auto& [sampleId, score] : samples) {
         subset->scores.emplace(sampleId, score);
     }
@@ -245,12 +249,12 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
             }
         });
     QObject::connect(page, &RunsPage::cellActivated, &runs, &RunsController::findCellSamples);
-    QObject::connect(
-        &runs, &RunsController::cellSamplesFound, &window,
-        [&window, names, anomalyRuns](qint64 runId, int trueClass, int predicted,
-                                      const std::vector<std::pair<std::int64_t, float>>& samples) {
-            showCell(window, *names, *anomalyRuns, runId, trueClass, predicted, samples);
-        });
+    QObject::connect(&runs, &RunsController::cellSamplesFound, &window,
+                     [&window, names, anomalyRuns](qint64 runId, int trueClass, int predicted,
+                                                   const review::CellSamples& samples) {
+                         showCell(window, *names, *anomalyRuns, runId, trueClass, predicted,
+                                  samples);
+                     });
 
     QObject::connect(&runs, &RunsController::runsLoaded, page, &RunsPage::setRuns);
     QObject::connect(page, &RunsPage::runsWanted, &runs, &RunsController::loadRuns);

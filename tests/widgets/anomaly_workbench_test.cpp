@@ -189,7 +189,7 @@ private slots:
         QTest::mouseClick(view, Qt::LeftButton, {}, view->barRect(fullest->first, true).center());
         SampleBrowser* browser = app_->window->browser();
         QTRY_VERIFY(browser->subset() != nullptr);
-        QVERIFY(browser->subset()->anomalyScores);
+        QVERIFY(browser->subset()->kind == kestrel::widgets::SampleSubset::Scores::AnomalyScore);
         SampleModel* model = browser->model();
         QCOMPARE(model->rowCount(), static_cast<int>(fullest->second.size()));
         for (int row = 0; row < model->rowCount(); ++row) {
@@ -213,7 +213,7 @@ private slots:
         QTest::mouseClick(matrix, Qt::LeftButton, {}, matrix->cellRect(0, 0).center());
         QTRY_VERIFY(browser->subset() != nullptr &&
                     browser->subset()->title.contains("True good, predicted good"));
-        QVERIFY(browser->subset()->anomalyScores);
+        QVERIFY(browser->subset()->kind == kestrel::widgets::SampleSubset::Scores::AnomalyScore);
         QTRY_COMPARE(model->rowCount(), static_cast<int>(passed));
         QVERIFY(model->index(0, 0).data(SampleModel::ScoreTextRole).toString().startsWith("0."));
         QTest::mouseClick(browser->findChild<QToolButton*>("clearSubset"), Qt::LeftButton);

@@ -167,7 +167,7 @@ private slots:
         QCOMPARE(viewSpy.count(), 1);
     }
 
-    void aPixelMatrixListsNoSamplesAndHasNoOperatingPoint() {
+    void aPixelMatrixListsItsImagesAndHasNoOperatingPoint() {
         // A segmentation run's: pixels over the background and the defect classes.
         ConfusionData pixels{{"background", "scratch", "spot"},
                              {9000, 40, 10, //
@@ -180,7 +180,8 @@ private slots:
         QVERIFY2(caption->text().contains("pixel accuracy") &&
                      caption->text().contains("9,260 of 9,345 pixels right"),
                  qPrintable(caption->text()));
-        QVERIFY(panel_->findChild<QLabel*>("confusionHint")->text().contains("pixels"));
+        const QString hint = panel_->findChild<QLabel*>("confusionHint")->text();
+        QVERIFY2(hint.contains("pixels") && hint.contains("Click a cell"), qPrintable(hint));
         QVERIFY(view()->cellToolTip(1, 0).contains("30 pixels"));
         // Millions of background pixels fit a cell in short; the tooltip keeps them exactly.
         ConfusionData many = pixels;
@@ -195,7 +196,9 @@ private slots:
 
         QSignalSpy panelSpy(panel_.get(), &ConfusionPanel::cellActivated);
         QTest::mouseClick(view(), Qt::LeftButton, {}, view()->cellRect(1, 0).center());
-        QCOMPARE(panelSpy.count(), 0); // a pixel has no sample to list
+        QCOMPARE(panelSpy.count(), 1); // the images with scratch pixels taken for background
+        QCOMPARE(panelSpy.at(0).at(0).toInt(), 1);
+        QCOMPARE(panelSpy.at(0).at(1).toInt(), 0);
 
         kestrel::widgets::InspectionData inspection;
         inspection.goodClass = "good";
@@ -204,7 +207,7 @@ private slots:
 
         panel_->setMatrix(threeClasses()); // a classifier's again: cells list samples
         QTest::mouseClick(view(), Qt::LeftButton, {}, view()->cellRect(1, 0).center());
-        QCOMPARE(panelSpy.count(), 1);
+        QCOMPARE(panelSpy.count(), 2);
         panel_->setOperatingPoint(inspection);
         QVERIFY(panel_->operatingPoint()->isVisible());
     }

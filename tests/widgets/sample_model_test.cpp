@@ -104,6 +104,17 @@ private slots:
         QCOMPARE(names(model), (std::vector<std::string>{"c.png", "e.png"}));
         QCOMPARE(model.index(0, 0).data(SampleModel::ScoreRole).toFloat(), 0.75f);
         QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains("75.0%"));
+        QCOMPARE(model.index(0, 0).data(SampleModel::ScoreTextRole).toString(), QString("75%"));
+
+        // A pixel-matrix cell's images show how many of their pixels are in it.
+        auto pixels = std::make_shared<kestrel::widgets::SampleSubset>();
+        pixels->title = "Pixels of scratch predicted background";
+        pixels->scores = {{2, 42.0f}};
+        pixels->kind = kestrel::widgets::SampleSubset::Scores::PixelCount;
+        model.setFilter({0, "", SampleFilter::Show::All, "", pixels});
+        QCOMPARE(names(model), std::vector<std::string>{"a.png"});
+        QCOMPARE(model.index(0, 0).data(SampleModel::ScoreTextRole).toString(), QString("42 px"));
+        QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains("42 pixels"));
         model.setFilter({});
         QVERIFY(!model.index(0, 0).data(SampleModel::ScoreRole).isValid());
     }
