@@ -2,6 +2,7 @@
 // headless by typing and clicking where a user would (segmentation_form_test.cpp: the
 // segmentation form).
 #include "anomaly_form.h"
+#include "form_typing.h"
 #include "training_form.h"
 #include "training_panel.h"
 
@@ -83,20 +84,12 @@ private:
     AnomalyForm* form() const { return panel_->anomalyForm(); }
     template <typename T>
     T* field(const char* name) const {
-        auto* widget = panel_->findChild<T*>(name);
-        if (!widget) {
-            qFatal("no field named %s", name);
-        }
-        return widget;
+        return kestrel::testing::namedField<T>(panel_.get(), name);
     }
     QPushButton* button(const char* name) const { return field<QPushButton>(name); }
-    void type(QSpinBox* spin, const QString& value) {
-        spin->selectAll();
-        QTest::keyClicks(spin, value);
-    }
-    void type(QDoubleSpinBox* spin, const QString& value) {
-        spin->selectAll();
-        QTest::keyClicks(spin, value);
+    template <typename Field>
+    void type(Field* input, const QString& text) {
+        kestrel::testing::typeInto(input, text);
     }
     void pick(const char* comboName, const QString& item) {
         auto* combo = field<QComboBox>(comboName);

@@ -1,6 +1,7 @@
 // The training panel's segmentation form: the task choice's third entry, its settings and
 // continuing runs, driven headless by typing and clicking where a user would.
 #include "anomaly_form.h"
+#include "form_typing.h"
 #include "training_form.h"
 #include "training_panel.h"
 
@@ -46,16 +47,12 @@ private:
 
     template <typename T>
     T* field(const char* name) const {
-        auto* widget = panel_->findChild<T*>(name);
-        if (!widget) {
-            qFatal("no field named %s", name);
-        }
-        return widget;
+        return kestrel::testing::namedField<T>(panel_.get(), name);
     }
     QPushButton* button(const char* name) const { return field<QPushButton>(name); }
-    void type(QSpinBox* spin, const QString& value) {
-        spin->selectAll();
-        QTest::keyClicks(spin, value);
+    template <typename Field>
+    void type(Field* input, const QString& text) {
+        kestrel::testing::typeInto(input, text);
     }
     void pick(const char* comboName, const QString& item) {
         auto* combo = field<QComboBox>(comboName);

@@ -1,4 +1,5 @@
 // The training settings form driven headless, by typing and clicking where a user would.
+#include "form_typing.h"
 #include "training_form.h"
 
 #include <memory>
@@ -68,20 +69,12 @@ private:
 
     template <typename T>
     T* field(const char* name) const {
-        auto* widget = form_->findChild<T*>(name);
-        if (!widget) {
-            qFatal("no field named %s", name);
-        }
-        return widget;
+        return kestrel::testing::namedField<T>(form_.get(), name);
     }
     QLabel* problem(const char* name) const { return field<QLabel>(name); }
-    void type(QSpinBox* spin, const QString& text) {
-        spin->selectAll();
-        QTest::keyClicks(spin, text);
-    }
-    void type(QLineEdit* edit, const QString& text) {
-        edit->selectAll();
-        QTest::keyClicks(edit, text);
+    template <typename Field>
+    void type(Field* input, const QString& text) {
+        kestrel::testing::typeInto(input, text);
     }
     void pick(const char* comboName, const QString& text) {
         auto* combo = field<QComboBox>(comboName);
