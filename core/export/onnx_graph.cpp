@@ -52,6 +52,13 @@ void writeActivation(OnnxGraphBuilder& builder, Activation activation, const std
     }
 }
 
+void setString(onnx::NodeProto& node, const std::string& name, const std::string& value) {
+    auto* attribute = node.add_attribute();
+    attribute->set_name(name);
+    attribute->set_type(onnx::AttributeProto::STRING);
+    attribute->set_s(value);
+}
+
 void writeAdaptivePool(OnnxGraphBuilder& builder, const models::ValueShape& in,
                        const LayerNode& node, const std::string& input, const std::string& out) {
     const int64_t oh = node.outputSize[0];
@@ -77,6 +84,20 @@ void writeAdaptivePool(OnnxGraphBuilder& builder, const models::ValueShape& in,
         builder.node("MatMul", {turned, ph}, rows);
         setInts(builder.node("Transpose", {rows}, out), "perm", {0, 1, 3, 2});
     }
+}
+
+// Resize by constant scales (the sizes' ratios) with PyTorch's pixel centres, as torch.onnx
+// writes interpolate(mode="bilinear", align_corners=False); OpenCV 4.6 reads the scales.
+void writeResizeBilinear(OnnxGraphBuilder& builder, const models::ValueShape& in,
+                         const LayerNode& node, const std::string& input, const std::string& out) {
+    const std::string roi = builder.initializer(builder.fresh(out + "_roi"), {0}, {});
+    const std::string scales = builder.initializer(
+        builder.fresh(out + "_scales"), {4},
+        {1.0F, 1.0F, static_cast<float>(node.outputSize[0]) / static_cast<float>(in.height),
+         static_cast<float>(node.outputSize[1]) / static_cast<float>(in.width)});
+    auto& resize = builder.node("Resize", {input, roi, scales}, out);
+    setString(resize, "mode", "linear");
+    setString(resize, "coordinate_transformation_mode", "pytorch_half_pixel");
 }
 
 } // namespace
@@ -179,7 +200,7 @@ void writeNodes(OnnxGraphBuilder& builder, const models::LayerGraph& graph) {
             setInts(conv, "kernel_shape", {node.kernel, node.kernel});
             setInts(conv, "strides", {node.stride, node.stride});
             setInts(conv, "pads", {node.padding, node.padding, node.padding, node.padding});
-            setInts(conv, "dilations", {1, 1});
+            setInts(conv, "dilations", {node.dilation, node.dilation});
             setInt(conv, "group", node.groups);
             break;
         }
@@ -228,6 +249,9 @@ void writeNodes(OnnxGraphBuilder& builder, const models::LayerGraph& graph) {
         }
         case LayerNode::Op::Concat:
             setInt(builder.node("Concat", {in, valueName(node.inputs.at(1))}, out), "axis", 1);
+            break;
+        case LayerNode::Op::ResizeBilinear:
+            writeResizeBilinear(builder, graph.shape(node.inputs.at(0)), node, in, out);
             break;
         }
     }

@@ -35,8 +35,9 @@ int64_t symmetricPadding(const torch::nn::detail::ConvNdOptions<2>& options) {
     return result;
 }
 
-int64_t pooledSide(int64_t side, int64_t kernel, int64_t stride, int64_t padding) {
-    return (side + 2 * padding - kernel) / stride + 1;
+int64_t pooledSide(int64_t side, int64_t kernel, int64_t stride, int64_t padding,
+                   int64_t dilation = 1) {
+    return (side + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
 }
 
 } // namespace
@@ -90,17 +91,19 @@ int LayerGraph::conv(const torch::nn::Conv2dImpl& conv, int input) {
     node.stride = (*options.stride())[0];
     node.padding = symmetricPadding(options);
     node.groups = options.groups();
+    node.dilation = (*options.dilation())[0];
     if ((*options.kernel_size())[1] != node.kernel || (*options.stride())[1] != node.stride ||
-        (*options.dilation())[0] != 1 || (*options.dilation())[1] != 1 || node.padding < 0) {
+        (*options.dilation())[1] != node.dilation || node.padding < 0) {
         throw Error(ErrorKind::InvalidArgument,
                     "Convolution " + node.name +
-                        " cannot be exported: only square, undilated convolutions with explicit "
-                        "padding can.");
+                        " cannot be exported: only square convolutions with explicit padding "
+                        "can.");
     }
     const ValueShape& in = shape(input);
-    const ValueShape out{options.out_channels(),
-                         pooledSide(in.height, node.kernel, node.stride, node.padding),
-                         pooledSide(in.width, node.kernel, node.stride, node.padding)};
+    const ValueShape out{
+        options.out_channels(),
+        pooledSide(in.height, node.kernel, node.stride, node.padding, node.dilation),
+        pooledSide(in.width, node.kernel, node.stride, node.padding, node.dilation)};
     return append(std::move(node), out);
 }
 
@@ -219,6 +222,18 @@ int LayerGraph::concat(int first, int second) {
     node.op = LayerNode::Op::Concat;
     node.inputs = {first, second};
     return append(std::move(node), {a.channels + b.channels, a.height, a.width});
+}
+
+int LayerGraph::resizeBilinear(int64_t height, int64_t width, int input) {
+    const ValueShape& in = shape(input);
+    if (!in.spatial()) {
+        throw Error(ErrorKind::InvalidArgument, "Only feature maps can be resized.");
+    }
+    LayerNode node;
+    node.op = LayerNode::Op::ResizeBilinear;
+    node.inputs = {input};
+    node.outputSize = {height, width};
+    return append(std::move(node), {in.channels, height, width});
 }
 
 std::vector<float> adaptivePoolMatrix(int64_t inputSize, int64_t outputSize) {

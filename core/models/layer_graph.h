@@ -26,7 +26,7 @@ namespace kestrel::models {
 // inference. Values are numbered: 0 is the input image batch, node i produces value i + 1.
 struct LayerNode {
     enum class Op {
-        Conv,            // weight O x I/groups x k x k, bias O; stride, padding, groups
+        Conv,            // weight O x I/groups x k x k, bias O; stride, padding, groups, dilation
         Activation,      // activation
         MaxPool,         // kernel, stride, padding (floor rounding)
         AdaptiveAvgPool, // to outputSize, as torch's adaptive_avg_pool2d splits the input
@@ -36,6 +36,8 @@ struct LayerNode {
         Mul,             // inputs[0] * inputs[1], the second broadcast over H x W
         ConvTranspose,   // weight I x O x k x k (torch's layout), bias O; kernel, stride
         Concat,          // inputs[0] then inputs[1] along channels
+        ResizeBilinear,  // to outputSize, as torch's interpolate(mode="bilinear",
+                         // align_corners=False) with that size
     };
 
     Op op = Op::Activation;
@@ -47,6 +49,7 @@ struct LayerNode {
     int64_t stride = 1;
     int64_t padding = 0;
     int64_t groups = 1;
+    int64_t dilation = 1;
     Activation activation = Activation::None;
     std::array<int64_t, 2> outputSize{1, 1};
 };
@@ -68,7 +71,7 @@ public:
     static constexpr int kInput = 0;
 
     // Each returns the value it produces. Throws kestrel::Error when a layer cannot be
-    // written (dilated or non-square convolutions, pools that shrink a side to nothing).
+    // written (non-square convolutions, pools that shrink a side to nothing).
     int conv(const torch::nn::Conv2dImpl& conv, int input);
     int convNorm(const torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& norm,
                  int input);
@@ -84,6 +87,8 @@ public:
     int convTranspose(const torch::nn::ConvTranspose2dImpl& conv, int input);
     // Throws kestrel::Error when the two differ in height or width.
     int concat(int first, int second);
+    // Bilinear resampling to `height` x `width`, pixel centres aligned (align_corners=False).
+    int resizeBilinear(int64_t height, int64_t width, int input);
 
     const std::vector<LayerNode>& nodes() const { return nodes_; }
     const ValueShape& shape(int value) const { return shapes_.at(static_cast<size_t>(value)); }

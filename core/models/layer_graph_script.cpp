@@ -53,7 +53,8 @@ std::string nodeExpression(const LayerNode& node, int index, const ValueShape& i
     case LayerNode::Op::Conv:
         return "torch.conv2d(" + in + ", self." + attributeName(node, index, "weight") + ", self." +
                attributeName(node, index, "bias") + ", " + pair(node.stride) + ", " +
-               pair(node.padding) + ", [1, 1], " + std::to_string(node.groups) + ")";
+               pair(node.padding) + ", " + pair(node.dilation) + ", " +
+               std::to_string(node.groups) + ")";
     case LayerNode::Op::Activation:
         return activationCall(node.activation, in);
     case LayerNode::Op::MaxPool:
@@ -86,6 +87,11 @@ std::string nodeExpression(const LayerNode& node, int index, const ValueShape& i
                ", [0, 0], [0, 0], 1, [1, 1])";
     case LayerNode::Op::Concat:
         return "torch.cat([" + in + ", " + scriptValue(node.inputs.at(1)) + "], 1)";
+    case LayerNode::Op::ResizeBilinear:
+        // (input, output_size, align_corners, scales_h, scales_w): no scales, so the ratio of
+        // the sizes is used, as interpolate(size=...) does.
+        return "torch.upsample_bilinear2d(" + in + ", [" + std::to_string(node.outputSize[0]) +
+               ", " + std::to_string(node.outputSize[1]) + "], False, None, None)";
     }
     return in;
 }

@@ -51,14 +51,16 @@ const std::vector<Bottleneck>& bottlenecks(MobileNetV3::Size size) {
 
 } // namespace
 
-MobileNetV3::MobileNetV3(Size size, int classes, int inputChannels) : size_(size) {
+torch::nn::Sequential MobileNetV3::makeFeatures(Size size, int inputChannels, bool dilated) {
     const BatchNormSettings norm{1e-3, 0.01};
     const auto& rows = bottlenecks(size);
+    constexpr std::size_t kLastStageBlocks = 3;
 
     torch::nn::Sequential features;
     features->push_back(ConvNormActivation(ConvNormActivationOptions{
         inputChannels, rows.front().in, 3, 2, 1, Activation::Hardswish, norm}));
-    for (const auto& row : rows) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Bottleneck& row = rows[i];
         InvertedResidualOptions options;
         options.in = row.in;
         options.expanded = row.expanded;
@@ -71,12 +73,17 @@ MobileNetV3::MobileNetV3(Size size, int classes, int inputChannels) : size_(size
         options.squeezeActivation = Activation::ReLU;
         options.squeezeGate = Activation::Hardsigmoid;
         options.norm = norm;
+        options.dilation = dilated && i + kLastStageBlocks >= rows.size() ? 2 : 1;
         features->push_back(InvertedResidual(options));
     }
-    const int64_t lastConv = 6 * rows.back().out;
     features->push_back(ConvNormActivation(ConvNormActivationOptions{
-        rows.back().out, lastConv, 1, 1, 1, Activation::Hardswish, norm}));
-    features_ = register_module("features", features);
+        rows.back().out, 6 * rows.back().out, 1, 1, 1, Activation::Hardswish, norm}));
+    return features;
+}
+
+MobileNetV3::MobileNetV3(Size size, int classes, int inputChannels) : size_(size) {
+    features_ = register_module("features", makeFeatures(size, inputChannels, false));
+    const int64_t lastConv = 6 * bottlenecks(size).back().out;
 
     const int64_t hidden = size == Size::Large ? 1280 : 1024;
     classifier_ = register_module(

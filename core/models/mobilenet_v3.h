@@ -13,6 +13,12 @@ class MobileNetV3 : public Classifier {
 public:
     enum class Size { Small, Large };
 
+    // The "features" sequence alone: the stem, the inverted residuals and the last 1x1 conv
+    // (960 channels for Large). With `dilated`, the last stage's three blocks dilate by 2
+    // instead of striding (torchvision's dilated=True): an output stride of 16, not 32, as
+    // its segmentation models use it.
+    static torch::nn::Sequential makeFeatures(Size size, int inputChannels, bool dilated);
+
     MobileNetV3(Size size, int classes, int inputChannels);
 
     torch::Tensor features(torch::Tensor images) override;

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "models/efficientnet.h"
+#include "models/lraspp.h"
 #include "models/mobilenet_v3.h"
 #include "models/resnet.h"
 #include "models/small_cnn.h"
@@ -79,6 +80,14 @@ const std::vector<Entry>& segmentationEntries() {
           128, 32, UNet::kSizeMultiple},
          [](int classes, int channels) {
              return std::make_shared<UNet>(classes, channels);
+         }},
+        // torchvision's, with its parameter names: its state_dicts load unchanged.
+        {{"lraspp_mobilenet_v3_large",
+          "LR-ASPP on a dilated MobileNetV3-Large: 3.2 M parameters, coarse (1/8) but fast on "
+          "large images",
+          512, 64, LRASPP::kSizeMultiple},
+         [](int classes, int channels) {
+             return std::make_shared<LRASPP>(classes, channels);
          }},
     };
     return all;

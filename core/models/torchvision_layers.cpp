@@ -40,7 +40,8 @@ ConvNormActivationImpl::ConvNormActivationImpl(const ConvNormActivationOptions& 
     conv = register_module(
         "0", torch::nn::Conv2d(torch::nn::Conv2dOptions(options.in, options.out, options.kernel)
                                    .stride(options.stride)
-                                   .padding((options.kernel - 1) / 2)
+                                   .padding((options.kernel - 1) / 2 * options.dilation)
+                                   .dilation(options.dilation)
                                    .groups(options.groups)
                                    .bias(false)));
     norm = register_module("1", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(options.out)
@@ -87,9 +88,14 @@ InvertedResidualImpl::InvertedResidualImpl(const InvertedResidualOptions& option
         layers->push_back(ConvNormActivation(ConvNormActivationOptions{
             options.in, options.expanded, 1, 1, 1, options.activation, options.norm}));
     }
-    layers->push_back(ConvNormActivation(ConvNormActivationOptions{
-        options.expanded, options.expanded, options.kernel, options.stride, options.expanded,
-        options.activation, options.norm}));
+    ConvNormActivationOptions depthwise{options.expanded, options.expanded, options.kernel,
+                                        options.stride,   options.expanded, options.activation,
+                                        options.norm};
+    if (options.dilation > 1) { // as torchvision: a dilated block does not stride
+        depthwise.stride = 1;
+        depthwise.dilation = options.dilation;
+    }
+    layers->push_back(ConvNormActivation(depthwise));
     if (options.squeezeChannels > 0) {
         layers->push_back(SqueezeExcitation(options.expanded, options.squeezeChannels,
                                             options.squeezeActivation, options.squeezeGate));

@@ -36,6 +36,7 @@ struct ConvNormActivationOptions {
     int64_t groups = 1;
     Activation activation = Activation::ReLU;
     BatchNormSettings norm;
+    int64_t dilation = 1; // padding grows with it, so the size is kept
 };
 
 class ConvNormActivationImpl : public torch::nn::Module {
@@ -87,6 +88,9 @@ struct InvertedResidualOptions {
     // training (torchvision.ops.StochasticDepth, "row" mode); identity in eval.
     double stochasticDepth = 0.0;
     BatchNormSettings norm;
+    // Segmentation backbones dilate the last stage's depthwise convolutions instead of
+    // striding them (torchvision's dilated=True), keeping an output stride of 16.
+    int64_t dilation = 1;
 };
 
 class InvertedResidualImpl : public torch::nn::Module {
