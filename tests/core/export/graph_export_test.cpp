@@ -52,14 +52,31 @@ void calibrateNorms(models::Classifier& model, const torch::Tensor& input) {
 // Freshly initialised heads give nearly uniform probabilities, which would agree with almost
 // anything. Scales the head so the logits of different images differ by about 0.5, making the
 // probabilities depend clearly on the image. Returns the factor.
-double spreadLogits(models::Classifier& model, const torch::Tensor& input) {
+double spreadLogits(models::Classifier& model, const torch::Tensor& input,
+                    bool dropBackgroundPrior = false) {
     torch::NoGradGuard noGrad;
     const auto logits = model.forward(input);
     const double spread = (logits - logits.mean(0, true)).std().item<double>();
     const double factor = 0.5 / std::max(spread, 1e-12);
-    auto parameters = model.named_parameters();
-    parameters[model.headName() + ".weight"].mul_(factor);
-    parameters[model.headName() + ".bias"].mul_(factor);
+    // The layers whose sum is the logits: the head, or LR-ASPP's low_ and high_classifier.
+    const auto scaled = [&](const std::string& name) {
+        const auto endsWith = [&](const std::string& tail) {
+            return name.size() >= tail.size() &&
+                   name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+        };
+        return name == model.headName() + ".weight" || name == model.headName() + ".bias" ||
+               endsWith("_classifier.weight") || endsWith("_classifier.bias");
+    };
+    for (auto& parameter : model.named_parameters()) {
+        if (scaled(parameter.key())) {
+            parameter.value().mul_(factor);
+        }
+        // LR-ASPP's coarse logits cannot outvote a background prior at every pixel.
+        if (dropBackgroundPrior && scaled(parameter.key()) &&
+            parameter.key().find("bias") != std::string::npos) {
+            parameter.value().zero_();
+        }
+    }
     return factor;
 }
 
@@ -174,16 +191,20 @@ INSTANTIATE_TEST_SUITE_P(
         return name.str();
     });
 
-// The U-Net's layer graph (transposed convolutions, concatenations) in both formats, with the
-// export head over every pixel: N x K x H x W probabilities, softmax over the classes.
+// The segmentation models' layer graphs in both formats, with the export head over every
+// pixel: N x K x H x W probabilities, softmax over the classes. The U-Net's has transposed
+// convolutions and concatenations, LR-ASPP's dilated convolutions, a global gate and
+// bilinear upsampling.
 struct SegmentationCase {
+    std::string architecture;
     int height;
     int width;
     int channels;
 };
 
 std::ostream& operator<<(std::ostream& out, const SegmentationCase& c) {
-    return out << "unet_" << c.height << "x" << c.width << "px_" << c.channels << "ch";
+    return out << c.architecture << "_" << c.height << "x" << c.width << "px_" << c.channels
+               << "ch";
 }
 
 class SegmentationExportTest : public ::testing::TestWithParam<SegmentationCase> {};
@@ -193,8 +214,8 @@ TEST_P(SegmentationExportTest, BothFormatsGiveTheModelsProbabilitiesPerPixel) {
     constexpr int classes = 3;
     constexpr int count = 3;
     torch::manual_seed(11);
-    auto model = models::createSegmenter({"unet", classes, c.channels});
-    infer::ModelMetadata metadata = metadataFor({"unet", c.width, c.channels}, classes);
+    auto model = models::createSegmenter({c.architecture, classes, c.channels});
+    infer::ModelMetadata metadata = metadataFor({c.architecture, c.width, c.channels}, classes);
     metadata.height = c.height;
 
     const auto noise = [&](int n) {
@@ -208,7 +229,7 @@ TEST_P(SegmentationExportTest, BothFormatsGiveTheModelsProbabilitiesPerPixel) {
     const auto std = torch::tensor(std::vector<float>(metadata.std.begin(), metadata.std.end()))
                          .reshape({1, c.channels, 1, 1});
     calibrateNorms(*model, (noise(8) - mean) / std);
-    spreadLogits(*model, (images - mean) / std);
+    spreadLogits(*model, (images - mean) / std, /*dropBackgroundPrior=*/true);
     torch::Tensor expected;
     {
         torch::NoGradGuard noGrad;
@@ -218,6 +239,21 @@ TEST_P(SegmentationExportTest, BothFormatsGiveTheModelsProbabilitiesPerPixel) {
     // Not vacuous: the pixels' classes vary.
     const auto predicted = expected.argmax(1);
     ASSERT_GT((predicted != predicted.flatten()[0]).sum().item<int64_t>(), 0);
+    // As for classifiers: 1e-4, or ten times LibTorch's own float32 rounding noise (its
+    // distance from a float64 run) where a deep random network makes that larger.
+    double rounding = 0;
+    {
+        torch::NoGradGuard noGrad;
+        model->to(torch::kDouble);
+        const auto exact =
+            torch::softmax(model->forward(((images - mean) / std).to(torch::kDouble)), 1);
+        model->to(torch::kFloat);
+        rounding = (exact - expected.to(torch::kDouble)).abs().max().item<double>();
+    }
+    const double tolerance = std::max(1e-4, 10 * rounding);
+    // Pixels whose top two classes are that close may go either way; a random network
+    // leaves a few.
+    const std::int64_t fewTies = count * c.height * c.width / 1000;
     const std::vector<float> reference = toVector(expected);
     const std::vector<float> pixels = toVector(images);
 
@@ -232,29 +268,31 @@ TEST_P(SegmentationExportTest, BothFormatsGiveTheModelsProbabilitiesPerPixel) {
         infer::TorchScriptModel torchscript(dir / "model.pt", {"cpu", optimize});
         const auto report =
             comparePixelProbabilities(reference, torchscript.run(pixels.data(), count), count,
-                                      classes, c.height, c.width, 1e-4);
+                                      classes, c.height, c.width, tolerance);
         EXPECT_TRUE(report.passed())
             << "TorchScript, optimize " << optimize << ": " << report.summary();
-        EXPECT_EQ(report.nearTies, 0) << report.summary();
+        EXPECT_LE(report.nearTies, fewTies) << report.summary();
     }
 
     writeOnnx(graph, metadata, dir / "model.onnx");
     infer::OnnxModel onnx(dir / "model.onnx");
     const auto report = comparePixelProbabilities(reference, onnx.run(pixels.data(), count), count,
-                                                  classes, c.height, c.width, 1e-4);
+                                                  classes, c.height, c.width, tolerance);
     EXPECT_TRUE(report.passed()) << "ONNX: " << report.summary();
-    EXPECT_EQ(report.nearTies, 0) << report.summary();
+    EXPECT_LE(report.nearTies, fewTies) << report.summary();
 }
 
-INSTANTIATE_TEST_SUITE_P(RgbAndGray, SegmentationExportTest,
-                         ::testing::Values(SegmentationCase{64, 64, 3}, SegmentationCase{64, 96, 1},
-                                           SegmentationCase{64, 64, 1},
-                                           SegmentationCase{64, 96, 3}),
-                         [](const ::testing::TestParamInfo<SegmentationCase>& param) {
-                             std::ostringstream name;
-                             name << param.param;
-                             return name.str();
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    RgbAndGray, SegmentationExportTest,
+    ::testing::Values(SegmentationCase{"unet", 64, 64, 3}, SegmentationCase{"unet", 64, 96, 1},
+                      SegmentationCase{"unet", 64, 64, 1}, SegmentationCase{"unet", 64, 96, 3},
+                      SegmentationCase{"lraspp_mobilenet_v3_large", 64, 96, 3},
+                      SegmentationCase{"lraspp_mobilenet_v3_large", 96, 64, 1}),
+    [](const ::testing::TestParamInfo<SegmentationCase>& param) {
+        std::ostringstream name;
+        name << param.param;
+        return name.str();
+    });
 
 // Two images of 2 x 3 pixels and 2 classes (NCHW): class 0 everywhere but at pixel 5.
 TEST(ExportVerification, ComparesClassesPerPixelLeavingNearTiesOut) {

@@ -2,7 +2,8 @@
 """Reference files for Kestrel's model tests, written with PyTorch and torchvision.
 
   make_reference.py model OUT ARCH... [--classes N] [--size S] [--batch B] [--no-counters]
-      OUT/ARCH.pth            torch.save(model.state_dict()) of torchvision's ARCH, seeded,
+      OUT/ARCH.pth            torch.save(model.state_dict()) of torchvision's ARCH (a
+                              classifier, or a segmentation model whose logits are its "out"), seeded,
                               with batch-norm statistics and affine parameters set so that
                               every layer matters (calibrate_batch_norms)
       OUT/ARCH_reference.pth  {"input": x, "logits": model(x), "logits64": the same in float64} in eval mode
@@ -52,10 +53,33 @@ def calibrate_batch_norms(model, images, generator):
     model.eval()
 
 
+class SegmentationLogits(torch.nn.Module):
+    """A torchvision segmentation model giving its "out" logits alone, as Kestrel's do."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, images):
+        return self.model(images)["out"]
+
+    def state_dict(self, *args, **kwargs):
+        return self.model.state_dict(*args, **kwargs)
+
+
+def build(arch, classes):
+    """torchvision's ARCH untrained; segmentation models (torchvision.models.segmentation)
+    without their ImageNet backbone, so that nothing is downloaded."""
+    if hasattr(torchvision.models.segmentation, arch):
+        return SegmentationLogits(getattr(torchvision.models.segmentation, arch)(
+            weights=None, weights_backbone=None, num_classes=classes))
+    return getattr(torchvision.models, arch)(weights=None, num_classes=classes)
+
+
 def write_model(out, arch, classes, size, batch, no_counters):
     torch.manual_seed(20240501)
     generator = torch.Generator().manual_seed(7)
-    model = getattr(torchvision.models, arch)(weights=None, num_classes=classes)
+    model = build(arch, classes)
     images = torch.randn(batch, 3, size, size, generator=generator)
     calibrate_batch_norms(model, images, generator)
     with torch.no_grad():
