@@ -112,7 +112,8 @@ TEST(UNetTest, RefusesSidesThatAreNotMultiplesOfEight) {
 }
 
 TEST(UNetTest, IsListedAsASegmentationModelOnly) {
-    ASSERT_EQ(segmentationArchitectures().size(), 1U);
+    // The U-Net first: the fast default on CPUs; then torchvision's LR-ASPP.
+    ASSERT_EQ(segmentationArchitectures().size(), 2U);
     const ArchitectureInfo& info = segmentationArchitectures().front();
     EXPECT_EQ(info.name, "unet");
     EXPECT_EQ(info.defaultImageSize, 128);
@@ -121,8 +122,11 @@ TEST(UNetTest, IsListedAsASegmentationModelOnly) {
     EXPECT_NE(info.description.find("U-Net"), std::string::npos);
     EXPECT_EQ(architecture("unet").sizeMultiple, 8);
     EXPECT_EQ(architecture("resnet18").sizeMultiple, 1);
+    EXPECT_EQ(segmentationArchitectures().back().name, "lraspp_mobilenet_v3_large");
+    EXPECT_EQ(architecture("lraspp_mobilenet_v3_large").sizeMultiple, 16);
     for (const auto& classifier : architectures()) {
         EXPECT_NE(classifier.name, "unet");
+        EXPECT_NE(classifier.name, "lraspp_mobilenet_v3_large");
     }
 }
 
@@ -137,7 +141,8 @@ TEST(UNetTest, EachRegistryRefusesTheOthersModels) {
     EXPECT_EQ(errorOf([] {
                   createSegmenter({"resnet18", 3, 3});
               }),
-              "Unknown segmentation model \"resnet18\"; the segmentation models are: unet.");
+              "Unknown segmentation model \"resnet18\"; the segmentation models are: unet, "
+              "lraspp_mobilenet_v3_large.");
     EXPECT_EQ(errorOf([] {
                   createSegmenter({"unet", 1, 3});
               }),
@@ -148,7 +153,23 @@ TEST(UNetTest, EachRegistryRefusesTheOthersModels) {
               "Models take 1 (gray) or 3 (RGB) input channels, not 4.");
     const std::string unknown = errorOf([] { architecture("unet2"); });
     EXPECT_NE(unknown.find("\"unet2\""), std::string::npos) << unknown;
-    EXPECT_NE(unknown.find("efficientnet_b3, unet."), std::string::npos) << unknown;
+    EXPECT_NE(unknown.find("efficientnet_b3, unet, lraspp_mobilenet_v3_large."), std::string::npos)
+        << unknown;
+}
+
+TEST(LRASPPTest, GivesLogitsAtTheInputSizeAndRefusesSidesThatAreNotMultiplesOf16) {
+    auto model = createSegmenter({"lraspp_mobilenet_v3_large", 4, 1});
+    model->eval();
+    torch::NoGradGuard noGrad;
+    EXPECT_EQ(model->forward(torch::rand({2, 1, 64, 96})).sizes(), (at::IntArrayRef{2, 4, 64, 96}));
+    EXPECT_EQ(errorOf([&] {
+                  model->forward(torch::rand({1, 1, 72, 64}));
+              }),
+              "The lraspp_mobilenet_v3_large model takes images whose height and width are "
+              "multiples of 16, not 72 x 64 px.");
+    // Every pixel starts as background, as the U-Net's do.
+    const auto probabilities = torch::softmax(model->forward(torch::rand({1, 1, 64, 64})), 1);
+    EXPECT_GT(probabilities.select(1, 0).min().item<float>(), 0.5f);
 }
 
 TEST(LayerGraphTest, WritesOnlyPlainTransposedConvolutionsAndMatchingConcatenations) {
