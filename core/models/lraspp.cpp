@@ -12,6 +12,7 @@
 #include <ATen/ops/sigmoid.h>
 #include <ATen/ops/upsample_bilinear2d.h>
 #include <torch/nn/init.h>
+#include <torch/nn/modules/linear.h>
 
 namespace kestrel::models {
 

@@ -1,6 +1,7 @@
 #include "models/model_registry.h"
 
 #include "common/error.h"
+#include "models/deeplabv3.h"
 #include "models/efficientnet.h"
 #include "models/lraspp.h"
 #include "models/mobilenet_v3.h"
@@ -88,6 +89,13 @@ const std::vector<Entry>& segmentationEntries() {
           512, 64, LRASPP::kSizeMultiple},
          [](int classes, int channels) {
              return std::make_shared<LRASPP>(classes, channels);
+         }},
+        {{"deeplabv3_mobilenet_v3_large",
+          "DeepLabV3 on a dilated MobileNetV3-Large: 11.0 M parameters, coarse (1/16) with wide "
+          "context",
+          512, 64, DeepLabV3::kSizeMultiple},
+         [](int classes, int channels) {
+             return std::make_shared<DeepLabV3>(classes, channels);
          }},
     };
     return all;

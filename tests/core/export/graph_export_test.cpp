@@ -194,7 +194,8 @@ INSTANTIATE_TEST_SUITE_P(
 // The segmentation models' layer graphs in both formats, with the export head over every
 // pixel: N x K x H x W probabilities, softmax over the classes. The U-Net's has transposed
 // convolutions and concatenations, LR-ASPP's dilated convolutions, a global gate and
-// bilinear upsampling.
+// bilinear upsampling, DeepLabV3's ASPP (dilations up to 36, a pooled branch spread back over
+// the map).
 struct SegmentationCase {
     std::string architecture;
     int height;
@@ -287,7 +288,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(SegmentationCase{"unet", 64, 64, 3}, SegmentationCase{"unet", 64, 96, 1},
                       SegmentationCase{"unet", 64, 64, 1}, SegmentationCase{"unet", 64, 96, 3},
                       SegmentationCase{"lraspp_mobilenet_v3_large", 64, 96, 3},
-                      SegmentationCase{"lraspp_mobilenet_v3_large", 96, 64, 1}),
+                      SegmentationCase{"lraspp_mobilenet_v3_large", 96, 64, 1},
+                      SegmentationCase{"deeplabv3_mobilenet_v3_large", 64, 96, 3},
+                      SegmentationCase{"deeplabv3_mobilenet_v3_large", 96, 64, 1}),
     [](const ::testing::TestParamInfo<SegmentationCase>& param) {
         std::ostringstream name;
         name << param.param;

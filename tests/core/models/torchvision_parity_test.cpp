@@ -85,7 +85,8 @@ TEST_P(TorchvisionSegmentationParityTest, LoadsTorchvisionWeightsAndComputesTheS
 }
 
 INSTANTIATE_TEST_SUITE_P(Architectures, TorchvisionSegmentationParityTest,
-                         ::testing::Values("lraspp_mobilenet_v3_large"),
+                         ::testing::Values("lraspp_mobilenet_v3_large",
+                                           "deeplabv3_mobilenet_v3_large"),
                          [](const auto& param) { return param.param; });
 
 INSTANTIATE_TEST_SUITE_P(Architectures, TorchvisionParityTest,

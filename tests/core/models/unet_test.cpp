@@ -112,8 +112,8 @@ TEST(UNetTest, RefusesSidesThatAreNotMultiplesOfEight) {
 }
 
 TEST(UNetTest, IsListedAsASegmentationModelOnly) {
-    // The U-Net first: the fast default on CPUs; then torchvision's LR-ASPP.
-    ASSERT_EQ(segmentationArchitectures().size(), 2U);
+    // The U-Net first: the fast default on CPUs; then torchvision's LR-ASPP and DeepLabV3.
+    ASSERT_EQ(segmentationArchitectures().size(), 3U);
     const ArchitectureInfo& info = segmentationArchitectures().front();
     EXPECT_EQ(info.name, "unet");
     EXPECT_EQ(info.defaultImageSize, 128);
@@ -122,8 +122,10 @@ TEST(UNetTest, IsListedAsASegmentationModelOnly) {
     EXPECT_NE(info.description.find("U-Net"), std::string::npos);
     EXPECT_EQ(architecture("unet").sizeMultiple, 8);
     EXPECT_EQ(architecture("resnet18").sizeMultiple, 1);
-    EXPECT_EQ(segmentationArchitectures().back().name, "lraspp_mobilenet_v3_large");
+    EXPECT_EQ(segmentationArchitectures().at(1).name, "lraspp_mobilenet_v3_large");
+    EXPECT_EQ(segmentationArchitectures().at(2).name, "deeplabv3_mobilenet_v3_large");
     EXPECT_EQ(architecture("lraspp_mobilenet_v3_large").sizeMultiple, 16);
+    EXPECT_EQ(architecture("deeplabv3_mobilenet_v3_large").sizeMultiple, 16);
     for (const auto& classifier : architectures()) {
         EXPECT_NE(classifier.name, "unet");
         EXPECT_NE(classifier.name, "lraspp_mobilenet_v3_large");
@@ -142,7 +144,7 @@ TEST(UNetTest, EachRegistryRefusesTheOthersModels) {
                   createSegmenter({"resnet18", 3, 3});
               }),
               "Unknown segmentation model \"resnet18\"; the segmentation models are: unet, "
-              "lraspp_mobilenet_v3_large.");
+              "lraspp_mobilenet_v3_large, deeplabv3_mobilenet_v3_large.");
     EXPECT_EQ(errorOf([] {
                   createSegmenter({"unet", 1, 3});
               }),
@@ -153,24 +155,33 @@ TEST(UNetTest, EachRegistryRefusesTheOthersModels) {
               "Models take 1 (gray) or 3 (RGB) input channels, not 4.");
     const std::string unknown = errorOf([] { architecture("unet2"); });
     EXPECT_NE(unknown.find("\"unet2\""), std::string::npos) << unknown;
-    EXPECT_NE(unknown.find("efficientnet_b3, unet, lraspp_mobilenet_v3_large."), std::string::npos)
+    EXPECT_NE(unknown.find("unet, lraspp_mobilenet_v3_large, deeplabv3_mobilenet_v3_large."),
+              std::string::npos)
         << unknown;
 }
 
-TEST(LRASPPTest, GivesLogitsAtTheInputSizeAndRefusesSidesThatAreNotMultiplesOf16) {
-    auto model = createSegmenter({"lraspp_mobilenet_v3_large", 4, 1});
+class TorchvisionSegmenterTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TorchvisionSegmenterTest, GivesLogitsAtTheInputSizeAndRefusesSidesThatAreNotMultiplesOf16) {
+    auto model = createSegmenter({GetParam(), 4, 1});
     model->eval();
     torch::NoGradGuard noGrad;
     EXPECT_EQ(model->forward(torch::rand({2, 1, 64, 96})).sizes(), (at::IntArrayRef{2, 4, 64, 96}));
     EXPECT_EQ(errorOf([&] {
                   model->forward(torch::rand({1, 1, 72, 64}));
               }),
-              "The lraspp_mobilenet_v3_large model takes images whose height and width are "
-              "multiples of 16, not 72 x 64 px.");
+              "The " + GetParam() +
+                  " model takes images whose height and width are multiples of 16, not 72 x 64 "
+                  "px.");
     // Every pixel starts as background, as the U-Net's do.
     const auto probabilities = torch::softmax(model->forward(torch::rand({1, 1, 64, 64})), 1);
     EXPECT_GT(probabilities.select(1, 0).min().item<float>(), 0.5f);
 }
+
+INSTANTIATE_TEST_SUITE_P(Segmenters, TorchvisionSegmenterTest,
+                         ::testing::Values("lraspp_mobilenet_v3_large",
+                                           "deeplabv3_mobilenet_v3_large"),
+                         [](const auto& param) { return param.param; });
 
 TEST(LayerGraphTest, WritesOnlyPlainTransposedConvolutionsAndMatchingConcatenations) {
     torch::nn::Sequential layers(
