@@ -87,7 +87,8 @@ std::vector<store::StoredPrediction> predictionsOf(const Scored& scored,
     for (std::size_t i = 0; i < scored.scores.size(); ++i) {
         const double score = std::clamp((scored.scores[i] - n.threshold) / scale + 0.5, 0.0, 1.0);
         const bool defect = scored.scores[i] >= n.threshold;
-        predictions.push_back({scored.sampleIds[i], 1, scored.defect[i], defect ? 1 : 0, score, {}});
+        predictions.push_back(
+            {scored.sampleIds[i], 1, scored.defect[i], defect ? 1 : 0, score, {}});
     }
     return predictions;
 }
