@@ -1,14 +1,12 @@
 #include "models/deeplabv3.h"
 
-#include "common/error.h"
 #include "models/layer_graph.h"
 #include "models/mobilenet_v3.h"
+#include "models/segmenter_setup.h"
 #include "models/torchvision_layers.h"
 
-#include <cmath>
 #include <vector>
 
-#include <ATen/core/grad_mode.h>
 #include <ATen/ops/cat.h>
 #include <ATen/ops/relu.h>
 #include <ATen/ops/upsample_bilinear2d.h>
@@ -24,14 +22,7 @@ constexpr int64_t kBackboneChannels = 960; // MobileNetV3-Large's last conv
 constexpr std::array<int64_t, 3> kAtrousRates = {12, 24, 36};
 
 void checkDeepLabSize(int64_t height, int64_t width) {
-    if (height % DeepLabV3::kSizeMultiple != 0 || width % DeepLabV3::kSizeMultiple != 0) {
-        throw Error(
-            ErrorKind::InvalidArgument,
-            "The deeplabv3_mobilenet_v3_large model takes images whose height and width are "
-            "multiples of " +
-                std::to_string(DeepLabV3::kSizeMultiple) + ", not " + std::to_string(height) +
-                " x " + std::to_string(width) + " px.");
-    }
+    requireSidesMultipleOf("deeplabv3_mobilenet_v3_large", DeepLabV3::kSizeMultiple, height, width);
 }
 
 torch::Tensor upsampleBilinear(const torch::Tensor& x, int64_t height, int64_t width) {
@@ -75,6 +66,7 @@ DeepLabHeadImpl::DeepLabHeadImpl(int64_t inChannels, int classes, int64_t inner)
     norm_ = register_module("2", torch::nn::BatchNorm2d(inner));
     classifier_ =
         register_module("4", torch::nn::Conv2d(torch::nn::Conv2dOptions(inner, classes, 1)));
+    setBackgroundPrior(classifier_->bias, classes); // as the U-Net starts
 }
 
 torch::Tensor DeepLabHeadImpl::forward(const torch::Tensor& x) {
@@ -117,15 +109,6 @@ DeepLabV3::DeepLabV3(int classes, int inputChannels) {
         "backbone", MobileNetV3::makeFeatures(MobileNetV3::Size::Large, inputChannels, true));
     head_ = register_module("classifier", DeepLabHead(kBackboneChannels, classes, int64_t{256}));
     initialiseLikeTorchvision(*backbone_);
-    // A prior for rare defects, as the U-Net has (unet.cpp): every pixel starts at
-    // P(background) = 0.99 rather than at uniform odds.
-    at::NoGradGuard noGrad;
-    for (auto& parameter : head_->named_parameters()) {
-        if (parameter.key() == "4.bias") {
-            parameter.value().zero_();
-            parameter.value()[0].fill_(std::log(0.99 * static_cast<double>(classes - 1) / 0.01));
-        }
-    }
 }
 
 torch::Tensor DeepLabV3::features(torch::Tensor images) {

@@ -1,13 +1,10 @@
 #include "models/lraspp.h"
 
-#include "common/error.h"
 #include "models/layer_graph.h"
 #include "models/mobilenet_v3.h"
+#include "models/segmenter_setup.h"
 #include "models/torchvision_layers.h"
 
-#include <cmath>
-
-#include <ATen/core/grad_mode.h>
 #include <ATen/ops/relu.h>
 #include <ATen/ops/sigmoid.h>
 #include <ATen/ops/upsample_bilinear2d.h>
@@ -26,13 +23,7 @@ constexpr int64_t kLowChannels = 40;
 constexpr int64_t kHighChannels = 960;
 
 void checkLrasppSize(int64_t height, int64_t width) {
-    if (height % LRASPP::kSizeMultiple != 0 || width % LRASPP::kSizeMultiple != 0) {
-        throw Error(ErrorKind::InvalidArgument,
-                    "The lraspp_mobilenet_v3_large model takes images whose height and width are "
-                    "multiples of " +
-                        std::to_string(LRASPP::kSizeMultiple) + ", not " + std::to_string(height) +
-                        " x " + std::to_string(width) + " px.");
-    }
+    requireSidesMultipleOf("lraspp_mobilenet_v3_large", LRASPP::kSizeMultiple, height, width);
 }
 
 torch::Tensor upsampleTo(const torch::Tensor& x, int64_t height, int64_t width) {
@@ -55,6 +46,7 @@ LRASPPHeadImpl::LRASPPHeadImpl(int64_t lowChannels, int64_t highChannels, int cl
         "low_classifier", torch::nn::Conv2d(torch::nn::Conv2dOptions(lowChannels, classes, 1)));
     highClassifier_ = register_module(
         "high_classifier", torch::nn::Conv2d(torch::nn::Conv2dOptions(inner, classes, 1)));
+    setBackgroundPrior(lowClassifier_->bias, classes); // as the U-Net starts
 }
 
 torch::Tensor LRASPPHeadImpl::forward(const torch::Tensor& low, const torch::Tensor& high) {
@@ -79,15 +71,6 @@ LRASPP::LRASPP(int classes, int inputChannels) {
     head_ = register_module("classifier",
                             LRASPPHead(kLowChannels, kHighChannels, classes, int64_t{128}));
     initialiseLikeTorchvision(*backbone_);
-    // A prior for rare defects, as the U-Net has (unet.cpp): every pixel starts at
-    // P(background) = 0.99 rather than at uniform odds.
-    at::NoGradGuard noGrad;
-    for (auto& parameter : head_->named_parameters()) {
-        if (parameter.key() == "low_classifier.bias") {
-            parameter.value().zero_();
-            parameter.value()[0].fill_(std::log(0.99 * static_cast<double>(classes - 1) / 0.01));
-        }
-    }
 }
 
 torch::Tensor LRASPP::features(torch::Tensor images) {

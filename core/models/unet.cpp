@@ -1,9 +1,7 @@
 #include "models/unet.h"
 
-#include "common/error.h"
 #include "models/layer_graph.h"
-
-#include <cmath>
+#include "models/segmenter_setup.h"
 
 #include <ATen/core/grad_mode.h>
 #include <ATen/ops/cat.h>
@@ -32,12 +30,7 @@ torch::nn::Sequential doubleConv(int64_t in, int64_t out) {
 }
 
 void checkSize(int64_t height, int64_t width) {
-    if (height % UNet::kSizeMultiple != 0 || width % UNet::kSizeMultiple != 0) {
-        throw Error(ErrorKind::InvalidArgument,
-                    "The unet model takes images whose height and width are multiples of " +
-                        std::to_string(UNet::kSizeMultiple) + ", not " + std::to_string(height) +
-                        " x " + std::to_string(width) + " px.");
-    }
+    requireSidesMultipleOf("unet", UNet::kSizeMultiple, height, width);
 }
 
 // A block's conv + batch-norm pairs, folded, and its ReLUs.
@@ -90,12 +83,7 @@ UNet::UNet(int classes, int inputChannels) {
             torch::nn::init::zeros_(norm->bias);
         }
     }
-    // A prior for rare defects (Lin et al. 2017, RetinaNet's bias): every pixel starts at
-    // P(background) = 0.99. From uniform outputs the Dice term first only pushes the many
-    // background pixels down and defects wait hundreds of steps; on bench/make_segmentation_set
-    // data the peer's validation mIoU after 25 epochs went from 0 to 0.10 with it.
-    at::NoGradGuard noGradients;
-    classifier_->bias[0].fill_(std::log(0.99 * static_cast<double>(classes - 1) / 0.01));
+    setBackgroundPrior(classifier_->bias, classes);
 }
 
 torch::Tensor UNet::features(torch::Tensor images) {
