@@ -103,9 +103,8 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     }
     caption_->setText(caption);
     hint_->setText(confusion.pixels
-                       ? tr("Counts are the validation images' pixels, by true and predicted "
-                            "class (k: thousands, M: millions). Click a cell to show the images "
-                            "with such pixels in the browser.")
+                       ? tr("Validation pixels by true and predicted class (k: thousands, M: "
+                            "millions). Click a cell to show the images with such pixels.")
                        : tr("Click a cell to show those samples in the browser."));
     hint_->setEnabled(!empty); // greyed rather than hidden, so the layout does not jump
     // A segmentation run's escapes and false rejects come from its defects' areas (its
