@@ -273,11 +273,11 @@ void MainWindow::updateCounts() {
     if (projectFolder_.isEmpty()) {
         return;
     }
-    const SampleCounts counts = samples_->counts();
+    const SampleTally counts = samples_->counts();
     QString text = tr("%1 samples · %2 labelled · %3 unlabelled · %4 unreadable")
                        .arg(counts.samples)
                        .arg(counts.labelled)
-                       .arg(counts.samples - counts.labelled - counts.unreadable)
+                       .arg(counts.unlabelled())
                        .arg(counts.unreadable);
     if (samples_->rowCount() != samples_->totalSamples()) {
         text += tr(" · %1 listed").arg(samples_->rowCount());

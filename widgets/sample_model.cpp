@@ -113,7 +113,9 @@ void SampleModel::applyChanges(const std::vector<Change>& changes, Update update
 
 void SampleModel::applyLabels(const std::vector<dataset::LabelChange>& changes) {
     applyChanges(changes, [this](CatalogSample& sample, const dataset::LabelChange& change) {
-        counts_.labelled += (change.classId != 0) - (sample.classId != 0);
+        if (sample.status != "unreadable") { // unreadable files count apart (SampleTally)
+            counts_.labelled += (change.classId != 0) - (sample.classId != 0);
+        }
         sample.classId = change.classId;
     });
 }
@@ -290,10 +292,8 @@ void SampleModel::sortRows() {
 
 void SampleModel::recount() {
     counts_ = {};
-    counts_.samples = static_cast<std::int64_t>(samples_.size());
     for (const CatalogSample& sample : samples_) {
-        counts_.labelled += sample.classId != 0 ? 1 : 0;
-        counts_.unreadable += sample.status == "unreadable" ? 1 : 0;
+        counts_.add(sample.status != "unreadable", sample.classId != 0);
     }
 }
 

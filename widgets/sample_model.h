@@ -3,6 +3,7 @@
 #include "annotations/shape.h"
 #include "dataset/label_edit.h"
 #include "dataset/sample_catalog.h"
+#include "dataset/sample_tally.h"
 #include "sample_review.h"
 
 #include <cstdint>
@@ -76,13 +77,6 @@ struct ShapeOutline {
 // Bits of a sample's shape kinds, as the store counts them.
 enum ShapeKindFlag : unsigned { kBoxFlag = 1, kPolygonFlag = 2, kMaskFlag = 4 };
 
-// Counts for the status bar, over all samples (not only the listed ones).
-struct SampleCounts {
-    std::int64_t samples = 0;
-    std::int64_t labelled = 0;
-    std::int64_t unreadable = 0;
-};
-
 // Every sample of the project as rows; filtering and sorting work on an index vector, so a
 // 100,000-sample project filters in milliseconds and the views only touch visible rows.
 class SampleModel : public QAbstractTableModel {
@@ -154,7 +148,8 @@ public:
     const kestrel::dataset::CatalogSample* sample(std::int64_t sampleId) const;
     const kestrel::dataset::CatalogClass* classInfo(std::int64_t classId) const;
     const std::vector<kestrel::dataset::CatalogClass>& classes() const { return classes_; }
-    SampleCounts counts() const { return counts_; }
+    // Over all samples (not only the listed ones), as `kestrel-cli info` counts them.
+    SampleTally counts() const { return counts_; }
     int totalSamples() const { return static_cast<int>(samples_.size()); }
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -202,7 +197,7 @@ private:
     std::optional<std::string> splitWanted_; // none: any split; "": samples without one
     int sortColumn_ = -1;                    // -1: import order
     Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
-    SampleCounts counts_;
+    SampleTally counts_;
     QPointer<ThumbnailSource> thumbnails_;
     std::shared_ptr<const SampleReview> review_;
     std::unordered_map<std::int64_t, unsigned> shapeKinds_;

@@ -1,6 +1,7 @@
 #include "dataset/project_summary.h"
 
 #include "dataset/duplicates.h"
+#include "dataset/sample_tally.h"
 #include "project/project.h"
 #include "store/annotation_repository.h"
 #include "store/project_repository.h"
@@ -27,11 +28,12 @@ ProjectSummary summarizeProject(Project& project) {
 
     store::SampleRepository samples(db);
     const store::SampleCountsRow counts = samples.counts();
-    summary.samples = counts.readable;
-    summary.labelled = counts.labelled;
-    summary.unreadable = counts.unreadable;
+    const SampleTally tally{counts.readable, counts.labelled, counts.unreadable};
+    summary.samples = tally.samples;
+    summary.labelled = tally.labelled;
+    summary.unlabelled = tally.unlabelled();
+    summary.unreadable = tally.unreadable;
     summary.splits = {counts.train, counts.val, counts.test, counts.unassigned};
-    summary.unlabelled = summary.samples - summary.labelled;
 
     for (const store::ClassWithCount& stored : samples.classesWithReadableCounts()) {
         summary.classes.push_back({stored.row.name, stored.count});

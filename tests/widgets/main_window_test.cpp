@@ -63,7 +63,7 @@ private slots:
                 INSERT INTO samples (id, path, split, status) VALUES
                     (1, 'a.png', 'train', 'ok'), (2, 'b.png', 'val', 'ok'),
                     (3, 'c.png', 'train', 'ok'), (4, 'bad.png', NULL, 'unreadable');
-                INSERT INTO labels (sample_id, class_id) VALUES (1, 1), (2, 2), (3, 2);
+                INSERT INTO labels (sample_id, class_id) VALUES (1, 1), (2, 2), (3, 2), (4, 2);
             )sql");
         }
         emit app_->window->openProjectRequested(path("press"));
@@ -71,6 +71,10 @@ private slots:
 
         QVERIFY(!banner()->isVisible());
         QCOMPARE(count("Samples"), QString("3"));
+        QCOMPARE(count("Unlabelled"), QString("0"));
+        // The unreadable file is labelled by its folder: the status bar counts as info does.
+        QTRY_COMPARE(app_->window->findChild<QLabel*>("statusCounts")->text(),
+                     QString("3 samples · 3 labelled · 0 unlabelled · 1 unreadable"));
         QCOMPARE(count("Unreadable files"), QString("1"));
         QVERIFY(count("Splits").startsWith("train 2 · val 1"));
         auto* classes = app_->window->overview()->findChild<QTableWidget*>("classTable");
