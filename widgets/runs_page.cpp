@@ -8,6 +8,7 @@
 #include "training_charts.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <QDesktopServices>
 #include <QHBoxLayout>
@@ -78,14 +79,31 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
 }
 
 void RunsPage::setRuns(const std::vector<RunRow>& runs) {
-    rows_ = runs;
+    const std::vector<RunRow> before = std::exchange(rows_, runs);
     runs_->setRuns(runs);
-    showCurvesOrFigures(runs_->selectedRuns()); // a refresh brings a fit's figures
+    const std::vector<std::int64_t> selected = runs_->selectedRuns();
+    showCurvesOrFigures(selected); // a refresh brings a fit's figures
     // Something to look at from the start: the newest run, until the user picks.
-    if (runs_->selectedRuns().empty() && !runs.empty()) {
+    if (selected.empty() && !runs.empty()) {
         const auto newest = std::max_element(
             runs.begin(), runs.end(), [](const RunRow& a, const RunRow& b) { return a.id < b.id; });
         runs_->selectRuns({newest->id});
+        return;
+    }
+    // A run selected as it started would keep the empty charts and matrix it had then:
+    // read a selected run's figures again when it has moved on (an epoch, or its end).
+    const auto movedOn = [&before, &runs](std::int64_t id) {
+        const auto find = [id](const std::vector<RunRow>& rows) {
+            return std::find_if(rows.begin(), rows.end(),
+                                [id](const RunRow& row) { return row.id == id; });
+        };
+        const auto now = find(runs);
+        const auto then = find(before);
+        return now != runs.end() && (then == before.end() || now->status != then->status ||
+                                     now->epochsDone != then->epochsDone);
+    };
+    if (std::any_of(selected.begin(), selected.end(), movedOn)) {
+        emit runsWanted(selected);
     }
 }
 

@@ -170,6 +170,16 @@ private slots:
         // Show all leaves the cell.
         QTest::mouseClick(browser->findChild<QToolButton*>("clearSubset"), Qt::LeftButton);
         QCOMPARE(model->rowCount(), 120);
+
+        // The Runs tab selected the run as it started; now that it has ended, it shows the
+        // run's curves and matrix without another click.
+        app_->window->showTraining();
+        workspace()->showRuns();
+        RunsPage* page = workspace()->runsPage();
+        QCOMPARE(page->runs()->selectedRuns(), std::vector<std::int64_t>{run});
+        QTRY_COMPARE(page->charts()->pointCount(run, "val_accuracy"), 4);
+        QTRY_VERIFY(!page->confusion()->matrixView()->isEmpty());
+        QCOMPARE(page->confusion()->matrixView()->matrix().total(), std::int64_t{20});
     }
 
     void aQueuedRunFollowsAndTwoRunsCompare() {
