@@ -1,6 +1,7 @@
 #include "common/atomic_file.h"
 
 #include "common/error.h"
+#include "common/path_claim.h"
 
 #include <cerrno>
 #include <cstring>
@@ -44,6 +45,8 @@ void writeFileAtomically(const std::filesystem::path& file, std::string_view byt
                          Durability durability) {
     const bool sync = durability == Durability::Fsync;
     const std::filesystem::path partial = file.string() + ".partial";
+    // Held until the rename: a start meanwhile must not tidy the file away as a leftover.
+    const PathClaim claim = PathClaim::file(partial);
     {
         FileDescriptor out(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         if (out.get() < 0) {

@@ -4,6 +4,7 @@
 #include "anomaly/anomaly_session.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/path_claim.h"
 #include "common/utc_time.h"
 #include "common/version.h"
 #include "dataset/content_hash.h"
@@ -168,6 +169,8 @@ std::vector<ExportedFile> exportAnomalyRun(Project& project, const ExportRequest
             exportPath(project, request, metadata.model + "-" + metadata.anomaly->method, format);
         std::filesystem::create_directories(std::filesystem::absolute(result.file).parent_path());
         const std::filesystem::path partial = result.file.string() + ".partial";
+        // Held until the file is kept or removed: a start meanwhile must not tidy it away.
+        const PathClaim claim = PathClaim::file(partial);
         reportProgress(request,
                        "Writing " + infer::toString(format) + " to " + result.file.string());
         try {

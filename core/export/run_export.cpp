@@ -2,6 +2,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/path_claim.h"
 #include "common/utc_time.h"
 #include "common/version.h"
 #include "dataset/content_hash.h"
@@ -144,6 +145,8 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
         result.file = exportPath(project, request, metadata.model, format);
         std::filesystem::create_directories(std::filesystem::absolute(result.file).parent_path());
         const std::filesystem::path partial = result.file.string() + ".partial";
+        // Held until the file is kept or removed: a start meanwhile must not tidy it away.
+        const PathClaim claim = PathClaim::file(partial);
         reportProgress(request,
                        "Writing " + infer::toString(format) + " to " + result.file.string());
         if (format == infer::ModelFormat::Onnx) {

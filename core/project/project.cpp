@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/version.h"
+#include "project/leftovers.h"
 #include "store/project_database.h"
 #include "store/project_repository.h"
 
@@ -106,6 +107,7 @@ Project Project::open(const fs::path& folder) {
     store::ProjectRepository(project.database_)
         .ensureRow(root.filename().string(), kestrelVersion());
     project.ensureLayout();
+    removeLeftovers(project.exportsFolder(), project.cacheFolder());
     return project;
 }
 

@@ -1,5 +1,6 @@
 // runLabelAudit: one model per fold, trained on the other folds, scores the held-out fold.
 #include "common/error.h"
+#include "common/path_claim.h"
 #include "models/device.h"
 #include "models/model_registry.h"
 #include "review/label_audit.h"
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,17 +25,23 @@ namespace kestrel::review {
 
 namespace {
 
-// A fresh folder under `parent`, removed with everything in it however the audit ends.
+// A fresh folder under `parent`, removed with everything in it however the audit ends, and
+// claimed while it lives, so that a killed audit's folder is tidied at the next start
+// (project/leftovers.h) and this one is not.
 class TemporaryFolder {
 public:
     explicit TemporaryFolder(const std::filesystem::path& parent) {
         std::filesystem::create_directories(parent);
-        std::string pattern = (parent / "audit-tmp-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) {
-            throw Error(ErrorKind::Io, "Cannot create a temporary folder for the label audit in " +
-                                           parent.string() + ": " + std::strerror(errno) + ".");
+        while (!claim_) {
+            std::string pattern = (parent / "audit-tmp-XXXXXX").string();
+            if (mkdtemp(pattern.data()) == nullptr) {
+                throw Error(ErrorKind::Io,
+                            "Cannot create a temporary folder for the label audit in " +
+                                parent.string() + ": " + std::strerror(errno) + ".");
+            }
+            path_ = pattern;
+            claim_ = PathClaim::folder(path_); // nullopt: tidied away before the claim held
         }
-        path_ = pattern;
     }
     ~TemporaryFolder() {
         std::error_code ignored;
@@ -46,6 +54,7 @@ public:
 
 private:
     std::filesystem::path path_;
+    std::optional<PathClaim> claim_;
 };
 
 // Passes a fold's training progress on to the audit's observer, and the audit's cancel
