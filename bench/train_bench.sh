@@ -5,8 +5,10 @@
 #
 #   bench/train_bench.sh [--model NAME] [--image-size N] [--batch-size N] [--channels N]
 #                        [--steps N] [--device cpu|cuda] [--precision fp32|fp16|bf16]
-#                        [--channels-last] [--threads N] [--repeats N] [--cli PATH]
+#                        [--no-channels-last] [--threads N] [--repeats N] [--cli PATH]
 #                        [--python PATH]
+# Both sides train channels-last, as Kestrel's training does by default; --no-channels-last
+# measures NCHW on both.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +16,7 @@ cli="$here/../build/app/cli/kestrel-cli"
 python=/usr/bin/python3 # Debian's, with python3-torch and python3-torchvision
 model=smallcnn size=28 batch=128 channels=1 steps=20 device=cpu precision=fp32 threads=0
 repeats=3
-channels_last=()
+channels_last=(--channels-last)
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -28,9 +30,10 @@ while [[ $# -gt 0 ]]; do
     --threads) threads="$2"; shift 2 ;;
     --repeats) repeats="$2"; shift 2 ;;
     --channels-last) channels_last=(--channels-last); shift ;;
+    --no-channels-last) channels_last=(--no-channels-last); shift ;;
     --cli) cli="$2"; shift 2 ;;
     --python) python="$2"; shift 2 ;;
-    -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "train_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done

@@ -223,7 +223,9 @@ Command addBenchCommand(CLI::App& root) {
     trainer->add_option("--precision", trainOptions->precision, "fp32, fp16 or bf16 (CUDA)")
         ->check(CLI::IsMember({"fp32", "fp16", "bf16"}))
         ->default_str("fp32");
-    trainer->add_flag("--channels-last", bench.channelsLast, "Channels-last memory layout");
+    trainer->add_flag("--channels-last,!--no-channels-last", bench.channelsLast,
+                      "Channels-last memory layout, as training uses by default "
+                      "(--no-channels-last: NCHW)");
     trainer->add_option("--threads", bench.threads, "CPU threads (0: all)")->default_str("0");
     trainer->add_flag("--json", trainOptions->json, "Print one JSON object to stdout");
 

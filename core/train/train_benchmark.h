@@ -17,7 +17,7 @@ struct TrainBenchmarkOptions {
     std::int64_t warmupSteps = 3; // untimed: allocator, cuDNN autotuning, caches
     std::string device = "auto";
     Precision precision = Precision::Float32;
-    bool channelsLast = false;
+    bool channelsLast = true; // as training defaults to: benchmark what training does
     int threads = 0;
     std::uint64_t seed = 0;
 };

@@ -455,6 +455,14 @@ TEST_F(CliTest, BenchTrainReportsImagesPerSecond) {
     const auto json = nlohmann::json::parse(bench.out);
     EXPECT_GT(json.at("images_per_second").get<double>(), 0.0);
     EXPECT_EQ(json.at("images"), 16);
+    // It measures what training does: channels-last unless told otherwise.
+    EXPECT_EQ(json.at("channels_last"), true);
+
+    const ProcessResult nchw = cli({"bench", "train", "--model", "smallcnn", "--image-size", "16",
+                                    "--channels", "1", "--batch-size", "8", "--steps", "1",
+                                    "--device", "cpu", "--no-channels-last", "--json"});
+    ASSERT_EQ(nchw.exitCode, 0) << nchw.err;
+    EXPECT_EQ(nlohmann::json::parse(nchw.out).at("channels_last"), false);
 }
 
 // The label audit end to end on a small project: one JSON object of the documented shape,
