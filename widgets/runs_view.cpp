@@ -1,5 +1,6 @@
 #include "runs_view.h"
 
+#include "flow_layout.h"
 #include "run_notes_editor.h"
 #include "run_parameter_diff.h"
 #include "runs_table_model.h"
@@ -42,7 +43,9 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     proxy_->setFilterKeyColumn(0);
 
     auto* column = new QVBoxLayout(this);
-    auto* bar = new QHBoxLayout;
+    // The filter and the buttons wrap onto more rows in a narrow pane rather than clip.
+    auto* bar = new FlowLayout;
+    bar->setSpacing(6);
     filter_ = new QLineEdit;
     filter_->setObjectName("runsFilter");
     filter_->setPlaceholderText(tr("Model, tag, notes or status"));
@@ -50,10 +53,15 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
                            "word typed here"));
     filter_->setClearButtonEnabled(true);
     connect(filter_, &QLineEdit::textChanged, this, &RunsView::filterChanged);
+    filter_->setMinimumWidth(filter_->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 28);
     auto* filterLabel = new QLabel(tr("Fil&ter:"));
     filterLabel->setBuddy(filter_);
-    bar->addWidget(filterLabel);
-    bar->addWidget(filter_, 1);
+    auto* filterRow = new QWidget;
+    auto* filterLayout = new QHBoxLayout(filterRow);
+    filterLayout->setContentsMargins(0, 0, 0, 0);
+    filterLayout->addWidget(filterLabel);
+    filterLayout->addWidget(filter_, 1);
+    bar->addWidget(filterRow);
 
     const auto addButton = [this, bar](const char* name, const QString& text, auto slot) {
         auto* button = new QPushButton(text);
@@ -102,11 +110,19 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     });
     // Removed rows leave the selection without a selectionChanged in every case.
     connect(proxy_, &QAbstractItemModel::rowsRemoved, this, &RunsView::selectionMayHaveChanged);
-    connect(model_, &QAbstractItemModel::rowsInserted, this, [this] {
+    // Columns grow to their text as runs arrive and change ("Running" becomes "Completed"),
+    // and never shrink under a width the user chose.
+    const auto fitColumns = [this] {
         for (int c = 0; c < RunsTableModel::NotesColumn; ++c) {
+            const int chosen = table_->columnWidth(c);
             table_->resizeColumnToContents(c);
+            if (table_->columnWidth(c) < chosen) {
+                table_->setColumnWidth(c, chosen);
+            }
         }
-    });
+    };
+    connect(model_, &QAbstractItemModel::rowsInserted, this, fitColumns);
+    connect(model_, &QAbstractItemModel::dataChanged, this, fitColumns);
 
     emptyLabel_ = new QLabel(tr("No runs yet. Set up a run on the left and press Start."));
     emptyLabel_->setObjectName("runsEmpty");
