@@ -22,6 +22,7 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
     caption_ = new QLabel;
     caption_->setObjectName("confusionCaption");
     caption_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    caption_->setWordWrap(true); // a second line rather than a cut one in a narrow pane
     top->addWidget(caption_, 1);
     normalizeToggle_ = new QComboBox;
     normalizeToggle_->setObjectName("normalizeToggle");

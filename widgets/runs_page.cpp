@@ -38,9 +38,9 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     connect(openFolder_, &QPushButton::clicked, this,
             [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(exportFolder_)); });
 
-    runs_->setMinimumSize(280, 240); // as in the live view: the splitters share the space
-    charts_->setMinimumSize(280, 180);
-    confusion_->setMinimumSize(280, 150);
+    // The splitters share the space down to each part's own minimum (an explicit smaller
+    // one would stack the plots over each other's axis titles and cut the operating point).
+    runs_->setMinimumHeight(240);
     auto* exportRow = new QHBoxLayout;
     exportRow->addWidget(exportStatus_, 1);
     exportRow->addWidget(openFolder_);

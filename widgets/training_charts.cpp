@@ -24,18 +24,13 @@ struct ChartSpec {
     const char* title; // also the key plot() takes
     const char* objectName;
     const char* emptyText;
-    Qt::Alignment legendCorner; // where the curves seldom are
 };
 
 const std::array<ChartSpec, 4> kCharts = {{
-    {KESTREL_TR("Loss"), "lossPlot", KESTREL_TR("Waiting for the first batch…"),
-     Qt::AlignTop | Qt::AlignRight},
-    {KESTREL_TR("Accuracy"), "accuracyPlot", KESTREL_TR("Waiting for the first epoch…"),
-     Qt::AlignBottom | Qt::AlignRight},
-    {KESTREL_TR("Learning rate"), "learningRatePlot", KESTREL_TR("Waiting for the first batch…"),
-     Qt::AlignTop | Qt::AlignRight},
-    {KESTREL_TR("Images per second"), "throughputPlot", KESTREL_TR("Waiting for the first batch…"),
-     Qt::AlignBottom | Qt::AlignRight},
+    {KESTREL_TR("Loss"), "lossPlot", KESTREL_TR("Waiting for the first batch…")},
+    {KESTREL_TR("Accuracy"), "accuracyPlot", KESTREL_TR("Waiting for the first epoch…")},
+    {KESTREL_TR("Learning rate"), "learningRatePlot", KESTREL_TR("Waiting for the first batch…")},
+    {KESTREL_TR("Images per second"), "throughputPlot", KESTREL_TR("Waiting for the first batch…")},
 }};
 
 enum class Line { Batch, Training, Validation, Single };
@@ -150,7 +145,7 @@ QCustomPlot* TrainingCharts::makePlot(std::size_t index) {
     const ChartSpec& spec = kCharts[index];
     auto* plot = new QCustomPlot;
     plot->setObjectName(spec.objectName);
-    plot->setMinimumSize(240, 160);
+    plot->setMinimumSize(200, 140);
     plot->setFocusPolicy(Qt::StrongFocus); // keyboard zoom and pan, see keyPressed()
     QString help = tr("Wheel: zoom epochs · drag: pan · double-click: fit all · right-click: "
                       "options\nKeys: + and − zoom, ← and → pan, Home fits all");
@@ -182,8 +177,14 @@ QCustomPlot* TrainingCharts::makePlot(std::size_t index) {
     plot->legend->setFont(legendFont);
     plot->legend->setBrush(QColor(255, 255, 255, 210));
     plot->legend->setIconSize(24, 10);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setMargins(QMargins(4, 0, 4, 0));
+    plot->legend->setRowSpacing(0);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    // The legend sits under the axes, never over the curves; updateChrome() puts it in the
+    // plot's layout only while it is shown, so a hidden one takes no height.
+    plot->axisRect()->insetLayout()->take(plot->legend);
     plot->legend->setVisible(false);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, spec.legendCorner);
 
     if (index == kAccuracy) {
         auto percent = QSharedPointer<QCPAxisTickerText>::create();

@@ -209,10 +209,49 @@ void TrainingCharts::updateChrome(std::size_t chart) {
     if (c.fixedY) { // the accuracy plot, or mean IoU for segmentation runs
         c.title->setText(accuracyTitle());
     }
-    // A legend taller than about half the plot would hide the curves it explains.
-    const int rowHeight = QFontMetrics(c.plot->legend->font()).height() + 3;
-    const bool fits = c.plot->legend->itemCount() * rowHeight + 10 <= (c.plot->height() - 70) / 2;
-    c.plot->legend->setVisible(legendsShown_ && hasData && fits);
+    // As many entries per row as the width takes; shown when its rows leave the axes at
+    // least two thirds of the plot's height.
+    QCPLegend* legend = c.plot->legend;
+    int widest = 1;
+    int entries = 0;
+    for (int i = 0; i < legend->itemCount(); ++i) { // itemCount() counts empty cells too
+        if (const QCPAbstractLegendItem* item = legend->item(i)) {
+            widest = std::max(widest, item->minimumOuterSizeHint().width() + 8);
+            ++entries;
+        }
+    }
+    const int perRow = std::max(1, (c.plot->width() - 20) / widest);
+    if (legend->wrap() != perRow) {
+        legend->setWrap(perRow);
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-flows the entries
+    }
+    const int rows = (entries + perRow - 1) / perRow;
+    const int rowHeight = QFontMetrics(legend->font()).height() + 3;
+    // The title and the x axis take about 60 px; the axes keep at least 90 with a legend.
+    const int axesHeight = c.plot->height() - 60;
+    const bool shown = legendsShown_ && hasData && axesHeight - rows * rowHeight >= 90;
+    // About one labelled tick per 30 px, so that short plots do not stack their labels.
+    const int ticks = std::clamp((axesHeight - (shown ? rows * rowHeight : 0)) / 30, 2, 5);
+    if (auto text = c.plot->yAxis->ticker().dynamicCast<QCPAxisTickerText>()) {
+        const int step = ticks >= 5 ? 20 : ticks >= 3 ? 50 : 100; // the accuracy's percents
+        text->clear();
+        for (int p = 0; p <= 100; p += step) {
+            text->addTick(p / 100.0, tr("%1%").arg(p));
+        }
+    } else {
+        c.plot->yAxis->ticker()->setTickCount(ticks);
+    }
+    QCPLayoutGrid* layout = c.plot->plotLayout();
+    const bool placed = layout->rowCount() > 2;
+    if (shown && !placed) {
+        layout->insertRow(2);
+        layout->addElement(2, 0, legend);
+        layout->setRowStretchFactor(2, 0.001); // its own height, the axes the rest
+    } else if (!shown && placed) {
+        layout->take(legend);
+        layout->simplify(); // drops the empty row
+    }
+    legend->setVisible(shown);
 }
 
 void TrainingCharts::replotAll() {

@@ -48,10 +48,8 @@ TrainingLiveView::TrainingLiveView(QWidget* parent) : QWidget(parent) {
     confusion_ = new ConfusionPanel;
     confusion_->setObjectName("liveConfusion");
 
-    // Small minimums: the splitter shares what the window has, and the tab never needs to
-    // scroll on a 1280x800 screen.
-    charts_->setMinimumSize(320, 180);
-    confusion_->setMinimumSize(320, 150);
+    // The splitter shares what the window has down to each part's own minimum (an explicit
+    // smaller one would stack plots over their axis titles and cut the operating point).
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(charts_);
     split->addWidget(confusion_);

@@ -335,6 +335,35 @@ private slots:
         QVERIFY(plot->yAxis->range().contains(0.0) && plot->yAxis->range().contains(1.0));
     }
 
+    // The legend sits under the axes, never over the curves, and only where the axes keep
+    // their room; short plots label fewer ticks rather than stack them.
+    void legendsStayOffTheCurvesAndShortPlotsThinTheirTicks() {
+        feedRun(12);
+        QCoreApplication::processEvents(); // the queued replot lays the plots out
+        lossPlot()->replot();
+        QVERIFY(lossPlot()->legend->visible());
+        const QRect axes = lossPlot()->axisRect()->outerRect();
+        const QRect legend = lossPlot()->legend->outerRect();
+        QVERIFY2(!axes.intersects(legend), "the legend overlaps the axes");
+        QVERIFY(legend.top() >= axes.bottom());
+        QCOMPARE(lossPlot()->yAxis->ticker()->tickCount(), 5);
+
+        charts_->resize(520, 330); // a narrow pane: each plot about 150 px tall
+        QCoreApplication::processEvents();
+        lossPlot()->replot();
+        QVERIFY(!lossPlot()->legend->visible());
+        QCOMPARE(lossPlot()->plotLayout()->rowCount(), 2); // a hidden legend takes no row
+        QVERIFY(lossPlot()->yAxis->ticker()->tickCount() < 5);
+        const auto percent = qSharedPointerDynamicCast<QCPAxisTickerText>(
+            charts_->plot("Accuracy")->yAxis->ticker());
+        QVERIFY(percent->ticks().size() < 6); // not 0, 20, ... 100 in 60 px
+        QVERIFY(percent->ticks().contains(0.0) && percent->ticks().contains(1.0));
+        for (const char* name : {"Loss", "Accuracy", "Learning rate", "Images per second"}) {
+            const QCustomPlot* plot = charts_->plot(name);
+            QVERIFY2(plot->height() >= plot->minimumHeight(), name);
+        }
+    }
+
     void hundredThousandPointsAppendAndPaint() {
         constexpr int total = 100000;
         constexpr int perAppend = 500;
