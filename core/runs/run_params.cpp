@@ -3,7 +3,8 @@
 #include "common/error.h"
 
 #include <algorithm>
-#include <sstream>
+#include <array>
+#include <charconv>
 
 #include <nlohmann/json.hpp>
 
@@ -11,11 +12,12 @@ namespace kestrel::runs {
 
 namespace {
 
+// The shortest text that reads back as the same double: "0.1", not "0.10000000000000001",
+// which the Runs tab's parameter table showed.
 std::string text(double value) {
-    std::ostringstream out;
-    out.precision(17);
-    out << value;
-    return out.str();
+    std::array<char, 32> buffer{};
+    const auto written = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    return std::string(buffer.data(), written.ptr);
 }
 
 std::string text(const std::vector<double>& values) {

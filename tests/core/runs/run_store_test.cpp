@@ -75,12 +75,17 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     options.augmentation.horizontalFlip = 0.5;
     options.augmentation.colorJitter.brightness = 0.35;
     options.augmentation.colorJitter.contrast = 0.15;
-    options.augmentation.blur.minSigma = 0.5;
     options.augmentation.blur.maxSigma = 3.5;
     options.augmentation.noise.sigma = 12;
     options.cropSize = 72;
     options.defectCropShare = 0.5;
-    const train::TrainOptions back = optionsFromParams(toParams(options));
+    options.augmentation.blur.minSigma = 0.1;
+    const auto params = toParams(options);
+    // Shown as people write them, and read back exactly.
+    EXPECT_EQ(params.at("augment.blur_min_sigma"), "0.1");
+    EXPECT_EQ(params.at("augment.color_jitter_brightness"), "0.35");
+    const train::TrainOptions back = optionsFromParams(params);
+    EXPECT_EQ(back.augmentation.blur.minSigma, 0.1);
     EXPECT_EQ(back.cropSize, 72);
     EXPECT_DOUBLE_EQ(back.defectCropShare, 0.5);
     EXPECT_EQ(back.model, "resnet18");
@@ -104,7 +109,6 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     EXPECT_DOUBLE_EQ(back.augmentation.horizontalFlip, 0.5);
     EXPECT_DOUBLE_EQ(back.augmentation.colorJitter.brightness, 0.35);
     EXPECT_DOUBLE_EQ(back.augmentation.colorJitter.contrast, 0.15);
-    EXPECT_DOUBLE_EQ(back.augmentation.blur.minSigma, 0.5);
     EXPECT_DOUBLE_EQ(back.augmentation.blur.maxSigma, 3.5);
     EXPECT_DOUBLE_EQ(back.augmentation.noise.sigma, 12);
 
