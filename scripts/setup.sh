@@ -3,7 +3,8 @@
 # (only those missing), configures and builds, then does what you asked:
 #
 #   scripts/setup.sh demo    build, then open Kestrel on a demo project
-#                            (headless through kestrel-cli when there is no display)
+#                            (without a display: trains, exports, predicts and reports
+#                            through kestrel-cli, scripts/demo_tour.sh)
 #   scripts/setup.sh test    build with warnings as errors, run the whole test suite, then
 #                            build core + CLI without Qt under ASan/UBSan and run its tests,
 #                            then build against PyTorch's LibTorch 2.x and run its tests (gpu-test)
@@ -131,8 +132,8 @@ run_demo() {
         say "Opening Kestrel on $demo"
         exec "$repo/build/app/gui/kestrel" "$demo"
     fi
-    say "No display found: running the demo headless through kestrel-cli."
-    "$cli" info "$demo"
+    say "No display found: the demo's whole loop through kestrel-cli."
+    "$repo/scripts/demo_tour.sh" "$cli" "$demo"
 }
 
 run_tests() {
@@ -153,6 +154,6 @@ case "$mode" in
     test) install_packages; configure_and_build ci; run_tests ;;
     gpu) install_packages; build_gpu ;;
     gpu-test) install_packages; build_gpu; run_gpu_tests ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) die "unknown mode '$mode'; use demo, test, build, gpu, gpu-test or deps (see --help)." ;;
 esac

@@ -2,6 +2,7 @@
 #include "dataset/project_summary.h"
 #include "json_output.h"
 #include "project/project.h"
+#include "store/sample_repository.h"
 
 #include <iostream>
 #include <memory>
@@ -17,6 +18,7 @@ namespace {
 struct InfoOptions {
     std::string folder;
     bool json = false;
+    std::string listSplit; // empty: the summary
 };
 
 void printText(const ProjectSummary& summary) {
@@ -48,8 +50,20 @@ void printText(const ProjectSummary& summary) {
     std::cout << "Runs        " << summary.runs << '\n';
 }
 
+// One file per line, for scripts: the images a split holds (what eval and training see).
+int listSplit(Project& project, const std::string& split) {
+    store::SampleRepository samples(project.database());
+    for (const store::LabelledSampleRow& row : samples.labelledSamples(split)) {
+        std::cout << project.absolutePath(row.path).string() << '\n';
+    }
+    return kSuccess;
+}
+
 int runInfo(const InfoOptions& options) {
     Project project = Project::open(options.folder);
+    if (!options.listSplit.empty()) {
+        return listSplit(project, options.listSplit);
+    }
     const ProjectSummary summary = summarizeProject(project);
     if (options.json) {
         printJson(toJson(summary));
@@ -66,7 +80,14 @@ Command addInfoCommand(CLI::App& root) {
     CLI::App* parser = root.add_subcommand(
         "info", "Show a project's samples, classes and their counts, splits and unreadable files");
     parser->add_option("project", options->folder, "Project folder")->required();
-    parser->add_flag("--json", options->json, "Print one JSON object to stdout");
+    CLI::Option* json =
+        parser->add_flag("--json", options->json, "Print one JSON object to stdout");
+    parser
+        ->add_option("--list", options->listSplit,
+                     "Print the files of a split's readable labelled images, one per line, "
+                     "instead of the summary")
+        ->check(CLI::IsMember({"train", "val", "test"}))
+        ->excludes(json);
     return {parser, [options] {
                 return runInfo(*options);
             }};

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,48 @@ TEST_F(CliTest, InitDemoFillsTheProjectWithFourClasses) {
         EXPECT_EQ(entry.at("count"), 60) << entry.at("name");
     }
     EXPECT_EQ(info.at("unreadable"), 0);
+
+    // --list names a split's files, one per line, as many as info counts.
+    const ProcessResult listed = cli({"info", project, "--list", "test"});
+    ASSERT_EQ(listed.exitCode, 0) << listed.err;
+    EXPECT_EQ(static_cast<std::int64_t>(lineCount(listed.out)),
+              info.at("splits").at("test").get<std::int64_t>());
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);) {
+        EXPECT_TRUE(std::filesystem::is_regular_file(line)) << line;
+    }
+    const ProcessResult wrong = cli({"info", project, "--list", "tests"});
+    EXPECT_NE(wrong.exitCode, 0);
+    EXPECT_NE(wrong.err.find("tests"), std::string::npos) << wrong.err;
+}
+
+// setup.sh demo without a display: the whole loop, each step's output, and its files.
+TEST_F(CliTest, HeadlessDemoTourShowsTheWholeLoop) {
+    namespace fs = std::filesystem;
+    const fs::path project = dir / "demo";
+    ASSERT_EQ(cli({"init", project.string(), "--demo"}).exitCode, 0);
+    const ProcessResult tour = kestrel::testing::runProgram(
+        "/bin/bash", {std::string(KESTREL_TEST_SOURCE_DIR) + "/scripts/demo_tour.sh",
+                      KESTREL_CLI_PATH, project.string(), "--epochs", "2"});
+    ASSERT_EQ(tour.exitCode, 0) << tour.err << tour.out;
+    const std::string all = tour.out + tour.err;
+    for (const char* shown :
+         {" epoch  train loss", "Test accuracy", "Verified: top-1 agreed", "OpenCV DNN", "LibTorch",
+          "Wrote the report of run 1", "Where everything is"}) {
+        EXPECT_NE(all.find(shown), std::string::npos) << shown << "\n" << all;
+    }
+    // Three predictions, one line each, of test images.
+    std::size_t predictions = 0;
+    for (std::size_t at = all.find(".png: "); at != std::string::npos;
+         at = all.find(".png: ", at + 1)) {
+        ++predictions;
+    }
+    EXPECT_EQ(predictions, 3u) << all;
+    for (const char* file : {"exports/run-1-smallcnn.pt", "exports/run-1-smallcnn.onnx",
+                             "exports/run-1-report.html"}) {
+        EXPECT_TRUE(fs::is_regular_file(project / file)) << file;
+        EXPECT_NE(all.find((project / file).string()), std::string::npos) << file;
+    }
 }
 
 TEST_F(CliTest, BenchLoaderServesTheBatchesAskedFor) {
