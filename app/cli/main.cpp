@@ -3,6 +3,7 @@
 #include "command.h"
 #include "common/build_info.h"
 #include "common/error.h"
+#include "common/log_file.h"
 
 #include <cctype>
 #include <exception>
@@ -20,6 +21,16 @@ std::string versionText() {
         text += name + " " + version + "\n";
     }
     return text.substr(0, text.size() - 1);
+}
+
+// The command as typed, for the log: words with spaces quoted.
+std::string commandLine(int argc, char** argv) {
+    std::string line = "kestrel-cli";
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        line += word.find(' ') == std::string::npos ? " " + word : " '" + word + "'";
+    }
+    return line;
 }
 
 std::string commandNames(const std::vector<kestrel::cli::Command>& commands) {
@@ -76,6 +87,10 @@ int main(int argc, char** argv) {
     root.set_version_flag("--version", versionText());
     root.require_subcommand(1);
     root.footer("Run 'kestrel-cli <command> --help' for a command's options.");
+    bool verbose = false;
+    root.add_flag("--verbose", verbose,
+                  "Also print the log's lines to stderr (the log: " +
+                      (kestrel::logging::defaultLogFolder() / "kestrel.log").string() + ")");
 
     const std::vector<Command> commands = {
         addInitCommand(root),         addImportCommand(root),  addInfoCommand(root),
@@ -98,18 +113,27 @@ int main(int argc, char** argv) {
         return kUsageError;
     }
 
+    // What a user asked and what came of it, in the log the window shares.
+    kestrel::logging::openLog("kestrel-cli");
+    kestrel::logging::setEcho(verbose ? &std::cerr : nullptr);
+    kestrel::logging::write(commandLine(argc, argv) + " (" + kestrel::libraryVersionsLine() + ")");
+    const auto failed = [](const std::string& sentence) {
+        std::cerr << sentence << '\n';
+        kestrel::logging::write("Failed: " + sentence);
+        return kFailure;
+    };
     try {
         for (const Command& command : commands) {
             if (command.parser->parsed()) {
-                return command.run();
+                const int code = command.run();
+                kestrel::logging::write("Ended with exit code " + std::to_string(code) + ".");
+                return code;
             }
         }
     } catch (const kestrel::Error& error) {
-        std::cerr << error.what() << '\n';
-        return kFailure;
+        return failed(error.what());
     } catch (const std::exception& error) {
-        std::cerr << "Unexpected error: " << error.what() << '\n';
-        return kFailure;
+        return failed(std::string("Unexpected error: ") + error.what());
     }
     return kUsageError;
 }

@@ -16,4 +16,12 @@ std::vector<std::pair<std::string, std::string>> libraryVersions() {
     };
 }
 
+std::string libraryVersionsLine() {
+    std::string line;
+    for (const auto& [name, version] : libraryVersions()) {
+        line += (line.empty() ? "" : ", ") + name + " " + version;
+    }
+    return line;
+}
+
 } // namespace kestrel

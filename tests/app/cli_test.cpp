@@ -76,6 +76,29 @@ TEST_F(CliTest, InitDemoFillsTheProjectWithFourClasses) {
     EXPECT_NE(wrong.err.find("tests"), std::string::npos) << wrong.err;
 }
 
+// The log the window shares: each command with the versions, each run's start and end, and
+// each failure's sentence; --verbose shows the same lines on stderr.
+TEST_F(CliTest, TheLogRecordsCommandsRunsAndFailures) {
+    const ProcessResult missing = cli({"info", (dir / "gone").string()});
+    ASSERT_EQ(missing.exitCode, 1);
+    const ProcessResult trained = trainLeftRight((dir / "p").string());
+    ASSERT_EQ(trained.exitCode, 0) << trained.err;
+    const ProcessResult verbose = cli({"--verbose", "runs", (dir / "p").string()});
+    ASSERT_EQ(verbose.exitCode, 0) << verbose.err;
+
+    const std::string log = kestrel::testing::readBytes(dir / "logs" / "kestrel.log");
+    for (const std::string& expected :
+         {"kestrel-cli info " + (dir / "gone").string() + " (Kestrel ", std::string("LibTorch "),
+          "Failed: Cannot open " + (dir / "gone").string() + ": the folder does not exist.",
+          "Run 1 of " + (dir / "p").string() + " started: classification, smallcnn at 16 px on cpu",
+          "Run 1 of " + (dir / "p").string() + " ended: completed after 4 epochs.",
+          std::string("Ended with exit code 0.")}) {
+        EXPECT_NE(log.find(expected), std::string::npos) << expected << "\n" << log;
+    }
+    EXPECT_NE(verbose.err.find("kestrel-cli --verbose runs "), std::string::npos) << verbose.err;
+    EXPECT_EQ(cli({"runs", (dir / "p").string()}).err.find("kestrel-cli runs"), std::string::npos);
+}
+
 // setup.sh demo without a display: the whole loop, each step's output, and its files.
 TEST_F(CliTest, HeadlessDemoTourShowsTheWholeLoop) {
     namespace fs = std::filesystem;

@@ -8,6 +8,7 @@
 #include "temp_dir.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ inline std::size_t lineCount(const std::string& text) {
 
 class CliTest : public ::testing::Test {
 protected:
+    // The binary's log goes to the test's folder, not the user's.
+    CliTest() { ::setenv("KESTREL_LOG_DIR", (dir / "logs").c_str(), 1); }
+
     // A project of the left/right task at `project`, and `train --json` of 4 epochs on it.
     ProcessResult trainLeftRight(const std::string& project) {
         kestrel::testing::writeLeftRightImages(dir / "source");
