@@ -2,6 +2,7 @@
 
 #include "annotation_actions.h"
 #include "class_panel.h"
+#include "common/log_file.h"
 #include "dataset/importer.h"
 #include "dataset/project_summary.h"
 #include "image_viewer.h"
@@ -290,6 +291,7 @@ void MainWindow::updateCounts() {
 }
 
 void MainWindow::showError(const QString& message) {
+    logging::write("Error shown: " + message.toStdString());
     errorBanner_->setText(message);
     errorBanner_->show();
     statusBar()->showMessage(message, 10000);

@@ -124,6 +124,7 @@ private:
     void rebuildRecentMenu();
     void showAbout();
     void showShortcuts();
+    void openLogFolder();
     void showCurrentSample(std::int64_t sampleId);
     void updateCaption();
     void updateCounts();

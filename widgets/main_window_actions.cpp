@@ -148,6 +148,10 @@ void MainWindow::createActions() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* keys = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
     keys->setShortcut(QKeySequence::HelpContents);
+    QAction* logs = help->addAction(tr("Open &Log Folder"), this, &MainWindow::openLogFolder);
+    logs->setObjectName("openLogFolder");
+    logs->setToolTip(tr("The log of the window and kestrel-cli: versions, every run's start and "
+                        "end, every error"));
     help->addAction(tr("&About Kestrel"), this, &MainWindow::showAbout);
 }
 

@@ -1,7 +1,13 @@
-// The Help menu's dialogs: the shortcut list and the About box with library versions.
+// The Help menu: the shortcut list, the log folder and the About box with library versions.
+#include "common/log_file.h"
 #include "main_window.h"
 
+#include <filesystem>
+#include <system_error>
+
+#include <QDesktopServices>
 #include <QMessageBox>
+#include <QUrl>
 
 namespace kestrel::widgets {
 
@@ -15,6 +21,18 @@ void MainWindow::showAbout() {
                        tr("<h3>Kestrel</h3><p>A workbench for vision models in industrial defect "
                           "inspection.</p><table>%1</table>")
                            .arg(versions));
+}
+
+void MainWindow::openLogFolder() {
+    const std::filesystem::path file = logging::logFile();
+    const std::filesystem::path folder =
+        file.empty() ? logging::defaultLogFolder() : file.parent_path();
+    std::error_code ignored;
+    std::filesystem::create_directories(folder, ignored);
+    const QString path = QString::fromStdString(folder.string());
+    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(path))) {
+        showError(tr("No program here opens folders; the log is in %1.").arg(path));
+    }
 }
 
 void MainWindow::showShortcuts() {

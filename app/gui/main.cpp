@@ -2,8 +2,11 @@
 // the widgets; everything else lives in the libraries.
 #include "annotation_controller.h"
 #include "annotation_wiring.h"
+#include "common/build_info.h"
+#include "common/log_file.h"
 #include "common/version.h"
 #include "dataset_export_controller.h"
+#include "fatal_error.h"
 #include "image_service.h"
 #include "main_window.h"
 #include "project_controller.h"
@@ -22,7 +25,9 @@
 #include "workbench_wiring.h"
 
 #include <cstdio>
+#include <exception>
 #include <memory>
+#include <string>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -198,6 +203,16 @@ int main(int argc, char** argv) {
         }
     }
 
+    // The log the CLI shares: what the window did, and every error it showed.
+    kestrel::logging::openLog("kestrel");
+    kestrel::logging::write(
+        "The window started (" + kestrel::libraryVersionsLine() + ", Qt " + qVersion() + "), " +
+        (parser.positionalArguments().isEmpty()
+             ? std::string("no project")
+             : "project " + parser.positionalArguments().constFirst().toStdString()) +
+        ".");
+    kestrel::app::installFatalErrorHandler();
+
     kestrel::widgets::MainWindow window;
     kestrel::app::ProjectController controller;
     kestrel::app::ImageService images;
@@ -245,5 +260,12 @@ int main(int argc, char** argv) {
         }
         saveScreenshotWhenSettled(window, controller, images, parser.value(screenshot), awaited);
     }
-    return QApplication::exec();
+    try {
+        const int code = QApplication::exec();
+        kestrel::logging::write("The window closed.");
+        return code;
+    } catch (const std::exception& error) {
+        kestrel::app::reportFatalError(QString::fromUtf8(error.what()));
+        return 1;
+    }
 }

@@ -50,6 +50,7 @@ QString runKestrel(const QTemporaryDir& dir, const QStringList& arguments, int t
     env.insert("QT_QPA_PLATFORM", "xcb");                       // a real window, not offscreen
     env.insert("XDG_CONFIG_HOME", dir.filePath("config"));      // no settings from the host
     env.insert("KESTREL_WEIGHTS_DIR", dir.filePath("weights")); // none: as on a new machine
+    env.insert("KESTREL_LOG_DIR", dir.filePath("logs"));        // not the user's log
     gui.setProcessEnvironment(env);
     gui.start(KESTREL_GUI_PATH, arguments);
     if (!gui.waitForFinished(timeoutMs)) {
@@ -240,6 +241,17 @@ private slots:
         QCOMPARE(cli.exitCode(), 0);
         const QString runs = QString::fromUtf8(cli.readAllStandardOutput());
         QVERIFY2(runs.contains("\"status\":\"completed\""), qPrintable(runs));
+
+        // The window's log: its start, the run's start and end, its close.
+        QFile log(dir.filePath("logs/kestrel.log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QString logged = QString::fromUtf8(log.readAll());
+        for (const QString& expected :
+             {QString("kestrel["), QString("The window started (Kestrel "),
+              "Run 1 of " + project + " started: classification", QString("ended: completed"),
+              QString("The window closed.")}) {
+            QVERIFY2(logged.contains(expected), qPrintable(expected + "\n" + logged));
+        }
 
         QImage image(shot);
         QVERIFY2(!image.isNull(), qPrintable(shot));

@@ -1,4 +1,5 @@
 // The window driven the way a user drives it, against real projects on disk, headless.
+#include "common/log_file.h"
 #include "files.h"
 #include "main_window.h"
 #include "project/project.h"
@@ -10,6 +11,8 @@
 
 #include <memory>
 
+#include <QAction>
+#include <QDesktopServices>
 #include <QLabel>
 #include <QMimeData>
 #include <QSettings>
@@ -20,6 +23,15 @@
 #include <QUrl>
 
 using kestrel::testing::TempDir;
+
+// Stands in for the desktop's file manager: keeps the folders the window asks to open.
+class FolderOpener : public QObject {
+    Q_OBJECT
+public:
+    QList<QUrl> opened;
+public slots:
+    void open(const QUrl& url) { opened.append(url); }
+};
 
 class MainWindowTest : public QObject {
     Q_OBJECT
@@ -129,6 +141,26 @@ private slots:
         QCoreApplication::sendEvent(app_->window.get(), &drop);
         QCOMPARE(requested.size(), 1);
         QCOMPARE(requested.first().at(0).toString(), path("dropped"));
+    }
+
+    void helpOpensTheLogFolderAndShownErrorsAreLogged() {
+        kestrel::logging::openLog("kestrel", *dir_ / "logs");
+        FolderOpener opener;
+        QDesktopServices::setUrlHandler("file", &opener, "open");
+        auto* action = app_->window->findChild<QAction*>("openLogFolder");
+        QVERIFY(action);
+        action->trigger();
+        QDesktopServices::unsetUrlHandler("file");
+        QCOMPARE(opener.opened.size(), 1);
+        QCOMPARE(opener.opened.first().toLocalFile(), path("logs"));
+
+        emit app_->window->openProjectRequested(path("gone"));
+        waitForAnswer();
+        const std::string log = kestrel::testing::readBytes(*dir_ / "logs" / "kestrel.log");
+        QVERIFY2(log.find("Error shown: Cannot open " + path("gone").toStdString()) !=
+                     std::string::npos,
+                 log.c_str());
+        kestrel::logging::openLog("kestrel", *dir_ / "closed");
     }
 
     void closingWhileAnOpenIsUnderWayLosesNothing() {
