@@ -15,6 +15,10 @@
 #                            virtual environment under ~/.cache/kestrel; or, with
 #                            KESTREL_LIBTORCH=/path/to/libtorch, an unpacked LibTorch archive
 #   scripts/setup.sh gpu-test  the gpu build, then its core, CLI and end-to-end tests
+#   scripts/setup.sh package build-release/kestrel_<version>_<arch>.deb: a Release build,
+#                            stripped, with man pages, icons and AppStream data (CPack)
+#   scripts/setup.sh package-test  package the CI build, then install, run and remove it
+#                            (scripts/package_check.sh; needs root or sudo)
 #   scripts/setup.sh deps    install the Debian packages only
 #
 # Works as root or as a user with sudo. Safe to run again: nothing is reinstalled.
@@ -48,6 +52,8 @@ readonly packages=(
     # reference implementations, data
     libgtest-dev libgmock-dev libxml2-dev xvfb xauth python3-torch python3-torchvision python3-onnx
     dataset-fashion-mnist
+    # the Debian package: man pages, icons, and the checks on it (setup.sh package, package-test)
+    help2man librsvg2-bin lintian appstream desktop-file-utils file man-db
 )
 
 install_packages() {
@@ -136,6 +142,16 @@ run_demo() {
     "$repo/scripts/demo_tour.sh" "$cli" "$demo"
 }
 
+# package PRESET: the .deb of a built preset, stripped, through CPack; prints its path.
+package() {
+    local build="$1" deb
+    say "Packaging $build"
+    (cd "$build" && cpack -G DEB >/dev/null)
+    deb="$(ls -t "$build"/kestrel_*.deb | head -1)"
+    say "Built $deb ($(du -h "$deb" | cut -f1))"
+    echo "$deb" >"$build/.kestrel-deb"
+}
+
 run_tests() {
     say "Running the test suite"
     ctest --preset ci
@@ -154,6 +170,11 @@ case "$mode" in
     test) install_packages; configure_and_build ci; run_tests ;;
     gpu) install_packages; build_gpu ;;
     gpu-test) install_packages; build_gpu; run_gpu_tests ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
-    *) die "unknown mode '$mode'; use demo, test, build, gpu, gpu-test or deps (see --help)." ;;
+    package) install_packages; configure_and_build release; package "$repo/build-release" ;;
+    package-test)
+        # CI: the package of the build the test suite just passed, installed, run and removed.
+        install_packages; configure_and_build ci; package "$repo/build-ci"
+        "$repo/scripts/package_check.sh" "$(cat "$repo/build-ci/.kestrel-deb")" ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown mode '$mode'; use demo, test, build, package, package-test, gpu, gpu-test or deps (see --help)." ;;
 esac
