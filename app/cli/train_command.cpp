@@ -375,7 +375,8 @@ Command addTrainCommand(CLI::App& root) {
         "detector on the good images) on the project's labelled images and record the run");
     parser->add_option("project", options->folder, "Project folder")->required();
     parser->add_option("--task", options->task,
-                       "classification (default) or anomaly (learns good parts only)");
+                       "classification (default), segmentation (per-pixel classes from the "
+                       "masks and polygons) or anomaly (learns good parts only)");
     parser->add_option("--model", options->model,
                        "smallcnn, resnet18, ... (default: picked from the data)");
     parser
