@@ -7,7 +7,9 @@
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QResizeEvent>
 #include <QScrollBar>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -43,6 +45,23 @@ RunParameterDiff::RunParameterDiff(QWidget* parent) : QWidget(parent) {
     showRuns({});
 }
 
+void RunParameterDiff::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    table_->verticalHeader()->setMaximumWidth(std::max(80, table_->width() / 2));
+    elideNames();
+}
+
+void RunParameterDiff::elideNames() {
+    const QHeaderView* header = table_->verticalHeader();
+    const int room =
+        header->maximumWidth() - 2 * header->style()->pixelMetric(QStyle::PM_HeaderMargin) - 4;
+    for (int r = 0; r < names_.size() && r < table_->rowCount(); ++r) {
+        if (QTableWidgetItem* item = table_->verticalHeaderItem(r)) {
+            item->setText(header->fontMetrics().elidedText(names_[r], Qt::ElideMiddle, room));
+        }
+    }
+}
+
 void RunParameterDiff::showRuns(const std::vector<const RunRow*>& runs) {
     std::set<QString> names;
     for (const RunRow* run : runs) {
@@ -65,6 +84,11 @@ void RunParameterDiff::showRuns(const std::vector<const RunRow*>& runs) {
     table_->setColumnCount(static_cast<int>(runs.size()));
     table_->setRowCount(static_cast<int>(shown.size()));
     table_->setVerticalHeaderLabels(shown);
+    for (int r = 0; r < shown.size(); ++r) {
+        table_->verticalHeaderItem(r)->setToolTip(shown[r]); // the whole name when elided
+    }
+    names_ = shown;
+    elideNames();
     for (int c = 0; c < table_->columnCount(); ++c) {
         const RunRow* run = runs[static_cast<std::size_t>(c)];
         table_->setHorizontalHeaderItem(c, new QTableWidgetItem(tr("Run #%1").arg(run->id)));

@@ -21,8 +21,16 @@ public:
     // A column a run, in the given order; none: a hint to select some. Keeps the scroll place.
     void showRuns(const std::vector<const RunRow*>& runs);
 
+protected:
+    // Long names ("augment.color_jitter_brightness") give up width to the values: the name
+    // column takes at most about half the table, its names elided in the middle.
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void elideNames(); // to the name column's width, in the middle: both ends say most
+
     QTableWidget* table_ = nullptr;
+    QStringList names_; // the rows' whole names
     QLabel* note_ = nullptr;
 };
 
