@@ -241,6 +241,8 @@ void TrainingCharts::updateChrome(std::size_t chart) {
     } else {
         c.plot->yAxis->ticker()->setTickCount(ticks);
     }
+    // Epoch labels need about 50 px each ("100", "125"), or they run into each other.
+    c.plot->xAxis->ticker()->setTickCount(std::clamp((c.plot->width() - 60) / 50, 2, 6));
     QCPLayoutGrid* layout = c.plot->plotLayout();
     const bool placed = layout->rowCount() > 2;
     if (shown && !placed) {
