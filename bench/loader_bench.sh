@@ -2,8 +2,11 @@
 # Batch-loader throughput, Kestrel against torchvision on the same images, same machine,
 # same run. Prints both figures and the ratio Kestrel / peer (above 1: Kestrel is faster).
 #
-#   bench/loader_bench.sh [--images N] [--batches N] [--workers N] [--cli PATH] [--peer-only]
+#   bench/loader_bench.sh [--images N] [--batches N] [--workers N] [--texture smooth|noise]
+#                         [--size PX] [--cli PATH] [--peer-only]
 #
+# --texture noise writes high-entropy JPEGs (slow to decode); --size sets their shorter side
+# (256 by default; every other image is 4:3, so 256 gives 256x256 and 341x256).
 # Keep batches x 32 <= images so both loaders do one epoch: Kestrel's decode cache would
 # otherwise skip decoding in later epochs, which the peer cannot.
 set -euo pipefail
@@ -14,6 +17,8 @@ batches=30
 workers=2
 cli="$here/../build/app/cli/kestrel-cli"
 peer_only=0
+texture=smooth
+size=256
 python=/usr/bin/python3 # Debian's, with python3-torch and python3-torchvision
 
 while [[ $# -gt 0 ]]; do
@@ -23,7 +28,9 @@ while [[ $# -gt 0 ]]; do
     --workers) workers="$2"; shift 2 ;;
     --cli) cli="$2"; shift 2 ;;
     --peer-only) peer_only=1; shift ;;
-    -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --texture) texture="$2"; shift 2 ;;
+    --size) size="$2"; shift 2 ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "loader_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -36,8 +43,9 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/kestrel-loader-bench-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-echo "Writing $images JPEG images (256 px, 2 classes) to $work/images" >&2
-"$python" "$here/make_imagefolder.py" --output "$work/images" --count "$images" --classes 2
+echo "Writing $images $texture JPEG images ($size px, 2 classes) to $work/images" >&2
+"$python" "$here/make_imagefolder.py" --output "$work/images" --count "$images" --classes 2 \
+    --texture "$texture" --size "$size"
 
 json_field() { "$python" -c 'import json,sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Writes a synthetic image-folder dataset (<output>/<class>/<n>.jpg) for the loader benchmark.
 
-Images are smooth colour fields with some texture, so they compress and decode like photos
-rather than like noise. The same arguments always give the same files.
+With --texture smooth (the default) images are smooth colour fields with some texture, so
+they compress and decode like photos. With --texture noise they carry strong per-pixel noise
+over the field, as a grainy sensor or a textured part would: high-entropy JPEGs, several times
+larger and slower to decode. The same arguments always give the same files.
 """
 import argparse
 import os
@@ -18,6 +20,7 @@ def main():
     parser.add_argument("--classes", type=int, default=2, help="class folders (2 or more)")
     parser.add_argument("--size", type=int, default=256, help="shorter side, at least 224")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--texture", choices=["smooth", "noise"], default="smooth")
     args = parser.parse_args()
     if args.classes < 2 or args.count < args.classes or args.size < 224:
         parser.error("need 2+ classes, at least one image per class, and --size >= 224")
@@ -32,7 +35,10 @@ def main():
         coarse = rng.integers(0, 256, size=(6, 8, 3), dtype=np.uint8)
         field = np.asarray(
             Image.fromarray(coarse).resize((width, height), Image.BILINEAR), dtype=np.int16)
-        texture = rng.integers(-12, 13, size=(height, width, 1), dtype=np.int16)
+        amplitude = 12 if args.texture == "smooth" else 255
+        channels = 1 if args.texture == "smooth" else 3
+        texture = rng.integers(-amplitude, amplitude + 1, size=(height, width, channels),
+                               dtype=np.int16)
         pixels = np.clip(field + texture, 0, 255).astype(np.uint8)
         path = os.path.join(args.output, f"class_{i % args.classes}", f"{i:06d}.jpg")
         Image.fromarray(pixels).save(path, quality=90)
