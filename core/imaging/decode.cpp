@@ -116,8 +116,14 @@ cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::s
     if (decoded.empty()) {
         throw Error(ErrorKind::InvalidArgument, "Image " + source + " is empty.");
     }
-    cv::Mat image = toChannels(toEightBit(decoded, source), spec.channels, source);
-    image = resizeToSpec(image, spec);
+    cv::Mat image = toEightBit(decoded, source);
+    if (spec.channels == 3 && image.channels() == 3) {
+        // BGR to RGB only reorders channels, which commutes with the resize: done after it,
+        // it touches the smaller image (the loader's decode is most of its time).
+        image = toChannels(resizeToSpec(image, spec), 3, source);
+    } else {
+        image = resizeToSpec(toChannels(image, spec.channels, source), spec);
+    }
     return image.isContinuous() ? image : image.clone();
 }
 

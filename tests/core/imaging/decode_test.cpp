@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
 
 namespace kestrel::imaging {
 namespace {
@@ -170,6 +171,29 @@ TEST(ImagingDecodeTest, EmptyAndMissingFilesAreErrorsNamingTheFile) {
     expectErrorNaming([&] { decodeImage(empty, {8, 8, 3}); }, ErrorKind::InvalidArgument, empty);
     const auto missing = dir / "missing.png";
     expectErrorNaming([&] { decodeImage(missing, {8, 8, 3}); }, ErrorKind::NotFound, missing);
+}
+
+// Colour images are resized before BGR becomes RGB (a reordering commutes with the resize):
+// the pixels are exactly those of converting first, shrinking or enlarging, stretched or
+// letterboxed.
+TEST(ImagingDecodeTest, ColourIsReorderedAfterTheResizeWithTheSamePixels) {
+    cv::Mat bgr(97, 131, CV_8UC3);
+    cv::randu(bgr, cv::Scalar::all(0), cv::Scalar::all(256));
+    for (const ImageSpec& spec : {ImageSpec{64, 48, 3, ImageSpec::Resize::Stretch},
+                                  ImageSpec{200, 150, 3, ImageSpec::Resize::Stretch},
+                                  ImageSpec{64, 64, 3, ImageSpec::Resize::Letterbox}}) {
+        cv::Mat rgb;
+        cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+        cv::Mat reference(spec.height, spec.width, CV_8UC3, cv::Scalar::all(0));
+        const cv::Rect area = conformedArea(rgb.size(), spec);
+        const bool shrinking = area.width < rgb.cols || area.height < rgb.rows;
+        cv::resize(rgb, reference(area), area.size(), 0, 0,
+                   shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+        const cv::Mat got = conformImage(bgr, spec, "memory");
+        ASSERT_EQ(got.size(), reference.size());
+        ASSERT_EQ(got.type(), CV_8UC3);
+        EXPECT_EQ(cv::norm(got, reference, cv::NORM_INF), 0.0) << spec.width << "x" << spec.height;
+    }
 }
 
 TEST(ImagingDecodeTest, SpecOutOfRangeIsRejected) {
