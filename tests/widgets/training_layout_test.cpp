@@ -64,7 +64,7 @@ void checkPlotsApart(const TrainingCharts* charts) {
     }
 }
 
-RunRow completedRun() {
+RunRow runningRun() {
     RunRow run;
     run.id = 1;
     run.status = "running";
@@ -104,7 +104,7 @@ private slots:
         page.resize(850, 690);
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
-        RunRow run = completedRun();
+        RunRow run = runningRun();
         page.setRuns({run});
         run.status = "completed"; // longer than "Running": the column must grow
         run.epochsDone = 2;
