@@ -14,6 +14,7 @@
 #include "models/resnet.h"
 #include "project/project.h"
 #include "runs/run_lock.h"
+#include "runs/run_log.h"
 #include "runs/run_store_writer.h"
 #include "runs/trained_run.h"
 #include "store/review_repository.h"
@@ -240,6 +241,10 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
     const std::int64_t runId = runId_;
     try {
         summary.device = models::resolveDevice(options_.device);
+        runs::logRunStarted(project_.folder(), runId, false,
+                            "anomaly, " + toString(options_.method) + " on " + options_.backbone +
+                                " at " + std::to_string(options_.imageSize) + " px on " +
+                                summary.device);
         writer->post([runId, device = summary.device](store::RunRepository& runs) {
             runs.markRunning(runId, device);
         });
@@ -365,6 +370,7 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
         writer->flush();
     }
     summary.seconds = secondsSince(started);
+    runs::logRunEnded(project_.folder(), runId, summary.status, "", summary.reason);
     return summary;
 }
 

@@ -1,7 +1,6 @@
 #include "runs/training_session.h"
 
 #include "common/error.h"
-#include "common/log_file.h"
 #include "common/text.h"
 #include "common/version.h"
 #include "inspection/area_verdict.h"
@@ -9,6 +8,7 @@
 #include "models/device.h"
 #include "project/project.h"
 #include "runs/run_lock.h"
+#include "runs/run_log.h"
 #include "runs/run_params.h"
 #include "runs/run_recorder.h"
 #include "store/run_repository.h"
@@ -150,21 +150,18 @@ train::TrainingFinished TrainingSession::run(train::TrainingObserver& observer,
         writer = &ownWriter.emplace(project_.database());
     }
     const std::int64_t runId = runId_;
-    const std::string name = "Run " + std::to_string(runId) + " of " + project_.folder().string();
     std::string device = options_.device;
     try {
         device = models::resolveDevice(device);
     } catch (const Error&) {
         // The trainer refuses it below and records why; the log keeps what was asked.
     }
-    const auto count = [](std::int64_t n, const std::string& what) {
-        return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
-    };
-    logging::write(name + (resuming_ ? " resumed: " : " started: ") + toString(options_.task) +
-                   ", " + options_.model + " at " + std::to_string(options_.imageSize) + " px on " +
-                   device + ", " + count(options_.epochs, "epoch") + ", " +
-                   count(static_cast<std::int64_t>(data_.data.train.size()), "training image") +
-                   ".");
+    logRunStarted(
+        project_.folder(), runId, resuming_,
+        toString(options_.task) + ", " + options_.model + " at " +
+            std::to_string(options_.imageSize) + " px on " + device + ", " +
+            countOf(options_.epochs, "epoch") + ", " +
+            countOf(static_cast<std::int64_t>(data_.data.train.size()), "training image"));
     train::TrainingFinished finished;
     {
         RunRecorder recorder(*writer, runId_);
@@ -193,7 +190,7 @@ train::TrainingFinished TrainingSession::run(train::TrainingObserver& observer,
                 runs.finish(runId, "failed", reason);
             });
             recorder.flush();
-            logging::write(name + " failed: " + error.what());
+            logRunEnded(project_.folder(), runId, "failed", "", error.what());
             throw;
         }
         {
@@ -212,9 +209,8 @@ train::TrainingFinished TrainingSession::run(train::TrainingObserver& observer,
         }
     }
     writer->flush();
-    logging::write(name + " ended: " + train::toString(finished.status) + " after " +
-                   count(finished.epochsDone, "epoch") +
-                   (finished.reason.empty() ? "." : ": " + finished.reason));
+    logRunEnded(project_.folder(), runId, train::toString(finished.status),
+                "after " + countOf(finished.epochsDone, "epoch"), finished.reason);
     return finished;
 }
 
