@@ -6,6 +6,8 @@
 #include "store/project_database.h"
 #include "store/project_repository.h"
 
+#include <mutex>
+#include <set>
 #include <system_error>
 #include <utility>
 
@@ -14,6 +16,20 @@ namespace kestrel {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Leftovers are tidied at a program's start, not at every open: the window's task threads
+// open the project again for each job, and need not walk exports/ each time.
+void removeLeftoversOncePerProcess(const Project& project) {
+    static std::mutex mutex;
+    static std::set<fs::path> tidied;
+    {
+        const std::lock_guard lock(mutex);
+        if (!tidied.insert(project.folder()).second) {
+            return;
+        }
+    }
+    removeLeftovers(project.exportsFolder(), project.cacheFolder());
+}
 
 // An absolute path without "." / ".." parts or a trailing slash, for messages and names.
 fs::path normalised(const fs::path& path) {
@@ -107,7 +123,7 @@ Project Project::open(const fs::path& folder) {
     store::ProjectRepository(project.database_)
         .ensureRow(root.filename().string(), kestrelVersion());
     project.ensureLayout();
-    removeLeftovers(project.exportsFolder(), project.cacheFolder());
+    removeLeftoversOncePerProcess(project);
     return project;
 }
 
