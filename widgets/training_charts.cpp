@@ -188,9 +188,7 @@ QCustomPlot* TrainingCharts::makePlot(std::size_t index) {
 
     if (index == kAccuracy) {
         auto percent = QSharedPointer<QCPAxisTickerText>::create();
-        for (int p = 0; p <= 100; p += 20) {
-            percent->addTick(p / 100.0, tr("%1%").arg(p));
-        }
+        setPercentTicks(*percent, 20);
         percent->setSubTickCount(1);
         plot->yAxis->setTicker(percent);
         plot->yAxis->setRange(-0.02, 1.02);

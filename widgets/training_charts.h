@@ -13,6 +13,7 @@
 #include <QWidget>
 
 class QAction;
+class QCPAxisTickerText;
 class QCPGraph;
 class QCPItemText;
 class QCPTextElement;
@@ -101,6 +102,8 @@ private:
     void userMovedX(std::size_t source);
     bool keyPressed(std::size_t chart, int key);
     void updateChrome(std::size_t chart);
+    // The accuracy axis's labels, 0% to 100% every `step` percent.
+    static void setPercentTicks(QCPAxisTickerText& ticker, int step);
     void replotAll();
 
     std::vector<Chart> charts_;

@@ -234,9 +234,8 @@ void TrainingCharts::updateChrome(std::size_t chart) {
     const int ticks = std::clamp((axesHeight - (shown ? rows * rowHeight : 0)) / 30, 2, 5);
     if (auto text = c.plot->yAxis->ticker().dynamicCast<QCPAxisTickerText>()) {
         const int step = ticks >= 5 ? 20 : ticks >= 3 ? 50 : 100; // the accuracy's percents
-        text->clear();
-        for (int p = 0; p <= 100; p += step) {
-            text->addTick(p / 100.0, tr("%1%").arg(p));
+        if (text->ticks().size() != 100 / step + 1) { // this runs on every batch's points
+            setPercentTicks(*text, step);
         }
     } else {
         c.plot->yAxis->ticker()->setTickCount(ticks);
@@ -254,6 +253,13 @@ void TrainingCharts::updateChrome(std::size_t chart) {
         layout->simplify(); // drops the empty row
     }
     legend->setVisible(shown);
+}
+
+void TrainingCharts::setPercentTicks(QCPAxisTickerText& ticker, int step) {
+    ticker.clear();
+    for (int p = 0; p <= 100; p += step) {
+        ticker.addTick(p / 100.0, tr("%1%").arg(p));
+    }
 }
 
 void TrainingCharts::replotAll() {
