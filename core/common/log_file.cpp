@@ -1,8 +1,8 @@
 #include "common/log_file.h"
 
+#include "common/data_folder.h"
 #include "common/utc_time.h"
 
-#include <cstdlib>
 #include <fcntl.h>
 #include <mutex>
 #include <sys/file.h>
@@ -17,11 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kKeptOldFiles = 3;
-
-std::string environment(const char* name) {
-    const char* value = std::getenv(name);
-    return value ? value : "";
-}
 
 struct Log {
     std::mutex mutex;
@@ -80,13 +75,7 @@ void rotateIfFull(Log& log) {
 } // namespace
 
 fs::path defaultLogFolder() {
-    if (const std::string own = environment("KESTREL_LOG_DIR"); !own.empty()) {
-        return own;
-    }
-    if (const std::string data = environment("XDG_DATA_HOME"); !data.empty()) {
-        return fs::path(data) / "kestrel" / "logs";
-    }
-    return fs::path(environment("HOME")) / ".local" / "share" / "kestrel" / "logs";
+    return userDataFolder("KESTREL_LOG_DIR", "logs");
 }
 
 void openLog(const std::string& program, const fs::path& folder, std::int64_t rotateBytes) {

@@ -1,6 +1,7 @@
 #include "weights/weights_store.h"
 
 #include "common/atomic_file.h"
+#include "common/data_folder.h"
 #include "common/error.h"
 #include "models/architectures.h"
 #include "models/model_registry.h"
@@ -9,7 +10,6 @@
 #include "weights/torchvision_files.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -23,11 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kDescription = "weights.json";
-
-std::string environment(const char* name) {
-    const char* value = std::getenv(name);
-    return value == nullptr ? std::string() : std::string(value);
-}
 
 // Removes a file on scope exit unless released: a failed import or download leaves nothing.
 class RemoveUnlessKept {
@@ -126,13 +121,7 @@ void throwForDownload(const DownloadResult& result, const std::string& url) {
 WeightsStore::WeightsStore(fs::path folder) : folder_(std::move(folder)) {}
 
 fs::path WeightsStore::defaultFolder() {
-    if (const std::string own = environment("KESTREL_WEIGHTS_DIR"); !own.empty()) {
-        return own;
-    }
-    if (const std::string data = environment("XDG_DATA_HOME"); !data.empty()) {
-        return fs::path(data) / "kestrel" / "weights";
-    }
-    return fs::path(environment("HOME")) / ".local" / "share" / "kestrel" / "weights";
+    return userDataFolder("KESTREL_WEIGHTS_DIR", "weights");
 }
 
 std::vector<StoredWeights> WeightsStore::list() const {
