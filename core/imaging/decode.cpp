@@ -1,8 +1,10 @@
 #include "imaging/decode.h"
 
 #include "common/error.h"
+#include "imaging/jpeg_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <system_error>
@@ -138,6 +140,10 @@ cv::Mat readImageFile(const std::filesystem::path& file) {
     }
     cv::Mat decoded;
     try {
+        decoded = readJpegLikeOpenCv(file);
+        if (!decoded.empty()) {
+            return decoded;
+        }
         if (!cv::haveImageReader(name)) {
             throw Error(ErrorKind::InvalidArgument,
                         "Image file " + name + " is not in an image format Kestrel can read.");
@@ -160,13 +166,33 @@ cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec) {
 }
 
 void writePlanarFloats(const cv::Mat& image, float* out) {
-    const int channels = image.channels();
+    // Each byte's float, computed once as the multiplication it stands for: a lookup per
+    // sample is about twice as fast as converting and scaling it.
+    static const auto kValues = [] {
+        std::array<float, 256> values{};
+        constexpr float scale = 1.0f / 255.0f;
+        for (int value = 0; value < 256; ++value) {
+            values[static_cast<std::size_t>(value)] = static_cast<float>(value) * scale;
+        }
+        return values;
+    }();
+    const auto channels = static_cast<std::size_t>(image.channels());
     const std::size_t plane = static_cast<std::size_t>(image.rows) * image.cols;
     const std::uint8_t* in = image.ptr<std::uint8_t>(0);
-    constexpr float scale = 1.0f / 255.0f;
+    if (channels == 3) { // the common case, with the channel count known to the compiler
+        float* red = out;
+        float* green = out + plane;
+        float* blue = out + 2 * plane;
+        for (std::size_t pixel = 0; pixel < plane; ++pixel) {
+            red[pixel] = kValues[in[3 * pixel]];
+            green[pixel] = kValues[in[3 * pixel + 1]];
+            blue[pixel] = kValues[in[3 * pixel + 2]];
+        }
+        return;
+    }
     for (std::size_t pixel = 0; pixel < plane; ++pixel) {
-        for (int c = 0; c < channels; ++c) {
-            out[static_cast<std::size_t>(c) * plane + pixel] = in[pixel * channels + c] * scale;
+        for (std::size_t c = 0; c < channels; ++c) {
+            out[c * plane + pixel] = kValues[in[pixel * channels + c]];
         }
     }
 }

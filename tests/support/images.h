@@ -2,7 +2,9 @@
 
 #include "files.h"
 
+#include <cstdint>
 #include <filesystem>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,6 +45,23 @@ inline cv::Mat solidBgr(int width, int height, cv::Scalar bgr) {
 inline void writeImage(const std::filesystem::path& file, int width, int height, unsigned seed,
                        int type = CV_8UC3) {
     writeImage(file, patternImage(width, height, type, seed));
+}
+
+// `image` as a JPEG whose EXIF block gives `orientation` (6: "rotate 90 degrees clockwise to
+// display"); OpenCV's imread turns it as the tag says.
+inline std::string jpegWithOrientation(const cv::Mat& image, std::uint8_t orientation,
+                                       const std::vector<int>& params = {}) {
+    std::vector<std::uint8_t> jpeg;
+    cv::imencode(".jpg", image, jpeg, params);
+    // APP1: "Exif\0\0", a big-endian TIFF header, one IFD entry (0x0112 SHORT), no next IFD.
+    const std::uint8_t app1[] = {0xFF, 0xE1, 0x00,        0x22, 'E',  'x',  'i',  'f',  0x00,
+                                 0x00, 'M',  'M',         0x00, 0x2A, 0x00, 0x00, 0x00, 0x08,
+                                 0x00, 0x01, 0x01,        0x12, 0x00, 0x03, 0x00, 0x00, 0x00,
+                                 0x01, 0x00, orientation, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+    std::string bytes(jpeg.begin(), jpeg.begin() + 2); // SOI
+    bytes.append(std::begin(app1), std::end(app1));
+    bytes.append(jpeg.begin() + 2, jpeg.end());
+    return bytes;
 }
 
 } // namespace kestrel::testing

@@ -115,27 +115,12 @@ TEST(ImagingDecodeTest, LetterboxKeepsAspectAndPadsWithZeros) {
     EXPECT_EQ(rgbAt(stretched, 0, 0), cv::Vec3b(255, 255, 255));
 }
 
-// A JPEG whose EXIF block says "rotate 90 degrees clockwise to display" (orientation 6).
-std::string jpegWithOrientation6(const cv::Mat& image) {
-    std::vector<std::uint8_t> jpeg;
-    cv::imencode(".jpg", image, jpeg);
-    // APP1: "Exif\0\0", a big-endian TIFF header, one IFD entry (0x0112 SHORT = 6), no next IFD.
-    const std::uint8_t app1[] = {0xFF, 0xE1, 0x00, 0x22, 'E',  'x',  'i',  'f',  0x00,
-                                 0x00, 'M',  'M',  0x00, 0x2A, 0x00, 0x00, 0x00, 0x08,
-                                 0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00,
-                                 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
-    std::string bytes(jpeg.begin(), jpeg.begin() + 2); // SOI
-    bytes.append(std::begin(app1), std::end(app1));
-    bytes.append(jpeg.begin() + 2, jpeg.end());
-    return bytes;
-}
-
 TEST(ImagingDecodeTest, ExifOrientationIsApplied) {
     TempDir dir;
     cv::Mat image = solidBgr(40, 20, {255, 0, 0}); // left half blue, right half red
     image.colRange(20, 40).setTo(cv::Scalar(0, 0, 255));
     const auto file = dir / "turned.jpg";
-    kestrel::testing::writeBytes(file, jpegWithOrientation6(image));
+    kestrel::testing::writeBytes(file, kestrel::testing::jpegWithOrientation(image, 6));
 
     // Turned clockwise, the 40x20 frame stands 20 wide and 40 high with the left half on top.
     const cv::Mat turned = decodeImage(file, {20, 40, 3});
@@ -193,6 +178,32 @@ TEST(ImagingDecodeTest, ColourIsReorderedAfterTheResizeWithTheSamePixels) {
         ASSERT_EQ(got.size(), reference.size());
         ASSERT_EQ(got.type(), CV_8UC3);
         EXPECT_EQ(cv::norm(got, reference, cv::NORM_INF), 0.0) << spec.width << "x" << spec.height;
+    }
+}
+
+// Every byte value reaches the model as value * (1 / 255) in float, channel planes in the
+// image's order, for gray and colour images of odd sizes.
+TEST(ImagingDecodeTest, PlanarFloatsAreEachByteOver255InChannelPlanes) {
+    for (const int channels : {1, 3}) {
+        cv::Mat image(7, 41, CV_8UC(channels));
+        for (int i = 0; i < image.rows * image.cols * channels; ++i) {
+            image.data[i] = static_cast<std::uint8_t>((i * 37 + channels) % 256);
+        }
+        std::vector<float> planes(static_cast<std::size_t>(image.total()) * channels, -1.0f);
+        writePlanarFloats(image, planes.data());
+        int wrong = 0;
+        for (int y = 0; y < image.rows; ++y) {
+            for (int x = 0; x < image.cols; ++x) {
+                for (int c = 0; c < channels; ++c) {
+                    const std::uint8_t value = image.ptr<std::uint8_t>(y)[x * channels + c];
+                    const float expected = static_cast<float>(value) * (1.0f / 255.0f);
+                    const std::size_t at =
+                        (static_cast<std::size_t>(c) * image.rows + y) * image.cols + x;
+                    wrong += planes[at] != expected ? 1 : 0;
+                }
+            }
+        }
+        EXPECT_EQ(wrong, 0) << channels << " channels";
     }
 }
 
