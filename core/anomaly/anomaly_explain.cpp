@@ -12,10 +12,10 @@ namespace kestrel::anomaly {
 
 AnomalyExplanation explainImage(AnomalyModel& model, const std::filesystem::path& image) {
     const AnomalyOptions& options = model.options();
-    const cv::Mat original = imaging::readImageFile(image);
     const imaging::ImageSpec spec{options.imageSize, options.imageSize, options.channels,
                                   imaging::ImageSpec::Resize::Stretch};
-    const cv::Mat decoded = imaging::conformImage(original, spec, image.string());
+    const imaging::ConformedFile file = imaging::decodeForSpec(image, spec);
+    const cv::Mat& decoded = file.image;
     torch::Tensor pixels = torch::empty({1, spec.channels, spec.height, spec.width}, torch::kFloat);
     imaging::writePlanarFloats(decoded, pixels.data_ptr<float>());
 
@@ -31,7 +31,7 @@ AnomalyExplanation explainImage(AnomalyModel& model, const std::filesystem::path
     const cv::Mat small(static_cast<int>(map.size(0)), static_cast<int>(map.size(1)), CV_32F,
                         map.data_ptr<float>());
     // The inverse of the stretch: area interpolation when shrinking, bilinear when enlarging.
-    const cv::Size size(original.cols, original.rows);
+    const cv::Size size = file.fileSize;
     const bool shrinking = size.width < small.cols || size.height < small.rows;
     cv::resize(small, explanation.map, size, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
     return explanation;

@@ -87,7 +87,9 @@ void resizeInto(const cv::Mat& image, cv::Mat& out, cv::Size size) {
     cv::resize(image, out, size, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
 }
 
-cv::Mat resizeToSpec(const cv::Mat& image, const ImageSpec& spec) {
+// `image` resized into `area` of spec's frame: the whole frame when stretched, zeros around it
+// when letterboxed.
+cv::Mat resizeToSpec(const cv::Mat& image, const ImageSpec& spec, const cv::Rect& area) {
     const cv::Size target(spec.width, spec.height);
     cv::Mat out;
     if (spec.resize == ImageSpec::Resize::Stretch) {
@@ -95,26 +97,15 @@ cv::Mat resizeToSpec(const cv::Mat& image, const ImageSpec& spec) {
         return out;
     }
     out = cv::Mat::zeros(target, image.type());
-    cv::Mat view = out(conformedArea(image.size(), spec));
+    cv::Mat view = out(area);
     resizeInto(image, view, view.size());
     return out;
 }
 
-} // namespace
-
-cv::Rect conformedArea(cv::Size source, const ImageSpec& spec) {
-    if (spec.resize == ImageSpec::Resize::Stretch) {
-        return {0, 0, spec.width, spec.height};
-    }
-    const double scale = std::min(static_cast<double>(spec.width) / source.width,
-                                  static_cast<double>(spec.height) / source.height);
-    const int w = std::clamp(static_cast<int>(std::lround(source.width * scale)), 1, spec.width);
-    const int h = std::clamp(static_cast<int>(std::lround(source.height * scale)), 1, spec.height);
-    return {(spec.width - w) / 2, (spec.height - h) / 2, w, h};
-}
-
-cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source) {
-    validate(spec);
+// conformImage with the frame's area given: the area of the whole file's size, when `decoded`
+// is a reduced decode of it.
+cv::Mat conformInto(const cv::Mat& decoded, const ImageSpec& spec, const cv::Rect& area,
+                    const std::string& source) {
     if (decoded.empty()) {
         throw Error(ErrorKind::InvalidArgument, "Image " + source + " is empty.");
     }
@@ -122,28 +113,18 @@ cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::s
     if (spec.channels == 3 && image.channels() == 3) {
         // BGR to RGB only reorders channels, which commutes with the resize: done after it,
         // it touches the smaller image (the loader's decode is most of its time).
-        image = toChannels(resizeToSpec(image, spec), 3, source);
+        image = toChannels(resizeToSpec(image, spec, area), 3, source);
     } else {
-        image = resizeToSpec(toChannels(image, spec.channels, source), spec);
+        image = resizeToSpec(toChannels(image, spec.channels, source), spec, area);
     }
     return image.isContinuous() ? image : image.clone();
 }
 
-cv::Mat readImageFile(const std::filesystem::path& file) {
+// imread's half of readImageFile, for files the TurboJPEG path leaves to OpenCV.
+cv::Mat readWithOpenCv(const std::filesystem::path& file) {
     const std::string name = file.string();
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(file, error)) {
-        throw Error(ErrorKind::NotFound, "Image file " + name + " does not exist.");
-    }
-    if (std::filesystem::file_size(file, error) == 0 && !error) {
-        throw Error(ErrorKind::InvalidArgument, "Image file " + name + " is empty.");
-    }
     cv::Mat decoded;
     try {
-        decoded = readJpegLikeOpenCv(file);
-        if (!decoded.empty()) {
-            return decoded;
-        }
         if (!cv::haveImageReader(name)) {
             throw Error(ErrorKind::InvalidArgument,
                         "Image file " + name + " is not in an image format Kestrel can read.");
@@ -161,8 +142,73 @@ cv::Mat readImageFile(const std::filesystem::path& file) {
     return decoded;
 }
 
+// The checks every read starts with: the file exists and is not empty.
+void checkReadable(const std::filesystem::path& file) {
+    const std::string name = file.string();
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(file, error)) {
+        throw Error(ErrorKind::NotFound, "Image file " + name + " does not exist.");
+    }
+    if (std::filesystem::file_size(file, error) == 0 && !error) {
+        throw Error(ErrorKind::InvalidArgument, "Image file " + name + " is empty.");
+    }
+}
+
+} // namespace
+
+cv::Rect conformedArea(cv::Size source, const ImageSpec& spec) {
+    if (spec.resize == ImageSpec::Resize::Stretch) {
+        return {0, 0, spec.width, spec.height};
+    }
+    const double scale = std::min(static_cast<double>(spec.width) / source.width,
+                                  static_cast<double>(spec.height) / source.height);
+    const int w = std::clamp(static_cast<int>(std::lround(source.width * scale)), 1, spec.width);
+    const int h = std::clamp(static_cast<int>(std::lround(source.height * scale)), 1, spec.height);
+    return {(spec.width - w) / 2, (spec.height - h) / 2, w, h};
+}
+
+cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source) {
+    validate(spec);
+    return conformInto(decoded, spec, conformedArea(decoded.size(), spec), source);
+}
+
+cv::Mat readImageFile(const std::filesystem::path& file) {
+    checkReadable(file);
+    try {
+        cv::Mat decoded = readJpegLikeOpenCv(file).image;
+        if (!decoded.empty()) {
+            return decoded;
+        }
+    } catch (const cv::Exception&) {
+        // OpenCV's reading below gives the sentence for a file it cannot hold either.
+    }
+    return readWithOpenCv(file);
+}
+
+ConformedFile decodeForSpec(const std::filesystem::path& file, const ImageSpec& spec) {
+    validate(spec);
+    checkReadable(file);
+    const std::string name = file.string();
+    JpegImage jpeg;
+    try {
+        // Twice the size needed, so the usual area resize still averages at least 2x2 pixels
+        // into each: libjpeg's reduced IDCT alone keeps more of the finest detail (noise) than
+        // an average of the full decode would.
+        jpeg = readJpegLikeOpenCv(
+            file, [&spec](cv::Size whole) { return conformedArea(whole, spec).size() * 2; });
+    } catch (const cv::Exception&) {
+        jpeg = {};
+    }
+    if (!jpeg.image.empty()) {
+        return {conformInto(jpeg.image, spec, conformedArea(jpeg.fileSize, spec), name),
+                jpeg.fileSize};
+    }
+    const cv::Mat decoded = readWithOpenCv(file);
+    return {conformImage(decoded, spec, name), decoded.size()};
+}
+
 cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec) {
-    return conformImage(readImageFile(file), spec, file.string());
+    return decodeForSpec(file, spec).image;
 }
 
 void writePlanarFloats(const cv::Mat& image, float* out) {

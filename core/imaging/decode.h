@@ -15,11 +15,24 @@ namespace kestrel::imaging {
 // A file that is missing or cannot be decoded throws kestrel::Error naming the file and why.
 cv::Mat decodeImage(const std::filesystem::path& file, const ImageSpec& spec);
 
-// The first half of decodeImage: the file as OpenCV decodes it (BGR/BGRA/gray, any depth,
+// A file as a model is fed it, and the size of the whole file's pixels (EXIF orientation
+// applied), which masks, maps and areas are drawn at.
+struct ConformedFile {
+    cv::Mat image; // as decodeImage returns it
+    cv::Size fileSize;
+};
+
+// decodeImage, also giving the file's size. A JPEG at least four times as large as `spec`'s
+// frame (or letterbox area) is decoded at 1/2, 1/4 or 1/8 scale, never under twice the size
+// needed, and resized the rest of the way as any image is: every model input read from a file, in
+// training and inference alike, comes through here, so all see the same pixels.
+ConformedFile decodeForSpec(const std::filesystem::path& file, const ImageSpec& spec);
+
+// The whole file at full size, as OpenCV's imread decodes it (BGR/BGRA/gray, any depth,
 // EXIF orientation applied), with the same errors.
 cv::Mat readImageFile(const std::filesystem::path& file);
 
-// The second half of decodeImage, for images already in memory (OpenCV's BGR/BGRA/gray
+// decodeImage's conversion and resize, for images already in memory (OpenCV's BGR/BGRA/gray
 // layout, 8/16-bit or float in [0, 1]). `source` names the image in error messages.
 cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source);
 

@@ -110,15 +110,14 @@ cv::Mat gradCam(models::Classifier& model, const at::Tensor& input, std::int64_t
 Saliency saliencyForImage(models::Classifier& model, const ModelMetadata& input,
                           const std::filesystem::path& image,
                           std::optional<std::int64_t> targetClass) {
-    // decodeImage() in two halves, to learn the original size without reading twice.
-    const cv::Mat original = imaging::readImageFile(image);
     imaging::ImageSpec spec;
     spec.width = input.width;
     spec.height = input.height;
     spec.channels = input.channels;
     spec.resize = input.resize == "letterbox" ? imaging::ImageSpec::Resize::Letterbox
                                               : imaging::ImageSpec::Resize::Stretch;
-    const cv::Mat decoded = imaging::conformImage(original, spec, image.string());
+    const imaging::ConformedFile file = imaging::decodeForSpec(image, spec);
+    const cv::Mat& decoded = file.image;
 
     torch::Tensor pixels = torch::empty({1, spec.channels, spec.height, spec.width}, torch::kFloat);
     imaging::writePlanarFloats(decoded, pixels.data_ptr<float>());
@@ -133,7 +132,7 @@ Saliency saliencyForImage(models::Classifier& model, const ModelMetadata& input,
     saliency.confidence = saliency.probabilities[static_cast<std::size_t>(saliency.predicted)];
     // The inverse of the stretch: area interpolation when shrinking, bilinear when
     // enlarging, as decoding does the other way.
-    const cv::Size size(original.cols, original.rows);
+    const cv::Size size = file.fileSize;
     const bool shrinking = size.width < pass.heat.cols || size.height < pass.heat.rows;
     cv::resize(pass.heat, saliency.heat, size, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
     return saliency;

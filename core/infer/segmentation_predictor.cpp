@@ -106,11 +106,10 @@ predictSegmentation(ExportedModel& model, const std::vector<std::filesystem::pat
     for (std::size_t i = 0; i < images.size(); ++i) {
         predictions[i].image = images[i];
         try {
-            const cv::Mat decoded = imaging::readImageFile(images[i]);
-            const cv::Mat input = imaging::conformImage(decoded, spec, images[i].string());
+            const imaging::ConformedFile decoded = imaging::decodeForSpec(images[i], spec);
             pixels.resize(pixels.size() + inputSize);
-            imaging::writePlanarFloats(input, pixels.data() + pixels.size() - inputSize);
-            sizes.push_back(decoded.size());
+            imaging::writePlanarFloats(decoded.image, pixels.data() + pixels.size() - inputSize);
+            sizes.push_back(decoded.fileSize);
             batch.push_back(i);
         } catch (const Error& error) {
             predictions[i].error = error.what();

@@ -237,11 +237,11 @@ bool BatchLoader::load(std::size_t index, cv::Mat& image, cv::Mat& mask) {
     const LoaderSample& sample = samples_[index];
     try {
         ++decodes_;
-        const cv::Mat decoded = imaging::readImageFile(sample.path);
+        imaging::ConformedFile decoded = imaging::decodeForSpec(sample.path, options_.spec);
         if (options_.masks) {
-            mask = classTarget(sample, decoded.size(), options_.spec);
+            mask = classTarget(sample, decoded.fileSize, options_.spec);
         }
-        image = imaging::conformImage(decoded, options_.spec, sample.path);
+        image = std::move(decoded.image);
     } catch (const Error& error) {
         recordFailure(index, error.what());
         return false;

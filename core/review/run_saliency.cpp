@@ -33,13 +33,13 @@ namespace {
 // minimum areas. Decoded as saliencyForImage() decodes (the run's stretch to its input size).
 infer::Saliency explainSegmentation(models::Classifier& model, const infer::ModelMetadata& input,
                                     const std::filesystem::path& image) {
-    const cv::Mat original = imaging::readImageFile(image);
     imaging::ImageSpec spec;
     spec.width = input.width;
     spec.height = input.height;
     spec.channels = input.channels;
     spec.resize = imaging::ImageSpec::Resize::Stretch;
-    const cv::Mat decoded = imaging::conformImage(original, spec, image.string());
+    const imaging::ConformedFile conformed = imaging::decodeForSpec(image, spec);
+    const cv::Mat& decoded = conformed.image;
     torch::Tensor pixels = torch::empty({1, spec.channels, spec.height, spec.width}, torch::kFloat);
     imaging::writePlanarFloats(decoded, pixels.data_ptr<float>());
     const auto parameters = model.parameters();
@@ -57,7 +57,7 @@ infer::Saliency explainSegmentation(models::Classifier& model, const infer::Mode
     model.train(training);
 
     const int classes = static_cast<int>(probabilities.size(0));
-    const cv::Size file(original.cols, original.rows);
+    const cv::Size file = conformed.fileSize;
     const auto plane = static_cast<std::size_t>(spec.width) * spec.height;
     cv::Mat best(file, CV_32F, cv::Scalar(-1));
     cv::Mat winner(file, CV_8U, cv::Scalar(0));

@@ -127,7 +127,7 @@ TEST(JpegReaderTest, PlainJpegsDecodeToImreadsExactPixels) {
     for (const unsigned seed : {3U, 71U}) {
         for (const Written& jpeg : writePlainJpegs(dir, seed)) {
             SCOPED_TRACE(jpeg.what);
-            const cv::Mat got = readJpegLikeOpenCv(jpeg.file);
+            const cv::Mat got = readJpegLikeOpenCv(jpeg.file).image;
             ASSERT_FALSE(got.empty()) << "the fast path declined a plain JPEG";
             expectSamePixels(got, imreadAsKestrelAsks(jpeg.file));
         }
@@ -139,7 +139,7 @@ TEST(JpegReaderTest, PlainExifOrientationIsKeptOnTheFastPath) {
     const cv::Mat image = partImage(40, 20, 3, 5);
     const auto file = dir / "upright.jpg";
     kestrel::testing::writeBytes(file, kestrel::testing::jpegWithOrientation(image, 1));
-    const cv::Mat got = readJpegLikeOpenCv(file);
+    const cv::Mat got = readJpegLikeOpenCv(file).image;
     ASSERT_FALSE(got.empty());
     expectSamePixels(got, imreadAsKestrelAsks(file));
 }
@@ -170,11 +170,97 @@ TEST(JpegReaderTest, WhatImreadReadsDifferentlyIsLeftToIt) {
 
     for (const Written& file : declined) {
         SCOPED_TRACE(file.what);
-        EXPECT_TRUE(readJpegLikeOpenCv(file.file).empty());
+        EXPECT_TRUE(readJpegLikeOpenCv(file.file).image.empty());
         expectSamePixels(readImageFile(file.file), imreadAsKestrelAsks(file.file));
     }
     // The turned files come out turned: 64x48 stands 48x64 after a quarter turn.
     EXPECT_EQ(readImageFile(dir / "turned-6.jpg").size(), cv::Size(48, 64));
+}
+
+TEST(JpegReaderTest, ReducedSizeIsTheSmallestScaleThatStillCoversWhatIsNeeded) {
+    EXPECT_EQ(reducedJpegSize({2448, 2048}, {224, 224}), cv::Size(306, 256)); // 1/8
+    EXPECT_EQ(reducedJpegSize({1024, 768}, {224, 224}), cv::Size(512, 384));  // 1/4 is 192 high
+    EXPECT_EQ(reducedJpegSize({1001, 777}, {125, 97}), cv::Size(126, 98));    // rounded up
+    EXPECT_EQ(reducedJpegSize({1001, 777}, {126, 98}), cv::Size(126, 98));
+    EXPECT_EQ(reducedJpegSize({1001, 777}, {127, 98}), cv::Size(251, 195));
+    EXPECT_EQ(reducedJpegSize({341, 256}, {224, 224}), cv::Size(341, 256)); // not twice: whole
+    EXPECT_EQ(reducedJpegSize({341, 256}, {}), cv::Size(341, 256));
+}
+
+// A JPEG less than four times the frame decodes whole: decodeForSpec gives
+// conformImage(imread).
+TEST(JpegReaderTest, JpegsUnderFourTimesTheFrameGiveTheFullDecodesPixels) {
+    TempDir dir;
+    const ImageSpec specs[] = {
+        {224, 224, 3}, {200, 150, 3, ImageSpec::Resize::Letterbox}, {224, 224, 1}, {128, 128, 3}};
+    for (const cv::Size size : {cv::Size(341, 256), cv::Size(256, 256), cv::Size(250, 333)}) {
+        const auto file = dir / ("part-" + std::to_string(size.width) + ".jpg");
+        kestrel::testing::writeBytes(
+            file, turboJpeg(partImage(size.width, size.height, 3, 17), TJSAMP_420, 85, false));
+        for (const ImageSpec& spec : specs) {
+            SCOPED_TRACE(std::to_string(size.width) + "x" + std::to_string(size.height) + " to " +
+                         std::to_string(spec.width) + "x" + std::to_string(spec.height));
+            const ConformedFile got = decodeForSpec(file, spec);
+            EXPECT_EQ(got.fileSize, size);
+            expectSamePixels(got.image,
+                             conformImage(imreadAsKestrelAsks(file), spec, file.string()));
+        }
+    }
+}
+
+// A camera-sized JPEG is decoded at a reduced scale: the file's size is still reported, the
+// frame is filled as from the full decode (the letterbox area included), and the pixels
+// differ from the full decode's by little more than JPEG's own rounding.
+TEST(JpegReaderTest, LargeJpegsDecodeReducedAndCloseToTheFullDecode) {
+    TempDir dir;
+    const ImageSpec specs[] = {
+        {224, 224, 3}, {128, 96, 3, ImageSpec::Resize::Letterbox}, {96, 96, 1}};
+    int number = 0;
+    for (const cv::Size size : {cv::Size(2448, 2048), cv::Size(2001, 1555), cv::Size(1200, 4000)}) {
+        for (const int channels : {1, 3}) {
+            const auto file = dir / ("camera-" + std::to_string(number) + ".jpg");
+            const cv::Mat part = partImage(size.width, size.height, channels, 23 + number++);
+            kestrel::testing::writeBytes(
+                file, turboJpeg(part, channels == 1 ? TJSAMP_GRAY : TJSAMP_420, 90, false));
+            for (const ImageSpec& spec : specs) {
+                SCOPED_TRACE(std::to_string(size.width) + "x" + std::to_string(size.height) + ", " +
+                             std::to_string(channels) + " channels, to " +
+                             std::to_string(spec.width) + "x" + std::to_string(spec.height));
+                const cv::Size needed = conformedArea(size, spec).size();
+                ASSERT_LT(reducedJpegSize(size, needed * 2).area(), size.area() / 3)
+                    << "the test should exercise a reduced decode";
+                const ConformedFile got = decodeForSpec(file, spec);
+                EXPECT_EQ(got.fileSize, size);
+                const cv::Mat full = conformImage(imreadAsKestrelAsks(file), spec, file.string());
+                ASSERT_EQ(got.image.size(), full.size());
+                ASSERT_EQ(got.image.type(), full.type());
+                cv::Mat difference;
+                cv::absdiff(got.image, full, difference);
+                const double mean = cv::mean(difference)[0];
+                EXPECT_LT(mean, 2.0);
+                if (spec.resize == ImageSpec::Resize::Letterbox) {
+                    // The picture fills the full decode's area and the padding is zero.
+                    const cv::Rect area = conformedArea(size, spec);
+                    cv::Mat padding = got.image.clone();
+                    padding(area).setTo(cv::Scalar::all(0));
+                    EXPECT_EQ(cv::countNonZero(padding.reshape(1)), 0);
+                    EXPECT_GT(cv::countNonZero(got.image(area).clone().reshape(1)),
+                              area.area() * got.image.channels() * 9 / 10);
+                }
+            }
+        }
+    }
+}
+
+TEST(JpegReaderTest, ATurnedLargeJpegIsDecodedWholeAndTurned) {
+    TempDir dir;
+    const cv::Mat part = partImage(960, 640, 3, 29);
+    const auto file = dir / "turned.jpg";
+    kestrel::testing::writeBytes(file, kestrel::testing::jpegWithOrientation(part, 6));
+    const ImageSpec spec{100, 100, 3, ImageSpec::Resize::Letterbox};
+    const ConformedFile got = decodeForSpec(file, spec);
+    EXPECT_EQ(got.fileSize, cv::Size(640, 960));
+    expectSamePixels(got.image, conformImage(imreadAsKestrelAsks(file), spec, file.string()));
 }
 
 TEST(JpegReaderTest, ThreadsDecodingAtOnceGetTheSamePixels) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <torch/cuda.h>
 
@@ -43,17 +44,21 @@ protected:
         return region;
     }
 
-    std::vector<LoaderSample> makeSquareSamples(int count) {
+    // `scale` times larger files in `extension`'s format: JPEGs eight times larger are
+    // decoded at 1/8 scale for the loader's 24 x 20 frame.
+    std::vector<LoaderSample> makeSquareSamples(int count, int scale = 1,
+                                                const std::string& extension = ".png") {
         std::vector<LoaderSample> samples;
         for (int i = 0; i < count; ++i) {
-            const auto file = dir / ("square-" + std::to_string(i) + ".png");
-            cv::Mat image = cv::Mat::zeros(kSquareHeight, kSquareWidth, CV_8UC3);
-            image(squareOf(i)).setTo(cv::Scalar::all(255));
-            kestrel::testing::writeImage(file, image);
+            const auto file = dir / ("square-" + std::to_string(i) + extension);
+            const cv::Rect square(squareOf(i).tl() * scale, squareOf(i).size() * scale);
+            cv::Mat image = cv::Mat::zeros(kSquareHeight * scale, kSquareWidth * scale, CV_8UC3);
+            image(square).setTo(cv::Scalar::all(255));
+            kestrel::testing::writeImage(file, image, {cv::IMWRITE_JPEG_QUALITY, 95});
             LoaderSample sample{file.string(), i % 2};
-            sample.regions = {rectangleRegion(squareOf(i), 1 + i % 3)};
-            sample.imageWidth = kSquareWidth;
-            sample.imageHeight = kSquareHeight;
+            sample.regions = {rectangleRegion(square, 1 + i % 3)};
+            sample.imageWidth = kSquareWidth * scale;
+            sample.imageHeight = kSquareHeight * scale;
             samples.push_back(std::move(sample));
         }
         return samples;
@@ -145,6 +150,31 @@ TEST_F(ImagingMaskLoaderTest, MasksLieOnThePaintedSquaresWithAndWithoutAugmentat
             }
             EXPECT_EQ(loader.failureCount(), 0u);
         }
+    }
+}
+
+// Regions are drawn at the file's full size while its pixels come from a reduced decode: the
+// two must still meet, stretched and letterboxed.
+TEST_F(ImagingMaskLoaderTest, MasksLieOnTheSquaresOfJpegsDecodedAtAnEighth) {
+    const auto samples = makeSquareSamples(10, 8, ".jpg");
+    for (const auto resize :
+         {imaging::ImageSpec::Resize::Stretch, imaging::ImageSpec::Resize::Letterbox}) {
+        auto options = maskOptions();
+        options.spec.resize = resize;
+        BatchLoader loader(samples, options);
+        for (const Batch& batch : epochBatches(loader, 0)) {
+            for (std::size_t row = 0; row < batch.indices.size(); ++row) {
+                const auto r = static_cast<std::int64_t>(row);
+                const int value = 1 + static_cast<int>(batch.indices[row]) % 3;
+                const cv::Mat classed = classPixels(batch, r, value);
+                const cv::Mat bright = brightPixels(batch, r);
+                EXPECT_GT(cv::countNonZero(classed), 0);
+                EXPECT_TRUE(nearlyTheSamePixels(bright, classed))
+                    << "sample " << batch.indices[row];
+                EXPECT_GE(cv::countNonZero(bright & classed), cv::countNonZero(classed) * 2 / 3);
+            }
+        }
+        EXPECT_EQ(loader.failureCount(), 0u);
     }
 }
 
