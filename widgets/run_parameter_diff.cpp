@@ -57,7 +57,9 @@ void RunParameterDiff::elideNames() {
         header->maximumWidth() - 2 * header->style()->pixelMetric(QStyle::PM_HeaderMargin) - 4;
     for (int r = 0; r < names_.size() && r < table_->rowCount(); ++r) {
         if (QTableWidgetItem* item = table_->verticalHeaderItem(r)) {
-            item->setText(header->fontMetrics().elidedText(names_[r], Qt::ElideMiddle, room));
+            // From the left: "augment.blur_sigma" and "augment.noise_sigma" differ at their ends,
+            // which eliding the middle hid ("augme…sigma" twice).
+            item->setText(header->fontMetrics().elidedText(names_[r], Qt::ElideLeft, room));
         }
     }
 }

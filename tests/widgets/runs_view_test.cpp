@@ -4,6 +4,7 @@
 #include "runs_table_model.h"
 #include "runs_view.h"
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -309,6 +310,29 @@ private slots:
         QVERIFY2(diffNote().contains("run #2"), qPrintable(diffNote()));
         view_->selectRuns({});
         QCOMPARE(diff()->rowCount(), 0);
+    }
+
+    // Squeezed, long parameter names keep their distinct ends: eliding the middle showed
+    // "augme…sigma" for both sigmas of the blur (the Runs tab at 1280x800).
+    void squeezedParameterNamesKeepTheirDistinctEnds() {
+        std::vector<RunRow> runs = sampleRuns();
+        const QString longest = "augment.color_jitter_brightness";
+        runs[0].params["augment.blur_max_sigma"] = "2";
+        runs[0].params["augment.blur_min_sigma"] = "0.1";
+        runs[0].params[longest] = "0.2";
+        view_->setRuns(runs);
+        view_->resize(520, 700);
+        click(runs[0].id);
+        const QHeaderView* header = diff()->verticalHeader();
+        QTRY_VERIFY2(header->fontMetrics().horizontalAdvance(longest) > header->maximumWidth(),
+                     "the names should have too little room");
+        const QStringList names = diffParams();
+        for (const QString end : {"blur_max_sigma", "blur_min_sigma", "jitter_brightness"}) {
+            QVERIFY2(std::any_of(names.begin(), names.end(),
+                                 [&](const QString& name) { return name.endsWith(end); }),
+                     qPrintable(end + " is not shown in: " + names.join(", ")));
+        }
+        QVERIFY2(!names.contains(longest), "the longest name should be elided");
     }
 
     void buttonsFollowTheSelection() {
