@@ -4,6 +4,7 @@
 #include <iterator>
 #include <set>
 
+#include <QEvent>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -39,6 +40,7 @@ RunParameterDiff::RunParameterDiff(QWidget* parent) : QWidget(parent) {
     table_->setWordWrap(false);
     table_->setToolTip(tr("Training parameters; for several runs, only those that differ"));
     table_->horizontalHeader()->setStretchLastSection(true);
+    table_->viewport()->installEventFilter(this);
     column->addWidget(note_);
     column->addWidget(table_, 1);
     outer->addWidget(box);
@@ -49,6 +51,37 @@ void RunParameterDiff::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     table_->verticalHeader()->setMaximumWidth(std::max(80, table_->width() / 2));
     elideNames();
+    fitColumns();
+}
+
+bool RunParameterDiff::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == table_->viewport() && event->type() == QEvent::Resize) {
+        fitColumns();
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void RunParameterDiff::fitColumns() {
+    const int columns = table_->columnCount();
+    if (columns == 0) {
+        return;
+    }
+    table_->resizeColumnsToContents();
+    int wanted = 0;
+    for (int c = 0; c < columns; ++c) {
+        wanted += table_->columnWidth(c);
+    }
+    const int room = table_->viewport()->width();
+    if (wanted <= room) {
+        return;
+    }
+    // Values are elided at the right and whole in their tooltips; every run stays in view
+    // down to a readable share, and only below it does the table scroll.
+    const int share = std::max((room - columns) / columns, // a pixel a column for the grid
+                               table_->fontMetrics().horizontalAdvance("0.0000"));
+    for (int c = 0; c < columns; ++c) {
+        table_->setColumnWidth(c, std::min(table_->columnWidth(c), share));
+    }
 }
 
 void RunParameterDiff::elideNames() {
@@ -101,7 +134,7 @@ void RunParameterDiff::showRuns(const std::vector<const RunRow*>& runs) {
             table_->setItem(r, c, item);
         }
     }
-    table_->resizeColumnsToContents();
+    fitColumns();
     table_->verticalScrollBar()->setValue(scrolled);
 
     const auto same = static_cast<int>(names.size()) - static_cast<int>(shown.size());

@@ -23,11 +23,16 @@ public:
 
 protected:
     // Long names ("augment.color_jitter_brightness") give up width to the values: the name
-    // column takes at most about half the table, its names elided in the middle.
+    // column takes at most about half the table, its names elided from the left; and the
+    // runs' columns share what is left rather than one long value pushing the others out.
     void resizeEvent(QResizeEvent* event) override;
+    // The table's own viewport narrows without this widget resizing (a vertical scroll bar
+    // appearing): the columns are fitted again then too.
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    void elideNames(); // to the name column's width, in the middle: both ends say most
+    void elideNames(); // to the name column's width, from the left: the ends differ
+    void fitColumns(); // each run's column to its values, or an equal share when they crowd
 
     QTableWidget* table_ = nullptr;
     QStringList names_; // the rows' whole names

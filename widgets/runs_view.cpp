@@ -295,6 +295,8 @@ void RunsView::refresh() {
 void RunsView::selectionMayHaveChanged() {
     editor_->showRun(singleSelected()); // may commit an edit that filters its run out
     const std::vector<std::int64_t> ids = selectedRuns();
+    // Notes belong to one run: while several are compared, their columns get its room.
+    editor_->setVisible(ids.size() <= 1);
     updateButtons(ids);
     updateParamDiff(ids);
     std::vector<std::int64_t> sorted = ids;

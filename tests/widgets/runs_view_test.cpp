@@ -19,6 +19,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
@@ -333,6 +334,35 @@ private slots:
                      qPrintable(end + " is not shown in: " + names.join(", ")));
         }
         QVERIFY2(!names.contains(longest), "the longest name should be elided");
+    }
+
+    // Long values (thresholds in their shortest exact form) no longer push the other selected
+    // runs' columns out of a squeezed table: the values are elided instead.
+    void longValuesLeaveEverySelectedRunInView() {
+        std::vector<RunRow> runs = sampleRuns();
+        const QStringList exact = {"0.37922453135251946", "0.41000000000000003",
+                                   "0.29999999999999999"};
+        for (int i = 0; i < 3; ++i) {
+            runs[static_cast<std::size_t>(i)].params["operating_point.threshold"] = exact[i];
+        }
+        view_->setRuns(runs);
+        view_->resize(480, 700);
+        click(runs[0].id);
+        click(runs[1].id, Qt::ControlModifier);
+        click(runs[2].id, Qt::ControlModifier);
+        QTRY_COMPARE(diff()->columnCount(), 3);
+        QTRY_VERIFY2(diff()->fontMetrics().horizontalAdvance(exact.join("")) >
+                         diff()->viewport()->width(),
+                     "the values should not fit side by side");
+        QTRY_COMPARE(diff()->horizontalScrollBar()->maximum(), 0);
+        for (int c = 0; c < 3; ++c) {
+            QVERIFY(diff()->columnWidth(c) > 0);
+        }
+        // The notes, which belong to one run, give their room to the comparison meanwhile.
+        auto* notes = view_->findChild<QPlainTextEdit*>();
+        QVERIFY(notes && !notes->isVisible());
+        click(runs[0].id);
+        QTRY_VERIFY(notes->isVisible());
     }
 
     void buttonsFollowTheSelection() {
