@@ -1,6 +1,7 @@
 #include "imaging/augment.h"
 
 #include "common/error.h"
+#include "imaging/box_geometry.h"
 
 #include <algorithm>
 #include <cmath>
@@ -208,16 +209,20 @@ void validate(const AugmentOptions& options) {
 
 namespace {
 
-// augmentImage and augmentImageAndMask in one: each geometric step draws its numbers once and
-// moves the image and, when `mask` is given, the mask alike; the photometric steps touch only
-// the image. Without a mask this draws and computes exactly what augmentImage always has.
-cv::Mat augment(const cv::Mat& image, cv::Mat* mask, const AugmentOptions& options,
-                Random& random) {
+// augmentImage, augmentImageAndMask and augmentImageAndBoxes in one: each geometric step
+// draws its numbers once and moves the image and, when given, the mask or the boxes alike;
+// the photometric steps touch only the image. Without either this draws and computes exactly
+// what augmentImage always has.
+cv::Mat augment(const cv::Mat& image, cv::Mat* mask, std::vector<ClassBox>* boxes,
+                const AugmentOptions& options, Random& random) {
     cv::Mat out = image;
     cv::Mat target = mask != nullptr ? *mask : cv::Mat();
     const bool moveMask = mask != nullptr;
     if (chance(random, options.resizedCrop.probability)) {
         const cv::Rect box = drawResizedCrop(out.size(), options.resizedCrop, random);
+        if (boxes != nullptr) {
+            cropAndResizeBoxes(*boxes, box, out.size());
+        }
         out = cropAndResize(out, box, cv::INTER_LINEAR);
         if (moveMask) {
             target = cropAndResize(target, box, kMaskResize);
@@ -229,17 +234,19 @@ cv::Mat augment(const cv::Mat& image, cv::Mat* mask, const AugmentOptions& optio
         if (moveMask) {
             target = shiftBy(target, offset);
         }
-    }
-    if (chance(random, options.horizontalFlip)) {
-        out = flipped(out, 1);
-        if (moveMask) {
-            target = flipped(target, 1);
+        if (boxes != nullptr) {
+            shiftBoxes(*boxes, offset, out.size());
         }
     }
-    if (chance(random, options.verticalFlip)) {
-        out = flipped(out, 0);
-        if (moveMask) {
-            target = flipped(target, 0);
+    for (const int axis : {1, 0}) { // left-right, then top-bottom
+        if (chance(random, axis == 1 ? options.horizontalFlip : options.verticalFlip)) {
+            out = flipped(out, axis);
+            if (moveMask) {
+                target = flipped(target, axis);
+            }
+            if (boxes != nullptr) {
+                flipBoxes(*boxes, axis, out.size());
+            }
         }
     }
     if (chance(random, options.rotate90)) {
@@ -248,6 +255,9 @@ cv::Mat augment(const cv::Mat& image, cv::Mat* mask, const AugmentOptions& optio
         if (moveMask) {
             target = quarterTurn(target, turn, kMaskResize);
         }
+        if (boxes != nullptr) {
+            turnBoxes(*boxes, turn, out.size());
+        }
     }
     if (chance(random, options.rotation.probability)) {
         const double degrees =
@@ -255,6 +265,9 @@ cv::Mat augment(const cv::Mat& image, cv::Mat* mask, const AugmentOptions& optio
         out = rotateBy(out, degrees, cv::INTER_LINEAR);
         if (moveMask) {
             target = rotateBy(target, degrees, kMaskWarp);
+        }
+        if (boxes != nullptr) {
+            rotateBoxes(*boxes, degrees, out.size());
         }
     }
     if (chance(random, options.colorJitter.probability)) {
@@ -277,7 +290,12 @@ cv::Mat augment(const cv::Mat& image, cv::Mat* mask, const AugmentOptions& optio
 } // namespace
 
 cv::Mat augmentImage(const cv::Mat& image, const AugmentOptions& options, Random& random) {
-    return augment(image, nullptr, options, random);
+    return augment(image, nullptr, nullptr, options, random);
+}
+
+void augmentImageAndBoxes(cv::Mat& image, std::vector<ClassBox>& boxes,
+                          const AugmentOptions& options, Random& random) {
+    image = augment(image, nullptr, &boxes, options, random);
 }
 
 void augmentImageAndMask(cv::Mat& image, cv::Mat& mask, const AugmentOptions& options,
@@ -290,7 +308,7 @@ void augmentImageAndMask(cv::Mat& image, cv::Mat& mask, const AugmentOptions& op
                         std::to_string(image.cols) + " x " + std::to_string(image.rows) +
                         "; it must be single-channel 8-bit and the same size.");
     }
-    image = augment(image, &mask, options, random);
+    image = augment(image, &mask, nullptr, options, random);
 }
 
 } // namespace kestrel::imaging

@@ -1,7 +1,10 @@
 #pragma once
 
 #include "imaging/augment_options.h"
+#include "imaging/box_geometry.h"
 #include "imaging/random.h"
+
+#include <vector>
 
 #include <opencv2/core/mat.hpp>
 
@@ -18,5 +21,12 @@ cv::Mat augmentImage(const cv::Mat& image, const AugmentOptions& options, Random
 // never written.
 void augmentImageAndMask(cv::Mat& image, cv::Mat& mask, const AugmentOptions& options,
                          Random& random);
+
+// The same augmentation of `image` with every geometric step applied to `boxes` (in the
+// image's pixel corner coordinates) as box_geometry.h moves them: exact for crops, shifts,
+// flips and quarter turns, the box around the turned box for a rotation; boxes cut down to
+// under a quarter of their area are dropped.
+void augmentImageAndBoxes(cv::Mat& image, std::vector<ClassBox>& boxes,
+                          const AugmentOptions& options, Random& random);
 
 } // namespace kestrel::imaging
