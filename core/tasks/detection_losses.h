@@ -2,6 +2,7 @@
 
 #include "tasks/fcos_targets.h"
 
+#include <ATen/TensorOperators.h>
 #include <ATen/core/Tensor.h>
 
 namespace kestrel::tasks {

@@ -1,5 +1,6 @@
 // The segmentation task on hand-made tensors: Dice, pixel accuracy, the pixel confusion
 // matrix's IoU and Dice, the verdict figures and the review scores.
+#include "loader/loader_options.h"
 #include "tasks/segmentation_metrics.h"
 #include "tasks/segmentation_task.h"
 
