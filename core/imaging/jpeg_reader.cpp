@@ -5,12 +5,11 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
-#include <libexif/exif-data.h>
-#include <memory>
-#include <turbojpeg.h>
 #include <vector>
 
+#include <libexif/exif-data.h>
 #include <opencv2/core.hpp>
+#include <turbojpeg.h>
 
 namespace kestrel::imaging {
 

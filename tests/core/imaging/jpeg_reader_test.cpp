@@ -7,12 +7,12 @@
 #include <cstdint>
 #include <string>
 #include <thread>
-#include <turbojpeg.h>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <turbojpeg.h>
 
 namespace kestrel::imaging {
 namespace {
