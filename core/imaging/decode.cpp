@@ -174,31 +174,19 @@ cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::s
 
 cv::Mat readImageFile(const std::filesystem::path& file) {
     checkReadable(file);
-    try {
-        cv::Mat decoded = readJpegLikeOpenCv(file).image;
-        if (!decoded.empty()) {
-            return decoded;
-        }
-    } catch (const cv::Exception&) {
-        // OpenCV's reading below gives the sentence for a file it cannot hold either.
-    }
-    return readWithOpenCv(file);
+    cv::Mat decoded = readJpegLikeOpenCv(file).image;
+    return decoded.empty() ? readWithOpenCv(file) : decoded;
 }
 
 ConformedFile decodeForSpec(const std::filesystem::path& file, const ImageSpec& spec) {
     validate(spec);
     checkReadable(file);
     const std::string name = file.string();
-    JpegImage jpeg;
-    try {
-        // Twice the size needed, so the usual area resize still averages at least 2x2 pixels
-        // into each: libjpeg's reduced IDCT alone keeps more of the finest detail (noise) than
-        // an average of the full decode would.
-        jpeg = readJpegLikeOpenCv(
-            file, [&spec](cv::Size whole) { return conformedArea(whole, spec).size() * 2; });
-    } catch (const cv::Exception&) {
-        jpeg = {};
-    }
+    // Twice the size needed, so the usual area resize still averages at least 2x2 pixels into
+    // each: libjpeg's reduced IDCT alone keeps more of the finest detail (noise) than an
+    // average of the full decode would.
+    const JpegImage jpeg = readJpegLikeOpenCv(
+        file, [&spec](cv::Size whole) { return conformedArea(whole, spec).size() * 2; });
     if (!jpeg.image.empty()) {
         return {conformInto(jpeg.image, spec, conformedArea(jpeg.fileSize, spec), name),
                 jpeg.fileSize};

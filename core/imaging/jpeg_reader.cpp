@@ -116,7 +116,12 @@ JpegImage readJpegLikeOpenCv(const std::filesystem::path& file,
     const cv::Size full(width, height);
     const cv::Size decoded = smallestNeeded ? reducedJpegSize(full, smallestNeeded(full)) : full;
     const bool gray = colourSpace == TJCS_GRAY;
-    cv::Mat image(decoded, gray ? CV_8UC1 : CV_8UC3);
+    cv::Mat image;
+    try {
+        image.create(decoded, gray ? CV_8UC1 : CV_8UC3);
+    } catch (const cv::Exception&) {
+        return {}; // out of memory: imread says so in its own words
+    }
     // Any non-zero return, warnings included: imread would decode a damaged file its own way.
     // Given a smaller width and height, TurboJPEG decodes at the scale that makes them.
     if (tjDecompress2(decompressor.get(), bytes.data(), size, image.data, decoded.width,

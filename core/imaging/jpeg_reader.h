@@ -24,8 +24,9 @@ struct JpegImage {
 //
 // Returns an empty image, and leaves the file to OpenCV, whenever this path could differ
 // from imread: a file that is not a JPEG, CMYK or YCCK colour, an EXIF orientation other than
-// 1 (imread turns the image), more pixels than imread accepts, or anything libjpeg warns
-// about (a truncated or damaged file), so imread's result and errors stay the only ones.
+// 1 (imread turns the image), more pixels than imread accepts or memory holds, or anything
+// libjpeg warns about (a truncated or damaged file), so imread's result and errors stay the
+// only ones. Never throws for a file it cannot read.
 JpegImage readJpegLikeOpenCv(const std::filesystem::path& file,
                              const std::function<cv::Size(cv::Size)>& smallestNeeded = {});
 
