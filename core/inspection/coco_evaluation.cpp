@@ -236,7 +236,6 @@ CocoEvaluation evaluateCoco(const std::vector<TruthBox>& truth,
             result.ap50 = mean(curves.precision[0]);
             result.ap75 = mean(curves.precision[5]);
             result.precision = curves.precision;
-            result.precision50.assign(curves.precision[0].begin(), curves.precision[0].end());
             result.recall50 = curves.recall[0];
             sum += *result.ap;
             sum50 += *result.ap50;

@@ -52,9 +52,9 @@ struct CocoCategoryResult {
     std::optional<double> ap;   // mean over the 10 IoU thresholds and 101 recall points
     std::optional<double> ap50; // at IoU 0.50
     std::optional<double> ap75; // at IoU 0.75
-    // The interpolated precision at each recall threshold, at IoU 0.50 and over all ten, as
-    // the PR curves show them (0 past the largest recall reached); empty when `ap` is.
-    std::vector<double> precision50;
+    // The interpolated precision at each recall threshold for each IoU threshold, [0] (IoU
+    // 0.50) being the PR curve the window shows (0 past the largest recall reached); empty
+    // when `ap` is.
     std::vector<std::array<double, kCocoRecallThresholds>> precision; // [IoU threshold]
     std::optional<double> recall50; // the largest recall reached at IoU 0.50
 };

@@ -84,7 +84,7 @@ TEST(CocoEvaluationTest, PrecisionIsInterpolatedAtTheHundredAndOneRecallPoints) 
     const double expected = (51.0 * 1.0 + 50.0 * (2.0 / 3.0)) / 101.0;
     EXPECT_NEAR(*result.map, expected, kTight);
     EXPECT_NEAR(*result.map50, expected, kTight);
-    const std::vector<double>& curve = result.categories[0].precision50;
+    const auto& curve = result.categories[0].precision.at(0);
     ASSERT_EQ(curve.size(), 101u);
     EXPECT_NEAR(curve[0], 1.0, kTight);
     EXPECT_NEAR(curve[50], 1.0, kTight);
@@ -112,7 +112,7 @@ TEST(CocoEvaluationTest, PrecisionPastTheLastRecallReachedIsZero) {
         evaluateCoco(truth, {detectionAt(1, 1, {0, 0, 10, 10}, 0.9)}, {1});
     EXPECT_NEAR(*result.map, 51.0 / 101.0, kTight);
     EXPECT_NEAR(*result.categories[0].recall50, 0.5, kTight);
-    EXPECT_EQ(result.categories[0].precision50[51], 0.0);
+    EXPECT_EQ(result.categories[0].precision.at(0)[51], 0.0);
 }
 
 // Greedy by score: the better scored detection takes the box even with the lower IoU (0.72),
@@ -182,7 +182,7 @@ TEST(CocoEvaluationTest, CategoriesWithoutBoxesAreLeftOutAndUnfoundOnesCountZero
     ASSERT_EQ(result.categories.size(), 3u);
     EXPECT_NEAR(*result.categories[0].ap, 1.0, kTight);
     EXPECT_FALSE(result.categories[1].ap) << "no box of category 2: left out";
-    EXPECT_TRUE(result.categories[1].precision50.empty());
+    EXPECT_TRUE(result.categories[1].precision.empty());
     EXPECT_NEAR(*result.categories[2].ap, 0.0, kTight);
     EXPECT_NEAR(*result.map, 0.5, kTight);
 
