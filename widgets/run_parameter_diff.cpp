@@ -50,8 +50,7 @@ RunParameterDiff::RunParameterDiff(QWidget* parent) : QWidget(parent) {
 void RunParameterDiff::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     table_->verticalHeader()->setMaximumWidth(std::max(80, table_->width() / 2));
-    elideNames();
-    fitColumns();
+    elideNames(); // the columns follow the table's viewport, through eventFilter
 }
 
 bool RunParameterDiff::eventFilter(QObject* watched, QEvent* event) {
@@ -77,8 +76,7 @@ void RunParameterDiff::fitColumns() {
     }
     // Values are elided at the right and whole in their tooltips; every run stays in view
     // down to a readable share, and only below it does the table scroll.
-    const int share = std::max((room - columns) / columns, // a pixel a column for the grid
-                               table_->fontMetrics().horizontalAdvance("0.0000"));
+    const int share = std::max(room / columns, table_->fontMetrics().horizontalAdvance("0.0000"));
     for (int c = 0; c < columns; ++c) {
         table_->setColumnWidth(c, std::min(table_->columnWidth(c), share));
     }

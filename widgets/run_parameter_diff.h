@@ -23,11 +23,11 @@ public:
 
 protected:
     // Long names ("augment.color_jitter_brightness") give up width to the values: the name
-    // column takes at most about half the table, its names elided from the left; and the
-    // runs' columns share what is left rather than one long value pushing the others out.
+    // column takes at most about half the table, its names elided from the left.
     void resizeEvent(QResizeEvent* event) override;
-    // The table's own viewport narrows without this widget resizing (a vertical scroll bar
-    // appearing): the columns are fitted again then too.
+    // The runs' columns share the table's viewport rather than one long value pushing the
+    // others out; refitted whenever it resizes, which also happens without this widget
+    // resizing (a vertical scroll bar appearing).
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
