@@ -1,6 +1,6 @@
 #pragma once
 
-#include "annotations/shape.h"
+#include "imaging/class_box.h"
 #include "imaging/image_spec.h"
 
 #include <vector>
@@ -8,13 +8,6 @@
 #include <opencv2/core/types.hpp>
 
 namespace kestrel::imaging {
-
-// A detector's target: a box around a defect, in pixel corner coordinates (pixel i spans
-// [i, i + 1], COCO's convention), and its class index.
-struct ClassBox {
-    int category = 0;
-    annotations::Box box;
-};
 
 // Each function below moves boxes exactly as the image step of the same name moves pixels,
 // in a frame of `size` pixels, then clips them to the frame: a box left with under

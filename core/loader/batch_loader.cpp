@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "imaging/augment.h"
+#include "imaging/box_geometry.h"
 #include "imaging/class_mask.h"
 #include "imaging/decode.h"
 #include "imaging/image_cache.h"
@@ -60,6 +61,55 @@ cv::Mat classTarget(const LoaderSample& sample, cv::Size file, const imaging::Im
     }
 }
 
+// Refuses a file whose size is not the one the sample's boxes were drawn on: they would box
+// the wrong pixels.
+void checkBoxedSize(const LoaderSample& sample, cv::Size file) {
+    if (!sample.boxes.empty() && file != cv::Size(sample.imageWidth, sample.imageHeight)) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Image file " + sample.path + " is " + sizeText(file.width, file.height) +
+                        " pixels, but its boxes were drawn on an image of " +
+                        sizeText(sample.imageWidth, sample.imageHeight) + ".");
+    }
+}
+
+// A sample's boxes in the frame, where conformImage puts its pixels.
+std::vector<imaging::ClassBox> frameBoxes(const LoaderSample& sample,
+                                          const imaging::ImageSpec& spec) {
+    if (sample.boxes.empty()) {
+        return {};
+    }
+    return imaging::conformBoxes(sample.boxes, cv::Size(sample.imageWidth, sample.imageHeight),
+                                 spec);
+}
+
+// Rows of boxes as Batch::boxes lays them out.
+at::Tensor boxTensor(const std::vector<std::vector<imaging::ClassBox>>& rows, bool pinned) {
+    std::size_t most = 1;
+    for (const auto& row : rows) {
+        most = std::max(most, row.size());
+    }
+    at::Tensor boxes =
+        at::empty({static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(most), 5},
+                  at::TensorOptions().dtype(at::kFloat).pinned_memory(pinned));
+    float* out = boxes.data_ptr<float>();
+    for (const auto& row : rows) {
+        for (std::size_t i = 0; i < most; ++i, out += 5) {
+            if (i >= row.size()) {
+                std::fill(out, out + 5, 0.0F);
+                out[0] = -1.0F;
+                continue;
+            }
+            const annotations::Box& box = row[i].box;
+            out[0] = static_cast<float>(row[i].category);
+            out[1] = static_cast<float>(box.x);
+            out[2] = static_cast<float>(box.y);
+            out[3] = static_cast<float>(box.right());
+            out[4] = static_cast<float>(box.bottom());
+        }
+    }
+    return boxes;
+}
+
 } // namespace
 
 // The state of one epoch: its order, the workers, and the batches waiting to be served.
@@ -100,6 +150,10 @@ void validate(const LoaderOptions& options) {
         throw Error(ErrorKind::InvalidArgument, "Loader setting defect crop share = " +
                                                     std::to_string(options.defectCropShare) +
                                                     " is outside 0 to 1.");
+    }
+    if (options.boxes && options.masks) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Loader settings ask for both masks and boxes; a task uses one or the other.");
     }
 }
 
@@ -241,6 +295,9 @@ bool BatchLoader::load(std::size_t index, cv::Mat& image, cv::Mat& mask) {
         if (options_.masks) {
             mask = classTarget(sample, decoded.fileSize, options_.spec);
         }
+        if (options_.boxes) {
+            checkBoxedSize(sample, decoded.fileSize);
+        }
         image = std::move(decoded.image);
     } catch (const Error& error) {
         recordFailure(index, error.what());
@@ -264,12 +321,17 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
     batch.number = static_cast<std::int64_t>(number);
     std::vector<cv::Mat> images;
     std::vector<cv::Mat> masks;
+    std::vector<std::vector<imaging::ClassBox>> boxes;
     for (std::size_t position = begin; position < end && !run.stopping; ++position) {
         const std::size_t index = run.order[position];
         cv::Mat image;
         cv::Mat mask;
         if (!load(index, image, mask)) {
             continue;
+        }
+        std::vector<imaging::ClassBox> rowBoxes;
+        if (options_.boxes) {
+            rowBoxes = frameBoxes(samples_[index], options_.spec);
         }
         if (options_.augment) {
             // Seeded by position, not worker: the same image for any thread count, and a
@@ -285,6 +347,8 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
                     image = image(window);
                     mask = mask(window);
                 }
+            } else if (options_.boxes) {
+                imaging::augmentImageAndBoxes(image, rowBoxes, options_.augmentation, random);
             } else {
                 image = imaging::augmentImage(image, options_.augmentation, random);
             }
@@ -293,6 +357,7 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
         if (options_.masks) {
             masks.push_back(mask.isContinuous() ? mask : mask.clone());
         }
+        boxes.push_back(std::move(rowBoxes));
         batch.indices.push_back(index);
     }
 
@@ -320,6 +385,9 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
             const std::uint8_t* in = masks[row].ptr<std::uint8_t>(0);
             std::copy(in, in + plane, classes + row * plane);
         }
+    }
+    if (options_.boxes) {
+        batch.boxes = boxTensor(boxes, pinMemory_);
     }
     return batch;
 }

@@ -30,13 +30,19 @@ struct Batch {
     // int64, N x H x W, each pixel's class (0 background) when LoaderOptions::masks; else
     // undefined.
     at::Tensor masks;
+    // float32, N x M x 5 when LoaderOptions::boxes, else undefined: each row's boxes as
+    // (category, x0, y0, x1, y1) in the frame's pixel corner coordinates, M the most boxes of
+    // any row (at least 1), the rest of a row filled with category -1.
+    at::Tensor boxes;
     std::vector<std::size_t> indices; // row i came from samples[indices[i]]
     std::int64_t epoch = 0;
     std::int64_t number = 0; // position of the batch within its epoch, counting from 0
 
-    // What a task's loss compares the outputs with: the masks when there are some, else the
-    // labels.
-    const at::Tensor& targets() const { return masks.defined() ? masks : labels; }
+    // What a task's loss compares the outputs with: the boxes or masks when there are some,
+    // else the labels.
+    const at::Tensor& targets() const {
+        return boxes.defined() ? boxes : masks.defined() ? masks : labels;
+    }
 };
 
 // A sample that could not be read. It is reported once and left out of its batch from then

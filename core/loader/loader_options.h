@@ -1,6 +1,7 @@
 #pragma once
 
 #include "imaging/augment_options.h"
+#include "imaging/class_box.h"
 #include "imaging/class_region.h"
 #include "imaging/image_spec.h"
 
@@ -11,7 +12,7 @@
 namespace kestrel::loader {
 
 // One image the loader reads: its path and its class index (and, for segmentation, the
-// regions its per-pixel target is drawn from).
+// regions its per-pixel target is drawn from; for detection, its boxes).
 struct LoaderSample {
     std::string path; // the file to read
     std::int64_t label = 0;
@@ -24,6 +25,9 @@ struct LoaderSample {
     // in image pixels of the file, whose size is imageWidth x imageHeight; no regions is an
     // all-background target.
     std::vector<imaging::ClassRegion> regions{};
+    // Detection only (LoaderOptions::boxes): the defects' boxes in the file's pixels, whose
+    // size is imageWidth x imageHeight; none is an image without defects.
+    std::vector<imaging::ClassBox> boxes{};
     int imageWidth = 0;
     int imageHeight = 0;
 };
@@ -58,6 +62,9 @@ struct LoaderOptions {
     // a side; 0 keeps whole images.
     int cropSide = 0;
     double defectCropShare = 0.0;
+    // Also bring each row's boxes into the frame (Batch::boxes), moved by the same geometric
+    // augmentations as the image. Not with masks.
+    bool boxes = false;
     // Page-locked batches for faster host-to-GPU copies; ignored when CUDA is not available.
     bool pinMemory = false;
 };
