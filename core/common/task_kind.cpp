@@ -6,7 +6,7 @@ namespace kestrel {
 
 const std::vector<TaskKind>& taskKinds() {
     static const std::vector<TaskKind> kinds = {TaskKind::Classification, TaskKind::Anomaly,
-                                                TaskKind::Segmentation};
+                                                TaskKind::Segmentation, TaskKind::Detection};
     return kinds;
 }
 
@@ -22,6 +22,8 @@ std::string toString(TaskKind kind) {
         return "anomaly";
     case TaskKind::Segmentation:
         return "segmentation";
+    case TaskKind::Detection:
+        return "detection";
     }
     return "unknown";
 }

@@ -9,9 +9,9 @@ namespace kestrel {
 // loss, metrics, export head and review data; this enum is the LibTorch-free name that the
 // store, the CLI and the window pass around. Anomaly detection is fitted in one pass rather
 // than trained by gradient descent: it has no Task and lives in core/anomaly/ (see
-// isGradientTrained). Segmentation classifies every pixel. Object detection is added here, one
-// value and one Task (docs/ARCHITECTURE.md: "Adding a task").
-enum class TaskKind { Classification, Anomaly, Segmentation };
+// isGradientTrained). Segmentation classifies every pixel; detection boxes each defect. A new
+// kind is one value here and one Task (docs/ARCHITECTURE.md: "Adding a task").
+enum class TaskKind { Classification, Anomaly, Segmentation, Detection };
 
 // Whether the kind trains by gradient descent through train::Trainer and has a tasks::Task.
 bool isGradientTrained(TaskKind kind);

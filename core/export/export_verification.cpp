@@ -1,5 +1,7 @@
 #include "export/export_verification.h"
 
+#include "inspection/fcos_decoding.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -25,6 +27,15 @@ std::string VerificationReport::summary() const {
                scientific(maxAbsDifference) + " (tolerance " + scientific(scoreTolerance) +
                ") and map difference " + scientific(maxMapDifference) + " (tolerance " +
                scientific(tolerance) + ") of the threshold";
+    }
+    if (boxes) {
+        return "every box found again on " + std::to_string(top1Agreements) + " of " +
+               std::to_string(samples) + " images (" + std::to_string(boxCount) + " boxes" +
+               (firstDifference.empty() ? "" : "; " + firstDifference) +
+               (nearTies > 0 ? "; " + std::to_string(nearTies) + " near ties left out" : "") +
+               "); lowest IoU " + std::to_string(worstBoxIou).substr(0, 6) + " (at least " +
+               std::to_string(minBoxIou).substr(0, 4) + "), largest score difference " +
+               scientific(maxAbsDifference) + " (tolerance " + scientific(tolerance) + ")";
     }
     if (perPixel) {
         return "every pixel's class agreed on " + std::to_string(top1Agreements) + " of " +
@@ -60,6 +71,14 @@ std::string VerificationReport::toJson() const {
         json["max_map_difference"] = maxMapDifference;
         json["score_tolerance"] = scoreTolerance;
         json["differences"] = "raw, as a share of the raw threshold";
+    }
+    if (boxes) {
+        json["kind"] = "boxes";
+        json["boxes"] = boxCount;
+        json["worst_box_iou"] = worstBoxIou;
+        json["near_ties"] = nearTies;
+        json["min_box_iou"] = minBoxIou;
+        json["first_difference"] = firstDifference;
     }
     if (perPixel) {
         json["kind"] = "per_pixel";
@@ -209,6 +228,107 @@ VerificationReport comparePixelProbabilities(const std::vector<float>& reference
     const auto [largest, total] = differences(reference, exported);
     report.maxAbsDifference = largest;
     report.meanAbsDifference = total / static_cast<double>(expected);
+    return report;
+}
+
+// Pixels by which two boxes' sides may differ and still be the same box, whatever their IoU.
+constexpr double kSideSlack = 0.01;
+
+VerificationReport compareDetections(const std::vector<float>& reference,
+                                     const std::vector<float>& exported, int count, int classes,
+                                     const std::vector<int>& strides, int width, int height,
+                                     const inspection::DetectionDecoding& decoding,
+                                     double tolerance, const std::vector<std::string>& imageNames) {
+    VerificationReport report;
+    report.boxes = true;
+    report.samples = count;
+    report.tolerance = tolerance;
+    if (reference.size() != exported.size() || count <= 0) {
+        report.maxAbsDifference = INFINITY; // a wrong shape agrees on nothing
+        return report;
+    }
+    const auto levels = inspection::featureLevels(width, height, strides);
+    const std::size_t perImage = reference.size() / static_cast<std::size_t>(count);
+    double differenceSum = 0.0;
+    for (int image = 0; image < count; ++image) {
+        const std::size_t offset = static_cast<std::size_t>(image) * perImage;
+        const auto expected = inspection::decodeFcos(reference.data() + offset, classes, levels,
+                                                     width, height, decoding);
+        const auto found = inspection::decodeFcos(exported.data() + offset, classes, levels, width,
+                                                  height, decoding);
+        bool allFound = true;
+        for (std::size_t b = 0; b < expected.size(); ++b) {
+            const inspection::Detection& box = expected[b];
+            ++report.boxCount;
+            // The same class and place (IoU at least minBoxIou, or, for a box too thin for its
+            // IoU to mean anything, every side within kSideSlack), the closest score: clipped
+            // boxes of several cells can be the same box. Else the highest IoU, to report.
+            double bestIou = -1.0;
+            double closest = INFINITY;
+            const inspection::Detection* match = nullptr;
+            for (const auto& candidate : found) {
+                if (candidate.category != box.category) {
+                    continue;
+                }
+                const bool sidesAgree = std::abs(candidate.x0 - box.x0) <= kSideSlack &&
+                                        std::abs(candidate.y0 - box.y0) <= kSideSlack &&
+                                        std::abs(candidate.x1 - box.x1) <= kSideSlack &&
+                                        std::abs(candidate.y1 - box.y1) <= kSideSlack;
+                const double iou = sidesAgree ? 1.0 : inspection::boxIou(box, candidate);
+                const double difference = std::abs(candidate.score - box.score);
+                const bool samePlace = iou >= report.minBoxIou;
+                const bool better = samePlace ? (bestIou < report.minBoxIou || difference < closest)
+                                              : bestIou < report.minBoxIou && iou > bestIou;
+                if (better) {
+                    bestIou = iou;
+                    closest = difference;
+                    match = &candidate;
+                }
+            }
+            const bool full = found.size() >= static_cast<std::size_t>(decoding.maxDetections);
+            const bool nearTie =
+                box.score < decoding.scoreThreshold + tolerance ||
+                (full && !found.empty() && box.score <= found.back().score + tolerance) ||
+                std::any_of(found.begin(), found.end(), [&](const inspection::Detection& other) {
+                    return other.category == box.category &&
+                           std::abs(other.score - box.score) <= tolerance &&
+                           inspection::boxIou(other, box) > decoding.nmsIou;
+                });
+            if (match && bestIou >= report.minBoxIou &&
+                std::abs(match->score - box.score) <= tolerance) {
+                const double difference = std::abs(match->score - box.score);
+                report.maxAbsDifference = std::max(report.maxAbsDifference, difference);
+                differenceSum += difference;
+                report.worstBoxIou = std::min(report.worstBoxIou, bestIou);
+                continue;
+            }
+            if (nearTie) {
+                ++report.nearTies;
+                continue;
+            }
+            if (allFound && report.firstDifference.empty()) {
+                const std::string name = static_cast<std::size_t>(image) < imageNames.size()
+                                             ? imageNames[static_cast<std::size_t>(image)]
+                                             : "image " + std::to_string(image + 1);
+                report.firstDifference =
+                    name + ": box " + std::to_string(b + 1) + " (class " +
+                    std::to_string(box.category) + ", score " +
+                    std::to_string(box.score).substr(0, 6) + ") " +
+                    (match ? "found at IoU " + std::to_string(bestIou).substr(0, 6) + ", score " +
+                                 std::to_string(match->score).substr(0, 6)
+                           : "not found");
+            }
+            allFound = false;
+            if (match) {
+                report.worstBoxIou = std::min(report.worstBoxIou, bestIou);
+                report.maxAbsDifference =
+                    std::max(report.maxAbsDifference, std::abs(match->score - box.score));
+            }
+        }
+        report.top1Agreements += allFound ? 1 : 0;
+    }
+    report.meanAbsDifference =
+        report.boxCount > 0 ? differenceSum / static_cast<double>(report.boxCount) : 0.0;
     return report;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "inspection/fcos_decoding.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,8 +33,18 @@ struct VerificationReport {
     std::int64_t differingPixels = 0; // over all images, near ties left out
     std::int64_t nearTies = 0;        // near-tie pixels whose class differed
     // The first image whose pixel classes differ and how many do:
-    // "a.png: 12 of 4096 pixels differ".
+    // "a.png: 12 of 4096 pixels differ". Detection: the first box not found again.
     std::string firstDifference;
+    // Detection (raw outputs decoded into boxes): top1Agreements counts images whose every
+    // box of the trained model the exported file found again, same class, IoU at least
+    // `minBoxIou` (or every side within 0.01 px: boxes of next to no area, as untrained
+    // detectors give, have no meaningful IoU) and score within `tolerance` (near ties aside:
+    // compareDetections);
+    // maxAbsDifference is over the matched scores.
+    bool boxes = false;
+    std::int64_t boxCount = 0; // the trained model's, over all images
+    double worstBoxIou = 1.0;  // the lowest IoU of a matched box
+    double minBoxIou = 0.99;
 
     // Every top-1 (verdict, pixel class) the same and every probability (score, map value)
     // within the tolerance.
@@ -62,6 +74,20 @@ VerificationReport compareAnomalyOutputs(const std::vector<float>& referenceScor
 VerificationReport compareProbabilities(const std::vector<float>& reference,
                                         const std::vector<float>& exported, int count, int classes,
                                         double tolerance);
+
+// Compares a detector's raw FCOS outputs (`count` x (classes + 5) x cells), the trained
+// model's and the exported file's, as the boxes they decode to for a `width` x `height` input
+// with `strides` (inspection::decodeFcos with `decoding`). A box not found again is a near tie
+// (counted in nearTies, not a failure) when float32 rounding could have decided it either way:
+// its score within `tolerance` of the threshold or of the last box kept when decoding kept
+// its most, or an exported box of its class that would suppress it scoring within `tolerance`
+// of it.
+VerificationReport compareDetections(const std::vector<float>& reference,
+                                     const std::vector<float>& exported, int count, int classes,
+                                     const std::vector<int>& strides, int width, int height,
+                                     const inspection::DetectionDecoding& decoding,
+                                     double tolerance,
+                                     const std::vector<std::string>& imageNames = {});
 
 // Compares two `count` x `classes` x `height` x `width` (NCHW) per-pixel probability maps,
 // the trained model's (`reference`) and the exported file's. `imageNames` (one per image, or

@@ -100,6 +100,21 @@ void writeResizeBilinear(OnnxGraphBuilder& builder, const models::ValueShape& in
     setString(resize, "coordinate_transformation_mode", "pytorch_half_pixel");
 }
 
+// Nearest by whole multiples, as torch.onnx writes interpolate(mode="nearest"): source pixel
+// floor(destination / scale).
+void writeResizeNearest(OnnxGraphBuilder& builder, const models::ValueShape& in,
+                        const LayerNode& node, const std::string& input, const std::string& out) {
+    const std::string roi = builder.initializer(builder.fresh(out + "_roi"), {0}, {});
+    const std::string scales = builder.initializer(
+        builder.fresh(out + "_scales"), {4},
+        {1.0F, 1.0F, static_cast<float>(node.outputSize[0]) / static_cast<float>(in.height),
+         static_cast<float>(node.outputSize[1]) / static_cast<float>(in.width)});
+    auto& resize = builder.node("Resize", {input, roi, scales}, out);
+    setString(resize, "mode", "nearest");
+    setString(resize, "coordinate_transformation_mode", "asymmetric");
+    setString(resize, "nearest_mode", "floor");
+}
+
 } // namespace
 
 std::string OnnxGraphBuilder::initializer(const std::string& name, const std::vector<int64_t>& dims,
@@ -248,8 +263,21 @@ void writeNodes(OnnxGraphBuilder& builder, const models::LayerGraph& graph) {
             break;
         }
         case LayerNode::Op::Concat:
-            setInt(builder.node("Concat", {in, valueName(node.inputs.at(1))}, out), "axis", 1);
+            setInt(builder.node("Concat", {in, valueName(node.inputs.at(1))}, out), "axis",
+                   node.axis);
             break;
+        case LayerNode::Op::ResizeNearest:
+            writeResizeNearest(builder, graph.shape(node.inputs.at(0)), node, in, out);
+            break;
+        case LayerNode::Op::FlattenCells: {
+            // 0 keeps the batch; OpenCV 4.6 reads Reshape's shape from a constant.
+            const models::ValueShape& shape = graph.shape(index);
+            builder.node("Reshape",
+                         {in, builder.integers(builder.fresh(out + "_shape"),
+                                               {0, shape.channels, shape.height, 1})},
+                         out);
+            break;
+        }
         case LayerNode::Op::ResizeBilinear:
             writeResizeBilinear(builder, graph.shape(node.inputs.at(0)), node, in, out);
             break;

@@ -17,9 +17,9 @@ void writeOnnx(const models::LayerGraph& graph, const infer::ModelMetadata& meta
                           " out.");
     onnx::GraphProto& proto = *model.mutable_graph();
     // N x K, or per pixel N x K x H x W (segmentation); Softmax over axis 1 is over the
-    // classes either way.
-    std::vector<int64_t> outputDims = {static_cast<int64_t>(metadata.classes.size())};
+    // classes either way. Detection: N x (K + 5) x cells x 1.
     const models::ValueShape& logits = graph.shape(graph.output());
+    std::vector<int64_t> outputDims = {logits.channels};
     if (logits.spatial()) {
         outputDims.insert(outputDims.end(), {logits.height, logits.width});
     }
@@ -30,6 +30,9 @@ void writeOnnx(const models::LayerGraph& graph, const infer::ModelMetadata& meta
     switch (head.activation) {
     case tasks::ExportHead::Activation::Softmax:
         setInt(builder.node("Softmax", {valueName(graph.output())}, head.outputName), "axis", 1);
+        break;
+    case tasks::ExportHead::Activation::None:
+        builder.node("Identity", {valueName(graph.output())}, head.outputName);
         break;
     }
     checkAndWriteOnnx(model, file);

@@ -11,6 +11,7 @@
 #include "export/model_card.h"
 #include "export/onnx_writer.h"
 #include "export/torchscript_writer.h"
+#include "infer/detection_predictor.h"
 #include "infer/predictor.h"
 #include "models/layer_graph.h"
 #include "models/model_input.h"
@@ -166,7 +167,12 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
             // Segmentation models answer per pixel: N x K x H x W.
             const models::ValueShape& output = graph.shape(graph.output());
             result.verification =
-                output.spatial()
+                metadata.detection
+                    ? compareDetections(reference, probabilities, count, classes,
+                                        metadata.detection->strides, metadata.width,
+                                        metadata.height, infer::decodingOf(*metadata.detection),
+                                        request.tolerance, paths)
+                : output.spatial()
                     ? comparePixelProbabilities(
                           reference, probabilities, count, classes, static_cast<int>(output.height),
                           static_cast<int>(output.width), request.tolerance, paths)

@@ -27,6 +27,9 @@ void writeTorchScript(const models::LayerGraph& graph, const infer::ModelMetadat
         source << "    return torch.softmax(" << models::scriptValue(graph.output()) << ", 1)"
                << (graph.shape(graph.output()).spatial() ? ".contiguous()" : "") << "\n";
         break;
+    case tasks::ExportHead::Activation::None:
+        source << "    return " << models::scriptValue(graph.output()) << ".contiguous()\n";
+        break;
     }
     module.define(source.str());
     saveTorchScript(module, metadata, file);

@@ -52,6 +52,23 @@ std::string toJson(const ModelMetadata& metadata) {
               {"map_max", a.mapMax},
               {"formula", "clamp((raw - raw_threshold) / (max - min) + 0.5, 0, 1)"}}}};
     }
+    if (metadata.detection) {
+        const auto& d = *metadata.detection;
+        json["detection"] = {
+            {"decoding", "FCOS"},
+            {"layout", "N x (classes + 5) x cells: class logits, left/top/right/bottom distances "
+                       "in strides, centreness logit"},
+            {"strides", d.strides},
+            {"cells", "per stride s a ceil(height / s) x ceil(width / s) grid, row-major, cell "
+                      "(x, y) at ((x + 0.5) s, (y + 0.5) s)"},
+            {"score", "sqrt(sigmoid(class logit) * sigmoid(centreness logit))"},
+            {"score_threshold", d.scoreThreshold},
+            {"line_score", d.lineScore},
+            {"nms_iou", d.nmsIou},
+            {"candidates_per_level", d.candidatesPerLevel},
+            {"max_detections", d.maxDetections},
+            {"rule", "NG when a box scores line_score or more"}};
+    }
     if (metadata.segmentation) {
         nlohmann::json minimum = nlohmann::json::object();
         for (std::size_t c = 1; c < metadata.classes.size(); ++c) {
@@ -147,6 +164,22 @@ ModelMetadata metadataFromJson(const std::string& text, const std::string& sourc
                     require(minimum, metadata.classes[c].c_str()).get<double>();
             }
             metadata.segmentation = rule;
+        }
+        if (metadata.task == TaskKind::Detection) {
+            const auto detection = require(json, "detection");
+            ModelMetadata::Detection d;
+            d.strides = require(detection, "strides").get<std::vector<int>>();
+            d.scoreThreshold = require(detection, "score_threshold").get<double>();
+            d.lineScore = require(detection, "line_score").get<double>();
+            d.nmsIou = require(detection, "nms_iou").get<double>();
+            d.candidatesPerLevel = require(detection, "candidates_per_level").get<int>();
+            d.maxDetections = require(detection, "max_detections").get<int>();
+            if (d.strides.empty() ||
+                std::any_of(d.strides.begin(), d.strides.end(), [](int s) { return s < 1; })) {
+                throw Error(ErrorKind::InvalidArgument,
+                            source + "'s metadata.json has detection strides out of range.");
+            }
+            metadata.detection = d;
         }
         if (metadata.classes.empty() || metadata.width < 1 || metadata.height < 1 ||
             (metadata.channels != 1 && metadata.channels != 3) ||

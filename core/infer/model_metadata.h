@@ -51,6 +51,19 @@ struct ModelMetadata {
         double pixelSizeMm = 0; // 0: not given
     };
     std::optional<Segmentation> segmentation;
+    // Detection ("detection" in the JSON): the output is FCOS's raw N x (K + 5) x cells
+    // (inspection::decodeFcos): cells of the levels at `strides` over the input, each level
+    // row-major. Boxes come from decoding and per-class NMS; a part is NG when a box scores
+    // lineScore or more.
+    struct Detection {
+        std::vector<int> strides;
+        double scoreThreshold = 0.05; // boxes kept by decoding
+        double lineScore = 0.25;      // boxes shown to the line and the verdict
+        double nmsIou = 0.6;
+        int candidatesPerLevel = 1000;
+        int maxDetections = 100;
+    };
+    std::optional<Detection> detection;
 };
 
 // The model's outputs in order: "score" and "map" for anomaly detection, else `output`.

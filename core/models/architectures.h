@@ -32,7 +32,10 @@ const std::vector<ArchitectureInfo>& architectures();
 // The segmentation architectures (per-pixel logits at the input's size).
 const std::vector<ArchitectureInfo>& segmentationArchitectures();
 
-// Either list's architecture named `name`.
+// The detection architectures (FCOS over a feature pyramid).
+const std::vector<ArchitectureInfo>& detectionArchitectures();
+
+// Any list's architecture named `name`.
 // Throws kestrel::Error (InvalidArgument) naming an unknown architecture and the known ones.
 const ArchitectureInfo& architecture(const std::string& name);
 

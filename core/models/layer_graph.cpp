@@ -78,6 +78,12 @@ int LayerGraph::append(LayerNode node, ValueShape shape) {
                         " px is too small for this model: it shrinks to nothing at layer " +
                         (node.name.empty() ? std::to_string(nodes_.size()) : node.name) + ".");
     }
+    if (!node.name.empty()) {
+        const int seen = ++nodeNames_[node.name];
+        if (seen > 1) {
+            node.name += "_" + std::to_string(seen);
+        }
+    }
     nodes_.push_back(std::move(node));
     shapes_.push_back(shape);
     return static_cast<int>(nodes_.size());
@@ -222,6 +228,50 @@ int LayerGraph::concat(int first, int second) {
     node.op = LayerNode::Op::Concat;
     node.inputs = {first, second};
     return append(std::move(node), {a.channels + b.channels, a.height, a.width});
+}
+
+int LayerGraph::concatRows(int first, int second) {
+    const ValueShape& a = shape(first);
+    const ValueShape& b = shape(second);
+    if (!a.spatial() || a.channels != b.channels || a.width != b.width) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Maps of " + std::to_string(a.channels) + " x " + std::to_string(a.width) +
+                        " and " + std::to_string(b.channels) + " x " + std::to_string(b.width) +
+                        " channels and columns cannot be concatenated along rows.");
+    }
+    LayerNode node;
+    node.op = LayerNode::Op::Concat;
+    node.axis = 2;
+    node.inputs = {first, second};
+    return append(std::move(node), {a.channels, a.height + b.height, a.width});
+}
+
+int LayerGraph::resizeNearest(int64_t height, int64_t width, int input) {
+    const ValueShape& in = shape(input);
+    if (!in.spatial() || height % in.height != 0 || width % in.width != 0) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "A " + std::to_string(in.height) + " x " + std::to_string(in.width) +
+                        " map cannot be resized to " + std::to_string(height) + " x " +
+                        std::to_string(width) +
+                        " by nearest neighbours: only whole multiples "
+                        "can.");
+    }
+    LayerNode node;
+    node.op = LayerNode::Op::ResizeNearest;
+    node.inputs = {input};
+    node.outputSize = {height, width};
+    return append(std::move(node), {in.channels, height, width});
+}
+
+int LayerGraph::flattenCells(int input) {
+    const ValueShape& in = shape(input);
+    if (!in.spatial()) {
+        throw Error(ErrorKind::InvalidArgument, "Only feature maps have cells to flatten.");
+    }
+    LayerNode node;
+    node.op = LayerNode::Op::FlattenCells;
+    node.inputs = {input};
+    return append(std::move(node), {in.channels, in.height * in.width, 1});
 }
 
 int LayerGraph::resizeBilinear(int64_t height, int64_t width, int input) {

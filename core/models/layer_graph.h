@@ -24,6 +24,8 @@ namespace kestrel::models {
 // weights: what the exporters translate into TorchScript and ONNX. Batch norms are folded into
 // the convolution before them and dropout is left out, as neither does anything else at
 // inference. Values are numbered: 0 is the input image batch, node i produces value i + 1.
+// Node names are unique: a layer run more than once (a detector head shared by pyramid
+// levels) gets "_2", "_3", ... after its parameter prefix from the second time on.
 struct LayerNode {
     enum class Op {
         Conv,            // weight O x I/groups x k x k, bias O; stride, padding, groups, dilation
@@ -35,9 +37,12 @@ struct LayerNode {
         Add,             // inputs[0] + inputs[1]
         Mul,             // inputs[0] * inputs[1], the second broadcast over H x W
         ConvTranspose,   // weight I x O x k x k (torch's layout), bias O; kernel, stride
-        Concat,          // inputs[0] then inputs[1] along channels
+        Concat,          // inputs[0] then inputs[1] along `axis` (1 channels, 2 rows)
         ResizeBilinear,  // to outputSize, as torch's interpolate(mode="bilinear",
                          // align_corners=False) with that size
+        ResizeNearest,   // to outputSize, a whole multiple of the input's, as torch's
+                         // interpolate(mode="nearest") with that size
+        FlattenCells,    // N x C x H x W -> N x C x (H*W) x 1: the cells row-major in a column
     };
 
     Op op = Op::Activation;
@@ -50,6 +55,7 @@ struct LayerNode {
     int64_t padding = 0;
     int64_t groups = 1;
     int64_t dilation = 1;
+    int64_t axis = 1; // Concat's
     Activation activation = Activation::None;
     std::array<int64_t, 2> outputSize{1, 1};
 };
@@ -87,8 +93,15 @@ public:
     int convTranspose(const torch::nn::ConvTranspose2dImpl& conv, int input);
     // Throws kestrel::Error when the two differ in height or width.
     int concat(int first, int second);
+    // Along rows (axis 2): throws kestrel::Error when the two differ in channels or width.
+    int concatRows(int first, int second);
     // Bilinear resampling to `height` x `width`, pixel centres aligned (align_corners=False).
     int resizeBilinear(int64_t height, int64_t width, int input);
+    // Nearest resampling to `height` x `width`, whole multiples of the input's sides (a
+    // feature pyramid's top-down path); throws kestrel::Error otherwise.
+    int resizeNearest(int64_t height, int64_t width, int input);
+    // The map's cells as one column, row-major: C x (H*W) x 1.
+    int flattenCells(int input);
 
     const std::vector<LayerNode>& nodes() const { return nodes_; }
     const ValueShape& shape(int value) const { return shapes_.at(static_cast<size_t>(value)); }
@@ -103,6 +116,7 @@ private:
     std::string nameOf(const at::Tensor& parameter) const;
 
     std::map<const void*, std::string> parameterNames_; // by TensorImpl
+    std::map<std::string, int> nodeNames_;              // times each node name was given
     std::vector<LayerNode> nodes_;
     std::vector<ValueShape> shapes_;
 };

@@ -86,7 +86,14 @@ std::string nodeExpression(const LayerNode& node, int index, const ValueShape& i
                ", self." + attributeName(node, index, "bias") + ", " + pair(node.stride) +
                ", [0, 0], [0, 0], 1, [1, 1])";
     case LayerNode::Op::Concat:
-        return "torch.cat([" + in + ", " + scriptValue(node.inputs.at(1)) + "], 1)";
+        return "torch.cat([" + in + ", " + scriptValue(node.inputs.at(1)) + "], " +
+               std::to_string(node.axis) + ")";
+    case LayerNode::Op::ResizeNearest:
+        // (input, output_size, scales_h, scales_w)
+        return "torch.upsample_nearest2d(" + in + ", [" + std::to_string(node.outputSize[0]) +
+               ", " + std::to_string(node.outputSize[1]) + "], None, None)";
+    case LayerNode::Op::FlattenCells:
+        return "torch.flatten(" + in + ", 2).unsqueeze(3)";
     case LayerNode::Op::ResizeBilinear:
         // (input, output_size, align_corners, scales_h, scales_w): no scales, so the ratio of
         // the sizes is used, as interpolate(size=...) does.

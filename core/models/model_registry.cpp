@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "models/deeplabv3.h"
 #include "models/efficientnet.h"
+#include "models/fcos_detector.h"
 #include "models/lraspp.h"
 #include "models/mobilenet_v3.h"
 #include "models/resnet.h"
@@ -101,6 +102,30 @@ const std::vector<Entry>& segmentationEntries() {
     return all;
 }
 
+Factory fcos(ResNet::Depth depth) {
+    return [depth](int classes, int channels) {
+        return std::make_shared<FcosDetector>(depth, classes, channels);
+    };
+}
+
+// Detectors: raw outputs N x (classes + 5) x cells (FcosDetector).
+const std::vector<Entry>& detectionEntries() {
+    static const std::vector<Entry> all = {
+        {{"fcos_resnet18",
+          "FCOS on ResNet-18, 4 pyramid levels (strides 4-32): 12.1 M parameters, the default "
+          "for detection",
+          256, 64, FcosDetector::kSizeMultiple},
+         fcos(ResNet::Depth::R18)},
+        {{"fcos_resnet34", "FCOS on ResNet-34: 22.2 M parameters, deeper", 256, 64,
+          FcosDetector::kSizeMultiple},
+         fcos(ResNet::Depth::R34)},
+        {{"fcos_resnet50", "FCOS on ResNet-50: 24.9 M parameters, bottleneck blocks", 320, 64,
+          FcosDetector::kSizeMultiple},
+         fcos(ResNet::Depth::R50)},
+    };
+    return all;
+}
+
 std::string namesOf(const std::vector<Entry>& list) {
     std::string known;
     for (const auto& candidate : list) {
@@ -137,11 +162,15 @@ std::vector<ArchitectureInfo> infosOf(const std::vector<Entry>& list) {
     return all;
 }
 
-// `noun` names the kind of model in the sentence a class count below 2 gets.
-ClassifierPtr build(const Entry& found, const ClassifierSpec& spec, const std::string& noun) {
-    if (spec.classes < 2) {
-        throw Error(ErrorKind::InvalidArgument, "A " + noun + " needs at least 2 classes, not " +
-                                                    std::to_string(spec.classes) + ".");
+// `noun` names the kind of model in the sentence a class count below `minimumClasses`
+// gets.
+ClassifierPtr build(const Entry& found, const ClassifierSpec& spec, const std::string& noun,
+                    int minimumClasses = 2) {
+    if (spec.classes < minimumClasses) {
+        throw Error(ErrorKind::InvalidArgument, "A " + noun + " needs at least " +
+                                                    std::to_string(minimumClasses) +
+                                                    (minimumClasses == 1 ? " class" : " classes") +
+                                                    ", not " + std::to_string(spec.classes) + ".");
     }
     if (spec.inputChannels != 1 && spec.inputChannels != 3) {
         throw Error(ErrorKind::InvalidArgument,
@@ -163,16 +192,20 @@ const std::vector<ArchitectureInfo>& segmentationArchitectures() {
     return infos;
 }
 
+const std::vector<ArchitectureInfo>& detectionArchitectures() {
+    static const std::vector<ArchitectureInfo> infos = infosOf(detectionEntries());
+    return infos;
+}
+
 const ArchitectureInfo& architecture(const std::string& name) {
-    if (const Entry* found = findEntry(entries(), name)) {
-        return found->info;
+    for (const auto* list : {&entries(), &segmentationEntries(), &detectionEntries()}) {
+        if (const Entry* found = findEntry(*list, name)) {
+            return found->info;
+        }
     }
-    if (const Entry* found = findEntry(segmentationEntries(), name)) {
-        return found->info;
-    }
-    throw Error(ErrorKind::InvalidArgument, "Unknown model \"" + name +
-                                                "\"; the models are: " + namesOf(entries()) + ", " +
-                                                namesOf(segmentationEntries()) + ".");
+    throw Error(ErrorKind::InvalidArgument,
+                "Unknown model \"" + name + "\"; the models are: " + namesOf(entries()) + ", " +
+                    namesOf(segmentationEntries()) + ", " + namesOf(detectionEntries()) + ".");
 }
 
 ClassifierPtr createClassifier(const ClassifierSpec& spec) {
@@ -182,6 +215,10 @@ ClassifierPtr createClassifier(const ClassifierSpec& spec) {
 ClassifierPtr createSegmenter(const ClassifierSpec& spec) {
     return build(entry(segmentationEntries(), spec.architecture, "segmentation "), spec,
                  "segmentation model");
+}
+
+ClassifierPtr createDetector(const ClassifierSpec& spec) {
+    return build(entry(detectionEntries(), spec.architecture, "detection "), spec, "detector", 1);
 }
 
 } // namespace kestrel::models

@@ -17,4 +17,9 @@ ClassifierPtr createClassifier(const ClassifierSpec& spec);
 // N x classes x H x W at the input's size. Throws as createClassifier does.
 ClassifierPtr createSegmenter(const ClassifierSpec& spec);
 
+// A new detector (detectionArchitectures()): forward() gives its raw outputs N x (classes +
+// 5) x cells (FcosDetector). One class is enough: background is not a class. Throws as
+// createClassifier does.
+ClassifierPtr createDetector(const ClassifierSpec& spec);
+
 } // namespace kestrel::models

@@ -14,7 +14,12 @@ double unixSeconds() {
 
 store::StoredConfusionMatrix stored(const tasks::Evaluation& evaluation, std::int64_t epoch,
                                     const std::vector<std::string>& classes) {
-    return {epoch, evaluation.split, classes, evaluation.confusion.counts()};
+    std::vector<std::string> names = classes;
+    // Detection's matrix has a background row and column after the classes.
+    if (evaluation.confusion.classes() == static_cast<int>(names.size()) + 1) {
+        names.emplace_back("background");
+    }
+    return {epoch, evaluation.split, std::move(names), evaluation.confusion.counts()};
 }
 
 } // namespace

@@ -2,8 +2,8 @@
 
 #include "common/error.h"
 #include "dataset/mask_files.h"
-#include "inspection/operating_point.h"
 #include "project/project.h"
+#include "runs/defect_classes.h"
 #include "store/annotation_repository.h"
 #include "store/sample_repository.h"
 
@@ -15,25 +15,13 @@ namespace kestrel::runs {
 ProjectTrainingData loadSegmentationData(Project& project, std::uint64_t seed,
                                          SampleIdentity identity, double holdoutFraction) {
     store::SampleRepository samples(project.database());
-    const std::vector<store::ClassRow> classRows = samples.classes();
-    std::vector<std::string> names;
-    for (const auto& row : classRows) {
-        names.push_back(row.name);
-    }
-    const auto good = inspection::findGoodClass(names);
-
+    const DefectClasses defects = defectClasses(project, 1);
     ProjectTrainingData result;
     result.data.classes = {kBackgroundClass};
-    std::map<std::int64_t, int> valueOfClass; // class id -> pixel value
-    std::int64_t goodClassId = -1;
-    for (std::size_t i = 0; i < classRows.size(); ++i) {
-        if (good && *good == i) {
-            goodClassId = classRows[i].id;
-            continue;
-        }
-        valueOfClass[classRows[i].id] = static_cast<int>(result.data.classes.size());
-        result.data.classes.push_back(classRows[i].name);
-    }
+    result.data.classes.insert(result.data.classes.end(), defects.names.begin(),
+                               defects.names.end());
+    const std::map<std::int64_t, int>& valueOfClass = defects.indexOf;
+    const std::int64_t goodClassId = defects.goodClassId;
     if (result.data.classes.size() > 255) {
         throw Error(ErrorKind::InvalidArgument,
                     "Segmentation handles at most 254 defect classes; this project has " +

@@ -6,6 +6,7 @@
 #include "project/project.h"
 #include "runs/run_params.h"
 #include "store/run_repository.h"
+#include "tasks/detection_task.h"
 #include "tasks/task.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
@@ -57,7 +58,8 @@ infer::ModelMetadata modelMetadata(const TrainedRun& run) {
     metadata.height = run.options.imageSize;
     metadata.channels = run.options.channels;
     metadata.color = run.options.channels == 1 ? "gray" : "rgb";
-    metadata.resize = "stretch"; // what the loader does for training and evaluation
+    // What the loader does for training and evaluation (train/training_loaders.h).
+    metadata.resize = run.options.task == TaskKind::Detection ? "letterbox" : "stretch";
     metadata.mean = run.options.mean;
     metadata.std = run.options.std;
     metadata.task = run.options.task;
@@ -73,6 +75,17 @@ infer::ModelMetadata modelMetadata(const TrainedRun& run) {
                                                run.options.pixelSizeMm);
         metadata.segmentation =
             infer::ModelMetadata::Segmentation{rule.minimumPixels, rule.pixelSizeMm};
+    }
+    if (run.options.task == TaskKind::Detection) {
+        infer::ModelMetadata::Detection detection;
+        detection.strides = tasks::detectorStrides();
+        const inspection::DetectionDecoding& decoding = tasks::kEvaluationDecoding;
+        detection.scoreThreshold = decoding.scoreThreshold;
+        detection.lineScore = tasks::kLineScore;
+        detection.nmsIou = decoding.nmsIou;
+        detection.candidatesPerLevel = decoding.candidatesPerLevel;
+        detection.maxDetections = decoding.maxDetections;
+        metadata.detection = detection;
     }
     return metadata;
 }

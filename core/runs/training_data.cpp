@@ -5,6 +5,7 @@
 #include "dataset/content_hash.h"
 #include "dataset/sample_query.h"
 #include "project/project.h"
+#include "runs/detection_data.h"
 #include "runs/segmentation_data.h"
 #include "store/project_repository.h"
 
@@ -71,10 +72,16 @@ std::string fingerprintOf(const train::TrainingData& data, SampleIdentity identi
             text += '\t';
             text += split;
             text += '\n';
-            // Segmentation: a moved or redrawn region changes what the run learns.
+            // Segmentation and detection: a moved or redrawn region changes what the run
+            // learns.
             for (const auto& region : sample.regions) {
                 text += std::to_string(region.value) + ' ' +
                         annotations::geometryJson(region.shape) + '\n';
+            }
+            for (const auto& box : sample.boxes) {
+                text += std::to_string(box.category) + ' ' + std::to_string(box.box.x) + ' ' +
+                        std::to_string(box.box.y) + ' ' + std::to_string(box.box.width) + ' ' +
+                        std::to_string(box.box.height) + '\n';
             }
         }
     };
@@ -132,8 +139,16 @@ ProjectTrainingData loadTrainingData(Project& project, std::uint64_t seed, Sampl
 
 ProjectTrainingData loadTrainingData(Project& project, TaskKind task, std::uint64_t seed,
                                      SampleIdentity identity) {
-    return task == TaskKind::Segmentation ? loadSegmentationData(project, seed, identity)
-                                          : loadTrainingData(project, seed, identity);
+    switch (task) {
+    case TaskKind::Segmentation:
+        return loadSegmentationData(project, seed, identity);
+    case TaskKind::Detection:
+        return loadDetectionData(project, seed, identity);
+    case TaskKind::Classification:
+    case TaskKind::Anomaly:
+        break;
+    }
+    return loadTrainingData(project, seed, identity);
 }
 
 } // namespace kestrel::runs

@@ -53,7 +53,8 @@ ProjectTrainingData loadTrainingData(Project& project, std::uint64_t seed,
                                      double holdoutFraction = 0.1);
 
 // What a run of `task` trains on: loadTrainingData, or loadSegmentationData
-// (runs/segmentation_data.h) for segmentation.
+// (runs/segmentation_data.h) for segmentation, loadDetectionData (runs/detection_data.h)
+// for detection.
 ProjectTrainingData loadTrainingData(Project& project, TaskKind task, std::uint64_t seed,
                                      SampleIdentity identity = SampleIdentity::StoredPath);
 

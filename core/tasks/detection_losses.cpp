@@ -56,9 +56,12 @@ FcosLoss fcosLoss(const at::Tensor& classLogits, const at::Tensor& boxDistances,
     const auto device = classLogits.device();
     std::vector<at::Tensor> categories;
     std::vector<at::Tensor> boxes;
+    std::vector<at::Tensor> centrenessBoxes;
     for (const FcosTargets& target : targets) {
         categories.push_back(target.category.to(device));
         boxes.push_back(target.box.to(device));
+        centrenessBoxes.push_back(
+            (target.centrenessBox.defined() ? target.centrenessBox : target.box).to(device));
     }
     const at::Tensor category = at::stack(categories); // [B, N]
     const at::Tensor truthBoxes = at::stack(boxes);    // [B, N, 4]
@@ -84,10 +87,11 @@ FcosLoss fcosLoss(const at::Tensor& classLogits, const at::Tensor& boxDistances,
     // Centreness of each foreground cell's point in its box: sqrt of the two sides' ratios.
     const at::Tensor points =
         cellCentresOnDevice.unsqueeze(0).expand({category.size(0), -1, -1}).index({foreground});
-    const at::Tensor left = points.select(1, 0) - truthForeground.select(1, 0);
-    const at::Tensor top = points.select(1, 1) - truthForeground.select(1, 1);
-    const at::Tensor right = truthForeground.select(1, 2) - points.select(1, 0);
-    const at::Tensor bottom = truthForeground.select(1, 3) - points.select(1, 1);
+    const at::Tensor around = at::stack(centrenessBoxes).index({foreground});
+    const at::Tensor left = points.select(1, 0) - around.select(1, 0);
+    const at::Tensor top = points.select(1, 1) - around.select(1, 1);
+    const at::Tensor right = around.select(1, 2) - points.select(1, 0);
+    const at::Tensor bottom = around.select(1, 3) - points.select(1, 1);
     const at::Tensor centreness = at::sqrt((at::min(left, right) / at::max(left, right)) *
                                            (at::min(top, bottom) / at::max(top, bottom)));
     loss.centreness = at::binary_cross_entropy_with_logits(centrenessLogits.index({foreground}),

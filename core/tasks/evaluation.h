@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inspection/area_verdict.h"
+#include "inspection/coco_evaluation.h"
 #include "tasks/classification_metrics.h"
 
 #include <cstdint>
@@ -18,6 +19,9 @@ struct Evaluation {
     std::optional<double> rocAuc; // two classes only
     // Per-pixel tasks: each image's class areas in its file's pixels, in `predictions` order.
     std::vector<inspection::ImageAreas> areas;
+    // Detection: COCO's box figures. `confusion` then has one more class than the task's,
+    // the background (misses in its column, false alarms in its row).
+    std::optional<inspection::CocoEvaluation> coco;
 };
 
 // What the model said about one sample of an evaluation pass.
@@ -26,8 +30,9 @@ struct Prediction {
     std::int64_t truth = 0;
     std::int64_t predicted = 0;
     float confidence = 0; // the head's score of `predicted` (a probability)
-    // A segmentation image's own pixel confusion matrix, classes x classes, truth-major
-    // (what a click on a matrix cell lists images by); empty for other tasks.
+    // The image's own share of `confusion`, truth-major (what a click on a matrix cell lists
+    // images by): a segmentation image's pixel matrix, a detection image's box matrix with
+    // its background row and column; empty for other tasks.
     std::vector<std::int64_t> pixels;
 };
 

@@ -30,14 +30,20 @@ at::Tensor cellStrides(const std::vector<FeatureLevel>& levels) {
 }
 
 FcosTargets assignFcosTargets(const std::vector<imaging::ClassBox>& boxes,
-                              const std::vector<FeatureLevel>& levels, double centreRadius) {
-    const at::Tensor centres = cellCentres(levels);
-    const at::Tensor strides = cellStrides(levels);
+                              const std::vector<FeatureLevel>& levels,
+                              const FcosAssignment& assignment) {
+    return assignFcosTargets(boxes, levels, cellCentres(levels), cellStrides(levels), assignment);
+}
+
+FcosTargets assignFcosTargets(const std::vector<imaging::ClassBox>& boxes,
+                              const std::vector<FeatureLevel>& levels, const at::Tensor& centres,
+                              const at::Tensor& strides, const FcosAssignment& assignment) {
     const std::int64_t cells = centres.size(0);
     FcosTargets targets;
     targets.category = at::full({cells}, -1, at::kLong);
     targets.box = at::zeros({cells, 4}, at::kFloat);
     targets.matched = at::full({cells}, -1, at::kLong);
+    targets.centrenessBox = targets.box;
     if (boxes.empty() || cells == 0) {
         return targets;
     }
@@ -55,16 +61,31 @@ FcosTargets assignFcosTargets(const std::vector<imaging::ClassBox>& boxes,
         category[i] = boxes[static_cast<std::size_t>(i)].category;
     }
     const at::Tensor boxCentres = (corners.slice(1, 0, 2) + corners.slice(1, 2, 4)) / 2;
-    // [cells, boxes]: near enough the centre, in Chebyshev distance.
-    at::Tensor match = (centres.unsqueeze(1) - boxCentres.unsqueeze(0)).abs().amax(2) <
-                       (strides * centreRadius).unsqueeze(1);
+    const at::Tensor radius = (strides * assignment.centreRadius).view({cells, 1, 1});
+    const at::Tensor offsets = (centres.unsqueeze(1) - boxCentres.unsqueeze(0)).abs();
     const at::Tensor x = centres.select(1, 0).unsqueeze(1);
     const at::Tensor y = centres.select(1, 1).unsqueeze(1);
     const at::Tensor distances =
         at::stack({x - corners.select(1, 0).unsqueeze(0), y - corners.select(1, 1).unsqueeze(0),
                    corners.select(1, 2).unsqueeze(0) - x, corners.select(1, 3).unsqueeze(0) - y},
                   2);
-    match &= distances.amin(2) > 0;
+    // [cells, boxes]: near enough the centre (in Chebyshev distance, per side for thin
+    // boxes), and inside the box.
+    at::Tensor match;
+    at::Tensor grown; // [cells, boxes, 4] for thin boxes
+    if (assignment.thinBoxes) {
+        const at::Tensor sides = (corners.slice(1, 2, 4) - corners.slice(1, 0, 2)).unsqueeze(0);
+        match = (offsets < at::max(radius, sides / 4)).all(2);
+        // 1.5 strides: a row of points lies strictly inside, whatever the box's offset.
+        const at::Tensor half = at::max(sides, strides.view({cells, 1, 1}) * 1.5) / 2;
+        const at::Tensor centre = boxCentres.unsqueeze(0);
+        grown = at::cat({centre - half, centre + half}, 2);
+        const at::Tensor growth = half - sides / 2; // per axis, on both sides
+        match &= (distances + at::cat({growth, growth}, 2)).amin(2) > 0;
+    } else {
+        match = offsets.amax(2) < radius.squeeze(2);
+        match &= distances.amin(2) > 0;
+    }
     at::Tensor lower = strides * 4;
     at::Tensor upper = strides * 8;
     if (!levels.empty()) {
@@ -88,7 +109,14 @@ FcosTargets assignFcosTargets(const std::vector<imaging::ClassBox>& boxes,
     targets.matched = matched;
     targets.category =
         at::where(foreground, categories.index_select(0, safe), at::full_like(matched, -1));
-    targets.box = corners.index_select(0, safe) * foreground.unsqueeze(1).to(at::kFloat);
+    const at::Tensor keep = foreground.unsqueeze(1).to(at::kFloat);
+    targets.box = corners.index_select(0, safe) * keep;
+    if (grown.defined()) {
+        const at::Tensor rows = at::arange(cells, at::kLong);
+        targets.centrenessBox = grown.index({rows, safe}) * keep;
+    } else {
+        targets.centrenessBox = targets.box;
+    }
     return targets;
 }
 

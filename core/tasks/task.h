@@ -32,6 +32,9 @@ namespace kestrel::tasks {
 struct LossSettings {
     double labelSmoothing = 0;
     bool classWeights = false; // weight by 1 / class frequency in the training samples
+    // The training input's size (detection places its cells by it).
+    int inputWidth = 0;
+    int inputHeight = 0;
 };
 
 // A task's training loss over one batch: the model's float32 outputs and the loader's targets,
@@ -50,7 +53,11 @@ struct MonitorMetric {
 
 // What exported models put after the layer graph's output, and call the result.
 struct ExportHead {
-    enum class Activation { Softmax }; // over axis 1
+    enum class Activation {
+        Softmax, // over axis 1
+        None,    // the graph's output as it is, decoded by whoever reads it (detection's
+                 // N x (K + 5) x cells x 1, the eager model's N x (K + 5) x cells)
+    };
     Activation activation = Activation::Softmax;
     std::string outputName;  // the ONNX output and metadata.json's "output"
     std::string description; // for the ONNX graph's doc string

@@ -1,6 +1,7 @@
 // taskFor and monitorMetric: the one instance of each task, and the lookups every task shares.
 #include "common/error.h"
 #include "tasks/classification_task.h"
+#include "tasks/detection_task.h"
 #include "tasks/segmentation_task.h"
 #include "tasks/task.h"
 
@@ -9,11 +10,14 @@ namespace kestrel::tasks {
 const Task& taskFor(TaskKind kind) {
     static const ClassificationTask classification;
     static const SegmentationTask segmentation;
+    static const DetectionTask detection;
     switch (kind) {
     case TaskKind::Classification:
         return classification;
     case TaskKind::Segmentation:
         return segmentation;
+    case TaskKind::Detection:
+        return detection;
     case TaskKind::Anomaly:
         break;
     }

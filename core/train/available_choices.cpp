@@ -11,6 +11,7 @@ namespace kestrel::train {
 std::vector<ModelOption> availableModels(TaskKind task) {
     std::vector<ModelOption> options;
     const auto& infos = task == TaskKind::Segmentation ? models::segmentationArchitectures()
+                        : task == TaskKind::Detection  ? models::detectionArchitectures()
                                                        : models::architectures();
     for (const auto& info : infos) {
         options.push_back({info.name, info.description, info.defaultImageSize, info.minImageSize,

@@ -63,6 +63,16 @@ int median(std::vector<int> values) {
     return *middle;
 }
 
+int medianLongSide(const std::vector<loader::LoaderSample>& samples) {
+    std::vector<int> sides;
+    for (const auto& sample : samples) {
+        if (sample.imageWidth > 0 && sample.imageHeight > 0) {
+            sides.push_back(std::max(sample.imageWidth, sample.imageHeight));
+        }
+    }
+    return median(std::move(sides));
+}
+
 DatasetShape datasetShape(Project& project) {
     DatasetShape shape;
     store::SampleRepository samples(project.database());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "loader/loader_options.h"
 #include "train/train_options.h"
 
 #include <cstdint>
@@ -29,6 +30,8 @@ DatasetShape datasetShape(Project& project);
 
 // The middle value (the upper one of an even count), 0 for none: image sizes for defaults.
 int median(std::vector<int> values);
+// The median of each sample's longer side, of those with a recorded size; 0 for none.
+int medianLongSide(const std::vector<loader::LoaderSample>& samples);
 
 // Sensible settings for this data on this device ("cpu" or "cuda:N"): a model (smallcnn for
 // small images or a CPU, resnet18 otherwise), its input size and channels, SGD with Nesterov

@@ -27,16 +27,6 @@ constexpr double kSegDefectCropShare = 0.67;
 // less busy), and validating whole images each epoch adds about a quarter more.
 constexpr double kSegCropCost = 1.9;
 
-int medianSide(const std::vector<loader::LoaderSample>& train) {
-    std::vector<int> sides;
-    for (const auto& sample : train) {
-        if (sample.imageWidth > 0 && sample.imageHeight > 0) {
-            sides.push_back(std::max(sample.imageWidth, sample.imageHeight));
-        }
-    }
-    return median(std::move(sides));
-}
-
 } // namespace
 
 TrainOptions defaultSegmentationOptions(const std::vector<loader::LoaderSample>& train,
@@ -48,7 +38,7 @@ TrainOptions defaultSegmentationOptions(const std::vector<loader::LoaderSample>&
     const bool cuda = device.rfind("cuda", 0) == 0;
     options.model = model.value_or("unet");
     const auto& architecture = models::architecture(options.model);
-    const int median = medianSide(train);
+    const int median = medianLongSide(train);
     const int side = median > 0 ? median : architecture.defaultImageSize;
     const int step = std::max(kSegSizeStep, architecture.sizeMultiple);
     options.imageSize = std::clamp((side + step / 2) / step * step, kSegMinSide,

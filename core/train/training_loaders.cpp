@@ -11,10 +11,16 @@ loader::LoaderOptions commonOptions(const TrainOptions& options) {
     loader.spec.width = options.imageSize;
     loader.spec.height = options.imageSize;
     loader.spec.channels = options.channels;
+    // Boxes keep their shape: a part stretched to a square would turn round spots into ovals
+    // that differ from image to image.
+    if (options.task == TaskKind::Detection) {
+        loader.spec.resize = imaging::ImageSpec::Resize::Letterbox;
+    }
     loader.batchSize = options.batchSize;
     loader.workers = options.workers;
     loader.seed = options.seed;
     loader.masks = options.task == TaskKind::Segmentation;
+    loader.boxes = options.task == TaskKind::Detection;
     // Pinned batches only help host-to-GPU copies; the loader ignores this without CUDA.
     loader.pinMemory = options.device != "cpu";
     return loader;

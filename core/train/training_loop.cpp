@@ -164,8 +164,9 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
     scaler_.emplace(cuda() && options_.precision == Precision::Float16, progress_.lossScale);
     input_.emplace(options_.mean, options_.std, device_, options_.channelsLast);
 
-    loss_ = task_.createLoss({options_.labelSmoothing, options_.classWeights}, data_.train,
-                             classCount_, device_);
+    loss_ = task_.createLoss(
+        {options_.labelSmoothing, options_.classWeights, options_.imageSize, options_.imageSize},
+        data_.train, classCount_, device_);
     const Precision autocast = cuda() ? options_.precision : Precision::Float32;
     step_.emplace(*model_, *optimizer_, *scaler_, autocast, *loss_, options_.gradientClipNorm);
 }

@@ -12,6 +12,9 @@
 #include "models/model_registry.h"
 #include "temp_dir.h"
 
+#include <array>
+#include <utility>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <torch/nn/modules/batchnorm.h>
@@ -296,6 +299,85 @@ INSTANTIATE_TEST_SUITE_P(
         name << param.param;
         return name.str();
     });
+
+// The detector's layer graph (a feature pyramid: nearest upsampling, per-level towers sharing
+// their convolutions, cells flattened and concatenated level after level) in both formats:
+// the raw outputs agree, and so do the boxes they decode to. The class and centreness biases
+// are raised so that some cells score well above the decoding threshold.
+TEST(DetectorExportTest, BothFormatsGiveTheDetectorsRawOutputsAndBoxes) {
+    for (const auto& [height, width, channels] :
+         std::vector<std::array<int, 3>>{{64, 96, 3}, {96, 64, 1}}) {
+        constexpr int classes = 2;
+        constexpr int count = 2;
+        torch::manual_seed(13);
+        auto model = models::createDetector({"fcos_resnet18", classes, channels});
+        infer::ModelMetadata metadata = metadataFor({"fcos_resnet18", width, channels}, classes);
+        metadata.height = height;
+        metadata.task = TaskKind::Detection;
+        metadata.output = "raw";
+        metadata.detection = infer::ModelMetadata::Detection{{4, 8, 16, 32}};
+        const auto noise = [&](int n) {
+            const auto level = torch::rand({n, 1, 1, 1}) * 0.6 + 0.1;
+            return (level + torch::rand({n, channels, height, width}) * level * 0.5)
+                .clamp(0.0, 1.0);
+        };
+        const auto images = noise(count);
+        const auto mean =
+            torch::tensor(std::vector<float>(metadata.mean.begin(), metadata.mean.end()))
+                .reshape({1, channels, 1, 1});
+        const auto std = torch::tensor(std::vector<float>(metadata.std.begin(), metadata.std.end()))
+                             .reshape({1, channels, 1, 1});
+        calibrateNorms(*model, (noise(8) - mean) / std);
+        {
+            torch::NoGradGuard noGrad;
+            for (auto& parameter : model->named_parameters()) {
+                if (parameter.key() == "class_logits.bias" ||
+                    parameter.key() == "centreness.bias") {
+                    parameter.value().fill_(2.0);
+                }
+                if (parameter.key() == "class_logits.weight" ||
+                    parameter.key() == "box_distances.weight") {
+                    parameter.value().mul_(30.0);
+                }
+            }
+        }
+        torch::Tensor expected;
+        {
+            torch::NoGradGuard noGrad;
+            expected = model->forward((images - mean) / std);
+        }
+        const std::vector<float> reference = toVector(expected);
+        const std::vector<float> pixels = toVector(images);
+        const std::vector<int> strides = {4, 8, 16, 32};
+
+        models::LayerGraph graph(*model, {channels, height, width});
+        const int raw = model->appendLayers(graph);
+        EXPECT_EQ(raw, graph.output());
+        EXPECT_EQ(graph.shape(graph.output()).channels, classes + 5);
+        EXPECT_EQ(graph.shape(graph.output()).height, expected.size(2));
+
+        testing::TempDir dir;
+        writeTorchScript(graph, metadata, dir / "model.pt");
+        writeOnnx(graph, metadata, dir / "model.onnx");
+        infer::TorchScriptModel torchscript(dir / "model.pt", {"cpu", true});
+        infer::OnnxModel onnx(dir / "model.onnx");
+        for (const auto& [runtime, outputs] :
+             {std::pair{"TorchScript", torchscript.run(pixels.data(), count)},
+              std::pair{"ONNX", onnx.run(pixels.data(), count)}}) {
+            ASSERT_EQ(outputs.size(), reference.size()) << runtime;
+            double largest = 0;
+            for (std::size_t i = 0; i < outputs.size(); ++i) {
+                largest =
+                    std::max(largest, static_cast<double>(std::abs(outputs[i] - reference[i])));
+            }
+            EXPECT_LT(largest, 1e-3) << runtime << " " << height << "x" << width;
+            const auto report = compareDetections(reference, outputs, count, classes, strides,
+                                                  width, height, {}, 1e-4);
+            EXPECT_TRUE(report.passed()) << runtime << ": " << report.summary();
+            EXPECT_GT(report.boxCount, 10) << "not vacuous: boxes to find";
+        }
+    }
+}
 
 // Two images of 2 x 3 pixels and 2 classes (NCHW): class 0 everywhere but at pixel 5.
 TEST(ExportVerification, ComparesClassesPerPixelLeavingNearTiesOut) {

@@ -7,6 +7,7 @@
 #include "tasks/fcos_targets.h"
 #include "temp_dir.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -53,6 +54,38 @@ TEST(FcosTargetsTest, CellsStandForThePixelsTheyCover) {
 // (cells at 20 sit on its edge) and near its centre. A box the size of the image: the cells
 // within 12 pixels (1.5 strides) of its centre on the first level, the only level whose range
 // (up to 8 strides) its farthest side fits. Where both match, the smaller box wins.
+// A scratch 2 pixels tall between two rows of points (y 4 and 12 on the first level) and 40
+// wide: torchvision's rule gives it no cell at all, so it could never be learnt. Thin-box
+// assignment gives it the first-level cells nearest its middle, whose centreness is measured
+// in the box grown to 1.5 strides and stays positive.
+TEST(FcosTargetsTest, ThinBoxesGetARowOfCellsAlongTheirMiddle) {
+    const std::vector<imaging::ClassBox> scratch = {boxAt(1, 12, 7, 40, 2)};
+    EXPECT_TRUE(matchedCells(assignFcosTargets(scratch, kLevels), 0).empty());
+
+    const FcosTargets thin = assignFcosTargets(scratch, kLevels, FcosAssignment{1.5, true});
+    const std::vector<std::int64_t> cells = matchedCells(thin, 0);
+    // Row 0 (y 4) and row 1 (y 12) are 4 pixels from the middle (y 8), inside the box grown
+    // to 12 pixels tall (1.5 strides); x under 12 pixels (1.5 strides, more than a quarter of
+    // 40) from 32: columns 3 (x 28) and 4 (x 36).
+    EXPECT_EQ(cells, (std::vector<std::int64_t>{3, 4, 11, 12}));
+    for (const std::int64_t cell : cells) {
+        EXPECT_EQ(thin.category[cell].item<std::int64_t>(), 1);
+        // The regression target stays the drawn box.
+        EXPECT_FLOAT_EQ(thin.box[cell][1].item<float>(), 7.0f);
+        EXPECT_FLOAT_EQ(thin.box[cell][3].item<float>(), 9.0f);
+        // The centreness box: the drawn one grown to 12 pixels tall about its middle.
+        EXPECT_FLOAT_EQ(thin.centrenessBox[cell][1].item<float>(), 2.0f);
+        EXPECT_FLOAT_EQ(thin.centrenessBox[cell][3].item<float>(), 14.0f);
+    }
+    // A box that already holds points keeps torchvision's cells and more, never fewer.
+    const std::vector<imaging::ClassBox> spot = {boxAt(2, 20, 20, 10, 10)};
+    const auto plain = matchedCells(assignFcosTargets(spot, kLevels), 0);
+    const auto grown = matchedCells(assignFcosTargets(spot, kLevels, FcosAssignment{1.5, true}), 0);
+    for (const std::int64_t cell : plain) {
+        EXPECT_NE(std::find(grown.begin(), grown.end(), cell), grown.end()) << cell;
+    }
+}
+
 TEST(FcosTargetsTest, HandPlacedBoxesGoToTheCellsTheRulesGive) {
     const FcosTargets spot = assignFcosTargets({boxAt(2, 20, 20, 10, 10)}, kLevels);
     EXPECT_EQ(matchedCells(spot, 0), std::vector<std::int64_t>({3 * 8 + 3}));

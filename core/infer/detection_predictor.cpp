@@ -1,0 +1,127 @@
+#include "infer/detection_predictor.h"
+
+#include "common/error.h"
+#include "imaging/decode.h"
+#include "infer/exported_model.h"
+#include "infer/model_metadata.h"
+
+#include <algorithm>
+
+namespace kestrel::infer {
+
+namespace {
+
+// Boxes decoded in the model's input, moved into the file's pixels: the letterbox's offset
+// taken off and its scale undone (per side when stretched).
+void finishPrediction(DetectionPrediction& prediction, const float* raw,
+                      const ModelMetadata& metadata, const imaging::ImageSpec& spec, cv::Size file,
+                      double minScore) {
+    const ModelMetadata::Detection& rule = *metadata.detection;
+    inspection::DetectionDecoding decoding = decodingOf(rule);
+    decoding.scoreThreshold = std::min(rule.scoreThreshold, minScore);
+    const auto levels = inspection::featureLevels(metadata.width, metadata.height, rule.strides);
+    const cv::Rect area = imaging::conformedArea(file, spec);
+    const double sx = static_cast<double>(file.width) / area.width;
+    const double sy = static_cast<double>(file.height) / area.height;
+    prediction.width = file.width;
+    prediction.height = file.height;
+    bool ng = false;
+    for (inspection::Detection box :
+         inspection::decodeFcos(raw, static_cast<int>(metadata.classes.size()), levels,
+                                metadata.width, metadata.height, decoding)) {
+        ng = ng || box.score >= rule.lineScore;
+        if (box.score < minScore) {
+            continue;
+        }
+        box.x0 = std::clamp((box.x0 - area.x) * sx, 0.0, static_cast<double>(file.width));
+        box.x1 = std::clamp((box.x1 - area.x) * sx, 0.0, static_cast<double>(file.width));
+        box.y0 = std::clamp((box.y0 - area.y) * sy, 0.0, static_cast<double>(file.height));
+        box.y1 = std::clamp((box.y1 - area.y) * sy, 0.0, static_cast<double>(file.height));
+        if (box.x1 > box.x0 && box.y1 > box.y0) { // a box wholly in the padding is no defect
+            prediction.boxes.push_back(box);
+        }
+    }
+    prediction.verdict = ng ? "NG" : "OK";
+}
+
+} // namespace
+
+inspection::DetectionDecoding decodingOf(const ModelMetadata::Detection& detection) {
+    inspection::DetectionDecoding decoding;
+    decoding.scoreThreshold = detection.scoreThreshold;
+    decoding.nmsIou = detection.nmsIou;
+    decoding.candidatesPerLevel = detection.candidatesPerLevel;
+    decoding.maxDetections = detection.maxDetections;
+    return decoding;
+}
+
+std::vector<DetectionPrediction> predictDetections(ExportedModel& model,
+                                                   const std::vector<std::filesystem::path>& images,
+                                                   int batchSize, double minScore) {
+    const ModelMetadata& metadata = model.metadata();
+    if (!metadata.detection) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "The model is a " + toString(metadata.task) + " model, not a detector.");
+    }
+    if (minScore < 0) {
+        minScore = metadata.detection->lineScore;
+    }
+    imaging::ImageSpec spec;
+    spec.width = metadata.width;
+    spec.height = metadata.height;
+    spec.channels = metadata.channels;
+    spec.resize = metadata.resize == "letterbox" ? imaging::ImageSpec::Resize::Letterbox
+                                                 : imaging::ImageSpec::Resize::Stretch;
+    const std::size_t inputSize =
+        static_cast<std::size_t>(spec.channels) * spec.width * spec.height;
+    std::size_t cells = 0;
+    for (const auto& level :
+         inspection::featureLevels(metadata.width, metadata.height, metadata.detection->strides)) {
+        cells += static_cast<std::size_t>(level.rows) * static_cast<std::size_t>(level.columns);
+    }
+    const std::size_t outputSize = (metadata.classes.size() + 5) * cells;
+
+    std::vector<DetectionPrediction> predictions(images.size());
+    std::vector<std::size_t> batch;
+    std::vector<cv::Size> sizes;
+    std::vector<float> pixels;
+    const auto flush = [&] {
+        if (batch.empty()) {
+            return;
+        }
+        const std::vector<float> outputs = model.run(pixels.data(), static_cast<int>(batch.size()));
+        if (outputs.size() != batch.size() * outputSize) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "The model gave " + std::to_string(outputs.size()) +
+                            " values for a batch of " + std::to_string(batch.size()) +
+                            " images, not the raw outputs its metadata describes (" +
+                            std::to_string(outputSize) + " an image).");
+        }
+        for (std::size_t row = 0; row < batch.size(); ++row) {
+            finishPrediction(predictions[batch[row]], outputs.data() + row * outputSize, metadata,
+                             spec, sizes[row], minScore);
+        }
+        batch.clear();
+        sizes.clear();
+        pixels.clear();
+    };
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        predictions[i].image = images[i];
+        try {
+            const imaging::ConformedFile decoded = imaging::decodeForSpec(images[i], spec);
+            pixels.resize(pixels.size() + inputSize);
+            imaging::writePlanarFloats(decoded.image, pixels.data() + pixels.size() - inputSize);
+            sizes.push_back(decoded.fileSize);
+            batch.push_back(i);
+        } catch (const Error& error) {
+            predictions[i].error = error.what();
+        }
+        if (static_cast<int>(batch.size()) >= std::max(1, batchSize)) {
+            flush();
+        }
+    }
+    flush();
+    return predictions;
+}
+
+} // namespace kestrel::infer

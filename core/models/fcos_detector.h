@@ -1,0 +1,73 @@
+#pragma once
+
+#include "models/classifier.h"
+#include "models/resnet.h"
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+
+namespace kestrel::models {
+
+// A single-stage, anchor-free detector as FCOS builds it (Tian et al., 2019; torchvision's
+// FCOS): a ResNet's layer1-4 (strides 4, 8, 16, 32) into a feature pyramid (torchvision's
+// FeaturePyramidNetwork: 1x1 laterals, nearest top-down sums, 3x3 outputs) and one head
+// shared by the levels: a classification tower to per-class logits, a regression tower to
+// the four side distances and the centreness.
+//
+// Different from torchvision's, for small defects and for export: the stride-4 level
+// instead of its P6/P7 (defects are a few pixels; images a few hundred), and batch norms
+// per level after each tower convolution instead of a shared GroupNorm (they fold into the
+// convolutions, so the exported graph is convolutions only). The backbone keeps
+// torchvision's names under "backbone." ("backbone.layer1.0.conv1").
+//
+// forward() gives the raw outputs N x (K + 5) x A for A cells, the levels in order and each
+// row-major (tasks::cellCentres's order): K class logits, the left, top, right and bottom
+// distances from the cell's point in strides (>= 0), then the centreness logit.
+class FcosDetector : public Classifier {
+public:
+    static constexpr int kLevels = 4;
+    static constexpr int kSizeMultiple = 32; // the coarsest stride: levels line up exactly
+
+    // `towerConvs` 3x3 convolution + batch norm + ReLU blocks per tower (torchvision: 4), at
+    // `pyramidChannels` (torchvision: 256).
+    FcosDetector(ResNet::Depth depth, int classes, int inputChannels, int64_t pyramidChannels = 64,
+                 int towerConvs = 2);
+
+    // The whole network: detection has no pooled feature map to explain (no Grad-CAM), so
+    // features() is the raw output and classify() passes it on.
+    torch::Tensor features(torch::Tensor images) override;
+    torch::Tensor classify(torch::Tensor raw) override { return raw; }
+    std::string architecture() const override;
+    std::string headName() const override { return "class_logits"; }
+    std::string stemName() const override { return "backbone.conv1"; }
+    int appendLayers(LayerGraph& graph) const override;
+
+    int classes() const { return classes_; }
+    // Each level's stride, finest first.
+    static const std::array<int, kLevels>& strides();
+
+private:
+    struct Tower {
+        std::vector<torch::nn::Conv2d> convs;                   // shared by the levels
+        std::vector<std::vector<torch::nn::BatchNorm2d>> norms; // [level][conv]
+    };
+    Tower makeTower(const std::string& name, int64_t channels, int convs);
+    static torch::Tensor runTower(Tower& tower, torch::Tensor x, size_t level);
+
+    ResNet::Depth depth_;
+    int classes_;
+    std::shared_ptr<ResNet> backbone_;
+    std::vector<torch::nn::Conv2d> laterals_;
+    std::vector<torch::nn::Conv2d> outputs_;
+    Tower classTower_;
+    Tower boxTower_;
+    torch::nn::Conv2d classLogits_{nullptr};
+    torch::nn::Conv2d boxDistances_{nullptr};
+    torch::nn::Conv2d centreness_{nullptr};
+};
+
+} // namespace kestrel::models

@@ -1,0 +1,81 @@
+#include "train/detection_defaults.h"
+
+#include "models/architectures.h"
+#include "train/default_settings.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kestrel::train {
+
+namespace {
+
+constexpr int kDetMinSide = 128;
+constexpr int kDetMaxCpuSide = 256;
+constexpr int kDetMaxGpuSide = 640;
+// Images through the model at 256 px on a CPU, scaled by pixels for other sizes.
+constexpr double kDetCpuBudgetImages = 6000;
+constexpr double kDetGpuBudgetImages = 40000;
+constexpr std::int64_t kDetMinEpochs = 10;
+constexpr std::int64_t kDetMaxEpochs = 200;
+
+} // namespace
+
+TrainOptions defaultDetectionOptions(const std::vector<loader::LoaderSample>& train, bool allGray,
+                                     const std::string& device,
+                                     const std::optional<std::string>& model) {
+    TrainOptions options;
+    options.task = TaskKind::Detection;
+    options.device = device;
+    const bool cuda = device.rfind("cuda", 0) == 0;
+    options.model = model.value_or("fcos_resnet18");
+    const auto& architecture = models::architecture(options.model);
+    const int median = medianLongSide(train);
+    const int side = median > 0 ? median : architecture.defaultImageSize;
+    const int step = architecture.sizeMultiple;
+    options.imageSize = std::clamp((side + step / 2) / step * step, kDetMinSide,
+                                   cuda ? kDetMaxGpuSide : kDetMaxCpuSide);
+    options.channels = allGray ? 1 : 3;
+    if (options.channels == 1) {
+        options.mean = {0.5};
+        options.std = {0.25};
+    } else {
+        options.mean = {0.485, 0.456, 0.406};
+        options.std = {0.229, 0.224, 0.225};
+    }
+    options.batchSize = cuda ? 16 : 8;
+    const double budget = (cuda ? kDetGpuBudgetImages : kDetCpuBudgetImages) * (256.0 * 256.0) /
+                          (static_cast<double>(options.imageSize) * options.imageSize);
+    const auto samples = static_cast<double>(std::max<std::size_t>(train.size(), 1));
+    options.epochs = std::clamp(static_cast<std::int64_t>(std::lround(budget / samples)),
+                                kDetMinEpochs, kDetMaxEpochs);
+    if (!train.empty()) {
+        options.batchSize = static_cast<int>(
+            std::min<std::size_t>(static_cast<std::size_t>(options.batchSize), train.size()));
+    }
+    options.optimizer = OptimizerKind::AdamW;
+    options.weightDecay = 1e-4;
+    options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
+    options.schedule.baseLr = 2e-3;
+    options.labelSmoothing = 0;
+    options.channelsLast = true;
+    options.precision = cuda ? Precision::Float16 : Precision::Float32;
+    options.monitor = "val_map50_95";
+
+    options.augmentation.horizontalFlip = 0.5;
+    options.augmentation.verticalFlip = 0.5;
+    options.augmentation.rotate90 = 0.5;
+    options.augmentation.shift.probability = 0.5;
+    options.augmentation.shift.maxFraction = 0.05;
+    options.augmentation.colorJitter.probability = 0.8;
+    return options;
+}
+
+std::string describeDetectionDefaults(const TrainOptions& options, std::size_t trainSamples) {
+    return "Detection defaults: " + options.model + " at " + std::to_string(options.imageSize) +
+           " px (letterboxed), " + std::to_string(options.epochs) + " epochs of " +
+           std::to_string(trainSamples) + " training images in batches of " +
+           std::to_string(options.batchSize) + ", AdamW with focal, GIoU and centreness losses.";
+}
+
+} // namespace kestrel::train
