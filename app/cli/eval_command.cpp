@@ -3,6 +3,7 @@
 #include "command.h"
 #include "common/error.h"
 #include "common/task_kind.h"
+#include "detection_eval.h"
 #include "json_output.h"
 #include "models/device.h"
 #include "project/project.h"
@@ -108,6 +109,9 @@ int runEval(const EvalOptions& options) {
         runs::evaluateRun(project, options.run, split, options.device);
     if (evaluation.options.task == TaskKind::Segmentation) {
         return printSegmentationEvaluation(evaluation, options.json);
+    }
+    if (evaluation.options.task == TaskKind::Detection) {
+        return printDetectionEvaluation(evaluation, options.json);
     }
     const auto& confusion = evaluation.result.evaluation.confusion;
     const int classes = confusion.classes();

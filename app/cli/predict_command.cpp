@@ -1,6 +1,7 @@
 #include "command.h"
 #include "common/error.h"
 #include "infer/anomaly_predictor.h"
+#include "infer/detection_predictor.h"
 #include "infer/exported_model.h"
 #include "infer/predictor.h"
 #include "infer/segmentation_predictor.h"
@@ -10,6 +11,7 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,8 +28,9 @@ struct PredictOptions {
     std::string device = "cpu";
     int batchSize = 16;
     bool json = false;
-    std::string maps;  // anomaly detectors: a folder for heat maps
-    std::string masks; // segmentation models: a folder for class-index PNGs
+    std::string maps;     // anomaly detectors: a folder for heat maps
+    std::string masks;    // segmentation models: a folder for class-index PNGs
+    double minScore = -1; // detectors: boxes kept from this score (below 0: the line's)
 };
 
 // An image that could not be read: its sentence on stderr and an error entry in `list`.
@@ -111,6 +114,59 @@ int runSegmentationPredict(infer::ExportedModel& model, const PredictOptions& op
     return failed ? kFailure : kSuccess;
 }
 
+// A detector's answer per image: its boxes in the image's pixels, best first, and the verdict.
+int runDetectionPredict(infer::ExportedModel& model, const PredictOptions& options) {
+    const infer::ModelMetadata& metadata = model.metadata();
+    const std::vector<std::filesystem::path> images(options.images.begin(), options.images.end());
+    const auto predictions =
+        infer::predictDetections(model, images, options.batchSize, options.minScore);
+    const double minScore = options.minScore < 0 ? metadata.detection->lineScore : options.minScore;
+    bool failed = false;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& prediction : predictions) {
+        if (reportedUnreadable(prediction.image, prediction.error, list)) {
+            failed = true;
+            continue;
+        }
+        nlohmann::json boxes = nlohmann::json::array();
+        std::ostringstream text;
+        text << std::fixed;
+        for (const inspection::Detection& box : prediction.boxes) {
+            const std::string& name = metadata.classes.at(static_cast<std::size_t>(box.category));
+            boxes.push_back({{"class", name},
+                             {"score", box.score},
+                             {"x0", box.x0},
+                             {"y0", box.y0},
+                             {"x1", box.x1},
+                             {"y1", box.y1}});
+            text << (text.tellp() > 0 ? ", " : "") << name << " " << std::setprecision(2)
+                 << box.score << " at (" << std::setprecision(0) << box.x0 << ", " << box.y0
+                 << ")-(" << box.x1 << ", " << box.y1 << ")";
+        }
+        if (options.json) {
+            list.push_back({{"image", prediction.image.string()},
+                            {"width", prediction.width},
+                            {"height", prediction.height},
+                            {"verdict", prediction.verdict},
+                            {"boxes", boxes}});
+            continue;
+        }
+        std::cout << prediction.image.string() << ": " << prediction.verdict << "  ("
+                  << (prediction.boxes.empty() ? "no boxes" : text.str()) << ")\n";
+    }
+    if (options.json) {
+        printJson({{"model", options.model},
+                   {"format", infer::toString(model.format())},
+                   {"runtime", model.runtime()},
+                   {"task", "detection"},
+                   {"classes", metadata.classes},
+                   {"min_score", minScore},
+                   {"line_score", metadata.detection->lineScore},
+                   {"predictions", list}});
+    }
+    return failed ? kFailure : kSuccess;
+}
+
 // An anomaly detector's answer per image: score (0-1) and verdict, and heat maps on request.
 int runAnomalyPredict(infer::ExportedModel& model, const PredictOptions& options) {
     const infer::ModelMetadata& metadata = model.metadata();
@@ -160,6 +216,19 @@ int runPredict(const PredictOptions& options) {
     const auto model = infer::openExportedModel(options.model, {options.device, true});
     if (model->metadata().anomaly) {
         return runAnomalyPredict(*model, options);
+    }
+    if (model->metadata().detection) {
+        if (!options.maps.empty() || !options.masks.empty()) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "--maps and --masks are for anomaly and segmentation models; " +
+                            options.model + " is a detector.");
+        }
+        return runDetectionPredict(*model, options);
+    }
+    if (options.minScore >= 0) {
+        throw Error(ErrorKind::InvalidArgument, "--min-score is for detectors; " + options.model +
+                                                    " is a " + toString(model->metadata().task) +
+                                                    " model.");
     }
     if (model->metadata().segmentation) {
         if (!options.maps.empty()) {
@@ -239,7 +308,8 @@ Command addPredictCommand(CLI::App& root) {
     CLI::App* parser = root.add_subcommand(
         "predict", "Classify images with an exported model (.pt TorchScript or .onnx); with an "
                    "operating point, each line starts with OK or NG; an anomaly detector gives "
-                   "each image a score (0-1) and a verdict, good or defect");
+                   "each image a score (0-1) and a verdict, good or defect; a detector gives "
+                   "each defect's box and class in the image's pixels");
     parser->add_option("model", options->model, "Exported model file")->required();
     parser->add_option("images", options->images, "Image files")->required();
     parser->add_option("--device", options->device, "TorchScript: cpu, cuda, cuda:N or auto")
@@ -253,6 +323,11 @@ Command addPredictCommand(CLI::App& root) {
     parser->add_option("--masks", options->masks,
                        "Segmentation models: write each image's classes as DIR/<name>.png "
                        "(pixel values: 0 background, then the model's classes in order)");
+    parser
+        ->add_option("--min-score", options->minScore,
+                     "Detectors: list boxes scored at least this (default: the model's line "
+                     "score, 0.25; its lowest kept box scores 0.05)")
+        ->check(CLI::Range(0.0, 1.0));
     return {parser, [options] {
                 return runPredict(*options);
             }};

@@ -7,11 +7,13 @@
 #include "models/device.h"
 #include "project/project.h"
 #include "review/run_predictions.h"
+#include "runs/detection_data.h"
 #include "runs/run_lock.h"
 #include "runs/run_store_writer.h"
 #include "runs/segmentation_data.h"
 #include "runs/training_session.h"
 #include "train/default_settings.h"
+#include "train/detection_defaults.h"
 #include "train/segmentation_defaults.h"
 #include "train/trainer.h"
 #include "training_progress_printer.h"
@@ -145,15 +147,21 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     const std::string device = models::resolveDevice(given.device);
     const train::DatasetShape shape = train::datasetShape(project);
     const bool segmentation = task == TaskKind::Segmentation && !given.fromRun;
-    std::size_t segmentationSamples = 0;
+    const bool detection = task == TaskKind::Detection && !given.fromRun;
+    std::size_t regionSamples = 0; // segmentation's and detection's training images
     train::TrainOptions options;
     if (given.fromRun) {
         options = runs::continuationOptions(project, *given.fromRun);
     } else if (segmentation) {
         const auto data = runs::loadSegmentationData(project, given.seed.value_or(0));
-        segmentationSamples = data.data.train.size();
+        regionSamples = data.data.train.size();
         options =
             train::defaultSegmentationOptions(data.data.train, shape.allGray, device, given.model);
+    } else if (detection) {
+        const auto data = runs::loadDetectionData(project, given.seed.value_or(0));
+        regionSamples = data.data.train.size();
+        options =
+            train::defaultDetectionOptions(data.data.train, shape.allGray, device, given.model);
     } else {
         options = train::defaultOptions(shape, device, given.model);
     }
@@ -164,9 +172,9 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
         options.model = *given.model; // with --from-run, checked against that run's
     }
     if (given.shapeAllDefault() && !given.fromRun) {
-        std::cerr << (segmentation
-                          ? train::describeSegmentationDefaults(options, segmentationSamples)
-                          : train::describeDefaults(options, shape))
+        std::cerr << (segmentation ? train::describeSegmentationDefaults(options, regionSamples)
+                      : detection  ? train::describeDetectionDefaults(options, regionSamples)
+                                   : train::describeDefaults(options, shape))
                   << "\n";
     }
     applyTrainingSettings(given, options);
@@ -318,9 +326,7 @@ int runTrain(const TrainCommandOptions& given) {
         std::cerr << ".\n";
     }
     TrainingProgressPrinter progress(std::cerr, isatty(STDERR_FILENO) != 0);
-    if (session->options().task == TaskKind::Segmentation) {
-        progress.showMeanIou();
-    }
+    progress.showFiguresOf(session->options().task);
     CancelOnInterrupt cancelOnInterrupt(*session);
     train::ObserverPair observer(progress, cancelOnInterrupt);
     train::TrainingFinished finished;
@@ -376,7 +382,8 @@ Command addTrainCommand(CLI::App& root) {
     parser->add_option("project", options->folder, "Project folder")->required();
     parser->add_option("--task", options->task,
                        "classification (default), segmentation (per-pixel classes from the "
-                       "masks and polygons) or anomaly (learns good parts only)");
+                       "masks and polygons), detection (a box around each defect, from its "
+                       "shapes) or anomaly (learns good parts only)");
     parser->add_option("--model", options->model,
                        "smallcnn, resnet18, ... (default: picked from the data)");
     parser

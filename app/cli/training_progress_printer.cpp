@@ -80,7 +80,10 @@ void TrainingProgressPrinter::started(const train::TrainingStarted& event) {
         out_ << ".\n";
     }
     if (event.epochs > event.firstEpoch) {
-        out_ << " epoch  train loss  train acc  val loss " << (meanIou_ ? "val mIoU" : " val acc")
+        out_ << " epoch  train loss  train acc  val loss "
+             << (task_ == TaskKind::Segmentation ? "val mIoU"
+                 : task_ == TaskKind::Detection  ? "val mAP50"
+                                                 : " val acc")
              << "       lr   images/s   time\n";
     }
     out_.flush();
@@ -132,7 +135,10 @@ void TrainingProgressPrinter::epochDone(const train::EpochDone& event) {
     if (hasValidation_) {
         out_ << std::setprecision(4) << std::setw(10) << metric(m, "val_loss")
              << std::setprecision(2) << std::setw(8)
-             << 100 * metric(m, meanIou_ ? "val_miou" : "val_accuracy") << "%";
+             << 100 * metric(m, task_ == TaskKind::Segmentation ? "val_miou"
+                                : task_ == TaskKind::Detection  ? "val_map50"
+                                                                : "val_accuracy")
+             << "%";
     } else {
         out_ << std::setw(10) << "-" << std::setw(9) << "-";
     }
@@ -161,8 +167,16 @@ void TrainingProgressPrinter::finished(const train::TrainingFinished& event) {
     if (!event.reason.empty()) {
         out_ << event.reason << "\n";
     }
+    const auto testMap = event.finalMetrics.find("test_map50");
+    if (task_ == TaskKind::Detection && testMap != event.finalMetrics.end()) {
+        out_ << "Test mAP50 " << std::fixed << std::setprecision(4) << testMap->second
+             << ", mAP@[.50:.95] " << metric(event.finalMetrics, "test_map50_95")
+             << " (COCO's box AP over the defect classes) on the best checkpoint.\n";
+        out_.flush();
+        return;
+    }
     const auto testIou = event.finalMetrics.find("test_miou");
-    if (meanIou_ && testIou != event.finalMetrics.end()) {
+    if (task_ == TaskKind::Segmentation && testIou != event.finalMetrics.end()) {
         out_ << "Test mean IoU " << std::fixed << std::setprecision(4) << testIou->second
              << " over the defect classes (escape rate "
              << metric(event.finalMetrics, "test_escape_rate") << ", false-reject rate "

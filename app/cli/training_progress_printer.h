@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/task_kind.h"
 #include "train/training_events.h"
 
 #include <chrono>
@@ -16,8 +17,8 @@ public:
     TrainingProgressPrinter(std::ostream& out, bool terminal);
     // Segmentation: the validation column shows the mean IoU over the defect classes, and
     // the end the test's, instead of accuracies (pixel accuracy says little when defects are
-    // a few pixels).
-    void showMeanIou() { meanIou_ = true; }
+    // a few pixels). Detection: mAP50 in the column, and COCO's figures at the end.
+    void showFiguresOf(TaskKind task) { task_ = task; }
 
     void started(const train::TrainingStarted& event) override;
     void batchDone(const train::BatchDone& event) override;
@@ -34,7 +35,7 @@ private:
     std::int64_t epochs_ = 0;
     std::int64_t firstEpoch_ = 0;
     bool hasValidation_ = false;
-    bool meanIou_ = false;
+    TaskKind task_ = TaskKind::Classification;
     std::chrono::steady_clock::time_point runStart_;
     std::chrono::steady_clock::time_point lastDraw_;
 };
