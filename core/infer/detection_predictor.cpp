@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "imaging/decode.h"
+#include "infer/batched_inference.h"
 #include "infer/exported_model.h"
 #include "infer/model_metadata.h"
 
@@ -13,9 +14,9 @@ namespace {
 
 // Boxes decoded in the model's input, moved into the file's pixels: the letterbox's offset
 // taken off and its scale undone (per side when stretched).
-void finishPrediction(DetectionPrediction& prediction, const float* raw,
-                      const ModelMetadata& metadata, const imaging::ImageSpec& spec, cv::Size file,
-                      double minScore) {
+void finishDetection(DetectionPrediction& prediction, const float* raw,
+                     const ModelMetadata& metadata, const imaging::ImageSpec& spec, cv::Size file,
+                     double minScore) {
     const ModelMetadata::Detection& rule = *metadata.detection;
     inspection::DetectionDecoding decoding = decodingOf(rule);
     decoding.scoreThreshold = std::min(rule.scoreThreshold, minScore);
@@ -66,61 +67,26 @@ std::vector<DetectionPrediction> predictDetections(ExportedModel& model,
     if (minScore < 0) {
         minScore = metadata.detection->lineScore;
     }
-    imaging::ImageSpec spec;
-    spec.width = metadata.width;
-    spec.height = metadata.height;
-    spec.channels = metadata.channels;
-    spec.resize = metadata.resize == "letterbox" ? imaging::ImageSpec::Resize::Letterbox
-                                                 : imaging::ImageSpec::Resize::Stretch;
-    const std::size_t inputSize =
-        static_cast<std::size_t>(spec.channels) * spec.width * spec.height;
+    const imaging::ImageSpec spec = inputSpec(metadata);
     std::size_t cells = 0;
     for (const auto& level :
          inspection::featureLevels(metadata.width, metadata.height, metadata.detection->strides)) {
         cells += static_cast<std::size_t>(level.rows) * static_cast<std::size_t>(level.columns);
     }
-    const std::size_t outputSize = (metadata.classes.size() + 5) * cells;
-
     std::vector<DetectionPrediction> predictions(images.size());
-    std::vector<std::size_t> batch;
-    std::vector<cv::Size> sizes;
-    std::vector<float> pixels;
-    const auto flush = [&] {
-        if (batch.empty()) {
-            return;
-        }
-        const std::vector<float> outputs = model.run(pixels.data(), static_cast<int>(batch.size()));
-        if (outputs.size() != batch.size() * outputSize) {
-            throw Error(ErrorKind::InvalidArgument,
-                        "The model gave " + std::to_string(outputs.size()) +
-                            " values for a batch of " + std::to_string(batch.size()) +
-                            " images, not the raw outputs its metadata describes (" +
-                            std::to_string(outputSize) + " an image).");
-        }
-        for (std::size_t row = 0; row < batch.size(); ++row) {
-            finishPrediction(predictions[batch[row]], outputs.data() + row * outputSize, metadata,
-                             spec, sizes[row], minScore);
-        }
-        batch.clear();
-        sizes.clear();
-        pixels.clear();
-    };
+    std::vector<std::string> errors;
+    runInBatches(
+        model, images, batchSize, (metadata.classes.size() + 5) * cells,
+        "raw outputs (" + std::to_string(metadata.classes.size() + 5) + " x " +
+            std::to_string(cells) + " an image)",
+        [&](std::size_t image, const float* raw, cv::Size file) {
+            finishDetection(predictions[image], raw, metadata, spec, file, minScore);
+        },
+        errors);
     for (std::size_t i = 0; i < images.size(); ++i) {
         predictions[i].image = images[i];
-        try {
-            const imaging::ConformedFile decoded = imaging::decodeForSpec(images[i], spec);
-            pixels.resize(pixels.size() + inputSize);
-            imaging::writePlanarFloats(decoded.image, pixels.data() + pixels.size() - inputSize);
-            sizes.push_back(decoded.fileSize);
-            batch.push_back(i);
-        } catch (const Error& error) {
-            predictions[i].error = error.what();
-        }
-        if (static_cast<int>(batch.size()) >= std::max(1, batchSize)) {
-            flush();
-        }
+        predictions[i].error = errors[i];
     }
-    flush();
     return predictions;
 }
 

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "imaging/decode.h"
+#include "infer/batched_inference.h"
 #include "infer/exported_model.h"
 #include "infer/model_metadata.h"
 #include "inspection/area_verdict.h"
@@ -69,56 +70,21 @@ predictSegmentation(ExportedModel& model, const std::vector<std::filesystem::pat
         throw Error(ErrorKind::InvalidArgument, "The model is a " + toString(metadata.task) +
                                                     " model, not a segmentation model.");
     }
-    imaging::ImageSpec spec;
-    spec.width = metadata.width;
-    spec.height = metadata.height;
-    spec.channels = metadata.channels;
-    spec.resize = metadata.resize == "letterbox" ? imaging::ImageSpec::Resize::Letterbox
-                                                 : imaging::ImageSpec::Resize::Stretch;
-    const std::size_t inputSize =
-        static_cast<std::size_t>(spec.channels) * spec.width * spec.height;
-    const std::size_t outputSize =
-        metadata.classes.size() * static_cast<std::size_t>(spec.width) * spec.height;
-
+    const imaging::ImageSpec spec = inputSpec(metadata);
     std::vector<SegmentationPrediction> predictions(images.size());
-    std::vector<std::size_t> batch;
-    std::vector<cv::Size> sizes;
-    std::vector<float> pixels;
-    const auto flush = [&] {
-        if (batch.empty()) {
-            return;
-        }
-        const std::vector<float> outputs = model.run(pixels.data(), static_cast<int>(batch.size()));
-        if (outputs.size() != batch.size() * outputSize) {
-            throw Error(ErrorKind::InvalidArgument,
-                        "The model gave " + std::to_string(outputs.size()) +
-                            " values for a batch of " + std::to_string(batch.size()) +
-                            " images, not the per-pixel probabilities its metadata describes.");
-        }
-        for (std::size_t row = 0; row < batch.size(); ++row) {
-            finishPrediction(predictions[batch[row]], outputs.data() + row * outputSize, metadata,
-                             sizes[row]);
-        }
-        batch.clear();
-        sizes.clear();
-        pixels.clear();
-    };
+    std::vector<std::string> errors;
+    runInBatches(
+        model, images, batchSize,
+        metadata.classes.size() * static_cast<std::size_t>(spec.width) * spec.height,
+        "per-pixel probabilities",
+        [&](std::size_t image, const float* probabilities, cv::Size file) {
+            finishPrediction(predictions[image], probabilities, metadata, file);
+        },
+        errors);
     for (std::size_t i = 0; i < images.size(); ++i) {
         predictions[i].image = images[i];
-        try {
-            const imaging::ConformedFile decoded = imaging::decodeForSpec(images[i], spec);
-            pixels.resize(pixels.size() + inputSize);
-            imaging::writePlanarFloats(decoded.image, pixels.data() + pixels.size() - inputSize);
-            sizes.push_back(decoded.fileSize);
-            batch.push_back(i);
-        } catch (const Error& error) {
-            predictions[i].error = error.what();
-        }
-        if (static_cast<int>(batch.size()) >= std::max(1, batchSize)) {
-            flush();
-        }
+        predictions[i].error = errors[i];
     }
-    flush();
     return predictions;
 }
 

@@ -40,6 +40,18 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
                                                          std::optional<std::int64_t> startFrom) {
     validate(options);
     ProjectTrainingData data = loadTrainingData(project, options.task, options.seed);
+    // A region task on a project whose samples have no regions: say what is missing rather
+    // than that there is nothing to train on.
+    if (data.data.train.empty() && data.skipped > 0 && options.epochs > 0) {
+        throw Error(
+            ErrorKind::InvalidArgument,
+            "None of the project's " + std::to_string(data.skipped) +
+                " labelled defect samples has " +
+                (options.task == TaskKind::Detection ? "a shape to box" : "a polygon or mask") +
+                ", which " + toString(options.task) +
+                " trains on; draw them or import annotations (COCO, YOLO, VOC, "
+                "labelme) first.");
+    }
     store::RunRepository runs(project.database());
     if (startFrom) {
         const std::string from = "run " + std::to_string(*startFrom);

@@ -275,15 +275,7 @@ std::vector<SampleScores> DetectionTask::sampleScores(const at::Tensor& headOutp
     const auto label = truth.accessor<std::int64_t, 1>();
     std::vector<SampleScores> scores;
     for (std::int64_t row = 0; row < best.size(0); ++row) {
-        SampleScores score;
-        score.truth = label[row];
-        score.probabilities = {1.0F - ng[row], ng[row]};
-        score.predicted = ng[row] >= kLineScore ? 1 : 0;
-        score.confidence = score.probabilities[static_cast<std::size_t>(score.predicted)];
-        score.truthProbability = label[row] >= 0 && label[row] < 2
-                                     ? score.probabilities[static_cast<std::size_t>(label[row])]
-                                     : 0.0F;
-        score.margin = std::abs(score.probabilities[1] - score.probabilities[0]);
+        SampleScores score = verdictScores(ng[row], label[row], static_cast<float>(kLineScore));
         score.loss = 1.0F - score.truthProbability;
         scores.push_back(std::move(score));
     }

@@ -17,4 +17,8 @@ struct SampleScores {
     std::vector<float> probabilities;
 };
 
+// A region task's per-image scores against the truth's verdict `label` (0 OK, 1 NG): the
+// probabilities {1 - ng, ng}, NG predicted from `threshold` up; `loss` is left to the task.
+SampleScores verdictScores(float ng, std::int64_t label, float threshold);
+
 } // namespace kestrel::tasks

@@ -307,15 +307,7 @@ std::vector<SampleScores> SegmentationTask::sampleScores(const at::Tensor& headO
     const auto label = truth.accessor<std::int64_t, 1>();
     std::vector<SampleScores> scores;
     for (std::int64_t row = 0; row < defect.size(0); ++row) {
-        SampleScores score;
-        score.truth = label[row];
-        score.probabilities = {1.0f - ng[row], ng[row]};
-        score.predicted = ng[row] >= 0.5f ? 1 : 0;
-        score.confidence = score.probabilities[static_cast<std::size_t>(score.predicted)];
-        score.truthProbability = label[row] >= 0 && label[row] < 2
-                                     ? score.probabilities[static_cast<std::size_t>(label[row])]
-                                     : 0.0f;
-        score.margin = std::abs(score.probabilities[1] - score.probabilities[0]);
+        SampleScores score = verdictScores(ng[row], label[row], 0.5F);
         // Review sorts by loss, worst first: the image whose defects the model drew worst.
         score.loss = 1.0f - iou[row];
         scores.push_back(std::move(score));

@@ -63,6 +63,17 @@ int median(std::vector<int> values) {
     return *middle;
 }
 
+void setInputChannels(TrainOptions& options, bool allGray) {
+    options.channels = allGray ? 1 : 3;
+    if (options.channels == 1) {
+        options.mean = {0.5};
+        options.std = {0.25};
+    } else {
+        options.mean = {0.485, 0.456, 0.406};
+        options.std = {0.229, 0.224, 0.225};
+    }
+}
+
 int medianLongSide(const std::vector<loader::LoaderSample>& samples) {
     std::vector<int> sides;
     for (const auto& sample : samples) {
@@ -118,15 +129,7 @@ TrainOptions defaultOptions(const DatasetShape& shape, const std::string& device
     } else {
         options.imageSize = architecture.defaultImageSize;
     }
-    options.channels = shape.allGray ? 1 : 3;
-    if (options.channels == 1) {
-        options.mean = {0.5};
-        options.std = {0.25};
-    } else {
-        // ImageNet statistics: what torchvision's pretrained weights expect.
-        options.mean = {0.485, 0.456, 0.406};
-        options.std = {0.229, 0.224, 0.225};
-    }
+    setInputChannels(options, shape.allGray);
 
     // Training is budgeted in optimizer steps: the batch halves (down to kMinBatch) until
     // the size's epochs give kMinSteps, and if even that is short, epochs are added.

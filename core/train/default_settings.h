@@ -30,6 +30,10 @@ DatasetShape datasetShape(Project& project);
 
 // The middle value (the upper one of an even count), 0 for none: image sizes for defaults.
 int median(std::vector<int> values);
+// One channel when every image is gray, else three; and the normalisation for it (ImageNet's
+// statistics for RGB: what torchvision's pretrained weights expect).
+void setInputChannels(TrainOptions& options, bool allGray);
+
 // The median of each sample's longer side, of those with a recorded size; 0 for none.
 int medianLongSide(const std::vector<loader::LoaderSample>& samples);
 

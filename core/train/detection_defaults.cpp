@@ -35,14 +35,7 @@ TrainOptions defaultDetectionOptions(const std::vector<loader::LoaderSample>& tr
     const int step = architecture.sizeMultiple;
     options.imageSize = std::clamp((side + step / 2) / step * step, kDetMinSide,
                                    cuda ? kDetMaxGpuSide : kDetMaxCpuSide);
-    options.channels = allGray ? 1 : 3;
-    if (options.channels == 1) {
-        options.mean = {0.5};
-        options.std = {0.25};
-    } else {
-        options.mean = {0.485, 0.456, 0.406};
-        options.std = {0.229, 0.224, 0.225};
-    }
+    setInputChannels(options, allGray);
     options.batchSize = cuda ? 16 : 8;
     const double budget = (cuda ? kDetGpuBudgetImages : kDetCpuBudgetImages) * (256.0 * 256.0) /
                           (static_cast<double>(options.imageSize) * options.imageSize);

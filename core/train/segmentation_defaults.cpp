@@ -43,14 +43,7 @@ TrainOptions defaultSegmentationOptions(const std::vector<loader::LoaderSample>&
     const int step = std::max(kSegSizeStep, architecture.sizeMultiple);
     options.imageSize = std::clamp((side + step / 2) / step * step, kSegMinSide,
                                    cuda ? kSegMaxGpuSide : kSegMaxCpuSide);
-    options.channels = allGray ? 1 : 3;
-    if (options.channels == 1) {
-        options.mean = {0.5};
-        options.std = {0.25};
-    } else {
-        options.mean = {0.485, 0.456, 0.406};
-        options.std = {0.229, 0.224, 0.225};
-    }
+    setInputChannels(options, allGray);
 
     // Training crops of about half the side, two thirds of them around a defect: a thin
     // defect covers well under 1% of a part, so whole images teach mostly background. In the

@@ -24,12 +24,19 @@ TEST_F(CliTest, TrainingForAnUnknownTaskFailsNamingItAndRecordsNoRun) {
     ASSERT_EQ(cli({"init", project}).exitCode, 0);
     ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
     const ProcessResult train =
-        cli({"train", project, "--task", "detection", "--epochs", "1", "--device", "cpu"});
+        cli({"train", project, "--task", "keypoints", "--epochs", "1", "--device", "cpu"});
     EXPECT_EQ(train.exitCode, 1);
     EXPECT_EQ(lineCount(train.err), 1u) << train.err;
-    EXPECT_NE(train.err.find("--task names the task \"detection\""), std::string::npos)
+    EXPECT_NE(train.err.find("--task names the task \"keypoints\""), std::string::npos)
         << train.err;
     EXPECT_NE(train.err.find("classification"), std::string::npos) << train.err;
+    EXPECT_NE(train.err.find("detection"), std::string::npos) << train.err;
+    // A detector on a project without shapes: what is missing, in one sentence.
+    const ProcessResult boxes =
+        cli({"train", project, "--task", "detection", "--epochs", "1", "--device", "cpu"});
+    EXPECT_EQ(boxes.exitCode, 1);
+    EXPECT_EQ(lineCount(boxes.err), 1u) << boxes.err;
+    EXPECT_NE(boxes.err.find("has a shape to box"), std::string::npos) << boxes.err;
     EXPECT_TRUE(nlohmann::json::parse(cli({"runs", project, "--json"}).out).at("runs").empty());
 }
 

@@ -155,7 +155,7 @@ TEST(UNetTest, EachRegistryRefusesTheOthersModels) {
               "Models take 1 (gray) or 3 (RGB) input channels, not 4.");
     const std::string unknown = errorOf([] { architecture("unet2"); });
     EXPECT_NE(unknown.find("\"unet2\""), std::string::npos) << unknown;
-    EXPECT_NE(unknown.find("unet, lraspp_mobilenet_v3_large, deeplabv3_mobilenet_v3_large."),
+    EXPECT_NE(unknown.find("unet, lraspp_mobilenet_v3_large, deeplabv3_mobilenet_v3_large, "),
               std::string::npos)
         << unknown;
 }

@@ -131,12 +131,14 @@ TEST(RunStoreTest, ARunsTaskIsAParameterAndRunsFromBeforeTasksAreClassification)
     EXPECT_EQ(optionsFromParams(params).task, TaskKind::Classification);
     params["task"] = "segmentation";
     EXPECT_EQ(optionsFromParams(params).task, TaskKind::Segmentation);
-    params["task"] = "detection"; // not yet
+    params["task"] = "detection";
+    EXPECT_EQ(optionsFromParams(params).task, TaskKind::Detection);
+    params["task"] = "keypoints"; // not yet
     try {
         optionsFromParams(params);
         FAIL() << "a task this build does not know was accepted";
     } catch (const Error& error) {
-        EXPECT_NE(std::string(error.what()).find("\"detection\""), std::string::npos);
+        EXPECT_NE(std::string(error.what()).find("\"keypoints\""), std::string::npos);
     }
 }
 
