@@ -112,14 +112,14 @@ Factory fcos(ResNet::Depth depth) {
 const std::vector<Entry>& detectionEntries() {
     static const std::vector<Entry> all = {
         {{"fcos_resnet18",
-          "FCOS on ResNet-18, 4 pyramid levels (strides 4-32): 12.1 M parameters, the default "
+          "FCOS on ResNet-18, 4 pyramid levels (strides 4-32): 11.5 M parameters, the default "
           "for detection",
           256, 64, FcosDetector::kSizeMultiple},
          fcos(ResNet::Depth::R18)},
-        {{"fcos_resnet34", "FCOS on ResNet-34: 22.2 M parameters, deeper", 256, 64,
+        {{"fcos_resnet34", "FCOS on ResNet-34: 21.6 M parameters, deeper", 256, 64,
           FcosDetector::kSizeMultiple},
          fcos(ResNet::Depth::R34)},
-        {{"fcos_resnet50", "FCOS on ResNet-50: 24.9 M parameters, bottleneck blocks", 320, 64,
+        {{"fcos_resnet50", "FCOS on ResNet-50: 24.1 M parameters, bottleneck blocks", 320, 64,
           FcosDetector::kSizeMultiple},
          fcos(ResNet::Depth::R50)},
     };

@@ -111,6 +111,12 @@ TEST(DetectionTaskTest, TheDetectorGivesEveryCellItsClassesBoxAndCentreness) {
     EXPECT_GE(raw.narrow(1, 3, 4).min().item<float>(), 0.0f);
     EXPECT_NEAR(torch::sigmoid(raw.narrow(1, 0, 3)).mean().item<float>(), 0.01f, 0.005f);
     EXPECT_EQ(detectorStrides(), (std::vector<int>{4, 8, 16, 32}));
+    // What the registry's description says: 11.5 M parameters.
+    std::int64_t parameters = 0;
+    for (const auto& parameter : model->parameters()) {
+        parameters += parameter.numel();
+    }
+    EXPECT_NEAR(static_cast<double>(parameters) / 1e6, 11.5, 0.05);
     // One class is enough; none is not.
     EXPECT_NO_THROW(models::createDetector({"fcos_resnet18", 1, 3}));
     EXPECT_THROW(models::createDetector({"fcos_resnet18", 0, 3}), Error);
