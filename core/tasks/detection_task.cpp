@@ -164,6 +164,7 @@ EvaluationResult DetectionTask::evaluate(models::Classifier& model, loader::Batc
     const CellGrid grid(spec.width, spec.height);
     std::vector<inspection::TruthBox> truth;
     std::vector<inspection::DetectedBox> detected;
+    inspection::InspectionRates verdicts;
     EvaluationResult result;
     result.evaluation.split = split;
     double lossSum = 0;
@@ -201,6 +202,10 @@ EvaluationResult DetectionTask::evaluate(models::Classifier& model, loader::Batc
                 imageTruth, imageDetected, classes, {kLineScore, 0.5});
             const bool drawn = !imageTruth.empty();
             const bool rejected = best >= kLineScore;
+            verdicts.defects += drawn ? 1 : 0;
+            verdicts.goods += drawn ? 0 : 1;
+            verdicts.escapes += drawn && !rejected ? 1 : 0;
+            verdicts.falseRejects += !drawn && rejected ? 1 : 0;
             result.predictions.push_back({sample, drawn ? 1 : 0, rejected ? 1 : 0,
                                           static_cast<float>(rejected ? best : 1.0 - best),
                                           own.counts});
@@ -222,6 +227,7 @@ EvaluationResult DetectionTask::evaluate(models::Classifier& model, loader::Batc
             result.evaluation.confusion.add(t, p, confusion.count(t, p));
         }
     }
+    result.evaluation.verdicts = verdicts;
     result.evaluation.loss = seen ? lossSum / static_cast<double>(seen) : 0.0;
     std::sort(result.predictions.begin(), result.predictions.end(),
               [](const Prediction& a, const Prediction& b) { return a.sample < b.sample; });
@@ -234,9 +240,16 @@ std::map<std::string, double> DetectionTask::metrics(const Evaluation& evaluatio
                                                      const std::string& prefix) const {
     std::map<std::string, double> metrics;
     metrics[prefix + "loss"] = evaluation.loss;
-    // "accuracy": the share of drawn and detected boxes on the matrix's diagonal (the
-    // background's corner is always 0), so the curves every task draws have a value.
-    metrics[prefix + "accuracy"] = evaluation.confusion.accuracy();
+    // "accuracy": the share of images whose verdict is right, as train_accuracy counts it,
+    // so the curves and columns every task shows mean the same for both.
+    if (evaluation.verdicts) {
+        const inspection::InspectionRates& v = *evaluation.verdicts;
+        const std::int64_t images = v.defects + v.goods;
+        metrics[prefix + "accuracy"] =
+            images ? static_cast<double>(images - v.escapes - v.falseRejects) /
+                         static_cast<double>(images)
+                   : 0.0;
+    }
     if (!evaluation.coco) {
         return metrics;
     }

@@ -2,6 +2,7 @@
 
 #include "inspection/area_verdict.h"
 #include "inspection/coco_evaluation.h"
+#include "inspection/operating_point.h"
 #include "tasks/classification_metrics.h"
 
 #include <cstdint>
@@ -22,6 +23,9 @@ struct Evaluation {
     // Detection: COCO's box figures. `confusion` then has one more class than the task's,
     // the background (misses in its column, false alarms in its row).
     std::optional<inspection::CocoEvaluation> coco;
+    // Tasks that judge a part without areas (detection: NG when a box scores the line's
+    // score): the images' verdicts against the truth's.
+    std::optional<inspection::InspectionRates> verdicts;
 };
 
 // What the model said about one sample of an evaluation pass.

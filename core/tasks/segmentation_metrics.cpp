@@ -34,10 +34,12 @@ std::map<std::string, double> verdictMetrics(const Evaluation& evaluation,
                                              const inspection::AreaRule& rule,
                                              const std::string& prefix) {
     std::map<std::string, double> metrics;
-    if (evaluation.areas.empty()) {
+    if (evaluation.areas.empty() && !evaluation.verdicts) {
         return metrics;
     }
-    const inspection::InspectionRates rates = inspection::verdictRates(evaluation.areas, rule);
+    const inspection::InspectionRates rates =
+        evaluation.areas.empty() ? *evaluation.verdicts
+                                 : inspection::verdictRates(evaluation.areas, rule);
     const auto count = [](std::int64_t value) {
         return static_cast<double>(value);
     };

@@ -103,12 +103,18 @@ TEST_F(DetectionRunTest, ATinyRunRecordsCocoFiguresAndExportsVerifiedBoxes) {
     train::NullObserver none;
     const train::TrainingFinished finished = session->run(none);
     ASSERT_EQ(finished.status, train::TrainingFinished::Status::Completed) << finished.reason;
-    for (const char* name : {"test_map50_95", "test_map50", "test_map75", "test_loss"}) {
+    for (const char* name : {"test_map50_95", "test_map50", "test_map75", "test_loss",
+                             "test_accuracy", "test_escape_rate", "test_false_reject_rate"}) {
         ASSERT_TRUE(finished.finalMetrics.count(name)) << name;
         EXPECT_GE(finished.finalMetrics.at(name), 0.0) << name;
     }
     EXPECT_LE(finished.finalMetrics.at("test_map50"), 1.0);
     EXPECT_GE(finished.finalMetrics.at("test_map50"), finished.finalMetrics.at("test_map50_95"));
+    // The test images' verdicts add up to the test split.
+    const double images =
+        finished.finalMetrics.at("test_ok_as_ok") + finished.finalMetrics.at("test_ok_as_ng") +
+        finished.finalMetrics.at("test_ng_as_ok") + finished.finalMetrics.at("test_ng_as_ng");
+    EXPECT_EQ(static_cast<std::size_t>(images), session->data().data.test.size());
     store::RunRepository runs(project.database());
     EXPECT_EQ(runs.get(session->runId()).task, "detection");
     EXPECT_EQ(runs.metrics(session->runId(), "val_map50_95").size(), 2u);

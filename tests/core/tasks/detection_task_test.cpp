@@ -6,6 +6,7 @@
 #include "models/model_registry.h"
 #include "tasks/detection_task.h"
 #include "tasks/fcos_targets.h"
+#include "tasks/segmentation_metrics.h"
 
 #include <array>
 #include <cmath>
@@ -179,7 +180,17 @@ TEST(DetectionTaskTest, FiguresAreCocosAndReviewScoresTheBestBox) {
     EXPECT_DOUBLE_EQ(metrics.at("val_ap/scratch"), 0.5);
     EXPECT_DOUBLE_EQ(metrics.at("val_ap50/scratch"), 0.8);
     EXPECT_EQ(metrics.count("val_ap/spot"), 0u);
-    EXPECT_DOUBLE_EQ(metrics.at("val_accuracy"), 0.75);
+    EXPECT_EQ(metrics.count("val_accuracy"), 0u); // no verdicts
+    inspection::InspectionRates verdicts;
+    verdicts.defects = 3;
+    verdicts.goods = 1;
+    verdicts.escapes = 1;
+    evaluation.verdicts = verdicts;
+    EXPECT_DOUBLE_EQ(task.metrics(evaluation, {"scratch", "spot"}, "val_").at("val_accuracy"),
+                     0.75);
+    const auto line = verdictMetrics(evaluation, {}, "val_");
+    EXPECT_DOUBLE_EQ(line.at("val_escape_rate"), 1.0 / 3.0);
+    EXPECT_DOUBLE_EQ(line.at("val_false_reject_rate"), 0.0);
     EXPECT_EQ(task.monitorMetrics().front().name, "val_map50_95");
 
     // One image with a sure cell (NG), one with nothing (OK); truth NG and OK.
