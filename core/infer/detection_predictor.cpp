@@ -68,11 +68,8 @@ std::vector<DetectionPrediction> predictDetections(ExportedModel& model,
         minScore = metadata.detection->lineScore;
     }
     const imaging::ImageSpec spec = inputSpec(metadata);
-    std::size_t cells = 0;
-    for (const auto& level :
-         inspection::featureLevels(metadata.width, metadata.height, metadata.detection->strides)) {
-        cells += static_cast<std::size_t>(level.rows) * static_cast<std::size_t>(level.columns);
-    }
+    const std::size_t cells = inspection::cellCount(
+        inspection::featureLevels(metadata.width, metadata.height, metadata.detection->strides));
     std::vector<DetectionPrediction> predictions(images.size());
     std::vector<std::string> errors;
     runInBatches(

@@ -23,6 +23,14 @@ std::vector<FeatureLevel> featureLevels(int width, int height, const std::vector
     return levels;
 }
 
+std::size_t cellCount(const std::vector<FeatureLevel>& levels) {
+    std::size_t cells = 0;
+    for (const FeatureLevel& level : levels) {
+        cells += static_cast<std::size_t>(level.rows) * static_cast<std::size_t>(level.columns);
+    }
+    return cells;
+}
+
 double boxIou(const Detection& a, const Detection& b) {
     const double width = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
     const double height = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
@@ -37,10 +45,7 @@ double boxIou(const Detection& a, const Detection& b) {
 std::vector<Detection> decodeFcos(const float* raw, int classes,
                                   const std::vector<FeatureLevel>& levels, int width, int height,
                                   const DetectionDecoding& decoding) {
-    std::size_t cells = 0;
-    for (const FeatureLevel& level : levels) {
-        cells += static_cast<std::size_t>(level.rows) * static_cast<std::size_t>(level.columns);
-    }
+    const std::size_t cells = cellCount(levels);
     const auto channel = [&](int c) {
         return raw + static_cast<std::size_t>(c) * cells;
     };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace kestrel::inspection {
@@ -16,6 +17,9 @@ struct FeatureLevel {
 // The levels of a `width` x `height` input at `strides` (each side rounded up, as a stride-2
 // convolution with padding rounds).
 std::vector<FeatureLevel> featureLevels(int width, int height, const std::vector<int>& strides);
+
+// The cells of all `levels`: a raw output's width.
+std::size_t cellCount(const std::vector<FeatureLevel>& levels);
 
 // A detected box in the input's pixel corner coordinates.
 struct Detection {

@@ -74,6 +74,21 @@ void setInputChannels(TrainOptions& options, bool allGray) {
     }
 }
 
+void setRegionTraining(TrainOptions& options, bool cuda) {
+    options.optimizer = OptimizerKind::AdamW;
+    options.weightDecay = 1e-4;
+    options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
+    options.labelSmoothing = 0;
+    options.channelsLast = true;
+    options.precision = cuda ? Precision::Float16 : Precision::Float32;
+    options.augmentation.horizontalFlip = 0.5;
+    options.augmentation.verticalFlip = 0.5;
+    options.augmentation.rotate90 = 0.5;
+    options.augmentation.shift.probability = 0.5;
+    options.augmentation.shift.maxFraction = 0.05;
+    options.augmentation.colorJitter.probability = 0.8;
+}
+
 int medianLongSide(const std::vector<loader::LoaderSample>& samples) {
     std::vector<int> sides;
     for (const auto& sample : samples) {

@@ -34,6 +34,13 @@ int median(std::vector<int> values);
 // statistics for RGB: what torchvision's pretrained weights expect).
 void setInputChannels(TrainOptions& options, bool allGray);
 
+// What the region tasks (segmentation, detection) train with: AdamW (weight decay 1e-4) on a
+// one-cycle schedule, no label smoothing, channels-last, float16 on CUDA, and augmentations
+// that move masks and boxes exactly with the pixels (flips, quarter turns, small shifts) plus
+// brightness and contrast; no blur, which would erase thin defects. The caller sets the
+// learning rate and the monitored metric.
+void setRegionTraining(TrainOptions& options, bool cuda);
+
 // The median of each sample's longer side, of those with a recorded size; 0 for none.
 int medianLongSide(const std::vector<loader::LoaderSample>& samples);
 

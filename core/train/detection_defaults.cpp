@@ -46,21 +46,9 @@ TrainOptions defaultDetectionOptions(const std::vector<loader::LoaderSample>& tr
         options.batchSize = static_cast<int>(
             std::min<std::size_t>(static_cast<std::size_t>(options.batchSize), train.size()));
     }
-    options.optimizer = OptimizerKind::AdamW;
-    options.weightDecay = 1e-4;
-    options.schedule.kind = LrScheduleOptions::Kind::OneCycle;
+    setRegionTraining(options, cuda);
     options.schedule.baseLr = 2e-3;
-    options.labelSmoothing = 0;
-    options.channelsLast = true;
-    options.precision = cuda ? Precision::Float16 : Precision::Float32;
     options.monitor = "val_map50_95";
-
-    options.augmentation.horizontalFlip = 0.5;
-    options.augmentation.verticalFlip = 0.5;
-    options.augmentation.rotate90 = 0.5;
-    options.augmentation.shift.probability = 0.5;
-    options.augmentation.shift.maxFraction = 0.05;
-    options.augmentation.colorJitter.probability = 0.8;
     return options;
 }
 
