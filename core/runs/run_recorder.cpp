@@ -22,6 +22,27 @@ store::StoredConfusionMatrix stored(const tasks::Evaluation& evaluation, std::in
     return {epoch, evaluation.split, std::move(names), evaluation.confusion.counts()};
 }
 
+// A detector's precision-recall curves at IoU 0.50, one per class with boxes that count.
+std::vector<store::StoredPrecisionCurve> curvesOf(const tasks::Evaluation& evaluation,
+                                                  std::int64_t epoch,
+                                                  const std::vector<std::string>& classes) {
+    std::vector<store::StoredPrecisionCurve> curves;
+    if (!evaluation.coco) {
+        return curves;
+    }
+    for (const auto& category : evaluation.coco->categories) {
+        if (category.precision.empty() || category.category < 0 ||
+            category.category >= static_cast<int>(classes.size())) {
+            continue;
+        }
+        const auto& atHalf = category.precision.front();
+        curves.push_back({epoch, evaluation.split,
+                          classes[static_cast<std::size_t>(category.category)], 0.5,
+                          std::vector<double>(atHalf.begin(), atHalf.end())});
+    }
+    return curves;
+}
+
 } // namespace
 
 RunRecorder::RunRecorder(RunStoreWriter& writer, std::int64_t run, int batchLossEvery)
@@ -74,8 +95,14 @@ void RunRecorder::epochDone(const train::EpochDone& event) {
     queueMetrics(std::move(points));
     if (event.validation) {
         const std::int64_t run = run_;
-        post([run, matrix = stored(*event.validation, event.epoch, classes_)](
-                 store::RunRepository& runs) { runs.putConfusionMatrix(run, matrix); });
+        post([run, matrix = stored(*event.validation, event.epoch, classes_),
+              curves =
+                  curvesOf(*event.validation, event.epoch, classes_)](store::RunRepository& runs) {
+            runs.putConfusionMatrix(run, matrix);
+            if (!curves.empty()) {
+                runs.putPrecisionCurves(run, curves);
+            }
+        });
     }
     if (!event.validationPredictions.empty()) {
         std::vector<store::StoredPrediction> predictions;
@@ -104,8 +131,12 @@ void RunRecorder::finished(const train::TrainingFinished& event) {
     queueMetrics(std::move(points));
     const std::int64_t run = run_;
     if (event.test) {
-        post([run, matrix = stored(*event.test, lastEpoch, classes_)](store::RunRepository& runs) {
+        post([run, matrix = stored(*event.test, lastEpoch, classes_),
+              curves = curvesOf(*event.test, lastEpoch, classes_)](store::RunRepository& runs) {
             runs.putConfusionMatrix(run, matrix);
+            if (!curves.empty()) {
+                runs.putPrecisionCurves(run, curves);
+            }
         });
     }
     post([run, status = train::toString(event.status),

@@ -236,6 +236,50 @@ RunRepository::confusionMatrix(std::int64_t run, const std::string& split,
     return matrix;
 }
 
+void RunRepository::putPrecisionCurves(std::int64_t run,
+                                       const std::vector<StoredPrecisionCurve>& curves) {
+    Transaction transaction(db_);
+    Statement upsert(db_,
+                     "INSERT OR REPLACE INTO precision_curves "
+                     "(run_id, epoch, split, class, iou, precision) VALUES (?, ?, ?, ?, ?, ?)");
+    for (const auto& curve : curves) {
+        upsert.bind(1, run)
+            .bind(2, curve.epoch)
+            .bind(3, curve.split)
+            .bind(4, curve.className)
+            .bind(5, curve.iou)
+            .bind(6, nlohmann::json(curve.precision).dump());
+        upsert.run();
+    }
+    transaction.commit();
+}
+
+std::vector<StoredPrecisionCurve>
+RunRepository::precisionCurves(std::int64_t run, const std::string& split,
+                               std::optional<std::int64_t> epoch) {
+    Statement query(db_, "SELECT epoch, class, iou, precision FROM precision_curves "
+                         "WHERE run_id = ?1 AND split = ?2 AND epoch = COALESCE(?3, "
+                         "(SELECT MAX(epoch) FROM precision_curves WHERE run_id = ?1 AND "
+                         "split = ?2)) ORDER BY class, iou");
+    query.bind(1, run).bind(2, split);
+    if (epoch) {
+        query.bind(3, *epoch);
+    } else {
+        query.bindNull(3);
+    }
+    std::vector<StoredPrecisionCurve> curves;
+    while (query.step()) {
+        StoredPrecisionCurve curve;
+        curve.epoch = query.columnInt(0);
+        curve.split = split;
+        curve.className = query.columnText(1);
+        curve.iou = query.columnDouble(2);
+        curve.precision = nlohmann::json::parse(query.columnText(3)).get<std::vector<double>>();
+        curves.push_back(std::move(curve));
+    }
+    return curves;
+}
+
 void RunRepository::putPredictions(std::int64_t run, const std::string& split,
                                    const std::vector<StoredPrediction>& predictions) {
     Transaction transaction(db_);

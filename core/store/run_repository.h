@@ -42,6 +42,15 @@ struct StoredConfusionMatrix {
     std::vector<std::int64_t> counts; // row-major, rows = true class
 };
 
+// One class's precision-recall curve at one IoU threshold, as COCO interpolates it.
+struct StoredPrecisionCurve {
+    std::int64_t epoch = 0;
+    std::string split;
+    std::string className;
+    double iou = 0.5;
+    std::vector<double> precision; // at recall 0, 0.01, ..., 1
+};
+
 // What a run's model said about one sample of a split, at `epoch`.
 struct StoredPrediction {
     std::int64_t sampleId = 0;
@@ -107,6 +116,12 @@ public:
                                                          std::optional<std::int64_t> epoch = {});
 
     // Replaces the run's predictions for `split` with these, in one transaction.
+    // Replaces the curves of the same epoch, split, class and IoU.
+    void putPrecisionCurves(std::int64_t run, const std::vector<StoredPrecisionCurve>& curves);
+    // The curves of one epoch (the latest with curves when none is given), in class name order.
+    std::vector<StoredPrecisionCurve> precisionCurves(std::int64_t run, const std::string& split,
+                                                      std::optional<std::int64_t> epoch = {});
+
     void putPredictions(std::int64_t run, const std::string& split,
                         const std::vector<StoredPrediction>& predictions);
     std::vector<StoredPrediction> predictions(std::int64_t run, const std::string& split);

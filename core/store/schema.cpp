@@ -241,6 +241,20 @@ ALTER TABLE run_predictions ADD COLUMN pixels TEXT -- JSON, classes x classes, t
     CHECK (pixels IS NULL OR json_valid(pixels));
 )sql";
 
+// A detector's precision-recall curve per class and epoch, as COCO interpolates it: the
+// precision at recall 0, 0.01, ..., 1 (JSON, 101 values) at one IoU threshold.
+constexpr const char* kSchemaV9 = R"sql(
+CREATE TABLE precision_curves (
+    run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    epoch     INTEGER NOT NULL,
+    split     TEXT NOT NULL CHECK (split IN ('train', 'val', 'test')),
+    class     TEXT NOT NULL,
+    iou       REAL NOT NULL,
+    precision TEXT NOT NULL CHECK (json_valid(precision)),
+    PRIMARY KEY (run_id, epoch, split, class, iou)
+) WITHOUT ROWID;
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& projectMigrations() {
@@ -256,6 +270,7 @@ const std::vector<Migration>& projectMigrations() {
         {6, "the task each run trains for", kSchemaV6},
         {7, "masks drawn in the window, and hidden shapes", kSchemaV7},
         {8, "each segmentation image's pixel confusion among a run's predictions", kSchemaV8},
+        {9, "a detector's precision-recall curves per class and epoch", kSchemaV9},
     };
     return steps;
 }

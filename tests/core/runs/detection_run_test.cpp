@@ -14,6 +14,8 @@
 #include "train/training_events.h"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
@@ -146,6 +148,26 @@ TEST_F(DetectionRunTest, ATinyRunRecordsCocoFiguresAndExportsVerifiedBoxes) {
         inRows += matrix->counts[cell];
     }
     EXPECT_EQ(inRows, drawn);
+
+    // Each class with validation boxes has its precision-recall curve for the last epoch,
+    // interpolated as COCO does: precision never rises with recall.
+    const auto curves = runs.precisionCurves(session->runId(), "val");
+    std::set<std::string> classesWithBoxes;
+    for (const auto& sample : session->data().data.validation) {
+        for (const auto& box : sample.boxes) {
+            classesWithBoxes.insert(matrix->classes.at(static_cast<std::size_t>(box.category)));
+        }
+    }
+    ASSERT_EQ(curves.size(), classesWithBoxes.size());
+    for (const auto& curve : curves) {
+        EXPECT_EQ(curve.epoch, 1);
+        EXPECT_TRUE(classesWithBoxes.count(curve.className)) << curve.className;
+        ASSERT_EQ(curve.precision.size(), 101u);
+        for (std::size_t r = 1; r < curve.precision.size(); ++r) {
+            EXPECT_LE(curve.precision[r], curve.precision[r - 1]) << curve.className << " " << r;
+        }
+    }
+    EXPECT_FALSE(runs.precisionCurves(session->runId(), "test").empty());
 
     exporting::ExportRequest request;
     request.run = session->runId();

@@ -51,6 +51,35 @@ TEST(RunStoreTest, MetricsAndConfusionMatricesReadBackAsWritten) {
     EXPECT_THROW(runs.get(run + 1), Error);
 }
 
+TEST(RunStoreTest, PrecisionCurvesAreKeptPerEpochAndTheLatestIsTheDefault) {
+    testing::TempDir dir;
+    Project project = Project::create(dir / "p");
+    store::RunRepository runs(project.database());
+    const auto run = runs.create("detection", "fcos_resnet18", 3, 7);
+    std::vector<double> falling(101);
+    for (std::size_t r = 0; r < falling.size(); ++r) {
+        falling[r] = 1.0 - static_cast<double>(r) / 100.0;
+    }
+    const std::vector<double> flat(101, 0.25);
+    runs.putPrecisionCurves(run, {{0, "val", "spot", 0.5, flat}, {0, "val", "crack", 0.5, flat}});
+    runs.putPrecisionCurves(run, {{1, "val", "spot", 0.5, falling}});
+    // The same key again replaces rather than adds.
+    runs.putPrecisionCurves(run, {{1, "val", "spot", 0.5, falling}});
+    const auto latest = runs.precisionCurves(run, "val");
+    ASSERT_EQ(latest.size(), 1u);
+    EXPECT_EQ(latest[0].epoch, 1);
+    EXPECT_EQ(latest[0].className, "spot");
+    EXPECT_EQ(latest[0].precision, falling);
+    const auto first = runs.precisionCurves(run, "val", 0);
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[0].className, "crack"); // by name
+    EXPECT_EQ(first[1].precision, flat);
+    EXPECT_TRUE(runs.precisionCurves(run, "test").empty());
+    EXPECT_TRUE(runs.precisionCurves(run, "val", 5).empty());
+    runs.remove(run); // the curves go with their run
+    EXPECT_TRUE(runs.precisionCurves(run, "val", 0).empty());
+}
+
 TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     train::TrainOptions options;
     options.model = "resnet18";
@@ -182,7 +211,8 @@ TEST(RunStoreTest, PredictionsOfAnOlderProjectSurviveTheUpgradeWithoutPixelMatri
                "confidence) VALUES (" +
                std::to_string(run) + ", 'val', 4, 2, 1, 0, 0.55)");
 
-    EXPECT_EQ(store::migrate(db, store::projectMigrations()), 1);
+    // Two steps: the pixel matrices, then the precision curves.
+    EXPECT_EQ(store::migrate(db, store::projectMigrations()), 2);
     const auto kept = runs.predictions(run, "val");
     ASSERT_EQ(kept.size(), 1u);
     EXPECT_EQ(kept[0].truth, 1);
