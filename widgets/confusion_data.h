@@ -8,14 +8,21 @@
 
 namespace kestrel::widgets {
 
+// What a confusion matrix counts.
+enum class ConfusionUnit {
+    Samples, // one per sample: its true and predicted class
+    Pixels,  // a segmentation run's pixels over "background" and the defect classes
+    // A detection run's boxes over the defect classes and "background", last: its row holds
+    // the false alarms (boxes on nothing drawn), its column the misses (drawn, not found).
+    Boxes,
+};
+
 // One confusion matrix as the app hands it to the widgets: plain values, no run or model.
 struct ConfusionData {
     QStringList classes;              // names, in class order (rows and columns)
     std::vector<std::int64_t> counts; // row-major classes×classes: rows true, columns predicted
     QString caption;                  // e.g. "Validation, epoch 7" (may be empty)
-    // The counts are pixels (a segmentation run's matrix over "background" and the defect
-    // classes), not samples: a cell has no samples to list.
-    bool pixels = false;
+    ConfusionUnit unit = ConfusionUnit::Samples;
 
     int classCount() const { return static_cast<int>(classes.size()); }
     // True when there is nothing to show: no classes, or counts that do not match them.

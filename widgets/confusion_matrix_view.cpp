@@ -41,12 +41,16 @@ QString percent(double fraction) {
     return ConfusionMatrixView::tr("%1%").arg(std::lround(fraction * 100));
 }
 
-// "12 samples", or for a segmentation run's matrix "12 pixels".
-QString samples(std::int64_t n, bool pixels = false) {
-    if (pixels) {
+// "12 samples", or for a segmentation run's matrix "12 pixels", for a detector's "12 boxes".
+QString samples(std::int64_t n, ConfusionUnit unit = ConfusionUnit::Samples) {
+    const QString count = QLocale().toString(static_cast<qlonglong>(n));
+    if (unit == ConfusionUnit::Pixels) {
         return n == 1 ? ConfusionMatrixView::tr("1 pixel")
-                      : ConfusionMatrixView::tr("%1 pixels")
-                            .arg(QLocale().toString(static_cast<qlonglong>(n)));
+                      : ConfusionMatrixView::tr("%1 pixels").arg(count);
+    }
+    if (unit == ConfusionUnit::Boxes) {
+        return n == 1 ? ConfusionMatrixView::tr("1 box")
+                      : ConfusionMatrixView::tr("%1 boxes").arg(count);
     }
     return n == 1 ? ConfusionMatrixView::tr("1 sample")
                   : ConfusionMatrixView::tr("%1 samples")
@@ -190,7 +194,7 @@ QString ConfusionMatrixView::cellText(int trueClass, int predictedClass) const {
         return {};
     }
     const std::int64_t count = data_.at(trueClass, predictedClass);
-    if (!normalized_ && data_.pixels && count >= 10000) {
+    if (!normalized_ && data_.unit == ConfusionUnit::Pixels && count >= 10000) {
         // Pixel counts run to millions and would not fit a cell; the tooltip has them exactly.
         return count >= 1000000 ? tr("%1M").arg(static_cast<double>(count) / 1e6, 0, 'f', 1)
                                 : tr("%1k").arg(count / 1000);
@@ -210,12 +214,21 @@ QString ConfusionMatrixView::cellToolTip(int trueClass, int predictedClass) cons
     const QString predicted = data_.classes.at(predictedClass);
     const std::int64_t count = data_.at(trueClass, predictedClass);
     const std::int64_t row = data_.rowTotal(trueClass);
+    const int background = data_.classCount() - 1; // a detector's last row and column
+    if (data_.unit == ConfusionUnit::Boxes && trueClass == background) {
+        return tr("False alarms: %1 predicted %2 where nothing is drawn")
+            .arg(samples(count, data_.unit), predicted);
+    }
+    if (data_.unit == ConfusionUnit::Boxes && predictedClass == background) {
+        return tr("Misses: %1 of %2 not found (%3 of %2)")
+            .arg(samples(count, data_.unit), truth, percent(ratio(count, row)));
+    }
     if (row == 0) {
         return tr("True %1, predicted %2: %3 (no %1 samples)")
-            .arg(truth, predicted, samples(count, data_.pixels));
+            .arg(truth, predicted, samples(count, data_.unit));
     }
     return tr("True %1, predicted %2: %3 (%4 of %1)")
-        .arg(truth, predicted, samples(count, data_.pixels), percent(ratio(count, row)));
+        .arg(truth, predicted, samples(count, data_.unit), percent(ratio(count, row)));
 }
 
 QFont ConfusionMatrixView::cellFont(int cell) const {
@@ -286,12 +299,12 @@ QString ConfusionMatrixView::labelToolTip(const QPoint& pos, const Layout& l) co
     if (l.rowLabels.contains(pos)) {
         const int row = (pos.y() - l.grid.top()) / l.cell;
         return tr("True class %1: %2")
-            .arg(data_.classes.at(row), samples(data_.rowTotal(row), data_.pixels));
+            .arg(data_.classes.at(row), samples(data_.rowTotal(row), data_.unit));
     }
     if (l.columnLabels.contains(pos)) {
         const int column = (pos.x() - l.grid.left()) / l.cell;
         return tr("Predicted as %1: %2")
-            .arg(data_.classes.at(column), samples(data_.columnTotal(column), data_.pixels));
+            .arg(data_.classes.at(column), samples(data_.columnTotal(column), data_.unit));
     }
     if (l.rowTitle.contains(pos) || l.columnTitle.contains(pos)) {
         return tr("Rows are the samples' true classes, columns the classes the model predicted.");

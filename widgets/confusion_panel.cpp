@@ -3,7 +3,9 @@
 #include "anomaly_score_panel.h"
 #include "class_metrics_table.h"
 #include "confusion_matrix_view.h"
+#include "detection_class_table.h"
 #include "operating_point_panel.h"
+#include "precision_recall_view.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -51,8 +53,14 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
     side_ = side;
     auto* sideColumn = new QVBoxLayout(side);
     sideColumn->setContentsMargins(0, 0, 0, 0);
+    detectionTable_ = new DetectionClassTable;
+    detectionTable_->setObjectName("detectionClasses");
+    precisionRecall_ = new PrecisionRecallView;
+    precisionRecall_->setObjectName("precisionRecall");
     sideColumn->addWidget(table_, 1);
+    sideColumn->addWidget(detectionTable_, 1);
     sideColumn->addWidget(operatingPoint_);
+    sideColumn->addWidget(precisionRecall_, 2);
     splitter_->addWidget(view_);
     splitter_->addWidget(side);
     splitter_->setStretchFactor(0, 1); // the matrix gets the room; the table needs little
@@ -82,7 +90,12 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
 
 void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     view_->setMatrix(confusion);
-    table_->setMatrix(confusion);
+    const bool boxes = confusion.unit == ConfusionUnit::Boxes;
+    table_->setMatrix(boxes ? ConfusionData{} : confusion);
+    table_->setVisible(!boxes);
+    detectionTable_->setMatrix(boxes ? confusion : ConfusionData{});
+    detectionTable_->setVisible(boxes);
+    precisionRecall_->setVisible(boxes);
     const bool empty = confusion.isEmpty();
     QString caption;
     if (!empty) {
@@ -90,11 +103,17 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
         const QString value = locale.toString(accuracy(confusion), 'f', 3);
         const QString right = locale.toString(static_cast<qlonglong>(confusion.correct()));
         const QString total = locale.toString(static_cast<qlonglong>(confusion.total()));
-        if (confusion.pixels) {
+        if (confusion.unit == ConfusionUnit::Pixels) {
             caption = confusion.caption.isEmpty()
                           ? tr("Pixel accuracy %1 (%2 of %3 pixels right)").arg(value, right, total)
                           : tr("%1: pixel accuracy %2 (%3 of %4 pixels right)")
                                 .arg(confusion.caption, value, right, total);
+        } else if (confusion.unit == ConfusionUnit::Boxes) {
+            // The background cell is always 0: the diagonal of the classes is what was found.
+            caption = confusion.caption.isEmpty()
+                          ? tr("%1 of %2 boxes found with their class").arg(right, total)
+                          : tr("%1: %2 of %3 boxes found with their class")
+                                .arg(confusion.caption, right, total);
         } else {
             caption = confusion.caption.isEmpty()
                           ? tr("Accuracy %1 (%2 of %3 samples right)").arg(value, right, total)
@@ -103,20 +122,31 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
         }
     }
     caption_->setText(caption);
-    hint_->setText(confusion.pixels
-                       ? tr("Validation pixels by true and predicted class (k: thousands, M: "
-                            "millions). Click a cell to show the images with such pixels.")
-                       : tr("Click a cell to show those samples in the browser."));
+    switch (confusion.unit) {
+    case ConfusionUnit::Pixels:
+        hint_->setText(tr("Validation pixels by true and predicted class (k: thousands, M: "
+                          "millions). Click a cell to show the images with such pixels."));
+        break;
+    case ConfusionUnit::Boxes:
+        hint_->setText(tr("Validation boxes by drawn and predicted class, at the line's score "
+                          "and IoU 0.5. The background row holds the false alarms, its column "
+                          "the misses. Click a cell to show the images with such boxes."));
+        break;
+    case ConfusionUnit::Samples:
+        hint_->setText(tr("Click a cell to show those samples in the browser."));
+        break;
+    }
     hint_->setEnabled(!empty); // greyed rather than hidden, so the layout does not jump
-    // A segmentation run's escapes and false rejects come from its defects' areas (its
-    // figures), not from a good class's score threshold: no operating point to move.
-    if (confusion.pixels) {
+    // A segmentation run's escapes and false rejects come from its defects' areas, a
+    // detector's from its boxes' scores (its figures), not from a good class's score
+    // threshold: no operating point to move.
+    if (confusion.unit != ConfusionUnit::Samples) {
         operatingPoint_->hide();
     }
 }
 
 void ConfusionPanel::setOperatingPoint(const InspectionData& inspection) {
-    if (!view_->matrix().pixels) {
+    if (view_->matrix().unit == ConfusionUnit::Samples) {
         operatingPoint_->setData(inspection);
     }
 }
@@ -129,8 +159,14 @@ void ConfusionPanel::setAnomalyScores(const AnomalyScoreData& scores) {
     anomalyScores_->setData(scores);
 }
 
+void ConfusionPanel::setDetectionFigures(const DetectionFigures& figures) {
+    detectionTable_->setFigures(figures);
+    precisionRecall_->setFigures(figures);
+}
+
 void ConfusionPanel::clear() {
     setMatrix(ConfusionData{});
+    setDetectionFigures({});
     operatingPoint_->clear();
     anomalyScores_->clear();
     side_->show();

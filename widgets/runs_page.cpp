@@ -182,6 +182,12 @@ void RunsPage::showAnomalyScores(qint64 runId, const AnomalyScoreData& scores) {
     }
 }
 
+void RunsPage::showDetectionFigures(qint64 runId, const DetectionFigures& figures) {
+    if (runId == confusionRun_) {
+        confusion_->setDetectionFigures(figures);
+    }
+}
+
 void RunsPage::showExportProgress(qint64 runId, const QString& line) {
     exportStatus_->setText(tr("Exporting run #%1: %2").arg(runId).arg(line));
     openFolder_->hide();

@@ -2,6 +2,7 @@
 
 #include "anomaly_score_data.h"
 #include "confusion_data.h"
+#include "detection_figures.h"
 #include "inspection_data.h"
 #include "run_row.h"
 
@@ -46,6 +47,8 @@ public slots:
     void showInspection(qint64 runId, const kestrel::widgets::InspectionData& inspection);
     // An anomaly run's scores: the histogram in place of the operating point.
     void showAnomalyScores(qint64 runId, const kestrel::widgets::AnomalyScoreData& scores);
+    // A detector's APs and precision-recall curves beside its box matrix.
+    void showDetectionFigures(qint64 runId, const kestrel::widgets::DetectionFigures& figures);
     void showExportProgress(qint64 runId, const QString& line);
     void showExportResult(qint64 runId, const QString& summary, const QString& folder);
     void showExportFailure(const QString& message);

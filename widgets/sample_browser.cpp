@@ -37,6 +37,11 @@ QString subsetCaption(const SampleSubset& subset) {
                                  "the cell.",
                                  nullptr, count)
             .arg(subset.title);
+    case SampleSubset::Scores::BoxCount:
+        return SampleBrowser::tr("%1: %n image(s). Each shows how many of its boxes are in "
+                                 "the cell.",
+                                 nullptr, count)
+            .arg(subset.title);
     case SampleSubset::Scores::Confidence:
         break;
     }

@@ -28,6 +28,12 @@ QString subsetScoreTip(const SampleSubset& subset, double score) {
                            : SampleModel::tr("%1 — %2 pixels")
                                  .arg(subset.title, QLocale().toString(pixels));
     }
+    case SampleSubset::Scores::BoxCount: {
+        const qint64 boxes = qRound64(score);
+        return boxes == 1
+                   ? SampleModel::tr("%1 — 1 box").arg(subset.title)
+                   : SampleModel::tr("%1 — %2 boxes").arg(subset.title, QLocale().toString(boxes));
+    }
     case SampleSubset::Scores::Confidence:
         break;
     }
@@ -424,6 +430,10 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
             return QString::number(score.toDouble(), 'f', 2);
         case SampleSubset::Scores::PixelCount:
             return tr("%1 px").arg(qRound64(score.toDouble()));
+        case SampleSubset::Scores::BoxCount: {
+            const qint64 boxes = qRound64(score.toDouble());
+            return boxes == 1 ? tr("1 box") : tr("%1 boxes").arg(boxes);
+        }
         case SampleSubset::Scores::Confidence:
             break;
         }

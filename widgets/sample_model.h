@@ -30,7 +30,8 @@ struct SampleSubset {
     enum class Scores {
         Confidence,   // the prediction's confidence in [0, 1]
         AnomalyScore, // an anomaly detector's score (0.5: the threshold)
-        PixelCount    // a segmentation image's pixels in the chosen pixel-matrix cell
+        PixelCount,   // a segmentation image's pixels in the chosen pixel-matrix cell
+        BoxCount      // a detection image's boxes in the chosen box-matrix cell
     };
     QString title; // what the set is, e.g. "True scratch, predicted dent (run #3, epoch 7)"
     std::unordered_map<std::int64_t, float> scores; // sample id -> its score

@@ -42,6 +42,12 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
                           "and masks drawn on the images; parts pass or fail by the defects' "
                           "area"),
                        Qt::ToolTipRole);
+    task_->addItem(tr("Object detection (defects' boxes)"),
+                   static_cast<int>(TaskChoice::Detection));
+    task_->setItemData(3,
+                       tr("Learns to box each defect from the boxes, polygons and masks drawn "
+                          "on the images; a part fails when a box scores high enough"),
+                       Qt::ToolTipRole);
     auto* taskRow = new QWidget; // a widget's own layout, so its margins match the forms'
     auto* taskLayout = new QFormLayout(taskRow);
     taskLayout->setContentsMargins(taskLayout->contentsMargins().left(),
@@ -57,11 +63,14 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     anomalyForm_->setObjectName("anomalyForm");
     segmentationForm_ = new TrainingForm;
     segmentationForm_->setObjectName("segmentationForm");
+    detectionForm_ = new TrainingForm;
+    detectionForm_->setObjectName("detectionForm");
     forms_ = new QStackedWidget;
     forms_->setObjectName("trainingForms");
     forms_->addWidget(form_); // in the task list's order
     forms_->addWidget(anomalyForm_);
     forms_->addWidget(segmentationForm_);
+    forms_->addWidget(detectionForm_);
 
     start_ = new QPushButton(tr("&Start"));
     start_->setObjectName("startTraining");
@@ -118,6 +127,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     connect(form_, &TrainingForm::validityChanged, this, &TrainingPanel::updateButtons);
     connect(anomalyForm_, &AnomalyForm::validityChanged, this, &TrainingPanel::updateButtons);
     connect(segmentationForm_, &TrainingForm::validityChanged, this, &TrainingPanel::updateButtons);
+    connect(detectionForm_, &TrainingForm::validityChanged, this, &TrainingPanel::updateButtons);
     connect(task_, &QComboBox::currentIndexChanged, this, [this] {
         forms_->setCurrentIndex(task_->currentIndex());
         updateStartFromRow();
@@ -158,34 +168,35 @@ std::optional<std::int64_t> TrainingPanel::startFrom() const {
 }
 
 void TrainingPanel::requestStart() {
-    switch (currentTask()) {
-    case TaskChoice::Anomaly:
+    const TaskChoice task = currentTask();
+    if (task == TaskChoice::Anomaly) {
         emit anomalyStartRequested(anomalyForm_->options());
         return;
-    case TaskChoice::Segmentation: {
-        train::TrainOptions options = segmentationForm_->options();
-        options.task = TaskKind::Segmentation; // whatever the defaults were read as
-        emit startRequested(options);
-        return;
     }
-    case TaskChoice::Classification:
-        break;
-    }
-    train::TrainOptions options = form_->options();
-    options.task = TaskKind::Classification;
+    train::TrainOptions options = trainingForm(task)->options();
+    // Whatever task the defaults were read as, the form's own is the run's.
+    options.task = task == TaskChoice::Segmentation ? TaskKind::Segmentation
+                   : task == TaskChoice::Detection  ? TaskKind::Detection
+                                                    : TaskKind::Classification;
     emit startRequested(options);
 }
 
-TrainingForm* TrainingPanel::shownTrainingForm() const {
-    switch (currentTask()) {
+TrainingForm* TrainingPanel::trainingForm(TaskChoice task) const {
+    switch (task) {
     case TaskChoice::Classification:
         return form_;
     case TaskChoice::Segmentation:
         return segmentationForm_;
+    case TaskChoice::Detection:
+        return detectionForm_;
     case TaskChoice::Anomaly:
         break;
     }
     return nullptr;
+}
+
+TrainingForm* TrainingPanel::shownTrainingForm() const {
+    return trainingForm(currentTask());
 }
 
 bool TrainingPanel::formIsValid() const {

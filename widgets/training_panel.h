@@ -18,8 +18,9 @@ namespace kestrel::widgets {
 class AnomalyForm;
 class TrainingForm;
 
-// What the next run learns: a classifier, what good parts look like, or each pixel's class.
-enum class TaskChoice { Classification, Anomaly, Segmentation };
+// What the next run learns: a classifier, what good parts look like, each pixel's class, or
+// each defect's box.
+enum class TaskChoice { Classification, Anomaly, Segmentation, Detection };
 
 // The run's task and settings, and the controls that start, queue, pause and stop runs.
 class TrainingPanel : public QWidget {
@@ -31,6 +32,10 @@ public:
     AnomalyForm* anomalyForm() const { return anomalyForm_; }
     // The same settings as form()'s, with segmentation's models and defaults.
     TrainingForm* segmentationForm() const { return segmentationForm_; }
+    // The same again, with detection's models and defaults.
+    TrainingForm* detectionForm() const { return detectionForm_; }
+    // The form of a task that trains (nullptr for anomaly detection, which fits).
+    TrainingForm* trainingForm(TaskChoice task) const;
 
     // Shows the task's form; Start and Add to queue start a run of it.
     void setTask(TaskChoice task);
@@ -38,7 +43,7 @@ public:
 
     // The run whose best weights the next run starts from; none: fresh weights. Shown above
     // the buttons with a way back to fresh weights, while `task` (that run's, classification
-    // or segmentation) is the task; startFrom() is empty while another task is shown.
+    // segmentation or detection) is the task; startFrom() is empty while another task is shown.
     void setStartFrom(std::optional<std::int64_t> runId,
                       TaskChoice task = TaskChoice::Classification);
     std::optional<std::int64_t> startFrom() const;
@@ -52,7 +57,7 @@ public slots:
     void start(); // as the Start button: starts, or queues behind the run training
 
 signals:
-    // A classification or segmentation run (options.task says which).
+    // A classification, segmentation or detection run (options.task says which).
     void startRequested(const kestrel::train::TrainOptions& options);
     void anomalyStartRequested(const kestrel::anomaly::AnomalyOptions& options);
     void pauseToggled(bool paused);
@@ -60,7 +65,7 @@ signals:
 
 private:
     void requestStart(); // the shown form's run, valid or not
-    // The shown classification or segmentation form; nullptr while anomaly detection is.
+    // The shown form of a task that trains; nullptr while anomaly detection is.
     TrainingForm* shownTrainingForm() const;
     bool formIsValid() const;
     void updateStartFromRow();
@@ -71,6 +76,7 @@ private:
     TrainingForm* form_ = nullptr;
     AnomalyForm* anomalyForm_ = nullptr;
     TrainingForm* segmentationForm_ = nullptr;
+    TrainingForm* detectionForm_ = nullptr;
     QPushButton* start_ = nullptr;
     QPushButton* queue_ = nullptr;
     QPushButton* pause_ = nullptr;

@@ -26,6 +26,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -96,8 +97,7 @@ void trainWhenReady(kestrel::widgets::MainWindow& window,
                              panel->start();
                              return;
                          }
-                         auto* form = task == TaskChoice::Segmentation ? panel->segmentationForm()
-                                                                       : panel->form();
+                         auto* form = panel->trainingForm(task);
                          if (epochs > 0) { // 0: the defaults' own epochs
                              auto options = form->options();
                              options.epochs = epochs;
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
     parser.addOption(trainEpochs);
     const QCommandLineOption task(
         "task",
-        "With --train: classification (the default), segmentation, or anomaly (fit an "
+        "With --train: classification (the default), segmentation, detection, or anomaly (fit an "
         "anomaly detector on the good parts with the form's defaults; N is ignored). With "
         "--tab training: the task the Training tab shows.",
         "TASK", "classification");
@@ -172,16 +172,21 @@ int main(int argc, char** argv) {
     parser.addOption(size);
     parser.process(app);
     const QString taskName = parser.value(task);
-    if (taskName != "classification" && taskName != "anomaly" && taskName != "segmentation") {
+    using kestrel::widgets::TaskChoice;
+    const std::map<QString, TaskChoice> taskChoices = {
+        {"classification", TaskChoice::Classification},
+        {"anomaly", TaskChoice::Anomaly},
+        {"segmentation", TaskChoice::Segmentation},
+        {"detection", TaskChoice::Detection}};
+    const auto chosenTask = taskChoices.find(taskName);
+    if (chosenTask == taskChoices.end()) {
         std::fprintf(stderr,
-                     "--task is \"%s\"; it takes classification, segmentation or anomaly.\n",
+                     "--task is \"%s\"; it takes classification, segmentation, detection or "
+                     "anomaly.\n",
                      qPrintable(taskName));
         return 2;
     }
-    const auto taskChoice = taskName == "anomaly" ? kestrel::widgets::TaskChoice::Anomaly
-                            : taskName == "segmentation"
-                                ? kestrel::widgets::TaskChoice::Segmentation
-                                : kestrel::widgets::TaskChoice::Classification;
+    const TaskChoice taskChoice = chosenTask->second;
     const QString tabName = parser.value(tab);
     if (tabName != "samples" && tabName != "training" && tabName != "runs") {
         std::fprintf(stderr, "--tab is \"%s\"; it takes samples, training or runs.\n",

@@ -69,6 +69,37 @@ widgets::InspectionData inspectionOf(Project& project, std::int64_t runId,
 
 // An anomaly run's normalised scores per split, from its stored predictions (truth and
 // verdict 0 good, 1 defect; the score as confidence).
+// A detector's validation APs (DetectionTask's "val_ap50/<class>" and "val_ap/<class>") and
+// precision-recall curves at `epoch`, for the defect classes of its box matrix.
+widgets::DetectionFigures detectionFiguresOf(store::RunRepository& runs, std::int64_t runId,
+                                             std::int64_t epoch,
+                                             const std::vector<std::string>& classes) {
+    widgets::DetectionFigures figures;
+    const auto atEpoch = [&runs, runId, epoch](const std::string& metric) -> std::optional<double> {
+        std::optional<double> value;
+        for (const auto& point : runs.metrics(runId, metric)) {
+            if (point.epoch == epoch) {
+                value = point.value; // the last one recorded for the epoch
+            }
+        }
+        return value;
+    };
+    const auto curves = runs.precisionCurves(runId, "val", epoch);
+    for (std::size_t c = 0; c + 1 < classes.size(); ++c) { // the last class is the background
+        widgets::ClassDetectionFigures own;
+        own.name = QString::fromStdString(classes[c]);
+        own.ap50 = atEpoch("val_ap50/" + classes[c]);
+        own.ap = atEpoch("val_ap/" + classes[c]);
+        for (const auto& curve : curves) {
+            if (curve.className == classes[c] && std::abs(curve.iou - 0.5) < 1e-9) {
+                own.precision50 = QVector<double>(curve.precision.begin(), curve.precision.end());
+            }
+        }
+        figures.classes.push_back(std::move(own));
+    }
+    return figures;
+}
+
 widgets::AnomalyScoreData anomalyScoresOf(store::RunRepository& runs, std::int64_t runId) {
     widgets::AnomalyScoreData data;
     data.runId = runId;
@@ -176,13 +207,20 @@ void LoadRunFigures::perform(Project& project) {
                 figures.confusion.classes.append(QString::fromStdString(name));
             }
             figures.confusion.counts = matrix->counts;
-            // A segmentation run's matrix counts pixels over "background" and its classes.
-            figures.confusion.pixels = task == toString(TaskKind::Segmentation);
+            // A segmentation run's matrix counts pixels over "background" and its classes, a
+            // detector's boxes over its classes and "background".
+            if (task == toString(TaskKind::Segmentation)) {
+                figures.confusion.unit = widgets::ConfusionUnit::Pixels;
+            } else if (task == toString(TaskKind::Detection)) {
+                figures.confusion.unit = widgets::ConfusionUnit::Boxes;
+                figures.detection = detectionFiguresOf(runs, runId, matrix->epoch, matrix->classes);
+            }
             figures.confusion.caption = // a fit has no epochs
                 anomalyRun ? QObject::tr("Run #%1, validation").arg(runId)
                            : QObject::tr("Run #%1, validation, epoch %2")
                                  .arg(runId)
                                  .arg(matrix->epoch + 1);
+            figures.detection.caption = figures.confusion.caption;
         }
         if (anomalyRun) {
             figures.anomaly = anomalyScoresOf(runs, runId);

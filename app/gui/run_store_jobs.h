@@ -4,6 +4,7 @@
 // deletion, and an export's artifact rows. A family of small jobs, one file.
 #include "anomaly_score_data.h"
 #include "confusion_data.h"
+#include "detection_figures.h"
 #include "export/run_export.h"
 #include "inspection_data.h"
 #include "review/confusion_cell.h"
@@ -40,8 +41,9 @@ struct RunFigures {
     std::int64_t runId = 0;
     std::vector<RunCurve> curves; // one per stored metric the charts draw
     widgets::ConfusionData confusion;
-    widgets::InspectionData inspection; // empty goodClass: the run has no operating point
-    widgets::AnomalyScoreData anomaly;  // an anomaly run's scores; empty for other runs
+    widgets::InspectionData inspection;  // empty goodClass: the run has no operating point
+    widgets::AnomalyScoreData anomaly;   // an anomaly run's scores; empty for other runs
+    widgets::DetectionFigures detection; // a detector's APs and curves at the matrix's epoch
 };
 
 class LoadRunFigures final : public StoreQuery<std::vector<RunFigures>> {

@@ -62,6 +62,9 @@ void RunsController::loadRuns(const std::vector<std::int64_t>& runIds) {
                 if (!run.anomaly.isEmpty()) {
                     emit runAnomalyScores(run.runId, run.anomaly);
                 }
+                if (!run.detection.isEmpty()) {
+                    emit runDetectionFigures(run.runId, run.detection);
+                }
             }
         });
     job->onFailure([this](const QString& message) { emit failed(message); });

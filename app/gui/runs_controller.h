@@ -2,6 +2,7 @@
 
 #include "anomaly_score_data.h"
 #include "confusion_data.h"
+#include "detection_figures.h"
 #include "inspection_data.h"
 #include "review/confusion_cell.h"
 #include "run_row.h"
@@ -54,6 +55,8 @@ signals:
     void runConfusion(qint64 runId, const kestrel::widgets::ConfusionData& confusion);
     void runInspection(qint64 runId, const kestrel::widgets::InspectionData& inspection);
     void runAnomalyScores(qint64 runId, const kestrel::widgets::AnomalyScoreData& scores);
+    // A detector's APs and precision-recall curves at its matrix's epoch.
+    void runDetectionFigures(qint64 runId, const kestrel::widgets::DetectionFigures& figures);
     // The samples of one confusion cell with their scores there.
     void cellSamplesFound(qint64 runId, int trueClass, int predicted,
                           const kestrel::review::CellSamples& samples);

@@ -2,6 +2,7 @@
 
 #include "anomaly/anomaly_options.h"
 #include "confusion_data.h"
+#include "detection_figures.h"
 #include "review/confusion_cell.h"
 #include "train/train_options.h"
 #include "train/training_events.h"
@@ -65,8 +66,8 @@ public:
                                                    int predicted) const;
 
 public slots:
-    // Answers with segmentationChoicesReady, then choicesReady: models, devices and the
-    // data's defaults for each task.
+    // Answers with regionChoicesReady for segmentation and for detection, then choicesReady:
+    // models, devices and the data's defaults for each task.
     void loadChoices();
     // Starts a run now, or queues it behind the one training.
     // With `startFrom`, the run starts from that run's best weights (continue training).
@@ -84,17 +85,20 @@ signals:
     void choicesReady(const kestrel::train::TrainOptions& defaults, const QString& description,
                       const std::vector<kestrel::widgets::ModelChoice>& models,
                       const std::vector<kestrel::widgets::DeviceChoice>& devices);
-    // Segmentation's models and defaults (train::defaultSegmentationOptions on the samples
-    // with known pixels); the devices are choicesReady's, which follows.
-    void segmentationChoicesReady(const kestrel::train::TrainOptions& defaults,
-                                  const QString& description,
-                                  const std::vector<kestrel::widgets::ModelChoice>& models);
+    // Segmentation's or detection's models and defaults (from the samples with regions the
+    // task learns from); the devices are choicesReady's, which follows.
+    void regionChoicesReady(kestrel::TaskKind task, const kestrel::train::TrainOptions& defaults,
+                            const QString& description,
+                            const std::vector<kestrel::widgets::ModelChoice>& models);
     void runStarted(qint64 runId, const QString& label, const QString& device);
     void batchesArrived(qint64 runId, const QVector<double>& epochs, const QVector<double>& losses,
                         const QVector<double>& learningRates);
     void progressChanged(const kestrel::widgets::TrainingProgress& progress);
     void epochFinished(qint64 runId, qint64 epoch, const QMap<QString, double>& metrics,
                        const kestrel::widgets::ConfusionData& confusion);
+    // A detector's APs and precision-recall curves for the epoch just evaluated, after its
+    // epochFinished.
+    void detectionFiguresArrived(qint64 runId, const kestrel::widgets::DetectionFigures& figures);
     void runFinished(qint64 runId, const QString& status, const QString& reason);
     // The run's thread has ended and everything it recorded is in the project, including
     // every sample's predictions for review.

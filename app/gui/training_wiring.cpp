@@ -46,6 +46,8 @@ void registerQueuedTypes() {
     qRegisterMetaType<kestrel::widgets::ConfusionData>();
     qRegisterMetaType<kestrel::widgets::InspectionData>();
     qRegisterMetaType<kestrel::widgets::AnomalyScoreData>();
+    qRegisterMetaType<kestrel::widgets::DetectionFigures>();
+    qRegisterMetaType<kestrel::TaskKind>();
     qRegisterMetaType<kestrel::anomaly::AnomalyOptions>();
     qRegisterMetaType<std::vector<kestrel::widgets::RunRow>>();
     qRegisterMetaType<std::vector<std::int64_t>>();
@@ -53,8 +55,9 @@ void registerQueuedTypes() {
     qRegisterMetaType<QMap<QString, double>>();
 }
 
-// Class names per run, from the matrices shown, to title a confusion cell's samples.
-using ClassNames = std::map<std::int64_t, QStringList>;
+// Class names and what the matrix counts per run, from the matrices shown, to title a
+// confusion cell's samples.
+using ClassNames = std::map<std::int64_t, widgets::ConfusionData>;
 
 // The runs shown that are anomaly detectors: their cells' scores are anomaly scores.
 using AnomalyRuns = std::set<std::int64_t>;
@@ -63,17 +66,21 @@ void showCell(widgets::MainWindow& window, const ClassNames& names, const Anomal
               qint64 runId, int trueClass, int predicted, const review::CellSamples& samples) {
     using Scores = widgets::SampleSubset::Scores;
     auto subset = std::make_shared<widgets::SampleSubset>();
-    subset->kind = samples.pixelCounts            ? Scores::PixelCount
+    const auto found = names.find(runId);
+    const bool boxes = found != names.end() && found->second.unit == widgets::ConfusionUnit::Boxes;
+    subset->kind = boxes                          ? Scores::BoxCount
+                   : samples.pixelCounts          ? Scores::PixelCount
                    : anomalyRuns.count(runId) > 0 ? Scores::AnomalyScore
                                                   : Scores::Confidence;
-    const auto found = names.find(runId);
     const auto name = [&](int index) {
-        return found != names.end() && index < found->second.size() ? found->second[index]
-                                                                    : QString::number(index);
+        return found != names.end() && index < found->second.classes.size()
+                   ? found->second.classes[index]
+                   : QString::number(index);
     };
     subset->title =
-        (samples.pixelCounts ? QObject::tr("Pixels of %1 predicted %2 (run #%3, validation)")
-                             : QObject::tr("True %1, predicted %2 (run #%3, validation)"))
+        (boxes                 ? QObject::tr("Boxes of %1 predicted %2 (run #%3, validation)")
+         : samples.pixelCounts ? QObject::tr("Pixels of %1 predicted %2 (run #%3, validation)")
+                               : QObject::tr("True %1, predicted %2 (run #%3, validation)"))
             .arg(name(trueClass), name(predicted))
             .arg(runId);
     for (const auto& [sampleId, score] : samples.samples) {
@@ -142,6 +149,7 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
         }
         panel->form()->setClasses(classNames);
         panel->segmentationForm()->setClasses(classNames);
+        panel->detectionForm()->setClasses(classNames);
         panel->anomalyForm()->setClasses(classNames);
     };
     QObject::connect(&projects, &ProjectController::catalogLoaded, panel,
@@ -151,11 +159,14 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                          }
                      });
     QObject::connect(&projects, &ProjectController::classesChanged, panel, offerClasses);
-    // Segmentation's come first; its form gets the devices with classification's.
-    QObject::connect(&training, &TrainingController::segmentationChoicesReady, panel,
-                     [panel](const train::TrainOptions& defaults, const QString& description,
-                             const std::vector<ModelChoice>& models) {
-                         TrainingForm* form = panel->segmentationForm();
+    // Segmentation's and detection's come first; their forms get the devices with
+    // classification's.
+    QObject::connect(&training, &TrainingController::regionChoicesReady, panel,
+                     [panel](TaskKind task, const train::TrainOptions& defaults,
+                             const QString& description, const std::vector<ModelChoice>& models) {
+                         TrainingForm* form = task == TaskKind::Detection
+                                                  ? panel->detectionForm()
+                                                  : panel->segmentationForm();
                          form->setModels(models);
                          form->setOptions(defaults);
                          form->setDefaultsDescription(description);
@@ -165,6 +176,7 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
                              const std::vector<ModelChoice>& models,
                              const std::vector<DeviceChoice>& devices) {
                          panel->segmentationForm()->setDevices(devices);
+                         panel->detectionForm()->setDevices(devices);
                          TrainingForm* form = panel->form();
                          form->setModels(models);
                          form->setDevices(devices);
@@ -222,8 +234,14 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     QObject::connect(&training, &TrainingController::epochFinished, live,
                      [live, names](qint64 runId, qint64 epoch, const QMap<QString, double>& metrics,
                                    const ConfusionData& confusion) {
-                         (*names)[runId] = confusion.classes;
+                         (*names)[runId] = confusion;
                          live->showEpoch(runId, epoch, metrics, confusion);
+                     });
+    QObject::connect(&training, &TrainingController::detectionFiguresArrived, live,
+                     [live](qint64 runId, const DetectionFigures& figures) {
+                         if (live->shownRun() == runId) {
+                             live->confusion()->setDetectionFigures(figures);
+                         }
                      });
     QObject::connect(&training, &TrainingController::epochFinished, &runs,
                      &RunsController::refresh);
@@ -262,10 +280,12 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     QObject::connect(&runs, &RunsController::runConfusion, page,
                      [page, names](qint64 runId, const ConfusionData& confusion) {
                          if (!confusion.classes.isEmpty()) {
-                             (*names)[runId] = confusion.classes;
+                             (*names)[runId] = confusion;
                          }
                          page->showConfusion(runId, confusion);
                      });
+    QObject::connect(&runs, &RunsController::runDetectionFigures, page,
+                     &RunsPage::showDetectionFigures);
     QObject::connect(&runs, &RunsController::runInspection, page, &RunsPage::showInspection);
     // A finished run's operating point shows in the live view too, once its scores are in.
     QObject::connect(&training, &TrainingController::runRecorded, &runs,
@@ -318,22 +338,22 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     // weights on the samples and labels of now.
     QObject::connect(view, &RunsView::continueRequested, &training,
                      &TrainingController::loadContinuation);
-    QObject::connect(
-        &training, &TrainingController::continuationReady, panel,
-        [&window, panel](qint64 runId, const train::TrainOptions& options) {
-            // Continuing trains a run of the same task.
-            const bool segmentation = options.task == TaskKind::Segmentation;
-            const TaskChoice task =
-                segmentation ? TaskChoice::Segmentation : TaskChoice::Classification;
-            panel->setTask(task);
-            (segmentation ? panel->segmentationForm() : panel->form())->setOptions(options);
-            panel->setStartFrom(runId, task);
-            window.statusBar()->showMessage(
-                QObject::tr("The settings of run #%1 are in the form: press Start "
-                            "(Ctrl+Return) to continue training from its weights.")
-                    .arg(runId),
-                10000);
-        });
+    QObject::connect(&training, &TrainingController::continuationReady, panel,
+                     [&window, panel](qint64 runId, const train::TrainOptions& options) {
+                         // Continuing trains a run of the same task.
+                         const TaskChoice task =
+                             options.task == TaskKind::Segmentation ? TaskChoice::Segmentation
+                             : options.task == TaskKind::Detection  ? TaskChoice::Detection
+                                                                    : TaskChoice::Classification;
+                         panel->setTask(task);
+                         panel->trainingForm(task)->setOptions(options);
+                         panel->setStartFrom(runId, task);
+                         window.statusBar()->showMessage(
+                             QObject::tr("The settings of run #%1 are in the form: press Start "
+                                         "(Ctrl+Return) to continue training from its weights.")
+                                 .arg(runId),
+                             10000);
+                     });
     QObject::connect(&runs, &RunsController::exportProgress, page, &RunsPage::showExportProgress);
     QObject::connect(&runs, &RunsController::exportFinished, page, &RunsPage::showExportResult);
     QObject::connect(&runs, &RunsController::exportFailed, page,

@@ -174,7 +174,7 @@ private slots:
                               30, 200, 0,   //
                               5, 0, 60},
                              "Validation, epoch 3"};
-        pixels.pixels = true;
+        pixels.unit = kestrel::widgets::ConfusionUnit::Pixels;
         panel_->setMatrix(pixels);
         const auto* caption = panel_->findChild<QLabel*>("confusionCaption");
         QVERIFY2(caption->text().contains("pixel accuracy") &&

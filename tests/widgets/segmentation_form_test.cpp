@@ -95,7 +95,7 @@ private slots:
         segmentation->setDefaultsDescription("Segmentation defaults: unet at 144 px");
 
         auto* task = field<QComboBox>("trainingTask");
-        QCOMPARE(task->count(), 3);
+        QCOMPARE(task->count(), 4); // detection is the fourth
         QCOMPARE(task->itemText(2), QString("Segmentation (defects' pixels)"));
         QVERIFY(task->itemData(2, Qt::ToolTipRole).toString().contains("pixels"));
         pick("trainingTask", "Segmentation (defects' pixels)");

@@ -113,7 +113,7 @@ private slots:
 
         // The live matrix counts pixels; every validation image has background pixels.
         ConfusionMatrixView* matrix = workspace()->live()->confusion()->matrixView();
-        QTRY_VERIFY(matrix->matrix().pixels);
+        QTRY_VERIFY(matrix->matrix().unit == kestrel::widgets::ConfusionUnit::Pixels);
         QTest::mouseClick(matrix, Qt::LeftButton, {}, matrix->cellRect(0, 0).center());
         QCOMPARE(app_->window->workspaceTabs()->currentIndex(), 0); // the samples, shown
         expectPixelSubset("Pixels of background predicted background", images);
