@@ -122,6 +122,11 @@ void ImageViewer::setImage(const QImage& image) {
     refreshHover();
     canvas_->update();
     emitZoomIfChanged(oldZoom);
+    // The map or boxes belonged to the previous image: ask for this one's.
+    if (isSaliencyOn() && !image_.isNull()) {
+        setSaliencyStatus(tr("Computing…"));
+        emit saliencyRequested(true);
+    }
 }
 
 void ImageViewer::showMessage(const QString& text) {
@@ -274,6 +279,7 @@ void ImageViewer::paintCanvas(QPainter& painter) const {
         painter.drawImage(target, image_, source);
         paintOverlay(painter, target, source);
         annotations_->paint(painter, source);
+        paintPredictedBoxes(painter); // over the drawn shapes: what the model says, last
     }
     paintCaption(painter);
 }

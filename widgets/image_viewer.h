@@ -1,5 +1,7 @@
 #pragma once
 
+#include "predicted_box.h"
+
 #include <optional>
 
 #include <QColor>
@@ -67,6 +69,15 @@ public:
     // Whether the maps are a segmentation run's predicted masks; after setAnomalyMaps, which
     // it overrides when true.
     void setPredictedMasks(bool masks);
+    // Whether the overlay is a detector's boxes (setPredictedBoxes); overrides the two above
+    // when true.
+    void setPredictedBoxesKind(bool boxes);
+    // A detector's boxes over the image, in its pixels; those scoring below the bar's slider
+    // are not drawn. Dropped with the heat map (clearOverlay, setImage, showMessage).
+    void setPredictedBoxes(const PredictedBoxes& boxes);
+    const PredictedBoxes& predictedBoxes() const { return boxes_; }
+    // The boxes drawn now: those scoring at least the slider's value.
+    int shownPredictedBoxes() const;
     bool isSaliencyOn() const;
     // The row's status text: "Computing…", what the map explains, an error.
     void setSaliencyStatus(const QString& text);
@@ -133,6 +144,7 @@ private:
     // image_viewer_overlay.cpp
     QWidget* createSaliencyBar();
     void paintOverlay(QPainter& painter, const QRectF& target, const QRectF& source) const;
+    void paintPredictedBoxes(QPainter& painter) const;
     void applyFit();
     void centreImage();
     void zoomAt(double newZoom, const QPointF& anchor);
@@ -156,6 +168,7 @@ private:
     QString caption_;
     QColor captionColor_;
     QImage overlay_; // the image's size, ready to draw
+    PredictedBoxes boxes_;
 
     double zoom_ = 1.0;
     QPointF offset_; // canvas position of the image's top-left corner

@@ -15,7 +15,19 @@ namespace kestrel::widgets {
 namespace {
 
 constexpr int kOpacitySteps = 100;
+// What the slider means: the map's opacity, or the lowest score of the boxes shown.
+QString sliderTip(SaliencyBar::Kind kind) {
+    return kind == SaliencyBar::Kind::DetectedBoxes
+               ? QObject::tr("Lowest score shown: boxes scoring less are hidden (the line "
+                             "rejects a part from 25 %)")
+               : QObject::tr("Heat map opacity: 0 % shows the image alone, 100 % the map alone");
+}
+
 QString availableTip(SaliencyBar::Kind kind) {
+    if (kind == SaliencyBar::Kind::DetectedBoxes) {
+        return QObject::tr("Show the boxes the detector finds, with their class and score, over "
+                           "the image and the boxes drawn on it");
+    }
     if (kind == SaliencyBar::Kind::PredictedMask) {
         return QObject::tr("Show what the segmentation model finds defective: each pixel's "
                            "defect probability (1 - P(background)) over the image");
@@ -109,7 +121,7 @@ SaliencyBar::SaliencyBar(QWidget* parent) : QWidget(parent) {
     slider_->setValue(kOpacitySteps / 2);
     slider_->setFocusPolicy(Qt::NoFocus);
     slider_->setFixedWidth(80);
-    slider_->setToolTip(tr("Heat map opacity: 0 % shows the image alone, 100 % the map alone"));
+    slider_->setToolTip(sliderTip(kind_));
     row->addWidget(slider_);
 
     status_ = new ElidedLabel;
@@ -142,10 +154,17 @@ void SaliencyBar::setAvailable(bool available, const QString& reason) {
 }
 
 void SaliencyBar::setKind(Kind kind) {
+    const bool boxesBefore = kind_ == Kind::DetectedBoxes;
     kind_ = kind;
     button_->setText(kind == Kind::AnomalyMap      ? tr("Anomaly map")
                      : kind == Kind::PredictedMask ? tr("Predicted mask")
+                     : kind == Kind::DetectedBoxes ? tr("Predicted boxes")
                                                    : tr("Grad-CAM"));
+    slider_->setToolTip(sliderTip(kind));
+    // The slider's meaning changes: boxes start at the line's score, maps half opaque.
+    if (boxesBefore != (kind == Kind::DetectedBoxes)) {
+        slider_->setValue(kind == Kind::DetectedBoxes ? kOpacitySteps / 4 : kOpacitySteps / 2);
+    }
     if (button_->isEnabled()) {
         button_->setToolTip(availableTip(kind));
     }

@@ -22,9 +22,11 @@ QImage colourHeatMap(const QImage& heat);
 class SaliencyBar : public QWidget {
     Q_OBJECT
 public:
-    // What the heat map is: Grad-CAM of a classifier, an anomaly detector's map, or a
-    // segmentation model's predicted defect probability ("Predicted mask").
-    enum class Kind { GradCam, AnomalyMap, PredictedMask };
+    // What the overlay is: Grad-CAM of a classifier, an anomaly detector's map, a
+    // segmentation model's predicted defect probability ("Predicted mask"), or a detector's
+    // boxes ("Predicted boxes"), for which the slider is the lowest score shown rather than
+    // an opacity.
+    enum class Kind { GradCam, AnomalyMap, PredictedMask, DetectedBoxes };
 
     explicit SaliencyBar(QWidget* parent = nullptr);
 
@@ -38,7 +40,7 @@ public:
     void setKind(Kind kind); // names the button and its tooltip after the map
     Kind kind() const { return kind_; }
 
-    double opacity() const; // 0..1
+    double opacity() const; // 0..1; for boxes, the lowest score shown
     void setOpacity(double opacity);
 
 signals:

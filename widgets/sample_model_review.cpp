@@ -38,7 +38,7 @@ bool SampleModel::isMisclassified(const CatalogSample& s, const ReviewedSample& 
     if (reviewed.confidence < 0) {
         return false;
     }
-    if (review_->segmentation && !reviewed.truthVerdict.isEmpty()) {
+    if (review_->judgesVerdicts() && !reviewed.truthVerdict.isEmpty()) {
         return reviewed.truthVerdict != reviewed.predicted; // the drawn regions' verdict
     }
     if (s.classId == 0) {
@@ -49,7 +49,7 @@ bool SampleModel::isMisclassified(const CatalogSample& s, const ReviewedSample& 
         const bool good = info && QString::fromStdString(info->name) == review_->goodClass;
         return good != (reviewed.predicted == QLatin1String("good"));
     }
-    if (review_->segmentation) { // a verdict too: NG is right for a defect class's label
+    if (review_->judgesVerdicts()) { // a verdict too: NG is right for a defect class's label
         const bool good = info && QString::fromStdString(info->name) == review_->goodClass;
         return good != (reviewed.predicted == QLatin1String("OK"));
     }

@@ -35,7 +35,14 @@ struct SampleReview {
     // "NG", `confidence` that verdict's probability, and a prediction is wrong when NG
     // disagrees with whether the label is a defect class (not `goodClass`).
     bool segmentation = false;
+    // A detection run: `predicted` is the part's verdict, "NG" when a box scores the line's
+    // score, judged as a segmentation run's verdicts are; its loss is 1 - the verdict's
+    // probability.
+    bool detection = false;
     QString goodClass;
+
+    // The predictions are parts' verdicts, "OK" or "NG", rather than classes.
+    bool judgesVerdicts() const { return segmentation || detection; }
     QString auditTitle; // e.g. "label audit #2"; empty without an audit
     std::unordered_map<std::int64_t, ReviewedSample> samples;
 

@@ -40,10 +40,14 @@ std::shared_ptr<widgets::SampleReview> loadSampleReview(Project& project,
             review->anomaly = true;
             review->goodClass = QString::fromStdString(params["good_class"]);
             classes = {"good", "defect"};
-        } else if (runs.get(*runId).task == toString(TaskKind::Segmentation)) {
-            // Its predictions are the parts' verdicts by the defects' area, 0 OK and 1 NG;
-            // the good class is the one its data left out (runs/segmentation_data.h).
-            review->segmentation = true;
+        } else if (const std::string task = runs.get(*runId).task;
+                   task == toString(TaskKind::Segmentation) ||
+                   task == toString(TaskKind::Detection)) {
+            // Its predictions are the parts' verdicts, 0 OK and 1 NG (by the defects' area, or
+            // by a box scoring the line's score); the good class is the one its data left
+            // out (runs/segmentation_data.h, runs/detection_data.h).
+            review->segmentation = task == toString(TaskKind::Segmentation);
+            review->detection = !review->segmentation;
             std::vector<std::string> names;
             for (const auto& row : store::SampleRepository(project.database()).classes()) {
                 names.push_back(row.name);
@@ -59,7 +63,7 @@ std::shared_ptr<widgets::SampleReview> loadSampleReview(Project& project,
             sample.confidence = static_cast<float>(record.confidence);
             sample.loss = static_cast<float>(record.loss);
             sample.margin = static_cast<float>(record.margin);
-            if (review->segmentation) {
+            if (review->judgesVerdicts()) {
                 sample.truthVerdict = nameOf(classes, record.truth);
             }
         }

@@ -5,6 +5,7 @@
 #include "review/run_saliency.h"
 #include "saliency_overlay.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <filesystem>
@@ -57,6 +58,45 @@ QString segmentationCaption(const infer::Saliency& saliency,
                      .arg(verdict, shares.join(QStringLiteral(", ")));
 }
 
+// The boxes the viewer gets: from the evaluation's own lowest score, so that the slider can
+// show the weak ones too.
+constexpr double kLowestDrawnScore = 0.05;
+
+// "NG: scratch 0.81, spot 0.40 from 0.25 — predicted boxes": the verdict and the boxes that
+// make it (review::RunSaliency::detect, best first).
+QString detectionCaption(const infer::DetectionPrediction& prediction,
+                         const std::vector<std::string>& classes, double lineScore) {
+    QStringList strong;
+    for (const auto& box : prediction.boxes) {
+        if (box.score >= lineScore && box.category >= 0 &&
+            box.category < static_cast<int>(classes.size())) {
+            strong << QStringLiteral("%1 %2")
+                          .arg(QString::fromStdString(
+                              classes[static_cast<std::size_t>(box.category)]))
+                          .arg(box.score, 0, 'f', 2);
+        }
+    }
+    const QString line = QString::number(lineScore, 'f', 2);
+    return strong.isEmpty() ? QObject::tr("%1: no box scores %2 — predicted boxes")
+                                  .arg(QString::fromStdString(prediction.verdict), line)
+                            : QObject::tr("%1: %2 from %3 — predicted boxes")
+                                  .arg(QString::fromStdString(prediction.verdict),
+                                       strong.join(QStringLiteral(", ")), line);
+}
+
+widgets::PredictedBoxes predictedBoxes(const infer::DetectionPrediction& prediction,
+                                       const std::vector<std::string>& classes) {
+    widgets::PredictedBoxes boxes;
+    for (const auto& box : prediction.boxes) {
+        const auto index = static_cast<std::size_t>(std::max(box.category, 0));
+        boxes.push_back({index < classes.size() ? QString::fromStdString(classes[index])
+                                                : QString::number(box.category),
+                         box.category, box.score,
+                         QRectF(QPointF(box.x0, box.y0), QPointF(box.x1, box.y1))});
+    }
+    return boxes;
+}
+
 } // namespace
 
 SaliencyService::SaliencyService(QObject* parent) : QObject(parent) {
@@ -91,9 +131,7 @@ void SaliencyService::compute(quint64 ticket, std::int64_t sampleId, const QStri
     if (ticket != latest_.load()) {
         return; // a newer request is queued behind this one
     }
-    QImage heat;
-    QString caption;
-    QString error;
+    Explanation found;
     try {
         RunChoice choice;
         {
@@ -112,42 +150,50 @@ void SaliencyService::compute(quint64 ticket, std::int64_t sampleId, const QStri
             loaded_ = std::make_unique<LoadedRun>(
                 LoadedRun{choice.projectFolder, review::RunSaliency(project, choice.runId)});
         }
-        const infer::Saliency saliency =
-            loaded_->run.explain(std::filesystem::path(imagePath.toStdString()));
-        heat = widgets::colourHeatMap(grayHeat(saliency.heat));
-        const auto name = [this](std::int64_t index) {
-            return QString::fromStdString(
-                loaded_->run.classes().at(static_cast<std::size_t>(index)));
-        };
-        caption = loaded_->run.isSegmentation()
-                      ? segmentationCaption(saliency, loaded_->run.classes())
-                  : loaded_->run.isAnomaly()
-                      ? tr("%1, anomaly score %2 — anomaly map (0.50 is the threshold)")
-                            .arg(name(saliency.predicted))
-                            .arg(static_cast<double>(saliency.confidence), 0, 'f', 2)
-                      : tr("%1 %2 — Grad-CAM for %3")
-                            .arg(name(saliency.predicted), percent(saliency.confidence),
-                                 name(saliency.target));
+        const std::filesystem::path image(imagePath.toStdString());
+        if (loaded_->run.isDetection()) {
+            const infer::DetectionPrediction prediction =
+                loaded_->run.detect(image, kLowestDrawnScore);
+            found.detector = true;
+            found.boxes = predictedBoxes(prediction, loaded_->run.classes());
+            found.caption =
+                detectionCaption(prediction, loaded_->run.classes(), loaded_->run.lineScore());
+        } else {
+            const infer::Saliency saliency = loaded_->run.explain(image);
+            found.heat = widgets::colourHeatMap(grayHeat(saliency.heat));
+            const auto name = [this](std::int64_t index) {
+                return QString::fromStdString(
+                    loaded_->run.classes().at(static_cast<std::size_t>(index)));
+            };
+            found.caption = loaded_->run.isSegmentation()
+                                ? segmentationCaption(saliency, loaded_->run.classes())
+                            : loaded_->run.isAnomaly()
+                                ? tr("%1, anomaly score %2 — anomaly map (0.50 is the threshold)")
+                                      .arg(name(saliency.predicted))
+                                      .arg(static_cast<double>(saliency.confidence), 0, 'f', 2)
+                                : tr("%1 %2 — Grad-CAM for %3")
+                                      .arg(name(saliency.predicted), percent(saliency.confidence),
+                                           name(saliency.target));
+        }
     } catch (const std::exception& exception) {
-        error = errorMessage(exception);
+        found.error = errorMessage(exception);
     }
     QMetaObject::invokeMethod(
-        this,
-        [this, ticket, sampleId, heat, caption, error] {
-            deliver(ticket, sampleId, heat, caption, error);
-        },
+        this, [this, ticket, sampleId, found] { deliver(ticket, sampleId, found); },
         Qt::QueuedConnection);
 }
 
-void SaliencyService::deliver(quint64 ticket, std::int64_t sampleId, const QImage& heat,
-                              const QString& caption, const QString& error) {
+void SaliencyService::deliver(quint64 ticket, std::int64_t sampleId,
+                              const Explanation& explanation) {
     if (ticket != latest_.load()) {
         return; // the viewer has moved on, or the run changed
     }
-    if (error.isEmpty()) {
-        emit ready(sampleId, heat, caption);
+    if (!explanation.error.isEmpty()) {
+        emit failed(sampleId, explanation.error);
+    } else if (explanation.detector) {
+        emit boxesReady(sampleId, explanation.boxes, explanation.caption);
     } else {
-        emit failed(sampleId, error);
+        emit ready(sampleId, explanation.heat, explanation.caption);
     }
 }
 

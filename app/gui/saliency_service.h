@@ -1,5 +1,7 @@
 #pragma once
 
+#include "predicted_box.h"
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -37,6 +39,10 @@ signals:
     // Turbo colours (widgets::colourHeatMap, done on the worker). `caption`: e.g.
     // "spot 97% — Grad-CAM for spot".
     void ready(std::int64_t sampleId, const QImage& heat, const QString& caption);
+    // A detector's boxes instead of a map, in the image's pixels, from the evaluation's lowest
+    // score (0.05) up; `caption`: the verdict and the boxes from the line's score.
+    void boxesReady(std::int64_t sampleId, const kestrel::widgets::PredictedBoxes& boxes,
+                    const QString& caption);
     void failed(std::int64_t sampleId, const QString& message);
 
 private:
@@ -46,9 +52,17 @@ private:
     };
     struct LoadedRun; // the model, its options and classes; touched on the worker only
 
+    // What one request found: a map or a detector's boxes, and their caption; or an error.
+    struct Explanation {
+        QImage heat;
+        widgets::PredictedBoxes boxes;
+        bool detector = false;
+        QString caption;
+        QString error;
+    };
+
     void compute(quint64 ticket, std::int64_t sampleId, const QString& imagePath);
-    void deliver(quint64 ticket, std::int64_t sampleId, const QImage& heat, const QString& caption,
-                 const QString& error);
+    void deliver(quint64 ticket, std::int64_t sampleId, const Explanation& explanation);
 
     QThreadPool worker_;
     std::atomic<quint64> latest_{0}; // ticket of the newest request or run change

@@ -24,7 +24,8 @@ void wireSaliency(widgets::MainWindow& window, ProjectController& projects,
     const QString noRun = QObject::tr("Train a run first: Grad-CAM shows where a trained model "
                                       "looks in the image, an anomaly detector's map where the "
                                       "part differs from good ones, a segmentation model's "
-                                      "predicted mask which pixels it finds defective");
+                                      "predicted mask which pixels it finds defective, a "
+                                      "detector's boxes where it finds defects");
     viewer->setSaliencyAvailable(false, noRun);
 
     QObject::connect(&projects, &ProjectController::projectOpened, &saliency,
@@ -42,6 +43,7 @@ void wireSaliency(widgets::MainWindow& window, ProjectController& projects,
             }
             viewer->setAnomalyMaps(loaded && loaded->anomaly);
             viewer->setPredictedMasks(loaded && loaded->segmentation);
+            viewer->setPredictedBoxesKind(loaded && loaded->detection);
             saliency.setRun(*folder, runId);
             viewer->setSaliencyAvailable(runId > 0, noRun);
             if (runId > 0 && viewer->isSaliencyOn()) {
@@ -66,6 +68,14 @@ void wireSaliency(widgets::MainWindow& window, ProjectController& projects,
                 viewer->setSaliencyStatus(caption);
             }
         });
+    QObject::connect(&saliency, &SaliencyService::boxesReady, viewer,
+                     [browser, viewer](std::int64_t sampleId, const widgets::PredictedBoxes& boxes,
+                                       const QString& caption) {
+                         if (sampleId == browser->currentSampleId() && viewer->isSaliencyOn()) {
+                             viewer->setPredictedBoxes(boxes);
+                             viewer->setSaliencyStatus(caption);
+                         }
+                     });
     QObject::connect(&saliency, &SaliencyService::failed, viewer,
                      [browser, viewer](std::int64_t sampleId, const QString& message) {
                          if (sampleId == browser->currentSampleId()) {

@@ -5,8 +5,12 @@
 #include "infer/batched_inference.h"
 #include "infer/exported_model.h"
 #include "infer/model_metadata.h"
+#include "models/classifier.h"
+#include "models/model_input.h"
 
 #include <algorithm>
+
+#include <torch/torch.h>
 
 namespace kestrel::infer {
 
@@ -56,16 +60,51 @@ inspection::DetectionDecoding decodingOf(const ModelMetadata::Detection& detecti
     return decoding;
 }
 
-std::vector<DetectionPrediction> predictDetections(ExportedModel& model,
-                                                   const std::vector<std::filesystem::path>& images,
-                                                   int batchSize, double minScore) {
-    const ModelMetadata& metadata = model.metadata();
+namespace {
+
+const ModelMetadata::Detection& detectorRule(const ModelMetadata& metadata) {
     if (!metadata.detection) {
         throw Error(ErrorKind::InvalidArgument,
                     "The model is a " + toString(metadata.task) + " model, not a detector.");
     }
+    return *metadata.detection;
+}
+
+} // namespace
+
+DetectionPrediction detectInImage(models::Classifier& model, const ModelMetadata& metadata,
+                                  const std::filesystem::path& image, double minScore) {
+    const ModelMetadata::Detection& rule = detectorRule(metadata);
     if (minScore < 0) {
-        minScore = metadata.detection->lineScore;
+        minScore = rule.lineScore;
+    }
+    const imaging::ImageSpec spec = inputSpec(metadata);
+    const imaging::ConformedFile conformed = imaging::decodeForSpec(image, spec);
+    torch::Tensor pixels = torch::empty({1, spec.channels, spec.height, spec.width}, torch::kFloat);
+    imaging::writePlanarFloats(conformed.image, pixels.data_ptr<float>());
+    const auto parameters = model.parameters();
+    const torch::Device device =
+        parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
+    const models::ModelInput normalise(metadata.mean, metadata.std, device, false);
+    torch::NoGradGuard noGrad;
+    const bool training = model.is_training();
+    model.eval();
+    const torch::Tensor raw =
+        model.forward(normalise(pixels)).to(torch::kFloat).to(torch::kCPU).contiguous();
+    model.train(training);
+    DetectionPrediction prediction;
+    prediction.image = image;
+    finishDetection(prediction, raw.data_ptr<float>(), metadata, spec, conformed.fileSize,
+                    minScore);
+    return prediction;
+}
+
+std::vector<DetectionPrediction> predictDetections(ExportedModel& model,
+                                                   const std::vector<std::filesystem::path>& images,
+                                                   int batchSize, double minScore) {
+    const ModelMetadata& metadata = model.metadata();
+    if (minScore < 0) {
+        minScore = detectorRule(metadata).lineScore;
     }
     const imaging::ImageSpec spec = inputSpec(metadata);
     const std::size_t cells = inspection::cellCount(

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace kestrel::models {
+class Classifier;
+}
+
 namespace kestrel::infer {
 
 class ExportedModel;
@@ -32,5 +36,15 @@ inspection::DetectionDecoding decodingOf(const ModelMetadata::Detection& detecti
 std::vector<DetectionPrediction> predictDetections(ExportedModel& model,
                                                    const std::vector<std::filesystem::path>& images,
                                                    int batchSize = 8, double minScore = -1);
+
+} // namespace kestrel::infer
+
+namespace kestrel::infer {
+
+// The same for one image with a trained run's eager detector (before any export), on the
+// device its parameters are on: what the window draws over the image. Throws kestrel::Error
+// naming the file when it cannot be read, or when the metadata is not a detector's.
+DetectionPrediction detectInImage(models::Classifier& model, const ModelMetadata& metadata,
+                                  const std::filesystem::path& image, double minScore = -1);
 
 } // namespace kestrel::infer

@@ -3,6 +3,7 @@
 #include "anomaly/anomaly_explain.h"
 #include "anomaly/anomaly_model.h"
 #include "anomaly/anomaly_session.h"
+#include "common/error.h"
 #include "common/task_kind.h"
 #include "imaging/decode.h"
 #include "inspection/area_verdict.h"
@@ -11,6 +12,8 @@
 #include "project/project.h"
 #include "runs/trained_run.h"
 #include "store/run_repository.h"
+
+#include <string>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -135,6 +138,15 @@ infer::Saliency RunSaliency::explain(const std::filesystem::path& image,
     return saliency;
 }
 
+infer::DetectionPrediction RunSaliency::detect(const std::filesystem::path& image,
+                                               double minScore) {
+    if (!isDetection()) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Run #" + std::to_string(loaded_->runId) + " is not a detector.");
+    }
+    return infer::detectInImage(*loaded_->model, loaded_->input, image, minScore);
+}
+
 std::int64_t RunSaliency::runId() const {
     return loaded_->runId;
 }
@@ -145,6 +157,14 @@ bool RunSaliency::isAnomaly() const {
 
 bool RunSaliency::isSegmentation() const {
     return !loaded_->anomaly && loaded_->input.task == TaskKind::Segmentation;
+}
+
+bool RunSaliency::isDetection() const {
+    return !loaded_->anomaly && loaded_->input.task == TaskKind::Detection;
+}
+
+double RunSaliency::lineScore() const {
+    return isDetection() && loaded_->input.detection ? loaded_->input.detection->lineScore : 0.0;
 }
 
 const std::vector<std::string>& RunSaliency::classes() const {

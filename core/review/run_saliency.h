@@ -1,5 +1,6 @@
 #pragma once
 
+#include "infer/detection_predictor.h"
 #include "infer/saliency.h"
 
 #include <cstdint>
@@ -41,9 +42,16 @@ public:
     infer::Saliency explain(const std::filesystem::path& image,
                             std::optional<std::int64_t> targetClass = std::nullopt);
 
+    // A detection run's boxes for the image, in its file's pixels, from `minScore` up
+    // (infer::detectInImage). Throws kestrel::Error for a run of another task.
+    infer::DetectionPrediction detect(const std::filesystem::path& image, double minScore);
+
     std::int64_t runId() const;
     bool isAnomaly() const;
     bool isSegmentation() const;
+    bool isDetection() const;
+    // A detection run's line score: a part is NG from a box scoring this; 0 for other runs.
+    double lineScore() const;
     // By class index; good, defect (anomaly); background then the defect classes
     // (segmentation).
     const std::vector<std::string>& classes() const;

@@ -7,9 +7,11 @@
 #include "confusion_panel.h"
 #include "dataset/importer.h"
 #include "detection_class_table.h"
+#include "image_viewer.h"
 #include "operating_point_panel.h"
 #include "precision_recall_view.h"
 #include "project/project.h"
+#include "review/run_saliency.h"
 #include "runs_page.h"
 #include "runs_view.h"
 #include "sample_browser.h"
@@ -33,6 +35,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QToolButton>
 
 using kestrel::app::TrainingController;
 using kestrel::testing::TempDir;
@@ -186,6 +189,42 @@ private slots:
         QTRY_COMPARE(stored->precisionRecall()->curveCount(), classesWithBoxes);
         emit page->cellActivated(run, truth, predicted);
         expectBoxSubset(title, boxes);
+
+        // The detector's boxes over a validation image, as the core draws them for it.
+        app_->window->browser()->clearFilters();
+        app_->window->showSamples();
+        kestrel::Project project = kestrel::Project::open(projectFolder());
+        const auto validation =
+            kestrel::store::RunRepository(project.database()).predictions(run, "val");
+        QVERIFY(!validation.empty());
+        SampleBrowser* browser = app_->window->browser();
+        QTRY_COMPARE(app_->saliency->runId(), static_cast<std::int64_t>(run));
+        // The unfiltered list comes back from the store: pick the image once it is listed.
+        QTRY_VERIFY((browser->setCurrentSample(validation.front().sampleId),
+                     browser->currentSampleId() == validation.front().sampleId));
+        ImageViewer* viewer = app_->window->viewer();
+        QTRY_VERIFY(!viewer->image().isNull());
+        auto* boxesButton = viewer->findChild<QToolButton*>("saliencyButton");
+        QTRY_COMPARE(boxesButton->text(), QString("Predicted boxes"));
+        QTest::mouseClick(boxesButton, Qt::LeftButton);
+        // A review reloading the list may drop the selection, as it does for a user; the
+        // boxes follow whichever image is shown, so choose it again until they come.
+        QTRY_VERIFY_WITH_TIMEOUT((browser->currentSampleId() != validation.front().sampleId
+                                      ? browser->setCurrentSample(validation.front().sampleId)
+                                      : void(),
+                                  viewer->saliencyStatus().contains("predicted boxes")),
+                                 30000);
+        const auto* sample = browser->model()->sample(validation.front().sampleId);
+        kestrel::review::RunSaliency eager(project, run);
+        const auto expected = eager.detect(sample->path, 0.05);
+        QCOMPARE(viewer->predictedBoxes().size(), static_cast<qsizetype>(expected.boxes.size()));
+        const QRectF image(QPointF(0, 0), QSizeF(viewer->image().size()));
+        for (const PredictedBox& box : viewer->predictedBoxes()) {
+            QVERIFY(box.score >= 0.05);
+            QVERIFY(image.contains(box.rect));
+        }
+        QVERIFY2(viewer->saliencyStatus().startsWith(QString::fromStdString(expected.verdict)),
+                 qPrintable(viewer->saliencyStatus()));
     }
 };
 

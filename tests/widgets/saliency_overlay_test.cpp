@@ -152,6 +152,45 @@ private slots:
         QVERIFY(!viewer_->hasOverlay());
     }
 
+    void aDetectorsBoxesShowFromTheSlidersScoreAndGoWithTheImage() {
+        viewer_->setPredictedBoxesKind(true);
+        QCOMPARE(button()->text(), QString("Predicted boxes"));
+        QCOMPARE(slider()->value(), 25); // the line's score
+        QVERIFY(slider()->toolTip().contains("score"));
+        viewer_->setImage(grayImage({80, 60}, kImageGray.red()));
+        viewer_->setPredictedBoxes({{"scratch", 0, 0.9, QRectF(10, 20, 30, 20)},
+                                    {"spot", 1, 0.4, QRectF(50, 10, 10, 10)},
+                                    {"spot", 1, 0.1, QRectF(60, 40, 10, 10)}});
+        QCOMPARE(viewer_->shownPredictedBoxes(), 2);
+        // The strong box's outline is drawn in its class's colour on its left edge (dashed:
+        // some pixel of the edge), its inside is the image.
+        const auto edgeInked = [this](double x, double y0, double y1) {
+            const QImage shot = canvas()->grab().toImage();
+            for (double y = y0; y <= y1; y += 0.25) {
+                if (shot.pixelColor(pixelAt(viewer_->imageToWidget({x, y}))) != kImageGray) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        QVERIFY(edgeInked(10.0, 25.0, 38.0));
+        QCOMPARE(shownAt({25.5, 32.5}), kImageGray);
+        QVERIFY(!edgeInked(60.0, 45.0, 48.0)); // 0.1: under the slider
+        slider()->setValue(5);
+        QCOMPARE(viewer_->shownPredictedBoxes(), 3);
+        QVERIFY(edgeInked(60.0, 45.0, 48.0));
+        slider()->setValue(95);
+        QCOMPARE(viewer_->shownPredictedBoxes(), 0);
+        QVERIFY(!edgeInked(10.0, 25.0, 38.0));
+        // The boxes belonged to that image.
+        viewer_->setImage(grayImage({80, 60}, kImageGray.red()));
+        QVERIFY(viewer_->predictedBoxes().isEmpty());
+        // Back to a classifier's run: a heat map, half opaque.
+        viewer_->setPredictedBoxesKind(false);
+        QCOMPARE(button()->text(), QString("Grad-CAM"));
+        QCOMPARE(slider()->value(), 50);
+    }
+
     void theSliderSetsTheOpacityAndFollowsIt() {
         QCOMPARE(slider()->minimum(), 0);
         QCOMPARE(slider()->maximum(), 100);
@@ -177,9 +216,21 @@ private slots:
         QVERIFY(viewer_->isSaliencyOn());
         QCOMPARE(viewer_->saliencyStatus(), QString("Computing…"));
 
+        // The next image, while on, asks again: the map is of the image shown.
+        viewer_->setOverlay(leftHotHeat({40, 20}));
+        viewer_->setSaliencyStatus("spot 97% — Grad-CAM for spot");
+        viewer_->setImage(grayImage({40, 20}, kImageGray.red()));
+        QCOMPARE(requested.size(), 2);
+        QCOMPARE(requested.last().at(0).toBool(), true);
+        QVERIFY(!viewer_->hasOverlay());
+        QCOMPARE(viewer_->saliencyStatus(), QString("Computing…"));
+        viewer_->showMessage("Loading…"); // no image: nothing to ask for
+        QCOMPARE(requested.size(), 2);
+
+        viewer_->setImage(grayImage({40, 20}, kImageGray.red()));
         viewer_->setOverlay(leftHotHeat({40, 20}));
         QTest::mouseClick(button(), Qt::LeftButton);
-        QCOMPARE(requested.size(), 2);
+        QCOMPARE(requested.size(), 4);
         QCOMPARE(requested.last().at(0).toBool(), false);
         QVERIFY(!viewer_->hasOverlay());
         QVERIFY(viewer_->saliencyStatus().isEmpty());

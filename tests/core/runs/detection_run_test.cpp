@@ -3,8 +3,11 @@
 // to both formats (each verified box by box) and whose exports give the same boxes.
 #include "dataset/importer.h"
 #include "export/run_export.h"
+#include "infer/detection_predictor.h"
 #include "infer/exported_model.h"
+#include "inspection/fcos_decoding.h"
 #include "project/project.h"
+#include "review/run_saliency.h"
 #include "runs/detection_data.h"
 #include "runs/training_session.h"
 #include "segmentation_scans.h"
@@ -14,6 +17,7 @@
 #include "train/training_events.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -182,6 +186,32 @@ TEST_F(DetectionRunTest, ATinyRunRecordsCocoFiguresAndExportsVerifiedBoxes) {
         EXPECT_EQ(model->metadata().detection->strides, (std::vector<int>{4, 8, 16, 32}));
         EXPECT_EQ(model->metadata().classes.size(), 3u);
     }
+
+    // The window's boxes come from the eager model: the same boxes as the exported file's,
+    // in the file's pixels, for images of their own size.
+    const auto exported = infer::openExportedModel(files.front().file, {"cpu", true});
+    review::RunSaliency eager(project, session->runId());
+    ASSERT_TRUE(eager.isDetection());
+    std::vector<std::filesystem::path> validationFiles;
+    for (const auto& sample : session->data().data.validation) {
+        validationFiles.push_back(sample.path);
+    }
+    const auto fromFile = infer::predictDetections(*exported, validationFiles, 4, 0.05);
+    std::size_t compared = 0;
+    for (std::size_t i = 0; i < validationFiles.size(); ++i) {
+        const infer::DetectionPrediction eagerBoxes = eager.detect(validationFiles[i], 0.05);
+        ASSERT_EQ(eagerBoxes.width, fromFile[i].width);
+        ASSERT_EQ(eagerBoxes.height, fromFile[i].height);
+        EXPECT_EQ(eagerBoxes.verdict, fromFile[i].verdict);
+        ASSERT_EQ(eagerBoxes.boxes.size(), fromFile[i].boxes.size()) << validationFiles[i];
+        for (std::size_t b = 0; b < eagerBoxes.boxes.size(); ++b) {
+            EXPECT_EQ(eagerBoxes.boxes[b].category, fromFile[i].boxes[b].category);
+            EXPECT_NEAR(eagerBoxes.boxes[b].score, fromFile[i].boxes[b].score, 1e-4);
+            EXPECT_GE(inspection::boxIou(eagerBoxes.boxes[b], fromFile[i].boxes[b]), 0.99);
+            ++compared;
+        }
+    }
+    EXPECT_GT(compared, 0u); // an untrained detector's boxes score about 0.05-0.2
 }
 
 } // namespace
