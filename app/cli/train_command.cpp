@@ -4,6 +4,7 @@
 #include "common/task_kind.h"
 #include "inspection/area_verdict.h"
 #include "json_output.h"
+#include "models/architectures.h"
 #include "models/device.h"
 #include "project/project.h"
 #include "review/run_predictions.h"
@@ -116,9 +117,11 @@ void chooseStartingWeights(const TrainCommandOptions& given, train::TrainOptions
         return;
     }
     const weights::WeightsStore store(weights::WeightsStore::defaultFolder());
-    const auto stored = store.find(options.model);
+    // A detector's backbone starts from its classifier's weights (fcos_resnet18: resnet18's).
+    const std::string pretrained = models::pretrainedWeightsName(options.model);
+    const auto stored = store.find(pretrained);
     if (given.weights == "imagenet") {
-        if (!weights::torchvisionFileName(options.model)) {
+        if (!weights::torchvisionFileName(pretrained)) {
             throw Error(ErrorKind::InvalidArgument,
                         options.model + " has no ImageNet weights; --model resnet18 or another "
                                         "torchvision architecture has.");
@@ -126,15 +129,15 @@ void chooseStartingWeights(const TrainCommandOptions& given, train::TrainOptions
         if (!stored) {
             throw Error(ErrorKind::NotFound,
                         "The weights store (" + store.folder().string() + ") has no weights for " +
-                            options.model + ": `kestrel-cli weights fetch " + options.model +
+                            pretrained + ": `kestrel-cli weights fetch " + pretrained +
                             "` downloads them, or `kestrel-cli weights import FILE --model " +
-                            options.model + "` keeps a file you have.");
+                            pretrained + "` keeps a file you have.");
         }
     }
     if (stored) {
         options.initWeights = stored->file;
         if (!given.weights) {
-            std::cerr << "Starting from " << options.model << "'s pretrained weights in the store ("
+            std::cerr << "Starting from " << pretrained << "'s pretrained weights in the store ("
                       << stored->file.string() << "); --weights scratch starts from random ones.\n";
         }
     }

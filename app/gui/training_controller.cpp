@@ -3,6 +3,7 @@
 #include "anomaly/anomaly_session.h"
 #include "common/error.h"
 #include "error_message.h"
+#include "models/architectures.h"
 #include "project/project.h"
 #include "project_controller.h"
 #include "project_run_writer.h"
@@ -356,7 +357,8 @@ void TrainingController::loadChoices() {
             const auto modelChoices = [&pretrained](TaskKind kind) {
                 std::vector<widgets::ModelChoice> list;
                 for (const auto& model : train::availableModels(kind)) {
-                    const auto weights = pretrained.find(model.name);
+                    // A detector starts from its backbone's classifier weights.
+                    const auto weights = pretrained.find(models::pretrainedWeightsName(model.name));
                     list.push_back({QString::fromStdString(model.name),
                                     QString::fromStdString(model.description),
                                     model.defaultImageSize, model.minImageSize,

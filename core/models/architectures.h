@@ -35,6 +35,10 @@ const std::vector<ArchitectureInfo>& segmentationArchitectures();
 // The detection architectures (FCOS over a feature pyramid).
 const std::vector<ArchitectureInfo>& detectionArchitectures();
 
+// The name the weights store keeps the ImageNet weights of `name` under: a detector's
+// backbone ("fcos_resnet18": "resnet18"), or `name` itself (also for names no list has).
+std::string pretrainedWeightsName(const std::string& name);
+
 // Any list's architecture named `name`.
 // Throws kestrel::Error (InvalidArgument) naming an unknown architecture and the known ones.
 const ArchitectureInfo& architecture(const std::string& name);

@@ -31,6 +31,10 @@ public:
     // The first convolution's parameter name prefix, whose RGB weights are folded into one
     // channel for grayscale input, e.g. "conv1".
     virtual std::string stemName() const = 0;
+    // The part of the model torchvision's ImageNet weights start, when that is not all of it
+    // (a detector's backbone, whose names are torchvision's classifier's); nullptr: the whole
+    // model is a torchvision classifier.
+    virtual Classifier* pretrainedBackbone() { return nullptr; }
     // Writes the eval-mode forward pass into `graph`, from its input value; returns the value
     // holding the logits. The exporters translate that graph.
     virtual int appendLayers(LayerGraph& graph) const = 0;

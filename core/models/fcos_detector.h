@@ -44,6 +44,8 @@ public:
     std::string architecture() const override;
     std::string headName() const override { return "class_logits"; }
     std::string stemName() const override { return "backbone.conv1"; }
+    // ImageNet weights start the ResNet; the pyramid and the towers start fresh.
+    Classifier* pretrainedBackbone() override { return backbone_.get(); }
     int appendLayers(LayerGraph& graph) const override;
 
     int classes() const { return classes_; }

@@ -197,6 +197,16 @@ const std::vector<ArchitectureInfo>& detectionArchitectures() {
     return infos;
 }
 
+std::string pretrainedWeightsName(const std::string& name) {
+    // Every detector is named "fcos_" and its backbone, a classification architecture.
+    const std::string prefix = "fcos_";
+    if (findEntry(detectionEntries(), name) != nullptr && name.rfind(prefix, 0) == 0 &&
+        findEntry(entries(), name.substr(prefix.size())) != nullptr) {
+        return name.substr(prefix.size());
+    }
+    return name;
+}
+
 const ArchitectureInfo& architecture(const std::string& name) {
     for (const auto* list : {&entries(), &segmentationEntries(), &detectionEntries()}) {
         if (const Entry* found = findEntry(*list, name)) {

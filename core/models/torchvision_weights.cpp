@@ -60,6 +60,9 @@ std::string someOf(const std::vector<std::string>& names) {
 } // namespace
 
 WeightImport loadTorchvisionWeights(Classifier& model, const std::filesystem::path& file) {
+    if (Classifier* backbone = model.pretrainedBackbone()) {
+        return loadTorchvisionWeights(*backbone, file); // the same rules, on its own names
+    }
     const NamedTensors tensors = readStateDict(file);
 
     std::vector<std::string> modelNames; // in the model's order, for error messages

@@ -96,6 +96,45 @@ TEST(TorchvisionWeightsTest, GrayModelsFoldTheRgbStemAndSeeGrayAsRgbModelsDo) {
     }
 }
 
+TEST(TorchvisionWeightsTest, ADetectorsBackboneStartsFromItsClassifiersWeights) {
+    TempDir dir;
+    const auto reference = testing::writeTorchvisionModels(dir.path(), {"resnet18"});
+    SKIP_WITHOUT(reference);
+    EXPECT_EQ(pretrainedWeightsName("fcos_resnet18"), "resnet18");
+    EXPECT_EQ(pretrainedWeightsName("resnet34"), "resnet34");
+    for (const int channels : {3, 1}) {
+        SCOPED_TRACE(channels);
+        auto detector = createDetector({"fcos_resnet18", 3, channels});
+        const auto before = modelTensors(*detector);
+        const WeightImport import = loadTorchvisionWeights(*detector, dir / "resnet18.pth");
+        EXPECT_TRUE(import.headReplaced); // the backbone's fc, never run, keeps one class
+        EXPECT_EQ(import.stemFolded, channels == 1);
+        const auto after = modelTensors(*detector);
+        int loaded = 0;
+        for (const auto& [name, tensor] : readStateDict(dir / "resnet18.pth")) {
+            if (startsWith(name, "fc.") || name.find("num_batches_tracked") != std::string::npos) {
+                continue;
+            }
+            SCOPED_TRACE(name);
+            ASSERT_TRUE(after.count("backbone." + name));
+            const at::Tensor expected =
+                name == "conv1.weight" && channels == 1 ? tensor.sum(1, true) : tensor;
+            EXPECT_TRUE(at::allclose(after.at("backbone." + name), expected));
+            ++loaded;
+        }
+        EXPECT_EQ(loaded, 100); // resnet18's convolutions and batch norms
+        // The pyramid and the towers keep their initial weights.
+        int fresh = 0;
+        for (const auto& [name, tensor] : before) {
+            if (!startsWith(name, "backbone.")) {
+                EXPECT_TRUE(at::equal(after.at(name), tensor)) << name;
+                ++fresh;
+            }
+        }
+        EXPECT_GT(fresh, 10);
+    }
+}
+
 // Runs `load`, expecting Error(kind) whose sentence holds every piece of `expected`.
 template <typename Load>
 void expectError(Load load, ErrorKind kind, const std::vector<std::string>& expected) {
