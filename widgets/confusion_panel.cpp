@@ -7,6 +7,8 @@
 #include "operating_point_panel.h"
 #include "precision_recall_view.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -96,6 +98,9 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     detectionTable_->setMatrix(boxes ? confusion : ConfusionData{});
     detectionTable_->setVisible(boxes);
     precisionRecall_->setVisible(boxes);
+    // The box table has more columns than precision, recall and F1: the splitter may not
+    // squeeze it (the matrix shrinks first, down to its own minimum).
+    side_->setMinimumWidth(boxes ? detectionTable_->sizeHint().width() : 0);
     const bool empty = confusion.isEmpty();
     QString caption;
     if (!empty) {

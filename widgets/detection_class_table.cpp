@@ -12,36 +12,19 @@ namespace kestrel::widgets {
 namespace {
 
 constexpr int kMaxNameWidth = 180;
+constexpr int kShownRows = 12;
 
-// Sorts by the stored number rather than the text; the summary row stays last.
-class FigureItem : public QTableWidgetItem {
-public:
-    FigureItem(const QString& text, double key, bool summary) : QTableWidgetItem(text) {
-        setData(Qt::UserRole, key);
-        setData(Qt::UserRole + 1, summary);
-        setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        if (summary) {
-            QFont bold = font();
-            bold.setBold(true);
-            setFont(bold);
-        }
+// A read-only cell; the summary row's in bold.
+QTableWidgetItem* figureItem(const QString& text, bool summary) {
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    if (summary) {
+        QFont bold = item->font();
+        bold.setBold(true);
+        item->setFont(bold);
     }
-
-    bool operator<(const QTableWidgetItem& other) const override {
-        const bool mine = data(Qt::UserRole + 1).toBool();
-        const bool theirs = other.data(Qt::UserRole + 1).toBool();
-        if (mine || theirs) {
-            const QTableWidget* table = tableWidget();
-            const bool ascending =
-                !table || table->horizontalHeader()->sortIndicatorOrder() == Qt::AscendingOrder;
-            return mine == theirs ? false : (ascending ? theirs : mine);
-        }
-        if (column() == DetectionClassTable::ClassColumn) {
-            return text().localeAwareCompare(other.text()) < 0;
-        }
-        return data(Qt::UserRole).toDouble() < other.data(Qt::UserRole).toDouble();
-    }
-};
+    return item;
+}
 
 QString count(std::int64_t value) {
     return QLocale().toString(static_cast<qlonglong>(value));
@@ -53,16 +36,16 @@ QString figure(const std::optional<double>& value) {
 
 } // namespace
 
-DetectionClassTable::DetectionClassTable(QWidget* parent) : QTableWidget(0, 7, parent) {
-    setHorizontalHeaderLabels({tr("Class"), tr("AP50"), tr("AP"), tr("Drawn"), tr("Found"),
-                               tr("Missed"), tr("False alarms")});
-    const std::array<QString, 7> tips = {
+DetectionClassTable::DetectionClassTable(QWidget* parent) : QTableWidget(0, 6, parent) {
+    setHorizontalHeaderLabels(
+        {tr("Class"), tr("AP50"), tr("AP"), tr("Drawn"), tr("Missed"), tr("False\nalarms")});
+    const std::array<QString, 6> tips = {
         tr("The defect class"),
         tr("Average precision at IoU 0.50 (COCO's AP50): how well the boxes' scores rank true "
            "boxes above false ones"),
         tr("Average precision over IoU 0.50 to 0.95 (COCO's AP): how tight the boxes are too"),
-        tr("Boxes of this class drawn on the validation images"),
-        tr("Drawn boxes a box of the same class scoring the line's threshold covers (IoU 0.5)"),
+        tr("Boxes of this class drawn on the validation images; the tooltip says how many a "
+           "box of the same class scoring the line's threshold covers (IoU 0.5)"),
         tr("Drawn boxes no box of any class covers: the escapes' cause"),
         tr("Boxes of this class scoring the line's threshold where nothing is drawn"),
     };
@@ -78,14 +61,8 @@ DetectionClassTable::DetectionClassTable(QWidget* parent) : QTableWidget(0, 7, p
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ClassColumn, QHeaderView::Interactive);
     header->setStretchLastSection(false);
-    header->setSortIndicator(-1, Qt::AscendingOrder);
-    header->setSortIndicatorClearable(true);
-    setSortingEnabled(true);
-    connect(header, &QHeaderView::sortIndicatorChanged, this, [this](int section) {
-        if (section < 0) {
-            fill(); // the sort was cleared: back to class order
-        }
-    });
+    // In class order, as the matrix: no sorting, and no room kept for its indicator, so that
+    // the six columns fit beside the matrix.
 }
 
 QString DetectionClassTable::summaryName() {
@@ -109,21 +86,18 @@ void DetectionClassTable::clear() {
 }
 
 void DetectionClassTable::fill() {
-    setSortingEnabled(false); // rows would be re-sorted while half filled
     setRowCount(0);
     if (matrix_.isEmpty() || matrix_.unit != ConfusionUnit::Boxes || matrix_.classCount() < 2) {
-        setSortingEnabled(true);
         return;
     }
     const int background = matrix_.classCount() - 1;
-    const auto addRow = [this](const std::array<QString, 7>& texts,
-                               const std::array<double, 7>& keys,
-                               const std::array<QString, 7>& tips, bool summary) {
+    const auto addRow = [this](const std::array<QString, 6>& texts,
+                               const std::array<QString, 6>& tips, bool summary) {
         const int row = rowCount();
         insertRow(row);
         for (int column = 0; column < columnCount(); ++column) {
             const auto at = static_cast<std::size_t>(column);
-            auto* item = new FigureItem(texts[at], keys[at], summary);
+            QTableWidgetItem* item = figureItem(texts[at], summary);
             if (column != ClassColumn) {
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             }
@@ -158,17 +132,13 @@ void DetectionClassTable::fill() {
             ++withAp;
         }
         const QString noBoxes = tr("No %1 boxes are drawn on the validation images.").arg(name);
-        addRow({name, figure(ap50), figure(ap), count(drawn), count(found), count(missed),
-                count(alarms)},
-               {0, ap50.value_or(-1), ap.value_or(-1), static_cast<double>(drawn),
-                static_cast<double>(found), static_cast<double>(missed),
-                static_cast<double>(alarms)},
+        addRow({name, figure(ap50), figure(ap), count(drawn), count(missed), count(alarms)},
                {name, ap50 ? tr("AP at IoU 0.50 of %1").arg(name) : noBoxes,
                 ap ? tr("AP over IoU 0.50:0.95 of %1").arg(name) : noBoxes,
-                tr("%1 %2 boxes drawn").arg(count(drawn), name),
-                confused > 0 ? tr("%1 found as %2; %3 more found as another class")
-                                   .arg(count(found), name, count(confused))
-                             : tr("%1 found as %2").arg(count(found), name),
+                confused > 0
+                    ? tr("%1 %2 boxes drawn: %3 found as %2, %4 as another class")
+                          .arg(count(drawn), name, count(found), count(confused))
+                    : tr("%1 %2 boxes drawn: %3 found as %2").arg(count(drawn), name, count(found)),
                 tr("%1 of %2 drawn %3 boxes have no box over them")
                     .arg(count(missed), count(drawn), name),
                 tr("%1 boxes predicted %2 where nothing is drawn").arg(count(alarms), name)},
@@ -179,17 +149,20 @@ void DetectionClassTable::fill() {
     const std::optional<double> map =
         withAp > 0 ? std::optional<double>(apSum / withAp) : std::nullopt;
     const QString sums = tr("Sums over the classes");
-    addRow({summaryName(), figure(map50), figure(map), count(drawnSum), count(foundSum),
-            count(missedSum), count(alarmSum)},
-           {0, map50.value_or(-1), map.value_or(-1), static_cast<double>(drawnSum),
-            static_cast<double>(foundSum), static_cast<double>(missedSum),
-            static_cast<double>(alarmSum)},
+    addRow({summaryName(), figure(map50), figure(map), count(drawnSum), count(missedSum),
+            count(alarmSum)},
            {summaryName(), tr("mAP50: the mean of the classes' AP50"),
-            tr("mAP@[.50:.95]: the mean of the classes' AP"), sums, sums, sums, sums},
+            tr("mAP@[.50:.95]: the mean of the classes' AP"),
+            tr("%1 boxes drawn, %2 found with their class").arg(count(drawnSum), count(foundSum)),
+            sums, sums},
            true);
-    setSortingEnabled(true); // re-applies the user's sort, if any
-    resizeColumnToContents(ClassColumn);
+    resizeColumnsToContents(); // sizeHint() reads the widths now, not at the next layout
     setColumnWidth(ClassColumn, std::min(columnWidth(ClassColumn), kMaxNameWidth));
+    // Every row in sight, up to a dozen classes; more scroll.
+    const int rows = std::min(rowCount(), kShownRows);
+    setMinimumHeight(horizontalHeader()->sizeHint().height() +
+                     rows * verticalHeader()->defaultSectionSize() + 2 * frameWidth() +
+                     horizontalScrollBar()->sizeHint().height());
     updateGeometry();
 }
 

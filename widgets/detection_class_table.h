@@ -8,21 +8,14 @@
 namespace kestrel::widgets {
 
 // A detector's figures per defect class: AP at IoU 0.50 and over 0.50:0.95 (from the
-// evaluation), and from the box matrix the boxes drawn, found with their class, missed, and
-// the false alarms (boxes of the class where nothing is drawn). A last bold "All" row has the
-// means of the APs, as mAP, and the sums. Read-only; clicking a header sorts.
+// evaluation), and from the box matrix the boxes drawn (the tooltip says how many were found
+// with their class), missed, and the false alarms (boxes of the class where nothing is drawn).
+// A last bold "All" row has the means of the APs, as mAP, and the sums. Read-only, in the
+// matrix's class order.
 class DetectionClassTable : public QTableWidget {
     Q_OBJECT
 public:
-    enum Column {
-        ClassColumn,
-        Ap50Column,
-        ApColumn,
-        DrawnColumn,
-        FoundColumn,
-        MissedColumn,
-        FalseAlarmColumn
-    };
+    enum Column { ClassColumn, Ap50Column, ApColumn, DrawnColumn, MissedColumn, FalseAlarmColumn };
 
     explicit DetectionClassTable(QWidget* parent = nullptr);
 

@@ -279,6 +279,10 @@ QString RunsTableModel::toolTip(const RunRow& run, int column) const {
             return tr("Validation pixel accuracy %1, mean IoU %2")
                 .arg(percent(metric(run, "val_accuracy")), QLocale().toString(*iou, 'f', 3));
         }
+        if (const auto map50 = metric(run, "val_map50")) { // detection: accuracy is per part
+            return tr("Validation accuracy %1 (parts judged OK or NG rightly), mAP50 %2")
+                .arg(percent(metric(run, "val_accuracy")), QLocale().toString(*map50, 'f', 3));
+        }
         if (const auto f1 = metric(run, "val_macro_f1")) {
             return tr("Validation accuracy %1, macro F1 %2")
                 .arg(percent(metric(run, "val_accuracy")), QLocale().toString(*f1, 'f', 3));
