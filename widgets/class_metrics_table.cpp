@@ -1,10 +1,11 @@
 #include "class_metrics_table.h"
 
+#include "table_width.h"
+
 #include <algorithm>
 
 #include <QHeaderView>
 #include <QLocale>
-#include <QScrollBar>
 
 namespace kestrel::widgets {
 
@@ -12,7 +13,6 @@ namespace {
 
 constexpr int kSortRole = Qt::UserRole;
 constexpr int kSummaryRole = Qt::UserRole + 1;
-constexpr int kMaxNameWidth = 180;
 
 // Sorts by the stored value rather than the text, and keeps the summary row last whichever
 // way the column is sorted.
@@ -164,19 +164,12 @@ void ClassMetricsTable::fill() {
                 .arg(figure(accuracy(data_)), count(data_.correct()), count(data_.total()))},
            true);
     setSortingEnabled(true); // re-applies the user's sort, if any
-    // Long class names are elided rather than pushing the figures out of sight.
-    resizeColumnToContents(ClassColumn);
-    setColumnWidth(ClassColumn, std::min(columnWidth(ClassColumn), kMaxNameWidth));
+    fitNameColumn(*this);
     updateGeometry();
 }
 
 QSize ClassMetricsTable::sizeHint() const {
-    int width = 2 * frameWidth() + verticalScrollBar()->sizeHint().width();
-    for (int column = 0; column < columnCount(); ++column) {
-        width += std::max(horizontalHeader()->sectionSize(column),
-                          horizontalHeader()->sectionSizeHint(column));
-    }
-    return {width, QTableWidget::sizeHint().height()};
+    return {wholeTableWidth(*this), QTableWidget::sizeHint().height()};
 }
 
 } // namespace kestrel::widgets

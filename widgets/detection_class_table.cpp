@@ -1,5 +1,7 @@
 #include "detection_class_table.h"
 
+#include "table_width.h"
+
 #include <algorithm>
 #include <array>
 
@@ -11,7 +13,6 @@ namespace kestrel::widgets {
 
 namespace {
 
-constexpr int kMaxNameWidth = 180;
 constexpr int kShownRows = 12;
 
 // A read-only cell; the summary row's in bold.
@@ -157,7 +158,7 @@ void DetectionClassTable::fill() {
             sums, sums},
            true);
     resizeColumnsToContents(); // sizeHint() reads the widths now, not at the next layout
-    setColumnWidth(ClassColumn, std::min(columnWidth(ClassColumn), kMaxNameWidth));
+    fitNameColumn(*this);
     // Every row in sight, up to a dozen classes; more scroll.
     const int rows = std::min(rowCount(), kShownRows);
     setMinimumHeight(horizontalHeader()->sizeHint().height() +
@@ -167,12 +168,7 @@ void DetectionClassTable::fill() {
 }
 
 QSize DetectionClassTable::sizeHint() const {
-    int width = 2 * frameWidth() + verticalScrollBar()->sizeHint().width();
-    for (int column = 0; column < columnCount(); ++column) {
-        width += std::max(horizontalHeader()->sectionSize(column),
-                          horizontalHeader()->sectionSizeHint(column));
-    }
-    return {width, QTableWidget::sizeHint().height()};
+    return {wholeTableWidth(*this), QTableWidget::sizeHint().height()};
 }
 
 } // namespace kestrel::widgets

@@ -3,14 +3,11 @@
 #include "common/error.h"
 #include "imaging/decode.h"
 #include "infer/batched_inference.h"
+#include "infer/eager_forward.h"
 #include "infer/exported_model.h"
 #include "infer/model_metadata.h"
-#include "models/classifier.h"
-#include "models/model_input.h"
 
 #include <algorithm>
-
-#include <torch/torch.h>
 
 namespace kestrel::infer {
 
@@ -79,22 +76,10 @@ DetectionPrediction detectInImage(models::Classifier& model, const ModelMetadata
         minScore = rule.lineScore;
     }
     const imaging::ImageSpec spec = inputSpec(metadata);
-    const imaging::ConformedFile conformed = imaging::decodeForSpec(image, spec);
-    torch::Tensor pixels = torch::empty({1, spec.channels, spec.height, spec.width}, torch::kFloat);
-    imaging::writePlanarFloats(conformed.image, pixels.data_ptr<float>());
-    const auto parameters = model.parameters();
-    const torch::Device device =
-        parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
-    const models::ModelInput normalise(metadata.mean, metadata.std, device, false);
-    torch::NoGradGuard noGrad;
-    const bool training = model.is_training();
-    model.eval();
-    const torch::Tensor raw =
-        model.forward(normalise(pixels)).to(torch::kFloat).to(torch::kCPU).contiguous();
-    model.train(training);
+    const EagerOutput raw = runEagerOnFile(model, metadata, spec, image);
     DetectionPrediction prediction;
     prediction.image = image;
-    finishDetection(prediction, raw.data_ptr<float>(), metadata, spec, conformed.fileSize,
+    finishDetection(prediction, raw.output.data_ptr<float>(), metadata, spec, raw.fileSize,
                     minScore);
     return prediction;
 }

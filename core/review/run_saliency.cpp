@@ -6,9 +6,9 @@
 #include "common/error.h"
 #include "common/task_kind.h"
 #include "imaging/decode.h"
+#include "infer/eager_forward.h"
 #include "inspection/area_verdict.h"
 #include "models/classifier.h"
-#include "models/model_input.h"
 #include "project/project.h"
 #include "runs/trained_run.h"
 #include "store/run_repository.h"
@@ -41,26 +41,11 @@ infer::Saliency explainSegmentation(models::Classifier& model, const infer::Mode
     spec.height = input.height;
     spec.channels = input.channels;
     spec.resize = imaging::ImageSpec::Resize::Stretch;
-    const imaging::ConformedFile conformed = imaging::decodeForSpec(image, spec);
-    const cv::Mat& decoded = conformed.image;
-    torch::Tensor pixels = torch::empty({1, spec.channels, spec.height, spec.width}, torch::kFloat);
-    imaging::writePlanarFloats(decoded, pixels.data_ptr<float>());
-    const auto parameters = model.parameters();
-    const torch::Device device =
-        parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
-    const models::ModelInput normalise(input.mean, input.std, device, false);
-
-    torch::NoGradGuard noGrad;
-    const bool training = model.is_training();
-    model.eval();
-    const torch::Tensor probabilities =
-        torch::softmax(model.forward(normalise(pixels)).to(torch::kFloat), 1)[0]
-            .to(torch::kCPU)
-            .contiguous(); // classes x H x W
-    model.train(training);
+    const infer::EagerOutput logits = infer::runEagerOnFile(model, input, spec, image);
+    const torch::Tensor probabilities = torch::softmax(logits.output, 1)[0].contiguous();
 
     const int classes = static_cast<int>(probabilities.size(0));
-    const cv::Size file = conformed.fileSize;
+    const cv::Size file = logits.fileSize;
     const auto plane = static_cast<std::size_t>(spec.width) * spec.height;
     cv::Mat best(file, CV_32F, cv::Scalar(-1));
     cv::Mat winner(file, CV_8U, cv::Scalar(0));
