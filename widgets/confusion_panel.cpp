@@ -60,7 +60,7 @@ ConfusionPanel::ConfusionPanel(QWidget* parent) : QWidget(parent) {
     precisionRecall_ = new PrecisionRecallView;
     precisionRecall_->setObjectName("precisionRecall");
     sideColumn->addWidget(table_, 1);
-    sideColumn->addWidget(detectionTable_, 1);
+    sideColumn->addWidget(detectionTable_);
     sideColumn->addWidget(operatingPoint_);
     sideColumn->addWidget(precisionRecall_, 2);
     splitter_->addWidget(view_);
@@ -99,8 +99,9 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     detectionTable_->setVisible(boxes);
     precisionRecall_->setVisible(boxes);
     // The box table has more columns than precision, recall and F1: the splitter may not
-    // squeeze it (the matrix shrinks first, down to its own minimum).
-    side_->setMinimumWidth(boxes ? detectionTable_->sizeHint().width() : 0);
+    // squeeze it below its width, or half the panel's in a small window, where it scrolls
+    // rather than widening the page.
+    side_->setMinimumWidth(boxes ? std::min(detectionTable_->sizeHint().width(), width() / 2) : 0);
     const bool empty = confusion.isEmpty();
     QString caption;
     if (!empty) {

@@ -159,16 +159,19 @@ void DetectionClassTable::fill() {
            true);
     resizeColumnsToContents(); // sizeHint() reads the widths now, not at the next layout
     fitNameColumn(*this);
-    // Every row in sight, up to a dozen classes; more scroll.
-    const int rows = std::min(rowCount(), kShownRows);
-    setMinimumHeight(horizontalHeader()->sizeHint().height() +
-                     rows * verticalHeader()->defaultSectionSize() + 2 * frameWidth() +
-                     horizontalScrollBar()->sizeHint().height());
+    // Every row in sight when there is room (up to a dozen classes; more scroll), and at
+    // least two in a small window.
+    const int chrome = horizontalHeader()->sizeHint().height() + 2 * frameWidth() +
+                       horizontalScrollBar()->sizeHint().height();
+    const int row = verticalHeader()->defaultSectionSize();
+    preferredHeight_ = chrome + std::min(rowCount(), kShownRows) * row;
+    setMinimumHeight(chrome + std::min(rowCount(), 2) * row);
     updateGeometry();
 }
 
 QSize DetectionClassTable::sizeHint() const {
-    return {wholeTableWidth(*this), QTableWidget::sizeHint().height()};
+    return {wholeTableWidth(*this),
+            preferredHeight_ > 0 ? preferredHeight_ : QTableWidget::sizeHint().height()};
 }
 
 } // namespace kestrel::widgets

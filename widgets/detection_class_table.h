@@ -26,13 +26,14 @@ public:
 
     static QString summaryName(); // "All"
 
-    QSize sizeHint() const override; // wide enough for every column
+    QSize sizeHint() const override; // wide enough for every column, high enough for every row
 
 private:
     void fill();
 
     ConfusionData matrix_;
     DetectionFigures figures_;
+    int preferredHeight_ = 0; // every row's, set by fill()
 };
 
 } // namespace kestrel::widgets

@@ -51,7 +51,7 @@ PrecisionRecallView::PrecisionRecallView(QWidget* parent) : QWidget(parent) {
 }
 
 QSize PrecisionRecallView::minimumSizeHint() const {
-    return {220, 160};
+    return {200, 120};
 }
 
 int PrecisionRecallView::curveCount() const {
