@@ -5,6 +5,7 @@
 #include "sample_model.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -335,6 +336,14 @@ std::vector<std::int64_t> SampleBrowser::selectedSampleIds() const {
         }
     }
     return ids;
+}
+
+void SampleBrowser::setReview(std::shared_ptr<const SampleReview> review) {
+    const std::int64_t current = currentSampleId();
+    model_->setReview(std::move(review)); // a reset: the selection goes with it
+    if (current != 0 && model_->rowOf(current) >= 0) {
+        setCurrentSample(current);
+    }
 }
 
 std::int64_t SampleBrowser::currentSampleId() const {

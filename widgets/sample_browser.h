@@ -44,6 +44,10 @@ public:
 
     const SampleSubset* subset() const { return subset_.get(); }
 
+    // The model's new review (a run finished, another was chosen): the image looked at stays
+    // selected when it is still listed.
+    void setReview(std::shared_ptr<const SampleReview> review);
+
 public slots:
     // Lists only `subset`'s samples (other filters cleared) under a banner saying what they
     // are, until Show all or clearFilters().

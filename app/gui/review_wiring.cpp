@@ -61,7 +61,7 @@ void wireReview(widgets::MainWindow& window, ProjectController& projects,
                      &ReviewController::refresh);
     QObject::connect(&review, &ReviewController::reviewLoaded, browser,
                      [browser](std::shared_ptr<const widgets::SampleReview> loaded) {
-                         browser->model()->setReview(std::move(loaded));
+                         browser->setReview(std::move(loaded));
                      });
     QObject::connect(&review, &ReviewController::failed, &window, &widgets::MainWindow::showError);
 

@@ -12,6 +12,7 @@
 #include "project_controller.h"
 #include "sample_browser.h"
 #include "sample_model.h"
+#include "sample_review.h"
 #include "store/sqlite.h"
 #include "store_writer.h"
 #include "temp_dir.h"
@@ -220,6 +221,24 @@ private slots:
         app_->window->labelling()->undoStack()->undo();
         waitForEdits(edits, 2);
         QCOMPARE(query("SELECT split = 'test' FROM samples WHERE id = " + id), std::int64_t{0});
+    }
+
+    void aNewReviewKeepsTheImageLookedAt() {
+        const std::int64_t looked = model()->sampleAt(2)->id;
+        browser()->setCurrentSample(looked);
+        QCOMPARE(browser()->currentSampleId(), looked);
+        QSignalSpy changes(browser(), &kestrel::widgets::SampleBrowser::currentSampleChanged);
+        // A run finished: its review arrives and the list is rebuilt under the user's eyes.
+        auto review = std::make_shared<kestrel::widgets::SampleReview>();
+        review->runId = 3;
+        review->runTitle = "run #3";
+        review->samples[looked].predicted = "scratch";
+        browser()->setReview(review);
+        QCOMPARE(browser()->currentSampleId(), looked);
+        QVERIFY(!changes.isEmpty());
+        QCOMPARE(changes.last().at(0).toLongLong(), looked); // the viewer shows it again
+        browser()->setReview(nullptr);
+        QCOMPARE(browser()->currentSampleId(), looked);
     }
 
     void mergingAClassAsksFirstAndUndoBringsItBack() {
