@@ -66,27 +66,13 @@ QString count(std::int64_t value) {
 } // namespace
 
 ClassMetricsTable::ClassMetricsTable(QWidget* parent) : QTableWidget(0, 5, parent) {
-    setHorizontalHeaderLabels(
-        {tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
-    const QString tips[] = {
-        tr("The true class"),
-        tr("Of the samples predicted as this class, the share that truly are"),
-        tr("Of this class's samples, the share the model recognised"),
-        tr("Harmonic mean of precision and recall"),
-        tr("How many samples of this class were evaluated"),
-    };
-    for (int column = 0; column < columnCount(); ++column) {
-        horizontalHeaderItem(column)->setToolTip(tips[column]);
-    }
-    setEditTriggers(QAbstractItemView::NoEditTriggers);
-    setSelectionBehavior(QAbstractItemView::SelectRows);
-    setAlternatingRowColors(true);
-    setWordWrap(false);
-    verticalHeader()->hide();
+    setUpFigureTable(*this, {tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")},
+                     {tr("The true class"),
+                      tr("Of the samples predicted as this class, the share that truly are"),
+                      tr("Of this class's samples, the share the model recognised"),
+                      tr("Harmonic mean of precision and recall"),
+                      tr("How many samples of this class were evaluated")});
     QHeaderView* header = horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(ClassColumn, QHeaderView::Interactive);
-    header->setStretchLastSection(false);
     // No indicator at first: rows in class order until the user sorts.
     header->setSortIndicator(-1, Qt::AscendingOrder);
     header->setSortIndicatorClearable(true);

@@ -38,32 +38,18 @@ QString figure(const std::optional<double>& value) {
 } // namespace
 
 DetectionClassTable::DetectionClassTable(QWidget* parent) : QTableWidget(0, 6, parent) {
-    setHorizontalHeaderLabels(
-        {tr("Class"), tr("AP50"), tr("AP"), tr("Drawn"), tr("Missed"), tr("False\nalarms")});
-    const std::array<QString, 6> tips = {
-        tr("The defect class"),
-        tr("Average precision at IoU 0.50 (COCO's AP50): how well the boxes' scores rank true "
-           "boxes above false ones"),
-        tr("Average precision over IoU 0.50 to 0.95 (COCO's AP): how tight the boxes are too"),
-        tr("Boxes of this class drawn on the validation images; the tooltip says how many a "
-           "box of the same class scoring the line's threshold covers (IoU 0.5)"),
-        tr("Drawn boxes no box of any class covers: the escapes' cause"),
-        tr("Boxes of this class scoring the line's threshold where nothing is drawn"),
-    };
-    for (int column = 0; column < columnCount(); ++column) {
-        horizontalHeaderItem(column)->setToolTip(tips[static_cast<std::size_t>(column)]);
-    }
-    setEditTriggers(QAbstractItemView::NoEditTriggers);
-    setSelectionBehavior(QAbstractItemView::SelectRows);
-    setAlternatingRowColors(true);
-    setWordWrap(false);
-    verticalHeader()->hide();
-    QHeaderView* header = horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(ClassColumn, QHeaderView::Interactive);
-    header->setStretchLastSection(false);
     // In class order, as the matrix: no sorting, and no room kept for its indicator, so that
     // the six columns fit beside the matrix.
+    setUpFigureTable(
+        *this, {tr("Class"), tr("AP50"), tr("AP"), tr("Drawn"), tr("Missed"), tr("False\nalarms")},
+        {tr("The defect class"),
+         tr("Average precision at IoU 0.50 (COCO's AP50): how well the boxes' scores rank true "
+            "boxes above false ones"),
+         tr("Average precision over IoU 0.50 to 0.95 (COCO's AP): how tight the boxes are too"),
+         tr("Boxes of this class drawn on the validation images; the tooltip says how many a "
+            "box of the same class scoring the line's threshold covers (IoU 0.5)"),
+         tr("Drawn boxes no box of any class covers: the escapes' cause"),
+         tr("Boxes of this class scoring the line's threshold where nothing is drawn")});
 }
 
 QString DetectionClassTable::summaryName() {
