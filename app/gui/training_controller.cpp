@@ -3,22 +3,15 @@
 #include "anomaly/anomaly_session.h"
 #include "common/error.h"
 #include "error_message.h"
-#include "models/architectures.h"
+#include "evaluation_views.h"
 #include "project/project.h"
 #include "project_controller.h"
 #include "project_run_writer.h"
 #include "review/run_predictions.h"
-#include "runs/detection_data.h"
-#include "runs/segmentation_data.h"
 #include "runs/training_session.h"
 #include "store_writer.h"
 #include "task_manager.h"
-#include "train/available_choices.h"
-#include "train/default_settings.h"
-#include "train/detection_defaults.h"
-#include "train/segmentation_defaults.h"
 #include "training_store_jobs.h"
-#include "weights/weights_store.h"
 
 #include <algorithm>
 #include <map>
@@ -33,88 +26,6 @@ namespace {
 
 // The live view repaints at most this often, whatever the batch rate.
 constexpr std::chrono::milliseconds kDeliveryInterval{50};
-
-// A region task's defaults (segmentation or detection) for the samples it would train on,
-// those with regions it learns from, with `description` saying what was picked or why
-// there is nothing to train on yet.
-train::TrainOptions regionDefaults(Project& project, TaskKind task, bool allGray,
-                                   const std::string& device, QString& description) {
-    const bool detection = task == TaskKind::Detection;
-    const auto data =
-        detection ? runs::loadDetectionData(project, 0) : runs::loadSegmentationData(project, 0);
-    const auto& train = data.data.train;
-    train::TrainOptions defaults = detection
-                                       ? train::defaultDetectionOptions(train, allGray, device)
-                                       : train::defaultSegmentationOptions(train, allGray, device);
-    defaults.device = device;
-    if (train.empty()) {
-        description = detection
-                          ? TrainingController::tr(
-                                "No training image has a box, polygon or mask of a defect class "
-                                "yet: detection learns from the shapes drawn in the Samples tab.")
-                          : TrainingController::tr(
-                                "No training image has polygons or masks of a defect class yet: "
-                                "segmentation learns from the regions drawn in the Samples tab.");
-    } else {
-        description = QString::fromStdString(
-            detection ? train::describeDetectionDefaults(defaults, train.size())
-                      : train::describeSegmentationDefaults(defaults, train.size()));
-    }
-    return defaults;
-}
-
-// Each architecture's pretrained weights in the store, by name; none when the store cannot be
-// read (the form then offers random weights only, and training still works).
-std::map<std::string, std::string> storedWeights() {
-    std::map<std::string, std::string> files;
-    try {
-        for (const auto& stored :
-             weights::WeightsStore(weights::WeightsStore::defaultFolder()).list()) {
-            files.emplace(stored.model, stored.file.string());
-        }
-    } catch (const Error&) {
-    }
-    return files;
-}
-
-widgets::ConfusionData confusionOf(const tasks::Evaluation& evaluation,
-                                   const std::vector<std::string>& classes, std::int64_t epoch) {
-    widgets::ConfusionData data;
-    for (const auto& name : classes) {
-        data.classes.append(QString::fromStdString(name));
-    }
-    // Detection's matrix has a background row and column after the classes.
-    if (evaluation.confusion.classes() == static_cast<int>(classes.size()) + 1) {
-        data.classes.append(QStringLiteral("background"));
-        data.unit = widgets::ConfusionUnit::Boxes;
-    }
-    data.counts = evaluation.confusion.counts();
-    data.caption = QObject::tr("Validation, epoch %1").arg(epoch + 1);
-    return data;
-}
-
-// A detector's APs and precision-recall curves (at IoU 0.50) from one evaluation.
-widgets::DetectionFigures detectionFiguresOf(const inspection::CocoEvaluation& coco,
-                                             const std::vector<std::string>& classes,
-                                             const QString& caption) {
-    widgets::DetectionFigures figures;
-    figures.caption = caption;
-    for (const auto& category : coco.categories) {
-        if (category.category < 0 || category.category >= static_cast<int>(classes.size())) {
-            continue;
-        }
-        widgets::ClassDetectionFigures own;
-        own.name = QString::fromStdString(classes[static_cast<std::size_t>(category.category)]);
-        own.ap50 = category.ap50;
-        own.ap = category.ap;
-        if (!category.precision.empty()) {
-            const auto& atHalf = category.precision.front();
-            own.precision50 = QVector<double>(atHalf.begin(), atHalf.end());
-        }
-        figures.classes.push_back(std::move(own));
-    }
-    return figures;
-}
 
 // What people read for each stage of an anomaly detector's fit (anomaly::FitProgress).
 QString stageText(const std::string& stage) {
@@ -330,98 +241,6 @@ void TrainingController::deliver() {
     if (batch->threadEnded) {
         ended();
     }
-}
-
-void TrainingController::loadChoices() {
-    // A task that learns from the regions drawn on the images: segmentation or detection.
-    struct RegionChoices {
-        TaskKind task;
-        std::vector<widgets::ModelChoice> models;
-        train::TrainOptions defaults;
-        QString description;
-    };
-    struct Choices {
-        std::vector<widgets::ModelChoice> models;
-        std::vector<widgets::DeviceChoice> devices;
-        train::TrainOptions defaults;
-        QString description;
-        std::vector<RegionChoices> regions{{TaskKind::Segmentation, {}, {}, {}},
-                                           {TaskKind::Detection, {}, {}, {}}};
-    };
-    auto choices = std::make_shared<Choices>();
-    // A task, not a store job: finding the devices starts CUDA, which takes a while.
-    tasks_.start(
-        tr("Reading the training choices"), projects_.current(),
-        [choices](Task& task) {
-            const auto pretrained = storedWeights();
-            const auto modelChoices = [&pretrained](TaskKind kind) {
-                std::vector<widgets::ModelChoice> list;
-                for (const auto& model : train::availableModels(kind)) {
-                    // A detector starts from its backbone's classifier weights.
-                    const auto weights = pretrained.find(models::pretrainedWeightsName(model.name));
-                    list.push_back({QString::fromStdString(model.name),
-                                    QString::fromStdString(model.description),
-                                    model.defaultImageSize, model.minImageSize,
-                                    weights == pretrained.end()
-                                        ? QString()
-                                        : QString::fromStdString(weights->second),
-                                    model.sizeMultiple});
-                }
-                return list;
-            };
-            choices->models = modelChoices(TaskKind::Classification);
-            for (const auto& device : train::availableDevices()) {
-                choices->devices.push_back({QString::fromStdString(device.id),
-                                            QString::fromStdString(device.label), device.cuda});
-            }
-            const std::string device = choices->devices.back().id.toStdString();
-            for (auto& region : choices->regions) {
-                region.models = modelChoices(region.task);
-                region.defaults.task = region.task;
-                region.defaults.model = region.models.empty()
-                                            ? std::string()
-                                            : region.models.front().name.toStdString();
-                region.defaults.device = device;
-            }
-            if (!task.project().isOpen()) {
-                return;
-            }
-            std::optional<Project> project;
-            std::optional<train::DatasetShape> shape;
-            try {
-                project.emplace(Project::open(task.project().folder)); // to read, here
-                shape = train::datasetShape(*project);
-                choices->defaults = train::defaultOptions(*shape, device);
-                choices->defaults.device = device;
-                choices->description =
-                    QString::fromStdString(train::describeDefaults(choices->defaults, *shape));
-            } catch (const std::exception& error) {
-                choices->description = errorMessage(error);
-            }
-            for (auto& region : choices->regions) {
-                if (!project || !shape) {
-                    region.description = choices->description;
-                    continue;
-                }
-                try {
-                    region.defaults = regionDefaults(*project, region.task, shape->allGray, device,
-                                                     region.description);
-                } catch (const std::exception& error) {
-                    region.description = errorMessage(error);
-                }
-            }
-        },
-        this,
-        [this, choices](const Task& task) {
-            if (task.state() == Task::State::Finished) {
-                for (const auto& region : choices->regions) {
-                    emit regionChoicesReady(region.task, region.defaults, region.description,
-                                            region.models);
-                }
-                emit choicesReady(choices->defaults, choices->description, choices->models,
-                                  choices->devices);
-            }
-        });
 }
 
 void TrainingController::start(const train::TrainOptions& options,
