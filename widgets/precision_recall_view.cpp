@@ -10,6 +10,9 @@ namespace kestrel::widgets {
 
 namespace {
 
+// Below this height the legend would cover most of the curves.
+constexpr int kLegendMinHeight = 220;
+
 // Okabe and Ito's colours, as the training charts use, distinct for colour-blind eyes.
 const std::array<QColor, 7> kClassColours = {{QColor(0x00, 0x72, 0xB2), QColor(0xD5, 0x5E, 0x00),
                                               QColor(0x00, 0x9E, 0x73), QColor(0xCC, 0x79, 0xA7),
@@ -91,8 +94,21 @@ void PrecisionRecallView::setFigures(const DetectionFigures& figures) {
     const bool any = plot_->graphCount() > 0;
     emptyText_->setText(any ? QString()
                             : tr("No precision-recall curves: the run recorded none yet."));
-    plot_->legend->setVisible(any);
+    updateLegend();
     plot_->replot();
+}
+
+void PrecisionRecallView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    const bool before = plot_->legend->visible();
+    updateLegend();
+    if (plot_->legend->visible() != before) {
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+void PrecisionRecallView::updateLegend() {
+    plot_->legend->setVisible(plot_->graphCount() > 0 && height() >= kLegendMinHeight);
 }
 
 } // namespace kestrel::widgets

@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QCustomPlot;
+class QResizeEvent;
 class QCPItemText;
 
 namespace kestrel::widgets {
@@ -24,7 +25,13 @@ public:
 
     QSize minimumSizeHint() const override;
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    // The legend only where it leaves the curves room; the table beside has the APs anyway.
+    void updateLegend();
+
     QCustomPlot* plot_ = nullptr;
     QCPItemText* emptyText_ = nullptr;
 };
