@@ -122,9 +122,11 @@ void chooseStartingWeights(const TrainCommandOptions& given, train::TrainOptions
     const auto stored = store.find(pretrained);
     if (given.weights == "imagenet") {
         if (!weights::torchvisionFileName(pretrained)) {
+            const std::string example =
+                options.task == TaskKind::Detection ? "fcos_resnet18" : "resnet18";
             throw Error(ErrorKind::InvalidArgument,
-                        options.model + " has no ImageNet weights; --model resnet18 or another "
-                                        "torchvision architecture has.");
+                        options.model + " has no ImageNet weights; --model " + example +
+                            " or another on a torchvision architecture has.");
         }
         if (!stored) {
             throw Error(ErrorKind::NotFound,

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include <torch/nn/functional/upsampling.h>
 #include <torch/nn/init.h>
@@ -35,11 +36,12 @@ const std::array<int, FcosDetector::kLevels>& FcosDetector::strides() {
     return values;
 }
 
-FcosDetector::FcosDetector(ResNet::Depth depth, int classes, int inputChannels,
-                           int64_t pyramidChannels, int towerConvs)
-    : depth_(depth), classes_(classes) {
+FcosDetector::FcosDetector(Shape shape, int classes, int inputChannels)
+    : name_(std::move(shape.name)), classes_(classes) {
+    const int64_t pyramidChannels = shape.pyramidChannels;
     // The classifier's own head (fc) is never run; one class keeps it small.
-    backbone_ = register_module("backbone", std::make_shared<ResNet>(depth, 1, inputChannels));
+    backbone_ = register_module(
+        "backbone", std::make_shared<ResNet>(shape.depth, 1, inputChannels, shape.backboneWidth));
     for (int stage = 1; stage <= kLevels; ++stage) {
         const std::string index = std::to_string(stage - 1);
         laterals_.push_back(
@@ -48,8 +50,8 @@ FcosDetector::FcosDetector(ResNet::Depth depth, int classes, int inputChannels,
         outputs_.push_back(register_module("fpn_output" + index,
                                            convolution(pyramidChannels, pyramidChannels, 3)));
     }
-    classTower_ = makeTower("class_tower", pyramidChannels, towerConvs);
-    boxTower_ = makeTower("box_tower", pyramidChannels, towerConvs);
+    classTower_ = makeTower("class_tower", pyramidChannels, shape.towerConvs);
+    boxTower_ = makeTower("box_tower", pyramidChannels, shape.towerConvs);
     classLogits_ = register_module("class_logits", convolution(pyramidChannels, classes, 3));
     boxDistances_ = register_module("box_distances", convolution(pyramidChannels, 4, 3));
     centreness_ = register_module("centreness", convolution(pyramidChannels, 1, 3));
@@ -113,17 +115,7 @@ torch::Tensor FcosDetector::features(torch::Tensor images) {
 }
 
 std::string FcosDetector::architecture() const {
-    switch (depth_) {
-    case ResNet::Depth::R18:
-        return "fcos_resnet18";
-    case ResNet::Depth::R34:
-        return "fcos_resnet34";
-    case ResNet::Depth::R50:
-        return "fcos_resnet50";
-    case ResNet::Depth::WideR50:
-        break;
-    }
-    return "fcos_wide_resnet50_2";
+    return name_;
 }
 
 int FcosDetector::appendLayers(LayerGraph& graph) const {

@@ -102,26 +102,47 @@ const std::vector<Entry>& segmentationEntries() {
     return all;
 }
 
-Factory fcos(ResNet::Depth depth) {
-    return [depth](int classes, int channels) {
-        return std::make_shared<FcosDetector>(depth, classes, channels);
+Factory fcos(const FcosDetector::Shape& shape) {
+    return [shape](int classes, int channels) {
+        return std::make_shared<FcosDetector>(shape, classes, channels);
     };
+}
+
+FcosDetector::Shape fcosOnResNet(const std::string& name, ResNet::Depth depth) {
+    FcosDetector::Shape shape;
+    shape.name = name;
+    shape.depth = depth;
+    return shape;
+}
+
+// ResNet-18 at half width (32-256 channels) under the usual 64-channel heads: on the
+// detection bench it trains 2.5 times as fast as fcos_resnet18 on 2 cores. Heads of 32
+// channels were faster still but learnt nothing (no box above score 0.01 after 73 epochs).
+FcosDetector::Shape smallFcos() {
+    FcosDetector::Shape shape = fcosOnResNet("fcos_small", ResNet::Depth::R18);
+    shape.backboneWidth = ResNet::kTorchvisionWidth / 2;
+    return shape;
 }
 
 // Detectors: raw outputs N x (classes + 5) x cells (FcosDetector).
 const std::vector<Entry>& detectionEntries() {
     static const std::vector<Entry> all = {
+        {{"fcos_small",
+          "FCOS on a half-width ResNet-18, 4 pyramid levels (strides 4-32): 3.1 M parameters, "
+          "no ImageNet weights, the default for detection on a CPU",
+          256, 64, FcosDetector::kSizeMultiple},
+         fcos(smallFcos())},
         {{"fcos_resnet18",
           "FCOS on ResNet-18, 4 pyramid levels (strides 4-32): 11.5 M parameters, the default "
-          "for detection",
+          "for detection on a GPU",
           256, 64, FcosDetector::kSizeMultiple},
-         fcos(ResNet::Depth::R18)},
+         fcos(fcosOnResNet("fcos_resnet18", ResNet::Depth::R18))},
         {{"fcos_resnet34", "FCOS on ResNet-34: 21.6 M parameters, deeper", 256, 64,
           FcosDetector::kSizeMultiple},
-         fcos(ResNet::Depth::R34)},
+         fcos(fcosOnResNet("fcos_resnet34", ResNet::Depth::R34))},
         {{"fcos_resnet50", "FCOS on ResNet-50: 24.1 M parameters, bottleneck blocks", 320, 64,
           FcosDetector::kSizeMultiple},
-         fcos(ResNet::Depth::R50)},
+         fcos(fcosOnResNet("fcos_resnet50", ResNet::Depth::R50))},
     };
     return all;
 }

@@ -123,19 +123,21 @@ std::array<int, 4> blocksPerStage(ResNet::Depth depth) {
 
 } // namespace
 
-ResNet::ResNet(Depth depth, int classes, int inputChannels) : depth_(depth) {
-    conv1_ = register_module(
-        "conv1",
-        torch::nn::Conv2d(
-            torch::nn::Conv2dOptions(inputChannels, 64, 7).stride(2).padding(3).bias(false)));
-    bn1_ = register_module("bn1", torch::nn::BatchNorm2d(64));
+ResNet::ResNet(Depth depth, int classes, int inputChannels, int64_t baseWidth)
+    : depth_(depth), baseWidth_(baseWidth) {
+    conv1_ = register_module("conv1",
+                             torch::nn::Conv2d(torch::nn::Conv2dOptions(inputChannels, baseWidth, 7)
+                                                   .stride(2)
+                                                   .padding(3)
+                                                   .bias(false)));
+    bn1_ = register_module("bn1", torch::nn::BatchNorm2d(baseWidth));
 
     const bool bottleneck = depth == Depth::R50 || depth == Depth::WideR50;
     const int64_t innerScale = depth == Depth::WideR50 ? 2 : 1;
     const auto blocks = blocksPerStage(depth);
-    int64_t channels = 64;
+    int64_t channels = baseWidth;
     for (size_t stage = 0; stage < layers_.size(); ++stage) {
-        const int64_t width = int64_t{64} << stage;
+        const int64_t width = baseWidth << stage;
         torch::nn::Sequential layer;
         for (int block = 0; block < blocks[stage]; ++block) {
             const int64_t stride = (stage > 0 && block == 0) ? 2 : 1;
@@ -171,7 +173,7 @@ std::vector<torch::Tensor> ResNet::stages(torch::Tensor images, int last) {
 }
 
 int64_t ResNet::stageChannels(int stage) const {
-    const int64_t width = int64_t{64} << (stage - 1);
+    const int64_t width = baseWidth_ << (stage - 1);
     return depth_ == Depth::R18 || depth_ == Depth::R34 ? width : width * BottleneckImpl::expansion;
 }
 
@@ -202,17 +204,22 @@ std::vector<int> ResNet::appendStages(LayerGraph& graph, int last) const {
 }
 
 std::string ResNet::architecture() const {
+    std::string name = "resnet";
     switch (depth_) {
     case Depth::R18:
-        return "resnet18";
+        name = "resnet18";
+        break;
     case Depth::R34:
-        return "resnet34";
+        name = "resnet34";
+        break;
     case Depth::R50:
-        return "resnet50";
+        name = "resnet50";
+        break;
     case Depth::WideR50:
-        return "wide_resnet50_2";
+        name = "wide_resnet50_2";
+        break;
     }
-    return "resnet";
+    return torchvisionWidth() ? name : name + "_width" + std::to_string(baseWidth_);
 }
 
 } // namespace kestrel::models

@@ -16,11 +16,16 @@ namespace kestrel::models {
 // resnet18/34 stack basic blocks (two 3x3), resnet50 bottlenecks (1x1, 3x3, 1x1 x4);
 // wide_resnet50_2 is resnet50 with bottlenecks twice as wide inside (torchvision's
 // width_per_group=128), the backbone anomaly detection papers use.
+//
+// `baseWidth` below torchvision's 64 narrows every stage alike (stem and layer1 at baseWidth,
+// layer4 at 8 x baseWidth): a backbone for a small fast detector, which no ImageNet file fits.
 class ResNet : public Classifier {
 public:
     enum class Depth { R18, R34, R50, WideR50 };
 
-    ResNet(Depth depth, int classes, int inputChannels);
+    static constexpr int64_t kTorchvisionWidth = 64;
+
+    ResNet(Depth depth, int classes, int inputChannels, int64_t baseWidth = kTorchvisionWidth);
 
     torch::Tensor features(torch::Tensor images) override;
     torch::Tensor classify(torch::Tensor featureMaps) override;
@@ -36,9 +41,12 @@ public:
     std::vector<int> appendStages(LayerGraph& graph, int last) const;
     // Channels of layer`stage`'s output (1-4).
     int64_t stageChannels(int stage) const;
+    // True at torchvision's widths, where its ImageNet files fit.
+    bool torchvisionWidth() const { return baseWidth_ == kTorchvisionWidth; }
 
 private:
     Depth depth_;
+    int64_t baseWidth_;
     torch::nn::Conv2d conv1_{nullptr};
     torch::nn::BatchNorm2d bn1_{nullptr};
     std::array<torch::nn::Sequential, 4> layers_;

@@ -2,6 +2,7 @@
 // non-maximum suppression, the detector's output layout, its loss and figures, review scores.
 #include "common/error.h"
 #include "inspection/fcos_decoding.h"
+#include "models/architectures.h"
 #include "models/fcos_detector.h"
 #include "models/model_registry.h"
 #include "tasks/detection_task.h"
@@ -10,6 +11,8 @@
 
 #include <array>
 #include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <ATen/Functions.h>
@@ -101,26 +104,35 @@ TEST(FcosDecodingTest, LevelsRoundUpAsStridedConvolutionsDo) {
 }
 
 TEST(DetectionTaskTest, TheDetectorGivesEveryCellItsClassesBoxAndCentreness) {
-    torch::manual_seed(1);
-    auto model = models::createDetector({"fcos_resnet18", 3, 1});
-    model->eval();
-    torch::NoGradGuard noGrad;
-    const at::Tensor raw = model->forward(torch::rand({2, 1, 64, 96}));
-    // 16 x 24 + 8 x 12 + 4 x 6 + 2 x 3 cells.
-    EXPECT_EQ(raw.sizes(), (std::vector<std::int64_t>{2, 3 + 5, 384 + 96 + 24 + 6}));
-    // Distances are never negative; the head starts at FCOS's 1% prior.
-    EXPECT_GE(raw.narrow(1, 3, 4).min().item<float>(), 0.0f);
-    EXPECT_NEAR(torch::sigmoid(raw.narrow(1, 0, 3)).mean().item<float>(), 0.01f, 0.005f);
-    EXPECT_EQ(detectorStrides(), (std::vector<int>{4, 8, 16, 32}));
-    // What the registry's description says: 11.5 M parameters.
-    std::int64_t parameters = 0;
-    for (const auto& parameter : model->parameters()) {
-        parameters += parameter.numel();
+    // What the registry's descriptions say of their size.
+    for (const auto& [name, millions] : std::vector<std::pair<std::string, double>>{
+             {"fcos_resnet18", 11.5}, {"fcos_small", 3.1}}) {
+        SCOPED_TRACE(name);
+        torch::manual_seed(1);
+        auto model = models::createDetector({name, 3, 1});
+        EXPECT_EQ(model->architecture(), name);
+        model->eval();
+        torch::NoGradGuard noGrad;
+        const at::Tensor raw = model->forward(torch::rand({2, 1, 64, 96}));
+        // 16 x 24 + 8 x 12 + 4 x 6 + 2 x 3 cells.
+        EXPECT_EQ(raw.sizes(), (std::vector<std::int64_t>{2, 3 + 5, 384 + 96 + 24 + 6}));
+        // Distances are never negative; the head starts at FCOS's 1% prior.
+        EXPECT_GE(raw.narrow(1, 3, 4).min().item<float>(), 0.0f);
+        EXPECT_NEAR(torch::sigmoid(raw.narrow(1, 0, 3)).mean().item<float>(), 0.01f, 0.005f);
+        std::int64_t parameters = 0;
+        for (const auto& parameter : model->parameters()) {
+            parameters += parameter.numel();
+        }
+        EXPECT_NEAR(static_cast<double>(parameters) / 1e6, millions, 0.05);
+        // One class is enough; none is not.
+        EXPECT_NO_THROW(models::createDetector({name, 1, 3}));
+        EXPECT_THROW(models::createDetector({name, 0, 3}), Error);
     }
-    EXPECT_NEAR(static_cast<double>(parameters) / 1e6, 11.5, 0.05);
-    // One class is enough; none is not.
-    EXPECT_NO_THROW(models::createDetector({"fcos_resnet18", 1, 3}));
-    EXPECT_THROW(models::createDetector({"fcos_resnet18", 0, 3}), Error);
+    EXPECT_EQ(detectorStrides(), (std::vector<int>{4, 8, 16, 32}));
+    // Only torchvision's widths take its ImageNet files: the narrow backbone starts fresh.
+    EXPECT_NE(models::createDetector({"fcos_resnet18", 3, 3})->pretrainedBackbone(), nullptr);
+    EXPECT_EQ(models::createDetector({"fcos_small", 3, 3})->pretrainedBackbone(), nullptr);
+    EXPECT_EQ(models::pretrainedWeightsName("fcos_small"), "fcos_small");
 }
 
 // The loss of raw outputs against Batch::boxes rows, with padding rows (category -1).
