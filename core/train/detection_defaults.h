@@ -10,8 +10,9 @@
 namespace kestrel::train {
 
 // Sensible detection settings for these training samples on this device ("cpu" or
-// "cuda:N"): FCOS on ResNet-18 with the images letterboxed to their median side (a multiple
-// of 32, 128 to 256 px on a CPU, up to 640 on a GPU), AdamW on a one-cycle schedule,
+// "cuda:N"): FCOS on a half-width ResNet-18 on a CPU (fcos_small), on ResNet-18 on a GPU,
+// with the images letterboxed to their median side (a multiple of 32, 128 to 256 px on a
+// CPU, up to 640 on a GPU), AdamW on a one-cycle schedule,
 // augmentations that move boxes exactly (flips, quarter turns, small shifts, brightness and
 // contrast), and epochs from a budget of pixels through the model.
 TrainOptions defaultDetectionOptions(const std::vector<loader::LoaderSample>& train, bool allGray,

@@ -29,7 +29,7 @@ TEST_F(CliTest, DetectionTrainsEvaluatesExportsAndPredictsBoxes) {
     EXPECT_NE(train.err.find("val mAP50"), std::string::npos) << train.err;
     const auto trained = nlohmann::json::parse(train.out);
     EXPECT_EQ(trained.at("task"), "detection");
-    EXPECT_EQ(trained.at("model"), "fcos_resnet18");
+    EXPECT_EQ(trained.at("model"), "fcos_small"); // the CPU default
     EXPECT_EQ(trained.at("status"), "completed");
     const std::string run = std::to_string(trained.at("run").get<int>());
 

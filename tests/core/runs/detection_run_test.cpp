@@ -40,7 +40,7 @@ protected:
     static train::TrainOptions tinyOptions() {
         train::TrainOptions options;
         options.task = TaskKind::Detection;
-        options.model = "fcos_resnet18";
+        options.model = "fcos_small";
         options.imageSize = 64;
         options.channels = 3;
         options.mean = {0.5, 0.5, 0.5};
