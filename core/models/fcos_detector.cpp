@@ -1,6 +1,7 @@
 #include "models/fcos_detector.h"
 
 #include "models/layer_graph.h"
+#include "models/mobilenet_v3.h"
 
 #include <cmath>
 #include <string>
@@ -24,6 +25,18 @@ void initialiseHeadConv(const torch::nn::Conv2d& conv, double bias = 0.0) {
     torch::nn::init::constant_(conv->bias, bias);
 }
 
+// The backbone `shape` names, under torchvision's names.
+std::shared_ptr<Classifier> makeBackbone(const FcosDetector::Shape& shape, int inputChannels) {
+    switch (shape.backbone) {
+    case FcosDetector::Shape::Backbone::MobileNetV3Large:
+        return std::make_shared<MobileNetV3>(MobileNetV3::Size::Large, inputChannels);
+    case FcosDetector::Shape::Backbone::ResNet:
+        break;
+    }
+    // The classifier's own head (fc) is never run; one class keeps it small.
+    return std::make_shared<ResNet>(shape.depth, 1, inputChannels, shape.backboneWidth);
+}
+
 // [N, C, H, W] to [N, C, H * W]: the cells row-major, as tasks::cellCentres lists them.
 torch::Tensor cellsLast(const torch::Tensor& map) {
     return map.flatten(2);
@@ -39,14 +52,14 @@ const std::array<int, FcosDetector::kLevels>& FcosDetector::strides() {
 FcosDetector::FcosDetector(Shape shape, int classes, int inputChannels)
     : name_(std::move(shape.name)), classes_(classes) {
     const int64_t pyramidChannels = shape.pyramidChannels;
-    // The classifier's own head (fc) is never run; one class keeps it small.
-    backbone_ = register_module(
-        "backbone", std::make_shared<ResNet>(shape.depth, 1, inputChannels, shape.backboneWidth));
-    for (int stage = 1; stage <= kLevels; ++stage) {
-        const std::string index = std::to_string(stage - 1);
-        laterals_.push_back(
-            register_module("fpn_lateral" + index,
-                            convolution(backbone_->stageChannels(stage), pyramidChannels, 1)));
+    backbone_ = register_module("backbone", makeBackbone(shape, inputChannels));
+    pyramid_ = dynamic_cast<PyramidBackbone*>(backbone_.get());
+    const std::vector<int64_t> backboneChannels = pyramid_->pyramidChannels();
+    for (int level = 0; level < kLevels; ++level) {
+        const std::string index = std::to_string(level);
+        laterals_.push_back(register_module(
+            "fpn_lateral" + index,
+            convolution(backboneChannels[static_cast<size_t>(level)], pyramidChannels, 1)));
         outputs_.push_back(register_module("fpn_output" + index,
                                            convolution(pyramidChannels, pyramidChannels, 3)));
     }
@@ -87,7 +100,7 @@ torch::Tensor FcosDetector::runTower(Tower& tower, torch::Tensor x, size_t level
 
 torch::Tensor FcosDetector::features(torch::Tensor images) {
     namespace F = torch::nn::functional;
-    const std::vector<torch::Tensor> stages = backbone_->stages(std::move(images), kLevels);
+    const std::vector<torch::Tensor> stages = pyramid_->pyramid(std::move(images));
     // Top-down: the coarsest lateral first, each finer one plus the nearest upsampling.
     std::vector<torch::Tensor> pyramid(kLevels);
     torch::Tensor inner = laterals_.back()->forward(stages.back());
@@ -119,7 +132,7 @@ std::string FcosDetector::architecture() const {
 }
 
 int FcosDetector::appendLayers(LayerGraph& graph) const {
-    const std::vector<int> stages = backbone_->appendStages(graph, kLevels);
+    const std::vector<int> stages = pyramid_->appendPyramid(graph);
     std::vector<int> pyramid(kLevels);
     int inner = graph.conv(*laterals_.back(), stages.back());
     pyramid.back() = graph.conv(*outputs_.back(), inner);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/classifier.h"
+#include "models/pyramid_backbone.h"
 #include "models/resnet.h"
 
 #include <array>
@@ -14,7 +15,8 @@
 namespace kestrel::models {
 
 // A single-stage, anchor-free detector as FCOS builds it (Tian et al., 2019; torchvision's
-// FCOS): a ResNet's layer1-4 (strides 4, 8, 16, 32) into a feature pyramid (torchvision's
+// FCOS): a backbone's maps at strides 4, 8, 16 and 32 (a ResNet's layer1-4, or MobileNetV3's
+// last block at each stride: PyramidBackbone) into a feature pyramid (torchvision's
 // FeaturePyramidNetwork: 1x1 laterals, nearest top-down sums, 3x3 outputs) and one head
 // shared by the levels: a classification tower to per-class logits, a regression tower to
 // the four side distances and the centreness.
@@ -23,23 +25,26 @@ namespace kestrel::models {
 // instead of its P6/P7 (defects are a few pixels; images a few hundred), and batch norms
 // per level after each tower convolution instead of a shared GroupNorm (they fold into the
 // convolutions, so the exported graph is convolutions only). The backbone keeps
-// torchvision's names under "backbone." ("backbone.layer1.0.conv1").
+// torchvision's names under "backbone." ("backbone.layer1.0.conv1", "backbone.features.1").
 //
 // forward() gives the raw outputs N x (K + 5) x A for A cells, the levels in order and each
 // row-major (tasks::cellCentres's order): K class logits, the left, top, right and bottom
 // distances from the cell's point in strides (>= 0), then the centreness logit.
 class FcosDetector : public Classifier {
 public:
-    static constexpr int kLevels = 4;
+    static constexpr int kLevels = PyramidBackbone::kLevels;
     static constexpr int kSizeMultiple = 32; // the coarsest stride: levels line up exactly
 
-    // How big a detector is. The registry's names: fcos_resnet18/34/50 at torchvision's
-    // backbone widths; fcos_small, ResNet-18 at half width, which trains 2.5 times as fast
-    // on a CPU.
+    // What a detector is built on. The registry's names: fcos_resnet18/34/50 and
+    // fcos_mobilenet_v3_large on torchvision's backbones; fcos_small, ResNet-18 at half
+    // width, which trains 2.5 times as fast on a CPU.
     struct Shape {
+        enum class Backbone { ResNet, MobileNetV3Large };
+
         std::string name;
-        ResNet::Depth depth = ResNet::Depth::R18;
-        int64_t backboneWidth = ResNet::kTorchvisionWidth; // the stem's channels
+        Backbone backbone = Backbone::ResNet;
+        ResNet::Depth depth = ResNet::Depth::R18;          // a ResNet's
+        int64_t backboneWidth = ResNet::kTorchvisionWidth; // a ResNet's stem channels
         // `towerConvs` 3x3 convolution + batch norm + ReLU blocks per tower (torchvision: 4),
         // at `pyramidChannels` (torchvision: 256).
         int64_t pyramidChannels = 64;
@@ -55,9 +60,10 @@ public:
     std::string architecture() const override;
     std::string headName() const override { return "class_logits"; }
     std::string stemName() const override { return "backbone.conv1"; }
-    // ImageNet weights start a torchvision-width ResNet; the pyramid and the towers start fresh.
+    // ImageNet weights start the backbone (when torchvision's file fits it); the pyramid and
+    // the towers start fresh.
     Classifier* pretrainedBackbone() override {
-        return backbone_->torchvisionWidth() ? backbone_.get() : nullptr;
+        return pyramid_->fitsTorchvisionWeights() ? backbone_.get() : nullptr;
     }
     int appendLayers(LayerGraph& graph) const override;
 
@@ -75,7 +81,8 @@ private:
 
     std::string name_;
     int classes_;
-    std::shared_ptr<ResNet> backbone_;
+    std::shared_ptr<Classifier> backbone_; // registered as "backbone"
+    PyramidBackbone* pyramid_ = nullptr;   // the same object
     std::vector<torch::nn::Conv2d> laterals_;
     std::vector<torch::nn::Conv2d> outputs_;
     Tower classTower_;

@@ -1,8 +1,11 @@
 #include "models/mobilenet_v3.h"
 
+#include "common/error.h"
 #include "models/layer_graph.h"
 #include "models/torchvision_layers.h"
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 #include <ATen/core/grad_mode.h>
@@ -103,21 +106,96 @@ MobileNetV3::MobileNetV3(Size size, int classes, int inputChannels) : size_(size
     }
 }
 
+MobileNetV3::MobileNetV3(Size size, int inputChannels) : size_(size) {
+    features_ = register_module("features", makeFeatures(size, inputChannels, false));
+    initialiseLikeTorchvision(*this);
+}
+
+std::vector<std::size_t> MobileNetV3::pyramidTaps() const {
+    // features[0] (the stem) strides by 2, features[i + 1] by row i's stride, the last
+    // convolution by 1.
+    std::vector<int64_t> strides = {2};
+    for (const Bottleneck& row : bottlenecks(size_)) {
+        strides.push_back(strides.back() * row.stride);
+    }
+    strides.push_back(strides.back());
+    std::vector<std::size_t> taps;
+    for (int64_t stride = 4; stride <= 32; stride *= 2) {
+        std::size_t last = 0;
+        for (std::size_t i = 0; i < strides.size(); ++i) {
+            if (strides[i] == stride) {
+                last = i;
+            }
+        }
+        taps.push_back(last);
+    }
+    return taps;
+}
+
+std::vector<at::Tensor> MobileNetV3::pyramid(at::Tensor images) {
+    const std::vector<std::size_t> taps = pyramidTaps();
+    std::vector<at::Tensor> maps;
+    at::Tensor x = std::move(images);
+    std::size_t index = 0;
+    for (auto& block : *features_) {
+        x = block.forward(x);
+        if (std::find(taps.begin(), taps.end(), index) != taps.end()) {
+            maps.push_back(x);
+        }
+        if (index++ == taps.back()) {
+            break;
+        }
+    }
+    return maps;
+}
+
+std::vector<int> MobileNetV3::appendPyramid(LayerGraph& graph) const {
+    const std::vector<std::size_t> taps = pyramidTaps();
+    std::vector<int> maps;
+    int x = LayerGraph::kInput;
+    for (std::size_t i = 0; i <= taps.back(); ++i) {
+        x = describeBlock(graph, *features_->ptr(i), x);
+        if (std::find(taps.begin(), taps.end(), i) != taps.end()) {
+            maps.push_back(x);
+        }
+    }
+    return maps;
+}
+
+std::vector<int64_t> MobileNetV3::pyramidChannels() const {
+    const auto& rows = bottlenecks(size_);
+    std::vector<int64_t> channels;
+    for (const std::size_t tap : pyramidTaps()) {
+        // features[i] is row i - 1; the last one is the 1x1 convolution to 6x the last row.
+        channels.push_back(tap == rows.size() + 1 ? 6 * rows.back().out : rows[tap - 1].out);
+    }
+    return channels;
+}
+
 torch::Tensor MobileNetV3::features(torch::Tensor images) {
     return features_->forward(images);
 }
 
 torch::Tensor MobileNetV3::classify(torch::Tensor featureMaps) {
+    requireClassifier();
     return classifier_->forward(featureMaps.mean({2, 3}));
 }
 
 int MobileNetV3::appendLayers(LayerGraph& graph) const {
+    requireClassifier();
     int x = describeBlocks(graph, *features_, LayerGraph::kInput);
     x = graph.flatten(graph.adaptiveAvgPool(1, 1, x));
     // classifier: Linear, Hardswish, Dropout (the identity in eval mode), Linear.
     x = graph.activation(Activation::Hardswish,
                          graph.linear(*classifier_->ptr(0)->as<torch::nn::Linear>(), x));
     return graph.linear(*classifier_->ptr(3)->as<torch::nn::Linear>(), x);
+}
+
+void MobileNetV3::requireClassifier() const {
+    if (!classifier_) {
+        throw Error(ErrorKind::InvalidArgument,
+                    architecture() + " was built as a backbone, without its classifier.");
+    }
 }
 
 std::string MobileNetV3::architecture() const {

@@ -124,6 +124,13 @@ FcosDetector::Shape smallFcos() {
     return shape;
 }
 
+FcosDetector::Shape fcosOnMobileNet() {
+    FcosDetector::Shape shape;
+    shape.name = "fcos_mobilenet_v3_large";
+    shape.backbone = FcosDetector::Shape::Backbone::MobileNetV3Large;
+    return shape;
+}
+
 // Detectors: raw outputs N x (classes + 5) x cells (FcosDetector).
 const std::vector<Entry>& detectionEntries() {
     static const std::vector<Entry> all = {
@@ -143,6 +150,11 @@ const std::vector<Entry>& detectionEntries() {
         {{"fcos_resnet50", "FCOS on ResNet-50: 24.1 M parameters, bottleneck blocks", 320, 64,
           FcosDetector::kSizeMultiple},
          fcos(fcosOnResNet("fcos_resnet50", ResNet::Depth::R50))},
+        {{"fcos_mobilenet_v3_large",
+          "FCOS on MobileNetV3-Large (its blocks at strides 4-32): 3.4 M parameters, light "
+          "on a GPU or for inference",
+          320, 64, FcosDetector::kSizeMultiple},
+         fcos(fcosOnMobileNet())},
     };
     return all;
 }

@@ -177,6 +177,10 @@ int64_t ResNet::stageChannels(int stage) const {
     return depth_ == Depth::R18 || depth_ == Depth::R34 ? width : width * BottleneckImpl::expansion;
 }
 
+std::vector<int64_t> ResNet::pyramidChannels() const {
+    return {stageChannels(1), stageChannels(2), stageChannels(3), stageChannels(4)};
+}
+
 torch::Tensor ResNet::classify(torch::Tensor featureMaps) {
     return fc_->forward(featureMaps.mean({2, 3}));
 }
@@ -219,7 +223,7 @@ std::string ResNet::architecture() const {
         name = "wide_resnet50_2";
         break;
     }
-    return torchvisionWidth() ? name : name + "_width" + std::to_string(baseWidth_);
+    return fitsTorchvisionWeights() ? name : name + "_width" + std::to_string(baseWidth_);
 }
 
 } // namespace kestrel::models

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/classifier.h"
+#include "models/pyramid_backbone.h"
 
 #include <array>
 #include <vector>
@@ -19,7 +20,7 @@ namespace kestrel::models {
 //
 // `baseWidth` below torchvision's 64 narrows every stage alike (stem and layer1 at baseWidth,
 // layer4 at 8 x baseWidth): a backbone for a small fast detector, which no ImageNet file fits.
-class ResNet : public Classifier {
+class ResNet : public Classifier, public PyramidBackbone {
 public:
     enum class Depth { R18, R34, R50, WideR50 };
 
@@ -41,8 +42,13 @@ public:
     std::vector<int> appendStages(LayerGraph& graph, int last) const;
     // Channels of layer`stage`'s output (1-4).
     int64_t stageChannels(int stage) const;
-    // True at torchvision's widths, where its ImageNet files fit.
-    bool torchvisionWidth() const { return baseWidth_ == kTorchvisionWidth; }
+    // PyramidBackbone: layer1-4. Only torchvision's widths fit its ImageNet files.
+    std::vector<at::Tensor> pyramid(at::Tensor images) override { return stages(images, 4); }
+    std::vector<int> appendPyramid(LayerGraph& graph) const override {
+        return appendStages(graph, 4);
+    }
+    std::vector<int64_t> pyramidChannels() const override;
+    bool fitsTorchvisionWeights() const override { return baseWidth_ == kTorchvisionWidth; }
 
 private:
     Depth depth_;

@@ -131,20 +131,25 @@ int InvertedResidualImpl::appendLayers(LayerGraph& graph, int input) const {
 int describeBlocks(LayerGraph& graph, const torch::nn::SequentialImpl& blocks, int input) {
     int value = input;
     for (const auto& child : blocks.children()) {
-        if (const auto* convNorm = child->as<ConvNormActivationImpl>()) {
-            value = convNorm->appendLayers(graph, value);
-        } else if (const auto* squeeze = child->as<SqueezeExcitationImpl>()) {
-            value = squeeze->appendLayers(graph, value);
-        } else if (const auto* residual = child->as<InvertedResidualImpl>()) {
-            value = residual->appendLayers(graph, value);
-        } else if (const auto* stage = child->as<StageImpl>()) {
-            value = describeBlocks(graph, *stage, value);
-        } else {
-            throw Error(ErrorKind::InvalidArgument,
-                        "A " + child->name() + " layer cannot be exported yet.");
-        }
+        value = describeBlock(graph, *child, value);
     }
     return value;
+}
+
+int describeBlock(LayerGraph& graph, const torch::nn::Module& block, int input) {
+    if (const auto* convNorm = block.as<ConvNormActivationImpl>()) {
+        return convNorm->appendLayers(graph, input);
+    }
+    if (const auto* squeeze = block.as<SqueezeExcitationImpl>()) {
+        return squeeze->appendLayers(graph, input);
+    }
+    if (const auto* residual = block.as<InvertedResidualImpl>()) {
+        return residual->appendLayers(graph, input);
+    }
+    if (const auto* stage = block.as<StageImpl>()) {
+        return describeBlocks(graph, *stage, input);
+    }
+    throw Error(ErrorKind::InvalidArgument, "A " + block.name() + " layer cannot be exported yet.");
 }
 
 int64_t makeDivisible(double value, int64_t divisor) {

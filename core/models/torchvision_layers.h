@@ -117,6 +117,8 @@ TORCH_MODULE(Stage);
 
 // Describes a sequence of the blocks above (and Stages of them) into `graph`, in order.
 int describeBlocks(LayerGraph& graph, const torch::nn::SequentialImpl& blocks, int input);
+// One of those blocks.
+int describeBlock(LayerGraph& graph, const torch::nn::Module& block, int input);
 
 // torchvision's _make_divisible: rounds a scaled width to a multiple of 8, never more than
 // 10% below the scaled value.

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "models/state_dict_reader.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <vector>
@@ -88,10 +89,18 @@ WeightImport loadTorchvisionWeights(Classifier& model, const std::filesystem::pa
     std::vector<Copy> copies;
     std::set<std::string> matched;
     std::vector<std::string> unexpected;
+    // A backbone built without its classifier (a detector's MobileNetV3) has nothing under
+    // the head's block ("classifier."), and takes nothing from the file's.
+    const std::string headBlock = headPrefix.substr(0, headPrefix.find('.') + 1);
+    const bool headless =
+        std::none_of(modelNames.begin(), modelNames.end(),
+                     [&](const std::string& name) { return startsWith(name, headBlock); });
     for (const auto& [name, source] : tensors) {
         const auto found = targets.find(name);
         if (found == targets.end()) {
-            if (!isBatchCounter(name)) {
+            if (headless && startsWith(name, headBlock)) {
+                result.headReplaced = true;
+            } else if (!isBatchCounter(name)) {
                 unexpected.push_back(name);
             }
             continue;

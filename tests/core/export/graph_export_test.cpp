@@ -13,6 +13,7 @@
 #include "temp_dir.h"
 
 #include <array>
+#include <string>
 #include <utility>
 
 #include <gtest/gtest.h>
@@ -305,13 +306,21 @@ INSTANTIATE_TEST_SUITE_P(
 // the raw outputs agree, and so do the boxes they decode to. The class and centreness biases
 // are raised so that some cells score well above the decoding threshold.
 TEST(DetectorExportTest, BothFormatsGiveTheDetectorsRawOutputsAndBoxes) {
-    for (const auto& [height, width, channels] :
-         std::vector<std::array<int, 3>>{{64, 96, 3}, {96, 64, 1}}) {
+    struct DetectorCase {
+        std::string architecture;
+        int height, width, channels;
+    };
+    // MobileNetV3 adds hard-swish and squeeze-excitation inside the backbone's taps.
+    for (const auto& [architecture, height, width, channels] :
+         std::vector<DetectorCase>{{"fcos_resnet18", 64, 96, 3},
+                                   {"fcos_resnet18", 96, 64, 1},
+                                   {"fcos_mobilenet_v3_large", 64, 96, 3}}) {
+        SCOPED_TRACE(architecture);
         constexpr int classes = 2;
         constexpr int count = 2;
         torch::manual_seed(13);
-        auto model = models::createDetector({"fcos_resnet18", classes, channels});
-        infer::ModelMetadata metadata = metadataFor({"fcos_resnet18", width, channels}, classes);
+        auto model = models::createDetector({architecture, classes, channels});
+        infer::ModelMetadata metadata = metadataFor({architecture, width, channels}, classes);
         metadata.height = height;
         metadata.task = TaskKind::Detection;
         metadata.output = "raw";

@@ -1,5 +1,6 @@
 #include "common/error.h"
 #include "files.h"
+#include "models/mobilenet_v3.h"
 #include "models/model_registry.h"
 #include "models/state_dict_reader.h"
 #include "models/torchvision_weights.h"
@@ -10,6 +11,7 @@
 #include <map>
 #include <string>
 
+#include <ATen/Functions.h>
 #include <ATen/ops/equal.h>
 #include <gtest/gtest.h>
 #include <torch/csrc/api/include/torch/utils.h>
@@ -133,6 +135,36 @@ TEST(TorchvisionWeightsTest, ADetectorsBackboneStartsFromItsClassifiersWeights) 
         }
         EXPECT_GT(fresh, 10);
     }
+}
+
+// A MobileNetV3 backbone is built without its classifier: the file's loads into "features"
+// alone, and its classifier is left out rather than refused.
+TEST(TorchvisionWeightsTest, AMobileNetDetectorTakesTheFeaturesAndLeavesTheClassifier) {
+    TempDir dir;
+    const auto reference = testing::writeTorchvisionModels(dir.path(), {"mobilenet_v3_large"});
+    SKIP_WITHOUT(reference);
+    auto detector = createDetector({"fcos_mobilenet_v3_large", 3, 3});
+    for (const auto& item : detector->named_parameters()) {
+        EXPECT_FALSE(startsWith(item.key(), "backbone.classifier")) << item.key();
+    }
+    const WeightImport import = loadTorchvisionWeights(*detector, dir / "mobilenet_v3_large.pth");
+    EXPECT_TRUE(import.headReplaced);
+    const auto after = modelTensors(*detector);
+    int loaded = 0;
+    for (const auto& [name, tensor] : readStateDict(dir / "mobilenet_v3_large.pth")) {
+        if (startsWith(name, "classifier.")) {
+            continue;
+        }
+        SCOPED_TRACE(name);
+        ASSERT_TRUE(after.count("backbone." + name));
+        EXPECT_TRUE(at::equal(after.at("backbone." + name), tensor));
+        ++loaded;
+    }
+    EXPECT_EQ(loaded, import.loaded); // every tensor of "features", batch counters included
+    EXPECT_GT(loaded, 300);
+    // Built as a backbone, it cannot classify.
+    MobileNetV3 headless(MobileNetV3::Size::Large, 3);
+    EXPECT_THROW(headless.classify(at::zeros({1, 960, 2, 2})), Error);
 }
 
 // Runs `load`, expecting Error(kind) whose sentence holds every piece of `expected`.

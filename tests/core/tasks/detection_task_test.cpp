@@ -133,6 +133,7 @@ TEST(DetectionTaskTest, TheDetectorGivesEveryCellItsClassesBoxAndCentreness) {
     EXPECT_NE(models::createDetector({"fcos_resnet18", 3, 3})->pretrainedBackbone(), nullptr);
     EXPECT_EQ(models::createDetector({"fcos_small", 3, 3})->pretrainedBackbone(), nullptr);
     EXPECT_EQ(models::pretrainedWeightsName("fcos_small"), "fcos_small");
+    EXPECT_EQ(models::pretrainedWeightsName("fcos_mobilenet_v3_large"), "mobilenet_v3_large");
 }
 
 // The loss of raw outputs against Batch::boxes rows, with padding rows (category -1).
