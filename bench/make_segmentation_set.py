@@ -23,7 +23,9 @@ Writes
   OUT/instances_{train,val,test}.json  COCO: categories 1 scratch, 2 spot, 3 crack; one
                                       annotation per defect, in drawing order, with its mask
                                       as uncompressed RLE ({"counts": [...], "size": [h, w]},
-                                      column-major), bbox and area
+                                      column-major), bbox, area and contrast (the gray
+                                      levels drawn, signed, before the optics soften them;
+                                      the faint ones are under 15)
   OUT/masks/{train,val,test}/<stem>.png  the class index per pixel (0 background, 1 scratch,
                                       2 spot, 3 crack; a later defect paints over an earlier)
   OUT/splits.json                     {"seed", "size", "classes", "train": [file names], ...}
@@ -224,8 +226,9 @@ def make_image(rng, pick, size):
         if not mask.any():
             continue
         # Painted over what came before, then softened by the optics below.
-        delta[mask] = contrast(pick, kind)
-        defects.append((kind, mask))
+        amount = contrast(pick, kind)
+        delta[mask] = amount
+        defects.append((kind, mask, amount))
     image = base + smooth(delta, pick.uniform(0.35, 0.6))
     image = image + rng.normal(0, rng.uniform(1.5, 5.0), image.shape)
     gray = pick.random() < 0.12
@@ -238,11 +241,11 @@ def make_image(rng, pick, size):
     return Image.fromarray(pixels), defects
 
 
-def annotation(next_id, image_id, kind, mask):
+def annotation(next_id, image_id, kind, mask, amount):
     ys, xs = np.nonzero(mask)
     height, width = mask.shape
     return {"id": next_id, "image_id": image_id, "category_id": CLASSES.index(kind) + 1,
-            "iscrowd": 0, "area": int(mask.sum()),
+            "iscrowd": 0, "area": int(mask.sum()), "contrast": round(float(amount), 2),
             "bbox": [int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1),
                      int(ys.max() - ys.min() + 1)],
             "segmentation": {"size": [height, width], "counts": rle_counts(mask)}}
@@ -288,9 +291,9 @@ def main():
         else:
             image.save(os.path.join(args.out, "images", name))
         classes = np.zeros((height, width), dtype=np.uint8)
-        for kind, mask in defects:
+        for kind, mask, amount in defects:
             classes[mask] = CLASSES.index(kind) + 1
-            coco[split]["annotations"].append(annotation(next_id, index + 1, kind, mask))
+            coco[split]["annotations"].append(annotation(next_id, index + 1, kind, mask, amount))
             next_id += 1
             defects_by_class[kind] += 1
         clean += not defects
