@@ -116,6 +116,9 @@ at::Tensor boxTensor(const std::vector<std::vector<imaging::ClassBox>>& rows, bo
 struct BatchLoader::Run {
     std::int64_t epoch = 0;
     std::vector<std::size_t> order;
+    // Each entry's position in the epoch's whole order, which seeds its augmentation: a
+    // sample is augmented alike whichever rank draws it. Empty: the entry's own index.
+    std::vector<std::size_t> seedPositions;
     std::size_t batchCount = 0;
 
     std::mutex mutex;
@@ -155,6 +158,14 @@ void validate(const LoaderOptions& options) {
         throw Error(ErrorKind::InvalidArgument,
                     "Loader settings ask for both masks and boxes; a task uses one or the other.");
     }
+    check(options.shard.count >= 1, "shard count", options.shard.count);
+    check(options.shard.index >= 0 && options.shard.index < options.shard.count, "shard index",
+          options.shard.index);
+    if (options.shard.count > 1 && !options.dropLast) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Loader settings shard an epoch that keeps its last, smaller batch; sharded "
+                    "training drops it, so that every rank takes as many steps.");
+    }
 }
 
 BatchLoader::BatchLoader(std::vector<LoaderSample> samples, LoaderOptions options)
@@ -176,6 +187,9 @@ BatchLoader::~BatchLoader() {
 
 std::size_t BatchLoader::batchesPerEpoch() const {
     const auto size = static_cast<std::size_t>(options_.batchSize);
+    if (options_.shard.count > 1) {
+        return samples_.size() / (size * static_cast<std::size_t>(options_.shard.count));
+    }
     return options_.dropLast ? samples_.size() / size : (samples_.size() + size - 1) / size;
 }
 
@@ -184,6 +198,16 @@ void BatchLoader::startEpoch(std::int64_t epoch) {
     auto run = std::make_unique<Run>();
     run->epoch = epoch;
     run->order = epochOrder(samples_, options_, epoch);
+    if (options_.shard.count > 1) {
+        run->seedPositions = shardPositions(
+            run->order.size(), static_cast<std::size_t>(options_.batchSize), options_.shard);
+        std::vector<std::size_t> shard;
+        shard.reserve(run->seedPositions.size());
+        for (const std::size_t position : run->seedPositions) {
+            shard.push_back(run->order[position]);
+        }
+        run->order = std::move(shard);
+    }
     run->batchCount = batchesPerEpoch();
     run_ = std::move(run);
     for (int i = 0; i < options_.workers; ++i) {
@@ -336,9 +360,11 @@ Batch BatchLoader::assemble(const Run& run, std::size_t number) {
         if (options_.augment) {
             // Seeded by position, not worker: the same image for any thread count, and a
             // sample drawn twice (class balancing) gets two different augmentations.
+            const std::size_t seedPosition =
+                run.seedPositions.empty() ? position : run.seedPositions[position];
             imaging::Random random(imaging::mixSeed(options_.seed,
                                                     static_cast<std::uint64_t>(run.epoch),
-                                                    static_cast<std::uint64_t>(position)));
+                                                    static_cast<std::uint64_t>(seedPosition)));
             if (options_.masks) {
                 imaging::augmentImageAndMask(image, mask, options_.augmentation, random);
                 if (cropping()) {

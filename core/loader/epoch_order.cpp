@@ -50,4 +50,21 @@ std::vector<std::size_t> epochOrder(const std::vector<LoaderSample>& samples,
     return order;
 }
 
+std::vector<std::size_t> shardPositions(std::size_t orderSize, std::size_t batchSize,
+                                        const Shard& shard) {
+    const auto count = static_cast<std::size_t>(shard.count);
+    const auto index = static_cast<std::size_t>(shard.index);
+    const std::size_t globalBatch = batchSize * count;
+    const std::size_t globalBatches = globalBatch == 0 ? 0 : orderSize / globalBatch;
+    std::vector<std::size_t> positions;
+    positions.reserve(globalBatches * batchSize);
+    for (std::size_t batch = 0; batch < globalBatches; ++batch) {
+        const std::size_t first = batch * globalBatch + index * batchSize;
+        for (std::size_t i = 0; i < batchSize; ++i) {
+            positions.push_back(first + i);
+        }
+    }
+    return positions;
+}
+
 } // namespace kestrel::loader

@@ -17,4 +17,13 @@ namespace kestrel::loader {
 std::vector<std::size_t> epochOrder(const std::vector<LoaderSample>& samples,
                                     const LoaderOptions& options, std::int64_t epoch);
 
+// The positions in `epochOrder` that rank `shard.index` of `shard.count` serves, in order.
+// The order is cut into global batches of batchSize x count positions; the rank takes the
+// index-th run of batchSize positions from each, and the positions of an incomplete last
+// global batch go to no rank. So every position goes to at most one rank, every rank gets
+// the same number of batches, and the ranks' batches together are the batches that one
+// process drawing batchSize x count at a time (dropping its last, smaller batch) trains on.
+std::vector<std::size_t> shardPositions(std::size_t orderSize, std::size_t batchSize,
+                                        const Shard& shard);
+
 } // namespace kestrel::loader

@@ -32,6 +32,12 @@ struct LoaderSample {
     int imageHeight = 0;
 };
 
+// One rank's part of a data-parallel epoch: rank `index` of `count`.
+struct Shard {
+    int index = 0;
+    int count = 1;
+};
+
 // How a BatchLoader reads, shuffles and assembles batches. No LibTorch or OpenCV types
 // here, so the CLI and the GUI glue can fill it in cheaply.
 struct LoaderOptions {
@@ -67,6 +73,9 @@ struct LoaderOptions {
     bool boxes = false;
     // Page-locked batches for faster host-to-GPU copies; ignored when CUDA is not available.
     bool pinMemory = false;
+    // Data-parallel training: this rank's share of every epoch (loader/epoch_order.h). The
+    // default, one shard, is the whole epoch.
+    Shard shard;
 };
 
 // Throws kestrel::Error (InvalidArgument) naming the first value out of range.
