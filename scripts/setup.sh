@@ -43,8 +43,9 @@ readonly packages=(
     # core: tensors and TorchScript, images, store, ONNX, JSON, hashing, command line,
     # downloading pretrained weights (libcurl) and checking their SHA-256 (libcrypto),
     # dataset formats (Pascal VOC's XML, YOLO's data.yaml), fast JPEG decoding (TurboJPEG,
-    # with libexif for the orientation)
-    libtorch-dev libopenblas0-pthread libopencv-dev libsqlite3-dev libonnx-dev
+    # with libexif for the orientation), data-parallel training (Gloo's headers, which c10d's
+    # need and Debian's libtorch-dev leaves out)
+    libtorch-dev libgloo-dev libopenblas0-pthread libopencv-dev libsqlite3-dev libonnx-dev
     libprotobuf-dev nlohmann-json3-dev libxxhash-dev zlib1g-dev libcli11-dev
     libcurl4-openssl-dev libssl-dev libtinyxml2-dev libyaml-cpp-dev libturbojpeg0-dev libexif-dev
     # GUI: Qt 6 widgets, its platform plugins (only "recommended" by Debian), plots, a font

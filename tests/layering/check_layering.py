@@ -18,7 +18,7 @@ import sys
 DATA_FOLDERS = {"common", "annotations", "store", "project", "dataset", "imaging", "demo", "report", "monitor",
                 "inspection"}
 ML_FOLDERS = {"models", "loader", "tasks", "train", "runs", "infer", "export", "review", "weights",
-              "anomaly", "torch_compat"}
+              "anomaly", "torch_compat", "distributed"}
 TORCH = re.compile(r"^(torch|ATen|c10|caffe2)/")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
