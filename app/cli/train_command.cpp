@@ -2,6 +2,9 @@
 #include "command.h"
 #include "common/error.h"
 #include "common/task_kind.h"
+#include "distributed/launch_environment.h"
+#include "distributed/process_group.h"
+#include "distributed/rank_agreement.h"
 #include "inspection/area_verdict.h"
 #include "json_output.h"
 #include "models/architectures.h"
@@ -10,9 +13,11 @@
 #include "review/run_predictions.h"
 #include "runs/detection_data.h"
 #include "runs/run_lock.h"
+#include "runs/run_params.h"
 #include "runs/run_store_writer.h"
 #include "runs/segmentation_data.h"
 #include "runs/training_session.h"
+#include "store/run_repository.h"
 #include "train/default_settings.h"
 #include "train/detection_defaults.h"
 #include "train/segmentation_defaults.h"
@@ -24,6 +29,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -82,10 +88,11 @@ extern "C" void onTrainingInterrupt(int) {
 }
 
 // Ctrl-C cancels between batches, so the run ends as "cancelled" with its last checkpoint
-// instead of being killed mid-write; a second Ctrl-C kills as usual.
+// instead of being killed mid-write; a second Ctrl-C kills as usual. (torchrun passes its
+// Ctrl-C on to every rank, and the ranks stop at the same step.)
 class CancelOnInterrupt : public train::TrainingObserver {
 public:
-    explicit CancelOnInterrupt(runs::TrainingSession& session) : session_(session) {
+    explicit CancelOnInterrupt(std::function<void()> cancel) : cancel_(std::move(cancel)) {
         std::signal(SIGINT, onTrainingInterrupt);
         std::signal(SIGTERM, onTrainingInterrupt);
     }
@@ -97,14 +104,20 @@ public:
         if (interrupted && !cancelled_) {
             cancelled_ = true;
             std::signal(SIGINT, SIG_DFL);
-            session_.cancel();
+            cancel_();
         }
     }
 
 private:
-    runs::TrainingSession& session_;
+    std::function<void()> cancel_;
     bool cancelled_ = false;
 };
+
+// Ended as the user can go on from: completed, or cancelled with its checkpoint.
+bool succeeded(const train::TrainingFinished& finished) {
+    return finished.status == train::TrainingFinished::Status::Completed ||
+           finished.status == train::TrainingFinished::Status::Cancelled;
+}
 
 // Where the model starts: the weights store's ImageNet weights when asked for, or by default
 // when the store has them for the chosen architecture (and the run starts from nothing else).
@@ -287,52 +300,51 @@ int runAnomaly(const TrainCommandOptions& given) {
     return runAnomalyTrain(request);
 }
 
-int runTrain(const TrainCommandOptions& given) {
-    const TaskKind task =
-        given.task ? parseTaskKind(*given.task, "--task") : TaskKind::Classification;
-    if (task == TaskKind::Anomaly) {
-        return runAnomaly(given);
-    }
-    if (given.method || given.backbone || given.coreset || given.neighbours ||
-        given.padimChannels || !given.layers.empty() || given.recomputeBatchNorm ||
-        given.weightsFromRun) {
+void refuseSettingsOnResume(const TrainCommandOptions& given) {
+    if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
+        given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
+        given.anyOrientation || !given.augment.empty() || given.goodClass || given.targetRecall) {
         throw Error(ErrorKind::InvalidArgument,
-                    "--method, --backbone, --coreset, --neighbours, --padim-channels, --layers, "
-                    "--recompute-bn and --weights-from-run are for --task anomaly.");
+                    "--resume continues run " + std::to_string(*given.resume) +
+                        " with the settings it started with; leave out the other "
+                        "training options.");
     }
-    Project project = Project::open(given.folder);
+}
+
+// The run this process trains: resumed, or created with `options` (the command line's when
+// not given).
+std::unique_ptr<runs::TrainingSession> openSession(Project& project,
+                                                   const TrainCommandOptions& given,
+                                                   std::optional<train::TrainOptions> options) {
     runs::markInterruptedRuns(project);
-    std::unique_ptr<runs::TrainingSession> session;
     if (given.resume) {
-        if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
-            given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
-            given.anyOrientation || !given.augment.empty() || given.goodClass ||
-            given.targetRecall) {
-            throw Error(ErrorKind::InvalidArgument,
-                        "--resume continues run " + std::to_string(*given.resume) +
-                            " with the settings it started with; leave out the other "
-                            "training options.");
-        }
-        session = runs::TrainingSession::resume(project, *given.resume);
+        refuseSettingsOnResume(given);
+        auto session = runs::TrainingSession::resume(project, *given.resume);
         std::cerr << "Resuming run " << session->runId() << " (" << session->options().model
                   << ").\n";
-    } else {
-        session =
-            runs::TrainingSession::create(project, chooseOptions(project, given), given.fromRun);
-        std::cerr << "Run " << session->runId() << ": " << session->options().model << " at "
-                  << session->options().imageSize << " px, validation "
-                  << session->data().validationSource;
-        if (given.fromRun) {
-            std::cerr << ", starting from run " << *given.fromRun << "'s best weights"
-                      << (session->options().initCheckpointHead
-                              ? ""
-                              : " (a fresh last layer: the classes have changed)");
-        }
-        std::cerr << ".\n";
+        return session;
     }
+    auto session = runs::TrainingSession::create(
+        project, options ? std::move(*options) : chooseOptions(project, given), given.fromRun);
+    std::cerr << "Run " << session->runId() << ": " << session->options().model << " at "
+              << session->options().imageSize << " px, validation "
+              << session->data().validationSource;
+    if (given.fromRun) {
+        std::cerr << ", starting from run " << *given.fromRun << "'s best weights"
+                  << (session->options().initCheckpointHead
+                          ? ""
+                          : " (a fresh last layer: the classes have changed)");
+    }
+    std::cerr << ".\n";
+    return session;
+}
+
+// Trains the session's run to its end, records it, and reports it.
+int trainSession(Project& project, std::unique_ptr<runs::TrainingSession>& session,
+                 const TrainCommandOptions& given) {
     TrainingProgressPrinter progress(std::cerr, isatty(STDERR_FILENO) != 0);
     progress.showFiguresOf(session->options().task);
-    CancelOnInterrupt cancelOnInterrupt(*session);
+    CancelOnInterrupt cancelOnInterrupt([&session] { session->cancel(); });
     train::ObserverPair observer(progress, cancelOnInterrupt);
     train::TrainingFinished finished;
     std::optional<review::RunOperatingPoint> operatingPoint;
@@ -373,7 +385,135 @@ int runTrain(const TrainCommandOptions& given) {
         }
         printJson(result);
     }
-    return finished.status == train::TrainingFinished::Status::Failed ? kFailure : kSuccess;
+    return succeeded(finished) ? kSuccess : kFailure;
+}
+
+// One rank's share of a data-parallel run, planned alike on every rank so that the ranks can
+// check they agree before the first step.
+struct RankPlan {
+    train::TrainOptions options;
+    runs::ProjectTrainingData data;
+};
+
+RankPlan planRank(Project& project, const TrainCommandOptions& given, int worldSize,
+                  const std::string& device) {
+    RankPlan plan;
+    if (given.resume) {
+        refuseSettingsOnResume(given);
+        store::RunRepository runs(project.database());
+        runs.get(*given.resume); // names the run when there is none
+        const auto params = runs.params(*given.resume);
+        plan.options = runs::optionsFromParams(params);
+        plan.data = runs::loadTrainingData(project, plan.options.task, plan.options.seed,
+                                           runs::sampleIdentityOf(params));
+    } else {
+        plan.options = chooseOptions(project, given);
+        plan.data = runs::loadTrainingData(project, plan.options.task, plan.options.seed);
+        if (!given.batchSize && plan.options.batchSize % worldSize != 0) {
+            // The defaults' batch, made to split over the ranks; the learning rate follows it.
+            train::setBatchSize(
+                plan.options, std::max(worldSize, plan.options.batchSize / worldSize * worldSize));
+        }
+    }
+    plan.options.worldSize = worldSize;
+    plan.options.device = device;
+    train::validate(plan.options);
+    return plan;
+}
+
+// torchrun's convention: each rank on the GPU of its LOCAL_RANK (unless told one by index).
+std::string rankDevice(const std::string& asked, int localRank) {
+    const std::string device = models::resolveDevice(asked);
+    if (device == "cuda") {
+        return "cuda:" + std::to_string(localRank);
+    }
+    return device;
+}
+
+// A rank other than 0: trains its shards with rank 0's run, writing nothing to the project.
+int followLeader(Project& project, const TrainCommandOptions& given, RankPlan plan,
+                 distributed::ProcessGroupSession& group) {
+    const std::int64_t runId = distributed::awaitRun(group);
+    train::Trainer* running = nullptr;
+    CancelOnInterrupt cancelOnInterrupt([&running] {
+        if (running) {
+            running->cancel();
+        }
+    });
+    train::Trainer trainer(plan.options, std::move(plan.data.data),
+                           project.runsFolder() / std::to_string(runId), cancelOnInterrupt);
+    running = &trainer;
+    trainer.joinProcessGroup(group);
+    const train::TrainingFinished finished = trainer.run(given.resume.has_value());
+    if (!succeeded(finished)) {
+        std::cerr << "Rank " << group.rank() << ": " << finished.reason << "\n";
+    }
+    return succeeded(finished) ? kSuccess : kFailure;
+}
+
+// One rank of `torchrun ... kestrel-cli train`: joins the group, checks that every rank plans
+// the same run, and trains it; rank 0 records it as a single process would.
+int trainRank(const TrainCommandOptions& given, const distributed::LaunchEnvironment& launch) {
+    const std::string device = rankDevice(given.device, launch.localRank);
+    distributed::ProcessGroupSession group(launch, device.rfind("cuda", 0) == 0);
+    // What keeps a rank from training (a project folder this machine cannot read) reaches
+    // the other ranks, which would otherwise wait for it.
+    std::optional<Project> opened;
+    std::optional<RankPlan> plan;
+    distributed::RankView view;
+    try {
+        opened.emplace(Project::open(given.folder));
+        plan = planRank(*opened, given, launch.worldSize, device);
+        view.settings = runs::toParams(plan->options);
+        view.dataFingerprint = plan->data.fingerprint;
+    } catch (const Error& error) {
+        view.problem = error.what();
+    }
+    distributed::checkRanksAgree(group, view);
+    Project& project = *opened;
+    if (!group.leader()) {
+        return followLeader(project, given, std::move(*plan), group);
+    }
+    std::unique_ptr<runs::TrainingSession> session;
+    try {
+        session = openSession(project, given, plan->options);
+        session->joinProcessGroup(group, device);
+    } catch (const std::exception& error) {
+        distributed::publishRunFailure(group, error.what());
+        throw;
+    }
+    distributed::publishRun(group, session->runId());
+    std::cerr << "Training on " << launch.worldSize << " ranks, "
+              << plan->options.batchSize / launch.worldSize << " images each of a batch of "
+              << plan->options.batchSize << ".\n";
+    return trainSession(project, session, given);
+}
+
+int runTrain(const TrainCommandOptions& given) {
+    const TaskKind task =
+        given.task ? parseTaskKind(*given.task, "--task") : TaskKind::Classification;
+    const auto launch = distributed::readLaunchEnvironment();
+    if (task == TaskKind::Anomaly) {
+        if (launch) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "Anomaly detection is fitted in one pass by one process; start it "
+                        "without torchrun.");
+        }
+        return runAnomaly(given);
+    }
+    if (given.method || given.backbone || given.coreset || given.neighbours ||
+        given.padimChannels || !given.layers.empty() || given.recomputeBatchNorm ||
+        given.weightsFromRun) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "--method, --backbone, --coreset, --neighbours, --padim-channels, --layers, "
+                    "--recompute-bn and --weights-from-run are for --task anomaly.");
+    }
+    if (launch) {
+        return trainRank(given, *launch);
+    }
+    Project project = Project::open(given.folder);
+    auto session = openSession(project, given, std::nullopt);
+    return trainSession(project, session, given);
 }
 
 } // namespace

@@ -108,6 +108,8 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"model", options.model},
         {"epochs", std::to_string(options.epochs)},
         {"batch_size", std::to_string(options.batchSize)},
+        {"world_size", std::to_string(options.worldSize)},
+        {"rank_batch_size", std::to_string(options.batchSize / std::max(1, options.worldSize))},
         {"image_size", std::to_string(options.imageSize)},
         {"channels", std::to_string(options.channels)},
         {"mean", text(options.mean)},
@@ -172,6 +174,7 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     options.model = read.get("model");
     options.epochs = read.integer("epochs");
     options.batchSize = static_cast<int>(read.integer("batch_size"));
+    options.worldSize = static_cast<int>(read.number("world_size", 1));
     options.imageSize = static_cast<int>(read.integer("image_size"));
     options.channels = static_cast<int>(read.integer("channels"));
     options.mean = read.numbers("mean");

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "common/version.h"
+#include "distributed/process_group.h"
 #include "inspection/area_verdict.h"
 #include "inspection/operating_point.h"
 #include "models/device.h"
@@ -130,6 +131,12 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::
     }
     const auto params = runs.params(runId);
     train::TrainOptions options = optionsFromParams(params);
+    if (options.worldSize != 1) {
+        // A data-parallel run goes on in this one process (joinProcessGroup for more).
+        options.worldSize = 1;
+        runs.setParams(
+            runId, {{"world_size", "1"}, {"rank_batch_size", std::to_string(options.batchSize)}});
+    }
     // A run recorded before sample identities were stored paths keeps its absolute-path
     // hashing, so its held-out samples and fingerprint are what they were.
     ProjectTrainingData data =
@@ -180,6 +187,9 @@ train::TrainingFinished TrainingSession::run(train::TrainingObserver& observer,
         // The recorder first, so the store is never behind what the user saw.
         train::ObserverPair both(recorder, observer);
         train::Trainer trainer(options_, data_.data, folder, both);
+        if (group_) {
+            trainer.joinProcessGroup(*group_);
+        }
         {
             std::lock_guard guard(trainerMutex_);
             trainer_ = &trainer;
@@ -234,6 +244,21 @@ train::TrainOptions continuationOptions(Project& project, std::int64_t runId) {
     options.initCheckpoint.clear();
     options.initCheckpointHead = true;
     return options;
+}
+
+void TrainingSession::joinProcessGroup(distributed::ProcessGroupSession& group,
+                                       const std::string& device) {
+    train::TrainOptions options = options_;
+    options.worldSize = group.worldSize();
+    options.device = device;
+    validate(options);
+    options_ = std::move(options);
+    group_ = &group;
+    // A resumed run may go on with another number of ranks: the run shows the latest.
+    const auto recorded = toParams(options_);
+    store::RunRepository(project_.database())
+        .setParams(runId_, {{"world_size", recorded.at("world_size")},
+                            {"rank_batch_size", recorded.at("rank_batch_size")}});
 }
 
 void TrainingSession::cancel() {

@@ -15,6 +15,10 @@ namespace kestrel {
 class Project;
 }
 
+namespace kestrel::distributed {
+class ProcessGroupSession;
+}
+
 namespace kestrel::runs {
 
 // One run of a project, from its row in the store to its last metric: creates (or, to
@@ -47,6 +51,11 @@ public:
     // project), else through a writer thread of the run's own.
     train::TrainingFinished run(train::TrainingObserver& observer,
                                 RunStoreWriter* writer = nullptr);
+    // This process is rank 0 of a data-parallel run (train::Trainer::joinProcessGroup): the
+    // run trains with the group's ranks, on `device`, and records the number of ranks.
+    // Throws kestrel::Error when the batch does not split over them.
+    void joinProcessGroup(distributed::ProcessGroupSession& group, const std::string& device);
+
     void cancel();
     void setPaused(bool paused);
     bool isHeldByPause(); // run() is stopped at a pause (see Trainer::isHeldByPause)
@@ -61,6 +70,7 @@ private:
     ProjectTrainingData data_;
     bool resuming_;
     std::optional<std::int64_t> startedFrom_;
+    distributed::ProcessGroupSession* group_ = nullptr;
 
     std::mutex trainerMutex_;
     train::Trainer* trainer_ = nullptr; // while run() is going

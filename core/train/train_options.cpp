@@ -5,6 +5,7 @@
 #include "imaging/augment_options.h"
 #include "tasks/task.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace kestrel::train {
@@ -79,6 +80,19 @@ void validate(const TrainOptions& options) {
     if (options.batchSize < 1) {
         invalid("The batch size must be at least 1, not " + std::to_string(options.batchSize) +
                 ".");
+    }
+    if (options.worldSize < 1) {
+        invalid("The number of ranks must be at least 1, not " + std::to_string(options.worldSize) +
+                ".");
+    }
+    if (options.batchSize % options.worldSize != 0) {
+        const int ranks = options.worldSize;
+        const int nearest = std::max(ranks, options.batchSize / ranks * ranks);
+        invalid("The batch size " + std::to_string(options.batchSize) +
+                " does not split evenly over " + std::to_string(ranks) +
+                " ranks; give a multiple of " + std::to_string(ranks) + " (such as " +
+                std::to_string(nearest) + "): each rank takes batch size / " +
+                std::to_string(ranks) + " images a step.");
     }
     if (options.imageSize < 8 || options.imageSize > 4096) {
         invalid("The image size must be between 8 and 4096 pixels, not " +

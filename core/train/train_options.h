@@ -22,7 +22,10 @@ struct TrainOptions {
     TaskKind task = TaskKind::Classification;
     std::string model = "smallcnn";
     std::int64_t epochs = 10;
-    int batchSize = 64;
+    int batchSize = 64; // the global batch: all ranks' together
+    // Data-parallel ranks that train together (distributed/). The learning rate is set for
+    // the global batch; each rank takes batchSize / worldSize images of it per step.
+    int worldSize = 1;
     int imageSize = 28; // square: width = height
     int channels = 1;   // 1 gray, 3 RGB
     // Per-channel normalisation applied to [0, 1] pixels before the model (and, later,

@@ -13,6 +13,11 @@ namespace kestrel::tasks {
 class TaskLoss;
 }
 
+namespace kestrel::distributed {
+class GradientAveraging;
+class ProcessGroupSession;
+} // namespace kestrel::distributed
+
 namespace kestrel::train {
 
 class LossScaler;
@@ -33,6 +38,11 @@ public:
     TrainStep(models::Classifier& model, torch::optim::Optimizer& optimizer, LossScaler& scaler,
               Precision autocast, const tasks::TaskLoss& loss, double gradientClipNorm);
 
+    // Data-parallel steps: the loss reported is the mean over the ranks (so every rank
+    // judges it alike), and the gradients are averaged over them in the backward pass.
+    void averageOverRanks(distributed::ProcessGroupSession& group,
+                          distributed::GradientAveraging& gradients);
+
     Outcome operator()(const at::Tensor& images, const at::Tensor& labels);
 
 private:
@@ -42,6 +52,8 @@ private:
     Precision autocast_;
     const tasks::TaskLoss& loss_;
     double gradientClipNorm_;
+    distributed::ProcessGroupSession* group_ = nullptr;
+    distributed::GradientAveraging* gradients_ = nullptr;
 };
 
 } // namespace kestrel::train

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/tensor_allocator.h"
+#include "distributed/process_group.h"
 
 #include <algorithm>
 #include <thread>
@@ -24,6 +25,15 @@ Trainer::Trainer(TrainOptions options, TrainingData data, std::filesystem::path 
         throw Error(ErrorKind::InvalidArgument,
                     "There are no readable, labelled training samples to train on.");
     }
+}
+
+void Trainer::joinProcessGroup(distributed::ProcessGroupSession& group) {
+    if (group.worldSize() != options_.worldSize) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "The run's settings are for " + std::to_string(options_.worldSize) +
+                        " rank(s), but " + std::to_string(group.worldSize()) + " joined.");
+    }
+    group_ = &group;
 }
 
 std::filesystem::path Trainer::lastCheckpoint(const std::filesystem::path& runFolder) {

@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+namespace kestrel::distributed {
+class ProcessGroupSession;
+}
+
 namespace kestrel::train {
 
 // The samples of one run, split. `validation` may be empty (then there is no early stopping
@@ -37,6 +41,11 @@ public:
     // anything starts).
     TrainingFinished run(bool resume = false);
 
+    // Trains data-parallel with the group's other ranks (options.worldSize of them): each
+    // takes its shard of every epoch, gradients are averaged, and only rank 0 writes
+    // checkpoints and evaluates the test split. Call before run().
+    void joinProcessGroup(distributed::ProcessGroupSession& group);
+
     void cancel();
     void setPaused(bool paused);
     // True while run() is stopped at a pause, before a batch: what a caller waits for to know
@@ -53,6 +62,7 @@ private:
     TrainingData data_;
     std::filesystem::path runFolder_;
     TrainingObserver& observer_;
+    distributed::ProcessGroupSession* group_ = nullptr;
 
     std::atomic<bool> cancelled_{false};
     mutable std::mutex pauseMutex_;

@@ -10,6 +10,8 @@ std::string toString(TrainingFinished::Status status) {
         return "cancelled";
     case TrainingFinished::Status::Failed:
         return "failed";
+    case TrainingFinished::Status::Interrupted:
+        return "interrupted";
     }
     return "failed";
 }

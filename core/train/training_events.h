@@ -65,7 +65,9 @@ struct CheckpointSaved {
 };
 
 struct TrainingFinished {
-    enum class Status { Completed, Cancelled, Failed };
+    // Interrupted: a data-parallel run lost one of its ranks; it resumes from its last
+    // checkpoint, as a run whose process was killed does.
+    enum class Status { Completed, Cancelled, Failed, Interrupted };
     Status status = Status::Completed;
     std::string reason; // one sentence when cancelled or failed
     std::int64_t epochsDone = 0;

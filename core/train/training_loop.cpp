@@ -1,5 +1,7 @@
 // Trainer::run: the epoch and batch loop. Setup and control live in trainer.cpp.
 #include "common/error.h"
+#include "distributed/gradient_averaging.h"
+#include "distributed/process_group.h"
 #include "loader/batch_loader.h"
 #include "models/device.h"
 #include "models/model_input.h"
@@ -63,6 +65,7 @@ struct EpochTotals {
     double correct = 0; // rows right (per-pixel tasks: their shares of right pixels)
     std::int64_t seen = 0;
     double learningRate = 0;
+    bool stopped = false; // cancelled before the epoch's end (on any rank)
 };
 
 // The device for `options`, after the process is set up for it: CPU threads, and the seed
@@ -80,12 +83,16 @@ std::string prepareDevice(const TrainOptions& options) {
 class TrainingRun {
 public:
     // Throws kestrel::Error for bad initial weights or an unreadable checkpoint.
+    // With `group`, this is one rank of a data-parallel run.
     TrainingRun(const TrainOptions& options, const TrainingData& data,
-                std::filesystem::path runFolder, bool resume);
+                std::filesystem::path runFolder, bool resume,
+                distributed::ProcessGroupSession* group);
 
     TrainingStarted started() const;
     const CheckpointProgress& progress() const { return progress_; }
     bool cuda() const { return device_.is_cuda(); }
+    // Rank 0 of a data-parallel run, or a single process: the one that writes and reports.
+    bool leader() const { return !group_ || group_->leader(); }
 
     // A run of 0 epochs keeps its initial (e.g. imported) weights as best and last.
     void keepInitialWeights();
@@ -126,15 +133,19 @@ private:
     std::unique_ptr<tasks::TaskLoss> loss_;
     std::optional<TrainStep> step_;
     inspection::AreaRule areaRule_; // per-pixel tasks' verdicts
+    distributed::ProcessGroupSession* group_;
+    std::unique_ptr<distributed::GradientAveraging> gradients_;
 };
 
 TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
-                         std::filesystem::path runFolder, bool resume)
+                         std::filesystem::path runFolder, bool resume,
+                         distributed::ProcessGroupSession* group)
     : options_(options), data_(data), task_(tasks::taskFor(options.task)),
       monitor_(tasks::monitorMetric(task_, options.monitor)), runFolder_(std::move(runFolder)),
       deviceName_(prepareDevice(options)), device_(deviceName_),
       classCount_(static_cast<int>(data.classes.size())),
-      areaRule_(inspection::areaRule(data.classes, options.minimumAreas, options.pixelSizeMm)) {
+      areaRule_(inspection::areaRule(data.classes, options.minimumAreas, options.pixelSizeMm)),
+      group_(group) {
     model_ = task_.createModel({options_.model, classCount_, options_.channels});
     if (!resume && !options_.initWeights.empty()) {
         weightImport_ = models::loadTorchvisionWeights(*model_, options_.initWeights);
@@ -155,7 +166,14 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
         progress_ =
             loadCheckpoint(Trainer::lastCheckpoint(runFolder_), *model_, optimizer_.get(), true);
     }
-    trainLoader_.emplace(data_.train, trainingLoaderOptions(options_));
+    loader::LoaderOptions training = trainingLoaderOptions(options_);
+    if (group_) {
+        // Every rank starts from rank 0's weights, and takes its shard of each global batch.
+        gradients_ = std::make_unique<distributed::GradientAveraging>(*group_, *model_);
+        training.batchSize = options_.batchSize / group_->worldSize();
+        training.shard = {group_->rank(), group_->worldSize()};
+    }
+    trainLoader_.emplace(data_.train, training);
     if (!data_.validation.empty()) {
         validationLoader_.emplace(data_.validation, evaluationLoaderOptions(options_));
     }
@@ -169,6 +187,9 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
         data_.train, classCount_, device_);
     const Precision autocast = cuda() ? options_.precision : Precision::Float32;
     step_.emplace(*model_, *optimizer_, *scaler_, autocast, *loss_, options_.gradientClipNorm);
+    if (group_) {
+        step_->averageOverRanks(*group_, *gradients_);
+    }
 }
 
 TrainingStarted TrainingRun::started() const {
@@ -189,6 +210,9 @@ void TrainingRun::save(const std::filesystem::path& file) {
 }
 
 void TrainingRun::keepInitialWeights() {
+    if (!leader()) {
+        return;
+    }
     save(Trainer::bestCheckpoint(runFolder_));
     save(Trainer::lastCheckpoint(runFolder_));
 }
@@ -201,7 +225,10 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
     trainLoader_->startEpoch(epoch);
     std::int64_t batchIndex = 0;
     while (auto batch = trainLoader_->next()) {
-        if (!keepGoing()) {
+        // The ranks stop together, or the others would wait for this one's gradients.
+        const bool going = group_ ? group_->allAgree(keepGoing()) : keepGoing();
+        if (!going) {
+            totals.stopped = true;
             break;
         }
         totals.learningRate = schedule_->at(progress_.step);
@@ -236,9 +263,18 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
         done.step = progress_.step;
         done.loss = outcome.loss;
         done.learningRate = totals.learningRate;
-        done.imagesPerSecond = static_cast<double>(totals.seen) / secondsSince(totals.start);
+        done.imagesPerSecond = static_cast<double>(totals.seen) *
+                               (group_ ? group_->worldSize() : 1) / secondsSince(totals.start);
         done.skipped = !outcome.gradientsFinite;
         observer.batchDone(done);
+    }
+    if (group_) {
+        // The epoch's figures over every rank's shard: what one process would have counted.
+        const auto sums =
+            group_->sum({totals.lossSum, totals.correct, static_cast<double>(totals.seen)});
+        totals.lossSum = sums[0];
+        totals.correct = sums[1];
+        totals.seen = static_cast<std::int64_t>(sums[2]);
     }
     return totals;
 }
@@ -272,6 +308,11 @@ EpochDone TrainingRun::finishEpoch(std::int64_t epoch, const EpochTotals& totals
     if (scaler_->enabled()) {
         done.metrics["loss_scale"] = scaler_->state().scale;
     }
+    if (gradients_) {
+        // Rank 0's batch-norm statistics, which its checkpoint keeps, on every rank; so every
+        // rank validates alike and takes the same decisions (best, early stop).
+        gradients_->takeLeadersBuffers();
+    }
     if (validationLoader_) {
         done.validation = validate(&done.validationPredictions, done.metrics);
     }
@@ -296,6 +337,9 @@ EpochDone TrainingRun::finishEpoch(std::int64_t epoch, const EpochTotals& totals
 }
 
 void TrainingRun::saveCheckpoints(const EpochDone& done, TrainingObserver& observer) {
+    if (!leader()) {
+        return;
+    }
     if (done.improved) {
         save(Trainer::bestCheckpoint(runFolder_));
         observer.checkpointSaved({done.epoch, Trainer::bestCheckpoint(runFolder_), "best"});
@@ -305,6 +349,9 @@ void TrainingRun::saveCheckpoints(const EpochDone& done, TrainingObserver& obser
 }
 
 void TrainingRun::evaluateBest(TrainingFinished& finished) {
+    if (!leader()) {
+        return;
+    }
     loadCheckpoint(Trainer::bestCheckpoint(runFolder_), *model_, nullptr, false);
     if (validationLoader_ && options_.epochs == 0) {
         validate(nullptr, finished.finalMetrics);
@@ -332,7 +379,7 @@ std::string libTorchFailure(const c10::Error& error, bool cuda, int batchSize) {
 } // namespace
 
 TrainingFinished Trainer::run(bool resume) {
-    TrainingRun run(options_, data_, runFolder_, resume);
+    TrainingRun run(options_, data_, runFolder_, resume, group_);
     observer_.started(run.started());
 
     TrainingFinished finished;
@@ -344,7 +391,7 @@ TrainingFinished Trainer::run(bool resume) {
         for (std::int64_t epoch = run.progress().epochsDone; epoch < options_.epochs; ++epoch) {
             const EpochTotals totals =
                 run.trainEpoch(epoch, observer_, [this] { return waitWhilePaused(); });
-            if (cancelled_) {
+            if (cancelled_ || totals.stopped) {
                 const std::int64_t kept = run.progress().epochsDone;
                 finished.status = TrainingFinished::Status::Cancelled;
                 finished.reason =
@@ -370,6 +417,11 @@ TrainingFinished Trainer::run(bool resume) {
         if (finished.status == TrainingFinished::Status::Completed) {
             run.evaluateBest(finished);
         }
+    } catch (const distributed::LostContact& lost) {
+        finished.status = TrainingFinished::Status::Interrupted;
+        finished.reason = std::string(lost.what()) +
+                          " The run is left interrupted; resuming it continues from its last "
+                          "checkpoint.";
     } catch (const RunFailure& failure) {
         finished.status = TrainingFinished::Status::Failed;
         finished.reason = failure.reason;
