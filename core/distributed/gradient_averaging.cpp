@@ -83,13 +83,16 @@ GradientAveraging::~GradientAveraging() {
 void GradientAveraging::gradientArrived(std::size_t parameter, const at::Tensor& gradient) {
     std::lock_guard lock(mutex_);
     Bucket& bucket = *buckets_[bucketOf_[parameter]];
-    at::Tensor slot = bucket.flat.narrow(0, offsetOf_[parameter], gradient.numel());
+    // The parameter's shape over its stretch of the bucket: one strided copy, whatever the
+    // gradient's memory format (channels-last weights).
+    at::Tensor slot =
+        bucket.flat.narrow(0, offsetOf_[parameter], gradient.numel()).view(gradient.sizes());
     at::NoGradGuard noGradients;
     if (arrived_[parameter]) {
-        slot.add_(gradient.reshape(-1)); // a second backward pass into the same step
+        slot.add_(gradient); // a second backward pass into the same step
         return;
     }
-    slot.copy_(gradient.reshape(-1));
+    slot.copy_(gradient);
     arrived_[parameter] = true;
     if (--bucket.waiting == 0) {
         launchReadyBuckets();

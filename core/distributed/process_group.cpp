@@ -8,10 +8,14 @@
 #include "common/error.h"
 #include "torch_compat/process_group.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/distributed/c10d/comm.hpp>
+#include <torch/version.h>
 
 #ifdef KESTREL_C10D_NCCL
 #include <c10/cuda/CUDAFunctions.h>
@@ -24,6 +28,7 @@ namespace {
 
 // What one broadcast moves at most; DDP's own buffer for its initial broadcast.
 constexpr std::size_t kBroadcastBytes = std::size_t{250} << 20;
+constexpr std::chrono::milliseconds kJoinTimeout = std::chrono::minutes(5);
 
 std::string firstLine(const std::exception& error) {
     const auto* torchError = dynamic_cast<const c10::Error*>(&error);
@@ -38,9 +43,12 @@ c10::intrusive_ptr<c10d::Store> joinStore(const LaunchEnvironment& launch) {
     // Every rank counts itself in; the serving rank waits until all have.
     options.numWorkers = static_cast<std::size_t>(launch.worldSize);
     options.waitWorkers = true;
-    options.timeout = launch.timeout;
+    // torchrun starts every rank at once, so joining takes seconds; a rank that cannot talk
+    // to the store (a torchrun of another PyTorch) says so within minutes.
+    options.timeout = std::min(launch.timeout, kJoinTimeout);
     options.multiTenant = true; // torchrun's agent may share the port
     auto store = c10::make_intrusive<c10d::TCPStore>(launch.masterAddress, options);
+    store->setTimeout(launch.timeout);
     // Kestrel's keys apart from whatever else the store holds (torchrun's own).
     return c10::make_intrusive<c10d::PrefixStore>("kestrel/" + std::to_string(launch.restartCount),
                                                   store);
@@ -93,7 +101,9 @@ ProcessGroupSession::ProcessGroupSession(const LaunchEnvironment& launch, bool c
                     "Rank " + std::to_string(launch_.rank) + " of " +
                         std::to_string(launch_.worldSize) +
                         " could not join the run's process group at " + launch_.masterAddress +
-                        ":" + std::to_string(launch_.masterPort) + ": " + firstLine(error) + ".");
+                        ":" + std::to_string(launch_.masterPort) + " (" + firstLine(error) +
+                        "); start the ranks with the torchrun of the PyTorch that Kestrel was "
+                        "built with (LibTorch " TORCH_VERSION ").");
     }
 }
 

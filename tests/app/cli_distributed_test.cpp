@@ -1,5 +1,6 @@
 // Data-parallel training through the real launcher: torchrun starts kestrel-cli ranks that
-// join a c10d group with Gloo on 127.0.0.1 (Debian's python3-torch provides torchrun).
+// join a c10d group with Gloo on 127.0.0.1 (Debian's python3-torch provides torchrun; a build
+// against PyTorch's wheel uses the wheel's).
 #include "cli_test_support.h"
 #include "free_port.h"
 #include "left_right_images.h"
@@ -24,7 +25,7 @@
 namespace kestrel {
 namespace {
 
-constexpr const char* kTorchrun = "/usr/bin/torchrun";
+constexpr const char* kTorchrun = KESTREL_TORCHRUN;
 
 // Started in the background, its output in `log`; stopped (SIGKILL) if still running when
 // the test ends.
