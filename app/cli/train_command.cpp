@@ -524,6 +524,9 @@ Command addTrainCommand(CLI::App& root) {
         "train",
         "Train a model (a classifier unless --task says otherwise: anomaly fits a "
         "detector on the good images) on the project's labelled images and record the run");
+    parser->footer("On several GPUs or machines, torchrun starts the ranks: torchrun "
+                   "--nproc-per-node N --no-python kestrel-cli train P ... (--batch-size is then "
+                   "the global batch; rank 0 records the run).");
     parser->add_option("project", options->folder, "Project folder")->required();
     parser->add_option("--task", options->task,
                        "classification (default), segmentation (per-pixel classes from the "
@@ -536,7 +539,9 @@ Command addTrainCommand(CLI::App& root) {
                      "Passes over the training set; 0 evaluates "
                      "the initial weights")
         ->check(CLI::Range(0, 100000));
-    parser->add_option("--batch-size", options->batchSize, "Images per batch")
+    parser
+        ->add_option("--batch-size", options->batchSize,
+                     "Images per batch (under torchrun: all ranks' together)")
         ->check(CLI::Range(1, 65536));
     parser->add_option("--image-size", options->imageSize, "Square input size in pixels")
         ->check(CLI::Range(8, 4096));

@@ -27,13 +27,14 @@ namespace {
 
 constexpr const char* kTorchrun = KESTREL_TORCHRUN;
 
-// Started in the background, its output in `log`; stopped (SIGKILL) if still running when
-// the test ends.
+// Started in the background, its output in `log`; it and its children are stopped (SIGKILL)
+// when the test ends.
 class Launch {
 public:
     Launch(const std::vector<std::string>& args, const std::filesystem::path& log) {
         pid_ = ::fork();
         if (pid_ == 0) {
+            ::setpgid(0, 0); // its own process group, ranks included, for the destructor
             const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             ::dup2(out, STDOUT_FILENO);
             ::dup2(out, STDERR_FILENO);
@@ -47,9 +48,12 @@ public:
         }
     }
     ~Launch() {
-        if (pid_ > 0 && !exited_) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
+        if (pid_ > 0) {
+            // torchrun and every rank it started: a test that failed leaves none behind.
+            ::kill(-pid_, SIGKILL);
+            if (!exited_) {
+                ::waitpid(pid_, nullptr, 0);
+            }
         }
     }
     Launch(const Launch&) = delete;
