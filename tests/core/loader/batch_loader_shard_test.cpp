@@ -9,6 +9,7 @@
 
 #include <set>
 
+#include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
 namespace kestrel::loader {
