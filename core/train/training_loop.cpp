@@ -224,9 +224,23 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
     model_->train();
     trainLoader_->startEpoch(epoch);
     std::int64_t batchIndex = 0;
-    while (auto batch = trainLoader_->next()) {
-        // The ranks stop together, or the others would wait for this one's gradients.
-        const bool going = group_ ? group_->allAgree(keepGoing()) : keepGoing();
+    while (true) {
+        std::optional<loader::Batch> batch = trainLoader_->next();
+        // A single process past its last batch has nothing to pause or cancel.
+        bool going = batch || group_ ? keepGoing() : true;
+        if (group_) {
+            // The ranks step together, or the others would wait for this one's gradients:
+            // all go on only when every rank goes on and has a batch (a rank whose batch
+            // was all unreadable files runs out first; the epoch then ends for everyone).
+            const auto counts = group_->sum({going ? 1.0 : 0.0, batch ? 1.0 : 0.0});
+            going = counts[0] == group_->worldSize();
+            if (counts[1] < group_->worldSize()) {
+                batch.reset();
+            }
+        }
+        if (!batch) {
+            break;
+        }
         if (!going) {
             totals.stopped = true;
             break;
