@@ -466,7 +466,7 @@ int trainRank(const TrainCommandOptions& given, const distributed::LaunchEnviron
         plan = planRank(*opened, given, launch.worldSize, device);
         view.settings = runs::toParams(plan->options);
         view.dataFingerprint = plan->data.fingerprint;
-    } catch (const Error& error) {
+    } catch (const std::exception& error) {
         view.problem = error.what();
     }
     distributed::checkRanksAgree(group, view);
