@@ -158,14 +158,6 @@ void ProcessGroupSession::wait(c10d::Work& work, const std::string& doing) {
     }
 }
 
-void ProcessGroupSession::barrier() {
-    try {
-        connection_->group->barrier()->wait();
-    } catch (const std::exception& error) {
-        lostContact("waiting for the other ranks", error);
-    }
-}
-
 void ProcessGroupSession::publish(const std::string& key, const std::string& value) {
     try {
         connection_->store->set(key, std::vector<std::uint8_t>(value.begin(), value.end()));

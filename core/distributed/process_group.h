@@ -42,7 +42,6 @@ public:
     int rank() const { return launch_.rank; }
     int worldSize() const { return launch_.worldSize; }
     bool leader() const { return launch_.leader(); }
-    const LaunchEnvironment& launch() const { return launch_; }
     c10d::ProcessGroup& group();
 
     // Sums `tensor` over the ranks, in place.
@@ -53,7 +52,6 @@ public:
     bool allAgree(bool value);
     // Rank 0's values of `tensors` on every rank, in place.
     void broadcastFromLeader(const std::vector<at::Tensor>& tensors);
-    void barrier();
     // Waits for a collective started on group() (collective: every rank waits for its own).
     void wait(c10d::Work& work, const std::string& doing);
 
