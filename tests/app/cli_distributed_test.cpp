@@ -2,7 +2,7 @@
 // join a c10d group with Gloo on 127.0.0.1 (Debian's python3-torch provides torchrun; a build
 // against PyTorch's wheel uses the wheel's).
 #include "cli_test_support.h"
-#include "free_port.h"
+#include "distributed/free_port.h"
 #include "left_right_images.h"
 #include "project/project.h"
 #include "store/run_repository.h"
@@ -118,7 +118,7 @@ protected:
     std::vector<std::string> oneMachine(int ranks, const std::vector<std::string>& train) const {
         std::vector<std::string> args = {
             kTorchrun, "--nproc_per_node", std::to_string(ranks), "--master_addr", "127.0.0.1",
-            "--master_port", std::to_string(kestrel::testing::freeLocalPort()),
+            "--master_port", std::to_string(kestrel::distributed::freeLocalPort()),
             // Debian's torchrun 1.13 needs these to start at all.
             "--redirects", "2", "--tee", "2", "--no_python", KESTREL_CLI_PATH};
         args.insert(args.end(), train.begin(), train.end());
@@ -226,7 +226,8 @@ std::vector<std::string> asNode(int node, const std::string& endpoint,
 }
 
 TEST_F(DistributedCliTest, TwoNodesMeetThroughTheRendezvousAndTrainOneRun) {
-    const std::string endpoint = "127.0.0.1:" + std::to_string(kestrel::testing::freeLocalPort());
+    const std::string endpoint =
+        "127.0.0.1:" + std::to_string(kestrel::distributed::freeLocalPort());
     Launch first(asNode(0, endpoint, trainArgs("2")), dir / "node0.log");
     Launch second(asNode(1, endpoint, trainArgs("2")), dir / "node1.log");
     EXPECT_EQ(first.wait(std::chrono::seconds(240)), 0) << text(dir / "node0.log");
@@ -237,7 +238,8 @@ TEST_F(DistributedCliTest, TwoNodesMeetThroughTheRendezvousAndTrainOneRun) {
 }
 
 TEST_F(DistributedCliTest, RanksStartedWithDifferentSettingsRefuseBeforeAnyRunIsRecorded) {
-    const std::string endpoint = "127.0.0.1:" + std::to_string(kestrel::testing::freeLocalPort());
+    const std::string endpoint =
+        "127.0.0.1:" + std::to_string(kestrel::distributed::freeLocalPort());
     Launch first(asNode(0, endpoint, trainArgs("2")), dir / "node0.log");
     Launch second(asNode(1, endpoint, trainArgs("3")), dir / "node1.log");
     EXPECT_NE(first.wait(std::chrono::seconds(240)), 0);

@@ -2,9 +2,9 @@
 
 // Ranks of a process group as threads of one test: each joins a real c10d group (TCPStore
 // and Gloo on 127.0.0.1) and runs the same function, as torchrun's processes would.
+#include "distributed/free_port.h"
 #include "distributed/launch_environment.h"
 #include "distributed/process_group.h"
-#include "free_port.h"
 
 #include <exception>
 #include <functional>
@@ -28,7 +28,7 @@ inline LaunchEnvironment localLaunch(int rank, int worldSize, std::uint16_t port
 // Runs `body` on `worldSize` ranks at once and returns what each threw ("" when nothing).
 inline std::vector<std::string> runRanks(int worldSize,
                                          const std::function<void(ProcessGroupSession&)>& body) {
-    const std::uint16_t port = kestrel::testing::freeLocalPort();
+    const std::uint16_t port = freeLocalPort();
     std::vector<std::string> failures(static_cast<std::size_t>(worldSize));
     std::vector<std::thread> ranks;
     for (int rank = 0; rank < worldSize; ++rank) {

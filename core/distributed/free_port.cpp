@@ -1,17 +1,15 @@
-#pragma once
+#include "distributed/free_port.h"
+
+#include "common/error.h"
 
 #include <arpa/inet.h>
-#include <cstdint>
 #include <netinet/in.h>
-#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace kestrel::testing {
+namespace kestrel::distributed {
 
-// A TCP port on 127.0.0.1 that nothing listens on now: the kernel's pick for port 0. Another
-// process could take it before the test does; on a test machine that is rare enough.
-inline std::uint16_t freeLocalPort() {
+std::uint16_t freeLocalPort() {
     const int socketFd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -24,11 +22,11 @@ inline std::uint16_t freeLocalPort() {
         if (socketFd >= 0) {
             ::close(socketFd);
         }
-        throw std::runtime_error("no free TCP port on 127.0.0.1");
+        throw Error(ErrorKind::Io, "No TCP port is free on 127.0.0.1 for the ranks to meet at.");
     }
     const std::uint16_t port = ntohs(address.sin_port);
     ::close(socketFd);
     return port;
 }
 
-} // namespace kestrel::testing
+} // namespace kestrel::distributed
