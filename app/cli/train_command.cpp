@@ -1,15 +1,15 @@
 #include "anomaly_training.h"
+#include "cancel_on_interrupt.h"
 #include "command.h"
 #include "common/error.h"
 #include "common/task_kind.h"
 #include "distributed/launch_environment.h"
-#include "distributed/process_group.h"
-#include "distributed/rank_agreement.h"
 #include "inspection/area_verdict.h"
 #include "json_output.h"
 #include "models/architectures.h"
 #include "models/device.h"
 #include "project/project.h"
+#include "rank_training.h"
 #include "review/run_predictions.h"
 #include "runs/detection_data.h"
 #include "runs/run_lock.h"
@@ -22,6 +22,7 @@
 #include "train/detection_defaults.h"
 #include "train/segmentation_defaults.h"
 #include "train/trainer.h"
+#include "train_command_steps.h"
 #include "training_progress_printer.h"
 #include "training_settings.h"
 #include "weights/torchvision_files.h"
@@ -42,82 +43,6 @@
 namespace kestrel::cli {
 
 namespace {
-
-struct TrainCommandOptions : TrainingSettings {
-    std::string folder;
-    std::optional<std::string> task;
-    std::optional<std::string> initWeights;
-    std::optional<std::string> weights; // imagenet or scratch; unset: the store's when it has them
-    std::optional<std::int64_t> resume;
-    std::optional<std::int64_t> fromRun;
-    std::optional<std::string> optimizer;
-    std::optional<std::string> schedule;
-    std::optional<double> weightDecay;
-    std::optional<double> labelSmoothing;
-    std::optional<double> clipGrad;
-    std::optional<std::string> precision;
-    std::optional<int> patience;
-    std::optional<std::string> monitor;
-    std::optional<int> workers;
-    std::optional<int> threads;
-    bool classWeights = false;
-    bool noClassWeights = false;
-    std::optional<std::string> goodClass;
-    std::optional<double> targetRecall;
-    // --task segmentation only.
-    std::vector<std::string> minimumAreas;
-    std::optional<double> pixelSize;
-    std::optional<int> cropSize;
-    std::optional<double> defectCrops;
-    bool json = false;
-    // --task anomaly only.
-    std::optional<std::string> method;
-    std::optional<std::string> backbone;
-    std::optional<double> coreset;
-    std::optional<int> neighbours;
-    std::optional<int> padimChannels;
-    std::vector<int> layers;
-    std::optional<std::string> recomputeBatchNorm;
-    std::optional<std::int64_t> weightsFromRun;
-};
-
-std::atomic<bool> interrupted{false}; // set by SIGINT or SIGTERM
-
-extern "C" void onTrainingInterrupt(int) {
-    interrupted = true;
-}
-
-// Ctrl-C cancels between batches, so the run ends as "cancelled" with its last checkpoint
-// instead of being killed mid-write; a second Ctrl-C kills as usual. (torchrun passes its
-// Ctrl-C on to every rank, and the ranks stop at the same step.)
-class CancelOnInterrupt : public train::TrainingObserver {
-public:
-    explicit CancelOnInterrupt(std::function<void()> cancel) : cancel_(std::move(cancel)) {
-        std::signal(SIGINT, onTrainingInterrupt);
-        std::signal(SIGTERM, onTrainingInterrupt);
-    }
-    ~CancelOnInterrupt() override {
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-    }
-    void batchDone(const train::BatchDone&) override {
-        if (interrupted && !cancelled_) {
-            cancelled_ = true;
-            std::signal(SIGINT, SIG_DFL);
-            cancel_();
-        }
-    }
-
-private:
-    std::function<void()> cancel_;
-    bool cancelled_ = false;
-};
-
-// Ended as the user can go on from: completed, or cancelled with its checkpoint.
-bool succeeded(const train::TrainingFinished& finished) {
-    return finished.status == train::TrainingFinished::Status::Completed ||
-           finished.status == train::TrainingFinished::Status::Cancelled;
-}
 
 // Where the model starts: the weights store's ImageNet weights when asked for, or by default
 // when the store has them for the chosen architecture (and the run starts from nothing else).
@@ -156,6 +81,13 @@ void chooseStartingWeights(const TrainCommandOptions& given, train::TrainOptions
                       << stored->file.string() << "); --weights scratch starts from random ones.\n";
         }
     }
+}
+
+} // namespace
+
+bool succeeded(const train::TrainingFinished& finished) {
+    return finished.status == train::TrainingFinished::Status::Completed ||
+           finished.status == train::TrainingFinished::Status::Cancelled;
 }
 
 train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& given) {
@@ -263,10 +195,12 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     return options;
 }
 
+namespace {
+
 // `train --task anomaly`: the options that mean something to a fitted detector, and a clear
 // refusal of those that only shape gradient training.
 int runAnomaly(const TrainCommandOptions& given) {
-    if (given.model || given.epochs || given.lr || given.resume || given.fromRun ||
+    if (given.model || given.epochs || given.lr || given.resume || given.joinRun || given.fromRun ||
         given.optimizer || given.schedule || given.weightDecay || given.labelSmoothing ||
         given.clipGrad || given.precision || given.patience || given.monitor ||
         given.classWeights || given.noClassWeights || given.anyOrientation ||
@@ -300,26 +234,28 @@ int runAnomaly(const TrainCommandOptions& given) {
     return runAnomalyTrain(request);
 }
 
-void refuseSettingsOnResume(const TrainCommandOptions& given) {
+} // namespace
+
+void refuseSettingsOfRecordedRun(const TrainCommandOptions& given) {
     if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
         given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
         given.anyOrientation || !given.augment.empty() || given.goodClass || given.targetRecall) {
         throw Error(ErrorKind::InvalidArgument,
-                    "--resume continues run " + std::to_string(*given.resume) +
+                    (given.resume ? "--resume continues run " + std::to_string(*given.resume)
+                                  : "--join-run trains run " + std::to_string(*given.joinRun)) +
                         " with the settings it started with; leave out the other "
                         "training options.");
     }
 }
 
-// The run this process trains: resumed, or created with `options` (the command line's when
-// not given).
 std::unique_ptr<runs::TrainingSession> openSession(Project& project,
                                                    const TrainCommandOptions& given,
-                                                   std::optional<train::TrainOptions> options) {
+                                                   std::optional<train::TrainOptions> options,
+                                                   int worldSize) {
     runs::markInterruptedRuns(project);
     if (given.resume) {
-        refuseSettingsOnResume(given);
-        auto session = runs::TrainingSession::resume(project, *given.resume);
+        refuseSettingsOfRecordedRun(given);
+        auto session = runs::TrainingSession::resume(project, *given.resume, worldSize);
         std::cerr << "Resuming run " << session->runId() << " (" << session->options().model
                   << ").\n";
         return session;
@@ -339,7 +275,6 @@ std::unique_ptr<runs::TrainingSession> openSession(Project& project,
     return session;
 }
 
-// Trains the session's run to its end, records it, and reports it.
 int trainSession(Project& project, std::unique_ptr<runs::TrainingSession>& session,
                  const TrainCommandOptions& given) {
     TrainingProgressPrinter progress(std::cerr, isatty(STDERR_FILENO) != 0);
@@ -388,106 +323,7 @@ int trainSession(Project& project, std::unique_ptr<runs::TrainingSession>& sessi
     return succeeded(finished) ? kSuccess : kFailure;
 }
 
-// One rank's share of a data-parallel run, planned alike on every rank so that the ranks can
-// check they agree before the first step.
-struct RankPlan {
-    train::TrainOptions options;
-    runs::ProjectTrainingData data;
-};
-
-RankPlan planRank(Project& project, const TrainCommandOptions& given, int worldSize,
-                  const std::string& device) {
-    RankPlan plan;
-    if (given.resume) {
-        refuseSettingsOnResume(given);
-        store::RunRepository runs(project.database());
-        runs.get(*given.resume); // names the run when there is none
-        const auto params = runs.params(*given.resume);
-        plan.options = runs::optionsFromParams(params);
-        plan.data = runs::loadTrainingData(project, plan.options.task, plan.options.seed,
-                                           runs::sampleIdentityOf(params));
-    } else {
-        plan.options = chooseOptions(project, given);
-        plan.data = runs::loadTrainingData(project, plan.options.task, plan.options.seed);
-        if (!given.batchSize && plan.options.batchSize % worldSize != 0) {
-            // The defaults' batch, made to split over the ranks; the learning rate follows it.
-            train::setBatchSize(
-                plan.options, std::max(worldSize, plan.options.batchSize / worldSize * worldSize));
-        }
-    }
-    plan.options.worldSize = worldSize;
-    plan.options.device = device;
-    train::validate(plan.options);
-    return plan;
-}
-
-// torchrun's convention: each rank on the GPU of its LOCAL_RANK (unless told one by index).
-std::string rankDevice(const std::string& asked, int localRank) {
-    const std::string device = models::resolveDevice(asked);
-    if (device == "cuda") {
-        return "cuda:" + std::to_string(localRank);
-    }
-    return device;
-}
-
-// A rank other than 0: trains its shards with rank 0's run, writing nothing to the project.
-int followLeader(Project& project, const TrainCommandOptions& given, RankPlan plan,
-                 distributed::ProcessGroupSession& group) {
-    const std::int64_t runId = distributed::awaitRun(group);
-    train::Trainer* running = nullptr;
-    CancelOnInterrupt cancelOnInterrupt([&running] {
-        if (running) {
-            running->cancel();
-        }
-    });
-    train::Trainer trainer(plan.options, std::move(plan.data.data),
-                           project.runsFolder() / std::to_string(runId), cancelOnInterrupt);
-    running = &trainer;
-    trainer.joinProcessGroup(group);
-    const train::TrainingFinished finished = trainer.run(given.resume.has_value());
-    if (!succeeded(finished)) {
-        std::cerr << "Rank " << group.rank() << ": " << finished.reason << "\n";
-    }
-    return succeeded(finished) ? kSuccess : kFailure;
-}
-
-// One rank of `torchrun ... kestrel-cli train`: joins the group, checks that every rank plans
-// the same run, and trains it; rank 0 records it as a single process would.
-int trainRank(const TrainCommandOptions& given, const distributed::LaunchEnvironment& launch) {
-    const std::string device = rankDevice(given.device, launch.localRank);
-    distributed::ProcessGroupSession group(launch, device.rfind("cuda", 0) == 0);
-    // What keeps a rank from training (a project folder this machine cannot read) reaches
-    // the other ranks, which would otherwise wait for it.
-    std::optional<Project> opened;
-    std::optional<RankPlan> plan;
-    distributed::RankView view;
-    try {
-        opened.emplace(Project::open(given.folder));
-        plan = planRank(*opened, given, launch.worldSize, device);
-        view.settings = runs::toParams(plan->options);
-        view.dataFingerprint = plan->data.fingerprint;
-    } catch (const std::exception& error) {
-        view.problem = error.what();
-    }
-    distributed::checkRanksAgree(group, view);
-    Project& project = *opened;
-    if (!group.leader()) {
-        return followLeader(project, given, std::move(*plan), group);
-    }
-    std::unique_ptr<runs::TrainingSession> session;
-    try {
-        session = openSession(project, given, plan->options);
-        session->joinProcessGroup(group, device);
-    } catch (const std::exception& error) {
-        distributed::publishRunFailure(group, error.what());
-        throw;
-    }
-    distributed::publishRun(group, session->runId());
-    std::cerr << "Training on " << launch.worldSize << " ranks, "
-              << plan->options.batchSize / launch.worldSize << " images each of a batch of "
-              << plan->options.batchSize << ".\n";
-    return trainSession(project, session, given);
-}
+namespace {
 
 int runTrain(const TrainCommandOptions& given) {
     const TaskKind task =
@@ -510,6 +346,11 @@ int runTrain(const TrainCommandOptions& given) {
     }
     if (launch) {
         return trainRank(given, *launch);
+    }
+    if (given.joinRun) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "--join-run is for a rank of a data-parallel run, which torchrun or the "
+                    "window starts (WORLD_SIZE is not set).");
     }
     Project project = Project::open(given.folder);
     auto session = openSession(project, given, std::nullopt);
@@ -560,6 +401,11 @@ Command addTrainCommand(CLI::App& root) {
         ->excludes("--init-weights");
     parser->add_option("--resume", options->resume,
                        "Continue a cancelled or interrupted run from its last checkpoint");
+    parser
+        ->add_option("--join-run", options->joinRun,
+                     "A rank other than 0 (how the window starts its ranks): train this run, "
+                     "which rank 0 has just started, with its recorded settings")
+        ->excludes("--resume");
     parser
         ->add_option("--from-run", options->fromRun,
                      "Start from this run's best weights and settings on the current samples "

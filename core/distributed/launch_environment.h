@@ -22,6 +22,9 @@ struct LaunchEnvironment {
     // How long a collective or a store lookup waits for the other ranks before this rank
     // gives up (KESTREL_PROCESS_GROUP_TIMEOUT in seconds; 30 minutes, PyTorch's default).
     std::chrono::milliseconds timeout{std::chrono::minutes(30)};
+    // How long the ranks may take to meet at the store, at most `timeout`: torchrun starts
+    // them at once, so seconds; minutes say that one cannot reach it.
+    std::chrono::milliseconds joinTimeout{std::chrono::minutes(5)};
     // TORCHELASTIC_RESTART_COUNT: how often torchrun has restarted the ranks; keeps each
     // attempt's keys in the store apart.
     int restartCount = 0;

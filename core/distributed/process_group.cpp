@@ -28,7 +28,6 @@ namespace {
 
 // What one broadcast moves at most; DDP's own buffer for its initial broadcast.
 constexpr std::size_t kBroadcastBytes = std::size_t{250} << 20;
-constexpr std::chrono::milliseconds kJoinTimeout = std::chrono::minutes(5);
 
 std::string firstLine(const std::exception& error) {
     const auto* torchError = dynamic_cast<const c10::Error*>(&error);
@@ -43,9 +42,9 @@ c10::intrusive_ptr<c10d::Store> joinStore(const LaunchEnvironment& launch) {
     // Every rank counts itself in; the serving rank waits until all have.
     options.numWorkers = static_cast<std::size_t>(launch.worldSize);
     options.waitWorkers = true;
-    // torchrun starts every rank at once, so joining takes seconds; a rank that cannot talk
-    // to the store (a torchrun of another PyTorch) says so within minutes.
-    options.timeout = std::min(launch.timeout, kJoinTimeout);
+    // A rank that cannot talk to the store (a torchrun of another PyTorch) says so within
+    // minutes.
+    options.timeout = std::min(launch.timeout, launch.joinTimeout);
     options.multiTenant = true; // torchrun's agent may share the port
     auto store = c10::make_intrusive<c10d::TCPStore>(launch.masterAddress, options);
     store->setTimeout(launch.timeout);

@@ -4,6 +4,7 @@
 #include "common/text.h"
 #include "common/version.h"
 #include "distributed/process_group.h"
+#include "distributed/rank_agreement.h"
 #include "inspection/area_verdict.h"
 #include "inspection/operating_point.h"
 #include "models/device.h"
@@ -110,7 +111,8 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
     return session;
 }
 
-std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::int64_t runId) {
+std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::int64_t runId,
+                                                         int worldSize) {
     markInterruptedRuns(project);
     store::RunRepository runs(project.database());
     const store::RunRecord run = runs.get(runId);
@@ -131,11 +133,13 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::
     }
     const auto params = runs.params(runId);
     train::TrainOptions options = optionsFromParams(params);
-    if (options.worldSize != 1) {
-        // A data-parallel run goes on in this one process (joinProcessGroup for more).
-        options.worldSize = 1;
-        runs.setParams(
-            runId, {{"world_size", "1"}, {"rank_batch_size", std::to_string(options.batchSize)}});
+    if (options.worldSize != worldSize) {
+        // A resumed run may go on with another number of ranks: the run shows the latest.
+        options.worldSize = worldSize;
+        validate(options); // the batch must split over the ranks
+        const auto recorded = toParams(options);
+        runs.setParams(runId, {{"world_size", recorded.at("world_size")},
+                               {"rank_batch_size", recorded.at("rank_batch_size")}});
     }
     // A run recorded before sample identities were stored paths keeps its absolute-path
     // hashing, so its held-out samples and fingerprint are what they were.
@@ -201,6 +205,9 @@ train::TrainingFinished TrainingSession::run(train::TrainingObserver& observer,
             }
         }
         try {
+            if (announcesRun_) {
+                announceRun();
+            }
             finished = trainer.run(resuming_);
         } catch (const Error& error) {
             // Refused before training began (no CUDA, damaged checkpoint): record why.
@@ -248,17 +255,28 @@ train::TrainOptions continuationOptions(Project& project, std::int64_t runId) {
 
 void TrainingSession::joinProcessGroup(distributed::ProcessGroupSession& group,
                                        const std::string& device) {
-    train::TrainOptions options = options_;
-    options.worldSize = group.worldSize();
-    options.device = device;
-    validate(options);
-    options_ = std::move(options);
+    if (options_.worldSize != group.worldSize()) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Run " + std::to_string(runId_) + " was set up for " +
+                        std::to_string(options_.worldSize) + " rank(s), not the group's " +
+                        std::to_string(group.worldSize()) + ".");
+    }
+    options_.device = device;
     group_ = &group;
-    // A resumed run may go on with another number of ranks: the run shows the latest.
-    const auto recorded = toParams(options_);
-    store::RunRepository(project_.database())
-        .setParams(runId_, {{"world_size", recorded.at("world_size")},
-                            {"rank_batch_size", recorded.at("rank_batch_size")}});
+}
+
+void TrainingSession::leadProcessGroup(distributed::ProcessGroupSession& group,
+                                       const std::string& device) {
+    joinProcessGroup(group, device);
+    announcesRun_ = true;
+}
+
+void TrainingSession::announceRun() {
+    distributed::RankView view;
+    view.settings = toParams(options_);
+    view.dataFingerprint = data_.fingerprint;
+    distributed::checkRanksAgree(*group_, view); // every rank throws alike on a difference
+    distributed::publishRun(*group_, runId_);
 }
 
 void TrainingSession::cancel() {

@@ -34,10 +34,13 @@ public:
     // the model and colour must be that run's (see continuationOptions()).
     static std::unique_ptr<TrainingSession> create(Project& project, train::TrainOptions options,
                                                    std::optional<std::int64_t> startFrom = {});
-    // Continues run `runId` from its last checkpoint, with the options it was started with.
-    // Throws kestrel::Error (NotFound, InvalidArgument) when the run does not exist, has
-    // completed, or has no checkpoint to resume from.
-    static std::unique_ptr<TrainingSession> resume(Project& project, std::int64_t runId);
+    // Continues run `runId` from its last checkpoint, with the options it was started with,
+    // on `worldSize` ranks (this one the first; see joinProcessGroup), which may differ from
+    // the number it started with. Throws kestrel::Error (NotFound, InvalidArgument) when the
+    // run does not exist, has completed, has no checkpoint to resume from, or its batch does
+    // not split over the ranks.
+    static std::unique_ptr<TrainingSession> resume(Project& project, std::int64_t runId,
+                                                   int worldSize = 1);
 
     std::int64_t runId() const { return runId_; }
     const train::TrainOptions& options() const { return options_; }
@@ -52,9 +55,14 @@ public:
     train::TrainingFinished run(train::TrainingObserver& observer,
                                 RunStoreWriter* writer = nullptr);
     // This process is rank 0 of a data-parallel run (train::Trainer::joinProcessGroup): the
-    // run trains with the group's ranks, on `device`, and records the number of ranks.
-    // Throws kestrel::Error when the batch does not split over them.
+    // run trains with the group's ranks, on `device`. The run was created (or resumed) for
+    // that many ranks, so nothing is written here; throws kestrel::Error when it was not.
     void joinProcessGroup(distributed::ProcessGroupSession& group, const std::string& device);
+    // joinProcessGroup, where the other ranks learn the run from this one (the window's way:
+    // they start with `kestrel-cli train --join-run`): run() first checks that every rank
+    // plans this run (distributed::checkRanksAgree), then tells them its id. A rank that
+    // differs or could not start fails the run, recorded so, with its sentence.
+    void leadProcessGroup(distributed::ProcessGroupSession& group, const std::string& device);
 
     void cancel();
     void setPaused(bool paused);
@@ -63,6 +71,7 @@ public:
 private:
     TrainingSession(Project& project, std::int64_t runId, train::TrainOptions options,
                     ProjectTrainingData data, bool resuming);
+    void announceRun(); // leadProcessGroup's check and id, before the first step
 
     Project& project_;
     std::int64_t runId_;
@@ -71,6 +80,7 @@ private:
     bool resuming_;
     std::optional<std::int64_t> startedFrom_;
     distributed::ProcessGroupSession* group_ = nullptr;
+    bool announcesRun_ = false; // leadProcessGroup
 
     std::mutex trainerMutex_;
     train::Trainer* trainer_ = nullptr; // while run() is going

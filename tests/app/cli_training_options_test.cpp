@@ -37,6 +37,11 @@ TEST_F(CliTest, TrainingForAnUnknownTaskFailsNamingItAndRecordsNoRun) {
     EXPECT_EQ(boxes.exitCode, 1);
     EXPECT_EQ(lineCount(boxes.err), 1u) << boxes.err;
     EXPECT_NE(boxes.err.find("has a shape to box"), std::string::npos) << boxes.err;
+    // --join-run is how the window starts its other ranks; alone it has no run to join.
+    const ProcessResult joined = cli({"train", project, "--join-run", "1", "--device", "cpu"});
+    EXPECT_EQ(joined.exitCode, 1);
+    EXPECT_EQ(lineCount(joined.err), 1u) << joined.err;
+    EXPECT_NE(joined.err.find("WORLD_SIZE is not set"), std::string::npos) << joined.err;
     EXPECT_TRUE(nlohmann::json::parse(cli({"runs", project, "--json"}).out).at("runs").empty());
 }
 

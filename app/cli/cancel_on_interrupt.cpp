@@ -1,0 +1,36 @@
+#include "cancel_on_interrupt.h"
+
+#include <atomic>
+#include <csignal>
+
+namespace kestrel::cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false}; // set by SIGINT or SIGTERM
+
+extern "C" void onTrainingInterrupt(int) {
+    interrupted = true;
+}
+
+} // namespace
+
+CancelOnInterrupt::CancelOnInterrupt(std::function<void()> cancel) : cancel_(std::move(cancel)) {
+    std::signal(SIGINT, onTrainingInterrupt);
+    std::signal(SIGTERM, onTrainingInterrupt);
+}
+
+CancelOnInterrupt::~CancelOnInterrupt() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+}
+
+void CancelOnInterrupt::batchDone(const train::BatchDone&) {
+    if (interrupted && !cancelled_) {
+        cancelled_ = true;
+        std::signal(SIGINT, SIG_DFL);
+        cancel_();
+    }
+}
+
+} // namespace kestrel::cli

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "train/training_events.h"
+
+#include <functional>
+
+namespace kestrel::cli {
+
+// Ctrl-C (or SIGTERM) cancels between batches, so the run ends as "cancelled" with its last
+// checkpoint instead of being killed mid-write; a second Ctrl-C kills as usual. (torchrun
+// passes its Ctrl-C on to every rank, and the ranks stop at the same step.) One at a time.
+class CancelOnInterrupt : public train::TrainingObserver {
+public:
+    explicit CancelOnInterrupt(std::function<void()> cancel);
+    ~CancelOnInterrupt() override;
+    CancelOnInterrupt(const CancelOnInterrupt&) = delete;
+    CancelOnInterrupt& operator=(const CancelOnInterrupt&) = delete;
+
+    void batchDone(const train::BatchDone&) override;
+
+private:
+    std::function<void()> cancel_;
+    bool cancelled_ = false;
+};
+
+} // namespace kestrel::cli

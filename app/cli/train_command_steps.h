@@ -1,0 +1,85 @@
+#pragma once
+
+// The steps of `kestrel-cli train` that its two paths share: one process
+// (train_command.cpp) and one rank of a data-parallel run (rank_training.cpp).
+#include "train/train_options.h"
+#include "train/training_events.h"
+#include "training_settings.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestrel {
+class Project;
+}
+namespace kestrel::runs {
+class TrainingSession;
+}
+
+namespace kestrel::cli {
+
+struct TrainCommandOptions : TrainingSettings {
+    std::string folder;
+    std::optional<std::string> task;
+    std::optional<std::string> initWeights;
+    std::optional<std::string> weights; // imagenet or scratch; unset: the store's when it has them
+    std::optional<std::int64_t> resume;
+    // A rank other than 0 (the window's ranks): trains this run, just created (or resumed) by
+    // rank 0, with the settings it records.
+    std::optional<std::int64_t> joinRun;
+    std::optional<std::int64_t> fromRun;
+    std::optional<std::string> optimizer;
+    std::optional<std::string> schedule;
+    std::optional<double> weightDecay;
+    std::optional<double> labelSmoothing;
+    std::optional<double> clipGrad;
+    std::optional<std::string> precision;
+    std::optional<int> patience;
+    std::optional<std::string> monitor;
+    std::optional<int> workers;
+    std::optional<int> threads;
+    bool classWeights = false;
+    bool noClassWeights = false;
+    std::optional<std::string> goodClass;
+    std::optional<double> targetRecall;
+    // --task segmentation only.
+    std::vector<std::string> minimumAreas;
+    std::optional<double> pixelSize;
+    std::optional<int> cropSize;
+    std::optional<double> defectCrops;
+    bool json = false;
+    // --task anomaly only.
+    std::optional<std::string> method;
+    std::optional<std::string> backbone;
+    std::optional<double> coreset;
+    std::optional<int> neighbours;
+    std::optional<int> padimChannels;
+    std::vector<int> layers;
+    std::optional<std::string> recomputeBatchNorm;
+    std::optional<std::int64_t> weightsFromRun;
+};
+
+// Ended as the user can go on from: completed, or cancelled with its checkpoint.
+bool succeeded(const train::TrainingFinished& finished);
+
+// A new run's options from the command line and the project's data.
+train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& given);
+
+// --resume and --join-run take a recorded run's settings: refuses any other given.
+void refuseSettingsOfRecordedRun(const TrainCommandOptions& given);
+
+// The run this process trains (alone, or as rank 0 of `worldSize`): resumed, or created
+// with `options` (the command line's when not given).
+std::unique_ptr<runs::TrainingSession> openSession(Project& project,
+                                                   const TrainCommandOptions& given,
+                                                   std::optional<train::TrainOptions> options,
+                                                   int worldSize = 1);
+
+// Trains the session's run to its end, records it, and reports it; the exit status.
+int trainSession(Project& project, std::unique_ptr<runs::TrainingSession>& session,
+                 const TrainCommandOptions& given);
+
+} // namespace kestrel::cli
