@@ -18,6 +18,7 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QThread>
 #include <QVBoxLayout>
 
 namespace kestrel::widgets {
@@ -90,6 +91,8 @@ void TrainingForm::setDevices(std::vector<DeviceChoice> devices) {
     const QScopedValueRollback<bool> filling(filling_, true);
     rebuildDeviceItems(device_->currentData().toString());
     updatePrecision();
+    updateProcesses();
+    revalidate();
 }
 
 void TrainingForm::setClasses(const QStringList& classes) {
@@ -115,6 +118,8 @@ void TrainingForm::setOptions(const TrainOptions& options) {
         augmentation_->setAugmentation(options.augmentation);
         fillRecipe(recipeFor(Preset::Balanced));
         updatePrecision();
+        updateProcesses();
+        processes_->setValue(options.worldSize);
     }
     lastPreset_ = Preset::Balanced;
     revalidate();
@@ -142,6 +147,10 @@ TrainOptions TrainingForm::options() const {
         options.device = device_->currentData().toString().toStdString();
     }
     options.precision = deviceIsCuda() ? cudaPrecision_ : Precision::Float32;
+    options.worldSize = processes_->value();
+    if (options.worldSize > 1 && deviceIsCuda()) {
+        options.device = "cuda"; // each process on its own GPU, from cuda:0 up
+    }
     const ModelChoice* model = currentModel();
     const bool pretrained = model != nullptr && !model->pretrainedWeights.isEmpty() &&
                             startFrom_->currentData().toInt() == kStartFromImageNet;
@@ -153,8 +162,8 @@ TrainOptions TrainingForm::options() const {
 }
 
 QString TrainingForm::firstProblem() const {
-    for (const QLabel* problem :
-         {imageSizeProblem_, epochsProblem_, batchSizeProblem_, learningRateProblem_}) {
+    for (const QLabel* problem : {imageSizeProblem_, epochsProblem_, batchSizeProblem_,
+                                  learningRateProblem_, processesProblem_}) {
         if (!problem->text().isEmpty()) {
             return problem->text();
         }
@@ -308,6 +317,27 @@ void TrainingForm::updatePrecision() {
                                                          : device_->currentText()));
 }
 
+int TrainingForm::cudaDeviceCount() const {
+    return static_cast<int>(std::count_if(devices_.begin(), devices_.end(),
+                                          [](const DeviceChoice& device) { return device.cuda; }));
+}
+
+void TrainingForm::updateProcesses() {
+    const bool cuda = deviceIsCuda();
+    const int top =
+        cuda ? std::max(1, cudaDeviceCount()) : std::clamp(QThread::idealThreadCount(), 1, 8);
+    {
+        const QSignalBlocker blocker(processes_);
+        processes_->setMaximum(top);
+    }
+    processesCaption_->setText(cuda ? tr("GP&Us:") : tr("P&rocesses:"));
+    processes_->setToolTip(
+        cuda ? tr("Train on this many of the machine's GPUs at once, one process each from "
+                  "cuda:0 up; the batch is split between them")
+             : tr("Train in this many processes at once, the cores shared between them: a "
+                  "data-parallel run without GPUs, to try one out; one process is as fast"));
+}
+
 // Any change by the user; changes made by the form itself are filled under `filling_`.
 void TrainingForm::edited() {
     if (filling_) {
@@ -347,6 +377,16 @@ void TrainingForm::revalidate() {
     show(epochsProblem_, epochs_->value() < 1 ? tr("Train for at least one epoch.") : QString());
     show(batchSizeProblem_,
          batchSize_->value() < 1 ? tr("The batch size must be at least 1.") : QString());
+    const int processes = processes_->value();
+    show(processesProblem_,
+         processes > 1 && batchSize_->value() % processes != 0
+             ? (deviceIsCuda() ? tr("A batch of %1 does not split over %2 GPUs; use a multiple "
+                                    "of %2.")
+                               : tr("A batch of %1 does not split over %2 processes; use a "
+                                    "multiple of %2."))
+                   .arg(batchSize_->value())
+                   .arg(processes)
+             : QString());
     show(learningRateProblem_,
          learningRate()
              ? QString()

@@ -19,7 +19,7 @@ class QSpinBox;
 namespace kestrel::widgets {
 
 // The settings of a training run: model, its starting weights, input, schedule, augmentation
-// and device. It edits
+// and device, and how many processes (GPUs) train it data-parallel. It edits
 // the fields people tune and carries every other field (normalisation, seed, workers, ...)
 // over from the options last given to setOptions, which are also the base of the presets.
 // Bad values can be typed; they are refused inline with a message next to the field.
@@ -86,6 +86,10 @@ private:
     bool deviceIsCuda() const;
     int minimumImageSize() const;
     void updatePrecision();
+    // "GPUs" up to the machine's CUDA devices, or "Processes" on the CPU (for trying a
+    // data-parallel run without GPUs).
+    void updateProcesses();
+    int cudaDeviceCount() const;
     void updateStartFrom(); // offers ImageNet weights when the chosen model has them
     void rebuildGoodClassItems(const QString& selected);
     const ModelChoice* currentModel() const;
@@ -122,6 +126,9 @@ private:
     QComboBox* schedule_ = nullptr;
     QComboBox* device_ = nullptr;
     QComboBox* precision_ = nullptr;
+    QSpinBox* processes_ = nullptr; // the run's ranks (TrainOptions::worldSize)
+    QLabel* processesCaption_ = nullptr;
+    QLabel* processesProblem_ = nullptr;
     QWidget* fields_ = nullptr; // everything editable, for setEditable
     AugmentationBox* augmentation_ = nullptr;
 };

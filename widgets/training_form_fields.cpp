@@ -147,6 +147,11 @@ void TrainingForm::buildFields() {
          {tr("BF16"), static_cast<int>(Precision::BFloat16),
           tr("Mixed bfloat16: faster, less memory; needs a recent GPU")}});
     addRow(form, tr("Prec&ision:"), precision_);
+    processes_ = new QSpinBox;
+    processes_->setObjectName("processes");
+    processes_->setRange(1, 1); // updateProcesses() sets the top from the devices
+    processesProblem_ = problemLabel("processesProblem");
+    processesCaption_ = addRow(form, tr("P&rocesses:"), processes_, processesProblem_);
 
     connect(model_, &QComboBox::currentIndexChanged, this, [this] {
         const QScopedValueRollback<bool> filling(filling_, true);
@@ -161,8 +166,10 @@ void TrainingForm::buildFields() {
     connect(learningRate_, &QLineEdit::textChanged, this, &TrainingForm::edited);
     connect(device_, &QComboBox::currentIndexChanged, this, [this] {
         updatePrecision();
+        updateProcesses();
         edited();
     });
+    connect(processes_, &QSpinBox::valueChanged, this, &TrainingForm::edited);
     connect(precision_, &QComboBox::currentIndexChanged, this, [this] {
         if (!filling_ && deviceIsCuda()) {
             cudaPrecision_ = static_cast<Precision>(precision_->currentData().toInt());

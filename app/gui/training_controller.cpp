@@ -2,13 +2,19 @@
 
 #include "anomaly/anomaly_session.h"
 #include "common/error.h"
+#include "distributed/free_port.h"
+#include "distributed/launch_environment.h"
+#include "distributed/process_group.h"
 #include "error_message.h"
 #include "evaluation_views.h"
+#include "models/device.h"
 #include "project/project.h"
 #include "project_controller.h"
 #include "project_run_writer.h"
+#include "rank_processes.h"
 #include "review/run_predictions.h"
 #include "runs/training_session.h"
+#include "store/run_repository.h"
 #include "store_writer.h"
 #include "task_manager.h"
 #include "training_store_jobs.h"
@@ -18,6 +24,7 @@
 #include <string>
 
 #include <QMetaObject>
+#include <QThread>
 #include <QTimer>
 
 namespace kestrel::app {
@@ -26,6 +33,19 @@ namespace {
 
 // The live view repaints at most this often, whatever the batch rate.
 constexpr std::chrono::milliseconds kDeliveryInterval{50};
+
+// Ranks on this machine join in seconds; one that has not by then never will.
+constexpr std::chrono::milliseconds kRanksJoinTimeout{std::chrono::minutes(2)};
+
+// Whether a run's ranks are on GPUs: then each on cuda:LOCAL_RANK. A device this machine lacks
+// counts as the CPU here; the trainer refuses it with its own sentence.
+bool onCuda(const train::TrainOptions& options) {
+    try {
+        return models::resolveDevice(options.device).rfind("cuda", 0) == 0;
+    } catch (const Error&) {
+        return false;
+    }
+}
 
 // What people read for each stage of an anomaly detector's fit (anomaly::FitProgress).
 QString stageText(const std::string& stage) {
@@ -308,6 +328,24 @@ void TrainingController::launch(Request request) {
         projects_.writer().submit(std::move(job), this);
         return;
     }
+    if (request.options && request.options->worldSize > 1) {
+        if (RankProcesses::findRankProgram().isEmpty()) {
+            QMetaObject::invokeMethod(
+                this,
+                [refused, ranks = request.options->worldSize] {
+                    refused(tr("Training in %1 processes needs kestrel-cli, which is neither "
+                               "beside kestrel nor on the PATH.")
+                                .arg(ranks));
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+        if (request.options->threads == 0) {
+            // The ranks share this machine's cores rather than each taking them all.
+            request.options->threads =
+                std::max(1, QThread::idealThreadCount() / request.options->worldSize);
+        }
+    }
     auto job = std::make_unique<CreateTrainingRun>(
         project, request.options, request.startFrom, request.resumeRun,
         [this, project](PreparedRun prepared) { begin(project, prepared); });
@@ -326,13 +364,48 @@ void TrainingController::begin(const ProjectRef& project, const PreparedRun& pre
         session->cancel();
     }
     observer_ = std::make_unique<Observer>(*this, currentRun_);
+    std::optional<distributed::LaunchEnvironment> ranks;
+    std::string ranksProblem; // why they could not start: the run fails with it, recorded
+    try {
+        ranks = startOtherRanks(project, *session);
+    } catch (const Error& error) {
+        ranks.emplace();
+        ranksProblem = error.what();
+    }
+    emit pausableChanged(!ranks); // the other ranks would time out waiting for a paused one
     runTask_ = tasks_.start(
         tr("Training run #%1").arg(currentRun_), project,
-        [prepared, project, observer = observer_.get(), &writer = projects_.writer()](Task& task) {
+        [prepared, project, ranks, ranksProblem, observer = observer_.get(),
+         &writer = projects_.writer()](Task& task) {
             const std::shared_ptr<runs::TrainingSession>& run = prepared.session;
             task.onCancel([run] { run->cancel(); });
             observer->setTask(&task);
             ProjectRunWriter records(writer, project); // waits for the records when it goes
+            std::optional<distributed::ProcessGroupSession> group;
+            if (ranks) {
+                try {
+                    if (!ranksProblem.empty()) {
+                        throw Error(ErrorKind::Io, ranksProblem);
+                    }
+                    task.setProgress(0, 0, tr("Waiting for the run's other processes"));
+                    const std::string device = onCuda(run->options()) ? "cuda:0" : "cpu";
+                    try {
+                        group.emplace(*ranks, device != "cpu");
+                    } catch (const Error&) {
+                        throw Error(ErrorKind::Io,
+                                    "The run's other processes did not all join it within " +
+                                        std::to_string(kRanksJoinTimeout.count() / 1000) +
+                                        " s; the run's notices say what they reported.");
+                    }
+                    run->leadProcessGroup(*group, device);
+                } catch (const std::exception& error) {
+                    records.post([runId = run->runId(),
+                                  reason = std::string(error.what())](store::RunRepository& runs) {
+                        runs.finish(runId, "failed", reason);
+                    });
+                    throw;
+                }
+            }
             if (run->run(*observer, &records).status ==
                 train::TrainingFinished::Status::Completed) {
                 review::recordRunPredictions(*run, records);
@@ -430,15 +503,51 @@ void TrainingController::beginAnomaly(const ProjectRef& project,
         });
 }
 
+std::optional<distributed::LaunchEnvironment>
+TrainingController::startOtherRanks(const ProjectRef& project,
+                                    const runs::TrainingSession& session) {
+    const train::TrainOptions& options = session.options();
+    if (options.worldSize <= 1) {
+        return std::nullopt;
+    }
+    distributed::LaunchEnvironment launch;
+    launch.worldSize = options.worldSize;
+    launch.masterAddress = "127.0.0.1";
+    launch.masterPort = distributed::freeLocalPort();
+    launch.joinTimeout = kRanksJoinTimeout;
+    RankProcesses::Launch ranks;
+    ranks.program = RankProcesses::findRankProgram();
+    ranks.projectFolder = project.folder;
+    ranks.runId = session.runId();
+    ranks.worldSize = options.worldSize;
+    ranks.port = launch.masterPort;
+    ranks.device = onCuda(options) ? "cuda" : "cpu";
+    ranks.threads = options.threads;
+    otherRanks_ = new RankProcesses(ranks, this);
+    connect(otherRanks_, &RankProcesses::rankFailed, this,
+            [this, runId = session.runId()](int rank, const QString& message) {
+                emit runNotices(runId,
+                                {tr("Process %1 of the run stopped: %2").arg(rank).arg(message)});
+            });
+    return launch;
+}
+
 void TrainingController::ended() {
     // The task has ended, so every record it posted is written: nothing here waits.
     runTask_.reset();
-    const bool fitted = anomalySession_ != nullptr;
+    if (otherRanks_) {
+        // They end with rank 0's run; any that cannot (rank 0 failed before they learnt
+        // the run) are stopped.
+        otherRanks_->release(10000);
+        otherRanks_ = nullptr;
+    }
+    const bool couldNotPause =
+        anomalySession_ != nullptr || (session_ && session_->options().worldSize > 1);
     session_.reset();
     anomalySession_.reset();
     observer_.reset();
     running_ = false;
-    if (fitted) {
+    if (couldNotPause) {
         emit pausableChanged(true);
     }
     emit runRecorded(currentRun_);
@@ -464,8 +573,8 @@ void TrainingController::setPaused(bool paused) {
     if (paused == paused_ || !isTraining()) {
         return;
     }
-    if (anomalySession_) {
-        return; // a fit cannot pause (pausableChanged said so)
+    if (anomalySession_ || (session_ && session_->options().worldSize > 1)) {
+        return; // a fit, or a run on several processes, cannot pause (pausableChanged said so)
     }
     paused_ = paused;
     if (session_) {

@@ -3,6 +3,7 @@
 #include "anomaly/anomaly_options.h"
 #include "confusion_data.h"
 #include "detection_figures.h"
+#include "distributed/launch_environment.h"
 #include "review/confusion_cell.h"
 #include "train/train_options.h"
 #include "train/training_events.h"
@@ -37,6 +38,7 @@ class AnomalySession;
 namespace kestrel::app {
 
 class ProjectController;
+class RankProcesses;
 class Task;
 class TaskManager;
 struct PreparedAnomalyRun;
@@ -128,6 +130,10 @@ private:
     void launch(Request request);
     void begin(const ProjectRef& project, const PreparedRun& prepared);
     void beginAnomaly(const ProjectRef& project, const PreparedAnomalyRun& prepared);
+    // For a run on several processes: starts ranks 1..N-1 and returns rank 0's launch (this
+    // window's), which the run's task joins; nothing for a run in this process alone.
+    std::optional<distributed::LaunchEnvironment>
+    startOtherRanks(const ProjectRef& project, const runs::TrainingSession& session);
     void deliver(); // on the GUI thread
     void ended();   // after the run's task has ended and its records are written
     void startNextQueued();
@@ -147,6 +153,7 @@ private:
     std::shared_ptr<anomaly::AnomalySession> anomalySession_; // instead, for a fit
     std::unique_ptr<Observer> observer_; // used by the run's task until it ends
     std::shared_ptr<Task> runTask_;
+    RankProcesses* otherRanks_ = nullptr; // a run's ranks 1..N-1; released when it ends
 
     std::unique_ptr<Pending> pending_; // guarded by pendingMutex_
     std::mutex pendingMutex_;

@@ -465,7 +465,7 @@ private slots:
                 ++withBuddy;
             }
         }
-        QCOMPARE(withBuddy, 12);
+        QCOMPARE(withBuddy, 13);
         QVERIFY(!field<QComboBox>("model")->itemData(1, Qt::ToolTipRole).toString().isEmpty());
     }
 

@@ -25,10 +25,13 @@
 #include "training_panel.h"
 #include "training_workspace.h"
 
+#include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
+#include <sys/types.h>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -42,6 +45,7 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
+#include <QThread>
 #include <QToolButton>
 
 using kestrel::app::ProjectController;
@@ -82,6 +86,23 @@ private:
         return kestrel::store::RunRepository(project.database()).get(id);
     }
 
+    // Kills the window's other rank of `run` (its kestrel-cli ... --join-run RUN) as the
+    // kernel would kill it for memory; false when there is none.
+    static bool killRankOf(qint64 run) {
+        const std::string wanted = std::string("--join-run") + '\0' + std::to_string(run) + '\0';
+        for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+            std::ifstream file(entry.path() / "cmdline", std::ios::binary);
+            const std::string command((std::istreambuf_iterator<char>(file)),
+                                      std::istreambuf_iterator<char>());
+            const std::string name = entry.path().filename().string();
+            if (command.find(wanted) != std::string::npos &&
+                name.find_first_not_of("0123456789") == std::string::npos) {
+                return ::kill(std::stoi(name), SIGKILL) == 0;
+            }
+        }
+        return false;
+    }
+
     void chooseSettings(int epochs) { kestrel::testing::chooseQuickSettings(form(), epochs); }
 
     // Presses Start and waits for the run to end; returns its id.
@@ -102,7 +123,10 @@ private:
     }
 
 private slots:
-    void initTestCase() { kestrel::testing::useTestSettings(); }
+    void initTestCase() {
+        kestrel::testing::useTestSettings();
+        qputenv("KESTREL_CLI", KESTREL_CLI_PATH); // the window's other ranks
+    }
 
     void init() {
         dir_ = std::make_unique<TempDir>();
@@ -180,6 +204,105 @@ private slots:
         QTRY_COMPARE(page->charts()->pointCount(run, "val_accuracy"), 4);
         QTRY_VERIFY(!page->confusion()->matrixView()->isEmpty());
         QCOMPARE(page->confusion()->matrixView()->matrix().total(), std::int64_t{20});
+    }
+
+    void aRunInTwoProcessesTrainsLiveAsOne() {
+        if (QThread::idealThreadCount() < 2) {
+            QSKIP("Two processes need two cores.");
+        }
+        chooseSettings(3);
+        auto* processes = form()->findChild<QSpinBox*>("processes");
+        QVERIFY(processes != nullptr);
+        processes->setValue(2);
+        QCOMPARE(processes->value(), 2);
+        // A batch that does not split is refused where it is set, before Start.
+        form()->findChild<QSpinBox*>("batchSize")->setValue(15);
+        QVERIFY(!form()->isValid());
+        QVERIFY2(form()->firstProblem().contains("does not split over 2 processes"),
+                 qPrintable(form()->firstProblem()));
+        QVERIFY(!button("startTraining")->isEnabled());
+        form()->findChild<QSpinBox*>("batchSize")->setValue(16);
+        QVERIFY(form()->isValid());
+
+        QSignalSpy finished(app_->training.get(), &TrainingController::runFinished);
+        QSignalSpy pausable(app_->training.get(), &TrainingController::pausableChanged);
+        QSignalSpy notices(app_->training.get(), &TrainingController::runNotices);
+        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 180000);
+        const qint64 run = finished.at(0).at(0).toLongLong();
+        for (const auto& notice : notices) {
+            qInfo() << notice.at(1).toStringList(); // a rank's last words, when it failed
+        }
+        QCOMPARE(finished.at(0).at(1).toString(), QString("completed"));
+        // Pause was off while the ranks trained: a paused rank would leave the other waiting.
+        QVERIFY(!pausable.isEmpty());
+        QCOMPARE(pausable.first().at(0).toBool(), false);
+
+        // Recorded once, by this window (rank 0), as a run of two ranks of 8 images each.
+        kestrel::Project project = kestrel::Project::open(projectFolder());
+        kestrel::store::RunRepository runs(project.database());
+        QCOMPARE(runs.get(run).status, std::string("completed"));
+        auto params = runs.params(run);
+        QCOMPARE(params["world_size"], std::string("2"));
+        QCOMPARE(params["rank_batch_size"], std::string("8"));
+        QCOMPARE(params["batch_size"], std::string("16"));
+        QCOMPARE(runs.list().size(), std::size_t{1});
+
+        // Rank 0's live figures, as for a run in one process: 80 training images make 5
+        // global batches an epoch, and the 20 validation images are all counted.
+        TrainingCharts* charts = workspace()->live()->charts();
+        QCOMPARE(charts->pointCount(run, "val_accuracy"), 3);
+        QVERIFY(charts->pointCount(run, "batch_loss") >= 3 * 5);
+    }
+
+    void aRankThatCannotStartFailsTheRunWithItsSentence() {
+        if (QThread::idealThreadCount() < 2) {
+            QSKIP("Two processes need two cores.");
+        }
+        // The other rank is started with a setting of its own, which --join-run refuses.
+        const std::filesystem::path wrapper = *dir_ / "kestrel-cli-with-a-seed";
+        {
+            std::ofstream script(wrapper);
+            script << "#!/bin/sh\nexec '" << KESTREL_CLI_PATH << "' \"$@\" --seed 5\n";
+        }
+        std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+        qputenv("KESTREL_CLI", wrapper.c_str());
+        chooseSettings(2);
+        form()->findChild<QSpinBox*>("processes")->setValue(2);
+        QSignalSpy finished(app_->training.get(), &TrainingController::runFinished);
+        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 120000);
+        qputenv("KESTREL_CLI", KESTREL_CLI_PATH);
+        const qint64 run = finished.at(0).at(0).toLongLong();
+        QCOMPARE(finished.at(0).at(1).toString(), QString("failed"));
+        const QString reason = finished.at(0).at(2).toString();
+        QVERIFY2(reason.contains("Rank 1 could not start: --join-run trains run"),
+                 qPrintable(reason));
+        QCOMPARE(storedRun(run).status, std::string("failed"));
+    }
+
+    void aKilledRankLeavesTheRunInterruptedAndSaysSo() {
+        if (QThread::idealThreadCount() < 2) {
+            QSKIP("Two processes need two cores.");
+        }
+        chooseSettings(200); // long enough to be killed in
+        form()->findChild<QSpinBox*>("processes")->setValue(2);
+        QSignalSpy started(app_->training.get(), &TrainingController::runStarted);
+        QSignalSpy epochs(app_->training.get(), &TrainingController::epochFinished);
+        QSignalSpy finished(app_->training.get(), &TrainingController::runFinished);
+        QSignalSpy notices(app_->training.get(), &TrainingController::runNotices);
+        QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!epochs.isEmpty(), 60000);
+        const qint64 run = started.at(0).at(0).toLongLong();
+        QVERIFY(killRankOf(run));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 120000);
+        QCOMPARE(finished.at(0).at(1).toString(), QString("interrupted"));
+        QCOMPARE(storedRun(run).status, std::string("interrupted"));
+        QVERIFY(epochs.size() < 200);
+        // What became of the other process reaches the run's notices.
+        QVERIFY(!notices.isEmpty());
+        const QString said = notices.last().at(1).toStringList().join(' ');
+        QVERIFY2(said.contains("Process 1 of the run stopped"), qPrintable(said));
     }
 
     void aQueuedRunFollowsAndTwoRunsCompare() {
