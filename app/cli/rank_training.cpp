@@ -27,14 +27,9 @@ namespace {
 
 // One rank's share of a data-parallel run, planned alike on every rank so that the ranks can
 // check they agree before the first step.
-struct RankPlan {
-    train::TrainOptions options;
-    runs::ProjectTrainingData data;
-};
-
-RankPlan planRank(Project& project, const TrainCommandOptions& given, int worldSize,
-                  const std::string& device) {
-    RankPlan plan;
+PlannedRun planRank(Project& project, const TrainCommandOptions& given, int worldSize,
+                    const std::string& device) {
+    PlannedRun plan;
     if (given.resume || given.joinRun) {
         refuseSettingsOfRecordedRun(given);
         const std::int64_t runId = given.resume ? *given.resume : *given.joinRun;
@@ -69,7 +64,7 @@ std::string rankDevice(const std::string& asked, int localRank) {
 }
 
 // A rank other than 0: trains its shards with rank 0's run, writing nothing to the project.
-int followLeader(Project& project, const TrainCommandOptions& given, RankPlan plan,
+int followLeader(Project& project, const TrainCommandOptions& given, PlannedRun plan,
                  distributed::ProcessGroupSession& group) {
     const std::int64_t runId = distributed::awaitRun(group);
     const auto folder = project.runsFolder() / std::to_string(runId);
@@ -101,7 +96,7 @@ int trainRank(const TrainCommandOptions& given, const distributed::LaunchEnviron
     // What keeps a rank from training (a project folder this machine cannot read) reaches
     // the other ranks, which would otherwise wait for it.
     std::optional<Project> opened;
-    std::optional<RankPlan> plan;
+    std::optional<PlannedRun> plan;
     distributed::RankView view;
     try {
         opened.emplace(Project::open(given.folder));
@@ -123,7 +118,7 @@ int trainRank(const TrainCommandOptions& given, const distributed::LaunchEnviron
     }
     std::unique_ptr<runs::TrainingSession> session;
     try {
-        session = openSession(project, given, plan->options, launch.worldSize);
+        session = openSession(project, given, std::move(plan), launch.worldSize);
         session->joinProcessGroup(group, device);
     } catch (const std::exception& error) {
         distributed::publishRunFailure(group, error.what());
@@ -131,8 +126,8 @@ int trainRank(const TrainCommandOptions& given, const distributed::LaunchEnviron
     }
     distributed::publishRun(group, session->runId());
     std::cerr << "Training on " << launch.worldSize << " ranks, "
-              << plan->options.batchSize / launch.worldSize << " images each of a batch of "
-              << plan->options.batchSize << ".\n";
+              << session->options().batchSize / launch.worldSize << " images each of a batch of "
+              << session->options().batchSize << ".\n";
     return trainSession(project, session, given);
 }
 

@@ -250,18 +250,22 @@ void refuseSettingsOfRecordedRun(const TrainCommandOptions& given) {
 
 std::unique_ptr<runs::TrainingSession> openSession(Project& project,
                                                    const TrainCommandOptions& given,
-                                                   std::optional<train::TrainOptions> options,
+                                                   std::optional<PlannedRun> planned,
                                                    int worldSize) {
     runs::markInterruptedRuns(project);
     if (given.resume) {
         refuseSettingsOfRecordedRun(given);
-        auto session = runs::TrainingSession::resume(project, *given.resume, worldSize);
+        auto session = runs::TrainingSession::resume(
+            project, *given.resume, worldSize,
+            planned ? std::optional(std::move(planned->data)) : std::nullopt);
         std::cerr << "Resuming run " << session->runId() << " (" << session->options().model
                   << ").\n";
         return session;
     }
-    auto session = runs::TrainingSession::create(
-        project, options ? std::move(*options) : chooseOptions(project, given), given.fromRun);
+    auto session = planned ? runs::TrainingSession::create(project, std::move(planned->options),
+                                                           given.fromRun, std::move(planned->data))
+                           : runs::TrainingSession::create(project, chooseOptions(project, given),
+                                                           given.fromRun);
     std::cerr << "Run " << session->runId() << ": " << session->options().model << " at "
               << session->options().imageSize << " px, validation "
               << session->data().validationSource;

@@ -2,6 +2,7 @@
 
 // The steps of `kestrel-cli train` that its two paths share: one process
 // (train_command.cpp) and one rank of a data-parallel run (rank_training.cpp).
+#include "runs/training_data.h"
 #include "train/train_options.h"
 #include "train/training_events.h"
 #include "training_settings.h"
@@ -62,6 +63,13 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<std::int64_t> weightsFromRun;
 };
 
+// A run planned from the command line (or a recorded run's settings) and the data it trains
+// on, read once.
+struct PlannedRun {
+    train::TrainOptions options;
+    runs::ProjectTrainingData data;
+};
+
 // Ended as the user can go on from: completed, or cancelled with its checkpoint.
 bool succeeded(const train::TrainingFinished& finished);
 
@@ -71,11 +79,11 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
 // --resume and --join-run take a recorded run's settings: refuses any other given.
 void refuseSettingsOfRecordedRun(const TrainCommandOptions& given);
 
-// The run this process trains (alone, or as rank 0 of `worldSize`): resumed, or created
-// with `options` (the command line's when not given).
+// The run this process trains (alone, or as rank 0 of `worldSize`): resumed, or created;
+// as `planned` when given, else as the command line says.
 std::unique_ptr<runs::TrainingSession> openSession(Project& project,
                                                    const TrainCommandOptions& given,
-                                                   std::optional<train::TrainOptions> options,
+                                                   std::optional<PlannedRun> planned,
                                                    int worldSize = 1);
 
 // Trains the session's run to its end, records it, and reports it; the exit status.

@@ -37,11 +37,13 @@ TrainingSession::TrainingSession(Project& project, std::int64_t runId, train::Tr
     : project_(project), runId_(runId), options_(std::move(options)), data_(std::move(data)),
       resuming_(resuming) {}
 
-std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
-                                                         train::TrainOptions options,
-                                                         std::optional<std::int64_t> startFrom) {
+std::unique_ptr<TrainingSession>
+TrainingSession::create(Project& project, train::TrainOptions options,
+                        std::optional<std::int64_t> startFrom,
+                        std::optional<ProjectTrainingData> loaded) {
     validate(options);
-    ProjectTrainingData data = loadTrainingData(project, options.task, options.seed);
+    ProjectTrainingData data =
+        loaded ? std::move(*loaded) : loadTrainingData(project, options.task, options.seed);
     // A region task on a project whose samples have no regions: say what is missing rather
     // than that there is nothing to train on.
     if (data.data.train.empty() && data.skipped > 0 && options.epochs > 0) {
@@ -111,8 +113,9 @@ std::unique_ptr<TrainingSession> TrainingSession::create(Project& project,
     return session;
 }
 
-std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::int64_t runId,
-                                                         int worldSize) {
+std::unique_ptr<TrainingSession>
+TrainingSession::resume(Project& project, std::int64_t runId, int worldSize,
+                        std::optional<ProjectTrainingData> loaded) {
     markInterruptedRuns(project);
     store::RunRepository runs(project.database());
     const store::RunRecord run = runs.get(runId);
@@ -144,7 +147,8 @@ std::unique_ptr<TrainingSession> TrainingSession::resume(Project& project, std::
     // A run recorded before sample identities were stored paths keeps its absolute-path
     // hashing, so its held-out samples and fingerprint are what they were.
     ProjectTrainingData data =
-        loadTrainingData(project, options.task, options.seed, sampleIdentityOf(params));
+        loaded ? std::move(*loaded)
+               : loadTrainingData(project, options.task, options.seed, sampleIdentityOf(params));
     const auto recorded = params.find("dataset_fingerprint");
     if (recorded != params.end() && recorded->second != data.fingerprint) {
         throw Error(ErrorKind::InvalidArgument,

@@ -32,15 +32,19 @@ public:
     // With `startFrom`, the run continues training from that run's best weights on the
     // project's current samples (its last layer starts fresh when the classes have changed);
     // the model and colour must be that run's (see continuationOptions()).
+    // `loaded`: the project's training data for these options' task and seed, when the
+    // caller has read it already (a rank checks it against the others' first).
     static std::unique_ptr<TrainingSession> create(Project& project, train::TrainOptions options,
-                                                   std::optional<std::int64_t> startFrom = {});
+                                                   std::optional<std::int64_t> startFrom = {},
+                                                   std::optional<ProjectTrainingData> loaded = {});
     // Continues run `runId` from its last checkpoint, with the options it was started with,
     // on `worldSize` ranks (this one the first; see joinProcessGroup), which may differ from
     // the number it started with. Throws kestrel::Error (NotFound, InvalidArgument) when the
     // run does not exist, has completed, has no checkpoint to resume from, or its batch does
     // not split over the ranks.
     static std::unique_ptr<TrainingSession> resume(Project& project, std::int64_t runId,
-                                                   int worldSize = 1);
+                                                   int worldSize = 1,
+                                                   std::optional<ProjectTrainingData> loaded = {});
 
     std::int64_t runId() const { return runId_; }
     const train::TrainOptions& options() const { return options_; }
