@@ -165,6 +165,14 @@ void ProcessGroupSession::publish(const std::string& key, const std::string& val
     }
 }
 
+void ProcessGroupSession::forget(const std::string& key) {
+    try {
+        connection_->store->deleteKey(key);
+    } catch (const std::exception& error) {
+        lostContact("forgetting " + key, error);
+    }
+}
+
 std::string ProcessGroupSession::lookUp(const std::string& key) {
     try {
         const auto value = connection_->store->get(key);

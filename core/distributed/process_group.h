@@ -59,6 +59,10 @@ public:
     // for the key to be published, up to the launch's timeout.
     void publish(const std::string& key, const std::string& value);
     std::string lookUp(const std::string& key);
+    // Not collective: drops a published value from the store (which holds every value in
+    // rank 0's memory until then); nothing when there is none. Only once every rank has
+    // read it: a later lookUp would wait for it to be published again.
+    void forget(const std::string& key);
 
 private:
     [[noreturn]] void lostContact(const std::string& doing, const std::exception& error) const;

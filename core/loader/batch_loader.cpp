@@ -161,11 +161,6 @@ void validate(const LoaderOptions& options) {
     check(options.shard.count >= 1, "shard count", options.shard.count);
     check(options.shard.index >= 0 && options.shard.index < options.shard.count, "shard index",
           options.shard.index);
-    if (options.shard.count > 1 && !options.dropLast) {
-        throw Error(ErrorKind::InvalidArgument,
-                    "Loader settings shard an epoch that keeps its last, smaller batch; sharded "
-                    "training drops it, so that every rank takes as many steps.");
-    }
 }
 
 BatchLoader::BatchLoader(std::vector<LoaderSample> samples, LoaderOptions options)
@@ -187,10 +182,15 @@ BatchLoader::~BatchLoader() {
 
 std::size_t BatchLoader::batchesPerEpoch() const {
     const auto size = static_cast<std::size_t>(options_.batchSize);
-    if (options_.shard.count > 1) {
-        return samples_.size() / (size * static_cast<std::size_t>(options_.shard.count));
+    const auto shards = static_cast<std::size_t>(options_.shard.count);
+    if (shards > 1 && options_.dropLast) {
+        return samples_.size() / (size * shards);
     }
-    return options_.dropLast ? samples_.size() / size : (samples_.size() + size - 1) / size;
+    const std::size_t batches =
+        options_.dropLast ? samples_.size() / size : (samples_.size() + size - 1) / size;
+    // A shard that keeps the last batch takes every shards-th whole batch from its index on.
+    const auto index = static_cast<std::size_t>(options_.shard.index);
+    return batches > index ? (batches - index - 1) / shards + 1 : 0;
 }
 
 void BatchLoader::startEpoch(std::int64_t epoch) {
@@ -199,8 +199,10 @@ void BatchLoader::startEpoch(std::int64_t epoch) {
     run->epoch = epoch;
     run->order = epochOrder(samples_, options_, epoch);
     if (options_.shard.count > 1) {
-        run->seedPositions = shardPositions(
-            run->order.size(), static_cast<std::size_t>(options_.batchSize), options_.shard);
+        const auto size = static_cast<std::size_t>(options_.batchSize);
+        run->seedPositions =
+            options_.dropLast ? shardPositions(run->order.size(), size, options_.shard)
+                              : wholeBatchShardPositions(run->order.size(), size, options_.shard);
         std::vector<std::size_t> shard;
         shard.reserve(run->seedPositions.size());
         for (const std::size_t position : run->seedPositions) {

@@ -2,6 +2,7 @@
 
 #include "imaging/random.h"
 
+#include <algorithm>
 #include <map>
 #include <numeric>
 #include <utility>
@@ -62,6 +63,23 @@ std::vector<std::size_t> shardPositions(std::size_t orderSize, std::size_t batch
         const std::size_t first = batch * globalBatch + index * batchSize;
         for (std::size_t i = 0; i < batchSize; ++i) {
             positions.push_back(first + i);
+        }
+    }
+    return positions;
+}
+
+std::vector<std::size_t> wholeBatchShardPositions(std::size_t orderSize, std::size_t batchSize,
+                                                  const Shard& shard) {
+    const auto count = static_cast<std::size_t>(shard.count);
+    std::vector<std::size_t> positions;
+    if (batchSize == 0) {
+        return positions;
+    }
+    for (std::size_t first = static_cast<std::size_t>(shard.index) * batchSize; first < orderSize;
+         first += batchSize * count) {
+        for (std::size_t position = first; position < std::min(first + batchSize, orderSize);
+             ++position) {
+            positions.push_back(position);
         }
     }
     return positions;

@@ -26,4 +26,13 @@ std::vector<std::size_t> epochOrder(const std::vector<LoaderSample>& samples,
 std::vector<std::size_t> shardPositions(std::size_t orderSize, std::size_t batchSize,
                                         const Shard& shard);
 
+// The positions rank `shard.index` of `shard.count` serves of an epoch that keeps its last,
+// smaller batch (evaluation): the order is cut into batches of batchSize, as one process
+// reads it, and the rank takes batches index, index + count, index + 2 x count, ... So every
+// position goes to exactly one rank, in the very batch one process would read it in (a
+// batch's figures, such as a loss averaged over it, stay the same); a rank may serve one
+// batch more than another, or none.
+std::vector<std::size_t> wholeBatchShardPositions(std::size_t orderSize, std::size_t batchSize,
+                                                  const Shard& shard);
+
 } // namespace kestrel::loader

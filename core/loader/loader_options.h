@@ -73,8 +73,9 @@ struct LoaderOptions {
     bool boxes = false;
     // Page-locked batches for faster host-to-GPU copies; ignored when CUDA is not available.
     bool pinMemory = false;
-    // Data-parallel training: this rank's share of every epoch (loader/epoch_order.h). The
-    // default, one shard, is the whole epoch.
+    // Data-parallel runs: this rank's share of every epoch (loader/epoch_order.h): with
+    // dropLast its slice of every global batch (training), without it every count-th whole
+    // batch (evaluation). The default, one shard, is the whole epoch.
     Shard shard;
 };
 

@@ -96,23 +96,15 @@ double ClassificationTask::countCorrect(const at::Tensor& outputs,
     return static_cast<double>(outputs.argmax(1).eq(targets).sum().item<std::int64_t>());
 }
 
-EvaluationResult ClassificationTask::evaluate(models::Classifier& model,
-                                              loader::BatchLoader& loader,
-                                              const models::ModelInput& input, int classes,
-                                              const std::string& split,
-                                              const std::atomic<bool>* stop) const {
+EvaluationShare ClassificationTask::evaluateShare(models::Classifier& model,
+                                                  loader::BatchLoader& loader,
+                                                  const models::ModelInput& input, int classes,
+                                                  const std::atomic<bool>* stop) const {
     const bool wasTraining = model.is_training();
     model.eval();
     at::NoGradGuard noGradients;
 
-    EvaluationResult result;
-    result.evaluation.split = split;
-    result.evaluation.confusion = ConfusionMatrix(classes);
-    double lossSum = 0;
-    std::int64_t seen = 0;
-    std::vector<double> positiveScores;
-    std::vector<bool> positive;
-
+    EvaluationShare share;
     loader.startEpoch(0);
     while (auto batch = loader.next()) {
         if (stop && stop->load()) {
@@ -121,10 +113,11 @@ EvaluationResult ClassificationTask::evaluate(models::Classifier& model,
         }
         const torch::Tensor logits = model.forward(input(batch->images)).to(torch::kFloat);
         const torch::Tensor labels = batch->labels.to(logits.device());
-        lossSum += torch::nn::functional::cross_entropy(
-                       logits, labels,
-                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                       .item<double>();
+        share.lossSum +=
+            torch::nn::functional::cross_entropy(
+                logits, labels,
+                torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                .item<double>();
         const torch::Tensor probabilities = applyHead(logits).cpu();
         const auto [confidence, predicted] = probabilities.max(1);
         const auto truth = batch->labels.accessor<std::int64_t, 1>();
@@ -132,27 +125,34 @@ EvaluationResult ClassificationTask::evaluate(models::Classifier& model,
         const auto confidenceOf = confidence.accessor<float, 1>();
         const auto probability = probabilities.accessor<float, 2>();
         for (std::int64_t row = 0; row < truth.size(0); ++row) {
-            result.evaluation.confusion.add(truth[row], predictedClass[row]);
-            result.predictions.push_back({batch->indices[static_cast<std::size_t>(row)],
-                                          truth[row],
-                                          predictedClass[row],
-                                          confidenceOf[row],
-                                          {}});
+            share.predictions.push_back({batch->indices[static_cast<std::size_t>(row)],
+                                         truth[row],
+                                         predictedClass[row],
+                                         confidenceOf[row],
+                                         {}});
             if (classes == 2) {
-                positiveScores.push_back(probability[row][1]);
-                positive.push_back(truth[row] == 1);
+                share.positiveScores.push_back(probability[row][1]);
             }
         }
-        seen += truth.size(0);
+        share.seen += truth.size(0);
     }
-    result.evaluation.loss = seen ? lossSum / static_cast<double>(seen) : 0.0;
-    if (classes == 2) {
-        result.evaluation.rocAuc = rocAuc(positiveScores, positive);
-    }
-    std::sort(result.predictions.begin(), result.predictions.end(),
-              [](const Prediction& a, const Prediction& b) { return a.sample < b.sample; });
     model.train(wasTraining);
-    return result;
+    return share;
+}
+
+Evaluation ClassificationTask::summarise(const EvaluationShare& all, int classes) const {
+    Evaluation evaluation;
+    evaluation.confusion = ConfusionMatrix(classes);
+    std::vector<bool> positive;
+    for (const Prediction& prediction : all.predictions) {
+        evaluation.confusion.add(prediction.truth, prediction.predicted);
+        positive.push_back(prediction.truth == 1);
+    }
+    evaluation.loss = all.seen ? all.lossSum / static_cast<double>(all.seen) : 0.0;
+    if (classes == 2) {
+        evaluation.rocAuc = rocAuc(all.positiveScores, positive);
+    }
+    return evaluation;
 }
 
 std::map<std::string, double> ClassificationTask::metrics(const Evaluation& evaluation,

@@ -20,10 +20,10 @@ public:
                                          int classes, const c10::Device& device) const override;
     double countCorrect(const at::Tensor& outputs, const at::Tensor& targets) const override;
 
-    EvaluationResult evaluate(models::Classifier& model, loader::BatchLoader& loader,
-                              const models::ModelInput& input, int classes,
-                              const std::string& split,
-                              const std::atomic<bool>* stop = nullptr) const override;
+    EvaluationShare evaluateShare(models::Classifier& model, loader::BatchLoader& loader,
+                                  const models::ModelInput& input, int classes,
+                                  const std::atomic<bool>* stop = nullptr) const override;
+    Evaluation summarise(const EvaluationShare& all, int classes) const override;
     std::map<std::string, double> metrics(const Evaluation& evaluation,
                                           const std::vector<std::string>& classes,
                                           const std::string& prefix) const override;

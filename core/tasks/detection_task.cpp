@@ -152,23 +152,16 @@ double DetectionTask::countCorrect(const at::Tensor& outputs, const at::Tensor& 
     return static_cast<double>(rejected.eq(drawn.to(rejected.device())).sum().item<std::int64_t>());
 }
 
-EvaluationResult DetectionTask::evaluate(models::Classifier& model, loader::BatchLoader& loader,
-                                         const models::ModelInput& input, int classes,
-                                         const std::string& split,
-                                         const std::atomic<bool>* stop) const {
+EvaluationShare DetectionTask::evaluateShare(models::Classifier& model, loader::BatchLoader& loader,
+                                             const models::ModelInput& input, int classes,
+                                             const std::atomic<bool>* stop) const {
     const bool wasTraining = model.is_training();
     model.eval();
     at::NoGradGuard noGradients;
 
     const imaging::ImageSpec& spec = loader.options().spec;
     const CellGrid grid(spec.width, spec.height);
-    std::vector<inspection::TruthBox> truth;
-    std::vector<inspection::DetectedBox> detected;
-    inspection::InspectionRates verdicts;
-    EvaluationResult result;
-    result.evaluation.split = split;
-    double lossSum = 0;
-    std::int64_t seen = 0;
+    EvaluationShare share;
 
     loader.startEpoch(0);
     while (auto batch = loader.next()) {
@@ -178,8 +171,10 @@ EvaluationResult DetectionTask::evaluate(models::Classifier& model, loader::Batc
         }
         const at::Tensor outputs = model.forward(input(batch->images)).to(at::kFloat);
         const std::int64_t rows = outputs.size(0);
-        lossSum += lossOf(outputs, grid.assign(batch->boxes), grid).total().item<double>() *
-                   static_cast<double>(rows);
+        // FCOS's loss is normalised over its batch: a batch mean times the rows, as training
+        // reports it (a sharded pass keeps the batches, so the sum stays the same).
+        share.lossSum += lossOf(outputs, grid.assign(batch->boxes), grid).total().item<double>() *
+                         static_cast<double>(rows);
         const at::Tensor raw = outputs.cpu().contiguous();
         const at::Tensor boxes = batch->boxes.to(at::kFloat).contiguous();
         const auto boxRows = boxes.accessor<float, 3>();
@@ -202,37 +197,47 @@ EvaluationResult DetectionTask::evaluate(models::Classifier& model, loader::Batc
                 imageTruth, imageDetected, classes, {kLineScore, 0.5});
             const bool drawn = !imageTruth.empty();
             const bool rejected = best >= kLineScore;
-            verdicts.defects += drawn ? 1 : 0;
-            verdicts.goods += drawn ? 0 : 1;
-            verdicts.escapes += drawn && !rejected ? 1 : 0;
-            verdicts.falseRejects += !drawn && rejected ? 1 : 0;
-            result.predictions.push_back({sample, drawn ? 1 : 0, rejected ? 1 : 0,
-                                          static_cast<float>(rejected ? best : 1.0 - best),
-                                          own.counts});
-            truth.insert(truth.end(), imageTruth.begin(), imageTruth.end());
-            detected.insert(detected.end(), imageDetected.begin(), imageDetected.end());
+            share.predictions.push_back({sample, drawn ? 1 : 0, rejected ? 1 : 0,
+                                         static_cast<float>(rejected ? best : 1.0 - best),
+                                         own.counts});
+            share.truthBoxes.insert(share.truthBoxes.end(), imageTruth.begin(), imageTruth.end());
+            share.detectedBoxes.insert(share.detectedBoxes.end(), imageDetected.begin(),
+                                       imageDetected.end());
         }
-        seen += rows;
+        share.seen += rows;
     }
+    model.train(wasTraining);
+    return share;
+}
+
+Evaluation DetectionTask::summarise(const EvaluationShare& all, int classes) const {
+    Evaluation evaluation;
     std::vector<int> categories(static_cast<std::size_t>(classes));
     for (int c = 0; c < classes; ++c) {
         categories[static_cast<std::size_t>(c)] = c;
     }
-    result.evaluation.coco = inspection::evaluateCoco(truth, detected, categories);
-    const inspection::DetectionConfusion confusion =
-        inspection::detectionConfusion(truth, detected, classes, {kLineScore, 0.5});
-    result.evaluation.confusion = ConfusionMatrix(classes + 1);
+    evaluation.coco = inspection::evaluateCoco(all.truthBoxes, all.detectedBoxes, categories);
+    const inspection::DetectionConfusion confusion = inspection::detectionConfusion(
+        all.truthBoxes, all.detectedBoxes, classes, {kLineScore, 0.5});
+    evaluation.confusion = ConfusionMatrix(classes + 1);
     for (int t = 0; t <= classes; ++t) {
         for (int p = 0; p <= classes; ++p) {
-            result.evaluation.confusion.add(t, p, confusion.count(t, p));
+            evaluation.confusion.add(t, p, confusion.count(t, p));
         }
     }
-    result.evaluation.verdicts = verdicts;
-    result.evaluation.loss = seen ? lossSum / static_cast<double>(seen) : 0.0;
-    std::sort(result.predictions.begin(), result.predictions.end(),
-              [](const Prediction& a, const Prediction& b) { return a.sample < b.sample; });
-    model.train(wasTraining);
-    return result;
+    // Each image's verdict, drawn (truth 1) against rejected (predicted 1).
+    inspection::InspectionRates verdicts;
+    for (const Prediction& prediction : all.predictions) {
+        const bool drawn = prediction.truth == 1;
+        const bool rejected = prediction.predicted == 1;
+        verdicts.defects += drawn ? 1 : 0;
+        verdicts.goods += drawn ? 0 : 1;
+        verdicts.escapes += drawn && !rejected ? 1 : 0;
+        verdicts.falseRejects += !drawn && rejected ? 1 : 0;
+    }
+    evaluation.verdicts = verdicts;
+    evaluation.loss = all.seen ? all.lossSum / static_cast<double>(all.seen) : 0.0;
+    return evaluation;
 }
 
 std::map<std::string, double> DetectionTask::metrics(const Evaluation& evaluation,

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include <ATen/Functions.h>
 #include <ATen/core/grad_mode.h>
@@ -165,20 +164,15 @@ double SegmentationTask::countCorrect(const at::Tensor& outputs, const at::Tenso
     return right / pixels * static_cast<double>(targets.size(0));
 }
 
-EvaluationResult SegmentationTask::evaluate(models::Classifier& model, loader::BatchLoader& loader,
-                                            const models::ModelInput& input, int classes,
-                                            const std::string& split,
-                                            const std::atomic<bool>* stop) const {
+EvaluationShare SegmentationTask::evaluateShare(models::Classifier& model,
+                                                loader::BatchLoader& loader,
+                                                const models::ModelInput& input, int classes,
+                                                const std::atomic<bool>* stop) const {
     const bool wasTraining = model.is_training();
     model.eval();
     at::NoGradGuard noGradients;
 
-    EvaluationResult result;
-    result.evaluation.split = split;
-    result.evaluation.confusion = ConfusionMatrix(classes);
-    std::vector<std::int64_t> pixelCounts(static_cast<std::size_t>(classes) * classes, 0);
-    double lossSum = 0;
-    std::int64_t seen = 0;
+    EvaluationShare share;
     const imaging::ImageSpec& spec = loader.options().spec;
 
     loader.startEpoch(0);
@@ -191,16 +185,17 @@ EvaluationResult SegmentationTask::evaluate(models::Classifier& model, loader::B
         const torch::Tensor truth = batch->masks.to(logits.device());
         const std::int64_t rows = logits.size(0);
         // Per image: cross-entropy's mean over pixels, summed over the batch.
-        lossSum += torch::nn::functional::cross_entropy(
-                       logits, truth,
-                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kMean))
-                       .item<double>() *
-                   static_cast<double>(rows);
+        share.lossSum +=
+            torch::nn::functional::cross_entropy(
+                logits, truth,
+                torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kMean))
+                .item<double>() *
+            static_cast<double>(rows);
         const torch::Tensor probabilities = applyHead(logits);
         const torch::Tensor predicted = probabilities.argmax(1);
         const torch::Tensor defectProbability =
             (1 - probabilities.select(1, 0)).flatten(1).amax(1).cpu();
-        // One bincount per batch gives the pixel matrix; per row the class areas.
+        // One bincount per batch gives each row's pixel matrix and class areas.
         const torch::Tensor pairs = (truth * classes + predicted).flatten(1);
         const torch::Tensor perRow =
             torch::zeros({rows, static_cast<std::int64_t>(classes) * classes},
@@ -218,7 +213,6 @@ EvaluationResult SegmentationTask::evaluate(models::Classifier& model, loader::B
             for (int t = 0; t < classes; ++t) {
                 for (int p = 0; p < classes; ++p) {
                     const std::int64_t n = counts[row][t * classes + p];
-                    pixelCounts[static_cast<std::size_t>(t * classes + p)] += n;
                     areas.truth[static_cast<std::size_t>(t)] += static_cast<double>(n) * scale;
                     areas.predicted[static_cast<std::size_t>(p)] += static_cast<double>(n) * scale;
                 }
@@ -230,36 +224,31 @@ EvaluationResult SegmentationTask::evaluate(models::Classifier& model, loader::B
             const bool drawn = std::any_of(areas.truth.begin() + 1, areas.truth.end(),
                                            [](double area) { return area > 0; });
             const bool rejected = inspection::isDefective(areas.predicted, {});
-            result.predictions.push_back({sample, drawn ? 1 : 0, rejected ? 1 : 0,
-                                          rejected ? maxDefect[row] : 1.0f - maxDefect[row],
-                                          std::move(pixels)});
-            result.evaluation.areas.push_back(std::move(areas));
+            share.predictions.push_back({sample, drawn ? 1 : 0, rejected ? 1 : 0,
+                                         rejected ? maxDefect[row] : 1.0f - maxDefect[row],
+                                         std::move(pixels)});
+            share.areas.push_back(std::move(areas));
         }
-        seen += rows;
+        share.seen += rows;
     }
-    for (int t = 0; t < classes; ++t) {
-        for (int p = 0; p < classes; ++p) {
-            result.evaluation.confusion.add(t, p,
-                                            pixelCounts[static_cast<std::size_t>(t * classes + p)]);
-        }
-    }
-    result.evaluation.loss = seen ? lossSum / static_cast<double>(seen) : 0.0;
-    // Sample order, areas kept beside their predictions.
-    std::vector<std::size_t> order(result.predictions.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return result.predictions[a].sample < result.predictions[b].sample;
-    });
-    std::vector<Prediction> predictions;
-    std::vector<inspection::ImageAreas> areas;
-    for (const std::size_t i : order) {
-        predictions.push_back(result.predictions[i]);
-        areas.push_back(std::move(result.evaluation.areas[i]));
-    }
-    result.predictions = std::move(predictions);
-    result.evaluation.areas = std::move(areas);
     model.train(wasTraining);
-    return result;
+    return share;
+}
+
+Evaluation SegmentationTask::summarise(const EvaluationShare& all, int classes) const {
+    Evaluation evaluation;
+    evaluation.confusion = ConfusionMatrix(classes);
+    // The pixel matrix is the sum of the images' own.
+    for (const Prediction& prediction : all.predictions) {
+        for (int t = 0; t < classes; ++t) {
+            for (int p = 0; p < classes; ++p) {
+                evaluation.confusion.add(
+                    t, p, prediction.pixels[static_cast<std::size_t>(t * classes + p)]);
+            }
+        }
+    }
+    evaluation.loss = all.seen ? all.lossSum / static_cast<double>(all.seen) : 0.0;
+    return evaluation;
 }
 
 std::map<std::string, double> SegmentationTask::metrics(const Evaluation& evaluation,

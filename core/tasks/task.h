@@ -3,6 +3,7 @@
 #include "common/task_kind.h"
 #include "models/architectures.h"
 #include "tasks/evaluation.h"
+#include "tasks/evaluation_share.h"
 #include "tasks/sample_scores.h"
 
 #include <atomic>
@@ -90,11 +91,25 @@ public:
 
     // --- Metrics.
     // One pass of `model` in eval mode without gradients over `loader` (which must not
-    // augment). `stop`, when given and set, ends it early.
-    virtual EvaluationResult evaluate(models::Classifier& model, loader::BatchLoader& loader,
-                                      const models::ModelInput& input, int classes,
-                                      const std::string& split,
-                                      const std::atomic<bool>* stop = nullptr) const = 0;
+    // augment), summed up: combine({evaluateShare(...)}). `stop`, when given and set, ends it
+    // early.
+    EvaluationResult evaluate(models::Classifier& model, loader::BatchLoader& loader,
+                              const models::ModelInput& input, int classes,
+                              const std::string& split,
+                              const std::atomic<bool>* stop = nullptr) const;
+    // That pass without the figures: what each sample (of a sharded loader: each of its
+    // shard's) gave.
+    virtual EvaluationShare evaluateShare(models::Classifier& model, loader::BatchLoader& loader,
+                                          const models::ModelInput& input, int classes,
+                                          const std::atomic<bool>* stop = nullptr) const = 0;
+    // The evaluation of the samples of all `shares` (disjoint, in any order): predictions in
+    // sample order and figures computed from all samples, so one share gives what evaluate
+    // gives and the shares of data-parallel ranks give what one process's pass would.
+    EvaluationResult combine(std::vector<EvaluationShare> shares, int classes,
+                             const std::string& split) const;
+    // The figures of `all` (merged shares, in sample order) but its split and areas, which
+    // combine fills in.
+    virtual Evaluation summarise(const EvaluationShare& all, int classes) const = 0;
     // An evaluation's named figures for the metrics table, each name after `prefix`.
     virtual std::map<std::string, double> metrics(const Evaluation& evaluation,
                                                   const std::vector<std::string>& classes,

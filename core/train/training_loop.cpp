@@ -14,6 +14,7 @@
 #include "train/loss_scaler.h"
 #include "train/lr_schedule.h"
 #include "train/optimizer_factory.h"
+#include "train/sharded_evaluation.h"
 #include "train/train_step.h"
 #include "train/trainer.h"
 #include "train/training_loaders.h"
@@ -107,8 +108,14 @@ public:
     void evaluateBest(TrainingFinished& finished);
 
 private:
-    tasks::Evaluation validate(std::vector<SamplePrediction>* predictions,
-                               std::map<std::string, double>& metrics);
+    // The validation split's evaluation after `epoch`: with a process group, each rank
+    // evaluates its shard and every rank gets the whole split's result.
+    tasks::EvaluationResult validate(std::int64_t epoch);
+    // Adds a validation's figures to `metrics` and its predictions to `predictions` (when
+    // given); returns its evaluation.
+    tasks::Evaluation recordValidation(tasks::EvaluationResult result,
+                                       std::vector<SamplePrediction>* predictions,
+                                       std::map<std::string, double>& metrics) const;
     void save(const std::filesystem::path& file);
 
     const TrainOptions& options_;
@@ -125,7 +132,7 @@ private:
     CheckpointProgress progress_;
     // Built in the constructor's body, in the order training always built them.
     std::optional<loader::BatchLoader> trainLoader_;
-    std::optional<loader::BatchLoader> validationLoader_;
+    std::optional<loader::BatchLoader> validationLoader_; // this rank's shard, with a group
     std::int64_t batchesPerEpoch_ = 0;
     std::optional<LrSchedule> schedule_;
     std::optional<LossScaler> scaler_;
@@ -175,7 +182,12 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
     }
     trainLoader_.emplace(data_.train, training);
     if (!data_.validation.empty()) {
-        validationLoader_.emplace(data_.validation, evaluationLoaderOptions(options_));
+        loader::LoaderOptions validation = evaluationLoaderOptions(options_);
+        if (group_) {
+            // Whole batches in turn, every sample on one rank (validate() combines them).
+            validation.shard = {group_->rank(), group_->worldSize()};
+        }
+        validationLoader_.emplace(data_.validation, validation);
     }
     batchesPerEpoch_ = static_cast<std::int64_t>(trainLoader_->batchesPerEpoch());
     schedule_.emplace(options_.schedule, batchesPerEpoch_, options_.epochs);
@@ -293,9 +305,24 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
     return totals;
 }
 
-tasks::Evaluation TrainingRun::validate(std::vector<SamplePrediction>* predictions,
-                                        std::map<std::string, double>& metrics) {
-    auto result = task_.evaluate(*model_, *validationLoader_, *input_, classCount_, "val");
+tasks::EvaluationResult TrainingRun::validate(std::int64_t epoch) {
+    if (!group_) {
+        return task_.evaluate(*model_, *validationLoader_, *input_, classCount_, "val");
+    }
+    const std::string key = "val/" + std::to_string(epoch);
+    auto result = evaluateSharded(task_, *model_, *validationLoader_, *input_, classCount_, "val",
+                                  *group_, key);
+    if (epoch > 0) {
+        // Every rank read the last epoch's shares before this epoch's first step, which the
+        // ranks begin together (trainEpoch's sum): this rank's old share can go.
+        group_->forget(shareKey("val/" + std::to_string(epoch - 1), group_->rank()));
+    }
+    return result;
+}
+
+tasks::Evaluation TrainingRun::recordValidation(tasks::EvaluationResult result,
+                                                std::vector<SamplePrediction>* predictions,
+                                                std::map<std::string, double>& metrics) const {
     metrics.merge(task_.metrics(result.evaluation, data_.classes, "val_"));
     metrics.merge(tasks::verdictMetrics(result.evaluation, areaRule_, "val_"));
     if (predictions) {
@@ -324,11 +351,13 @@ EpochDone TrainingRun::finishEpoch(std::int64_t epoch, const EpochTotals& totals
     }
     if (gradients_) {
         // Rank 0's batch-norm statistics, which its checkpoint keeps, on every rank; so every
-        // rank validates alike and takes the same decisions (best, early stop).
+        // rank's shard of validation is evaluated by the model rank 0 keeps, and the ranks
+        // combine the same figures and take the same decisions (best, early stop).
         gradients_->takeLeadersBuffers();
     }
     if (validationLoader_) {
-        done.validation = validate(&done.validationPredictions, done.metrics);
+        done.validation =
+            recordValidation(validate(epoch), &done.validationPredictions, done.metrics);
     }
     // Without validation data the latest weights are the best we know.
     const double value =
@@ -368,7 +397,14 @@ void TrainingRun::evaluateBest(TrainingFinished& finished) {
     }
     loadCheckpoint(Trainer::bestCheckpoint(runFolder_), *model_, nullptr, false);
     if (validationLoader_ && options_.epochs == 0) {
-        validate(nullptr, finished.finalMetrics);
+        if (group_) {
+            // Rank 0 alone is here: it evaluates the whole split, not its shard.
+            loader::BatchLoader whole(data_.validation, evaluationLoaderOptions(options_));
+            recordValidation(task_.evaluate(*model_, whole, *input_, classCount_, "val"), nullptr,
+                             finished.finalMetrics);
+        } else {
+            recordValidation(validate(0), nullptr, finished.finalMetrics);
+        }
     }
     if (!data_.test.empty()) {
         loader::BatchLoader testLoader(data_.test, evaluationLoaderOptions(options_));

@@ -8,6 +8,7 @@
 #include <array>
 #include <filesystem>
 #include <mutex>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -24,11 +25,15 @@ public:
             trainer->cancel();
         }
     }
-    void epochDone(const train::EpochDone& event) override { epochs.push_back(event.metrics); }
+    void epochDone(const train::EpochDone& event) override {
+        epochs.push_back(event.metrics);
+        predictions.push_back(event.validationPredictions);
+    }
 
     std::int64_t cancelAt = -1;
     train::Trainer* trainer = nullptr;
     std::vector<std::map<std::string, double>> epochs;
+    std::vector<std::vector<train::SamplePrediction>> predictions; // validation's, per epoch
 };
 
 class DistributedTrainerTest : public ::testing::Test {
@@ -37,6 +42,7 @@ protected:
     void trainTwoRanks(std::int64_t epochs, std::int64_t rankOneCancelsAt) {
         Project project = kestrel::testing::makeLeftRightProject(dir, 24);
         const auto data = runs::loadTrainingData(project, 5);
+        validationSamples = data.data.validation.size();
         train::TrainOptions options = kestrel::testing::tinyTrainOptions(epochs);
         options.worldSize = 2;
         observers[1].cancelAt = rankOneCancelsAt;
@@ -59,6 +65,7 @@ protected:
     std::array<std::filesystem::path, 2> folders{dir / "rank0", dir / "rank1"};
     std::array<RankObserver, 2> observers;
     std::array<train::TrainingFinished, 2> finished;
+    std::size_t validationSamples = 0;
 };
 
 TEST_F(DistributedTrainerTest, RanksSeeTheSameFiguresAndOnlyRankZeroWrites) {
@@ -70,11 +77,23 @@ TEST_F(DistributedTrainerTest, RanksSeeTheSameFiguresAndOnlyRankZeroWrites) {
     ASSERT_EQ(observers[0].epochs.size(), 3u);
     ASSERT_EQ(observers[1].epochs.size(), 3u);
     for (std::size_t epoch = 0; epoch < 3; ++epoch) {
-        // The same weights and batch-norm buffers give the same validation, exactly; the
-        // training figures are sums over both ranks.
-        for (const char* name : {"val_loss", "val_accuracy", "train_loss", "train_accuracy"}) {
-            EXPECT_EQ(observers[0].epochs[epoch].at(name), observers[1].epochs[epoch].at(name))
-                << name << " in epoch " << epoch + 1;
+        // Each rank validates its shard and both combine the two shares alike, so every
+        // validation figure is equal, exactly; the training figures are sums over both ranks.
+        for (const auto& [name, value] : observers[0].epochs[epoch]) {
+            if (name.rfind("val_", 0) == 0 || name.rfind("train_", 0) == 0) {
+                EXPECT_EQ(value, observers[1].epochs[epoch].at(name))
+                    << name << " in epoch " << epoch + 1;
+            }
+        }
+        EXPECT_EQ(observers[0].epochs[epoch].size(), observers[1].epochs[epoch].size());
+        // Both ranks' predictions cover the whole validation split, once each.
+        for (const auto& observer : observers) {
+            std::set<std::int64_t> samples;
+            for (const auto& prediction : observer.predictions[epoch]) {
+                samples.insert(prediction.sampleId);
+            }
+            EXPECT_EQ(observer.predictions[epoch].size(), validationSamples);
+            EXPECT_EQ(samples.size(), validationSamples);
         }
     }
     EXPECT_EQ(finished[0].bestEpoch, finished[1].bestEpoch);

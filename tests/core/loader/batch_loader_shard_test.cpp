@@ -1,5 +1,6 @@
 // Data-parallel shards of an epoch: each rank's batches are its slice of the batches one
-// process would train on, augmented alike, and every sample goes to one rank at most.
+// process would train on, augmented alike, and every sample goes to one rank at most; an
+// evaluation's ranks take whole batches in turn and together serve every sample once.
 #include "common/error.h"
 #include "images.h"
 #include "loader/batch_loader.h"
@@ -8,6 +9,7 @@
 #include "temp_dir.h"
 
 #include <set>
+#include <utility>
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
@@ -128,15 +130,41 @@ TEST_F(ShardedLoaderTest, ABadShardIsRefused) {
     LoaderOptions options = trainingOptions(2);
     options.shard = {2, 2};
     EXPECT_THROW(BatchLoader(samples, options), Error);
-    options.shard = {0, 2};
+}
+
+TEST_F(ShardedLoaderTest, AnEvaluationShardTakesWholeBatchesInTurnAndLeavesNoSampleOut) {
+    // 11 samples in batches of 3: 0-2, 3-5, 6-8, 9-10; three ranks take 2, 1 and 1 batches.
+    EXPECT_EQ(wholeBatchShardPositions(11, 3, {0, 3}), (std::vector<std::size_t>{0, 1, 2, 9, 10}));
+    EXPECT_EQ(wholeBatchShardPositions(11, 3, {2, 3}), (std::vector<std::size_t>{6, 7, 8}));
+    EXPECT_TRUE(wholeBatchShardPositions(2, 3, {1, 2}).empty()); // one batch, rank 0's
+
+    const auto samples = makeSamples(11);
+    LoaderOptions options;
+    options.spec = {12, 12, 3};
+    options.batchSize = 3;
+    options.workers = 2;
+    options.shuffle = false;
     options.dropLast = false;
-    try {
-        BatchLoader loader(samples, options);
-        FAIL() << "a sharded epoch that keeps its short batch was accepted";
-    } catch (const Error& error) {
-        EXPECT_NE(std::string(error.what()).find("every rank takes as many steps"),
-                  std::string::npos)
-            << error.what();
+    BatchLoader single(samples, options);
+    const auto whole = epochBatches(single, 0);
+    ASSERT_EQ(whole.size(), 4u);
+    for (int ranks : {2, 3, 5}) {
+        std::vector<Batch> joined(whole.size());
+        for (int rank = 0; rank < ranks; ++rank) {
+            options.shard = {rank, ranks};
+            BatchLoader loader(samples, options);
+            auto batches = epochBatches(loader, 0);
+            ASSERT_EQ(batches.size(), loader.batchesPerEpoch()) << rank << " of " << ranks;
+            for (std::size_t b = 0; b < batches.size(); ++b) {
+                joined[static_cast<std::size_t>(rank) + b * static_cast<std::size_t>(ranks)] =
+                    std::move(batches[b]);
+            }
+        }
+        for (std::size_t b = 0; b < whole.size(); ++b) {
+            EXPECT_EQ(joined[b].indices, whole[b].indices) << "batch " << b << " of " << ranks;
+            ASSERT_TRUE(joined[b].images.defined()) << "batch " << b << " of " << ranks;
+            EXPECT_TRUE(joined[b].images.equal(whole[b].images)) << "batch " << b;
+        }
     }
 }
 
