@@ -2,6 +2,7 @@
 // non-maximum suppression, the detector's output layout, its loss and figures, review scores.
 #include "common/error.h"
 #include "inspection/fcos_decoding.h"
+#include "loader/loader_options.h"
 #include "models/architectures.h"
 #include "models/fcos_detector.h"
 #include "models/model_registry.h"
