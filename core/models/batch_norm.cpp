@@ -47,7 +47,7 @@ struct SumOverRanks : torch::autograd::Function<SumOverRanks> {
     }
 };
 
-at::Tensor perChannel(const at::Tensor& values) {
+at::Tensor overChannels(const at::Tensor& values) {
     return values.view({1, -1, 1, 1});
 }
 
@@ -90,9 +90,9 @@ torch::Tensor BatchNorm2dImpl::synchronisedForward(const torch::Tensor& input) {
     if (options.affine()) {
         scale = scale * weight;
     }
-    at::Tensor output = (x - perChannel(mean)) * perChannel(scale);
+    at::Tensor output = (x - overChannels(mean)) * overChannels(scale);
     if (options.affine()) {
-        output = output + perChannel(bias);
+        output = output + overChannels(bias);
     }
 
     if (options.track_running_stats()) {

@@ -11,7 +11,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-namespace kestrel::distributed {
+// Its own namespace: a unity batch may hold gradient_averaging_test.cpp's helpers too.
+namespace kestrel::distributed::sync_batch_norm_test {
 namespace {
 
 // Two conv + batch norm + ReLU blocks, one with a stride, then a linear head.
@@ -146,4 +147,4 @@ TEST(SyncBatchNormTest, PerRankBatchNormDoesNotReachTheWeightsOfOneProcess) {
 }
 
 } // namespace
-} // namespace kestrel::distributed
+} // namespace kestrel::distributed::sync_batch_norm_test

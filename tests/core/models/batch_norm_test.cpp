@@ -7,7 +7,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-namespace kestrel::models {
+// Its own namespace: a unity batch may hold other model tests' helpers.
+namespace kestrel::models::batch_norm_test {
 namespace {
 
 // One rank's sum is its own value; counts the calls that a second rank would have to match.
@@ -122,4 +123,4 @@ TEST(BatchNormTest, APlainTorchBatchNormIsRefusedRatherThanLeftPerRank) {
 }
 
 } // namespace
-} // namespace kestrel::models
+} // namespace kestrel::models::batch_norm_test
