@@ -162,6 +162,9 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     if (given.threads) {
         options.threads = *given.threads;
     }
+    if (given.syncBatchNorm) {
+        options.syncBatchNorm = true; // else the defaults' (or the run's) choice
+    }
     if (given.classWeights || given.noClassWeights) {
         options.classWeights = given.classWeights; // else the defaults' (or the run's) choice
     }
@@ -204,11 +207,12 @@ int runAnomaly(const TrainCommandOptions& given) {
         given.optimizer || given.schedule || given.weightDecay || given.labelSmoothing ||
         given.clipGrad || given.precision || given.patience || given.monitor ||
         given.classWeights || given.noClassWeights || given.anyOrientation ||
-        !given.augment.empty() || given.noAugment) {
+        !given.augment.empty() || given.noAugment || given.syncBatchNorm) {
         throw Error(ErrorKind::InvalidArgument,
                     "Anomaly detection is fitted in one pass over the good images: --model, "
-                    "--epochs, --lr, --resume, --from-run, the optimizer, schedule, loss and "
-                    "augmentation options do not apply (use --backbone and --method).");
+                    "--epochs, --lr, --resume, --from-run, --sync-batch-norm, the optimizer, "
+                    "schedule, loss and augmentation options do not apply (use --backbone and "
+                    "--method).");
     }
     AnomalyTrainRequest request;
     request.folder = given.folder;
@@ -239,7 +243,8 @@ int runAnomaly(const TrainCommandOptions& given) {
 void refuseSettingsOfRecordedRun(const TrainCommandOptions& given) {
     if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
         given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
-        given.anyOrientation || !given.augment.empty() || given.goodClass || given.targetRecall) {
+        given.anyOrientation || !given.augment.empty() || given.goodClass || given.targetRecall ||
+        given.syncBatchNorm) {
         throw Error(ErrorKind::InvalidArgument,
                     (given.resume ? "--resume continues run " + std::to_string(*given.resume)
                                   : "--join-run trains run " + std::to_string(*given.joinRun)) +
@@ -388,6 +393,9 @@ Command addTrainCommand(CLI::App& root) {
         ->add_option("--batch-size", options->batchSize,
                      "Images per batch (under torchrun: all ranks' together)")
         ->check(CLI::Range(1, 65536));
+    parser->add_flag("--sync-batch-norm", options->syncBatchNorm,
+                     "Under torchrun: batch-norm statistics over the whole global batch, not "
+                     "each rank's share (slower; for small per-rank batches)");
     parser->add_option("--image-size", options->imageSize, "Square input size in pixels")
         ->check(CLI::Range(8, 4096));
     parser->add_option("--lr", options->lr, "Peak learning rate")->check(CLI::PositiveNumber);

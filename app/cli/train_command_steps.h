@@ -44,6 +44,7 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<int> threads;
     bool classWeights = false;
     bool noClassWeights = false;
+    bool syncBatchNorm = false;
     std::optional<std::string> goodClass;
     std::optional<double> targetRecall;
     // --task segmentation only.

@@ -45,7 +45,7 @@ DeepLabHeadImpl::DeepLabHeadImpl(int64_t inChannels, int classes, int64_t inner)
         const bool pooling = branch + 1 == kBranches;
         const int64_t dilation = branch == 0 || pooling ? 1 : kAtrousRates.at(branch - 1);
         branchConvs_[branch] = plainConv(inChannels, inner, dilation > 1 ? 3 : 1, dilation);
-        branchNorms_[branch] = torch::nn::BatchNorm2d(inner);
+        branchNorms_[branch] = BatchNorm2d(inner);
         // The pooling branch's pool is its layer 0 in torchvision: an identity keeps the
         // conv's index.
         convs->push_back(pooling
@@ -54,7 +54,7 @@ DeepLabHeadImpl::DeepLabHeadImpl(int64_t inChannels, int classes, int64_t inner)
                              : torch::nn::Sequential(branchConvs_[branch], branchNorms_[branch]));
     }
     projectConv_ = plainConv(static_cast<int64_t>(kBranches) * inner, inner, 1);
-    projectNorm_ = torch::nn::BatchNorm2d(inner);
+    projectNorm_ = BatchNorm2d(inner);
     dropout_ = torch::nn::Dropout(0.5);
     auto aspp = std::make_shared<torch::nn::Module>();
     aspp->register_module("convs", convs);
@@ -63,7 +63,7 @@ DeepLabHeadImpl::DeepLabHeadImpl(int64_t inChannels, int classes, int64_t inner)
         "project", torch::nn::Sequential(projectConv_, projectNorm_, torch::nn::ReLU(), dropout_));
     register_module("0", aspp);
     conv_ = register_module("1", plainConv(inner, inner, 3));
-    norm_ = register_module("2", torch::nn::BatchNorm2d(inner));
+    norm_ = register_module("2", BatchNorm2d(inner));
     classifier_ =
         register_module("4", torch::nn::Conv2d(torch::nn::Conv2dOptions(inner, classes, 1)));
     setBackgroundPrior(classifier_->bias, classes); // as the U-Net starts

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "models/batch_norm.h"
 #include "models/classifier.h"
 
 #include <array>
 
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/dropout.h>
@@ -25,13 +25,12 @@ private:
     static constexpr std::size_t kBranches = 5; // 1x1, rates 12, 24, 36, pooling
     std::array<torch::nn::Conv2d, kBranches> branchConvs_{nullptr, nullptr, nullptr, nullptr,
                                                           nullptr};
-    std::array<torch::nn::BatchNorm2d, kBranches> branchNorms_{nullptr, nullptr, nullptr, nullptr,
-                                                               nullptr};
+    std::array<BatchNorm2d, kBranches> branchNorms_{nullptr, nullptr, nullptr, nullptr, nullptr};
     torch::nn::Conv2d projectConv_{nullptr};
-    torch::nn::BatchNorm2d projectNorm_{nullptr};
+    BatchNorm2d projectNorm_{nullptr};
     torch::nn::Dropout dropout_{nullptr};
     torch::nn::Conv2d conv_{nullptr};
-    torch::nn::BatchNorm2d norm_{nullptr};
+    BatchNorm2d norm_{nullptr};
     torch::nn::Conv2d classifier_{nullptr};
 };
 TORCH_MODULE(DeepLabHead);

@@ -85,7 +85,7 @@ FcosDetector::Tower FcosDetector::makeTower(const std::string& name, int64_t cha
         for (int level = 0; level < kLevels; ++level) {
             tower.norms[static_cast<size_t>(level)].push_back(
                 register_module(name + "_norm" + std::to_string(level) + "_" + index,
-                                torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels))));
+                                BatchNorm2d(torch::nn::BatchNorm2dOptions(channels))));
         }
     }
     return tower;

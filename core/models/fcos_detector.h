@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/batch_norm.h"
 #include "models/classifier.h"
 #include "models/pyramid_backbone.h"
 #include "models/resnet.h"
@@ -9,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 
 namespace kestrel::models {
@@ -73,8 +73,8 @@ public:
 
 private:
     struct Tower {
-        std::vector<torch::nn::Conv2d> convs;                   // shared by the levels
-        std::vector<std::vector<torch::nn::BatchNorm2d>> norms; // [level][conv]
+        std::vector<torch::nn::Conv2d> convs;        // shared by the levels
+        std::vector<std::vector<BatchNorm2d>> norms; // [level][conv]
     };
     Tower makeTower(const std::string& name, int64_t channels, int convs);
     static torch::Tensor runTower(Tower& tower, torch::Tensor x, size_t level);

@@ -36,7 +36,7 @@ LRASPPHeadImpl::LRASPPHeadImpl(int64_t lowChannels, int64_t highChannels, int cl
                                int64_t inner) {
     // Registered as torchvision names them: cbr.0 / cbr.1, scale.1, low_ and high_classifier.
     cbrConv_ = torch::nn::Conv2d(torch::nn::Conv2dOptions(highChannels, inner, 1).bias(false));
-    cbrNorm_ = torch::nn::BatchNorm2d(inner);
+    cbrNorm_ = BatchNorm2d(inner);
     register_module("cbr", torch::nn::Sequential(cbrConv_, cbrNorm_));
     // scale.0 (the pool) and scale.2 (the sigmoid) hold no parameters: an identity stands in
     // at index 0 so that the conv keeps torchvision's index 1.

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "models/batch_norm.h"
 #include "models/classifier.h"
 
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 
@@ -20,7 +20,7 @@ public:
 
 private:
     torch::nn::Conv2d cbrConv_{nullptr};
-    torch::nn::BatchNorm2d cbrNorm_{nullptr};
+    BatchNorm2d cbrNorm_{nullptr};
     torch::nn::Conv2d scaleConv_{nullptr};
     torch::nn::Conv2d lowClassifier_{nullptr};
     torch::nn::Conv2d highClassifier_{nullptr};

@@ -19,7 +19,7 @@ torch::nn::Conv2d convolution(int64_t in, int64_t out, int64_t kernel, int64_t s
 
 // The shortcut when a block changes width or size: "downsample" = [1x1 conv, batch norm].
 torch::nn::Sequential downsample(int64_t in, int64_t out, int64_t stride) {
-    return torch::nn::Sequential(convolution(in, out, 1, stride), torch::nn::BatchNorm2d(out));
+    return torch::nn::Sequential(convolution(in, out, 1, stride), BatchNorm2d(out));
 }
 
 int describeShortcut(LayerGraph& graph, const torch::nn::Sequential& downsample, int input) {
@@ -35,9 +35,9 @@ class BasicBlockImpl : public torch::nn::Module {
 public:
     BasicBlockImpl(int64_t in, int64_t width, int64_t stride)
         : conv1_(register_module("conv1", convolution(in, width, 3, stride))),
-          bn1_(register_module("bn1", torch::nn::BatchNorm2d(width))),
+          bn1_(register_module("bn1", BatchNorm2d(width))),
           conv2_(register_module("conv2", convolution(width, width, 3, 1))),
-          bn2_(register_module("bn2", torch::nn::BatchNorm2d(width))) {
+          bn2_(register_module("bn2", BatchNorm2d(width))) {
         if (stride != 1 || in != width) {
             downsample_ = register_module("downsample", downsample(in, width, stride));
         }
@@ -58,9 +58,9 @@ public:
 
 private:
     torch::nn::Conv2d conv1_;
-    torch::nn::BatchNorm2d bn1_;
+    BatchNorm2d bn1_;
     torch::nn::Conv2d conv2_;
-    torch::nn::BatchNorm2d bn2_;
+    BatchNorm2d bn2_;
     torch::nn::Sequential downsample_{nullptr};
 };
 TORCH_MODULE(BasicBlock);
@@ -73,11 +73,11 @@ public:
 
     BottleneckImpl(int64_t in, int64_t width, int64_t inner, int64_t stride)
         : conv1_(register_module("conv1", convolution(in, inner, 1, 1))),
-          bn1_(register_module("bn1", torch::nn::BatchNorm2d(inner))),
+          bn1_(register_module("bn1", BatchNorm2d(inner))),
           conv2_(register_module("conv2", convolution(inner, inner, 3, stride))),
-          bn2_(register_module("bn2", torch::nn::BatchNorm2d(inner))),
+          bn2_(register_module("bn2", BatchNorm2d(inner))),
           conv3_(register_module("conv3", convolution(inner, width * expansion, 1, 1))),
-          bn3_(register_module("bn3", torch::nn::BatchNorm2d(width * expansion))) {
+          bn3_(register_module("bn3", BatchNorm2d(width * expansion))) {
         if (stride != 1 || in != width * expansion) {
             downsample_ = register_module("downsample", downsample(in, width * expansion, stride));
         }
@@ -100,11 +100,11 @@ public:
 
 private:
     torch::nn::Conv2d conv1_;
-    torch::nn::BatchNorm2d bn1_;
+    BatchNorm2d bn1_;
     torch::nn::Conv2d conv2_;
-    torch::nn::BatchNorm2d bn2_;
+    BatchNorm2d bn2_;
     torch::nn::Conv2d conv3_;
-    torch::nn::BatchNorm2d bn3_;
+    BatchNorm2d bn3_;
     torch::nn::Sequential downsample_{nullptr};
 };
 TORCH_MODULE(Bottleneck);
@@ -130,7 +130,7 @@ ResNet::ResNet(Depth depth, int classes, int inputChannels, int64_t baseWidth)
                                                    .stride(2)
                                                    .padding(3)
                                                    .bias(false)));
-    bn1_ = register_module("bn1", torch::nn::BatchNorm2d(baseWidth));
+    bn1_ = register_module("bn1", BatchNorm2d(baseWidth));
 
     const bool bottleneck = depth == Depth::R50 || depth == Depth::WideR50;
     const int64_t innerScale = depth == Depth::WideR50 ? 2 : 1;

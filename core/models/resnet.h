@@ -1,12 +1,12 @@
 #pragma once
 
+#include "models/batch_norm.h"
 #include "models/classifier.h"
 #include "models/pyramid_backbone.h"
 
 #include <array>
 #include <vector>
 
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
@@ -54,7 +54,7 @@ private:
     Depth depth_;
     int64_t baseWidth_;
     torch::nn::Conv2d conv1_{nullptr};
-    torch::nn::BatchNorm2d bn1_{nullptr};
+    BatchNorm2d bn1_{nullptr};
     std::array<torch::nn::Sequential, 4> layers_;
     torch::nn::Linear fc_{nullptr};
 };

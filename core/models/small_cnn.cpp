@@ -1,12 +1,12 @@
 #include "models/small_cnn.h"
 
 #include "common/error.h"
+#include "models/batch_norm.h"
 #include "models/layer_graph.h"
 
 #include <array>
 
 #include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/pooling.h>
@@ -18,7 +18,7 @@ namespace {
 void addConvBlock(torch::nn::Sequential& layers, int in, int out) {
     layers->push_back(
         torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1).bias(false)));
-    layers->push_back(torch::nn::BatchNorm2d(out));
+    layers->push_back(BatchNorm2d(out));
     layers->push_back(torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true)));
 }
 

@@ -44,9 +44,9 @@ ConvNormActivationImpl::ConvNormActivationImpl(const ConvNormActivationOptions& 
                                    .dilation(options.dilation)
                                    .groups(options.groups)
                                    .bias(false)));
-    norm = register_module("1", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(options.out)
-                                                           .eps(options.norm.eps)
-                                                           .momentum(options.norm.momentum)));
+    norm = register_module("1", BatchNorm2d(torch::nn::BatchNorm2dOptions(options.out)
+                                                .eps(options.norm.eps)
+                                                .momentum(options.norm.momentum)));
 }
 
 torch::Tensor ConvNormActivationImpl::forward(const torch::Tensor& x) {

@@ -5,11 +5,11 @@
 // a torchvision state_dict loads key for key.
 
 #include "models/activation.h"
+#include "models/batch_norm.h"
 
 #include <cstdint>
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/pimpl.h>
@@ -46,7 +46,7 @@ public:
     int appendLayers(LayerGraph& graph, int input) const;
 
     torch::nn::Conv2d conv{nullptr};
-    torch::nn::BatchNorm2d norm{nullptr};
+    BatchNorm2d norm{nullptr};
 
 private:
     Activation activation_;

@@ -1,5 +1,6 @@
 #include "models/unet.h"
 
+#include "models/batch_norm.h"
 #include "models/layer_graph.h"
 #include "models/segmenter_setup.h"
 
@@ -8,7 +9,6 @@
 #include <ATen/ops/max_pool2d.h>
 #include <torch/nn/init.h>
 #include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/pooling.h>
 
 namespace kestrel::models {
@@ -23,7 +23,7 @@ torch::nn::Sequential doubleConv(int64_t in, int64_t out) {
     for (const int64_t channels : {in, out}) {
         block->push_back(
             torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, out, 3).padding(1).bias(false)));
-        block->push_back(torch::nn::BatchNorm2d(out));
+        block->push_back(BatchNorm2d(out));
         block->push_back(torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true)));
     }
     return block;

@@ -110,6 +110,7 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"batch_size", std::to_string(options.batchSize)},
         {"world_size", std::to_string(options.worldSize)},
         {"rank_batch_size", std::to_string(options.batchSize / std::max(1, options.worldSize))},
+        {"sync_batch_norm", flag(options.syncBatchNorm)},
         {"image_size", std::to_string(options.imageSize)},
         {"channels", std::to_string(options.channels)},
         {"mean", text(options.mean)},
@@ -175,6 +176,8 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     options.epochs = read.integer("epochs");
     options.batchSize = static_cast<int>(read.integer("batch_size"));
     options.worldSize = static_cast<int>(read.number("world_size", 1));
+    // Runs from before synchronised batch norm kept each rank's statistics.
+    options.syncBatchNorm = read.text("sync_batch_norm", "false") == "true";
     options.imageSize = static_cast<int>(read.integer("image_size"));
     options.channels = static_cast<int>(read.integer("channels"));
     options.mean = read.numbers("mean");

@@ -26,6 +26,10 @@ struct TrainOptions {
     // Data-parallel ranks that train together (distributed/). The learning rate is set for
     // the global batch; each rank takes batchSize / worldSize images of it per step.
     int worldSize = 1;
+    // With several ranks: batch norms take their training statistics over the whole global
+    // batch (one all-reduce per batch norm and step each way) instead of each rank's share,
+    // as DDP does by default. Worth it when a rank's share is small. One process: no effect.
+    bool syncBatchNorm = false;
     int imageSize = 28; // square: width = height
     int channels = 1;   // 1 gray, 3 RGB
     // Per-channel normalisation applied to [0, 1] pixels before the model (and, later,

@@ -1,5 +1,6 @@
 // Trainer::run: the epoch and batch loop. Setup and control live in trainer.cpp.
 #include "common/error.h"
+#include "distributed/batch_norm_sync.h"
 #include "distributed/gradient_averaging.h"
 #include "distributed/process_group.h"
 #include "loader/batch_loader.h"
@@ -175,8 +176,12 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
     }
     loader::LoaderOptions training = trainingLoaderOptions(options_);
     if (group_) {
-        // Every rank starts from rank 0's weights, and takes its shard of each global batch.
+        // Every rank starts from rank 0's weights and takes its shard of each global batch;
+        // with syncBatchNorm its batch norms normalise over the whole global batch.
         gradients_ = std::make_unique<distributed::GradientAveraging>(*group_, *model_);
+        if (options_.syncBatchNorm) {
+            distributed::synchroniseBatchNorms(*model_, *group_);
+        }
         training.batchSize = options_.batchSize / group_->worldSize();
         training.shard = {group_->rank(), group_->worldSize()};
     }

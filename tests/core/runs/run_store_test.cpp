@@ -109,7 +109,9 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     options.cropSize = 72;
     options.defectCropShare = 0.5;
     options.augmentation.blur.minSigma = 0.1;
+    options.syncBatchNorm = true;
     const auto params = toParams(options);
+    EXPECT_EQ(params.at("sync_batch_norm"), "true");
     // Shown as people write them, and read back exactly.
     EXPECT_EQ(params.at("augment.blur_min_sigma"), "0.1");
     EXPECT_EQ(params.at("augment.color_jitter_brightness"), "0.35");
@@ -140,6 +142,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     EXPECT_DOUBLE_EQ(back.augmentation.colorJitter.contrast, 0.15);
     EXPECT_DOUBLE_EQ(back.augmentation.blur.maxSigma, 3.5);
     EXPECT_DOUBLE_EQ(back.augmentation.noise.sigma, 12);
+    EXPECT_TRUE(back.syncBatchNorm);
 
     auto damaged = toParams(options);
     damaged["batch_size"] = "forty";
@@ -149,6 +152,13 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("batch_size"), std::string::npos);
     }
+}
+
+TEST(RunStoreTest, RunsFromBeforeSynchronisedBatchNormKeptEachRanksStatistics) {
+    auto params = toParams(train::TrainOptions());
+    EXPECT_EQ(params.at("sync_batch_norm"), "false");
+    params.erase("sync_batch_norm");
+    EXPECT_FALSE(optionsFromParams(params).syncBatchNorm);
 }
 
 TEST(RunStoreTest, ARunsTaskIsAParameterAndRunsFromBeforeTasksAreClassification) {
