@@ -66,31 +66,34 @@ torch::Tensor BatchNorm2dImpl::synchronisedForward(const torch::Tensor& input) {
     // float32 even under autocast (double stays double): sums of squares in half precision
     // would overflow or lose the variance.
     const at::Tensor x = input.to(at::promote_types(input.scalar_type(), at::kFloat));
-    const at::Tensor local =
-        at::cat({x.sum({0, 2, 3}), (x * x).sum({0, 2, 3}),
+    // Two passes, as one process's batch norm makes them: the mean first, then the squares
+    // about it. Sums of squares about zero (E[x²] - mean²) lose the variance to rounding
+    // where a channel's mean dwarfs its spread, as on flat backgrounds: float32 then trains
+    // another model. Each pass is one all-reduce; the first carries the count, as the ranks'
+    // batches may differ in size at the end of an epoch.
+    const auto holder = c10::make_intrusive<ReducerHolder>(reducer_);
+    const at::Tensor sums = SumOverRanks::apply(
+        at::cat({x.sum({0, 2, 3}),
                  at::full({1}, static_cast<double>(input.numel() / std::max<int64_t>(channels, 1)),
-                          x.options())});
-    // One all-reduce for the sums, the sums of squares and the count (ranks' batches may
-    // differ in size at the end of an epoch).
-    const at::Tensor total =
-        SumOverRanks::apply(local, c10::make_intrusive<ReducerHolder>(reducer_));
-    const double count = total[2 * channels].item<double>();
+                          x.options())}),
+        holder);
+    const double count = sums[channels].item<double>();
     if (count <= 1) {
         throw Error(ErrorKind::InvalidArgument,
                     "Batch norm needs more than 1 value per channel over all ranks when "
                     "training, got " +
                         std::to_string(static_cast<int64_t>(count)) + ".");
     }
-    const at::Tensor mean = total.narrow(0, 0, channels) / count;
-    // Biased, as the normalisation uses it; clamped, since rounding can take E[x²] - mean²
-    // below zero.
+    const at::Tensor mean = sums.narrow(0, 0, channels) / count;
+    const at::Tensor centred = x - overChannels(mean);
+    // Biased, as the normalisation uses it.
     const at::Tensor variance =
-        (total.narrow(0, channels, channels) / count - mean * mean).clamp_min(0);
+        SumOverRanks::apply((centred * centred).sum({0, 2, 3}), holder) / count;
     at::Tensor scale = at::rsqrt(variance + options.eps());
     if (options.affine()) {
         scale = scale * weight;
     }
-    at::Tensor output = (x - overChannels(mean)) * overChannels(scale);
+    at::Tensor output = centred * overChannels(scale);
     if (options.affine()) {
         output = output + overChannels(bias);
     }

@@ -23,8 +23,9 @@ public:
 // torch::nn::BatchNorm2d (same options, parameters and buffers, so checkpoints, torchvision
 // weights and the exporters see no difference) that can take its training statistics over
 // every rank (PyTorch's SyncBatchNorm). Without a reducer, or in eval mode, forward() is the
-// base's exactly; with one, every training forward makes one all-reduce, and the backward
-// pass one more, so every rank must run the same layers in the same order.
+// base's exactly; with one, every training forward makes two all-reduces (the mean, then
+// the squares about it), and the backward pass two more, so every rank must run the same
+// layers in the same order.
 class BatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
 public:
     using torch::nn::BatchNorm2dImpl::BatchNorm2dImpl;
