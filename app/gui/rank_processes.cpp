@@ -109,15 +109,6 @@ void RankProcesses::release(int graceMs) {
     }
     QTimer::singleShot(graceMs, this, [this] { deleteLater(); }); // the destructor kills
     for (QProcess* process : processes_) {
-        const auto index = processes_.size();
-        // Read as it comes, so that a talkative rank never blocks on a full pipe.
-        connect(process, &QProcess::readyReadStandardError, this, [this, process, index] {
-            QByteArray& kept = outputs_[index];
-            kept += process->readAllStandardError();
-            if (kept.size() > kKeptOutput) {
-                kept = kept.right(kKeptOutput);
-            }
-        });
         connect(process, &QProcess::finished, this, [this, running] {
             if (!running()) {
                 deleteLater();
