@@ -2,12 +2,10 @@
 
 #include "anomaly/anomaly_session.h"
 #include "common/error.h"
-#include "distributed/free_port.h"
-#include "distributed/launch_environment.h"
 #include "distributed/process_group.h"
 #include "error_message.h"
 #include "evaluation_views.h"
-#include "models/device.h"
+#include "local_ranks.h"
 #include "project/project.h"
 #include "project_controller.h"
 #include "project_run_writer.h"
@@ -33,19 +31,6 @@ namespace {
 
 // The live view repaints at most this often, whatever the batch rate.
 constexpr std::chrono::milliseconds kDeliveryInterval{50};
-
-// Ranks on this machine join in seconds; one that has not by then never will.
-constexpr std::chrono::milliseconds kRanksJoinTimeout{std::chrono::minutes(2)};
-
-// Whether a run's ranks are on GPUs: then each on cuda:LOCAL_RANK. A device this machine lacks
-// counts as the CPU here; the trainer refuses it with its own sentence.
-bool onCuda(const train::TrainOptions& options) {
-    try {
-        return models::resolveDevice(options.device).rfind("cuda", 0) == 0;
-    } catch (const Error&) {
-        return false;
-    }
-}
 
 // What people read for each stage of an anomaly detector's fit (anomaly::FitProgress).
 QString stageText(const std::string& stage) {
@@ -364,41 +349,34 @@ void TrainingController::begin(const ProjectRef& project, const PreparedRun& pre
         session->cancel();
     }
     observer_ = std::make_unique<Observer>(*this, currentRun_);
-    std::optional<distributed::LaunchEnvironment> ranks;
-    std::string ranksProblem; // why they could not start: the run fails with it, recorded
-    try {
-        ranks = startOtherRanks(project, *session);
-    } catch (const Error& error) {
-        ranks.emplace();
-        ranksProblem = error.what();
+    std::shared_ptr<const LocalRanks> ranks;
+    if (session->options().worldSize > 1) {
+        ranks = std::make_shared<const LocalRanks>(project, *session, this);
+        otherRanks_ = ranks->processes();
+        if (otherRanks_) {
+            connect(otherRanks_, &RankProcesses::rankFailed, this,
+                    [this, runId = session->runId()](int rank, const QString& message) {
+                        emit runNotices(
+                            runId,
+                            {tr("Process %1 of the run stopped: %2").arg(rank).arg(message)});
+                    });
+        }
     }
     emit pausableChanged(!ranks); // the other ranks would time out waiting for a paused one
     runTask_ = tasks_.start(
         tr("Training run #%1").arg(currentRun_), project,
-        [prepared, project, ranks, ranksProblem, observer = observer_.get(),
+        [prepared, project, ranks, observer = observer_.get(),
          &writer = projects_.writer()](Task& task) {
             const std::shared_ptr<runs::TrainingSession>& run = prepared.session;
             task.onCancel([run] { run->cancel(); });
             observer->setTask(&task);
             ProjectRunWriter records(writer, project); // waits for the records when it goes
-            std::optional<distributed::ProcessGroupSession> group;
+            std::unique_ptr<distributed::ProcessGroupSession> group;
             if (ranks) {
+                task.setProgress(0, 0, tr("Waiting for the run's other processes"));
                 try {
-                    if (!ranksProblem.empty()) {
-                        throw Error(ErrorKind::Io, ranksProblem);
-                    }
-                    task.setProgress(0, 0, tr("Waiting for the run's other processes"));
-                    const std::string device = onCuda(run->options()) ? "cuda:0" : "cpu";
-                    try {
-                        group.emplace(*ranks, device != "cpu");
-                    } catch (const Error&) {
-                        throw Error(ErrorKind::Io,
-                                    "The run's other processes did not all join it within " +
-                                        std::to_string(kRanksJoinTimeout.count() / 1000) +
-                                        " s; the run's notices say what they reported.");
-                    }
-                    run->leadProcessGroup(*group, device);
-                } catch (const std::exception& error) {
+                    group = ranks->lead(*run);
+                } catch (const Error& error) {
                     records.post([runId = run->runId(),
                                   reason = std::string(error.what())](store::RunRepository& runs) {
                         runs.finish(runId, "failed", reason);
@@ -501,35 +479,6 @@ void TrainingController::beginAnomaly(const ProjectRef& project,
                 pending.error = error;
             });
         });
-}
-
-std::optional<distributed::LaunchEnvironment>
-TrainingController::startOtherRanks(const ProjectRef& project,
-                                    const runs::TrainingSession& session) {
-    const train::TrainOptions& options = session.options();
-    if (options.worldSize <= 1) {
-        return std::nullopt;
-    }
-    distributed::LaunchEnvironment launch;
-    launch.worldSize = options.worldSize;
-    launch.masterAddress = "127.0.0.1";
-    launch.masterPort = distributed::freeLocalPort();
-    launch.joinTimeout = kRanksJoinTimeout;
-    RankProcesses::Launch ranks;
-    ranks.program = RankProcesses::findRankProgram();
-    ranks.projectFolder = project.folder;
-    ranks.runId = session.runId();
-    ranks.worldSize = options.worldSize;
-    ranks.port = launch.masterPort;
-    ranks.device = onCuda(options) ? "cuda" : "cpu";
-    ranks.threads = options.threads;
-    otherRanks_ = new RankProcesses(ranks, this);
-    connect(otherRanks_, &RankProcesses::rankFailed, this,
-            [this, runId = session.runId()](int rank, const QString& message) {
-                emit runNotices(runId,
-                                {tr("Process %1 of the run stopped: %2").arg(rank).arg(message)});
-            });
-    return launch;
 }
 
 void TrainingController::ended() {

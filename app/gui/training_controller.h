@@ -3,7 +3,6 @@
 #include "anomaly/anomaly_options.h"
 #include "confusion_data.h"
 #include "detection_figures.h"
-#include "distributed/launch_environment.h"
 #include "review/confusion_cell.h"
 #include "train/train_options.h"
 #include "train/training_events.h"
@@ -130,10 +129,6 @@ private:
     void launch(Request request);
     void begin(const ProjectRef& project, const PreparedRun& prepared);
     void beginAnomaly(const ProjectRef& project, const PreparedAnomalyRun& prepared);
-    // For a run on several processes: starts ranks 1..N-1 and returns rank 0's launch (this
-    // window's), which the run's task joins; nothing for a run in this process alone.
-    std::optional<distributed::LaunchEnvironment>
-    startOtherRanks(const ProjectRef& project, const runs::TrainingSession& session);
     void deliver(); // on the GUI thread
     void ended();   // after the run's task has ended and its records are written
     void startNextQueued();
