@@ -12,6 +12,10 @@ struct ModelChoice {
     int minImageSize = 32;     // smaller inputs shrink to nothing inside the network
     QString pretrainedWeights; // the weights store's ImageNet file for it; empty when none
     int sizeMultiple = 1;      // sides must be multiples of it (a U-Net's skips line up)
+    // The task's defaults for this model on this project, where they differ by model (a
+    // detector's epochs follow its speed): picking the model sets them. 0 and empty: none.
+    int defaultEpochs = 0;
+    QString defaultsDescription = {};
 };
 
 // A device training can run on, as the app found them.

@@ -285,6 +285,22 @@ const ModelChoice* TrainingForm::currentModel() const {
     return found == models_.end() ? nullptr : &*found;
 }
 
+void TrainingForm::takeModelDefaults() {
+    const ModelChoice* model = currentModel();
+    if (model == nullptr || model->defaultEpochs <= 0) {
+        return;
+    }
+    const std::optional<Preset> preset = activePreset(); // against the old base
+    base_.epochs = model->defaultEpochs;
+    if (!model->defaultsDescription.isEmpty()) {
+        setDefaultsDescription(model->defaultsDescription);
+    }
+    if (preset) {
+        fillRecipe(recipeFor(*preset));
+        lastPreset_ = preset;
+    }
+}
+
 void TrainingForm::updateStartFrom() {
     const ModelChoice* model = currentModel();
     const bool available = model != nullptr && !model->pretrainedWeights.isEmpty();

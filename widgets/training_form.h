@@ -91,6 +91,9 @@ private:
     void updateProcesses();
     int cudaDeviceCount() const;
     void updateStartFrom(); // offers ImageNet weights when the chosen model has them
+    // The picked model's own epochs (ModelChoice::defaultEpochs) become the presets' base,
+    // and the fields follow unless the user edited them away from the preset.
+    void takeModelDefaults();
     void rebuildGoodClassItems(const QString& selected);
     const ModelChoice* currentModel() const;
     void edited();

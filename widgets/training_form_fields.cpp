@@ -154,8 +154,12 @@ void TrainingForm::buildFields() {
     processesCaption_ = addRow(form, tr("P&rocesses:"), processes_, processesProblem_);
 
     connect(model_, &QComboBox::currentIndexChanged, this, [this] {
+        const bool picked = !filling_; // by the user, not by setOptions or setModels
         const QScopedValueRollback<bool> filling(filling_, true);
         updateStartFrom();
+        if (picked) {
+            takeModelDefaults();
+        }
     });
     for (QComboBox* combo : {model_, channels_, optimizer_, schedule_}) {
         connect(combo, &QComboBox::currentIndexChanged, this, &TrainingForm::edited);

@@ -27,17 +27,35 @@ namespace {
 
 // A region task's defaults (segmentation or detection) for the samples it would train on,
 // those with regions it learns from, with `description` saying what was picked or why
-// there is nothing to train on yet.
+// there is nothing to train on yet. Each of `models` gets its own epochs and description,
+// which the form takes when that model is picked.
 train::TrainOptions regionDefaults(Project& project, TaskKind task, bool allGray,
-                                   const std::string& device, QString& description) {
+                                   const std::string& device, QString& description,
+                                   std::vector<widgets::ModelChoice>& models) {
     const bool detection = task == TaskKind::Detection;
     const auto data =
         detection ? runs::loadDetectionData(project, 0) : runs::loadSegmentationData(project, 0);
     const auto& train = data.data.train;
-    train::TrainOptions defaults = detection
-                                       ? train::defaultDetectionOptions(train, allGray, device)
-                                       : train::defaultSegmentationOptions(train, allGray, device);
-    defaults.device = device;
+    const auto defaultsFor = [&](const std::optional<std::string>& model) {
+        train::TrainOptions options =
+            detection ? train::defaultDetectionOptions(train, allGray, device, model)
+                      : train::defaultSegmentationOptions(train, allGray, device, model);
+        options.device = device;
+        return options;
+    };
+    const auto describe = [&](const train::TrainOptions& options) {
+        return QString::fromStdString(
+            detection ? train::describeDetectionDefaults(options, train.size())
+                      : train::describeSegmentationDefaults(options, train.size()));
+    };
+    train::TrainOptions defaults = defaultsFor(std::nullopt);
+    if (!train.empty()) {
+        for (widgets::ModelChoice& model : models) {
+            const train::TrainOptions own = defaultsFor(model.name.toStdString());
+            model.defaultEpochs = static_cast<int>(own.epochs);
+            model.defaultsDescription = describe(own);
+        }
+    }
     if (train.empty()) {
         description = detection
                           ? TrainingController::tr(
@@ -47,9 +65,7 @@ train::TrainOptions regionDefaults(Project& project, TaskKind task, bool allGray
                                 "No training image has polygons or masks of a defect class yet: "
                                 "segmentation learns from the regions drawn in the Samples tab.");
     } else {
-        description = QString::fromStdString(
-            detection ? train::describeDetectionDefaults(defaults, train.size())
-                      : train::describeSegmentationDefaults(defaults, train.size()));
+        description = describe(defaults);
     }
     return defaults;
 }
@@ -143,7 +159,7 @@ void TrainingController::loadChoices() {
                 }
                 try {
                     region.defaults = regionDefaults(*project, region.task, shape->allGray, device,
-                                                     region.description);
+                                                     region.description, region.models);
                 } catch (const std::exception& error) {
                     region.description = errorMessage(error);
                 }

@@ -366,6 +366,52 @@ private slots:
         QVERIFY(edited.count() >= 1);
     }
 
+    // A detector's epochs follow its speed on this project: picking fcos_resnet18 after
+    // fcos_small must not keep fcos_small's 146 epochs, unless the user typed them.
+    void pickingAModelTakesItsOwnEpochsUnlessTheUserEditedThem() {
+        std::vector<ModelChoice> detectors = {
+            {"fcos_small", "Small", 160, 64, {}, 32, 146, "fcos_small: 146 epochs"},
+            {"fcos_resnet18", "ResNet-18", 160, 64, {}, 32, 73, "fcos_resnet18: 73 epochs"},
+            {"fcos_other", "No defaults of its own", 160, 64, {}, 32},
+        };
+        form_->setModels(detectors);
+        TrainOptions base = smallGray();
+        base.model = "fcos_small";
+        base.imageSize = 160;
+        base.epochs = 146;
+        form_->setOptions(base);
+        form_->setDefaultsDescription("fcos_small: 146 epochs");
+        auto* epochs = field<QSpinBox>("epochs");
+        auto* description = field<QLabel>("defaultsDescription");
+
+        pick("model", "fcos_resnet18");
+        QCOMPARE(epochs->value(), 73);
+        QCOMPARE(form_->options().epochs, std::int64_t(73));
+        QCOMPARE(description->text(), QString("fcos_resnet18: 73 epochs"));
+        QVERIFY(form_->activePreset() == TrainingForm::Preset::Balanced);
+
+        field<QPushButton>("presetFast")->click(); // half of the picked model's epochs
+        QCOMPARE(epochs->value(), 36);
+        pick("model", "fcos_small");
+        QCOMPARE(epochs->value(), 73);
+        QVERIFY(form_->activePreset() == TrainingForm::Preset::Fast);
+
+        pick("model", "fcos_other"); // none of its own: the fields stay
+        QCOMPARE(epochs->value(), 73);
+
+        type(epochs, "40"); // the user's own number outlives a change of model
+        pick("model", "fcos_resnet18");
+        QCOMPARE(epochs->value(), 40);
+        QVERIFY(!form_->activePreset());
+        QCOMPARE(description->text(), QString("fcos_resnet18: 73 epochs"));
+        field<QPushButton>("presetBalanced")->click(); // the presets start from its defaults
+        QCOMPARE(epochs->value(), 73);
+
+        form_->setOptions(base); // loaded settings keep their own epochs
+        QCOMPARE(epochs->value(), 146);
+        QCOMPARE(text(form_->options().model), QString("fcos_small"));
+    }
+
     void fastKeepsAtLeastOneEpoch() {
         TrainOptions base = smallGray();
         base.epochs = 1;
