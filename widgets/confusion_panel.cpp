@@ -13,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QResizeEvent>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -98,10 +99,8 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     detectionTable_->setMatrix(boxes ? confusion : ConfusionData{});
     detectionTable_->setVisible(boxes);
     precisionRecall_->setVisible(boxes);
-    // The box table has more columns than precision, recall and F1: the splitter may not
-    // squeeze it below its width, or half the panel's in a small window, where it scrolls
-    // rather than widening the page.
-    side_->setMinimumWidth(boxes ? std::min(detectionTable_->sizeHint().width(), width() / 2) : 0);
+    boxes_ = boxes;
+    arrangeSide();
     const bool empty = confusion.isEmpty();
     QString caption;
     if (!empty) {
@@ -151,6 +150,38 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     }
 }
 
+void ConfusionPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    arrangeSide();
+}
+
+void ConfusionPanel::arrangeSide() {
+    // The box table has more columns than precision, recall and F1. Beside the matrix it gets
+    // its whole width; where the panel cannot hold both, the table and the curves go under
+    // the matrix, whole, instead of behind a scroll bar. (A minimum width would not do: it
+    // would hold the whole window wider than a 1280 px screen.)
+    const int tableWidth = boxes_ ? detectionTable_->sizeHint().width() : 0;
+    const QMargins margins = layout()->contentsMargins();
+    const int room = width() - margins.left() - margins.right() - splitter_->handleWidth();
+    const bool under = boxes_ && room < view_->minimumSizeHint().width() + tableWidth;
+    const Qt::Orientation orientation = under ? Qt::Vertical : Qt::Horizontal;
+    // Under the matrix and the table, the curves get room only in a tall panel; otherwise they
+    // would be cut to a sliver (the table has each class's AP50).
+    constexpr int kTallEnoughForCurvesUnder = 640;
+    precisionRecall_->setVisible(boxes_ && (!under || height() >= kTallEnoughForCurvesUnder));
+    if (splitter_->orientation() != orientation) {
+        splitter_->setOrientation(orientation);
+        if (under) {
+            const int height = splitter_->height();
+            const int table = std::min(side_->sizeHint().height(), height / 2);
+            splitter_->setSizes({height - table, table});
+        }
+    }
+    if (boxes_ && !under && side_->width() < tableWidth) {
+        splitter_->setSizes({room - tableWidth, tableWidth});
+    }
+}
+
 void ConfusionPanel::setOperatingPoint(const InspectionData& inspection) {
     if (view_->matrix().unit == ConfusionUnit::Samples) {
         operatingPoint_->setData(inspection);
@@ -168,6 +199,7 @@ void ConfusionPanel::setAnomalyScores(const AnomalyScoreData& scores) {
 void ConfusionPanel::setDetectionFigures(const DetectionFigures& figures) {
     detectionTable_->setFigures(figures);
     precisionRecall_->setFigures(figures);
+    arrangeSide(); // the table's width follows its figures
 }
 
 void ConfusionPanel::clear() {

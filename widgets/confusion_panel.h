@@ -27,7 +27,8 @@ class OperatingPointPanel;
 // anomaly-detection run its score histogram with a threshold ("anomalyScores"). Clicking a
 // cell asks, through cellActivated, for those samples. Under a detector's box matrix, the
 // per-class table is its APs, misses and false alarms ("detectionClasses") and the
-// precision-recall curves ("precisionRecall") take the operating point's place.
+// precision-recall curves ("precisionRecall") take the operating point's place; where the
+// panel is too narrow for the matrix and that table side by side, they go under the matrix.
 class ConfusionPanel : public QWidget {
     Q_OBJECT
 public:
@@ -55,7 +56,13 @@ public:
 signals:
     void cellActivated(int trueClass, int predictedClass);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    // The side beside the matrix, or under it when the box table does not fit beside.
+    void arrangeSide();
+
     QLabel* caption_ = nullptr;
     QComboBox* normalizeToggle_ = nullptr;
     QSplitter* splitter_ = nullptr;
@@ -67,6 +74,7 @@ private:
     DetectionClassTable* detectionTable_ = nullptr;
     PrecisionRecallView* precisionRecall_ = nullptr;
     QLabel* hint_ = nullptr;
+    bool boxes_ = false; // a detector's box matrix is shown
 };
 
 } // namespace kestrel::widgets

@@ -4,6 +4,8 @@
 #include "confusion_data.h"
 #include "confusion_matrix_view.h"
 #include "confusion_panel.h"
+#include "detection_class_table.h"
+#include "detection_figures.h"
 #include "operating_point_panel.h"
 
 #include <cmath>
@@ -16,7 +18,9 @@
 #include <QImage>
 #include <QLabel>
 #include <QLocale>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTest>
 
 using kestrel::widgets::ClassMetricsTable;
@@ -324,6 +328,43 @@ private slots:
         table()->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
         QCOMPARE(table()->item(0, 0)->text(), QString("scratch"));
         QCOMPARE(table()->item(3, 0)->text(), QString("All (macro)"));
+    }
+
+    // At 1280x800 the Runs tab leaves the panel about 480 px: the box table and its curves go
+    // under the matrix there, every column in sight, and back beside it in a wide panel.
+    void aBoxTableTooWideToSitBesideTheMatrixGoesUnderIt() {
+        ConfusionData boxes{{"scratch", "spot", "crack", "background"},
+                            {14, 0, 3, 2, //
+                             0, 8, 0, 9,  //
+                             4, 0, 16, 5, //
+                             6, 11, 7, 0},
+                            "Validation, epoch 12",
+                            kestrel::widgets::ConfusionUnit::Boxes};
+        kestrel::widgets::DetectionFigures figures;
+        for (const char* name : {"scratch", "spot", "crack"}) {
+            figures.classes.push_back({name, 0.512, 0.231, QVector<double>(101, 0.5)});
+        }
+        auto* splitter = panel_->findChild<QSplitter*>("confusionSplitter");
+        auto* boxTable = panel_->detectionTable();
+        panel_->setMatrix(boxes);
+        panel_->setDetectionFigures(figures);
+        panel_->resize(1000, 560);
+        QTRY_COMPARE(splitter->orientation(), Qt::Horizontal);
+        QTRY_VERIFY(boxTable->width() >= boxTable->sizeHint().width());
+
+        panel_->resize(480, 560);
+        QTRY_COMPARE(splitter->orientation(), Qt::Vertical);
+        QTRY_VERIFY(boxTable->width() >= boxTable->sizeHint().width());
+        QVERIFY(!boxTable->horizontalScrollBar()->isVisible());
+        QVERIFY(view()->height() >= view()->minimumSizeHint().height());
+        const int matrixBottom = view()->mapTo(panel_.get(), QPoint(0, view()->height())).y();
+        QVERIFY(matrixBottom <= boxTable->mapTo(panel_.get(), QPoint(0, 0)).y());
+
+        panel_->setMatrix(threeClasses()); // precision, recall and F1 fit beside at any width
+        QTRY_COMPARE(splitter->orientation(), Qt::Horizontal);
+        panel_->resize(1000, 560);
+        panel_->setMatrix(boxes);
+        QTRY_COMPARE(splitter->orientation(), Qt::Horizontal);
     }
 
     void clearGivesTheEmptyState() {
