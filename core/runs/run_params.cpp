@@ -129,6 +129,7 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"label_smoothing", text(options.labelSmoothing)},
         {"class_weights", flag(options.classWeights)},
         {"clip_grad_norm", text(options.gradientClipNorm)},
+        {"ema_horizon", std::to_string(options.emaHorizon)},
         {"device", options.device},
         {"precision", train::toString(options.precision)},
         {"channels_last", flag(options.channelsLast)},
@@ -196,6 +197,8 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     options.labelSmoothing = read.number("label_smoothing");
     options.classWeights = read.flag("class_weights");
     options.gradientClipNorm = read.number("clip_grad_norm");
+    // Runs from before weight averaging kept the last step's weights.
+    options.emaHorizon = static_cast<int>(read.number("ema_horizon", 0));
     options.device = read.get("device");
     options.precision = train::parsePrecision(read.get("precision"));
     options.channelsLast = read.flag("channels_last");

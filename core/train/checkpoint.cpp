@@ -2,8 +2,11 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "train/weight_average.h"
 
+#include <cstdint>
 #include <sstream>
+#include <string>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/core/grad_mode.h>
@@ -114,12 +117,28 @@ void copyMatching(torch::nn::Module& module, torch::serialize::InputArchive& arc
 } // namespace
 
 void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
-                    torch::optim::Optimizer* optimizer, const CheckpointProgress& progress) {
+                    torch::optim::Optimizer* optimizer, const CheckpointProgress& progress,
+                    WeightAverage* average) {
     torch::serialize::OutputArchive archive;
     archive.write("format", scalar(kCheckpointFormat));
     torch::serialize::OutputArchive modelArchive;
     model.save(modelArchive);
     archive.write("model", modelArchive);
+    if (average && average->averageInUse()) {
+        // An archive refers to the model's tensors until it is written, and the swap back
+        // would overwrite them: the trained weights go in as the bytes of their own archive.
+        average->useTrained();
+        torch::serialize::OutputArchive trainedArchive;
+        model.save(trainedArchive);
+        std::ostringstream trainedBytes;
+        trainedArchive.save_to(trainedBytes);
+        average->useAverage();
+        std::string bytes = trainedBytes.str();
+        archive.write(
+            "trained_model",
+            torch::from_blob(bytes.data(), {static_cast<std::int64_t>(bytes.size())}, torch::kUInt8)
+                .clone());
+    }
     if (optimizer) {
         torch::serialize::OutputArchive optimizerArchive;
         optimizer->save(optimizerArchive);
@@ -141,7 +160,8 @@ void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
 }
 
 CheckpointProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
-                                  torch::optim::Optimizer* optimizer, bool restoreRandomState) {
+                                  torch::optim::Optimizer* optimizer, bool restoreRandomState,
+                                  WeightAverage* average) {
     if (!std::filesystem::exists(file)) {
         throw Error(ErrorKind::NotFound, "The checkpoint " + file.string() + " does not exist.");
     }
@@ -158,6 +178,16 @@ CheckpointProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::
         torch::serialize::InputArchive modelArchive;
         archive.read("model", modelArchive);
         loadModelChecked(model, modelArchive, file);
+        if (average) {
+            average->adoptModelAsAverage();
+            if (torch::Tensor bytes; archive.try_read("trained_model", bytes)) {
+                torch::serialize::InputArchive trainedArchive;
+                trainedArchive.load_from(
+                    reinterpret_cast<const char*>(bytes.data_ptr<std::uint8_t>()),
+                    static_cast<std::size_t>(bytes.numel()));
+                loadModelChecked(model, trainedArchive, file);
+            }
+        }
         if (optimizer) {
             torch::serialize::InputArchive optimizerArchive;
             archive.read("optimizer", optimizerArchive);

@@ -23,18 +23,26 @@ struct CheckpointProgress {
     double bestLoss = INFINITY;   // validation loss of the best epoch, to break ties
 };
 
+class WeightAverage;
+
 // Writes model, optimizer, progress and the CPU (and CUDA) random generators' state to
 // `file` atomically: a temp file, fsynced, renamed over the old one. A process killed while
-// saving leaves the previous checkpoint intact.
+// saving leaves the previous checkpoint intact. With a weight average in use, "model" is the
+// average (what evaluation, export and prediction load) and "trained_model" the weights
+// training continues from.
 // Throws kestrel::Error (Io) naming the file.
 void saveCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
-                    torch::optim::Optimizer* optimizer, const CheckpointProgress& progress);
+                    torch::optim::Optimizer* optimizer, const CheckpointProgress& progress,
+                    WeightAverage* average = nullptr);
 
 // Restores what saveCheckpoint wrote; the optimizer may be null (evaluation only) and the
-// random generators are restored only when `restoreRandomState` is set.
+// random generators are restored only when `restoreRandomState` is set. With `average`, the
+// saved model becomes the average and the model takes the trained weights (the saved model
+// again when the checkpoint has none, e.g. from a run without an average).
 // Throws kestrel::Error (NotFound, Corrupt) naming the file.
 CheckpointProgress loadCheckpoint(const std::filesystem::path& file, torch::nn::Module& model,
-                                  torch::optim::Optimizer* optimizer, bool restoreRandomState);
+                                  torch::optim::Optimizer* optimizer, bool restoreRandomState,
+                                  WeightAverage* average = nullptr);
 
 // Starts `model` from another run's checkpoint: copies every parameter and buffer whose name
 // and shape match, except those under `freshPrefix` (when not empty), which keep their

@@ -130,6 +130,10 @@ void validate(const TrainOptions& options) {
         invalid("The gradient clipping norm must be 0 (off) or more, not " +
                 number(options.gradientClipNorm) + ".");
     }
+    if (options.emaHorizon < 0) {
+        invalid("The weight average's horizon must be 0 (off) or more steps, not " +
+                std::to_string(options.emaHorizon) + ".");
+    }
     if (options.patience < 0) {
         invalid("Patience must be 0 (off) or more epochs, not " + std::to_string(options.patience) +
                 ".");

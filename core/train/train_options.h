@@ -45,6 +45,9 @@ struct TrainOptions {
     double labelSmoothing = 0.1;
     bool classWeights = false;   // weight the loss by 1 / class frequency
     double gradientClipNorm = 0; // 0: off
+    // Validate, keep and export an exponential moving average of the weights over about this
+    // many optimizer steps (WeightAverage) instead of the last step's; 0: off.
+    int emaHorizon = 0;
 
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
     Precision precision = Precision::Float32;

@@ -19,6 +19,7 @@
 #include "train/train_step.h"
 #include "train/trainer.h"
 #include "train/training_loaders.h"
+#include "train/weight_average.h"
 
 #include <algorithm>
 #include <chrono>
@@ -143,6 +144,7 @@ private:
     inspection::AreaRule areaRule_; // per-pixel tasks' verdicts
     distributed::ProcessGroupSession* group_;
     std::unique_ptr<distributed::GradientAveraging> gradients_;
+    std::optional<WeightAverage> average_; // TrainOptions::emaHorizon
 };
 
 TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
@@ -170,9 +172,12 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
 
     std::filesystem::create_directories(runFolder_);
     progress_.bestMetric = monitor_.higherIsBetter ? -INFINITY : INFINITY;
+    if (options_.emaHorizon > 0) {
+        average_.emplace(*model_, options_.emaHorizon);
+    }
     if (resume) {
-        progress_ =
-            loadCheckpoint(Trainer::lastCheckpoint(runFolder_), *model_, optimizer_.get(), true);
+        progress_ = loadCheckpoint(Trainer::lastCheckpoint(runFolder_), *model_, optimizer_.get(),
+                                   true, average_ ? &*average_ : nullptr);
     }
     loader::LoaderOptions training = trainingLoaderOptions(options_);
     if (group_) {
@@ -223,7 +228,7 @@ TrainingStarted TrainingRun::started() const {
 }
 
 void TrainingRun::save(const std::filesystem::path& file) {
-    saveCheckpoint(file, *model_, optimizer_.get(), progress_);
+    saveCheckpoint(file, *model_, optimizer_.get(), progress_, average_ ? &*average_ : nullptr);
 }
 
 void TrainingRun::keepInitialWeights() {
@@ -236,6 +241,9 @@ void TrainingRun::keepInitialWeights() {
 
 EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observer,
                                     const std::function<bool()>& keepGoing) {
+    if (average_) {
+        average_->useTrained(); // validation and the checkpoints had the average
+    }
     EpochTotals totals;
     totals.start = Clock::now();
     model_->train();
@@ -281,6 +289,9 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
                              "--clip-grad."};
         }
         ++progress_.step;
+        if (average_) {
+            average_->update(progress_.step);
+        }
 
         const auto rows = batch->labels.size(0);
         totals.lossSum += outcome.loss * static_cast<double>(rows);
@@ -353,6 +364,10 @@ EpochDone TrainingRun::finishEpoch(std::int64_t epoch, const EpochTotals& totals
     done.metrics["images_per_second"] = seen / trainSeconds;
     if (scaler_->enabled()) {
         done.metrics["loss_scale"] = scaler_->state().scale;
+    }
+    if (average_) {
+        // The average is what the epoch is judged by and what its checkpoints keep.
+        average_->useAverage();
     }
     if (gradients_) {
         // Rank 0's batch-norm statistics, which its checkpoint keeps, on every rank; so every

@@ -110,6 +110,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     options.defectCropShare = 0.5;
     options.augmentation.blur.minSigma = 0.1;
     options.syncBatchNorm = true;
+    options.emaHorizon = 300;
     const auto params = toParams(options);
     EXPECT_EQ(params.at("sync_batch_norm"), "true");
     // Shown as people write them, and read back exactly.
@@ -143,6 +144,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     EXPECT_DOUBLE_EQ(back.augmentation.blur.maxSigma, 3.5);
     EXPECT_DOUBLE_EQ(back.augmentation.noise.sigma, 12);
     EXPECT_TRUE(back.syncBatchNorm);
+    EXPECT_EQ(back.emaHorizon, 300);
 
     auto damaged = toParams(options);
     damaged["batch_size"] = "forty";
@@ -159,6 +161,8 @@ TEST(RunStoreTest, RunsFromBeforeSynchronisedBatchNormKeptEachRanksStatistics) {
     EXPECT_EQ(params.at("sync_batch_norm"), "false");
     params.erase("sync_batch_norm");
     EXPECT_FALSE(optionsFromParams(params).syncBatchNorm);
+    params.erase("ema_horizon"); // nor a weight average
+    EXPECT_EQ(optionsFromParams(params).emaHorizon, 0);
 }
 
 TEST(RunStoreTest, ARunsTaskIsAParameterAndRunsFromBeforeTasksAreClassification) {

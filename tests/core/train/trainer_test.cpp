@@ -9,7 +9,11 @@
 #include "store/run_repository.h"
 #include "store/sqlite.h"
 #include "train/checkpoint.h"
+#include "train/weight_average.h"
 #include "training_fixture.h"
+
+#include <algorithm>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <torch/nn/module.h>
@@ -94,32 +98,63 @@ TEST_F(TrainerTest, AFewEpochsBeatChanceClearlyAndEverythingIsRecorded) {
     EXPECT_EQ(counted, lastMatrix->counts);
 }
 
-TEST_F(TrainerTest, ACancelledRunResumedEndsExactlyWhereAnUninterruptedOneDoes) {
-    auto straight = runs::TrainingSession::create(project, testing::tinyTrainOptions(4));
-    NullObserver none;
-    ASSERT_EQ(straight->run(none).status, TrainingFinished::Status::Completed);
+class ResumeTest : public TrainerTest {
+protected:
+    // Trains `options` straight, and again cancelled after epoch 2 and resumed: both must end
+    // with the same weights and validation losses. Returns the two runs' folders.
+    std::pair<std::filesystem::path, std::filesystem::path>
+    expectResumedRunEndsAsAStraightOne(const TrainOptions& options);
+};
 
-    auto interrupted = runs::TrainingSession::create(project, testing::tinyTrainOptions(4));
+TEST_F(ResumeTest, ACancelledRunResumedEndsExactlyWhereAnUninterruptedOneDoes) {
+    expectResumedRunEndsAsAStraightOne(testing::tinyTrainOptions(4));
+}
+
+// The weight average is validated and kept as the model; its checkpoint carries the trained
+// weights too, so a resumed run steps on from those and averages on from the average.
+TEST_F(ResumeTest, ARunWithAWeightAverageResumesExactlyAndKeepsTheAverage) {
+    TrainOptions options = testing::tinyTrainOptions(4);
+    options.emaHorizon = 5;
+    const auto folders = expectResumedRunEndsAsAStraightOne(options);
+    auto average = models::createClassifier({"smallcnn", 2, 1});
+    loadCheckpoint(folders.first / "last.pt", *average, nullptr, false);
+    auto trained = models::createClassifier({"smallcnn", 2, 1});
+    WeightAverage aside(*trained, 5);
+    loadCheckpoint(folders.first / "last.pt", *trained, nullptr, false, &aside);
+    const torch::Tensor averaged = average->parameters().front();
+    EXPECT_FALSE(torch::allclose(trained->parameters().front(), averaged));
+    aside.useAverage();
+    EXPECT_TRUE(torch::equal(trained->parameters().front(), averaged));
+}
+
+std::pair<std::filesystem::path, std::filesystem::path>
+ResumeTest::expectResumedRunEndsAsAStraightOne(const TrainOptions& options) {
+    auto straight = runs::TrainingSession::create(project, options);
+    NullObserver none;
+    EXPECT_EQ(straight->run(none).status, TrainingFinished::Status::Completed);
+
+    auto interrupted = runs::TrainingSession::create(project, options);
     testing::CancelAtEpoch cancel(*interrupted, 2);
     const TrainingFinished first = interrupted->run(cancel);
-    ASSERT_EQ(first.status, TrainingFinished::Status::Cancelled);
+    EXPECT_EQ(first.status, TrainingFinished::Status::Cancelled);
     EXPECT_EQ(first.epochsDone, 2);
     store::RunRepository runs(project.database());
     EXPECT_EQ(runs.get(interrupted->runId()).status, "cancelled");
 
     auto resumed = runs::TrainingSession::resume(project, interrupted->runId());
     const TrainingFinished second = resumed->run(none);
-    ASSERT_EQ(second.status, TrainingFinished::Status::Completed) << second.reason;
+    EXPECT_EQ(second.status, TrainingFinished::Status::Completed) << second.reason;
     EXPECT_EQ(runs.get(interrupted->runId()).status, "completed");
 
     expectSameWeights(straight->runFolder() / "last.pt", interrupted->runFolder() / "last.pt");
     const auto a = series(project, straight->runId(), "val_loss");
     const auto b = series(project, interrupted->runId(), "val_loss");
-    ASSERT_EQ(a.size(), 4u);
-    ASSERT_EQ(b.size(), 4u);
-    for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a.size(), 4u);
+    EXPECT_EQ(b.size(), 4u);
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
         EXPECT_NEAR(a[i], b[i], 1e-6) << "epoch " << i + 1;
     }
+    return {straight->runFolder(), interrupted->runFolder()};
 }
 
 TEST_F(TrainerTest, ADivergingRunFailsWithAReasonAndKeepsItsLastGoodCheckpoint) {
