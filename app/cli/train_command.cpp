@@ -144,6 +144,9 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     if (given.labelSmoothing) {
         options.labelSmoothing = *given.labelSmoothing;
     }
+    if (given.ema) {
+        options.emaHorizon = *given.ema;
+    }
     if (given.clipGrad) {
         options.gradientClipNorm = *given.clipGrad;
     }
@@ -207,12 +210,13 @@ int runAnomaly(const TrainCommandOptions& given) {
         given.optimizer || given.schedule || given.weightDecay || given.labelSmoothing ||
         given.clipGrad || given.precision || given.patience || given.monitor ||
         given.classWeights || given.noClassWeights || given.anyOrientation ||
-        !given.augment.empty() || given.noAugment || given.syncBatchNorm) {
-        throw Error(ErrorKind::InvalidArgument,
-                    "Anomaly detection is fitted in one pass over the good images: --model, "
-                    "--epochs, --lr, --resume, --from-run, --sync-batch-norm, the optimizer, "
-                    "schedule, loss and augmentation options do not apply (use --backbone and "
-                    "--method).");
+        !given.augment.empty() || given.noAugment || given.syncBatchNorm || given.ema) {
+        throw Error(
+            ErrorKind::InvalidArgument,
+            "Anomaly detection is fitted in one pass over the good images: --model, "
+            "--epochs, --lr, --resume, --from-run, --sync-batch-norm, --ema, the optimizer, "
+            "schedule, loss and augmentation options do not apply (use --backbone and "
+            "--method).");
     }
     AnomalyTrainRequest request;
     request.folder = given.folder;
@@ -244,7 +248,7 @@ void refuseSettingsOfRecordedRun(const TrainCommandOptions& given) {
     if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
         given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
         given.anyOrientation || !given.augment.empty() || given.goodClass || given.targetRecall ||
-        given.syncBatchNorm) {
+        given.syncBatchNorm || given.ema) {
         throw Error(ErrorKind::InvalidArgument,
                     (given.resume ? "--resume continues run " + std::to_string(*given.resume)
                                   : "--join-run trains run " + std::to_string(*given.joinRun)) +
@@ -438,6 +442,11 @@ Command addTrainCommand(CLI::App& root) {
                    "Weight every image the same, however imbalanced the classes")
         ->excludes(classWeights);
     parser->add_option("--clip-grad", options->clipGrad, "Clip the gradient norm to this");
+    parser
+        ->add_option("--ema", options->ema,
+                     "Validate, keep and export a moving average of the weights over about "
+                     "this many steps (0: off; detection's default 500)")
+        ->check(CLI::Range(0, 1000000));
     parser->add_option("--precision", options->precision,
                        "fp32, fp16 or bf16 (mixed precision on CUDA; default fp16 on CUDA)");
     parser->add_option("--patience", options->patience,

@@ -37,6 +37,7 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<double> weightDecay;
     std::optional<double> labelSmoothing;
     std::optional<double> clipGrad;
+    std::optional<int> ema; // TrainOptions::emaHorizon
     std::optional<std::string> precision;
     std::optional<int> patience;
     std::optional<std::string> monitor;

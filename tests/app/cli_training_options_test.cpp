@@ -152,5 +152,33 @@ TEST_F(CliTest, TrainSetsEveryAugmentationFromTheCommandLineAndRecordsIt) {
     EXPECT_EQ(nlohmann::json::parse(cli({"runs", project, "--json"}).out).at("runs").size(), 1u);
 }
 
+TEST_F(CliTest, EmaRecordsItsHorizonAndIsRefusedWhereItCannotApply) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source", 8);
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+
+    const ProcessResult negative = cli({"train", project, "--ema", "-3", "--epochs", "1"});
+    EXPECT_NE(negative.exitCode, 0);
+    EXPECT_NE(negative.err.find("--ema"), std::string::npos) << negative.err;
+
+    const ProcessResult train = cli({"train", project, "--ema", "3", "--epochs", "2",
+                                     "--image-size", "16", "--device", "cpu", "--json"});
+    ASSERT_EQ(train.exitCode, 0) << train.err;
+    const auto runId = nlohmann::json::parse(train.out).at("run").get<std::int64_t>();
+    {
+        Project opened = Project::open(project);
+        EXPECT_EQ(store::RunRepository(opened.database()).params(runId).at("ema_horizon"), "3");
+    }
+    const ProcessResult resumed =
+        cli({"train", project, "--resume", std::to_string(runId), "--ema", "10"});
+    EXPECT_EQ(resumed.exitCode, 1);
+    EXPECT_NE(resumed.err.find("with the settings it started with"), std::string::npos)
+        << resumed.err;
+    const ProcessResult anomaly = cli({"train", project, "--task", "anomaly", "--ema", "10"});
+    EXPECT_EQ(anomaly.exitCode, 1);
+    EXPECT_NE(anomaly.err.find("--ema"), std::string::npos) << anomaly.err;
+}
+
 } // namespace
 } // namespace kestrel
