@@ -1,8 +1,10 @@
+#include "common/error.h"
 #include "dataset/importer.h"
 #include "images.h"
 #include "project/project.h"
 #include "temp_dir.h"
 #include "train/default_settings.h"
+#include "train/detection_defaults.h"
 #include "train/segmentation_defaults.h"
 
 #include <string>
@@ -158,6 +160,28 @@ TEST(SegmentationDefaultsTest, SmallPartsTrainWhole) {
     EXPECT_EQ(options.channels, 1);
     EXPECT_NO_THROW(validate(options));
     EXPECT_EQ(describeSegmentationDefaults(options, 40).find("crops"), std::string::npos);
+}
+
+// A detector's epochs follow its speed: the CPU default trains twice the images of a
+// torchvision-width one in the same time; both validate their weights' moving average.
+TEST(DetectionDefaultsTest, EpochsFollowTheModelAndTheWeightsAreAveraged) {
+    const auto samples = segmentationSamples(210, 150, 138);
+    const auto small = defaultDetectionOptions(samples, false, "cpu");
+    EXPECT_EQ(small.model, "fcos_small");
+    EXPECT_EQ(small.imageSize, 160);
+    EXPECT_EQ(small.epochs, 146);
+    EXPECT_EQ(small.emaHorizon, 500);
+    const auto wide = defaultDetectionOptions(samples, false, "cpu", std::string("fcos_resnet18"));
+    EXPECT_EQ(wide.epochs, 73);
+    EXPECT_EQ(wide.emaHorizon, 500);
+    EXPECT_NO_THROW(validate(small));
+    const std::string said = describeDetectionDefaults(small, 210);
+    EXPECT_NE(said.find("146 epochs of 210 training images"), std::string::npos) << said;
+    EXPECT_NE(said.find("weights averaged over 500 steps"), std::string::npos) << said;
+
+    TrainOptions negative = small;
+    negative.emaHorizon = -1;
+    EXPECT_THROW(validate(negative), Error);
 }
 
 } // namespace
