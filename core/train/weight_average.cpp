@@ -10,14 +10,13 @@ namespace kestrel::train {
 WeightAverage::WeightAverage(torch::nn::Module& model, double horizon)
     : horizon_(std::max(1.0, horizon)) {
     torch::NoGradGuard noGrad;
-    for (const auto& parameter : model.named_parameters()) {
-        entries_.push_back(
-            {parameter.key(), parameter.value(), parameter.value().detach().clone()});
+    for (const auto& parameter : model.parameters()) {
+        entries_.push_back({parameter, parameter.detach().clone()});
     }
     // Batch norms' running statistics average too; their step counters are integers and stay.
-    for (const auto& buffer : model.named_buffers()) {
-        if (buffer.value().is_floating_point()) {
-            entries_.push_back({buffer.key(), buffer.value(), buffer.value().detach().clone()});
+    for (const auto& buffer : model.buffers()) {
+        if (buffer.is_floating_point()) {
+            entries_.push_back({buffer, buffer.detach().clone()});
         }
     }
 }

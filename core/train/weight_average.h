@@ -3,7 +3,6 @@
 #include "train/torch_forward.h"
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -41,7 +40,6 @@ public:
 
 private:
     struct Entry {
-        std::string name;
         at::Tensor live;  // the model's own tensor
         at::Tensor aside; // the average, or while the average is in use, the trained weights
     };
