@@ -98,9 +98,8 @@ void ConfusionPanel::setMatrix(const ConfusionData& confusion) {
     table_->setVisible(!boxes);
     detectionTable_->setMatrix(boxes ? confusion : ConfusionData{});
     detectionTable_->setVisible(boxes);
-    precisionRecall_->setVisible(boxes);
     boxes_ = boxes;
-    arrangeSide();
+    arrangeSide(); // and whether the curves show
     const bool empty = confusion.isEmpty();
     QString caption;
     if (!empty) {
@@ -157,8 +156,8 @@ void ConfusionPanel::resizeEvent(QResizeEvent* event) {
 
 void ConfusionPanel::arrangeSide() {
     // The box table has more columns than precision, recall and F1. Beside the matrix it gets
-    // its whole width; where the panel cannot hold both, the table and the curves go under
-    // the matrix, whole, instead of behind a scroll bar. (A minimum width would not do: it
+    // its whole width; where the panel cannot hold both, the table goes under the matrix,
+    // whole, instead of behind a scroll bar. (A minimum width would not do: it
     // would hold the whole window wider than a 1280 px screen.)
     const int tableWidth = boxes_ ? detectionTable_->sizeHint().width() : 0;
     const QMargins margins = layout()->contentsMargins();

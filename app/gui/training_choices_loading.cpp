@@ -48,14 +48,7 @@ train::TrainOptions regionDefaults(Project& project, TaskKind task, bool allGray
             detection ? train::describeDetectionDefaults(options, train.size())
                       : train::describeSegmentationDefaults(options, train.size()));
     };
-    train::TrainOptions defaults = defaultsFor(std::nullopt);
-    if (!train.empty()) {
-        for (widgets::ModelChoice& model : models) {
-            const train::TrainOptions own = defaultsFor(model.name.toStdString());
-            model.defaultEpochs = static_cast<int>(own.epochs);
-            model.defaultsDescription = describe(own);
-        }
-    }
+    const train::TrainOptions defaults = defaultsFor(std::nullopt);
     if (train.empty()) {
         description = detection
                           ? TrainingController::tr(
@@ -66,6 +59,13 @@ train::TrainOptions regionDefaults(Project& project, TaskKind task, bool allGray
                                 "segmentation learns from the regions drawn in the Samples tab.");
     } else {
         description = describe(defaults);
+        for (widgets::ModelChoice& model : models) {
+            const train::TrainOptions own = model.name.toStdString() == defaults.model
+                                                ? defaults
+                                                : defaultsFor(model.name.toStdString());
+            model.defaultEpochs = static_cast<int>(own.epochs);
+            model.defaultsDescription = describe(own);
+        }
     }
     return defaults;
 }
