@@ -15,19 +15,6 @@
 
 namespace kestrel::imaging {
 
-void validate(const ImageSpec& spec) {
-    if (spec.width <= 0 || spec.height <= 0) {
-        throw Error(ErrorKind::InvalidArgument, "Image size " + std::to_string(spec.width) + "x" +
-                                                    std::to_string(spec.height) +
-                                                    " is not positive.");
-    }
-    if (spec.channels != 1 && spec.channels != 3) {
-        throw Error(ErrorKind::InvalidArgument, "Image channel count " +
-                                                    std::to_string(spec.channels) +
-                                                    " is not supported; use 1 or 3.");
-    }
-}
-
 namespace {
 
 // 16-bit and float images become 8-bit: 16-bit by full range (65535 -> 255), float by
@@ -160,8 +147,11 @@ cv::Rect conformedArea(cv::Size source, const ImageSpec& spec) {
     if (spec.resize == ImageSpec::Resize::Stretch) {
         return {0, 0, spec.width, spec.height};
     }
-    const double scale = std::min(static_cast<double>(spec.width) / source.width,
-                                  static_cast<double>(spec.height) / source.height);
+    double scale = std::min(static_cast<double>(spec.width) / source.width,
+                            static_cast<double>(spec.height) / source.height);
+    if (spec.resize == ImageSpec::Resize::Pad) {
+        scale = std::min(scale, 1.0);
+    }
     const int w = std::clamp(static_cast<int>(std::lround(source.width * scale)), 1, spec.width);
     const int h = std::clamp(static_cast<int>(std::lround(source.height * scale)), 1, spec.height);
     return {(spec.width - w) / 2, (spec.height - h) / 2, w, h};

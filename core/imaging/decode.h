@@ -37,7 +37,8 @@ cv::Mat readImageFile(const std::filesystem::path& file);
 cv::Mat conformImage(const cv::Mat& decoded, const ImageSpec& spec, const std::string& source);
 
 // Where an image of `source` size lands in `spec`'s frame when conformed: the whole frame
-// when stretched, the centred rectangle that keeps its aspect ratio when letterboxed.
+// when stretched, the centred rectangle that keeps its aspect ratio when letterboxed or
+// padded (a padded image keeps its size when it fits).
 // conformImage and conformMask share it, so a class mask lands on its image's pixels.
 cv::Rect conformedArea(cv::Size source, const ImageSpec& spec);
 

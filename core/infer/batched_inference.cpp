@@ -14,8 +14,8 @@ imaging::ImageSpec inputSpec(const ModelMetadata& metadata) {
     spec.width = metadata.width;
     spec.height = metadata.height;
     spec.channels = metadata.channels;
-    spec.resize = metadata.resize == "letterbox" ? imaging::ImageSpec::Resize::Letterbox
-                                                 : imaging::ImageSpec::Resize::Stretch;
+    // ModelMetadata's reader refuses other names.
+    spec.resize = imaging::resizeFromName(metadata.resize).value_or(spec.resize);
     return spec;
 }
 

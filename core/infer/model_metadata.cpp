@@ -1,6 +1,7 @@
 #include "infer/model_metadata.h"
 
 #include "common/error.h"
+#include "imaging/image_spec.h"
 
 #include <algorithm>
 
@@ -183,7 +184,7 @@ ModelMetadata metadataFromJson(const std::string& text, const std::string& sourc
         }
         if (metadata.classes.empty() || metadata.width < 1 || metadata.height < 1 ||
             (metadata.channels != 1 && metadata.channels != 3) ||
-            (metadata.resize != "stretch" && metadata.resize != "letterbox")) {
+            !imaging::resizeFromName(metadata.resize)) {
             throw Error(ErrorKind::InvalidArgument,
                         source + " has metadata.json values out of range (classes, input size, "
                                  "channels or resize).");

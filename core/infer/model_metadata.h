@@ -17,10 +17,12 @@ struct ModelMetadata {
     std::vector<std::string> classes;
     int width = 0;
     int height = 0;
-    int channels = 0;               // 1 (gray) or 3
-    std::string color;              // "gray" or "rgb"
-    std::string resize = "stretch"; // "stretch" or "letterbox" (pad with zeros, centred)
-    std::vector<double> mean;       // per channel, applied inside the model
+    int channels = 0;  // 1 (gray) or 3
+    std::string color; // "gray" or "rgb"
+    // imaging::resizeName: "stretch", "letterbox" (scaled to fit, centred, zeros around) or
+    // "pad" (at its own size when it fits, else as letterbox)
+    std::string resize = "stretch";
+    std::vector<double> mean; // per channel, applied inside the model
     std::vector<double> std;
     std::string output = "probabilities"; // the task's export head: the model's one output
     std::string model;                    // architecture, e.g. "resnet18"

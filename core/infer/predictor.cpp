@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "imaging/decode.h"
+#include "infer/batched_inference.h"
 #include "infer/exported_model.h"
 
 #include <algorithm>
@@ -10,13 +11,7 @@ namespace kestrel::infer {
 
 void appendModelInput(const std::filesystem::path& image, const ModelMetadata& metadata,
                       std::vector<float>& pixels) {
-    imaging::ImageSpec spec;
-    spec.width = metadata.width;
-    spec.height = metadata.height;
-    spec.channels = metadata.channels;
-    spec.resize = metadata.resize == "letterbox" ? imaging::ImageSpec::Resize::Letterbox
-                                                 : imaging::ImageSpec::Resize::Stretch;
-    const cv::Mat decoded = imaging::decodeImage(image, spec);
+    const cv::Mat decoded = imaging::decodeImage(image, inputSpec(metadata));
     const std::size_t start = pixels.size();
     pixels.resize(start + decoded.total() * static_cast<std::size_t>(decoded.channels()));
     imaging::writePlanarFloats(decoded, pixels.data() + start);

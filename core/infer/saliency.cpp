@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "imaging/decode.h"
+#include "infer/batched_inference.h"
 #include "models/classifier.h"
 #include "models/model_input.h"
 
@@ -110,12 +111,7 @@ cv::Mat gradCam(models::Classifier& model, const at::Tensor& input, std::int64_t
 Saliency saliencyForImage(models::Classifier& model, const ModelMetadata& input,
                           const std::filesystem::path& image,
                           std::optional<std::int64_t> targetClass) {
-    imaging::ImageSpec spec;
-    spec.width = input.width;
-    spec.height = input.height;
-    spec.channels = input.channels;
-    spec.resize = input.resize == "letterbox" ? imaging::ImageSpec::Resize::Letterbox
-                                              : imaging::ImageSpec::Resize::Stretch;
+    const imaging::ImageSpec spec = inputSpec(input);
     const imaging::ConformedFile file = imaging::decodeForSpec(image, spec);
     const cv::Mat& decoded = file.image;
 

@@ -17,24 +17,11 @@ namespace kestrel::infer {
 
 namespace {
 
-// Where the image lies in the model's input: all of it, or the letterbox's inner rectangle
-// (conformImage's arithmetic).
-cv::Rect letterboxArea(const ModelMetadata& metadata, cv::Size file) {
-    if (metadata.resize != "letterbox") {
-        return {0, 0, metadata.width, metadata.height};
-    }
-    const double scale = std::min(static_cast<double>(metadata.width) / file.width,
-                                  static_cast<double>(metadata.height) / file.height);
-    const int w = std::clamp(static_cast<int>(std::lround(file.width * scale)), 1, metadata.width);
-    const int h =
-        std::clamp(static_cast<int>(std::lround(file.height * scale)), 1, metadata.height);
-    return {(metadata.width - w) / 2, (metadata.height - h) / 2, w, h};
-}
-
 void finishPrediction(SegmentationPrediction& prediction, const float* probabilities,
                       const ModelMetadata& metadata, cv::Size file) {
     const int classes = static_cast<int>(metadata.classes.size());
-    const cv::Rect area = letterboxArea(metadata, file);
+    // Where the image lies in the model's input: all of it, or the letterbox's inner rectangle.
+    const cv::Rect area = imaging::conformedArea(file, inputSpec(metadata));
     cv::Mat best(file, CV_32F, cv::Scalar(-1));
     prediction.width = file.width;
     prediction.height = file.height;

@@ -2,6 +2,7 @@
 #include "common/error.h"
 #include "imaging/class_mask.h"
 #include "imaging/decode.h"
+#include "imaging/image_spec.h"
 
 #include <cmath>
 #include <string>
@@ -170,8 +171,8 @@ TEST(ImagingClassMaskTest, ValuesOutside1To255AreRefused) {
 // resize blends.
 void expectMaskOnTheSquare(cv::Size source, const cv::Rect& square, ImageSpec spec) {
     SCOPED_TRACE(std::to_string(source.width) + "x" + std::to_string(source.height) + " -> " +
-                 std::to_string(spec.width) + "x" + std::to_string(spec.height) +
-                 (spec.resize == ImageSpec::Resize::Letterbox ? " letterbox" : " stretch"));
+                 std::to_string(spec.width) + "x" + std::to_string(spec.height) + " " +
+                 resizeName(spec.resize));
     spec.channels = 1;
     cv::Mat image = cv::Mat::zeros(source, CV_8UC1);
     image(square).setTo(255);
@@ -205,7 +206,7 @@ TEST(ImagingClassMaskTest, ConformedMaskLandsOnTheConformedImagesPixels) {
     const cv::Size source(50, 37);
     const cv::Rect square(11, 7, 19, 16);
     for (const ImageSpec::Resize resize :
-         {ImageSpec::Resize::Stretch, ImageSpec::Resize::Letterbox}) {
+         {ImageSpec::Resize::Stretch, ImageSpec::Resize::Letterbox, ImageSpec::Resize::Pad}) {
         for (const cv::Size size : {cv::Size(23, 31), cv::Size(80, 45), cv::Size(40, 60),
                                     cv::Size(33, 33), cv::Size(50, 37), cv::Size(128, 97)}) {
             expectMaskOnTheSquare(source, square, {size.width, size.height, 1, resize});
@@ -255,6 +256,38 @@ TEST(ImagingClassMaskTest, LetterboxBorderIsBackground) {
     EXPECT_EQ(inner, cv::Rect(0, 7, 20, 5));
     EXPECT_EQ(cv::countNonZero(conformed), inner.area());
     EXPECT_EQ(cv::countNonZero(conformed(inner) == 6), inner.area());
+}
+
+// Padded, a part that fits keeps every pixel of its mask: a 1 px scratch stays 1 px wide. One
+// larger than the frame shrinks as a letterbox would.
+TEST(ImagingClassMaskTest, APaddedPartKeepsItsPixels) {
+    cv::Mat scratch = cv::Mat::zeros(37, 50, CV_8UC1);
+    cv::line(scratch, {3, 30}, {45, 4}, cv::Scalar(2), 1);
+    const ImageSpec spec{64, 48, 1, ImageSpec::Resize::Pad};
+    const cv::Rect area = conformedArea(scratch.size(), spec);
+    EXPECT_EQ(area, cv::Rect(7, 5, 50, 37)); // centred, not scaled
+    const cv::Mat conformed = conformMask(scratch, spec);
+    EXPECT_EQ(cv::countNonZero(conformed), cv::countNonZero(scratch));
+    EXPECT_EQ(cv::countNonZero(conformed(area) != scratch), 0);
+
+    cv::Mat image(37, 50, CV_8UC1, cv::Scalar(90));
+    image.setTo(200, scratch);
+    const cv::Mat padded = conformImage(image, spec, "scratch");
+    EXPECT_EQ(cv::countNonZero(padded(area) != image), 0);
+    EXPECT_EQ(cv::countNonZero(padded), area.area()); // zeros around
+
+    EXPECT_EQ(conformedArea({128, 64}, spec),
+              conformedArea({128, 64}, {64, 48, 1, ImageSpec::Resize::Letterbox}));
+    EXPECT_EQ(conformedArea({128, 64}, spec), cv::Rect(0, 8, 64, 32));
+}
+
+TEST(ImagingClassMaskTest, ResizeNamesRoundTrip) {
+    for (const ImageSpec::Resize resize :
+         {ImageSpec::Resize::Stretch, ImageSpec::Resize::Letterbox, ImageSpec::Resize::Pad}) {
+        EXPECT_EQ(resizeFromName(resizeName(resize)), resize);
+    }
+    EXPECT_EQ(resizeName(ImageSpec::Resize::Pad), "pad");
+    EXPECT_FALSE(resizeFromName("crop").has_value());
 }
 
 TEST(ImagingClassMaskTest, ConformRefusesWhatIsNotAClassMask) {
