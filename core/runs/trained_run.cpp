@@ -1,6 +1,7 @@
 #include "runs/trained_run.h"
 
 #include "common/error.h"
+#include "imaging/image_spec.h"
 #include "inspection/area_verdict.h"
 #include "models/model_registry.h"
 #include "project/project.h"
@@ -10,6 +11,7 @@
 #include "tasks/task.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
+#include "train/training_loaders.h"
 
 namespace kestrel::runs {
 
@@ -59,7 +61,7 @@ infer::ModelMetadata modelMetadata(const TrainedRun& run) {
     metadata.channels = run.options.channels;
     metadata.color = run.options.channels == 1 ? "gray" : "rgb";
     // What the loader does for training and evaluation (train/training_loaders.h).
-    metadata.resize = run.options.task == TaskKind::Detection ? "letterbox" : "stretch";
+    metadata.resize = imaging::resizeName(train::inputResize(run.options));
     metadata.mean = run.options.mean;
     metadata.std = run.options.std;
     metadata.task = run.options.task;

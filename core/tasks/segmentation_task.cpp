@@ -1,6 +1,7 @@
 #include "tasks/segmentation_task.h"
 
 #include "annotations/rle.h"
+#include "imaging/decode.h"
 #include "loader/batch_loader.h"
 #include "models/classifier.h"
 #include "models/model_input.h"
@@ -71,18 +72,14 @@ std::vector<std::int64_t> pixelCounts(const std::vector<loader::LoaderSample>& s
     return counts;
 }
 
-// Image pixels per model pixel for a sample: the loader stretches or letterboxes the file.
+// Image pixels per model pixel for a sample: the loader stretches, letterboxes or pads the file.
 double areaScale(const loader::LoaderSample& sample, const imaging::ImageSpec& spec) {
     if (sample.imageWidth <= 0 || sample.imageHeight <= 0) {
         return 1.0;
     }
-    const double sx = static_cast<double>(sample.imageWidth) / spec.width;
-    const double sy = static_cast<double>(sample.imageHeight) / spec.height;
-    if (spec.resize == imaging::ImageSpec::Resize::Stretch) {
-        return sx * sy;
-    }
-    const double s = std::max(sx, sy);
-    return s * s;
+    const cv::Rect area = imaging::conformedArea({sample.imageWidth, sample.imageHeight}, spec);
+    return static_cast<double>(sample.imageWidth) / area.width *
+           (static_cast<double>(sample.imageHeight) / area.height);
 }
 
 // Each image's mean IoU over the defect classes in its truth or its prediction (1 when it

@@ -83,6 +83,10 @@ struct TrainOptions {
     // and export still see whole images. 0: whole images.
     int cropSize = 0;
     double defectCropShare = 0.67;
+    // Segmentation: each image keeps its own pixels in the model's input, centred and padded
+    // (imaging::ImageSpec::Resize::Pad), instead of being stretched to it. Stretching a part
+    // of 146 x 121 px to 144 x 144 resamples a 1 px scratch and its mask differently.
+    bool keepImageScale = false;
 };
 
 OptimizerKind parseOptimizerKind(const std::string& name);

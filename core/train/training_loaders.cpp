@@ -11,11 +11,7 @@ loader::LoaderOptions commonOptions(const TrainOptions& options) {
     loader.spec.width = options.imageSize;
     loader.spec.height = options.imageSize;
     loader.spec.channels = options.channels;
-    // Boxes keep their shape: a part stretched to a square would turn round spots into ovals
-    // that differ from image to image.
-    if (options.task == TaskKind::Detection) {
-        loader.spec.resize = imaging::ImageSpec::Resize::Letterbox;
-    }
+    loader.spec.resize = inputResize(options);
     loader.batchSize = options.batchSize;
     loader.workers = options.workers;
     loader.seed = options.seed;
@@ -27,6 +23,18 @@ loader::LoaderOptions commonOptions(const TrainOptions& options) {
 }
 
 } // namespace
+
+imaging::ImageSpec::Resize inputResize(const TrainOptions& options) {
+    // Boxes keep their shape: a part stretched to a square would turn round spots into ovals
+    // that differ from image to image.
+    if (options.task == TaskKind::Detection) {
+        return imaging::ImageSpec::Resize::Letterbox;
+    }
+    if (options.task == TaskKind::Segmentation && options.keepImageScale) {
+        return imaging::ImageSpec::Resize::Pad;
+    }
+    return imaging::ImageSpec::Resize::Stretch;
+}
 
 loader::LoaderOptions trainingLoaderOptions(const TrainOptions& options) {
     loader::LoaderOptions loader = commonOptions(options);

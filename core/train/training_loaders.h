@@ -5,6 +5,11 @@
 
 namespace kestrel::train {
 
+// How the run's images are brought to the model's input size, in training, evaluation and
+// export alike: letterboxed for detection, padded at their own scale for segmentation with
+// TrainOptions::keepImageScale, stretched otherwise.
+imaging::ImageSpec::Resize inputResize(const TrainOptions& options);
+
 // How training reads its samples: shuffled and augmented with the run's settings, the
 // partial last batch dropped (a batch of one would make batch-norm statistics meaningless).
 loader::LoaderOptions trainingLoaderOptions(const TrainOptions& options);

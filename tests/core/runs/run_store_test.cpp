@@ -111,6 +111,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     options.augmentation.blur.minSigma = 0.1;
     options.syncBatchNorm = true;
     options.emaHorizon = 300;
+    options.keepImageScale = true;
     const auto params = toParams(options);
     EXPECT_EQ(params.at("sync_batch_norm"), "true");
     // Shown as people write them, and read back exactly.
@@ -120,6 +121,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     EXPECT_EQ(back.augmentation.blur.minSigma, 0.1);
     EXPECT_EQ(back.cropSize, 72);
     EXPECT_DOUBLE_EQ(back.defectCropShare, 0.5);
+    EXPECT_TRUE(back.keepImageScale);
     EXPECT_EQ(back.model, "resnet18");
     EXPECT_EQ(back.epochs, 7);
     EXPECT_EQ(back.batchSize, 48);
@@ -163,6 +165,8 @@ TEST(RunStoreTest, RunsFromBeforeSynchronisedBatchNormKeptEachRanksStatistics) {
     EXPECT_FALSE(optionsFromParams(params).syncBatchNorm);
     params.erase("ema_horizon"); // nor a weight average
     EXPECT_EQ(optionsFromParams(params).emaHorizon, 0);
+    params.erase("keep_image_scale"); // and segmentation stretched its images
+    EXPECT_FALSE(optionsFromParams(params).keepImageScale);
 }
 
 TEST(RunStoreTest, ARunsTaskIsAParameterAndRunsFromBeforeTasksAreClassification) {

@@ -175,6 +175,47 @@ TEST_F(SegmentationRunTest, ATinyRunRecordsExportsVerifiedAndPredictsMasks) {
     EXPECT_LE(differing, masks[0].size() / 100);
 }
 
+// With keepImageScale the scans (about 32 px) sit at their own scale in a 48 px input: the run says
+// so, its export pads the same way, and the predicted masks come back in the file's pixels.
+TEST_F(SegmentationRunTest, APaddedRunKeepsEachPartsPixelsThroughExport) {
+    train::TrainOptions options = tinyOptions();
+    options.imageSize = 48;
+    options.keepImageScale = true;
+    options.epochs = 1;
+    auto session = TrainingSession::create(project, options);
+    train::NullObserver none;
+    const train::TrainingFinished finished = session->run(none);
+    ASSERT_EQ(finished.status, train::TrainingFinished::Status::Completed) << finished.reason;
+    store::RunRepository runs(project.database());
+    EXPECT_EQ(runs.params(session->runId()).at("keep_image_scale"), "true");
+    // A validation image's pixel matrix covers the whole input, its border as background.
+    const auto validation = runs.predictions(session->runId(), "val");
+    ASSERT_FALSE(validation.empty());
+    std::int64_t pixels = 0;
+    for (const std::int64_t count : validation.front().pixels) {
+        pixels += count;
+    }
+    EXPECT_EQ(pixels, 48 * 48);
+
+    exporting::ExportRequest request;
+    request.run = session->runId();
+    request.formats = {infer::ModelFormat::TorchScript};
+    const auto files = exporting::exportRun(project, request);
+    ASSERT_EQ(files.size(), 1u);
+    const auto model = infer::openExportedModel(files.front().file, {"cpu", true});
+    EXPECT_EQ(model->metadata().resize, "pad");
+    EXPECT_EQ(model->metadata().width, 48);
+    const std::filesystem::path image =
+        project.absolutePath(store::SampleRepository(project.database()).samples().front().path);
+    const cv::Mat original = cv::imread(image.string(), cv::IMREAD_UNCHANGED);
+    ASSERT_LE(std::max(original.cols, original.rows), 48); // it fits: no resampling
+    const auto prediction = infer::predictSegmentation(*model, {image}).front();
+    ASSERT_TRUE(prediction.error.empty()) << prediction.error;
+    EXPECT_EQ(prediction.width, original.cols);
+    EXPECT_EQ(prediction.height, original.rows);
+    EXPECT_EQ(prediction.classes.size(), original.total());
+}
+
 TEST_F(SegmentationRunTest, RefusesAMinimumAreaForAClassItDoesNotSegment) {
     train::TrainOptions options = tinyOptions();
     options.minimumAreas = {inspection::parseMinimumArea("dent=20")};
