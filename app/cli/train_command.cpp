@@ -188,6 +188,12 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
         }
         options.pixelSizeMm = given.pixelSize.value_or(options.pixelSizeMm);
     }
+    if (given.resize) {
+        if (options.task != TaskKind::Segmentation) {
+            throw Error(ErrorKind::InvalidArgument, "--resize is for --task segmentation.");
+        }
+        options.keepImageScale = *given.resize == "pad";
+    }
     if (given.cropSize || given.defectCrops) {
         if (options.task != TaskKind::Segmentation) {
             throw Error(ErrorKind::InvalidArgument,
@@ -248,7 +254,7 @@ void refuseSettingsOfRecordedRun(const TrainCommandOptions& given) {
     if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
         given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
         given.anyOrientation || !given.augment.empty() || given.goodClass || given.targetRecall ||
-        given.syncBatchNorm || given.ema) {
+        given.syncBatchNorm || given.ema || given.resize || given.cropSize || given.defectCrops) {
         throw Error(ErrorKind::InvalidArgument,
                     (given.resume ? "--resume continues run " + std::to_string(*given.resume)
                                   : "--join-run trains run " + std::to_string(*given.joinRun)) +
@@ -482,8 +488,14 @@ Command addTrainCommand(CLI::App& root) {
         ->group(segmentation);
     parser
         ->add_option("--defect-crops", options->defectCrops,
-                     "Share of training crops placed around a defect pixel (default 0.67)")
+                     "Share of training crops placed around a defect pixel (default 0.9)")
         ->check(CLI::Range(0.0, 1.0))
+        ->group(segmentation);
+    parser
+        ->add_option("--resize", options->resize,
+                     "pad: each image keeps its own pixels, centred in the input and shrunk "
+                     "only when larger (default); stretch: every image fills the input")
+        ->check(CLI::IsMember({"pad", "stretch"}))
         ->group(segmentation);
     parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
     const std::string anomaly = "Anomaly detection (--task anomaly)";

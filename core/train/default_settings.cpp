@@ -5,6 +5,7 @@
 #include "store/sample_repository.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -89,14 +90,33 @@ void setRegionTraining(TrainOptions& options, bool cuda) {
     options.augmentation.colorJitter.probability = 0.8;
 }
 
-int medianLongSide(const std::vector<loader::LoaderSample>& samples) {
+namespace {
+
+std::vector<int> longSides(const std::vector<loader::LoaderSample>& samples) {
     std::vector<int> sides;
     for (const auto& sample : samples) {
         if (sample.imageWidth > 0 && sample.imageHeight > 0) {
             sides.push_back(std::max(sample.imageWidth, sample.imageHeight));
         }
     }
-    return median(std::move(sides));
+    return sides;
+}
+
+} // namespace
+
+int medianLongSide(const std::vector<loader::LoaderSample>& samples) {
+    return median(longSides(samples));
+}
+
+int longSideQuantile(const std::vector<loader::LoaderSample>& samples, double share) {
+    std::vector<int> sides = longSides(samples);
+    if (sides.empty()) {
+        return 0;
+    }
+    std::sort(sides.begin(), sides.end());
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(share * static_cast<double>(sides.size())));
+    return sides[std::clamp<std::size_t>(rank, 1, sides.size()) - 1];
 }
 
 DatasetShape datasetShape(Project& project) {

@@ -44,6 +44,10 @@ void setRegionTraining(TrainOptions& options, bool cuda);
 // The median of each sample's longer side, of those with a recorded size; 0 for none.
 int medianLongSide(const std::vector<loader::LoaderSample>& samples);
 
+// The longer side that a `share` (0-1] of the samples with a recorded size do not exceed;
+// 0 for none.
+int longSideQuantile(const std::vector<loader::LoaderSample>& samples, double share);
+
 // Sensible settings for this data on this device ("cpu" or "cuda:N"): a model (smallcnn for
 // small images or a CPU, resnet18 otherwise), its input size and channels, SGD with Nesterov
 // momentum on a one-cycle schedule, label smoothing and light augmentation; class weights in

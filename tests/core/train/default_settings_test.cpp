@@ -140,16 +140,41 @@ std::vector<loader::LoaderSample> segmentationSamples(int count, int width, int 
 TEST(SegmentationDefaultsTest, PartsOf128PxAndMoreTrainOnHalfSideCropsAroundTheDefects) {
     const auto options =
         defaultSegmentationOptions(segmentationSamples(210, 150, 138), false, "cpu");
-    EXPECT_EQ(options.imageSize, 144);
-    EXPECT_EQ(options.cropSize, 64); // 72 rounded down to the size step of 16
-    EXPECT_DOUBLE_EQ(options.defectCropShare, 0.67);
+    // The parts keep their pixels in an input that holds them: 150 rounded up to 160.
+    EXPECT_TRUE(options.keepImageScale);
+    EXPECT_EQ(options.imageSize, 160);
+    EXPECT_EQ(options.cropSize, 64); // half of 144, the typical side, rounded down to 16
+    EXPECT_DOUBLE_EQ(options.defectCropShare, 0.9);
+    EXPECT_EQ(options.emaHorizon, 400);
     EXPECT_EQ(options.batchSize, 16);
     EXPECT_GT(options.epochs, 45); // more epochs than whole images would get in the budget
     EXPECT_LE(options.epochs, 200);
     EXPECT_NO_THROW(validate(options));
     const std::string said = describeSegmentationDefaults(options, 210);
-    EXPECT_NE(said.find("as 64 px crops (67% around a defect) in batches of 16"), std::string::npos)
+    EXPECT_NE(said.find("as 64 px crops (90% around a defect) in batches of 16"), std::string::npos)
         << said;
+    EXPECT_NE(said.find("at 160 px (images at their own scale, padded)"), std::string::npos)
+        << said;
+    EXPECT_NE(said.find("weights averaged over 400 steps."), std::string::npos) << said;
+}
+
+TEST(SegmentationDefaultsTest, TheInputHoldsNineTenthsOfThePartsAtTheirOwnScale) {
+    // Long sides 100, 101, ... 149 (the short side 20% less): nine tenths are 144 px or less.
+    std::vector<loader::LoaderSample> samples;
+    for (int side = 100; side < 150; ++side) {
+        auto one = segmentationSamples(1, side * 4 / 5, side);
+        samples.push_back(one.front());
+    }
+    const auto options = defaultSegmentationOptions(samples, false, "cpu");
+    EXPECT_EQ(options.imageSize, 144);
+    EXPECT_EQ(longSideQuantile(samples, 0.9), 144);
+    EXPECT_EQ(longSideQuantile(samples, 1.0), 149);
+    EXPECT_EQ(longSideQuantile(samples, 0.5), 124);
+    EXPECT_EQ(longSideQuantile({}, 0.9), 0);
+    // Parts larger than a CPU's input shrink into it, keeping their shape.
+    const auto large = defaultSegmentationOptions(segmentationSamples(30, 640, 480), false, "cpu");
+    EXPECT_EQ(large.imageSize, 160);
+    EXPECT_TRUE(large.keepImageScale);
 }
 
 TEST(SegmentationDefaultsTest, SmallPartsTrainWhole) {
