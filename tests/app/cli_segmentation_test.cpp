@@ -32,6 +32,10 @@ TEST_F(CliTest, SegmentationTrainsEvaluatesExportsAndPredictsMasks) {
     EXPECT_NE(crops.err.find("--crop-size and --defect-crops are for --task segmentation"),
               std::string::npos)
         << crops.err;
+    const ProcessResult resize = cli({"train", project, "--resize", "stretch", "--epochs", "1"});
+    EXPECT_NE(resize.exitCode, 0);
+    EXPECT_NE(resize.err.find("--resize is for --task segmentation"), std::string::npos)
+        << resize.err;
     const ProcessResult tooLarge = cli({"train", project, "--task", "segmentation", "--image-size",
                                         "32", "--crop-size", "40", "--epochs", "1"});
     EXPECT_NE(tooLarge.exitCode, 0);
