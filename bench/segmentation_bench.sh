@@ -8,10 +8,10 @@
 #    timed end to end (/usr/bin/time), then eval --run <that run> --json: test mIoU over the
 #    three defect classes and per-class IoU and Dice.
 # 3. segmentation_peer.py (the same U-Net in plain torch, AdamW, cross-entropy + soft Dice,
-#    flips and quarter turns) at the image size, crop size, defect share and batch size
-#    Kestrel's run picked, for as many epochs as Kestrel trained but stopped at Kestrel's wall
-#    time, all cores; the same split and test figures from the class-index masks the
-#    generator wrote.
+#    flips and quarter turns) at the image size (padded or stretched), crop size, defect
+#    share and batch size Kestrel's run picked, for as many epochs as Kestrel trained but
+#    stopped at Kestrel's wall time, all cores; the same split and test figures from the
+#    class-index masks the generator wrote.
 # Prints both lines and the ratios kestrel / peer for test mIoU (above 1: Kestrel is more
 # accurate) and peer / kestrel for time.
 #
@@ -82,6 +82,11 @@ share="$(sed -n 's/^Segmentation defaults: .* crops (\([0-9]*\)% around a defect
     "$work/train.log" | head -1)"
 batch="$(sed -n 's/^Segmentation defaults: .* in batches of \([0-9]*\),.*/\1/p' "$work/train.log" |
     head -1)"
+# "... at 160 px (images at their own scale, padded), ...": the peer places them the same way.
+pad=()
+if grep -q '^Segmentation defaults: .* (images at their own scale, padded)' "$work/train.log"; then
+    pad=(--pad)
+fi
 if ! evaluated="$("$cli" eval "$project" --run "$run" --json 2> "$work/eval.log")"; then
     echo "kestrel  eval failed; the end of $work/eval.log:" >&2
     tail -5 "$work/eval.log" >&2
@@ -96,7 +101,7 @@ printf 'kestrel  %s at %s px, %s epochs   test mIoU %s  (IoU / Dice: %s)  train 
 if ! result="$("$python" "$here/segmentation_peer.py" --data "$data" --image-size "$size" \
     --epochs "$epochs" --seconds "$kestrel_seconds" --seed "$seed" --threads "$(nproc)" \
     --crop-size "${crop:-0}" --defect-crops "$(awk -v p="${share:-67}" 'BEGIN { print p / 100 }')" \
-    --batch-size "${batch:-8}" \
+    --batch-size "${batch:-8}" "${pad[@]}" \
     2> "$work/peer.log")"; then
     echo "peer failed; the end of $work/peer.log:" >&2
     tail -5 "$work/peer.log" >&2

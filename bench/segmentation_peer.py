@@ -10,7 +10,9 @@ upsamples with 2x2 stride-2 transposed convolutions, concatenates the encoder's 
 level (skip first) and applies two more conv blocks; a 1x1 conv "classifier" gives per-pixel
 logits for background + the defect classes.
 
-Images are stretched to --image-size (masks nearest neighbour) once and kept in memory, RGB,
+Images are stretched to --image-size (masks nearest neighbour), or with --pad centred at their
+own scale on a black square of that side (shrunk to fit, keeping their shape, only when
+larger), as Kestrel's segmentation defaults place them; once, kept in memory, RGB,
 normalised with ImageNet's mean and std (Kestrel's default for colour sets). Training: random
 horizontal and vertical flips and quarter turns (masks move with the pixels), brightness and
 contrast factors in [0.8, 1.2]; AdamW, a cosine learning rate; loss cross-entropy (weighted by
@@ -95,15 +97,30 @@ def soft_dice_loss(logits, targets):
     return 1 - dice.mean()
 
 
-def load_split(root, split, names, size):
+def padded(picture, size, resample):
+    """`picture` centred on a black size x size square, shrunk to fit only when larger."""
+    scale = min(1.0, size / picture.width, size / picture.height)
+    if scale < 1:
+        picture = picture.resize((max(1, round(picture.width * scale)),
+                                  max(1, round(picture.height * scale))), resample)
+    canvas = Image.new(picture.mode, (size, size), 0)
+    canvas.paste(picture, ((size - picture.width) // 2, (size - picture.height) // 2))
+    return canvas
+
+
+def load_split(root, split, names, size, pad=False):
     """Images (N x 3 x size x size floats in [0, 1]) and masks (N x size x size longs)."""
     images, masks = [], []
     for name in names:
         image = Image.open(os.path.join(root, "images", name)).convert("RGB")
-        images.append(np.asarray(image.resize((size, size), Image.BILINEAR)))
         stem = os.path.splitext(name)[0]
         mask = Image.open(os.path.join(root, "masks", split, stem + ".png"))
-        masks.append(np.asarray(mask.resize((size, size), Image.NEAREST)))
+        if pad:
+            images.append(np.asarray(padded(image, size, Image.BILINEAR)))
+            masks.append(np.asarray(padded(mask, size, Image.NEAREST)))
+        else:
+            images.append(np.asarray(image.resize((size, size), Image.BILINEAR)))
+            masks.append(np.asarray(mask.resize((size, size), Image.NEAREST)))
     images = torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float() / 255
     return images, torch.from_numpy(np.stack(masks).astype(np.int64))
 
@@ -208,6 +225,8 @@ def main():
                              "images)")
     parser.add_argument("--defect-crops", type=float, default=0.67,
                         help="share of the crops placed around a defect pixel")
+    parser.add_argument("--pad", action="store_true",
+                        help="images at their own scale, centred and padded, not stretched")
     parser.add_argument("--verbose", action="store_true",
                         help="one line per epoch on stderr: loss, validation mIoU, time")
     args = parser.parse_args()
@@ -227,7 +246,7 @@ def main():
         splits = json.load(file)
     names = splits["classes"]
     classes = len(names) + 1
-    data = {split: load_split(args.data, split, splits[split], args.image_size)
+    data = {split: load_split(args.data, split, splits[split], args.image_size, args.pad)
             for split in ("train", "val", "test")}
     load_seconds = time.perf_counter() - start
 

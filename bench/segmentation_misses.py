@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+"""Where a segmenter's IoU goes, in each file's own pixels: per class the drawn and predicted
+pixels, the IoU, the drawn pixels missed (split into faint and clear defects when the set
+says each defect's contrast), and the extra pixels next to a drawn region of that class
+(within 2 px: the edges are too wide) or away from it (false alarms).
+
+  bench/segmentation_misses.py DATA MASKS [--split test] [--faint 15]
+
+DATA is a folder make_segmentation_set.py wrote (instances_<split>.json, masks/<split>/);
+MASKS holds `kestrel-cli predict MODEL IMAGES... --masks MASKS` PNGs (class indexes, 0
+background) named after the images. The last line is the mean IoU over the defect classes.
+A set of another seed than the training set's, with a few hundred images, tells two runs
+apart far better than the 45 test images of the bench's set: for example
+
+  bench/make_segmentation_set.py /tmp/seg9 --images 600 --seed 9
+  kestrel-cli export P --run 1 --format torchscript --output /tmp/run1.pt
+  kestrel-cli predict /tmp/run1.pt /tmp/seg9/images/* --masks /tmp/masks1
+  bench/segmentation_misses.py /tmp/seg9 /tmp/masks1 --split train
+
+(every image is predicted; the split picks which are counted).
+"""
+import argparse
+import json
+import os
+
+import numpy as np
+from PIL import Image
+
+
+def rle_mask(segmentation):
+    """An uncompressed COCO RLE (column-major counts) as a boolean height x width array."""
+    height, width = segmentation["size"]
+    flat = np.zeros(height * width, dtype=bool)
+    position, value = 0, False
+    for count in segmentation["counts"]:
+        flat[position:position + count] = value
+        position += count
+        value = not value
+    return flat.reshape((width, height)).T
+
+
+def dilate(mask, radius):
+    """`mask` grown by `radius` pixels (a square neighbourhood), without wrapping around."""
+    height, width = mask.shape
+    padded = np.pad(mask, radius)
+    grown = np.zeros_like(mask)
+    for dy in range(2 * radius + 1):
+        for dx in range(2 * radius + 1):
+            grown |= padded[dy:dy + height, dx:dx + width]
+    return grown
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", help="folder make_segmentation_set.py wrote")
+    parser.add_argument("masks", help="folder of predicted class-index PNGs")
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--faint", type=float, default=15,
+                        help="defects drawn with |contrast| under this are faint")
+    args = parser.parse_args()
+
+    with open(os.path.join(args.data, f"instances_{args.split}.json")) as file:
+        coco = json.load(file)
+    names = {c["id"]: c["name"] for c in coco["categories"]}
+    keys = ("truth", "predicted", "both", "near", "far", "faint", "faint_found", "clear",
+            "clear_found")
+    totals = {c: dict.fromkeys(keys, 0) for c in names}
+    by_image = {}
+    for annotation in coco["annotations"]:
+        by_image.setdefault(annotation["image_id"], []).append(annotation)
+    missing = []
+    for image in coco["images"]:
+        stem = os.path.splitext(image["file_name"])[0]
+        predicted_file = os.path.join(args.masks, stem + ".png")
+        if not os.path.exists(predicted_file):
+            missing.append(image["file_name"])
+            continue
+        truth = np.array(Image.open(os.path.join(args.data, "masks", args.split, stem + ".png")))
+        predicted = np.array(Image.open(predicted_file))
+        if predicted.shape != truth.shape:
+            raise SystemExit(f"{predicted_file} is {predicted.shape[1]} x {predicted.shape[0]}"
+                             f" px; its image is {truth.shape[1]} x {truth.shape[0]}.")
+        for c in names:
+            drawn, found = truth == c, predicted == c
+            near = dilate(drawn, 2)
+            row = totals[c]
+            row["truth"] += int(drawn.sum())
+            row["predicted"] += int(found.sum())
+            row["both"] += int((drawn & found).sum())
+            row["near"] += int((found & ~drawn & near).sum())
+            row["far"] += int((found & ~near).sum())
+        for annotation in by_image.get(image["id"], []):
+            c = annotation["category_id"]
+            # The pixels this defect still owns (a later defect paints over an earlier one).
+            own = rle_mask(annotation["segmentation"]) & (truth == c)
+            kind = "faint" if abs(annotation.get("contrast", 255)) < args.faint else "clear"
+            totals[c][kind] += int(own.sum())
+            totals[c][kind + "_found"] += int((own & (predicted == c)).sum())
+    if missing:
+        raise SystemExit(f"{len(missing)} images have no mask in {args.masks}, such as "
+                         f"{missing[0]}.")
+
+    share = lambda part, whole: f"{part / whole:.2f}" if whole else "-"
+    ious = []
+    for c, row in totals.items():
+        union = row["truth"] + row["predicted"] - row["both"]
+        iou = row["both"] / union if union else None
+        if iou is not None:
+            ious.append(iou)
+        print(f"{names[c]:8s} IoU {share(row['both'], union)}  drawn {row['truth']} px,"
+              f" predicted {row['predicted']}; missed {row['truth'] - row['both']}"
+              f" (found: clear {share(row['clear_found'], row['clear'])} of {row['clear']},"
+              f" faint {share(row['faint_found'], row['faint'])} of {row['faint']});"
+              f" extra near {row['near']}, away {row['far']}")
+    print(f"mIoU {np.mean(ious):.3f} over {len(ious)} classes, {len(coco['images'])} images"
+          if ious else "mIoU - (no class drawn or predicted)")
+
+
+if __name__ == "__main__":
+    main()
