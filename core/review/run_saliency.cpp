@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/task_kind.h"
 #include "imaging/decode.h"
+#include "infer/batched_inference.h"
 #include "infer/eager_forward.h"
 #include "inspection/area_verdict.h"
 #include "models/classifier.h"
@@ -33,19 +34,17 @@ namespace {
 
 // A segmentation run's model on one image file: the defect probability (1 - P(background))
 // and each class's area by argmax, both at the file's size, and the verdict by the run's
-// minimum areas. Decoded as saliencyForImage() decodes (the run's stretch to its input size).
+// minimum areas. Decoded as the run's loaders decode (stretched or padded to its input size),
+// and cut back to the image's area before the probabilities are brought to the file's size.
 infer::Saliency explainSegmentation(models::Classifier& model, const infer::ModelMetadata& input,
                                     const std::filesystem::path& image) {
-    imaging::ImageSpec spec;
-    spec.width = input.width;
-    spec.height = input.height;
-    spec.channels = input.channels;
-    spec.resize = imaging::ImageSpec::Resize::Stretch;
+    const imaging::ImageSpec spec = infer::inputSpec(input);
     const infer::EagerOutput logits = infer::runEagerOnFile(model, input, spec, image);
     const torch::Tensor probabilities = torch::softmax(logits.output, 1)[0].contiguous();
 
     const int classes = static_cast<int>(probabilities.size(0));
     const cv::Size file = logits.fileSize;
+    const cv::Rect area = imaging::conformedArea(file, spec);
     const auto plane = static_cast<std::size_t>(spec.width) * spec.height;
     cv::Mat best(file, CV_32F, cv::Scalar(-1));
     cv::Mat winner(file, CV_8U, cv::Scalar(0));
@@ -54,7 +53,7 @@ infer::Saliency explainSegmentation(models::Classifier& model, const infer::Mode
         const cv::Mat probability(spec.height, spec.width, CV_32F,
                                   probabilities.data_ptr<float>() + c * plane);
         cv::Mat resized;
-        cv::resize(probability, resized, file, 0, 0, cv::INTER_LINEAR);
+        cv::resize(probability(area), resized, file, 0, 0, cv::INTER_LINEAR);
         if (c == 0) {
             cv::Mat defect = 1.0 - resized;
             cv::min(cv::max(defect, 0.0), 1.0, saliency.heat);

@@ -4,11 +4,16 @@
 #include "common/error.h"
 #include "dataset/importer.h"
 #include "export/run_export.h"
+#include "imaging/decode.h"
+#include "infer/batched_inference.h"
+#include "infer/eager_forward.h"
 #include "infer/exported_model.h"
 #include "infer/segmentation_predictor.h"
 #include "project/project.h"
 #include "review/confusion_cell.h"
+#include "review/run_saliency.h"
 #include "runs/segmentation_data.h"
+#include "runs/trained_run.h"
 #include "runs/training_session.h"
 #include "segmentation_scans.h"
 #include "store/run_repository.h"
@@ -20,6 +25,8 @@
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
 
 namespace kestrel::runs {
 namespace {
@@ -214,6 +221,26 @@ TEST_F(SegmentationRunTest, APaddedRunKeepsEachPartsPixelsThroughExport) {
     EXPECT_EQ(prediction.width, original.cols);
     EXPECT_EQ(prediction.height, original.rows);
     EXPECT_EQ(prediction.classes.size(), original.total());
+
+    // The window's overlay (review::RunSaliency) places the image as training did: its heat,
+    // 1 - P(background) at the file's size, is the trained model's on the padded input with
+    // the padding cut off; stretched, an untrained model's probabilities already differ.
+    review::RunSaliency overlay(project, session->runId());
+    ASSERT_TRUE(overlay.isSegmentation());
+    const infer::Saliency explained = overlay.explain(image);
+    ASSERT_EQ(explained.heat.size(), original.size());
+    runs::TrainedRun trained = runs::loadTrainedRun(project, session->runId());
+    const infer::ModelMetadata metadata = runs::modelMetadata(trained);
+    const imaging::ImageSpec padded = infer::inputSpec(metadata);
+    ASSERT_EQ(padded.resize, imaging::ImageSpec::Resize::Pad);
+    const infer::EagerOutput eager = infer::runEagerOnFile(*trained.model, metadata, padded, image);
+    const torch::Tensor background = torch::softmax(eager.output, 1)[0][0].contiguous();
+    const cv::Mat inputPlane(padded.height, padded.width, CV_32F, background.data_ptr<float>());
+    cv::Mat atFileSize;
+    cv::resize(inputPlane(imaging::conformedArea(original.size(), padded)), atFileSize,
+               original.size(), 0, 0, cv::INTER_LINEAR);
+    const cv::Mat expected = 1.0 - atFileSize;
+    EXPECT_LT(cv::norm(explained.heat, expected, cv::NORM_INF), 1e-5);
 }
 
 TEST_F(SegmentationRunTest, RefusesAMinimumAreaForAClassItDoesNotSegment) {
