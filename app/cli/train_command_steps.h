@@ -53,8 +53,8 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<double> pixelSize;
     std::optional<int> cropSize;
     std::optional<double> defectCrops;
-    std::optional<std::string>
-        resize; // segmentation: "pad" (TrainOptions::keepImageScale) or "stretch"
+    // Segmentation: "pad" (TrainOptions::keepImageScale) or "stretch".
+    std::optional<std::string> resize;
     bool json = false;
     // --task anomaly only.
     std::optional<std::string> method;

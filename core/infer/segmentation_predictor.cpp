@@ -20,7 +20,8 @@ namespace {
 void finishPrediction(SegmentationPrediction& prediction, const float* probabilities,
                       const ModelMetadata& metadata, cv::Size file) {
     const int classes = static_cast<int>(metadata.classes.size());
-    // Where the image lies in the model's input: all of it, or the letterbox's inner rectangle.
+    // Where the image lies in the model's input: all of it when stretched, else its rectangle
+    // inside the letterbox or padding.
     const cv::Rect area = imaging::conformedArea(file, inputSpec(metadata));
     cv::Mat best(file, CV_32F, cv::Scalar(-1));
     prediction.width = file.width;
