@@ -107,8 +107,11 @@ TEST(GradientAveragingTest, TwoRanksWithHalfBatchesReachTheWeightsOfOneProcess) 
 
 TEST(GradientAveragingTest, ARankThatStopsIsReportedByTheOthers) {
     const auto failures = runRanks(2, [](ProcessGroupSession& group) {
+        // One sum first, so both ranks have joined: on a busy machine rank 1 could otherwise
+        // leave while rank 0 is still connecting, which fails the join instead.
+        group.sum({0.0});
         if (group.rank() == 1) {
-            return; // leaves without its share of the sum
+            return; // leaves without its share of the next sum
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         group.sum({1.0});
