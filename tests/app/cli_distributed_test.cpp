@@ -193,9 +193,20 @@ TEST_F(DistributedCliTest, AKilledRankLeavesTheRunInterruptedAndAnotherNumberOfR
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         run = onlyRun();
     }
-    EXPECT_EQ(run.status, "interrupted") << run.error;
-    EXPECT_NE(run.error.find("Rank 0 lost contact with the run's other ranks"), std::string::npos)
-        << run.error;
+    if (run.status == "running") {
+        // torchrun ends the surviving ranks itself (SIGTERM, then SIGKILL): on a loaded
+        // machine rank 0 was once killed before it wrote its sentence. The next command that
+        // opens the project finds nobody holds the run's lock and marks it interrupted.
+        ASSERT_EQ(cli({"runs", project}).exitCode, 0);
+        run = onlyRun();
+        EXPECT_EQ(run.status, "interrupted") << run.error;
+        EXPECT_NE(run.error.find("stopped before it finished"), std::string::npos) << run.error;
+    } else {
+        EXPECT_EQ(run.status, "interrupted") << run.error;
+        EXPECT_NE(run.error.find("Rank 0 lost contact with the run's other ranks"),
+                  std::string::npos)
+            << run.error;
+    }
 
     // One process goes on with the run's settings, at a smaller number of epochs left.
     const ProcessResult resumed = cli({"train", project, "--resume", "1", "--json"});
