@@ -108,6 +108,12 @@ int medianLongSide(const std::vector<loader::LoaderSample>& samples) {
     return median(longSides(samples));
 }
 
+std::string weightAverageEnding(const TrainOptions& options) {
+    return options.emaHorizon > 0
+               ? ", weights averaged over " + std::to_string(options.emaHorizon) + " steps."
+               : ".";
+}
+
 int longSideQuantile(const std::vector<loader::LoaderSample>& samples, double share) {
     std::vector<int> sides = longSides(samples);
     if (sides.empty()) {

@@ -72,9 +72,7 @@ std::string describeDetectionDefaults(const TrainOptions& options, std::size_t t
            " px (letterboxed), " + std::to_string(options.epochs) + " epochs of " +
            std::to_string(trainSamples) + " training images in batches of " +
            std::to_string(options.batchSize) + ", AdamW with focal, GIoU and centreness losses" +
-           (options.emaHorizon > 0
-                ? ", weights averaged over " + std::to_string(options.emaHorizon) + " steps."
-                : ".");
+           weightAverageEnding(options);
 }
 
 } // namespace kestrel::train
