@@ -60,8 +60,10 @@ void chooseStartingWeights(const TrainCommandOptions& given, train::TrainOptions
     const auto stored = store.find(pretrained);
     if (given.weights == "imagenet") {
         if (!weights::torchvisionFileName(pretrained)) {
-            const std::string example =
-                options.task == TaskKind::Detection ? "fcos_resnet18" : "resnet18";
+            const std::string example = options.task == TaskKind::Detection ? "fcos_resnet18"
+                                        : options.task == TaskKind::Segmentation
+                                            ? "lraspp_mobilenet_v3_large"
+                                            : "resnet18";
             throw Error(ErrorKind::InvalidArgument,
                         options.model + " has no ImageNet weights; --model " + example +
                             " or another on a torchvision architecture has.");

@@ -35,8 +35,9 @@ const std::vector<ArchitectureInfo>& segmentationArchitectures();
 // The detection architectures (FCOS over a feature pyramid).
 const std::vector<ArchitectureInfo>& detectionArchitectures();
 
-// The name the weights store keeps the ImageNet weights of `name` under: a detector's
-// backbone ("fcos_resnet18": "resnet18"), or `name` itself (also for names no list has).
+// The name the weights store keeps the ImageNet weights of `name` under: a detector's or a
+// segmenter's backbone ("fcos_resnet18": "resnet18", "lraspp_mobilenet_v3_large":
+// "mobilenet_v3_large"), or `name` itself (also for names no list has).
 std::string pretrainedWeightsName(const std::string& name);
 
 // Any list's architecture named `name`.

@@ -109,6 +109,7 @@ DeepLabV3::DeepLabV3(int classes, int inputChannels) {
         "backbone", MobileNetV3::makeFeatures(MobileNetV3::Size::Large, inputChannels, true));
     head_ = register_module("classifier", DeepLabHead(kBackboneChannels, classes, int64_t{256}));
     initialiseLikeTorchvision(*backbone_);
+    imagenetBackbone_ = std::make_shared<MobileNetV3>(MobileNetV3::Size::Large, backbone_);
 }
 
 torch::Tensor DeepLabV3::features(torch::Tensor images) {

@@ -2,6 +2,7 @@
 
 #include "models/batch_norm.h"
 #include "models/classifier.h"
+#include "models/mobilenet_v3.h"
 
 #include <array>
 
@@ -53,10 +54,15 @@ public:
     std::string architecture() const override { return "deeplabv3_mobilenet_v3_large"; }
     std::string headName() const override { return "classifier.4"; }
     std::string stemName() const override { return "backbone.0.0"; }
+    // ImageNet weights of mobilenet_v3_large start the backbone (as torchvision's
+    // weights_backbone); the head starts fresh.
+    Classifier* pretrainedBackbone() override { return imagenetBackbone_.get(); }
     int appendLayers(LayerGraph& graph) const override;
 
 private:
     torch::nn::Sequential backbone_{nullptr};
+    // backbone_ under MobileNetV3's own names, for pretrainedBackbone(); not a submodule.
+    std::shared_ptr<MobileNetV3> imagenetBackbone_;
     DeepLabHead head_{nullptr};
 };
 

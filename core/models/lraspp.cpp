@@ -71,6 +71,7 @@ LRASPP::LRASPP(int classes, int inputChannels) {
     head_ = register_module("classifier",
                             LRASPPHead(kLowChannels, kHighChannels, classes, int64_t{128}));
     initialiseLikeTorchvision(*backbone_);
+    imagenetBackbone_ = std::make_shared<MobileNetV3>(MobileNetV3::Size::Large, backbone_);
 }
 
 torch::Tensor LRASPP::features(torch::Tensor images) {

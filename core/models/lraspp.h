@@ -2,6 +2,7 @@
 
 #include "models/batch_norm.h"
 #include "models/classifier.h"
+#include "models/mobilenet_v3.h"
 
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
@@ -47,10 +48,15 @@ public:
     // The whole head: its two classifiers both change with the class count.
     std::string headName() const override { return "classifier"; }
     std::string stemName() const override { return "backbone.0.0"; }
+    // ImageNet weights of mobilenet_v3_large start the backbone (as torchvision's
+    // weights_backbone); the head starts fresh.
+    Classifier* pretrainedBackbone() override { return imagenetBackbone_.get(); }
     int appendLayers(LayerGraph& graph) const override;
 
 private:
     torch::nn::Sequential backbone_{nullptr};
+    // backbone_ under MobileNetV3's own names, for pretrainedBackbone(); not a submodule.
+    std::shared_ptr<MobileNetV3> imagenetBackbone_;
     LRASPPHead head_{nullptr};
 };
 

@@ -111,6 +111,10 @@ MobileNetV3::MobileNetV3(Size size, int inputChannels) : size_(size) {
     initialiseLikeTorchvision(*this);
 }
 
+MobileNetV3::MobileNetV3(Size size, torch::nn::Sequential features) : size_(size) {
+    features_ = register_module("features", std::move(features));
+}
+
 std::vector<std::size_t> MobileNetV3::pyramidTaps() const {
     // features[0] (the stem) strides by 2, features[i + 1] by row i's stride, the last
     // convolution by 1.

@@ -27,6 +27,9 @@ public:
     // "features" alone, as a detector's backbone: no classifier to train or keep, and
     // torchvision's ImageNet files load without theirs.
     MobileNetV3(Size size, int inputChannels);
+    // A view of `features` built elsewhere (a segmenter's dilated backbone), sharing its
+    // tensors: torchvision's ImageNet files load into them by its classifier's names.
+    MobileNetV3(Size size, torch::nn::Sequential features);
 
     torch::Tensor features(torch::Tensor images) override;
     torch::Tensor classify(torch::Tensor featureMaps) override;

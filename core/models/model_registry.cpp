@@ -231,11 +231,14 @@ const std::vector<ArchitectureInfo>& detectionArchitectures() {
 }
 
 std::string pretrainedWeightsName(const std::string& name) {
-    // Every detector is named "fcos_" and its backbone, a classification architecture.
-    const std::string prefix = "fcos_";
-    if (findEntry(detectionEntries(), name) != nullptr && name.rfind(prefix, 0) == 0 &&
-        findEntry(entries(), name.substr(prefix.size())) != nullptr) {
-        return name.substr(prefix.size());
+    // Detectors and torchvision's segmenters are named after their head and their backbone,
+    // a classification architecture: fcos_resnet18, lraspp_mobilenet_v3_large.
+    const auto underscore = name.find('_');
+    const bool composite = findEntry(detectionEntries(), name) != nullptr ||
+                           findEntry(segmentationEntries(), name) != nullptr;
+    if (composite && underscore != std::string::npos &&
+        findEntry(entries(), name.substr(underscore + 1)) != nullptr) {
+        return name.substr(underscore + 1);
     }
     return name;
 }

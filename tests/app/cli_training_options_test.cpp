@@ -6,6 +6,7 @@
 #include "left_right_images.h"
 #include "local_http_server.h"
 #include "project/project.h"
+#include "segmentation_scans.h"
 #include "store/run_repository.h"
 
 #include <filesystem>
@@ -120,6 +121,40 @@ TEST_F(CliWeightsTest, TrainingStartsFromTheStoresWeightsByDefaultAndSaysSo) {
              "1", "--batch-size", "8", "--image-size", "32", "--device", "cpu", "--no-augment"});
     ASSERT_EQ(scratch.exitCode, 0) << scratch.err;
     EXPECT_EQ(scratch.err.find("Started from"), std::string::npos) << scratch.err;
+}
+
+// lraspp_mobilenet_v3_large starts its backbone from mobilenet_v3_large's ImageNet weights.
+TEST_F(CliWeightsTest, ASegmenterStartsFromItsBackbonesWeightsInTheStore) {
+    std::filesystem::create_directories(dir / "torchvision");
+    const auto reference =
+        kestrel::testing::writeTorchvisionModels(dir / "torchvision", {"mobilenet_v3_large"});
+    if (!reference.available) {
+        GTEST_SKIP() << "no PyTorch reference: " << reference.problem;
+    }
+    const std::string project = (dir / "p").string();
+    const auto scans = kestrel::testing::writeSegmentationCoco(dir / "scans", 8, 4, 32);
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, scans.folder.string()}).exitCode, 0);
+
+    const ProcessResult unet = cli({"train", project, "--task", "segmentation", "--model", "unet",
+                                    "--weights", "imagenet", "--device", "cpu"});
+    EXPECT_EQ(unet.exitCode, 1);
+    EXPECT_NE(unet.err.find("unet has no ImageNet weights; --model lraspp_mobilenet_v3_large"),
+              std::string::npos)
+        << unet.err;
+    ASSERT_EQ(cli({"weights", "import", (dir / "torchvision" / "mobilenet_v3_large.pth").string(),
+                   "--model", "mobilenet_v3_large"})
+                  .exitCode,
+              0);
+    const ProcessResult train =
+        cli({"train", project, "--task", "segmentation", "--model", "lraspp_mobilenet_v3_large",
+             "--epochs", "1", "--image-size", "32", "--crop-size", "0", "--batch-size", "4",
+             "--device", "cpu"});
+    ASSERT_EQ(train.exitCode, 0) << train.err;
+    EXPECT_NE(train.err.find("mobilenet_v3_large's pretrained weights in the store"),
+              std::string::npos)
+        << train.err;
+    EXPECT_NE(train.err.find("Started from"), std::string::npos) << train.err;
 }
 
 TEST_F(CliTest, TrainSetsEveryAugmentationFromTheCommandLineAndRecordsIt) {

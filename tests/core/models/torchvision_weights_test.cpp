@@ -167,6 +167,51 @@ TEST(TorchvisionWeightsTest, AMobileNetDetectorTakesTheFeaturesAndLeavesTheClass
     EXPECT_THROW(headless.classify(at::zeros({1, 960, 2, 2})), Error);
 }
 
+// torchvision's segmenters take MobileNetV3-Large's ImageNet weights into their dilated
+// backbone ("features.N" in the file, "backbone.N" in the model), as its weights_backbone
+// does; the head keeps its initial weights.
+TEST(TorchvisionWeightsTest, ASegmentersBackboneStartsFromMobileNetsImageNetWeights) {
+    TempDir dir;
+    const auto reference = testing::writeTorchvisionModels(dir.path(), {"mobilenet_v3_large"});
+    SKIP_WITHOUT(reference);
+    EXPECT_EQ(pretrainedWeightsName("unet"), "unet");
+    const auto file = dir / "mobilenet_v3_large.pth";
+    for (const std::string arch : {"lraspp_mobilenet_v3_large", "deeplabv3_mobilenet_v3_large"}) {
+        EXPECT_EQ(pretrainedWeightsName(arch), "mobilenet_v3_large");
+        for (const int channels : {3, 1}) {
+            SCOPED_TRACE(arch + ", " + std::to_string(channels) + " channels");
+            auto segmenter = createSegmenter({arch, 4, channels});
+            const auto before = modelTensors(*segmenter);
+            const WeightImport import = loadTorchvisionWeights(*segmenter, file);
+            EXPECT_TRUE(import.headReplaced); // the classifier's, which a segmenter lacks
+            EXPECT_EQ(import.stemFolded, channels == 1);
+            const auto after = modelTensors(*segmenter);
+            int loaded = 0;
+            for (const auto& [name, tensor] : readStateDict(file)) {
+                if (startsWith(name, "classifier.")) {
+                    continue;
+                }
+                const std::string ours = "backbone." + name.substr(std::string("features.").size());
+                ASSERT_TRUE(after.count(ours)) << name;
+                const at::Tensor expected =
+                    name == "features.0.0.weight" && channels == 1 ? tensor.sum(1, true) : tensor;
+                EXPECT_TRUE(at::allclose(after.at(ours), expected.to(after.at(ours).scalar_type())))
+                    << name;
+                ++loaded;
+            }
+            EXPECT_EQ(loaded, import.loaded);
+            int fresh = 0;
+            for (const auto& [name, tensor] : before) {
+                if (startsWith(name, "classifier.")) {
+                    EXPECT_TRUE(at::equal(after.at(name), tensor)) << name;
+                    ++fresh;
+                }
+            }
+            EXPECT_GT(fresh, 3);
+        }
+    }
+}
+
 // Runs `load`, expecting Error(kind) whose sentence holds every piece of `expected`.
 template <typename Load>
 void expectError(Load load, ErrorKind kind, const std::vector<std::string>& expected) {
