@@ -58,14 +58,18 @@ std::string someOf(const std::vector<std::string>& names) {
     return text;
 }
 
-} // namespace
-
-WeightImport loadTorchvisionWeights(Classifier& model, const std::filesystem::path& file) {
-    if (Classifier* backbone = model.pretrainedBackbone()) {
-        return loadTorchvisionWeights(*backbone, file); // the same rules, on its own names
+// Whether any of the file's tensors has a name of the model's own.
+bool namesAnyOf(const Classifier& model, const NamedTensors& tensors) {
+    std::set<std::string> names;
+    for (const auto& item : model.named_parameters(/*recurse=*/true)) {
+        names.insert(item.key());
     }
-    const NamedTensors tensors = readStateDict(file);
+    return std::any_of(tensors.begin(), tensors.end(),
+                       [&](const auto& tensor) { return names.count(tensor.first) != 0; });
+}
 
+WeightImport loadInto(Classifier& model, const NamedTensors& tensors,
+                      const std::filesystem::path& file) {
     std::vector<std::string> modelNames; // in the model's order, for error messages
     std::map<std::string, at::Tensor> targets;
     for (const auto& item : model.named_parameters(/*recurse=*/true)) {
@@ -154,6 +158,19 @@ WeightImport loadTorchvisionWeights(Classifier& model, const std::filesystem::pa
         ++result.loaded;
     }
     return result;
+}
+
+} // namespace
+
+WeightImport loadTorchvisionWeights(Classifier& model, const std::filesystem::path& file) {
+    const NamedTensors tensors = readStateDict(file);
+    // A backbone's classifier file names none of the model's tensors; a file of the model's
+    // own architecture (torchvision's LR-ASPP) loads whole.
+    Classifier* backbone = model.pretrainedBackbone();
+    if (backbone != nullptr && !namesAnyOf(model, tensors)) {
+        return loadInto(*backbone, tensors, file); // the same rules, on its own names
+    }
+    return loadInto(model, tensors, file);
 }
 
 } // namespace kestrel::models

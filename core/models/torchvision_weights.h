@@ -15,7 +15,8 @@ namespace kestrel::models {
 //  - the stem convolution (model.stemName()) of a 1-channel model given 3-channel weights:
 //    they are summed over the colour channels, so gray input x gives what RGB (x, x, x) did;
 //  - "num_batches_tracked" buffers, which may be missing on either side.
-// A model with a pretrainedBackbone() (a detector) loads the file into that part alone, by
+// A model with a pretrainedBackbone() (a detector, torchvision's segmenters) loads a file that
+// names none of its tensors (its backbone's ImageNet classifier) into that part alone, by
 // the part's own names, and the rest keeps its initial weights.
 // Nothing is changed unless everything fits. Throws kestrel::Error: InvalidArgument naming
 // the file, the key and the shapes, or the architecture, when the weights do not fit, and
