@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/text.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -45,6 +46,27 @@ MinimumArea parseMinimumArea(const std::string& text) {
 std::string toString(const MinimumArea& area) {
     return (area.className.empty() ? "" : area.className + "=") + shortNumber(area.value) +
            (area.squareMillimetres ? "mm2" : "");
+}
+
+std::vector<MinimumArea> parseMinimumAreas(const std::string& text) {
+    std::vector<MinimumArea> areas;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = std::min(text.find_first_of(", ", start), text.size());
+        if (end > start) {
+            areas.push_back(parseMinimumArea(text.substr(start, end - start)));
+        }
+        start = end + 1;
+    }
+    return areas;
+}
+
+std::string toString(const std::vector<MinimumArea>& areas) {
+    std::string text;
+    for (const auto& area : areas) {
+        text += (text.empty() ? "" : ", ") + toString(area);
+    }
+    return text;
 }
 
 AreaRule areaRule(const std::vector<std::string>& classes, const std::vector<MinimumArea>& given,

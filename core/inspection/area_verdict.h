@@ -40,6 +40,11 @@ inline constexpr double kDefaultMinimumAreaPixels = 10;
 MinimumArea parseMinimumArea(const std::string& text);
 // "20" or "scratch=0.5mm2": what parseMinimumArea reads back.
 std::string toString(const MinimumArea& area);
+// A list, "10, scratch=0.5mm2" (commas or spaces between): parseMinimumArea for each; none
+// for empty text.
+std::vector<MinimumArea> parseMinimumAreas(const std::string& text);
+// "10, scratch=0.5mm2": what parseMinimumAreas reads back.
+std::string toString(const std::vector<MinimumArea>& areas);
 
 // The rule for `classes` (index 0 background) from the given minimums; a class named by none
 // gets the unnamed one, else kDefaultMinimumAreaPixels. Throws kestrel::Error for a class

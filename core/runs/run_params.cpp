@@ -77,28 +77,6 @@ const char* flag(bool value) {
     return value ? "true" : "false";
 }
 
-// Space-separated, as the command line takes them: "10 scratch=0.5mm2".
-std::string minimumAreasText(const std::vector<inspection::MinimumArea>& areas) {
-    std::string text;
-    for (const auto& area : areas) {
-        text += (text.empty() ? "" : " ") + inspection::toString(area);
-    }
-    return text;
-}
-
-std::vector<inspection::MinimumArea> minimumAreasFrom(const std::string& text) {
-    std::vector<inspection::MinimumArea> areas;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const std::size_t end = std::min(text.find(' ', start), text.size());
-        if (end > start) {
-            areas.push_back(inspection::parseMinimumArea(text.substr(start, end - start)));
-        }
-        start = end + 1;
-    }
-    return areas;
-}
-
 } // namespace
 
 std::map<std::string, std::string> toParams(const train::TrainOptions& options) {
@@ -143,7 +121,7 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"init_checkpoint_head", options.initCheckpointHead ? "1" : "0"},
         {"good_class", options.goodClass},
         {"target_defect_recall", text(options.targetDefectRecall)},
-        {"minimum_areas", minimumAreasText(options.minimumAreas)},
+        {"minimum_areas", inspection::toString(options.minimumAreas)},
         {"pixel_size_mm", text(options.pixelSizeMm)},
         {"crop_size", std::to_string(options.cropSize)},
         {"defect_crop_share", text(options.defectCropShare)},
@@ -213,7 +191,7 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     options.initCheckpointHead = read.text("init_checkpoint_head", "1") != "0";
     options.goodClass = read.text("good_class", "");
     options.targetDefectRecall = read.number("target_defect_recall", 0.995);
-    options.minimumAreas = minimumAreasFrom(read.text("minimum_areas", ""));
+    options.minimumAreas = inspection::parseMinimumAreas(read.text("minimum_areas", ""));
     options.pixelSizeMm = read.number("pixel_size_mm", 0);
     // Runs from before training crops trained on whole images.
     options.cropSize = static_cast<int>(read.number("crop_size", 0));

@@ -37,6 +37,24 @@ TEST(AreaVerdict, ParsesPixelsSquareMillimetresAndClassNames) {
     }
 }
 
+// The window's field and the run's parameters hold a list; older runs stored it with spaces.
+TEST(AreaVerdict, ListsReadCommasOrSpacesAndReadBackWhatTheyWrite) {
+    const std::vector<MinimumArea> areas = parseMinimumAreas(" 10,scratch=0.5mm2  spot=12px ,");
+    ASSERT_EQ(areas.size(), 3u);
+    EXPECT_TRUE(areas[0].className.empty());
+    EXPECT_DOUBLE_EQ(areas[0].value, 10);
+    EXPECT_EQ(areas[1].className, "scratch");
+    EXPECT_TRUE(areas[1].squareMillimetres);
+    EXPECT_EQ(areas[2].className, "spot");
+    EXPECT_DOUBLE_EQ(areas[2].value, 12);
+    EXPECT_EQ(toString(areas), "10, scratch=0.5mm2, spot=12");
+    EXPECT_EQ(toString(parseMinimumAreas(toString(areas))), toString(areas));
+    EXPECT_EQ(toString(parseMinimumAreas("10 scratch=0.5mm2")), "10, scratch=0.5mm2");
+    EXPECT_TRUE(parseMinimumAreas("  , ").empty());
+    const std::string message = errorOf([] { parseMinimumAreas("10, spot=big"); });
+    EXPECT_NE(message.find("\"spot=big\""), std::string::npos) << message;
+}
+
 TEST(AreaVerdict, RuleGivesEachClassItsOwnOrTheSharedMinimum) {
     const AreaRule defaults = areaRule(kClasses, {}, 0);
     EXPECT_EQ(defaults.minimumPixels, std::vector<double>(3, kDefaultMinimumAreaPixels));
