@@ -1,7 +1,9 @@
 #include "training_form.h"
 
 #include "augmentation_box.h"
+#include "common/error.h"
 #include "form_fields.h"
+#include "inspection/area_verdict.h"
 #include "learning_rate_text.h"
 
 #include <algorithm>
@@ -11,10 +13,14 @@
 #include <QAbstractButton>
 #include <QButtonGroup>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QEvent>
+#include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QScopedValueRollback>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStandardItemModel>
@@ -66,17 +72,28 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     defaultsLabel_->hide();
     column->addWidget(defaultsLabel_);
 
-    auto* scroll = new QScrollArea;
-    scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // the panel is made wide enough
-    scroll->setFrameShape(QFrame::NoFrame);
+    scroll_ = new QScrollArea;
+    scroll_->setWidgetResizable(true);
+    scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // made wide enough instead
+    scroll_->setFrameShape(QFrame::NoFrame);
     fields_ = new QWidget;
-    scroll->setWidget(fields_);
-    column->addWidget(scroll);
+    scroll_->setWidget(fields_);
+    column->addWidget(scroll_);
     buildFields();
+    fields_->installEventFilter(this);
     const QMargins margins = fields_->layout()->contentsMargins(); // align with the fields
     defaultsLabel_->setContentsMargins(margins.left(), margins.top(), margins.right(), 0);
     setOptions(TrainOptions{});
+}
+
+bool TrainingForm::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == fields_ && event->type() == QEvent::LayoutRequest) {
+        // Without this the scroll bar, when a short window shows it, covers the fields' right
+        // edge (the presets' state, the combo boxes' arrows).
+        scroll_->setMinimumWidth(fields_->minimumSizeHint().width() +
+                                 scroll_->verticalScrollBar()->sizeHint().width());
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void TrainingForm::setModels(std::vector<ModelChoice> models) {
@@ -120,7 +137,10 @@ void TrainingForm::setOptions(const TrainOptions& options) {
         updatePrecision();
         updateProcesses();
         processes_->setValue(options.worldSize);
+        minimumAreas_->setText(QString::fromStdString(inspection::toString(options.minimumAreas)));
+        pixelSize_->setValue(options.pixelSizeMm);
     }
+    showAreaRows(options.task == TaskKind::Segmentation);
     lastPreset_ = Preset::Balanced;
     revalidate();
     showPreset();
@@ -158,12 +178,49 @@ TrainOptions TrainingForm::options() const {
                                      : std::filesystem::path();
     options.augmentation = augmentation_->augmentation();
     options.goodClass = goodClass_->currentData().toString().toStdString();
+    if (options.task == TaskKind::Segmentation && minimumAreasProblem_->text().isEmpty()) {
+        options.minimumAreas = inspection::parseMinimumAreas(minimumAreas_->text().toStdString());
+        options.pixelSizeMm = pixelSize_->value();
+    }
     return options;
 }
 
+void TrainingForm::showAreaRows(bool shown) {
+    auto* form = static_cast<QFormLayout*>(fields_->layout());
+    for (QLabel* caption : {minimumAreasCaption_, pixelSizeCaption_}) {
+        int row = -1;
+        QFormLayout::ItemRole role{};
+        form->getWidgetPosition(caption, &row, &role);
+        form->setRowVisible(row, shown);
+    }
+}
+
+QString TrainingForm::minimumAreasProblem() const {
+    if (base_.task != TaskKind::Segmentation) {
+        return {};
+    }
+    std::vector<inspection::MinimumArea> areas;
+    try {
+        areas = inspection::parseMinimumAreas(minimumAreas_->text().toStdString());
+    } catch (const Error& error) {
+        return QString::fromStdString(error.what());
+    }
+    for (const auto& area : areas) {
+        const QString name = QString::fromStdString(area.className);
+        if (!name.isEmpty() && !classes_.isEmpty() && !classes_.contains(name)) {
+            return tr("No class is named %1; the classes are %2.")
+                .arg(name, classes_.join(QStringLiteral(", ")));
+        }
+        if (area.squareMillimetres && pixelSize_->value() <= 0) {
+            return tr("An area in mm² needs the pixel size.");
+        }
+    }
+    return {};
+}
+
 QString TrainingForm::firstProblem() const {
-    for (const QLabel* problem : {imageSizeProblem_, epochsProblem_, batchSizeProblem_,
-                                  learningRateProblem_, processesProblem_}) {
+    for (const QLabel* problem : {minimumAreasProblem_, imageSizeProblem_, epochsProblem_,
+                                  batchSizeProblem_, learningRateProblem_, processesProblem_}) {
         if (!problem->text().isEmpty()) {
             return problem->text();
         }
@@ -390,6 +447,7 @@ void TrainingForm::revalidate() {
     imageSize_->setToolTip(tr("Images are resized to this many pixels square; larger sizes show "
                               "smaller details but train slower. At least %1 px for this model.")
                                .arg(minimum));
+    show(minimumAreasProblem_, minimumAreasProblem());
     show(epochsProblem_, epochs_->value() < 1 ? tr("Train for at least one epoch.") : QString());
     show(batchSizeProblem_,
          batchSize_->value() < 1 ? tr("The batch size must be at least 1.") : QString());

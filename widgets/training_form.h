@@ -12,8 +12,10 @@
 
 class QButtonGroup;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QScrollArea;
 class QSpinBox;
 
 namespace kestrel::widgets {
@@ -56,6 +58,10 @@ public slots:
     void applyPreset(kestrel::widgets::TrainingForm::Preset preset);
     void setEditable(bool editable); // off while a run starts
 
+protected:
+    // Keeps the fields as wide as they need, beside the vertical scroll bar when it shows.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 signals:
     void validityChanged(bool valid);
     void optionsEdited(); // by the user or a preset; not by setOptions
@@ -95,6 +101,10 @@ private:
     // and the fields follow unless the user edited them away from the preset.
     void takeModelDefaults();
     void rebuildGoodClassItems(const QString& selected);
+    // Segmentation's verdict rows are shown for that task alone.
+    void showAreaRows(bool shown);
+    // Why the areas field cannot be taken; empty when it can (or is not shown).
+    QString minimumAreasProblem() const;
     const ModelChoice* currentModel() const;
     void edited();
     void revalidate();
@@ -116,6 +126,13 @@ private:
     QComboBox* startFrom_ = nullptr;
     QComboBox* goodClass_ = nullptr;
     QStringList classes_;
+    // Segmentation: a part is NG when a class covers more than its area (pixels, or mm² with
+    // the pixel size), as the command line's --min-area and --pixel-size.
+    QLineEdit* minimumAreas_ = nullptr;
+    QLabel* minimumAreasProblem_ = nullptr;
+    QLabel* minimumAreasCaption_ = nullptr;
+    QDoubleSpinBox* pixelSize_ = nullptr;
+    QLabel* pixelSizeCaption_ = nullptr;
     QSpinBox* imageSize_ = nullptr;
     QLabel* imageSizeProblem_ = nullptr;
     QComboBox* channels_ = nullptr;
@@ -132,7 +149,8 @@ private:
     QSpinBox* processes_ = nullptr; // the run's ranks (TrainOptions::worldSize)
     QLabel* processesCaption_ = nullptr;
     QLabel* processesProblem_ = nullptr;
-    QWidget* fields_ = nullptr; // everything editable, for setEditable
+    QWidget* fields_ = nullptr;     // everything editable, for setEditable
+    QScrollArea* scroll_ = nullptr; // around fields_: short windows scroll it
     AugmentationBox* augmentation_ = nullptr;
 };
 

@@ -9,6 +9,7 @@
 
 #include <QButtonGroup>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -88,6 +89,28 @@ void TrainingForm::buildFields() {
            "parts are reported beside the confusion matrix."),
         {});
     addRow(form, tr("&Good parts:"), goodClass_);
+    minimumAreas_ = new QLineEdit;
+    minimumAreas_->setObjectName("minimumAreas");
+    minimumAreas_->setPlaceholderText(tr("10 px; or scratch=20, spot=0.5mm2"));
+    minimumAreas_->setToolTip(
+        tr("A part is NG when a defect class covers more than this: pixels (20), or square "
+           "millimetres (0.5mm2) with the pixel size; one area for every class, or CLASS=AREA "
+           "for one, separated by commas. Empty: 10 pixels."));
+    minimumAreasProblem_ = problemLabel("minimumAreasProblem");
+    minimumAreasCaption_ =
+        addRow(form, tr("NG b&y area over:"), minimumAreas_, minimumAreasProblem_);
+    pixelSize_ = new QDoubleSpinBox;
+    pixelSize_->setObjectName("pixelSize");
+    pixelSize_->setRange(0, 100);
+    pixelSize_->setDecimals(4);
+    pixelSize_->setSingleStep(0.001);
+    pixelSize_->setSuffix(tr(" mm"));
+    pixelSize_->setSpecialValueText(tr("Not set (areas in pixels)"));
+    pixelSize_->setToolTip(tr("Millimetres per pixel side, so that areas can be given and "
+                              "reported in mm²"));
+    pixelSizeCaption_ = addRow(form, tr("Pi&xel size:"), pixelSize_);
+    connect(minimumAreas_, &QLineEdit::textChanged, this, &TrainingForm::edited);
+    connect(pixelSize_, &QDoubleSpinBox::valueChanged, this, &TrainingForm::edited);
     connect(goodClass_, &QComboBox::currentIndexChanged, this, &TrainingForm::edited);
     connect(startFrom_, &QComboBox::currentIndexChanged, this, [this] {
         if (!filling_) {

@@ -1,5 +1,6 @@
 // The training settings form driven headless, by typing and clicking where a user would.
 #include "form_typing.h"
+#include "inspection/area_verdict.h"
 #include "training_form.h"
 
 #include <memory>
@@ -7,6 +8,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -503,6 +505,55 @@ private slots:
         QCOMPARE(form_->options().goodClass, std::string("pass"));
     }
 
+    // Segmentation's verdict: a part is NG when a class covers more than its area, as the
+    // command line's --min-area and --pixel-size; other tasks neither show nor set it.
+    void segmentationTakesTheVerdictsAreasAndPixelSize() {
+        auto* areas = field<QLineEdit>("minimumAreas");
+        auto* pixelSize = field<QDoubleSpinBox>("pixelSize");
+        QVERIFY(!areas->isVisible());
+        QVERIFY(!pixelSize->isVisible());
+        type(areas, "scratch=0.5mm2"); // hidden: not the classifier's business
+        QVERIFY(form_->isValid());
+        QVERIFY(form_->options().minimumAreas.empty());
+
+        TrainOptions segmentation = smallGray();
+        segmentation.task = kestrel::TaskKind::Segmentation;
+        segmentation.minimumAreas = {{"", 12, false}};
+        form_->setClasses({"scratch", "spot"});
+        form_->setOptions(segmentation);
+        QVERIFY(areas->isVisible());
+        QVERIFY(pixelSize->isVisible());
+        QCOMPARE(areas->text(), QString("12"));
+        QCOMPARE(pixelSize->text(), QString("Not set (areas in pixels)"));
+
+        QLabel* message = problem("minimumAreasProblem");
+        type(areas, "20, scratch=0.5mm2");
+        QVERIFY(!form_->isValid());
+        QCOMPARE(message->text(), QString("An area in mm² needs the pixel size."));
+        QCOMPARE(form_->options().minimumAreas.size(), std::size_t{1}); // the base's, kept
+        type(pixelSize, "0.02");
+        QVERIFY(form_->isValid());
+        TrainOptions taken = form_->options();
+        QCOMPARE(taken.pixelSizeMm, 0.02);
+        QCOMPARE(text(kestrel::inspection::toString(taken.minimumAreas)),
+                 QString("20, scratch=0.5mm2"));
+
+        type(areas, "dent=4");
+        QCOMPARE(message->text(),
+                 QString("No class is named dent; the classes are scratch, spot."));
+        QVERIFY(!form_->isValid());
+        type(areas, "spot=lots");
+        QVERIFY2(message->text().contains("\"spot=lots\""), qPrintable(message->text()));
+        QCOMPARE(form_->firstProblem(), message->text());
+        areas->clear();
+        QVERIFY(form_->isValid());
+        QVERIFY(form_->options().minimumAreas.empty()); // the default, 10 pixels
+
+        form_->setOptions(smallGray());
+        QVERIFY(!areas->isVisible());
+        QVERIFY(form_->isValid());
+    }
+
     void labelsHaveMnemonicsForTheirFields() {
         int withBuddy = 0;
         for (const QLabel* label : form_->findChildren<QLabel*>()) {
@@ -511,7 +562,7 @@ private slots:
                 ++withBuddy;
             }
         }
-        QCOMPARE(withBuddy, 13);
+        QCOMPARE(withBuddy, 15);
         QVERIFY(!field<QComboBox>("model")->itemData(1, Qt::ToolTipRole).toString().isEmpty());
     }
 
