@@ -13,7 +13,8 @@ namespace kestrel::widgets {
 TrainingWorkspace::TrainingWorkspace(QWidget* parent) : QWidget(parent) {
     panel_ = new TrainingPanel;
     panel_->setObjectName("trainingPanel");
-    panel_->setMinimumWidth(420); // the form's labels and fields side by side
+    // No minimum width of its own: the forms' scroll areas ask for their fields' whole width,
+    // and for the scroll bar's beside them.
     live_ = new TrainingLiveView;
     live_->setObjectName("liveView");
     runs_ = new RunsPage;
