@@ -2,7 +2,8 @@
 """Where a segmenter's IoU goes, in each file's own pixels: per class the drawn and predicted
 pixels, the IoU, the drawn pixels missed (split into faint and clear defects when the set
 says each defect's contrast), and the extra pixels next to a drawn region of that class
-(within 2 px: the edges are too wide) or away from it (false alarms).
+(within 2 px: the edges are too wide) or away from it: on another class's defect (within
+2 px; the classes mixed up) or on the bare surface (false alarms).
 
   bench/segmentation_misses.py DATA MASKS [--split test] [--faint 15]
 
@@ -62,8 +63,8 @@ def main():
     with open(os.path.join(args.data, f"instances_{args.split}.json")) as file:
         coco = json.load(file)
     names = {c["id"]: c["name"] for c in coco["categories"]}
-    keys = ("truth", "predicted", "both", "near", "far", "faint", "faint_found", "clear",
-            "clear_found")
+    keys = ("truth", "predicted", "both", "near", "far", "other", "faint", "faint_found",
+            "clear", "clear_found")
     totals = {c: dict.fromkeys(keys, 0) for c in names}
     by_image = {}
     for annotation in coco["annotations"]:
@@ -89,6 +90,7 @@ def main():
             row["both"] += int((drawn & found).sum())
             row["near"] += int((found & ~drawn & near).sum())
             row["far"] += int((found & ~near).sum())
+            row["other"] += int((found & ~near & dilate((truth > 0) & ~drawn, 2)).sum())
         for annotation in by_image.get(image["id"], []):
             c = annotation["category_id"]
             # The pixels this defect still owns (a later defect paints over an earlier one).
@@ -111,7 +113,8 @@ def main():
               f" predicted {row['predicted']}; missed {row['truth'] - row['both']}"
               f" (found: clear {share(row['clear_found'], row['clear'])} of {row['clear']},"
               f" faint {share(row['faint_found'], row['faint'])} of {row['faint']});"
-              f" extra near {row['near']}, away {row['far']}")
+              f" extra near {row['near']}, away {row['far']}"
+              f" ({row['other']} on another class's defect)")
     print(f"mIoU {np.mean(ious):.3f} over {len(ious)} classes, {len(coco['images'])} images"
           if ious else "mIoU - (no class drawn or predicted)")
 
