@@ -83,7 +83,7 @@ AreaRule areaRule(const std::vector<std::string>& classes, const std::vector<Min
         }
         if (pixelSizeMm <= 0) {
             throw badArea(toString(area), "is in mm², which needs the pixel size in mm "
-                                          "(--pixel-size).");
+                                          "(--pixel-size, or the window's Pixel size).");
         }
         return area.value / (pixelSizeMm * pixelSizeMm);
     };

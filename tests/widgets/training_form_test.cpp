@@ -529,7 +529,9 @@ private slots:
         QLabel* message = problem("minimumAreasProblem");
         type(areas, "20, scratch=0.5mm2");
         QVERIFY(!form_->isValid());
-        QCOMPARE(message->text(), QString("An area in mm² needs the pixel size."));
+        QCOMPARE(message->text(),
+                 QString("Minimum area \"scratch=0.5mm2\" is in mm², which needs the pixel size "
+                         "in mm (--pixel-size, or the window's Pixel size)."));
         QCOMPARE(form_->options().minimumAreas.size(), std::size_t{1}); // the base's, kept
         type(pixelSize, "0.02");
         QVERIFY(form_->isValid());
@@ -540,7 +542,8 @@ private slots:
 
         type(areas, "dent=4");
         QCOMPARE(message->text(),
-                 QString("No class is named dent; the classes are scratch, spot."));
+                 QString("Minimum area \"dent=4\" names a class the model does not segment; its "
+                         "classes are: scratch, spot."));
         QVERIFY(!form_->isValid());
         type(areas, "spot=lots");
         QVERIFY2(message->text().contains("\"spot=lots\""), qPrintable(message->text()));
