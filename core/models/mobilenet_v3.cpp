@@ -20,7 +20,7 @@ namespace kestrel::models {
 namespace {
 
 // One row of Tables 1 and 2 of the MobileNetV3 paper, as torchvision lists them.
-struct Bottleneck {
+struct BottleneckRow {
     int64_t in;
     int64_t kernel;
     int64_t expanded;
@@ -30,8 +30,8 @@ struct Bottleneck {
     int64_t stride;
 };
 
-const std::vector<Bottleneck>& bottlenecks(MobileNetV3::Size size) {
-    static const std::vector<Bottleneck> large = {
+const std::vector<BottleneckRow>& bottlenecks(MobileNetV3::Size size) {
+    static const std::vector<BottleneckRow> large = {
         {16, 3, 16, 16, false, false, 1},  {16, 3, 64, 24, false, false, 2},
         {24, 3, 72, 24, false, false, 1},  {24, 5, 72, 40, true, false, 2},
         {40, 5, 120, 40, true, false, 1},  {40, 5, 120, 40, true, false, 1},
@@ -41,7 +41,7 @@ const std::vector<Bottleneck>& bottlenecks(MobileNetV3::Size size) {
         {112, 5, 672, 160, true, true, 2}, {160, 5, 960, 160, true, true, 1},
         {160, 5, 960, 160, true, true, 1},
     };
-    static const std::vector<Bottleneck> small = {
+    static const std::vector<BottleneckRow> small = {
         {16, 3, 16, 16, true, false, 2},  {16, 3, 72, 24, false, false, 2},
         {24, 3, 88, 24, false, false, 1}, {24, 5, 96, 40, true, true, 2},
         {40, 5, 240, 40, true, true, 1},  {40, 5, 240, 40, true, true, 1},
@@ -63,7 +63,7 @@ torch::nn::Sequential MobileNetV3::makeFeatures(Size size, int inputChannels, bo
     features->push_back(ConvNormActivation(ConvNormActivationOptions{
         inputChannels, rows.front().in, 3, 2, 1, Activation::Hardswish, norm}));
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        const Bottleneck& row = rows[i];
+        const BottleneckRow& row = rows[i];
         InvertedResidualOptions options;
         options.in = row.in;
         options.expanded = row.expanded;
@@ -119,7 +119,7 @@ std::vector<std::size_t> MobileNetV3::pyramidTaps() const {
     // features[0] (the stem) strides by 2, features[i + 1] by row i's stride, the last
     // convolution by 1.
     std::vector<int64_t> strides = {2};
-    for (const Bottleneck& row : bottlenecks(size_)) {
+    for (const BottleneckRow& row : bottlenecks(size_)) {
         strides.push_back(strides.back() * row.stride);
     }
     strides.push_back(strides.back());
