@@ -115,10 +115,35 @@ void writeResizeNearest(OnnxGraphBuilder& builder, const models::ValueShape& in,
     setString(resize, "nearest_mode", "floor");
 }
 
+// ONNX has no flip; X . J with J the n x n exchange matrix (ones on the anti-diagonal) reverses
+// the last axis exactly, and OpenCV 4.6 runs MatMul with a constant (as for adaptive pooling).
+void writeFlip(OnnxGraphBuilder& builder, const models::ValueShape& in, const LayerNode& node,
+               const std::string& input, const std::string& out) {
+    const int64_t n = node.axis == 3 ? in.width : in.height;
+    std::vector<float> exchange(static_cast<std::size_t>(n * n), 0.0F);
+    for (int64_t row = 0; row < n; ++row) {
+        exchange[static_cast<std::size_t>(row * n + (n - 1 - row))] = 1.0F;
+    }
+    const std::string matrix =
+        builder.initializer("exchange_" + std::to_string(n), {n, n}, exchange);
+    if (node.axis == 3) {
+        builder.node("MatMul", {input, matrix}, out);
+        return;
+    }
+    const std::string turned = builder.fresh(out + "_turned");
+    setInts(builder.node("Transpose", {input}, turned), "perm", {0, 1, 3, 2});
+    const std::string flipped = builder.fresh(out + "_flipped");
+    builder.node("MatMul", {turned, matrix}, flipped);
+    setInts(builder.node("Transpose", {flipped}, out), "perm", {0, 1, 3, 2});
+}
+
 } // namespace
 
 std::string OnnxGraphBuilder::initializer(const std::string& name, const std::vector<int64_t>& dims,
                                           const std::vector<float>& values) {
+    if (!initializers_.insert(name).second) {
+        return name;
+    }
     auto* tensor = graph_.add_initializer();
     tensor->set_name(name);
     tensor->set_data_type(onnx::TensorProto::FLOAT);
@@ -130,6 +155,9 @@ std::string OnnxGraphBuilder::initializer(const std::string& name, const std::ve
 }
 
 std::string OnnxGraphBuilder::initializer(const std::string& name, const at::Tensor& tensor) {
+    if (initializers_.count(name) > 0) {
+        return name;
+    }
     const auto contiguous = tensor.to(at::kFloat).contiguous();
     const float* data = contiguous.data_ptr<float>();
     return initializer(name, contiguous.sizes().vec(),
@@ -280,6 +308,15 @@ void writeNodes(OnnxGraphBuilder& builder, const models::LayerGraph& graph) {
         }
         case LayerNode::Op::ResizeBilinear:
             writeResizeBilinear(builder, graph.shape(node.inputs.at(0)), node, in, out);
+            break;
+        case LayerNode::Op::Flip:
+            writeFlip(builder, graph.shape(node.inputs.at(0)), node, in, out);
+            break;
+        case LayerNode::Op::Scale:
+            builder.node("Mul",
+                         {in, builder.initializer(builder.fresh(out + "_factor"), {1},
+                                                  {static_cast<float>(node.factor)})},
+                         out);
             break;
         }
     }

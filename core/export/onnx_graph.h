@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <onnx/onnx_pb.h>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ class OnnxGraphBuilder {
 public:
     explicit OnnxGraphBuilder(onnx::GraphProto& graph) : graph_(graph) {}
 
+    // A name given before returns at once: a copied graph's nodes reuse the first's weights
+    // under the same names (LayerGraph::appendCopy).
     std::string initializer(const std::string& name, const std::vector<int64_t>& dims,
                             const std::vector<float>& values);
     std::string initializer(const std::string& name, const at::Tensor& tensor);
@@ -39,6 +42,7 @@ public:
 private:
     onnx::GraphProto& graph_;
     int counter_ = 0;
+    std::set<std::string> initializers_;
 };
 
 void setInts(onnx::NodeProto& node, const std::string& name, const std::vector<int64_t>& values);

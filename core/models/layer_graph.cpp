@@ -274,6 +274,54 @@ int LayerGraph::flattenCells(int input) {
     return append(std::move(node), {in.channels, in.height * in.width, 1});
 }
 
+int LayerGraph::flip(int64_t axis, int input) {
+    const ValueShape& in = shape(input);
+    if (!in.spatial() || (axis != 2 && axis != 3)) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "Only a feature map's rows (axis 2) or columns (axis 3) can be flipped, not "
+                    "axis " +
+                        std::to_string(axis) + ".");
+    }
+    LayerNode node;
+    node.op = LayerNode::Op::Flip;
+    node.inputs = {input};
+    node.axis = axis;
+    return append(std::move(node), in);
+}
+
+int LayerGraph::scale(double factor, int input) {
+    LayerNode node;
+    node.op = LayerNode::Op::Scale;
+    node.inputs = {input};
+    node.factor = factor;
+    return append(std::move(node), shape(input));
+}
+
+int LayerGraph::appendCopy(const LayerGraph& body, int input) {
+    const ValueShape& in = shape(input);
+    const ValueShape& expected = body.shape(kInput);
+    if (in.channels != expected.channels || in.height != expected.height ||
+        in.width != expected.width) {
+        throw Error(ErrorKind::InvalidArgument,
+                    "A copied graph reads " + std::to_string(expected.channels) + " x " +
+                        std::to_string(expected.height) + " x " + std::to_string(expected.width) +
+                        " values, not " + std::to_string(in.channels) + " x " +
+                        std::to_string(in.height) + " x " + std::to_string(in.width) + ".");
+    }
+    // Body value v (node v - 1) lands at offset + v; its input becomes `input`.
+    const int offset = output();
+    for (std::size_t i = 0; i < body.nodes().size(); ++i) {
+        LayerNode node = body.nodes()[i];
+        for (int& value : node.inputs) {
+            value = value == kInput ? input : offset + value;
+        }
+        // Straight in, not through append(): the names stay, so the weights are written once.
+        nodes_.push_back(std::move(node));
+        shapes_.push_back(body.shape(static_cast<int>(i) + 1));
+    }
+    return offset + body.output();
+}
+
 int LayerGraph::resizeBilinear(int64_t height, int64_t width, int input) {
     const ValueShape& in = shape(input);
     if (!in.spatial()) {

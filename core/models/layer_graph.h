@@ -25,7 +25,8 @@ namespace kestrel::models {
 // the convolution before them and dropout is left out, as neither does anything else at
 // inference. Values are numbered: 0 is the input image batch, node i produces value i + 1.
 // Node names are unique: a layer run more than once (a detector head shared by pyramid
-// levels) gets "_2", "_3", ... after its parameter prefix from the second time on.
+// levels) gets "_2", "_3", ... after its parameter prefix from the second time on. Only
+// appendCopy repeats names, so that the writers keep one copy of those weights.
 struct LayerNode {
     enum class Op {
         Conv,            // weight O x I/groups x k x k, bias O; stride, padding, groups, dilation
@@ -43,6 +44,8 @@ struct LayerNode {
         ResizeNearest,   // to outputSize, a whole multiple of the input's, as torch's
                          // interpolate(mode="nearest") with that size
         FlattenCells,    // N x C x H x W -> N x C x (H*W) x 1: the cells row-major in a column
+        Flip,            // reversed along `axis` (2 rows, 3 columns)
+        Scale,           // inputs[0] * factor
     };
 
     Op op = Op::Activation;
@@ -55,7 +58,8 @@ struct LayerNode {
     int64_t padding = 0;
     int64_t groups = 1;
     int64_t dilation = 1;
-    int64_t axis = 1; // Concat's
+    int64_t axis = 1;    // Concat's and Flip's
+    double factor = 1.0; // Scale's
     Activation activation = Activation::None;
     std::array<int64_t, 2> outputSize{1, 1};
 };
@@ -102,6 +106,14 @@ public:
     int resizeNearest(int64_t height, int64_t width, int input);
     // The map's cells as one column, row-major: C x (H*W) x 1.
     int flattenCells(int input);
+    // The map reversed along `axis`: 2 (upside down) or 3 (left-right); throws kestrel::Error
+    // for another axis.
+    int flip(int64_t axis, int input);
+    int scale(double factor, int input);
+    // All of `body`'s nodes again, reading `input` where body reads its input, under the
+    // same names and weights; returns the value holding body's output. Throws kestrel::Error
+    // when `input` does not have the shape body was written for.
+    int appendCopy(const LayerGraph& body, int input);
 
     const std::vector<LayerNode>& nodes() const { return nodes_; }
     const ValueShape& shape(int value) const { return shapes_.at(static_cast<size_t>(value)); }

@@ -2,6 +2,8 @@
 
 #include "models/layer_graph.h"
 
+#include <iomanip>
+#include <limits>
 #include <sstream>
 
 #include <ATen/ops/tensor.h>
@@ -94,6 +96,13 @@ std::string nodeExpression(const LayerNode& node, int index, const ValueShape& i
                ", " + std::to_string(node.outputSize[1]) + "], None, None)";
     case LayerNode::Op::FlattenCells:
         return "torch.flatten(" + in + ", 2).unsqueeze(3)";
+    case LayerNode::Op::Flip:
+        return "torch.flip(" + in + ", [" + std::to_string(node.axis) + "])";
+    case LayerNode::Op::Scale: {
+        std::ostringstream factor;
+        factor << std::setprecision(std::numeric_limits<double>::max_digits10) << node.factor;
+        return in + " * " + factor.str();
+    }
     case LayerNode::Op::ResizeBilinear:
         // (input, output_size, align_corners, scales_h, scales_w): no scales, so the ratio of
         // the sizes is used, as interpolate(size=...) does.
@@ -113,8 +122,9 @@ void registerGraphTensors(torch::jit::Module& module, const LayerGraph& graph) {
     const auto& nodes = graph.nodes();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const auto& node = nodes[i];
-        if (node.weight.defined()) {
-            const int index = static_cast<int>(i) + 1;
+        const int index = static_cast<int>(i) + 1;
+        // A copied graph's nodes share their names and weights with the first (appendCopy).
+        if (node.weight.defined() && !module.hasattr(attributeName(node, index, "weight"))) {
             // Channels-last, like the input: LibTorch's CPU and cuDNN convolutions run faster so.
             const auto weight = node.weight.dim() == 4
                                     ? node.weight.contiguous(at::MemoryFormat::ChannelsLast)
@@ -123,12 +133,11 @@ void registerGraphTensors(torch::jit::Module& module, const LayerGraph& graph) {
             module.register_parameter(attributeName(node, index, "bias"), node.bias, false);
         }
         const auto& in = graph.shape(node.inputs.at(0));
-        if (unevenPool(node, in)) {
+        if (unevenPool(node, in) && !module.hasattr(attributeName(node, index, "columns"))) {
             const auto matrix = [](int64_t inputSize, int64_t outputSize) {
                 return at::tensor(adaptivePoolMatrix(inputSize, outputSize))
                     .reshape({inputSize, outputSize});
             };
-            const int index = static_cast<int>(i) + 1;
             module.register_buffer(attributeName(node, index, "columns"),
                                    matrix(in.width, node.outputSize[1]));
             module.register_buffer(attributeName(node, index, "rows"),
