@@ -135,7 +135,7 @@ std::vector<ExportedFile> exportRun(Project& project, const ExportRequest& reque
     const std::vector<float> reference = referenceProbabilities(run, metadata, pixels, count);
 
     models::LayerGraph graph(*run.model, {metadata.channels, metadata.height, metadata.width});
-    run.model->appendLayers(graph);
+    models::appendForward(*run.model, graph);
 
     store::RunRepository runs(project.database());
     const auto metrics = runs.latestMetrics(request.run);

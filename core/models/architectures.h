@@ -23,7 +23,8 @@ struct ArchitectureInfo {
 struct ClassifierSpec {
     std::string architecture;
     int classes = 2;
-    int inputChannels = 3; // 1 (gray) or 3 (RGB)
+    int inputChannels = 3;       // 1 (gray) or 3 (RGB)
+    bool averageMirrors = false; // Classifier::setAverageMirrors
 };
 
 // All classification architectures, in the order the command line lists them.

@@ -16,8 +16,10 @@ class LayerGraph;
 class Classifier : public torch::nn::Module {
 public:
     // classify(features(images)), exactly: the split exists so that Grad-CAM can take
-    // gradients at the feature maps.
-    torch::Tensor forward(torch::Tensor images) { return classify(features(images)); }
+    // gradients at the feature maps. In eval mode with averageMirrors() on, the mean of that
+    // over the image and its mirror images (left-right, top-bottom, both), each logit map
+    // mirrored back.
+    torch::Tensor forward(torch::Tensor images);
     // The last convolutional feature maps, N x C x h x w, before the pooling that leads to
     // the head.
     virtual torch::Tensor features(torch::Tensor images) = 0;
@@ -38,7 +40,20 @@ public:
     // Writes the eval-mode forward pass into `graph`, from its input value; returns the value
     // holding the logits. The exporters translate that graph.
     virtual int appendLayers(LayerGraph& graph) const = 0;
+
+    // Test-time augmentation for a segmenter trained on flipped images: its eval-mode
+    // forward() (and appendForward's graph) averages four passes. Off by default.
+    void setAverageMirrors(bool on) { averageMirrors_ = on; }
+    bool averageMirrors() const { return averageMirrors_; }
+
+private:
+    bool averageMirrors_ = false;
 };
+
+// What the exporters write: model.appendLayers(graph), or with averageMirrors() the same
+// layers four times over the mirrored inputs and the mean of their logits (their weights
+// written once). Returns the value holding the logits.
+int appendForward(const Classifier& model, LayerGraph& graph);
 
 using ClassifierPtr = std::shared_ptr<Classifier>;
 

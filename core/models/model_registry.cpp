@@ -210,7 +210,9 @@ ClassifierPtr build(const Entry& found, const ClassifierSpec& spec, const std::s
                     "Models take 1 (gray) or 3 (RGB) input channels, not " +
                         std::to_string(spec.inputChannels) + ".");
     }
-    return found.create(spec.classes, spec.inputChannels);
+    ClassifierPtr model = found.create(spec.classes, spec.inputChannels);
+    model->setAverageMirrors(spec.averageMirrors);
+    return model;
 }
 
 } // namespace

@@ -13,6 +13,7 @@
 #include "temp_dir.h"
 
 #include <array>
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -199,17 +200,19 @@ INSTANTIATE_TEST_SUITE_P(
 // pixel: N x K x H x W probabilities, softmax over the classes. The U-Net's has transposed
 // convolutions and concatenations, LR-ASPP's dilated convolutions, a global gate and
 // bilinear upsampling, DeepLabV3's ASPP (dilations up to 36, a pooled branch spread back over
-// the map).
+// the map). Mirrored: the layers four times over flipped inputs, flipped back and averaged
+// (Classifier::setAverageMirrors, segmentation's default).
 struct SegmentationCase {
     std::string architecture;
     int height;
     int width;
     int channels;
+    bool mirrored = false;
 };
 
 std::ostream& operator<<(std::ostream& out, const SegmentationCase& c) {
-    return out << c.architecture << "_" << c.height << "x" << c.width << "px_" << c.channels
-               << "ch";
+    return out << c.architecture << "_" << c.height << "x" << c.width << "px_" << c.channels << "ch"
+               << (c.mirrored ? "_mirrored" : "");
 }
 
 class SegmentationExportTest : public ::testing::TestWithParam<SegmentationCase> {};
@@ -219,7 +222,7 @@ TEST_P(SegmentationExportTest, BothFormatsGiveTheModelsProbabilitiesPerPixel) {
     constexpr int classes = 3;
     constexpr int count = 3;
     torch::manual_seed(11);
-    auto model = models::createSegmenter({c.architecture, classes, c.channels});
+    auto model = models::createSegmenter({c.architecture, classes, c.channels, c.mirrored});
     infer::ModelMetadata metadata = metadataFor({c.architecture, c.width, c.channels}, classes);
     metadata.height = c.height;
 
@@ -263,7 +266,7 @@ TEST_P(SegmentationExportTest, BothFormatsGiveTheModelsProbabilitiesPerPixel) {
     const std::vector<float> pixels = toVector(images);
 
     models::LayerGraph graph(*model, {c.channels, c.height, c.width});
-    const int logits = model->appendLayers(graph);
+    const int logits = models::appendForward(*model, graph);
     EXPECT_EQ(logits, graph.output());
     EXPECT_EQ(graph.outputFeatures(), classes);
 
@@ -294,12 +297,40 @@ INSTANTIATE_TEST_SUITE_P(
                       SegmentationCase{"lraspp_mobilenet_v3_large", 64, 96, 3},
                       SegmentationCase{"lraspp_mobilenet_v3_large", 96, 64, 1},
                       SegmentationCase{"deeplabv3_mobilenet_v3_large", 64, 96, 3},
-                      SegmentationCase{"deeplabv3_mobilenet_v3_large", 96, 64, 1}),
+                      SegmentationCase{"deeplabv3_mobilenet_v3_large", 96, 64, 1},
+                      SegmentationCase{"unet", 64, 96, 3, true},
+                      SegmentationCase{"unet", 96, 64, 1, true},
+                      SegmentationCase{"lraspp_mobilenet_v3_large", 64, 96, 3, true}),
     [](const ::testing::TestParamInfo<SegmentationCase>& param) {
         std::ostringstream name;
         name << param.param;
         return name.str();
     });
+
+// The mirrored graph runs the layers four times but keeps their weights once: its files are
+// the plain model's size, give or take the exchange matrices and a few hundred nodes.
+TEST(SegmentationExportTest, MirroredModelsKeepOneCopyOfTheirWeights) {
+    constexpr int classes = 3;
+    infer::ModelMetadata metadata = metadataFor({"unet", 64, 3}, classes);
+    testing::TempDir dir;
+    std::array<std::uintmax_t, 2> torchscriptBytes{};
+    std::array<std::uintmax_t, 2> onnxBytes{};
+    for (const bool mirrored : {false, true}) {
+        torch::manual_seed(5);
+        auto model = models::createSegmenter({"unet", classes, 3, mirrored});
+        model->eval();
+        models::LayerGraph graph(*model, {3, 64, 64});
+        models::appendForward(*model, graph);
+        const std::string name = mirrored ? "mirrored" : "plain";
+        writeTorchScript(graph, metadata, dir / (name + ".pt"));
+        writeOnnx(graph, metadata, dir / (name + ".onnx"));
+        torchscriptBytes[mirrored] = std::filesystem::file_size(dir / (name + ".pt"));
+        onnxBytes[mirrored] = std::filesystem::file_size(dir / (name + ".onnx"));
+    }
+    EXPECT_LT(torchscriptBytes[1], torchscriptBytes[0] * 11 / 10);
+    EXPECT_LT(onnxBytes[1], onnxBytes[0] * 11 / 10);
+    EXPECT_GT(onnxBytes[1], onnxBytes[0]); // not vacuous: the mirrored graph was written
+}
 
 // The detector's layer graph (a feature pyramid: nearest upsampling, per-level towers sharing
 // their convolutions, cells flattened and concatenated level after level) in both formats:

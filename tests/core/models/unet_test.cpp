@@ -95,6 +95,34 @@ TEST(UNetTest, GivesLogitsPerPixelAtTheInputSizeForGrayAndRgb) {
     }
 }
 
+// Test-time mirroring: in eval mode the logits are the mean over the image and its three
+// mirror images, each mapped back, so mirroring the input mirrors the output; training-mode
+// forward() is the plain pass the loss and the batch norms need.
+TEST(UNetTest, AveragesTheMirrorImagesLogitsInEvalModeOnly) {
+    torch::manual_seed(3);
+    auto model = createSegmenter({"unet", 3, 3, /*averageMirrors=*/true});
+    ASSERT_TRUE(model->averageMirrors());
+    const auto images = torch::rand({2, 3, 32, 48});
+    calibrateNorms(*model, torch::rand({4, 3, 32, 48}));
+    torch::NoGradGuard noGrad;
+    const auto plain = [&](const torch::Tensor& x) {
+        return model->classify(model->features(x));
+    };
+    const auto expected =
+        (plain(images) + plain(images.flip({3})).flip({3}) + plain(images.flip({2})).flip({2}) +
+         plain(images.flip({2, 3})).flip({2, 3})) /
+        4;
+    const auto averaged = model->forward(images);
+    EXPECT_TRUE(torch::allclose(averaged, expected, 1e-5, 1e-5));
+    // Not vacuous: a random U-Net does not see an image and its mirror image alike.
+    EXPECT_GT((plain(images) - expected).abs().max().item<double>(), 1e-3);
+    EXPECT_TRUE(torch::allclose(model->forward(images.flip({3})), averaged.flip({3}), 1e-5, 1e-5));
+    EXPECT_TRUE(torch::allclose(model->forward(images.flip({2})), averaged.flip({2}), 1e-5, 1e-5));
+
+    model->train();
+    EXPECT_TRUE(model->forward(images).equal(plain(images)));
+}
+
 TEST(UNetTest, RefusesSidesThatAreNotMultiplesOfEight) {
     auto model = createSegmenter({"unet", 2, 3});
     const std::string sentence =
