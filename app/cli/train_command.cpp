@@ -196,6 +196,12 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
         }
         options.keepImageScale = *given.resize == "pad";
     }
+    if (given.mirrors) {
+        if (options.task != TaskKind::Segmentation) {
+            throw Error(ErrorKind::InvalidArgument, "--mirrors is for --task segmentation.");
+        }
+        options.averageMirrors = *given.mirrors == "on";
+    }
     if (given.cropSize || given.defectCrops) {
         if (options.task != TaskKind::Segmentation) {
             throw Error(ErrorKind::InvalidArgument,
@@ -256,7 +262,8 @@ void refuseSettingsOfRecordedRun(const TrainCommandOptions& given) {
     if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
         given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
         given.anyOrientation || !given.augment.empty() || given.goodClass || given.targetRecall ||
-        given.syncBatchNorm || given.ema || given.resize || given.cropSize || given.defectCrops) {
+        given.syncBatchNorm || given.ema || given.resize || given.cropSize || given.defectCrops ||
+        given.mirrors) {
         throw Error(ErrorKind::InvalidArgument,
                     (given.resume ? "--resume continues run " + std::to_string(*given.resume)
                                   : "--join-run trains run " + std::to_string(*given.joinRun)) +
@@ -498,6 +505,12 @@ Command addTrainCommand(CLI::App& root) {
                      "pad: each image keeps its own pixels, centred in the input and shrunk "
                      "only when larger (default); stretch: every image fills the input")
         ->check(CLI::IsMember({"pad", "stretch"}))
+        ->group(segmentation);
+    parser
+        ->add_option("--mirrors", options->mirrors,
+                     "on: judge and export the mean over each image and its mirror images, "
+                     "four passes (default, when the augmentations flip both ways); off: one")
+        ->check(CLI::IsMember({"on", "off"}))
         ->group(segmentation);
     parser->add_flag("--json", options->json, "Print one JSON object to stdout at the end");
     const std::string anomaly = "Anomaly detection (--task anomaly)";

@@ -55,6 +55,8 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<double> defectCrops;
     // Segmentation: "pad" (TrainOptions::keepImageScale) or "stretch".
     std::optional<std::string> resize;
+    // Segmentation: "on" or "off" (TrainOptions::averageMirrors).
+    std::optional<std::string> mirrors;
     bool json = false;
     // --task anomaly only.
     std::optional<std::string> method;

@@ -158,9 +158,9 @@ LabelAuditOutcome runFolds(const LabelAuditPlan& plan, LabelAuditObserver& obser
                                                        " failed: " + finished.reason);
         }
 
-        auto model = tasks::taskFor(options.task)
-                         .createModel({options.model, static_cast<int>(plan.classes.size()),
-                                       options.channels});
+        auto model =
+            tasks::taskFor(options.task)
+                .createModel(train::modelSpec(options, static_cast<int>(plan.classes.size())));
         train::loadCheckpoint(train::Trainer::bestCheckpoint(folder), *model, nullptr, false);
         const std::vector<tasks::SampleScores> scores =
             scoreSamples(*model, heldOutSamples, options, device, &cancel);

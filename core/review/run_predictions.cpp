@@ -29,9 +29,9 @@ std::optional<RunOperatingPoint> recordRunPredictions(const runs::TrainingSessio
     std::vector<store::SamplePredictionRecord> records;
     std::optional<RunOperatingPoint> operatingPoint;
     try {
-        auto model = tasks::taskFor(options.task)
-                         .createModel({options.model, static_cast<int>(data.classes.size()),
-                                       options.channels});
+        auto model =
+            tasks::taskFor(options.task)
+                .createModel(train::modelSpec(options, static_cast<int>(data.classes.size())));
         train::loadCheckpoint(checkpoint, *model, nullptr, false);
         const std::pair<const char*, const std::vector<loader::LoaderSample>*> splits[] = {
             {"train", &data.train}, {"val", &data.validation}, {"test", &data.test}};

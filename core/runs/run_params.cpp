@@ -108,6 +108,7 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"class_weights", flag(options.classWeights)},
         {"clip_grad_norm", text(options.gradientClipNorm)},
         {"ema_horizon", std::to_string(options.emaHorizon)},
+        {"average_mirrors", options.averageMirrors ? "1" : "0"},
         {"device", options.device},
         {"precision", train::toString(options.precision)},
         {"channels_last", flag(options.channelsLast)},
@@ -178,6 +179,8 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     options.gradientClipNorm = read.number("clip_grad_norm");
     // Runs from before weight averaging kept the last step's weights.
     options.emaHorizon = static_cast<int>(read.number("ema_horizon", 0));
+    // Runs from before test-time mirroring evaluated the image alone.
+    options.averageMirrors = read.number("average_mirrors", 0) != 0;
     options.device = read.get("device");
     options.precision = train::parsePrecision(read.get("precision"));
     options.channelsLast = read.flag("channels_last");

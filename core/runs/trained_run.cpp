@@ -44,10 +44,9 @@ TrainedRun loadTrainedRun(Project& project, std::int64_t runId) {
     }
     trained.data = loadTrainingData(project, trained.options.task, trained.options.seed,
                                     sampleIdentityOf(params));
-    trained.model =
-        tasks::taskFor(trained.options.task)
-            .createModel({trained.options.model, static_cast<int>(trained.data.data.classes.size()),
-                          trained.options.channels});
+    trained.model = tasks::taskFor(trained.options.task)
+                        .createModel(train::modelSpec(
+                            trained.options, static_cast<int>(trained.data.data.classes.size())));
     train::loadCheckpoint(checkpoint, *trained.model, nullptr, false);
     trained.model->eval();
     return trained;

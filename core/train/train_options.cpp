@@ -165,4 +165,14 @@ void validate(const TrainOptions& options) {
     }
 }
 
+bool mirrorsBothWays(const imaging::AugmentOptions& augmentation) {
+    return augmentation.horizontalFlip > 0 &&
+           (augmentation.verticalFlip > 0 || augmentation.rotate90 > 0);
+}
+
+models::ClassifierSpec modelSpec(const TrainOptions& options, int classes) {
+    return {options.model, classes, options.channels,
+            options.averageMirrors && mirrorsBothWays(options.augmentation)};
+}
+
 } // namespace kestrel::train

@@ -3,6 +3,7 @@
 #include "common/task_kind.h"
 #include "imaging/augment_options.h"
 #include "inspection/area_verdict.h"
+#include "models/architectures.h"
 #include "train/lr_schedule.h"
 
 #include <cstdint>
@@ -48,6 +49,10 @@ struct TrainOptions {
     // Validate, keep and export an exponential moving average of the weights over about this
     // many optimizer steps (WeightAverage) instead of the last step's; 0: off.
     int emaHorizon = 0;
+    // Evaluate and export the mean of the model's logits over the image and its mirror images
+    // (Classifier::setAverageMirrors; segmentation's default). Only where the augmentations
+    // mirror both ways: see modelSpec.
+    bool averageMirrors = false;
 
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
     Precision precision = Precision::Float32;
@@ -96,6 +101,14 @@ std::string toString(Precision precision);
 
 // Throws kestrel::Error (InvalidArgument) naming the first value out of range.
 void validate(const TrainOptions& options);
+
+// Whether training shows the model its images mirrored left-right and top-bottom: a left-right
+// flip with a top-bottom flip or quarter turns (a turn and a flip make the other flip).
+bool mirrorsBothWays(const imaging::AugmentOptions& augmentation);
+
+// The model a run trains, evaluates and exports: averageMirrors only when asked for and
+// mirrorsBothWays, since a model never shown a mirrored defect has no cause to see it alike.
+models::ClassifierSpec modelSpec(const TrainOptions& options, int classes);
 
 // After the image size was changed from the defaults': a training crop as large as the
 // image cuts nothing, so the run trains on whole images (cropSize 0). Inline: the window's

@@ -56,6 +56,23 @@ void useChannelsLast(torch::nn::Module& model) {
     }
 }
 
+// For its scope the model judges each image alone, without its mirror images
+// (Classifier::setAverageMirrors).
+class JudgedAlone {
+public:
+    explicit JudgedAlone(models::Classifier& model)
+        : model_(model), mirrored_(model.averageMirrors()) {
+        model_.setAverageMirrors(false);
+    }
+    ~JudgedAlone() { model_.setAverageMirrors(mirrored_); }
+    JudgedAlone(const JudgedAlone&) = delete;
+    JudgedAlone& operator=(const JudgedAlone&) = delete;
+
+private:
+    models::Classifier& model_;
+    bool mirrored_;
+};
+
 // Thrown inside the loop to end the run as failed with a sentence for the user.
 struct RunFailure {
     std::string reason;
@@ -156,7 +173,7 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
       classCount_(static_cast<int>(data.classes.size())),
       areaRule_(inspection::areaRule(data.classes, options.minimumAreas, options.pixelSizeMm)),
       group_(group) {
-    model_ = task_.createModel({options_.model, classCount_, options_.channels});
+    model_ = task_.createModel(modelSpec(options_, classCount_));
     if (!resume && !options_.initWeights.empty()) {
         weightImport_ = models::loadTorchvisionWeights(*model_, options_.initWeights);
     }
@@ -322,6 +339,10 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
 }
 
 tasks::EvaluationResult TrainingRun::validate(std::int64_t epoch) {
+    // Each epoch judges the image alone: over its mirror images too, validation would cost
+    // four times as much, more than an epoch's training on the bench's parts. The test split
+    // (evaluateBest), eval, export and predict judge the model as it is used.
+    const JudgedAlone alone(*model_);
     if (!group_) {
         return task_.evaluate(*model_, *validationLoader_, *input_, classCount_, "val");
     }

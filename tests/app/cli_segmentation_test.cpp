@@ -36,6 +36,10 @@ TEST_F(CliTest, SegmentationTrainsEvaluatesExportsAndPredictsMasks) {
     EXPECT_NE(resize.exitCode, 0);
     EXPECT_NE(resize.err.find("--resize is for --task segmentation"), std::string::npos)
         << resize.err;
+    const ProcessResult mirrors = cli({"train", project, "--mirrors", "off", "--epochs", "1"});
+    EXPECT_NE(mirrors.exitCode, 0);
+    EXPECT_NE(mirrors.err.find("--mirrors is for --task segmentation"), std::string::npos)
+        << mirrors.err;
     const ProcessResult tooLarge = cli({"train", project, "--task", "segmentation", "--image-size",
                                         "32", "--crop-size", "40", "--epochs", "1"});
     EXPECT_NE(tooLarge.exitCode, 0);

@@ -111,6 +111,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     options.augmentation.blur.minSigma = 0.1;
     options.syncBatchNorm = true;
     options.emaHorizon = 300;
+    options.averageMirrors = true;
     options.keepImageScale = true;
     const auto params = toParams(options);
     EXPECT_EQ(params.at("sync_batch_norm"), "true");
@@ -147,6 +148,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     EXPECT_DOUBLE_EQ(back.augmentation.noise.sigma, 12);
     EXPECT_TRUE(back.syncBatchNorm);
     EXPECT_EQ(back.emaHorizon, 300);
+    EXPECT_TRUE(back.averageMirrors);
 
     auto damaged = toParams(options);
     damaged["batch_size"] = "forty";
@@ -165,6 +167,8 @@ TEST(RunStoreTest, RunsFromBeforeSynchronisedBatchNormKeptEachRanksStatistics) {
     EXPECT_FALSE(optionsFromParams(params).syncBatchNorm);
     params.erase("ema_horizon"); // nor a weight average
     EXPECT_EQ(optionsFromParams(params).emaHorizon, 0);
+    params.erase("average_mirrors"); // nor judged over mirror images
+    EXPECT_FALSE(optionsFromParams(params).averageMirrors);
     params.erase("keep_image_scale"); // and segmentation stretched its images
     EXPECT_FALSE(optionsFromParams(params).keepImageScale);
 }

@@ -156,6 +156,33 @@ TEST(SegmentationDefaultsTest, PartsOf128PxAndMoreTrainOnHalfSideCropsAroundTheD
     EXPECT_NE(said.find("at 160 px (images at their own scale, padded)"), std::string::npos)
         << said;
     EXPECT_NE(said.find("weights averaged over 400 steps."), std::string::npos) << said;
+    // Judged over mirror images, which the augmentations train it on.
+    EXPECT_TRUE(options.averageMirrors);
+    EXPECT_TRUE(modelSpec(options, 4).averageMirrors);
+    EXPECT_NE(said.find("judged over mirror images"), std::string::npos) << said;
+}
+
+// Mirror averaging only where training mirrors both ways: a left-right flip with a top-bottom
+// flip or with quarter turns. A model never shown a mirrored part is judged on the part alone.
+TEST(SegmentationDefaultsTest, MirrorsAreAveragedOnlyWhenTrainingMirrorsBothWays) {
+    auto options = defaultSegmentationOptions(segmentationSamples(210, 150, 138), false, "cpu");
+    ASSERT_TRUE(modelSpec(options, 4).averageMirrors);
+    options.augmentation.verticalFlip = 0;
+    EXPECT_TRUE(modelSpec(options, 4).averageMirrors); // the quarter turns make the other flip
+    options.augmentation.rotate90 = 0;
+    EXPECT_FALSE(modelSpec(options, 4).averageMirrors);
+    EXPECT_EQ(describeSegmentationDefaults(options, 210).find("mirror"), std::string::npos);
+    options.augmentation.verticalFlip = 0.5;
+    options.augmentation.horizontalFlip = 0;
+    EXPECT_FALSE(modelSpec(options, 4).averageMirrors);
+    options.augmentation.horizontalFlip = 0.5;
+    EXPECT_TRUE(modelSpec(options, 4).averageMirrors);
+    options.averageMirrors = false;
+    EXPECT_FALSE(modelSpec(options, 4).averageMirrors);
+    const models::ClassifierSpec spec = modelSpec(options, 4);
+    EXPECT_EQ(spec.architecture, "unet");
+    EXPECT_EQ(spec.classes, 4);
+    EXPECT_EQ(spec.inputChannels, 3);
 }
 
 TEST(SegmentationDefaultsTest, TheInputHoldsNineTenthsOfThePartsAtTheirOwnScale) {
