@@ -18,12 +18,14 @@ horizontal and vertical flips and quarter turns (masks move with the pixels), br
 contrast factors in [0.8, 1.2]; AdamW, a cosine learning rate; loss cross-entropy (weighted by
 inverse pixel frequency with --class-weights, as Kestrel's option of that name) plus soft Dice
 over the defect classes (Kestrel's form: per class over the batch, +1 smoothing). After
-each epoch the validation mIoU picks the best weights, which are tested. With --seconds the
-training stops at the first batch that ends past that many seconds since the data started to
-load (it then validates once more). mIoU is the mean IoU over the defect classes present in
-the truth or the prediction, from the pixel confusion matrix summed over the split, at the
-model's resolution as Kestrel's eval computes it. --device auto trains on CUDA when this torch
-has it (Debian's is CPU only), as Kestrel's default device does. Prints one JSON line.
+each epoch the validation mIoU picks the best weights, which are tested by the mean of the
+logits over the image and its three mirror images, as Kestrel's segmentation defaults judge.
+With --seconds the training stops at the first batch that ends past that many seconds since
+the data started to load (it then validates once more). mIoU is the mean IoU over the defect
+classes present in the truth or the prediction, from the pixel confusion matrix summed over
+the split, at the model's resolution as Kestrel's eval computes it. --device auto trains on
+CUDA when this torch has it (Debian's is CPU only), as Kestrel's default device does. Prints
+one JSON line.
 """
 import argparse
 import json
@@ -175,13 +177,19 @@ def normalise(images, device):
     return (images - mean) / std
 
 
-def confusion(model, images, masks, classes, batch_size, device):
-    """The pixel confusion matrix (truth x prediction) summed over the images."""
+MIRRORS = [(), (3,), (2,), (2, 3)]
+
+
+def confusion(model, images, masks, classes, batch_size, device, mirrors=((),)):
+    """The pixel confusion matrix (truth x prediction) summed over the images, each judged by
+    the mean of its logits over `mirrors` (the dims each view flips; () is the image)."""
     model.eval()
     matrix = torch.zeros(classes * classes, dtype=torch.long, device=device)
     with torch.no_grad():
         for start in range(0, len(images), batch_size):
-            predicted = model(normalise(images[start:start + batch_size], device)).argmax(1)
+            x = normalise(images[start:start + batch_size], device)
+            predicted = sum(model(x.flip(dims)).flip(dims) if dims else model(x)
+                            for dims in mirrors).argmax(1)
             pairs = masks[start:start + batch_size].to(device) * classes + predicted
             matrix += torch.bincount(pairs.flatten(), minlength=classes * classes)
     model.train()
@@ -303,7 +311,9 @@ def main():
             break
     seconds = time.perf_counter() - start
     model.load_state_dict(best_state)
-    matrix = confusion(model, *data["test"], classes, args.batch_size, device)
+    # As Kestrel: each epoch's validation judges the image alone, the test the mean of the
+    # logits over the image and its mirror images.
+    matrix = confusion(model, *data["test"], classes, args.batch_size, device, MIRRORS)
     miou, per_class = figures(matrix, names)
     print(json.dumps({
         "miou": miou, "per_class": per_class, "seconds": round(seconds, 1),
