@@ -171,8 +171,10 @@ bool mirrorsBothWays(const imaging::AugmentOptions& augmentation) {
 }
 
 models::ClassifierSpec modelSpec(const TrainOptions& options, int classes) {
+    // A detector's boxes would need mirroring back too: segmentation's alone.
     return {options.model, classes, options.channels,
-            options.averageMirrors && mirrorsBothWays(options.augmentation)};
+            options.averageMirrors && options.task == TaskKind::Segmentation &&
+                mirrorsBothWays(options.augmentation)};
 }
 
 } // namespace kestrel::train

@@ -106,8 +106,9 @@ void validate(const TrainOptions& options);
 // flip with a top-bottom flip or quarter turns (a turn and a flip make the other flip).
 bool mirrorsBothWays(const imaging::AugmentOptions& augmentation);
 
-// The model a run trains, evaluates and exports: averageMirrors only when asked for and
-// mirrorsBothWays, since a model never shown a mirrored defect has no cause to see it alike.
+// The model a run trains, evaluates and exports: averageMirrors only for segmentation, when
+// asked for and mirrorsBothWays, since a model never shown a mirrored defect has no cause to
+// see it alike.
 models::ClassifierSpec modelSpec(const TrainOptions& options, int classes);
 
 // After the image size was changed from the defaults': a training crop as large as the

@@ -177,6 +177,9 @@ TEST(SegmentationDefaultsTest, MirrorsAreAveragedOnlyWhenTrainingMirrorsBothWays
     EXPECT_FALSE(modelSpec(options, 4).averageMirrors);
     options.augmentation.horizontalFlip = 0.5;
     EXPECT_TRUE(modelSpec(options, 4).averageMirrors);
+    options.task = TaskKind::Detection; // its boxes would need mirroring back
+    EXPECT_FALSE(modelSpec(options, 4).averageMirrors);
+    options.task = TaskKind::Segmentation;
     options.averageMirrors = false;
     EXPECT_FALSE(modelSpec(options, 4).averageMirrors);
     const models::ClassifierSpec spec = modelSpec(options, 4);
