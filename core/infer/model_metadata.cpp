@@ -81,7 +81,13 @@ std::string toJson(const ModelMetadata& metadata) {
             {"background_class", 0},
             {"minimum_area_pixels", minimum},
             {"pixel_size_mm", metadata.segmentation->pixelSizeMm},
-            {"rule", "NG when a class covers more than its minimum area, in the image's pixels"}};
+            {"rule", "NG when a class covers more than its minimum area, in the image's pixels"},
+            {"passes", metadata.segmentation->passes}};
+        if (metadata.segmentation->passes > 1) {
+            json["segmentation"]["passes_rule"] =
+                "inside the model: the mean of the class logits over the image and its "
+                "left-right, top-bottom and both-ways mirror images, each mirrored back";
+        }
     }
     return json.dump(2);
 }
@@ -159,6 +165,7 @@ ModelMetadata metadataFromJson(const std::string& text, const std::string& sourc
             const auto minimum = require(segmentation, "minimum_area_pixels");
             ModelMetadata::Segmentation rule;
             rule.pixelSizeMm = segmentation.value("pixel_size_mm", 0.0);
+            rule.passes = segmentation.value("passes", 1);
             rule.minimumAreaPixels.assign(metadata.classes.size(), 0.0);
             for (std::size_t c = 1; c < metadata.classes.size(); ++c) {
                 rule.minimumAreaPixels[c] =

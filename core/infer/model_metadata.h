@@ -51,6 +51,9 @@ struct ModelMetadata {
     struct Segmentation {
         std::vector<double> minimumAreaPixels;
         double pixelSizeMm = 0; // 0: not given
+        // The model's passes per image: 4 when it averages over the image and its mirror
+        // images inside the file (Classifier::setAverageMirrors), so the line knows the cost.
+        int passes = 1;
     };
     std::optional<Segmentation> segmentation;
     // Detection ("detection" in the JSON): the output is FCOS's raw N x (K + 5) x cells

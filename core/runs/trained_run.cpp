@@ -74,8 +74,10 @@ infer::ModelMetadata modelMetadata(const TrainedRun& run) {
     if (run.options.task == TaskKind::Segmentation) {
         const auto rule = inspection::areaRule(metadata.classes, run.options.minimumAreas,
                                                run.options.pixelSizeMm);
-        metadata.segmentation =
-            infer::ModelMetadata::Segmentation{rule.minimumPixels, rule.pixelSizeMm};
+        const bool mirrored =
+            train::modelSpec(run.options, static_cast<int>(metadata.classes.size())).averageMirrors;
+        metadata.segmentation = infer::ModelMetadata::Segmentation{
+            rule.minimumPixels, rule.pixelSizeMm, mirrored ? 4 : 1};
     }
     if (run.options.task == TaskKind::Detection) {
         infer::ModelMetadata::Detection detection;

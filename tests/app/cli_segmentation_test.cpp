@@ -5,6 +5,7 @@
 #include "segmentation_scans.h"
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,13 @@ TEST_F(CliTest, SegmentationTrainsEvaluatesExportsAndPredictsMasks) {
     const ProcessResult exported =
         cli({"export", project, "--run", run, "--output", (dir / "masks.pt").string()});
     ASSERT_EQ(exported.exitCode, 0) << exported.err;
+    // The defaults flip both ways, so the file averages four mirror passes and says so.
+    for (const char* card : {"masks.pt.card.json", "masks.onnx.card.json"}) {
+        std::ifstream in(dir / card);
+        ASSERT_TRUE(in) << card;
+        const auto metadata = nlohmann::json::parse(in).at("metadata");
+        EXPECT_EQ(metadata.at("segmentation").at("passes"), 4) << card;
+    }
     std::string image;
     for (const auto& [name, split] : scans.splits) {
         if (split == "test") {

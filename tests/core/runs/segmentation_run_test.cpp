@@ -157,6 +157,7 @@ TEST_F(SegmentationRunTest, ATinyRunRecordsExportsVerifiedAndPredictsMasks) {
     for (const auto& file : files) {
         const auto model = infer::openExportedModel(file.file, {"cpu", true});
         ASSERT_TRUE(model->metadata().segmentation);
+        EXPECT_EQ(model->metadata().segmentation->passes, 1); // averageMirrors is off
         EXPECT_EQ(model->metadata().classes.front(), "background");
         const auto predictions = infer::predictSegmentation(*model, {image, dir / "missing.png"});
         ASSERT_EQ(predictions.size(), 2u);
