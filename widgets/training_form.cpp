@@ -12,6 +12,7 @@
 
 #include <QAbstractButton>
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QEvent>
@@ -140,6 +141,8 @@ void TrainingForm::setOptions(const TrainOptions& options) {
         minimumAreas_->setText(QString::fromStdString(inspection::toString(options.minimumAreas)));
         pixelSize_->setValue(options.pixelSizeMm);
     }
+    wantMirrors_ = options.averageMirrors;
+    updateMirrors();
     showAreaRows(options.task == TaskKind::Segmentation);
     lastPreset_ = Preset::Balanced;
     revalidate();
@@ -182,17 +185,34 @@ TrainOptions TrainingForm::options() const {
         options.minimumAreas = inspection::parseMinimumAreas(minimumAreas_->text().toStdString());
         options.pixelSizeMm = pixelSize_->value();
     }
+    if (options.task == TaskKind::Segmentation) {
+        options.averageMirrors = mirrors_->isChecked(); // what the run will do, as shown
+    }
     return options;
 }
 
 void TrainingForm::showAreaRows(bool shown) {
     auto* form = static_cast<QFormLayout*>(fields_->layout());
-    for (QLabel* caption : {minimumAreasCaption_, pixelSizeCaption_}) {
+    for (QLabel* caption : {minimumAreasCaption_, pixelSizeCaption_, mirrorsCaption_}) {
         int row = -1;
         QFormLayout::ItemRole role{};
         form->getWidgetPosition(caption, &row, &role);
         form->setRowVisible(row, shown);
     }
+}
+
+void TrainingForm::updateMirrors() {
+    const bool possible = train::mirrorsBothWays(augmentation_->augmentation());
+    const QScopedValueRollback<bool> filling(filling_, true);
+    mirrors_->setEnabled(possible);
+    mirrors_->setChecked(possible && wantMirrors_);
+    mirrors_->setToolTip(
+        possible ? tr("Judge the model, and export it, as the mean of its answers over the image "
+                      "and its left-right, top-bottom and both-ways mirror images: fewer false "
+                      "alarms for four passes per image on the line")
+                 : tr("Needs horizontal flips, and vertical flips or quarter turns, among the "
+                      "augmentations: a model never shown a mirrored part is judged on the part "
+                      "alone"));
 }
 
 QString TrainingForm::minimumAreasProblem() const {
@@ -289,6 +309,7 @@ void TrainingForm::fillRecipe(const Recipe& recipe) {
     learningRate_->setText(formatLearningRate(recipe.learningRate));
     selectData(schedule_, recipe.schedule);
     augmentation_->setCheckedKinds(recipe.augmentations);
+    updateMirrors();
 }
 
 TrainingForm::Recipe TrainingForm::recipeFor(Preset preset) const {

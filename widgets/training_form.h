@@ -11,6 +11,7 @@
 #include <QWidget>
 
 class QButtonGroup;
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -103,6 +104,9 @@ private:
     void rebuildGoodClassItems(const QString& selected);
     // Segmentation's verdict rows are shown for that task alone.
     void showAreaRows(bool shown);
+    // The mirror check box is on offer only when the augmentations flip both ways
+    // (train::mirrorsBothWays); it shows the user's choice whenever it is.
+    void updateMirrors();
     // Why the areas field cannot be taken; empty when it can (or is not shown).
     QString minimumAreasProblem() const;
     const ModelChoice* currentModel() const;
@@ -133,6 +137,10 @@ private:
     QLabel* minimumAreasCaption_ = nullptr;
     QDoubleSpinBox* pixelSize_ = nullptr;
     QLabel* pixelSizeCaption_ = nullptr;
+    // Segmentation: judge and export the mean over the mirror images (averageMirrors).
+    QCheckBox* mirrors_ = nullptr;
+    QLabel* mirrorsCaption_ = nullptr;
+    bool wantMirrors_ = false; // the user's choice, kept while the flips rule it out
     QSpinBox* imageSize_ = nullptr;
     QLabel* imageSizeProblem_ = nullptr;
     QComboBox* channels_ = nullptr;

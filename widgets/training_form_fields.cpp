@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -109,6 +110,16 @@ void TrainingForm::buildFields() {
     pixelSize_->setToolTip(tr("Millimetres per pixel side, so that areas can be given and "
                               "reported in mm²"));
     pixelSizeCaption_ = addRow(form, tr("Pi&xel size:"), pixelSize_);
+    mirrors_ = new QCheckBox(tr("Judge over mirror images (&4 passes per image)"));
+    mirrors_->setObjectName("averageMirrors");
+    mirrorsCaption_ = new QLabel(tr("Mirrors:"));
+    form->addRow(mirrorsCaption_, mirrors_);
+    connect(mirrors_, &QCheckBox::toggled, this, [this](bool on) {
+        if (!filling_) {
+            wantMirrors_ = on;
+        }
+        edited();
+    });
     connect(minimumAreas_, &QLineEdit::textChanged, this, &TrainingForm::edited);
     connect(pixelSize_, &QDoubleSpinBox::valueChanged, this, &TrainingForm::edited);
     connect(goodClass_, &QComboBox::currentIndexChanged, this, &TrainingForm::edited);
@@ -204,7 +215,10 @@ void TrainingForm::buildFields() {
         edited();
     });
     augmentation_ = new AugmentationBox;
-    connect(augmentation_, &AugmentationBox::edited, this, &TrainingForm::edited);
+    connect(augmentation_, &AugmentationBox::edited, this, [this] {
+        updateMirrors();
+        edited();
+    });
     form->addRow(augmentation_);
 }
 

@@ -557,6 +557,39 @@ private slots:
         QVERIFY(form_->isValid());
     }
 
+    // The mirror check box follows the flips: it cannot promise what the run would not do.
+    void segmentationJudgesOverMirrorsOnlyWhenTheFlipsGoBothWays() {
+        auto* mirrors = field<QCheckBox>("averageMirrors");
+        QVERIFY(!mirrors->isVisible()); // a classifier is judged on the image alone
+
+        TrainOptions segmentation = smallGray();
+        segmentation.task = kestrel::TaskKind::Segmentation;
+        segmentation.averageMirrors = true;
+        segmentation.augmentation.horizontalFlip = 0.5;
+        segmentation.augmentation.verticalFlip = 0.5;
+        form_->setOptions(segmentation);
+        QVERIFY(mirrors->isVisible());
+        QVERIFY(mirrors->isEnabled());
+        QVERIFY(mirrors->isChecked());
+        QVERIFY(form_->options().averageMirrors);
+
+        QTest::mouseClick(field<QCheckBox>("augFlipVertical"), Qt::LeftButton);
+        QVERIFY(!mirrors->isEnabled());
+        QVERIFY(!mirrors->isChecked());
+        QVERIFY(!form_->options().averageMirrors);
+        QVERIFY(!mirrors->toolTip().isEmpty());
+        QTest::mouseClick(field<QCheckBox>("augRotate90"), Qt::LeftButton);
+        QVERIFY(mirrors->isChecked()); // quarter turns mirror too; the choice came back
+        QVERIFY(form_->options().averageMirrors);
+
+        QTest::mouseClick(mirrors, Qt::LeftButton);
+        QVERIFY(!form_->options().averageMirrors);
+        QTest::mouseClick(field<QCheckBox>("augRotate90"), Qt::LeftButton);
+        QTest::mouseClick(field<QCheckBox>("augRotate90"), Qt::LeftButton);
+        QVERIFY(!mirrors->isChecked()); // the user's "off" outlives the flips' trip
+        QVERIFY(!form_->options().averageMirrors);
+    }
+
     void labelsHaveMnemonicsForTheirFields() {
         int withBuddy = 0;
         for (const QLabel* label : form_->findChildren<QLabel*>()) {
