@@ -1,6 +1,7 @@
 // kestrel-cli: the command-line face of kestrel_core. Exit 0 on success, 1 on a failure
 // (one sentence on stderr naming the file or value at fault), 2 on a usage error.
 #include "command.h"
+#include "common/blas_threads.h"
 #include "common/build_info.h"
 #include "common/error.h"
 #include "common/log_file.h"
@@ -81,6 +82,7 @@ std::string usageSentence(std::string message, const std::string& helpCommand) {
 
 int main(int argc, char** argv) {
     using namespace kestrel::cli;
+    kestrel::keepBlasOnOneThread(); // eval, predict and export too, not training alone
 
     CLI::App root("Kestrel: build, train and export vision models for defect inspection.",
                   "kestrel-cli");

@@ -2,6 +2,7 @@
 // the widgets; everything else lives in the libraries.
 #include "annotation_controller.h"
 #include "annotation_wiring.h"
+#include "common/blas_threads.h"
 #include "common/build_info.h"
 #include "common/log_file.h"
 #include "common/version.h"
@@ -136,6 +137,7 @@ void trainWhenReady(kestrel::widgets::MainWindow& window,
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
+    kestrel::keepBlasOnOneThread();
     QApplication::setApplicationName("Kestrel");
     QApplication::setOrganizationName("Kestrel");
     QApplication::setApplicationVersion(QString::fromLatin1(kestrel::kestrelVersion()));

@@ -2,6 +2,7 @@
 
 #include "anomaly/anomaly_model.h"
 #include "anomaly/anomaly_scoring.h"
+#include "common/blas_threads.h"
 #include "common/error.h"
 #include "common/task_kind.h"
 #include "common/tensor_allocator.h"
@@ -252,6 +253,7 @@ AnomalyRunSummary AnomalySession::run(const FitProgressCallback& progress,
         // shares its connection, which must not be used from two threads at once.
         writer->flush();
         keepFreedTensorMemory();
+        keepBlasOnOneThread();
         if (options_.threads > 0) {
             at::set_num_threads(options_.threads);
         }

@@ -1,5 +1,6 @@
 #include "train/trainer.h"
 
+#include "common/blas_threads.h"
 #include "common/error.h"
 #include "common/tensor_allocator.h"
 #include "distributed/process_group.h"
@@ -72,6 +73,7 @@ bool Trainer::isHeldByPause() const {
 
 void prepareCpuForTraining(int threads) {
     keepFreedTensorMemory();
+    keepBlasOnOneThread();
     at::set_num_threads(threads > 0
                             ? threads
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
