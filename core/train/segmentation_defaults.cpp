@@ -14,15 +14,20 @@ constexpr int kSegSizeStep = 16;
 constexpr int kSegMinSide = 64;
 constexpr int kSegMaxCpuSide = 160;
 constexpr int kSegMaxGpuSide = 512;
-// Images through the model at 128 px on a CPU, scaled by pixels for other sizes: about twelve
-// minutes for the small U-Net on two cores (bench/segmentation_bench.sh: 150 epochs of 210
-// crops of 64 px; on the seed-1 set 170 epochs reached mIoU 0.53 over 420 images of another
-// seed where 120 reached 0.48).
+// Images through the model at 128 px on a CPU, scaled by pixels for other sizes: about nine
+// minutes for the small U-Net on two cores (bench/segmentation_bench.sh: 267 epochs of 210
+// crops of 48 px; on the seed-1 set 170 epochs of 64 px crops reached mIoU 0.53 over 420
+// images of another seed where 120 reached 0.48).
 constexpr double kSegCpuBudgetImages = 15000;
 constexpr double kSegGpuBudgetImages = 60000;
 constexpr std::int64_t kSegMinEpochs = 20;
-constexpr std::int64_t kSegMaxEpochs = 200;
+constexpr std::int64_t kSegMaxEpochs = 300;
 constexpr int kSegMinCropImage = 128;
+// Training crops of a third of the typical side, at least this: more, smaller crops in the
+// same time. On the seed-1 set, mIoU over 420 images of another seed: 64 px crops 0.522 and
+// 0.516 (150 and 225 epochs); 48 px crops 0.546, 0.519 and 0.562 (200, 250 and 300 epochs);
+// 32 px crops 0.496 (400 epochs).
+constexpr int kSegMinCropSide = 48;
 // bench/segmentation_bench.sh, seed 1, mIoU over 420 images of another seed: 0.44 with two
 // thirds of the crops around a defect, 0.48 with nine tenths.
 constexpr double kSegDefectCropShare = 0.9;
@@ -62,12 +67,13 @@ TrainOptions defaultSegmentationOptions(const std::vector<loader::LoaderSample>&
                         : typicalSide;
     setInputChannels(options, allGray);
 
-    // Training crops of about half the typical side, most of them around a defect: a thin
-    // defect covers well under 1% of a part, so whole images teach mostly background. In the
-    // same time the bench's peer reached a validation mIoU of 0.31 on 64 px crops against
+    // Training crops of about a third of the typical side, most of them around a defect: a
+    // thin defect covers well under 1% of a part, so whole images teach mostly background. In
+    // the same time the bench's peer reached a validation mIoU of 0.31 on 64 px crops against
     // 0.22 on whole 144 px images. Small images are kept whole.
     if (typicalSide >= kSegMinCropImage) {
-        options.cropSize = std::max(kSegMinSide, typicalSide / 2 / step * step);
+        options.cropSize =
+            std::max({kSegMinCropSide, architecture.minImageSize, typicalSide / 3 / step * step});
         options.defectCropShare = kSegDefectCropShare;
     }
     const int trainSide = options.cropSize > 0 ? options.cropSize : options.imageSize;
