@@ -10,8 +10,8 @@
 # 3. segmentation_peer.py (the same U-Net in plain torch, AdamW, cross-entropy + soft Dice,
 #    flips and quarter turns) at the image size (padded or stretched), crop size, defect
 #    share and batch size Kestrel's run picked, for as many epochs as Kestrel trained but
-#    stopped at Kestrel's wall time, all cores; the same split and test figures from the
-#    class-index masks the generator wrote.
+#    stopped at Kestrel's wall time, all cores (OpenBLAS on one thread, as in Kestrel); the
+#    same split and test figures from the class-index masks the generator wrote.
 # Prints both lines and the ratios kestrel / peer for test mIoU (above 1: Kestrel is more
 # accurate) and peer / kestrel for time.
 #
@@ -98,8 +98,12 @@ printf 'kestrel  %s at %s px, %s epochs   test mIoU %s  (IoU / Dice: %s)  train 
     "$kestrel_seconds"
 ((peer)) || exit 0
 
-if ! result="$("$python" "$here/segmentation_peer.py" --data "$data" --image-size "$size" \
-    --epochs "$epochs" --seconds "$kestrel_seconds" --seed "$seed" --threads "$(nproc)" \
+# OpenBLAS on one thread, as Kestrel keeps it (keepBlasOnOneThread): with a thread per core of
+# its own beside torch's, an epoch takes about 1.5 times as long, and the peer would lose
+# epochs to a setting rather than to its code.
+if ! result="$(OPENBLAS_NUM_THREADS=1 "$python" "$here/segmentation_peer.py" --data "$data" \
+    --image-size "$size" --epochs "$epochs" --seconds "$kestrel_seconds" --seed "$seed" \
+    --threads "$(nproc)" \
     --crop-size "${crop:-0}" --defect-crops "$(awk -v p="${share:-67}" 'BEGIN { print p / 100 }')" \
     --batch-size "${batch:-8}" "${pad[@]}" \
     2> "$work/peer.log")"; then
