@@ -36,6 +36,10 @@ torch::Tensor Classifier::forward(torch::Tensor images) {
     return sum / static_cast<double>(logits.size());
 }
 
+int passesPerImage(bool averageMirrors) {
+    return averageMirrors ? static_cast<int>(mirrors().size()) : 1;
+}
+
 int appendForward(const Classifier& model, LayerGraph& graph) {
     if (!model.averageMirrors()) {
         return model.appendLayers(graph);

@@ -55,6 +55,10 @@ private:
 // written once). Returns the value holding the logits.
 int appendForward(const Classifier& model, LayerGraph& graph);
 
+// Passes per image of a model built with this averageMirrors (ClassifierSpec): what its
+// forward() and exported graph run, for the metadata the line reads.
+int passesPerImage(bool averageMirrors);
+
 using ClassifierPtr = std::shared_ptr<Classifier>;
 
 } // namespace kestrel::models

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "imaging/image_spec.h"
 #include "inspection/area_verdict.h"
+#include "models/classifier.h"
 #include "models/model_registry.h"
 #include "project/project.h"
 #include "runs/run_params.h"
@@ -77,7 +78,7 @@ infer::ModelMetadata modelMetadata(const TrainedRun& run) {
         const bool mirrored =
             train::modelSpec(run.options, static_cast<int>(metadata.classes.size())).averageMirrors;
         metadata.segmentation = infer::ModelMetadata::Segmentation{
-            rule.minimumPixels, rule.pixelSizeMm, mirrored ? 4 : 1};
+            rule.minimumPixels, rule.pixelSizeMm, models::passesPerImage(mirrored)};
     }
     if (run.options.task == TaskKind::Detection) {
         infer::ModelMetadata::Detection detection;
