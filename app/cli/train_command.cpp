@@ -317,6 +317,11 @@ int trainSession(Project& project, std::unique_ptr<runs::TrainingSession>& sessi
         runs::ThreadedRunStoreWriter writer(project.database());
         finished = session->run(observer, &writer);
         if (finished.status == train::TrainingFinished::Status::Completed) {
+            // Seconds to minutes with nothing else printed: say what the wait is for.
+            const train::TrainingData& data = session->data().data;
+            std::cerr << "Scoring the run's "
+                      << data.train.size() + data.validation.size() + data.test.size()
+                      << " images for review.\n";
             operatingPoint = review::recordRunPredictions(*session, writer);
         }
     }

@@ -386,6 +386,9 @@ void TrainingController::begin(const ProjectRef& project, const PreparedRun& pre
             }
             if (run->run(*observer, &records).status ==
                 train::TrainingFinished::Status::Completed) {
+                // Every image of the project once more, with mirror passes where the model
+                // has them: seconds to minutes that the task bar should not leave unexplained.
+                task.setProgress(0, 0, tr("Scoring the project's images for review"));
                 review::recordRunPredictions(*run, records);
             }
         },

@@ -290,6 +290,10 @@ TEST_F(CliTest, TrainRunsAndEvalWorkTogether) {
     // Each epoch's line ends with the validation recall of every class.
     const std::regex epochLine(R"(\n +4 .*  recall left \d+ right \d+\n)");
     EXPECT_TRUE(std::regex_search(train.err, epochLine)) << train.err;
+    // Scoring all 144 images (96 train, 24 val, 24 test) for the review takes a while; it is
+    // announced, not a silent wait.
+    EXPECT_NE(train.err.find("Scoring the run's 144 images for review.\n"), std::string::npos)
+        << train.err;
     const int run = trained.at("run");
 
     const ProcessResult runs = cli({"runs", project, "--json"});
