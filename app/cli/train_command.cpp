@@ -158,6 +158,9 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     if (given.patience) {
         options.patience = *given.patience;
     }
+    if (given.validateEvery) {
+        options.validateEvery = *given.validateEvery;
+    }
     if (given.monitor) {
         options.monitor = *given.monitor;
     }
@@ -222,8 +225,8 @@ namespace {
 int runAnomaly(const TrainCommandOptions& given) {
     if (given.model || given.epochs || given.lr || given.resume || given.joinRun || given.fromRun ||
         given.optimizer || given.schedule || given.weightDecay || given.labelSmoothing ||
-        given.clipGrad || given.precision || given.patience || given.monitor ||
-        given.classWeights || given.noClassWeights || given.anyOrientation ||
+        given.clipGrad || given.precision || given.patience || given.validateEvery ||
+        given.monitor || given.classWeights || given.noClassWeights || given.anyOrientation ||
         !given.augment.empty() || given.noAugment || given.syncBatchNorm || given.ema) {
         throw Error(
             ErrorKind::InvalidArgument,
@@ -263,7 +266,7 @@ void refuseSettingsOfRecordedRun(const TrainCommandOptions& given) {
         given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
         given.anyOrientation || !given.augment.empty() || given.goodClass || given.targetRecall ||
         given.syncBatchNorm || given.ema || given.resize || given.cropSize || given.defectCrops ||
-        given.mirrors) {
+        given.mirrors || given.validateEvery) {
         throw Error(ErrorKind::InvalidArgument,
                     (given.resume ? "--resume continues run " + std::to_string(*given.resume)
                                   : "--join-run trains run " + std::to_string(*given.joinRun)) +
@@ -471,6 +474,11 @@ Command addTrainCommand(CLI::App& root) {
                        "fp32, fp16 or bf16 (mixed precision on CUDA; default fp16 on CUDA)");
     parser->add_option("--patience", options->patience,
                        "Stop after this many epochs without improvement (0: off)");
+    parser
+        ->add_option("--validate-every", options->validateEvery,
+                     "Validate after every N epochs and after the last (default 1; "
+                     "segmentation and detection choose their own)")
+        ->check(CLI::Range(1, 1000000));
     parser->add_option("--monitor", options->monitor,
                        "val_accuracy, val_loss or val_macro_f1 (default val_accuracy)");
     parser->add_option("--workers", options->workers, "Image decoding threads (default 2)");

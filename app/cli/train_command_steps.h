@@ -40,6 +40,7 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<int> ema; // TrainOptions::emaHorizon
     std::optional<std::string> precision;
     std::optional<int> patience;
+    std::optional<int> validateEvery; // TrainOptions::validateEvery
     std::optional<std::string> monitor;
     std::optional<int> workers;
     std::optional<int> threads;

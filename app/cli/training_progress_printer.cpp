@@ -59,6 +59,8 @@ void TrainingProgressPrinter::started(const train::TrainingStarted& event) {
     epochs_ = event.epochs;
     firstEpoch_ = event.firstEpoch;
     hasValidation_ = event.validationSamples > 0;
+    secondsSoFar_ = 0;
+    pacePrinted_ = false;
     classes_ = event.classes;
     runStart_ = Clock::now();
     out_ << "Training on " << event.device << ": " << event.trainSamples << " training and "
@@ -132,7 +134,8 @@ void TrainingProgressPrinter::epochDone(const train::EpochDone& event) {
     out_ << std::setw(6) << event.epoch + 1 << std::fixed << std::setprecision(4) << std::setw(12)
          << metric(m, "train_loss") << std::setprecision(2) << std::setw(10)
          << 100 * metric(m, "train_accuracy") << "%";
-    if (hasValidation_) {
+    const bool validated = m.count("val_loss") > 0;
+    if (validated) {
         out_ << std::setprecision(4) << std::setw(10) << metric(m, "val_loss")
              << std::setprecision(2) << std::setw(8)
              << 100 * metric(m, task_ == TaskKind::Segmentation ? "val_miou"
@@ -146,12 +149,17 @@ void TrainingProgressPrinter::epochDone(const train::EpochDone& event) {
          << std::setw(11) << metric(m, "images_per_second") << std::setw(7)
          << durationText(event.seconds) << (event.improved ? "  *" : "  ")
          << recallText(event.metrics, classes_) << "\n";
-    // After the first epoch the pace is known: say when the run should end.
-    if (event.epoch == firstEpoch_ && epochs_ > event.epoch + 1) {
+    // After the first validation (or the first epoch, without validation data) the pace is
+    // known, validations included: say when the run should end.
+    secondsSoFar_ += event.seconds;
+    if (!pacePrinted_ && (validated || !hasValidation_) && epochs_ > event.epoch + 1) {
+        const auto epochsSoFar = static_cast<double>(event.epoch + 1 - firstEpoch_);
         out_ << "        expected to finish in about "
-             << durationText(event.seconds * static_cast<double>(epochs_ - event.epoch - 1)) << " ("
-             << epochs_ - event.epoch - 1 << " more epochs at this pace)\n";
+             << durationText(secondsSoFar_ / epochsSoFar *
+                             static_cast<double>(epochs_ - event.epoch - 1))
+             << " (" << epochs_ - event.epoch - 1 << " more epochs at this pace)\n";
     }
+    pacePrinted_ = pacePrinted_ || validated || !hasValidation_;
     out_ << std::flush;
 }
 

@@ -35,6 +35,8 @@ private:
     std::int64_t epochs_ = 0;
     std::int64_t firstEpoch_ = 0;
     bool hasValidation_ = false;
+    double secondsSoFar_ = 0; // this process's epochs, validations included
+    bool pacePrinted_ = false;
     TaskKind task_ = TaskKind::Classification;
     std::chrono::steady_clock::time_point runStart_;
     std::chrono::steady_clock::time_point lastDraw_;

@@ -114,6 +114,7 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"channels_last", flag(options.channelsLast)},
         {"threads", std::to_string(options.threads)},
         {"patience", std::to_string(options.patience)},
+        {"validate_every", std::to_string(options.validateEvery)},
         {"monitor", options.monitor},
         {"seed", std::to_string(options.seed)},
         {"workers", std::to_string(options.workers)},
@@ -186,6 +187,8 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     options.channelsLast = read.flag("channels_last");
     options.threads = static_cast<int>(read.integer("threads"));
     options.patience = static_cast<int>(read.integer("patience"));
+    // Runs from before validated after every epoch.
+    options.validateEvery = static_cast<int>(read.number("validate_every", 1));
     options.monitor = read.get("monitor");
     options.seed = static_cast<std::uint64_t>(read.integer("seed"));
     options.workers = static_cast<int>(read.integer("workers"));

@@ -138,6 +138,10 @@ void validate(const TrainOptions& options) {
         invalid("Patience must be 0 (off) or more epochs, not " + std::to_string(options.patience) +
                 ".");
     }
+    if (options.validateEvery < 1) {
+        invalid("Validation runs every 1 or more epochs, not every " +
+                std::to_string(options.validateEvery) + ".");
+    }
     tasks::monitorMetric(tasks::taskFor(options.task), options.monitor);
     if (options.workers < 1) {
         invalid("At least one decoding worker is needed, not " + std::to_string(options.workers) +
@@ -163,6 +167,10 @@ void validate(const TrainOptions& options) {
         invalid("The share of crops around a defect must be between 0 and 1, not " +
                 number(options.defectCropShare) + ".");
     }
+}
+
+bool isValidationEpoch(const TrainOptions& options, std::int64_t epoch) {
+    return (epoch + 1) % std::max(1, options.validateEvery) == 0 || epoch + 1 >= options.epochs;
 }
 
 bool mirrorsBothWays(const imaging::AugmentOptions& augmentation) {

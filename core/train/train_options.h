@@ -61,6 +61,10 @@ struct TrainOptions {
 
     // Early stopping: stop after this many epochs without a better `monitor`; 0: off.
     int patience = 0;
+    // Validate (and so judge, keep "best" and draw the validation curves) after every this
+    // many epochs, and always after the last: validating whole images can cost as much as
+    // a third of a small model's epoch. See isValidationEpoch.
+    int validateEvery = 1;
     std::string monitor = "val_accuracy"; // one of the task's monitorMetrics()
 
     std::uint64_t seed = 0;
@@ -101,6 +105,10 @@ std::string toString(Precision precision);
 
 // Throws kestrel::Error (InvalidArgument) naming the first value out of range.
 void validate(const TrainOptions& options);
+
+// Whether the run validates after this epoch (0-based): every options.validateEvery-th, and
+// the last.
+bool isValidationEpoch(const TrainOptions& options, std::int64_t epoch);
 
 // Whether training shows the model its images mirrored left-right and top-bottom: a left-right
 // flip with a top-bottom flip or quarter turns (a turn and a flip make the other flip).

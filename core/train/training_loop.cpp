@@ -162,6 +162,8 @@ private:
     distributed::ProcessGroupSession* group_;
     std::unique_ptr<distributed::GradientAveraging> gradients_;
     std::optional<WeightAverage> average_; // TrainOptions::emaHorizon
+    // The epoch whose validation shares this rank last wrote, in this process; -1: none.
+    std::int64_t lastValidatedEpoch_ = -1;
 };
 
 TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
@@ -349,11 +351,12 @@ tasks::EvaluationResult TrainingRun::validate(std::int64_t epoch) {
     const std::string key = "val/" + std::to_string(epoch);
     auto result = evaluateSharded(task_, *model_, *validationLoader_, *input_, classCount_, "val",
                                   *group_, key);
-    if (epoch > 0) {
-        // Every rank read the last epoch's shares before this epoch's first step, which the
-        // ranks begin together (trainEpoch's sum): this rank's old share can go.
-        group_->forget(shareKey("val/" + std::to_string(epoch - 1), group_->rank()));
+    if (lastValidatedEpoch_ >= 0) {
+        // Every rank read the last validation's shares before this epoch's first step, which
+        // the ranks begin together (trainEpoch's sum): this rank's old share can go.
+        group_->forget(shareKey("val/" + std::to_string(lastValidatedEpoch_), group_->rank()));
     }
+    lastValidatedEpoch_ = epoch;
     return result;
 }
 
@@ -396,16 +399,19 @@ EpochDone TrainingRun::finishEpoch(std::int64_t epoch, const EpochTotals& totals
         // combine the same figures and take the same decisions (best, early stop).
         gradients_->takeLeadersBuffers();
     }
-    if (validationLoader_) {
+    const bool validating = validationLoader_ && isValidationEpoch(options_, epoch);
+    if (validating) {
         done.validation =
             recordValidation(validate(epoch), &done.validationPredictions, done.metrics);
     }
-    // Without validation data the latest weights are the best we know.
+    // Without validation data the latest weights are the best we know; between validations
+    // the best stays as last judged.
     const double value =
-        validationLoader_ ? done.metrics.at(options_.monitor) : static_cast<double>(epoch);
-    const double validationLoss = validationLoader_ ? done.metrics.at("val_loss") : 0.0;
-    done.improved = !validationLoader_ || improvesOnBest({monitor_.name, monitor_.higherIsBetter},
-                                                         value, validationLoss, progress_);
+        validating ? done.metrics.at(options_.monitor) : static_cast<double>(epoch);
+    const double validationLoss = validating ? done.metrics.at("val_loss") : 0.0;
+    done.improved = !validationLoader_ ||
+                    (validating && improvesOnBest({monitor_.name, monitor_.higherIsBetter}, value,
+                                                  validationLoss, progress_));
     progress_.epochsDone = epoch + 1;
     progress_.lossScale = scaler_->state();
     if (done.improved) {
@@ -497,8 +503,9 @@ TrainingFinished Trainer::run(bool resume) {
             finished.epochsDone = run.progress().epochsDone;
 
             const std::int64_t stale = run.progress().staleEpochs;
+            // Only a validation can show that the run has stopped improving.
             if (options_.patience > 0 && stale >= options_.patience &&
-                epoch + 1 < options_.epochs) {
+                isValidationEpoch(options_, epoch) && epoch + 1 < options_.epochs) {
                 finished.reason = "Stopped early after epoch " + std::to_string(epoch + 1) + ": " +
                                   options_.monitor + " has not improved for " +
                                   std::to_string(stale) + " epochs.";

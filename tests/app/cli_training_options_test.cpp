@@ -9,7 +9,10 @@
 #include "segmentation_scans.h"
 #include "store/run_repository.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -213,6 +216,52 @@ TEST_F(CliTest, EmaRecordsItsHorizonAndIsRefusedWhereItCannotApply) {
     const ProcessResult anomaly = cli({"train", project, "--task", "anomaly", "--ema", "10"});
     EXPECT_EQ(anomaly.exitCode, 1);
     EXPECT_NE(anomaly.err.find("--ema"), std::string::npos) << anomaly.err;
+}
+
+TEST_F(CliTest, ValidatingEveryFewEpochsLeavesTheOthersBlankAndIsRecorded) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source", 8);
+    ASSERT_EQ(cli({"init", project}).exitCode, 0);
+    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+
+    const ProcessResult zero = cli({"train", project, "--validate-every", "0", "--epochs", "1"});
+    EXPECT_NE(zero.exitCode, 0);
+    EXPECT_NE(zero.err.find("--validate-every"), std::string::npos) << zero.err;
+
+    const ProcessResult train = cli({"train", project, "--validate-every", "2", "--epochs", "3",
+                                     "--image-size", "16", "--device", "cpu", "--json"});
+    ASSERT_EQ(train.exitCode, 0) << train.err;
+    // One table row per epoch: the first without validation figures, the second with them,
+    // and the last with them too.
+    std::vector<std::string> rows;
+    std::istringstream lines(train.err);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.size() > 6 && line[0] == ' ' &&
+            std::isdigit(static_cast<unsigned char>(line[5]))) {
+            rows.push_back(line);
+        }
+    }
+    ASSERT_EQ(rows.size(), 3u) << train.err;
+    EXPECT_NE(rows[0].find(" -  "), std::string::npos) << rows[0];
+    EXPECT_EQ(std::count(rows[0].begin(), rows[0].end(), '%'), 1) << rows[0]; // training's alone
+    EXPECT_EQ(std::count(rows[1].begin(), rows[1].end(), '%'), 2) << rows[1];
+    EXPECT_EQ(std::count(rows[2].begin(), rows[2].end(), '%'), 2) << rows[2];
+    // The pace is told after the first validation, which it includes.
+    EXPECT_LT(train.err.find("expected to finish in about"), train.err.find(rows[2])) << train.err;
+    EXPECT_GT(train.err.find("expected to finish in about"), train.err.find(rows[1])) << train.err;
+    const auto runId = nlohmann::json::parse(train.out).at("run").get<std::int64_t>();
+    {
+        Project opened = Project::open(project);
+        store::RunRepository runs(opened.database());
+        EXPECT_EQ(runs.params(runId).at("validate_every"), "2");
+        EXPECT_EQ(runs.metrics(runId, "val_loss").size(), 2u);
+        EXPECT_EQ(runs.metrics(runId, "train_loss").size(), 3u);
+    }
+    const ProcessResult resumed =
+        cli({"train", project, "--resume", std::to_string(runId), "--validate-every", "3"});
+    EXPECT_EQ(resumed.exitCode, 1);
+    EXPECT_NE(resumed.err.find("with the settings it started with"), std::string::npos)
+        << resumed.err;
 }
 
 } // namespace

@@ -113,6 +113,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     options.emaHorizon = 300;
     options.averageMirrors = true;
     options.keepImageScale = true;
+    options.validateEvery = 4;
     const auto params = toParams(options);
     EXPECT_EQ(params.at("sync_batch_norm"), "true");
     // Shown as people write them, and read back exactly.
@@ -149,6 +150,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     EXPECT_TRUE(back.syncBatchNorm);
     EXPECT_EQ(back.emaHorizon, 300);
     EXPECT_TRUE(back.averageMirrors);
+    EXPECT_EQ(back.validateEvery, 4);
 
     auto damaged = toParams(options);
     damaged["batch_size"] = "forty";
@@ -171,6 +173,8 @@ TEST(RunStoreTest, RunsFromBeforeSynchronisedBatchNormKeptEachRanksStatistics) {
     EXPECT_FALSE(optionsFromParams(params).averageMirrors);
     params.erase("keep_image_scale"); // and segmentation stretched its images
     EXPECT_FALSE(optionsFromParams(params).keepImageScale);
+    params.erase("validate_every"); // and every run validated after each epoch
+    EXPECT_EQ(optionsFromParams(params).validateEvery, 1);
 }
 
 TEST(RunStoreTest, ARunsTaskIsAParameterAndRunsFromBeforeTasksAreClassification) {

@@ -98,6 +98,76 @@ TEST_F(TrainerTest, AFewEpochsBeatChanceClearlyAndEverythingIsRecorded) {
     EXPECT_EQ(counted, lastMatrix->counts);
 }
 
+// Remembers each epoch: whether it was validated and whether it became the best.
+class RememberEpochs : public NullObserver {
+public:
+    void epochDone(const EpochDone& event) override {
+        if (event.metrics.count("val_loss")) {
+            validated.push_back(event.epoch);
+            EXPECT_TRUE(event.validation.has_value()) << "epoch " << event.epoch;
+        } else {
+            EXPECT_FALSE(event.validation.has_value()) << "epoch " << event.epoch;
+            EXPECT_TRUE(event.validationPredictions.empty()) << "epoch " << event.epoch;
+            EXPECT_FALSE(event.improved) << "an epoch nobody judged became the best";
+        }
+        if (event.improved) {
+            improved.push_back(event.epoch);
+        }
+    }
+    std::vector<std::int64_t> validated;
+    std::vector<std::int64_t> improved;
+};
+
+TEST_F(TrainerTest, ValidatingEveryThirdEpochJudgesThoseAndTheLastOnly) {
+    TrainOptions options = testing::tinyTrainOptions(7);
+    options.validateEvery = 3;
+    auto session = runs::TrainingSession::create(project, options);
+    RememberEpochs epochs;
+    const TrainingFinished finished = session->run(epochs);
+    ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;
+    EXPECT_EQ(finished.epochsDone, 7);
+    EXPECT_EQ(epochs.validated, (std::vector<std::int64_t>{2, 5, 6}));
+    ASSERT_FALSE(epochs.improved.empty());
+    EXPECT_EQ(epochs.improved.front(), 2);
+    EXPECT_EQ(finished.bestEpoch, epochs.improved.back());
+    EXPECT_GE(finished.finalMetrics.at("test_accuracy"), 0.9); // chance is 0.5
+
+    EXPECT_EQ(series(project, session->runId(), "val_accuracy").size(), 3u);
+    EXPECT_EQ(series(project, session->runId(), "train_loss").size(), 7u);
+    store::RunRepository runs(project.database());
+    EXPECT_EQ(runs.params(session->runId()).at("validate_every"), "3");
+    for (const auto& prediction : runs.predictions(session->runId(), "val")) {
+        EXPECT_EQ(prediction.epoch, 6); // the last validation's
+    }
+}
+
+TEST_F(TrainerTest, PatienceEndsARunOnlyAtAValidation) {
+    // Patience 1 runs out one epoch after the first validation, but only the next validation
+    // can show that the model stopped improving: the run ends at one, or at the last epoch.
+    TrainOptions options = testing::tinyTrainOptions(8);
+    options.validateEvery = 3;
+    options.patience = 1;
+    auto session = runs::TrainingSession::create(project, options);
+    RememberEpochs epochs;
+    const TrainingFinished finished = session->run(epochs);
+    ASSERT_EQ(finished.status, TrainingFinished::Status::Completed) << finished.reason;
+    ASSERT_FALSE(epochs.validated.empty());
+    EXPECT_EQ(finished.epochsDone - 1, epochs.validated.back());
+    EXPECT_GE(finished.epochsDone, 6);
+}
+
+TEST_F(TrainerTest, ValidatingEveryZeroEpochsIsRefusedClearly) {
+    TrainOptions options = testing::tinyTrainOptions(2);
+    options.validateEvery = 0;
+    try {
+        runs::TrainingSession::create(project, options);
+        FAIL() << "validating every 0 epochs was accepted";
+    } catch (const Error& error) {
+        EXPECT_EQ(std::string(error.what()),
+                  "Validation runs every 1 or more epochs, not every 0.");
+    }
+}
+
 class ResumeTest : public TrainerTest {
 protected:
     // Trains `options` straight, and again cancelled after epoch 2 and resumed: both must end
