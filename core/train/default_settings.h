@@ -44,9 +44,9 @@ void setRegionTraining(TrainOptions& options, bool cuda);
 // The median of each sample's longer side, of those with a recorded size; 0 for none.
 int medianLongSide(const std::vector<loader::LoaderSample>& samples);
 
-// How a defaults sentence ends: ", weights averaged over N steps." with a weight average,
-// else ".".
-std::string weightAverageEnding(const TrainOptions& options);
+// How a defaults sentence ends: ", validated every N epochs" when not after each one, then
+// ", weights averaged over M steps." with a weight average, else ".".
+std::string defaultsEnding(const TrainOptions& options);
 
 // The longer side that a `share` (0-1] of the samples with a recorded size do not exceed;
 // 0 for none.

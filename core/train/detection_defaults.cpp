@@ -72,7 +72,7 @@ std::string describeDetectionDefaults(const TrainOptions& options, std::size_t t
            " px (letterboxed), " + std::to_string(options.epochs) + " epochs of " +
            std::to_string(trainSamples) + " training images in batches of " +
            std::to_string(options.batchSize) + ", AdamW with focal, GIoU and centreness losses" +
-           weightAverageEnding(options);
+           defaultsEnding(options);
 }
 
 } // namespace kestrel::train

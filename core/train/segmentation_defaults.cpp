@@ -114,7 +114,7 @@ std::string describeSegmentationDefaults(const TrainOptions& options, std::size_
            " training images" + crops + " in batches of " + std::to_string(options.batchSize) +
            ", AdamW with cross-entropy and Dice" +
            (modelSpec(options, 2).averageMirrors ? ", judged over mirror images" : "") +
-           weightAverageEnding(options);
+           defaultsEnding(options);
 }
 
 } // namespace kestrel::train

@@ -82,6 +82,7 @@ TEST(DefaultSettingsTest, LargeSetsKeepTheirEpochsAndFullBatches) {
     EXPECT_EQ(fashion.epochs, 13);
     EXPECT_EQ(fashion.batchSize, 128);
     EXPECT_EQ(fashion.imageSize, 28);
+    EXPECT_EQ(fashion.validateEvery, 1); // an epoch of Fashion-MNIST costs far more than validating
     EXPECT_EQ(describeDefaults(fashion, balancedShape(51000, 28)).find("small set"),
               std::string::npos);
 
@@ -155,7 +156,11 @@ TEST(SegmentationDefaultsTest, PartsOf128PxAndMoreTrainOnThirdSideCropsAroundThe
         << said;
     EXPECT_NE(said.find("at 160 px (images at their own scale, padded)"), std::string::npos)
         << said;
-    EXPECT_NE(said.find("weights averaged over 400 steps."), std::string::npos) << said;
+    // Validating the whole images costs more than an epoch of crops: every fifth epoch.
+    EXPECT_EQ(options.validateEvery, 5);
+    EXPECT_NE(said.find("validated every 5 epochs, weights averaged over 400 steps."),
+              std::string::npos)
+        << said;
     // Judged over mirror images, which the augmentations train it on.
     EXPECT_TRUE(options.averageMirrors);
     EXPECT_TRUE(modelSpec(options, 4).averageMirrors);
@@ -237,7 +242,9 @@ TEST(DetectionDefaultsTest, EpochsFollowTheModelAndTheWeightsAreAveraged) {
     EXPECT_NO_THROW(validate(small));
     const std::string said = describeDetectionDefaults(small, 210);
     EXPECT_NE(said.find("146 epochs of 210 training images"), std::string::npos) << said;
-    EXPECT_NE(said.find("weights averaged over 500 steps"), std::string::npos) << said;
+    EXPECT_NE(said.find("validated every 5 epochs, weights averaged over 500 steps"),
+              std::string::npos)
+        << said;
 
     TrainOptions negative = small;
     negative.emaHorizon = -1;
