@@ -226,7 +226,9 @@ void TrainingController::deliver() {
                 confusion.unit = widgets::ConfusionUnit::Pixels;
             }
         }
-        predictions_[runId] = std::move(epoch.validationPredictions);
+        if (epoch.validation) { // between validations the last one's stand
+            predictions_[runId] = std::move(epoch.validationPredictions);
+        }
         emit epochFinished(runId, epoch.epoch, metrics, confusion);
         if (epoch.validation && epoch.validation->coco) {
             emit detectionFiguresArrived(runId, detectionFiguresOf(*epoch.validation->coco,

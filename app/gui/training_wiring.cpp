@@ -234,7 +234,9 @@ void wireTraining(widgets::MainWindow& window, ProjectController& projects,
     QObject::connect(&training, &TrainingController::epochFinished, live,
                      [live, names](qint64 runId, qint64 epoch, const QMap<QString, double>& metrics,
                                    const ConfusionData& confusion) {
-                         (*names)[runId] = confusion;
+                         if (!confusion.isEmpty()) { // an epoch without validation has none
+                             (*names)[runId] = confusion;
+                         }
                          live->showEpoch(runId, epoch, metrics, confusion);
                      });
     QObject::connect(&training, &TrainingController::detectionFiguresArrived, live,

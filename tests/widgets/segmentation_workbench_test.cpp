@@ -19,6 +19,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -96,7 +97,8 @@ private slots:
         QVERIFY(form->isVisible());
         form->findChild<QSpinBox*>("imageSize")->setValue(32);
         form->findChild<QSpinBox*>("batchSize")->setValue(4);
-        form->findChild<QSpinBox*>("epochs")->setValue(2);
+        // The defaults validate every fifth epoch and the last: 4 and 6 of these 7 (from 0).
+        form->findChild<QSpinBox*>("epochs")->setValue(7);
         for (QCheckBox* box : form->findChildren<QCheckBox*>()) {
             if (box->objectName().startsWith("aug")) {
                 box->setChecked(false);
@@ -104,12 +106,24 @@ private slots:
         }
         QVERIFY2(form->isValid(), qPrintable(form->firstProblem()));
         QSignalSpy finished(app_->training.get(), &TrainingController::runFinished);
+        // What a click on the live matrix's top-left cell would list after each epoch: nothing
+        // before the first validation (-1), then the last validation's images.
+        std::vector<long> listed;
+        const auto watching =
+            connect(app_->training.get(), &TrainingController::epochFinished, this,
+                    [this, &listed](qint64 runId) {
+                        const auto cell = app_->training->cellSamples(runId, 0, 0);
+                        listed.push_back(cell ? static_cast<long>(cell->samples.size()) : -1);
+                    });
         QTest::mouseClick(app_->window->findChild<QPushButton*>("startTraining"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 120000);
+        disconnect(watching);
         QCOMPARE(finished.at(0).at(1).toString(), QString("completed"));
         lastRun_ = finished.at(0).at(0).toLongLong();
         const std::size_t images = validationImages();
         QVERIFY(images > 0);
+        const auto all = static_cast<long>(images);
+        QCOMPARE(listed, (std::vector<long>{-1, -1, -1, -1, all, all, all}));
 
         // The live matrix counts pixels; every validation image has background pixels.
         ConfusionMatrixView* matrix = workspace()->live()->confusion()->matrixView();
