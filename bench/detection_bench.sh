@@ -8,9 +8,9 @@
 #    end to end (/usr/bin/time), then eval --run <that run> --json: test mAP50 and
 #    mAP@[.50:.95] over the three defect classes and per-class AP.
 # 3. detection_peer.py (torchvision's FCOS on a ResNet-18 FPN from scratch, AdamW, flips) at
-#    the image size and batch size Kestrel's run picked, for as many epochs as Kestrel trained
-#    but stopped at Kestrel's wall time, all cores; the same split, and COCO's bbox AP
-#    (pycocotools' definition) on the test boxes.
+#    the image size, batch size and validation interval Kestrel's run picked, for as many
+#    epochs as Kestrel trained but stopped at Kestrel's wall time, all cores; the same split,
+#    and COCO's bbox AP (pycocotools' definition) on the test boxes.
 # Prints both lines and the ratios kestrel / peer for test mAP50 (above 1: Kestrel is more
 # accurate) and peer / kestrel for time.
 #
@@ -102,6 +102,8 @@ if ((kestrel)); then
     batch="$(sed -n 's/^Detection defaults: .* in batches of \([0-9]*\),.*/\1/p' \
         "$work/train.log" | head -1)"
     batch="${batch:-8}"
+    every="$(sed -n 's/^Detection defaults: .*, validated every \([0-9]*\) epochs.*/\1/p' \
+        "$work/train.log" | head -1)"
     if ! evaluated="$("$cli" eval "$project" --run "$run" --json 2> "$work/eval.log")"; then
         echo "kestrel  eval failed; the end of $work/eval.log:" >&2
         tail -5 "$work/eval.log" >&2
@@ -114,7 +116,8 @@ fi
 
 if ! result="$("$python" "$here/detection_peer.py" --data "$data" --image-size "$image_size" \
     --epochs "$epochs" ${kestrel_seconds:+--seconds "$kestrel_seconds"} --seed "$seed" \
-    --threads "$(nproc)" --batch-size "$batch" 2> "$work/peer.log")"; then
+    --threads "$(nproc)" --batch-size "$batch" --validate-every "${every:-1}" \
+    2> "$work/peer.log")"; then
     echo "peer failed; the end of $work/peer.log:" >&2
     tail -5 "$work/peer.log" >&2
     exit 1

@@ -245,6 +245,8 @@ def main():
                         help="finest FPN level: 3 (stride 8, torchvision's) or 2 (stride 4)")
     parser.add_argument("--score-threshold", type=float, default=0.05,
                         help="detections kept for evaluation from this score up")
+    parser.add_argument("--validate-every", type=int, default=1,
+                        help="validate after every N-th epoch and the last, as Kestrel does")
     parser.add_argument("--device", default="auto",
                         help="cpu, cuda, cuda:N or auto (cuda when torch has it)")
     args = parser.parse_args()
@@ -319,6 +321,8 @@ def main():
                 break
         else:
             epochs_done = epoch + 1
+        if (epoch + 1) % args.validate_every and epoch + 1 < args.epochs and not out_of_time:
+            continue
         val_map, _, _ = evaluate(model, data["val"], names, args.batch_size, device)
         val_map = -1.0 if val_map is None else val_map  # no true box in val: keep the latest
         print(f"epoch {epochs_done:.2f}  loss {loss_sum / steps_run:.4f}  val mAP "

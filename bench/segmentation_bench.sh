@@ -9,9 +9,10 @@
 #    three defect classes and per-class IoU and Dice.
 # 3. segmentation_peer.py (the same U-Net in plain torch, AdamW, cross-entropy + soft Dice,
 #    flips and quarter turns) at the image size (padded or stretched), crop size, defect
-#    share and batch size Kestrel's run picked, for as many epochs as Kestrel trained but
-#    stopped at Kestrel's wall time, all cores (OpenBLAS on one thread, as in Kestrel); the
-#    same split and test figures from the class-index masks the generator wrote.
+#    share, batch size and validation interval Kestrel's run picked, for as many epochs as
+#    Kestrel trained but stopped at Kestrel's wall time, all cores (OpenBLAS on one thread,
+#    as in Kestrel); the same split and test figures from the class-index masks the
+#    generator wrote.
 # Prints both lines and the ratios kestrel / peer for test mIoU (above 1: Kestrel is more
 # accurate) and peer / kestrel for time.
 #
@@ -35,7 +36,7 @@ while [[ $# -gt 0 ]]; do
     --python) python="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --skip-peer) peer=0; shift ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "segmentation_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -82,6 +83,8 @@ share="$(sed -n 's/^Segmentation defaults: .* crops (\([0-9]*\)% around a defect
     "$work/train.log" | head -1)"
 batch="$(sed -n 's/^Segmentation defaults: .* in batches of \([0-9]*\),.*/\1/p' "$work/train.log" |
     head -1)"
+every="$(sed -n 's/^Segmentation defaults: .*, validated every \([0-9]*\) epochs.*/\1/p' \
+    "$work/train.log" | head -1)"
 # "... at 160 px (images at their own scale, padded), ...": the peer places them the same way.
 pad=()
 if grep -q '^Segmentation defaults: .* (images at their own scale, padded)' "$work/train.log"; then
@@ -105,7 +108,7 @@ if ! result="$(OPENBLAS_NUM_THREADS=1 "$python" "$here/segmentation_peer.py" --d
     --image-size "$size" --epochs "$epochs" --seconds "$kestrel_seconds" --seed "$seed" \
     --threads "$(nproc)" \
     --crop-size "${crop:-0}" --defect-crops "$(awk -v p="${share:-67}" 'BEGIN { print p / 100 }')" \
-    --batch-size "${batch:-8}" "${pad[@]}" \
+    --batch-size "${batch:-8}" --validate-every "${every:-1}" "${pad[@]}" \
     2> "$work/peer.log")"; then
     echo "peer failed; the end of $work/peer.log:" >&2
     tail -5 "$work/peer.log" >&2

@@ -235,6 +235,8 @@ def main():
                         help="share of the crops placed around a defect pixel")
     parser.add_argument("--pad", action="store_true",
                         help="images at their own scale, centred and padded, not stretched")
+    parser.add_argument("--validate-every", type=int, default=1,
+                        help="validate after every N-th epoch and the last, as Kestrel does")
     parser.add_argument("--verbose", action="store_true",
                         help="one line per epoch on stderr: loss, validation mIoU, time")
     args = parser.parse_args()
@@ -298,6 +300,8 @@ def main():
                 break
         else:
             epochs_done = epoch + 1
+        if (epoch + 1) % args.validate_every and epoch + 1 < args.epochs and not out_of_time:
+            continue
         matrix = confusion(model, *data["val"], classes, args.batch_size, device)
         val_miou, _ = figures(matrix, names)
         val_miou = -1.0 if val_miou is None else val_miou
