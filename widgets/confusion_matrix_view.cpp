@@ -97,7 +97,7 @@ void ConfusionMatrixView::setNormalized(bool normalized) {
 }
 
 QString ConfusionMatrixView::emptyHint() {
-    return tr("No confusion matrix yet: it appears after the first epoch.");
+    return tr("No confusion matrix yet: it appears after the first validation.");
 }
 
 int ConfusionMatrixView::nameWidth() const {
