@@ -22,6 +22,28 @@
 namespace kestrel {
 namespace {
 
+// A project at dir/p with 8 left and 8 right training images; empty when it could not be made.
+std::string smallLeftRightProject(const std::filesystem::path& dir) {
+    const std::string project = (dir / "p").string();
+    kestrel::testing::writeLeftRightImages(dir / "source", 8);
+    if (cli({"init", project}).exitCode != 0 ||
+        cli({"import", project, (dir / "source").string()}).exitCode != 0) {
+        return "";
+    }
+    return project;
+}
+
+// `--resume` of a recorded run with a setting the run keeps: refused in one sentence.
+void expectResumeRefuses(const std::string& project, std::int64_t runId,
+                         const std::vector<std::string>& setting) {
+    std::vector<std::string> args = {"train", project, "--resume", std::to_string(runId)};
+    args.insert(args.end(), setting.begin(), setting.end());
+    const ProcessResult resumed = cli(args);
+    EXPECT_EQ(resumed.exitCode, 1) << setting.front();
+    EXPECT_NE(resumed.err.find("with the settings it started with"), std::string::npos)
+        << resumed.err;
+}
+
 TEST_F(CliTest, TrainingForAnUnknownTaskFailsNamingItAndRecordsNoRun) {
     const std::string project = (dir / "p").string();
     kestrel::testing::writeLeftRightImages(dir / "source");
@@ -90,10 +112,8 @@ TEST_F(CliWeightsTest, TrainingStartsFromTheStoresWeightsByDefaultAndSaysSo) {
     if (!reference.available) {
         GTEST_SKIP() << "no PyTorch reference: " << reference.problem;
     }
-    const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source", 8);
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+    const std::string project = smallLeftRightProject(dir.path());
+    ASSERT_FALSE(project.empty());
 
     const ProcessResult missing = cli({"train", project, "--model", "mobilenet_v3_small",
                                        "--weights", "imagenet", "--device", "cpu"});
@@ -161,10 +181,8 @@ TEST_F(CliWeightsTest, ASegmenterStartsFromItsBackbonesWeightsInTheStore) {
 }
 
 TEST_F(CliTest, TrainSetsEveryAugmentationFromTheCommandLineAndRecordsIt) {
-    const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source", 8);
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+    const std::string project = smallLeftRightProject(dir.path());
+    ASSERT_FALSE(project.empty());
 
     const ProcessResult twirl = cli({"train", project, "--augment", "twirl=1", "--epochs", "1"});
     EXPECT_EQ(twirl.exitCode, 1);
@@ -191,10 +209,8 @@ TEST_F(CliTest, TrainSetsEveryAugmentationFromTheCommandLineAndRecordsIt) {
 }
 
 TEST_F(CliTest, EmaRecordsItsHorizonAndIsRefusedWhereItCannotApply) {
-    const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source", 8);
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+    const std::string project = smallLeftRightProject(dir.path());
+    ASSERT_FALSE(project.empty());
 
     const ProcessResult negative = cli({"train", project, "--ema", "-3", "--epochs", "1"});
     EXPECT_NE(negative.exitCode, 0);
@@ -208,21 +224,15 @@ TEST_F(CliTest, EmaRecordsItsHorizonAndIsRefusedWhereItCannotApply) {
         Project opened = Project::open(project);
         EXPECT_EQ(store::RunRepository(opened.database()).params(runId).at("ema_horizon"), "3");
     }
-    const ProcessResult resumed =
-        cli({"train", project, "--resume", std::to_string(runId), "--ema", "10"});
-    EXPECT_EQ(resumed.exitCode, 1);
-    EXPECT_NE(resumed.err.find("with the settings it started with"), std::string::npos)
-        << resumed.err;
+    expectResumeRefuses(project, runId, {"--ema", "10"});
     const ProcessResult anomaly = cli({"train", project, "--task", "anomaly", "--ema", "10"});
     EXPECT_EQ(anomaly.exitCode, 1);
     EXPECT_NE(anomaly.err.find("--ema"), std::string::npos) << anomaly.err;
 }
 
 TEST_F(CliTest, ValidatingEveryFewEpochsLeavesTheOthersBlankAndIsRecorded) {
-    const std::string project = (dir / "p").string();
-    kestrel::testing::writeLeftRightImages(dir / "source", 8);
-    ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "source").string()}).exitCode, 0);
+    const std::string project = smallLeftRightProject(dir.path());
+    ASSERT_FALSE(project.empty());
 
     const ProcessResult zero = cli({"train", project, "--validate-every", "0", "--epochs", "1"});
     EXPECT_NE(zero.exitCode, 0);
@@ -257,11 +267,7 @@ TEST_F(CliTest, ValidatingEveryFewEpochsLeavesTheOthersBlankAndIsRecorded) {
         EXPECT_EQ(runs.metrics(runId, "val_loss").size(), 2u);
         EXPECT_EQ(runs.metrics(runId, "train_loss").size(), 3u);
     }
-    const ProcessResult resumed =
-        cli({"train", project, "--resume", std::to_string(runId), "--validate-every", "3"});
-    EXPECT_EQ(resumed.exitCode, 1);
-    EXPECT_NE(resumed.err.find("with the settings it started with"), std::string::npos)
-        << resumed.err;
+    expectResumeRefuses(project, runId, {"--validate-every", "3"});
 }
 
 } // namespace
