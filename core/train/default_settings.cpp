@@ -93,7 +93,7 @@ void setRegionTraining(TrainOptions& options, bool cuda) {
     options.augmentation.colorJitter.probability = 0.8;
     // Validating whole images costs about four fifths of an epoch of the segmentation bench's
     // crops and a seventh of one for detection (10 epochs validating each or every fifth:
-    // 20 s or 13 s, 60 s or 54 s). Over 50 runs of both benches, the best
+    // 20 s or 13 s, 60 s or 54 s). Over 41 runs of both benches, the best
     // validated figure among every fifth epoch and the last was within 0.008 of the best of
     // all epochs (the weight average keeps the late epochs alike).
     options.validateEvery = kRegionValidateEvery;
