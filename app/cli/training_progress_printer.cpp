@@ -152,14 +152,15 @@ void TrainingProgressPrinter::epochDone(const train::EpochDone& event) {
     // After the first validation (or the first epoch, without validation data) the pace is
     // known, validations included: say when the run should end.
     secondsSoFar_ += event.seconds;
-    if (!pacePrinted_ && (validated || !hasValidation_) && epochs_ > event.epoch + 1) {
+    const bool paceKnown = validated || !hasValidation_;
+    if (!pacePrinted_ && paceKnown && epochs_ > event.epoch + 1) {
         const auto epochsSoFar = static_cast<double>(event.epoch + 1 - firstEpoch_);
         out_ << "        expected to finish in about "
              << durationText(secondsSoFar_ / epochsSoFar *
                              static_cast<double>(epochs_ - event.epoch - 1))
              << " (" << epochs_ - event.epoch - 1 << " more epochs at this pace)\n";
     }
-    pacePrinted_ = pacePrinted_ || validated || !hasValidation_;
+    pacePrinted_ = pacePrinted_ || paceKnown;
     out_ << std::flush;
 }
 
