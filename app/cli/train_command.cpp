@@ -36,6 +36,8 @@
 #include <optional>
 #include <string>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -261,17 +263,74 @@ int runAnomaly(const TrainCommandOptions& given) {
 
 } // namespace
 
+namespace {
+
+// The first option given that a run records (or that only a new run uses), by its flag; none
+// when only the device, threads, workers and output options were given.
+std::optional<std::string> recordedSettingGiven(const TrainCommandOptions& given) {
+    const std::vector<std::pair<bool, const char*>> settings = {
+        {given.task.has_value(), "--task"},
+        {given.model.has_value(), "--model"},
+        {given.epochs.has_value(), "--epochs"},
+        {given.batchSize.has_value(), "--batch-size"},
+        {given.imageSize.has_value(), "--image-size"},
+        {given.lr.has_value(), "--lr"},
+        {given.seed.has_value(), "--seed"},
+        {given.initWeights.has_value(), "--init-weights"},
+        {given.weights.has_value(), "--weights"},
+        {given.fromRun.has_value(), "--from-run"},
+        {given.optimizer.has_value(), "--optimizer"},
+        {given.schedule.has_value(), "--schedule"},
+        {given.weightDecay.has_value(), "--weight-decay"},
+        {given.labelSmoothing.has_value(), "--label-smoothing"},
+        {given.classWeights, "--class-weights"},
+        {given.noClassWeights, "--no-class-weights"},
+        {given.clipGrad.has_value(), "--clip-grad"},
+        {given.ema.has_value(), "--ema"},
+        {given.precision.has_value(), "--precision"},
+        {given.patience.has_value(), "--patience"},
+        {given.validateEvery.has_value(), "--validate-every"},
+        {given.monitor.has_value(), "--monitor"},
+        {given.syncBatchNorm, "--sync-batch-norm"},
+        {given.noAugment, "--no-augment"},
+        {given.anyOrientation, "--any-orientation"},
+        {!given.augment.empty(), "--augment"},
+        {given.goodClass.has_value(), "--good-class"},
+        {given.targetRecall.has_value(), "--target-recall"},
+        {!given.minimumAreas.empty(), "--min-area"},
+        {given.pixelSize.has_value(), "--pixel-size"},
+        {given.cropSize.has_value(), "--crop-size"},
+        {given.defectCrops.has_value(), "--defect-crops"},
+        {given.resize.has_value(), "--resize"},
+        {given.mirrors.has_value(), "--mirrors"},
+        {given.method.has_value(), "--method"},
+        {given.backbone.has_value(), "--backbone"},
+        {given.coreset.has_value(), "--coreset"},
+        {given.neighbours.has_value(), "--neighbours"},
+        {given.padimChannels.has_value(), "--padim-channels"},
+        {!given.layers.empty(), "--layers"},
+        {given.recomputeBatchNorm.has_value(), "--recompute-bn"},
+        {given.weightsFromRun.has_value(), "--weights-from-run"},
+    };
+    for (const auto& [isGiven, flag] : settings) {
+        if (isGiven) {
+            return flag;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 void refuseSettingsOfRecordedRun(const TrainCommandOptions& given) {
-    if (given.task || given.model || given.epochs || given.batchSize || given.imageSize ||
-        given.lr || given.initWeights || given.weights || given.seed || given.fromRun ||
-        given.anyOrientation || !given.augment.empty() || given.goodClass || given.targetRecall ||
-        given.syncBatchNorm || given.ema || given.resize || given.cropSize || given.defectCrops ||
-        given.mirrors || given.validateEvery) {
+    // Every setting is refused, not only those that would change the run: one that was
+    // silently ignored (a new --patience, say) would let the user believe it applied.
+    if (const auto flag = recordedSettingGiven(given)) {
         throw Error(ErrorKind::InvalidArgument,
                     (given.resume ? "--resume continues run " + std::to_string(*given.resume)
                                   : "--join-run trains run " + std::to_string(*given.joinRun)) +
-                        " with the settings it started with; leave out the other "
-                        "training options.");
+                        " with the settings it started with; leave out " + *flag +
+                        " and the other training options.");
     }
 }
 
@@ -505,7 +564,8 @@ Command addTrainCommand(CLI::App& root) {
     parser
         ->add_option("--crop-size", options->cropSize,
                      "Train on squares of this side cut from each image (0: whole images; "
-                     "default about half the image size)")
+                     "default: a third of the typical side, at least 48 px, for images of "
+                     "128 px or more)")
         ->check(CLI::NonNegativeNumber)
         ->group(segmentation);
     parser

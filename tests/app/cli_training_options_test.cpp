@@ -270,5 +270,37 @@ TEST_F(CliTest, ValidatingEveryFewEpochsLeavesTheOthersBlankAndIsRecorded) {
     expectResumeRefuses(project, runId, {"--validate-every", "3"});
 }
 
+TEST_F(CliTest, ResumingRefusesEverySettingTheRunRecordedNamingIt) {
+    const std::string project = smallLeftRightProject(dir.path());
+    ASSERT_FALSE(project.empty());
+    const ProcessResult train =
+        cli({"train", project, "--epochs", "1", "--image-size", "16", "--device", "cpu", "--json"});
+    ASSERT_EQ(train.exitCode, 0) << train.err;
+    const auto runId = nlohmann::json::parse(train.out).at("run").get<std::int64_t>();
+    // These were once taken and silently ignored: the resumed run kept its recorded values.
+    for (const std::vector<std::string>& setting :
+         std::vector<std::vector<std::string>>{{"--patience", "2"},
+                                               {"--monitor", "val_loss"},
+                                               {"--optimizer", "adam"},
+                                               {"--precision", "fp32"},
+                                               {"--no-augment"},
+                                               {"--min-area", "5"}}) {
+        std::vector<std::string> args = {"train", project, "--resume", std::to_string(runId)};
+        args.insert(args.end(), setting.begin(), setting.end());
+        const ProcessResult refused = cli(args);
+        EXPECT_EQ(refused.exitCode, 1) << setting.front();
+        EXPECT_EQ(lineCount(refused.err), 1u) << refused.err;
+        EXPECT_NE(refused.err.find("leave out " + setting.front() + " and"), std::string::npos)
+            << refused.err;
+    }
+    // Where and how fast to train are still taken: this resume gets as far as the run itself,
+    // which has completed.
+    const ProcessResult resumed = cli({"train", project, "--resume", std::to_string(runId),
+                                       "--device", "cpu", "--threads", "1", "--workers", "1"});
+    EXPECT_EQ(resumed.exitCode, 1);
+    EXPECT_NE(resumed.err.find("has completed; there is nothing to resume"), std::string::npos)
+        << resumed.err;
+}
+
 } // namespace
 } // namespace kestrel
