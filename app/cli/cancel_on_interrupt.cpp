@@ -1,16 +1,15 @@
 #include "cancel_on_interrupt.h"
 
-#include <atomic>
 #include <csignal>
 
 namespace kestrel::cli {
 
 namespace {
 
-std::atomic<bool> interrupted{false}; // set by SIGINT or SIGTERM
+std::atomic<bool> interruptSignalled{false}; // set by SIGINT or SIGTERM
 
 extern "C" void onTrainingInterrupt(int) {
-    interrupted = true;
+    interruptSignalled = true;
 }
 
 } // namespace
@@ -25,8 +24,12 @@ CancelOnInterrupt::~CancelOnInterrupt() {
     std::signal(SIGTERM, SIG_DFL);
 }
 
+const std::atomic<bool>& CancelOnInterrupt::interrupted() const {
+    return interruptSignalled;
+}
+
 void CancelOnInterrupt::batchDone(const train::BatchDone&) {
-    if (interrupted && !cancelled_) {
+    if (interruptSignalled && !cancelled_) {
         cancelled_ = true;
         std::signal(SIGINT, SIG_DFL);
         cancel_();

@@ -2,6 +2,7 @@
 
 #include "train/training_events.h"
 
+#include <atomic>
 #include <functional>
 
 namespace kestrel::cli {
@@ -17,6 +18,9 @@ public:
     CancelOnInterrupt& operator=(const CancelOnInterrupt&) = delete;
 
     void batchDone(const train::BatchDone&) override;
+    // Set by Ctrl-C or SIGTERM, for work after training that no batch polls (the review's
+    // scoring).
+    const std::atomic<bool>& interrupted() const;
 
 private:
     std::function<void()> cancel_;

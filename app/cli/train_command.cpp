@@ -384,7 +384,13 @@ int trainSession(Project& project, std::unique_ptr<runs::TrainingSession>& sessi
             std::cerr << "Scoring the run's "
                       << data.train.size() + data.validation.size() + data.test.size()
                       << " images for review.\n";
-            operatingPoint = review::recordRunPredictions(*session, writer);
+            review::ReviewScoring scoring;
+            scoring.stop = &cancelOnInterrupt.interrupted();
+            operatingPoint = review::recordRunPredictions(*session, writer, scoring);
+            if (scoring.stop->load()) {
+                std::cerr << "Stopped scoring for review: run " << session->runId()
+                          << " keeps its checkpoints and figures, without review figures.\n";
+            }
         }
     }
 

@@ -390,8 +390,15 @@ void TrainingController::begin(const ProjectRef& project, const PreparedRun& pre
                 train::TrainingFinished::Status::Completed) {
                 // Every image of the project once more, with mirror passes where the model
                 // has them: seconds to minutes that the task bar should not leave unexplained.
-                task.setProgress(0, 0, tr("Scoring the project's images for review"));
-                review::recordRunPredictions(*run, records);
+                const QString scoringText = tr("Scoring the project's images for review");
+                task.setProgress(0, 0, scoringText);
+                review::ReviewScoring scoring;
+                scoring.stop = &task.cancelFlag(); // the window's Stop
+                scoring.progress = [&task, &scoringText](std::size_t scored, std::size_t total) {
+                    task.setProgress(static_cast<std::int64_t>(scored),
+                                     static_cast<std::int64_t>(total), scoringText);
+                };
+                review::recordRunPredictions(*run, records, scoring);
             }
         },
         this,

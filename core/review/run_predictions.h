@@ -2,6 +2,9 @@
 
 #include "review/run_operating_point.h"
 
+#include <atomic>
+#include <cstddef>
+#include <functional>
 #include <optional>
 
 namespace kestrel::runs {
@@ -20,7 +23,18 @@ namespace kestrel::review {
 // When the run has a good class (train::TrainOptions::goodClass, or one named good/ok/...),
 // also chooses its operating point on the validation scores, posts it as the run's parameters
 // and metrics (run_operating_point.h) and returns it.
+struct ReviewScoring {
+    // Set (Stop, Ctrl-C): the scoring ends at the next batch. Nothing of it is kept, since a
+    // review of some images would rank them as if they were all; `review_error` says so.
+    const std::atomic<bool>* stop = nullptr;
+    // After each batch: samples scored so far, of every split's together.
+    std::function<void(std::size_t scored, std::size_t total)> progress;
+};
 std::optional<RunOperatingPoint> recordRunPredictions(const runs::TrainingSession& session,
-                                                      runs::RunStoreWriter& writer);
+                                                      runs::RunStoreWriter& writer,
+                                                      const ReviewScoring& scoring = {});
+
+// The sentence recordRunPredictions records as `review_error` when it was stopped.
+extern const char* const kReviewScoringStopped;
 
 } // namespace kestrel::review

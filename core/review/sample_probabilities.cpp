@@ -10,11 +10,10 @@
 
 namespace kestrel::review {
 
-std::vector<tasks::SampleScores> scoreSamples(models::Classifier& model,
-                                              const std::vector<loader::LoaderSample>& samples,
-                                              const train::TrainOptions& options,
-                                              const std::string& device,
-                                              const std::atomic<bool>* stop) {
+std::vector<tasks::SampleScores>
+scoreSamples(models::Classifier& model, const std::vector<loader::LoaderSample>& samples,
+             const train::TrainOptions& options, const std::string& device,
+             const std::atomic<bool>* stop, const std::function<void(std::size_t scored)>& scored) {
     std::vector<tasks::SampleScores> scores(samples.size());
     const tasks::Task& task = tasks::taskFor(options.task);
     if (samples.empty()) {
@@ -30,6 +29,7 @@ std::vector<tasks::SampleScores> scoreSamples(models::Classifier& model,
     const models::ModelInput input(options.mean, options.std, torchDevice, options.channelsLast);
 
     batches.startEpoch(0);
+    std::size_t done = 0;
     while (auto batch = batches.next()) {
         if (stop && stop->load()) {
             batches.stop();
@@ -41,6 +41,10 @@ std::vector<tasks::SampleScores> scoreSamples(models::Classifier& model,
             task.sampleScores(outputs.contiguous(), batch->labels, batch->targets());
         for (std::size_t row = 0; row < batch->indices.size(); ++row) {
             scores[batch->indices[row]] = std::move(batchScores[row]);
+        }
+        done += batch->indices.size();
+        if (scored) {
+            scored(done);
         }
     }
     model.train(wasTraining);
