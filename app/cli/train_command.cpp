@@ -87,6 +87,18 @@ void chooseStartingWeights(const TrainCommandOptions& given, train::TrainOptions
     }
 }
 
+// True when an option was given that the defaults sentence names (model, input, epochs,
+// batch, optimizer, crops, mirrors, validation, weight average, class weights): the sentence
+// describes the defaults alone, so it would then misdescribe the run.
+bool describedSettingGiven(const TrainCommandOptions& given) {
+    // Segmentation's says whether it judges over mirror images, which the flips decide.
+    const bool flipsNamed = given.task == std::optional<std::string>("segmentation");
+    return !given.shapeAllDefault() || given.fromRun || given.optimizer || given.schedule ||
+           given.validateEvery || given.ema || given.classWeights || given.noClassWeights ||
+           given.cropSize || given.defectCrops || given.resize || given.mirrors ||
+           (flipsNamed && (given.noAugment || given.anyOrientation || !given.augment.empty()));
+}
+
 } // namespace
 
 bool succeeded(const train::TrainingFinished& finished) {
@@ -125,7 +137,7 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     if (given.model) {
         options.model = *given.model; // with --from-run, checked against that run's
     }
-    if (given.shapeAllDefault() && !given.fromRun) {
+    if (!describedSettingGiven(given)) {
         std::cerr << (segmentation ? train::describeSegmentationDefaults(options, regionSamples)
                       : detection  ? train::describeDetectionDefaults(options, regionSamples)
                                    : train::describeDefaults(options, shape))

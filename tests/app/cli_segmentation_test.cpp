@@ -49,6 +49,17 @@ TEST_F(CliTest, SegmentationTrainsEvaluatesExportsAndPredictsMasks) {
         cli({"train", project, "--task", "segmentation", "--min-area", "dent=5", "--epochs", "1"});
     EXPECT_NE(unknown.exitCode, 0);
     EXPECT_NE(unknown.err.find("scratch, spot, crack"), std::string::npos) << unknown.err;
+    // The defaults sentence comes before that refusal, and only while it describes the run.
+    const ProcessResult described =
+        cli({"train", project, "--task", "segmentation", "--min-area", "dent=5"});
+    EXPECT_NE(described.exitCode, 0);
+    EXPECT_NE(described.err.find("Segmentation defaults: unet"), std::string::npos)
+        << described.err;
+    const ProcessResult overridden = cli({"train", project, "--task", "segmentation",
+                                          "--defect-crops", "0.5", "--min-area", "dent=5"});
+    EXPECT_NE(overridden.exitCode, 0);
+    EXPECT_NE(overridden.err.find("scratch, spot, crack"), std::string::npos) << overridden.err;
+    EXPECT_EQ(overridden.err.find("Segmentation defaults:"), std::string::npos) << overridden.err;
 
     const ProcessResult train = cli({"train", project, "--task", "segmentation", "--epochs", "2",
                                      "--image-size", "32", "--crop-size", "16", "--batch-size", "4",
