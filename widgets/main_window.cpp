@@ -93,6 +93,7 @@ ImportDialog* MainWindow::importDialog() const {
 
 void MainWindow::buildLayout() {
     samples_ = new SampleModel(this);
+    connect(samples_, &SampleModel::samplesWithShapesChanged, this, &MainWindow::updateCounts);
     browser_ = new SampleBrowser(samples_);
     viewer_ = new ImageViewer;
     viewer_->setObjectName("imageViewer");
@@ -280,6 +281,11 @@ void MainWindow::updateCounts() {
                        .arg(counts.labelled)
                        .arg(counts.unlabelled())
                        .arg(counts.unreadable);
+    // Image labels alone would call a segmentation or detection project that has its shapes
+    // drawn "unlabelled".
+    if (const std::size_t shaped = samples_->samplesWithShapes(); shaped > 0) {
+        text += tr(" · %1 with shapes").arg(shaped);
+    }
     if (samples_->rowCount() != samples_->totalSamples()) {
         text += tr(" · %1 listed").arg(samples_->rowCount());
     }

@@ -130,6 +130,7 @@ public:
     // out), for the filters and to know whose outlines to ask for.
     void setShapeKinds(std::unordered_map<std::int64_t, unsigned> kinds);
     unsigned shapeKinds(std::int64_t sampleId) const;
+    std::size_t samplesWithShapes() const { return shapeKinds_.size(); }
     // Samples' shapes as read from the store: kept as outlines and the rows repainted.
     void setSampleShapes(std::int64_t sampleId, const std::vector<annotations::Shape>& shapes);
     void
@@ -161,6 +162,7 @@ public:
 
 signals:
     void shapesWanted(const std::vector<std::int64_t>& sampleIds);
+    void samplesWithShapesChanged(); // samplesWithShapes() has another value
 
 private:
     bool matches(const kestrel::dataset::CatalogSample& sample) const;

@@ -62,10 +62,14 @@ std::vector<ShapeOutline> outlinesOf(const std::vector<Shape>& shapes, int width
 } // namespace
 
 void SampleModel::setShapeKinds(std::unordered_map<std::int64_t, unsigned> kinds) {
+    const std::size_t before = shapeKinds_.size();
     shapeKinds_ = std::move(kinds);
     outlines_.clear();
     outlinesAsked_.clear();
     repaintAll();
+    if (shapeKinds_.size() != before) {
+        emit samplesWithShapesChanged();
+    }
 }
 
 unsigned SampleModel::shapeKinds(std::int64_t sampleId) const {
@@ -94,12 +98,16 @@ void SampleModel::setSampleShapes(std::int64_t sampleId, const std::vector<Shape
     for (const Shape& shape : shapes) {
         kinds |= kindFlag(shape.kind);
     }
+    const std::size_t before = shapeKinds_.size();
     if (kinds == 0) {
         shapeKinds_.erase(sampleId);
     } else {
         shapeKinds_[sampleId] = kinds;
     }
     setShapesOf({{sampleId, shapes}});
+    if (shapeKinds_.size() != before) {
+        emit samplesWithShapesChanged();
+    }
 }
 
 void SampleModel::setShapesOf(const std::unordered_map<std::int64_t, std::vector<Shape>>& shapes) {

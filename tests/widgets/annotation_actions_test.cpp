@@ -27,6 +27,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
@@ -195,11 +196,17 @@ private slots:
     // A box drawn, duplicated, deleted; then undo and redo walk the file back and forth, ids
     // included, on the one undo stack labels use too.
     void editsUndoAndRedoRoundTripThroughTheStore() {
+        // The status bar counts the samples with shapes beside the labelled ones.
+        const auto* counts = app_->window->findChild<QLabel*>("statusCounts");
+        QVERIFY(counts);
+        QCOMPARE(counts->text(),
+                 QString("4 samples · 4 labelled · 0 unlabelled · 0 unreadable · 2 with shapes"));
         const std::int64_t sample = samples_.at(2);
         show(sample);
         QSignalSpy changed(app_->annotations.get(), &AnnotationController::shapesChanged);
         editor()->pasteShapes({box(5, 5, 12, 9)});
         QVERIFY(changed.wait(10000));
+        QTRY_VERIFY(counts->text().endsWith(" · 3 with shapes"));
         std::vector<Shape> shapes = stored(sample);
         QCOMPARE(shapes.size(), std::size_t{1});
         QCOMPARE(shapes[0].box, (kestrel::annotations::Box{5, 5, 12, 9}));
@@ -226,6 +233,7 @@ private slots:
         pressAndWait(Qt::Key_Z, Qt::ControlModifier); // the box
         QVERIFY(stored(sample).empty());
         QVERIFY(editor()->shapes().empty());
+        QTRY_VERIFY(counts->text().endsWith(" · 2 with shapes"));
 
         pressAndWait(Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(idsOf(stored(sample)), std::vector<std::int64_t>{drawn}); // its id again
