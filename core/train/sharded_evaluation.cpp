@@ -19,6 +19,10 @@ tasks::EvaluationResult evaluateSharded(const tasks::Task& task, models::Classif
                                         const std::string& key) {
     tasks::EvaluationShare own = task.evaluateShare(model, shard, input, classes);
     group.publish(shareKey(key, group.rank()), tasks::toBytes(own));
+    // Every rank has published once all have summed. A rank that died before publishing is
+    // found here at once (Gloo loses its connection), where the store's lookup below would
+    // wait out the whole timeout (30 minutes by default) for a share that never comes.
+    group.sum({0.0});
     std::vector<tasks::EvaluationShare> shares;
     for (int rank = 0; rank < group.worldSize(); ++rank) {
         shares.push_back(rank == group.rank()

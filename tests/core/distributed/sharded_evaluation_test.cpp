@@ -186,6 +186,39 @@ TEST_F(ShardedEvaluationTest, TwoClassClassificationWithRocAucIsTheSinglePassOnE
     EXPECT_LT(*single.evaluation.rocAuc, 1.0);
 }
 
+// A rank killed during validation, before it published its share: the others learn it from
+// Gloo as soon as they have published theirs, not from the store's timeout (which this test's
+// ranks set to 60 s) while waiting for the missing share.
+TEST_F(ShardedEvaluationTest, ARankThatStopsBeforeItsShareStopsTheOthersAtOnce) {
+    std::vector<loader::LoaderSample> samples;
+    for (int i = 0; i < kSamples; ++i) {
+        loader::LoaderSample sample = sampleImage(i, 16);
+        sample.label = i % 2;
+        samples.push_back(sample);
+    }
+    loader::LoaderOptions options;
+    options.spec = {16, 16, 1};
+    options.batchSize = kBatchSize;
+    options.workers = 1;
+    const models::ModelInput input({0.5}, {0.25}, torch::kCPU, false);
+    const models::ClassifierPtr model = seededModel(models::createClassifier, "smallcnn", 2, 0.05);
+    const auto failures = runRanks(2, [&](ProcessGroupSession& group) {
+        group.sum({0.0}); // both have joined
+        if (group.rank() == 1) {
+            return; // gone without its share
+        }
+        loader::LoaderOptions shard = options;
+        shard.shard = {0, 2};
+        loader::BatchLoader loader(samples, shard);
+        train::evaluateSharded(tasks::taskFor(TaskKind::Classification), *model, loader, input, 2,
+                               "val", group, "val/0");
+    });
+    EXPECT_EQ(failures[1], "");
+    EXPECT_NE(failures[0].find("Rank 0 lost contact with the run's other ranks while summing"),
+              std::string::npos)
+        << failures[0];
+}
+
 TEST_F(ShardedEvaluationTest, SegmentationPixelsAndAreasAreTheSinglePassOnEveryRank) {
     std::vector<loader::LoaderSample> samples;
     for (int i = 0; i < kSamples; ++i) {
