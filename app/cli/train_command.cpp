@@ -273,10 +273,6 @@ int runAnomaly(const TrainCommandOptions& given) {
     return runAnomalyTrain(request);
 }
 
-} // namespace
-
-namespace {
-
 // The first option given that a run records (or that only a new run uses), by its flag; none
 // when only the device, threads, workers and output options were given.
 std::optional<std::string> recordedSettingGiven(const TrainCommandOptions& given) {

@@ -14,6 +14,15 @@ class TrainingSession;
 
 namespace kestrel::review {
 
+// How recordRunPredictions is watched and stopped.
+struct ReviewScoring {
+    // Set (Stop, Ctrl-C): the scoring ends at the next batch. Nothing of it is kept, since a
+    // review of some images would rank them as if they were all; `review_error` says so.
+    const std::atomic<bool>* stop = nullptr;
+    // After each batch: samples scored so far, of every split's together.
+    std::function<void(std::size_t scored, std::size_t total)> progress;
+};
+
 // Every train, val and test sample of a completed run scored by its best checkpoint
 // (probabilities, confidence, margin, loss), posted to `writer` as the run's
 // sample_predictions. The step after training that review needs; callers run it when
@@ -23,13 +32,6 @@ namespace kestrel::review {
 // When the run has a good class (train::TrainOptions::goodClass, or one named good/ok/...),
 // also chooses its operating point on the validation scores, posts it as the run's parameters
 // and metrics (run_operating_point.h) and returns it.
-struct ReviewScoring {
-    // Set (Stop, Ctrl-C): the scoring ends at the next batch. Nothing of it is kept, since a
-    // review of some images would rank them as if they were all; `review_error` says so.
-    const std::atomic<bool>* stop = nullptr;
-    // After each batch: samples scored so far, of every split's together.
-    std::function<void(std::size_t scored, std::size_t total)> progress;
-};
 std::optional<RunOperatingPoint> recordRunPredictions(const runs::TrainingSession& session,
                                                       runs::RunStoreWriter& writer,
                                                       const ReviewScoring& scoring = {});
