@@ -4,6 +4,7 @@
 #include "common/text.h"
 #include "dataset/sample_catalog.h"
 #include "project/project.h"
+#include "store/annotation_repository.h"
 #include "store/project_repository.h"
 #include "store/sample_repository.h"
 #include "store/sqlite.h"
@@ -86,6 +87,38 @@ void writeLabels(SampleRepository& samples, const std::vector<LabelChange>& chan
     }
 }
 
+void writeShapeClasses(Project& project, SampleRepository& samples,
+                       const std::vector<ShapeClassChange>& changes, LabelEdit& inverse) {
+    if (changes.empty()) {
+        return;
+    }
+    store::AnnotationRepository shapes(project.database());
+    std::unordered_set<std::int64_t> knownClasses;
+    for (const ShapeClassChange& change : changes) {
+        const std::optional<std::int64_t> current = shapes.classOfShape(change.shapeId);
+        if (!current) {
+            throw Error(ErrorKind::InvalidArgument, "There is no shape with id " +
+                                                        std::to_string(change.shapeId) +
+                                                        " in this project.");
+        }
+        if (change.classId != 0 && knownClasses.insert(change.classId).second) {
+            requireClass(samples, change.classId);
+        }
+        inverse.shapeClasses.push_back({change.shapeId, *current});
+        shapes.setShapeClass(change.shapeId, change.classId);
+    }
+}
+
+// Every shape of `from` given `into` (0: no class).
+std::vector<ShapeClassChange> moveShapes(Project& project, std::int64_t from, std::int64_t into) {
+    std::vector<ShapeClassChange> changes;
+    for (const std::int64_t shape :
+         store::AnnotationRepository(project.database()).shapesOfClass(from)) {
+        changes.push_back({shape, into});
+    }
+    return changes;
+}
+
 void writeSplits(SampleRepository& samples, const std::vector<SplitChange>& changes,
                  LabelEdit& inverse) {
     for (const SplitChange& change : changes) {
@@ -124,12 +157,14 @@ LabelEdit applyLabelEdit(Project& project, const LabelEdit& edit) {
     store::Transaction transaction(project.database());
     writeClasses(samples, edit.classesToWrite, inverse);
     writeLabels(samples, edit.labels, inverse);
+    writeShapeClasses(project, samples, edit.shapeClasses, inverse);
     writeSplits(samples, edit.splits, inverse);
     deleteClasses(samples, edit.classesToDelete, inverse);
     store::ProjectRepository(project.database()).bumpDatasetVersion();
     transaction.commit();
     // Undone last-to-first, so a sample changed twice in one edit gets its first state back.
     std::reverse(inverse.labels.begin(), inverse.labels.end());
+    std::reverse(inverse.shapeClasses.begin(), inverse.shapeClasses.end());
     std::reverse(inverse.splits.begin(), inverse.splits.end());
     return inverse;
 }
@@ -191,6 +226,7 @@ LabelEdit mergeClassesEdit(Project& project, std::int64_t from, std::int64_t int
                     "Class '" + source.name + "' cannot be merged into itself.");
     }
     LabelEdit edit = assignClassEdit(samples.samplesLabelled(from), into);
+    edit.shapeClasses = moveShapes(project, from, into);
     edit.classesToDelete.push_back(from);
     return edit;
 }
@@ -199,6 +235,7 @@ LabelEdit deleteClassEdit(Project& project, std::int64_t classId) {
     SampleRepository samples(project.database());
     requireClass(samples, classId);
     LabelEdit edit = assignClassEdit(samples.samplesLabelled(classId), 0);
+    edit.shapeClasses = moveShapes(project, classId, 0);
     edit.classesToDelete.push_back(classId);
     return edit;
 }

@@ -122,6 +122,7 @@ std::vector<CatalogClass> loadCatalogClasses(Project& project) {
         entry.color = std::move(stored.row.color);
         entry.hotkey = stored.row.hotkey;
         entry.count = stored.count;
+        entry.shapes = stored.shapes;
         if (entry.color.empty()) {
             entry.color = defaultClassColor(classes.size());
         }

@@ -18,7 +18,8 @@ struct CatalogClass {
     std::string name;
     std::string color;
     int hotkey = 0;
-    std::int64_t count = 0; // samples labelled with it, readable or not
+    std::int64_t count = 0;  // samples labelled with it, readable or not
+    std::int64_t shapes = 0; // its boxes, polygons and masks
 };
 
 // One sample as the browser shows it. classId 0 means unlabelled; split is empty when the

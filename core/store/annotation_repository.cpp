@@ -130,6 +130,38 @@ std::optional<std::int64_t> AnnotationRepository::sampleOf(std::int64_t shapeId)
     return sample;
 }
 
+std::vector<std::int64_t> AnnotationRepository::shapesOfClass(std::int64_t classId) {
+    Statement& query =
+        statements_.prepared("SELECT id FROM annotations WHERE class_id = ? ORDER BY id");
+    query.bind(1, classId);
+    std::vector<std::int64_t> ids;
+    while (query.step()) {
+        ids.push_back(query.columnInt(0));
+    }
+    query.reset();
+    return ids;
+}
+
+std::optional<std::int64_t> AnnotationRepository::classOfShape(std::int64_t shapeId) {
+    Statement& query =
+        statements_.prepared("SELECT COALESCE(class_id, 0) FROM annotations WHERE id = ?");
+    query.bind(1, shapeId);
+    std::optional<std::int64_t> classId;
+    if (query.step()) {
+        classId = query.columnInt(0);
+    }
+    query.reset();
+    return classId;
+}
+
+bool AnnotationRepository::setShapeClass(std::int64_t shapeId, std::int64_t classId) {
+    Statement& update = statements_.prepared("UPDATE annotations SET class_id = ?2 WHERE id = ?1");
+    update.bind(1, shapeId);
+    classId == 0 ? update.bindNull(2) : update.bind(2, classId);
+    update.run();
+    return db_.changes() > 0;
+}
+
 AnnotationCounts AnnotationRepository::counts() {
     AnnotationCounts counts;
     Statement shapes(db_, "SELECT kind, COUNT(*), COUNT(DISTINCT a.sample_id) FROM annotations a "

@@ -51,6 +51,12 @@ public:
     bool update(const annotations::Shape& shape);
     bool remove(std::int64_t shapeId); // false when there was none
     std::optional<std::int64_t> sampleOf(std::int64_t shapeId);
+    // The ids of the shapes of `classId`, in id order: what merging or deleting it changes.
+    std::vector<std::int64_t> shapesOfClass(std::int64_t classId);
+    // A shape's class (0: none); nullopt when there is no such shape.
+    std::optional<std::int64_t> classOfShape(std::int64_t shapeId);
+    // Sets a shape's class (0: none); false when there is no such shape.
+    bool setShapeClass(std::int64_t shapeId, std::int64_t classId);
 
     AnnotationCounts counts();
     // ShapeKindBits per sample that has any shape.

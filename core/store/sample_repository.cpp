@@ -14,10 +14,15 @@ ClassRow readClass(const Statement& row) {
             static_cast<int>(row.columnInt(3)), static_cast<int>(row.columnInt(4))};
 }
 
-std::vector<ClassWithCount> classesWithCounts(Statement& query) {
+// Rows of kClassColumns, a count and, `withShapes`, a shape count.
+std::vector<ClassWithCount> classesWithCounts(Statement& query, bool withShapes) {
     std::vector<ClassWithCount> classes;
     while (query.step()) {
-        classes.push_back({readClass(query), query.columnInt(5)});
+        ClassWithCount row;
+        row.row = readClass(query);
+        row.count = query.columnInt(5);
+        row.shapes = withShapes ? query.columnInt(6) : 0;
+        classes.push_back(std::move(row));
     }
     return classes;
 }
@@ -40,9 +45,10 @@ std::vector<ClassRow> SampleRepository::classes() {
 
 std::vector<ClassWithCount> SampleRepository::classesWithLabelCounts() {
     Statement query(db_, std::string("SELECT ") + kClassColumns +
-                             ", (SELECT count(*) FROM labels l WHERE l.class_id = c.id) "
+                             ", (SELECT count(*) FROM labels l WHERE l.class_id = c.id)"
+                             ", (SELECT count(*) FROM annotations a WHERE a.class_id = c.id) "
                              "FROM classes c ORDER BY c.position, c.id");
-    return classesWithCounts(query);
+    return classesWithCounts(query, true);
 }
 
 std::vector<ClassWithCount> SampleRepository::classesWithReadableCounts() {
@@ -52,7 +58,7 @@ std::vector<ClassWithCount> SampleRepository::classesWithReadableCounts() {
         LEFT JOIN samples s ON s.id = l.sample_id AND s.status != 'unreadable'
         GROUP BY c.id
         ORDER BY c.position, c.id)sql");
-    return classesWithCounts(query);
+    return classesWithCounts(query, false);
 }
 
 std::map<std::string, std::int64_t> SampleRepository::classIdsByName() {

@@ -29,6 +29,7 @@ struct ClassRow {
 struct ClassWithCount {
     ClassRow row;
     std::int64_t count = 0;
+    std::int64_t shapes = 0; // classesWithLabelCounts only: its boxes, polygons and masks
 };
 
 // One sample with its label (classId 0: none) as the browser lists it; text columns that
@@ -115,7 +116,7 @@ public:
 
     // Classes, in project order (position, then id).
     std::vector<ClassRow> classes();
-    // With how many samples each labels, readable or not.
+    // With how many samples each labels, readable or not, and how many shapes it has.
     std::vector<ClassWithCount> classesWithLabelCounts();
     // With how many readable samples each labels.
     std::vector<ClassWithCount> classesWithReadableCounts();

@@ -28,6 +28,10 @@ protected:
                 (3, 'c.png', 'h3', 'val', 'ok'), (4, 'd.png', 'h1', 'test', 'ok'),
                 (5, 'e.png', NULL, NULL, 'unreadable');
             INSERT INTO labels (sample_id, class_id) VALUES (1, 1), (2, 2), (3, 2);
+            INSERT INTO annotations (id, sample_id, class_id, kind, geometry) VALUES
+                (10, 1, 2, 'polygon', '{"points": [[1, 1], [6, 1], [6, 4]]}'),
+                (11, 3, 2, 'box', '{"box": [2, 2, 9, 5]}'),
+                (12, 2, 3, 'box', '{"box": [0, 0, 3, 3]}');
         )sql");
     }
 
@@ -51,6 +55,12 @@ protected:
             rows["sample " + samples.columnText(0)] =
                 samples.columnText(1) + "|" + samples.columnText(2);
         }
+        store::Statement shapes(project.database(),
+                                "SELECT id, COALESCE(class_id, 0), geometry FROM annotations");
+        while (shapes.step()) {
+            rows["shape " + shapes.columnText(0)] =
+                shapes.columnText(1) + "|" + shapes.columnText(2);
+        }
         return rows;
     }
     std::int64_t labelOf(std::int64_t sample) {
@@ -58,6 +68,13 @@ protected:
             project.database(),
             "SELECT COALESCE((SELECT class_id FROM labels WHERE sample_id = ?), 0)");
         query.bind(1, sample);
+        query.step();
+        return query.columnInt(0);
+    }
+    std::int64_t classOfShape(std::int64_t shape) {
+        store::Statement query(project.database(),
+                               "SELECT COALESCE(class_id, 0) FROM annotations WHERE id = ?");
+        query.bind(1, shape);
         query.step();
         return query.columnInt(0);
     }
@@ -99,13 +116,23 @@ TEST_F(LabelEditTest, SplitMovesUndo) {
     EXPECT_THROW(assignSplitEdit({1}, "holdout"), Error);
 }
 
-TEST_F(LabelEditTest, MergeRelabelsEverySampleThenRemovesTheClassAndUndoBringsItBack) {
+// A segmentation or detection project's classes live on its shapes: a merge moves them too.
+// Before, the store's ON DELETE SET NULL left them without a class, and undo did not bring
+// the class back to them.
+TEST_F(LabelEditTest, MergeRelabelsEverySampleAndShapeThenRemovesTheClassAndUndoBringsItBack) {
     const auto before = state();
     EXPECT_EQ(samplesWithClass(project, 2), 2);
     const LabelEdit inverse = applyLabelEdit(project, mergeClassesEdit(project, 2, 3));
     EXPECT_EQ(labelOf(2), 3);
     EXPECT_EQ(labelOf(3), 3);
+    EXPECT_EQ(classOfShape(10), 3);
+    EXPECT_EQ(classOfShape(11), 3);
+    EXPECT_EQ(classOfShape(12), 3);
     EXPECT_EQ(project.database().queryInt("SELECT count(*) FROM classes WHERE id = 2"), 0);
+    const SampleCatalog merged = loadCatalog(project);
+    ASSERT_EQ(merged.classes.size(), 2u);
+    EXPECT_EQ(merged.classes[1].name, "dent");
+    EXPECT_EQ(merged.classes[1].shapes, 3);
 
     applyLabelEdit(project, inverse);
     EXPECT_EQ(state(), before);
@@ -113,12 +140,15 @@ TEST_F(LabelEditTest, MergeRelabelsEverySampleThenRemovesTheClassAndUndoBringsIt
     EXPECT_THROW(mergeClassesEdit(project, 2, 99), Error);
 }
 
-TEST_F(LabelEditTest, DeleteUnlabelsItsSamplesAndUndoRestoresClassAndLabels) {
+TEST_F(LabelEditTest, DeleteUnlabelsItsSamplesLeavesItsShapesClasslessAndUndoRestoresAll) {
     const auto before = state();
     const LabelEdit inverse = applyLabelEdit(project, deleteClassEdit(project, 2));
     EXPECT_EQ(labelOf(2), 0);
     EXPECT_EQ(labelOf(3), 0);
     EXPECT_EQ(labelOf(1), 1);
+    EXPECT_EQ(classOfShape(10), 0);
+    EXPECT_EQ(classOfShape(11), 0);
+    EXPECT_EQ(classOfShape(12), 3);
     applyLabelEdit(project, inverse);
     EXPECT_EQ(state(), before);
 }
@@ -164,6 +194,17 @@ TEST_F(LabelEditTest, ABadValueLeavesTheProjectAsItWas) {
     LabelEdit stillUsed;
     stillUsed.classesToDelete = {2};
     EXPECT_THROW(applyLabelEdit(project, stillUsed), Error);
+    LabelEdit unknownShape;
+    unknownShape.shapeClasses = {{10, 3}, {77, 3}};
+    try {
+        applyLabelEdit(project, unknownShape);
+        FAIL() << "an unknown shape was accepted";
+    } catch (const Error& error) {
+        EXPECT_STREQ(error.what(), "There is no shape with id 77 in this project.");
+    }
+    LabelEdit unknownClass;
+    unknownClass.shapeClasses = {{10, 9}};
+    EXPECT_THROW(applyLabelEdit(project, unknownClass), Error);
     EXPECT_EQ(state(), before);
     EXPECT_EQ(version(), versionBefore);
 }
@@ -173,6 +214,9 @@ TEST_F(LabelEditTest, CatalogListsEverySampleWithItsLabelSplitAndDuplicateFlag) 
     ASSERT_EQ(catalog.classes.size(), 3u);
     EXPECT_EQ(catalog.classes[1].name, "scratch");
     EXPECT_EQ(catalog.classes[1].count, 2);
+    EXPECT_EQ(catalog.classes[1].shapes, 2);
+    EXPECT_EQ(catalog.classes[0].shapes, 0);
+    EXPECT_EQ(catalog.classes[2].shapes, 1);
     EXPECT_EQ(catalog.classes[1].hotkey, 2);
     EXPECT_EQ(catalog.classes[1].color, defaultClassColor(1));
     ASSERT_EQ(catalog.samples.size(), 5u);
