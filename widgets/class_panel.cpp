@@ -42,6 +42,20 @@ QString samples(std::int64_t n) {
     return n == 1 ? ClassPanel::tr("1 sample") : ClassPanel::tr("%1 samples").arg(number(n));
 }
 
+QString shapes(std::int64_t n) {
+    return n == 1 ? ClassPanel::tr("1 shape") : ClassPanel::tr("%1 shapes").arg(number(n));
+}
+
+// What a class's row counts: its labelled samples, and its shapes when it has any (a
+// segmentation or detection project's classes live on shapes, not labels).
+QString counts(const CatalogClass& c) {
+    if (c.shapes == 0) {
+        return number(c.count);
+    }
+    return c.count == 0 ? shapes(c.shapes)
+                        : ClassPanel::tr("%1 · %2").arg(samples(c.count), shapes(c.shapes));
+}
+
 // A filled square with a dark outline, so that white or pale class colours still show.
 QIcon swatch(const std::string& color) {
     QColor fill(QString::fromStdString(color));
@@ -255,13 +269,17 @@ void ClassPanel::promptMergeCurrent() {
         return; // removed meanwhile; the app has already shown the new list
     }
     const QString intoName = qname(*intoClass);
-    const QString question =
+    QString question =
         fromClass->count > 0
             ? tr("Merge '%1' into '%2'? %3 labelled '%1' will be labelled '%2', and '%1' will "
                  "be removed.")
                   .arg(fromName, intoName, samples(fromClass->count))
             : tr("Merge '%1' into '%2'? No samples are labelled '%1'; '%1' will be removed.")
                   .arg(fromName, intoName);
+    if (fromClass->shapes > 0) {
+        question +=
+            ' ' + tr("Its %1 will become '%2' shapes.").arg(shapes(fromClass->shapes), intoName);
+    }
     if (confirm(tr("Merge classes"), question, tr("Merge")) && find(from) && find(into)) {
         emit mergeRequested(from, into);
     }
@@ -274,10 +292,16 @@ void ClassPanel::promptDeleteCurrent() {
     }
     const std::int64_t id = target->id;
     const QString name = qname(*target);
-    const QString question =
+    QString question =
         target->count > 0
             ? tr("Delete '%1'? Its %2 will become unlabelled.").arg(name, samples(target->count))
             : tr("Delete '%1'? No samples are labelled with it.").arg(name);
+    if (target->shapes > 0) {
+        // Shapes without a class train nothing; said, so the user can merge instead.
+        question += ' ' + tr("Its %1 will have no class and train no model; merge it into "
+                             "another class to keep them.")
+                              .arg(shapes(target->shapes));
+    }
     if (confirm(tr("Delete class"), question, tr("Delete")) && find(id)) {
         emit deleteRequested(id);
     }
@@ -323,8 +347,8 @@ void ClassPanel::rebuildList() {
     for (const CatalogClass& c : classes_) {
         const QString name = qname(c);
         const QString key = c.hotkey >= 1 && c.hotkey <= 9 ? QString::number(c.hotkey) : " ";
-        auto* item = new QListWidgetItem(
-            swatch(c.color), QStringLiteral("%1  %2  (%3)").arg(key, name, number(c.count)));
+        auto* item = new QListWidgetItem(swatch(c.color),
+                                         QStringLiteral("%1  %2  (%3)").arg(key, name, counts(c)));
         item->setData(kIdRole, static_cast<qlonglong>(c.id));
         item->setToolTip(c.hotkey >= 1 && c.hotkey <= 9
                              ? tr("Press %1 to label the selection '%2'").arg(key, name)

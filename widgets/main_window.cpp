@@ -218,6 +218,10 @@ void MainWindow::showClasses(const std::vector<dataset::CatalogClass>& classes) 
     updateCaption();
 }
 
+void MainWindow::showClassCounts(const std::vector<dataset::CatalogClass>& classes) {
+    classPanel_->setClasses(classes);
+}
+
 void MainWindow::applyLabelChanges(const std::vector<dataset::LabelChange>& labels,
                                    const std::vector<dataset::SplitChange>& splits) {
     samples_->applyLabels(labels);

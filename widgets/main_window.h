@@ -78,6 +78,8 @@ public slots:
     void showSummary(const kestrel::ProjectSummary& summary);
     void showCatalog(const std::shared_ptr<kestrel::dataset::SampleCatalog>& catalog);
     void showClasses(const std::vector<kestrel::dataset::CatalogClass>& classes);
+    // The same classes with new counts (after a shape edit): only the class panel changes.
+    void showClassCounts(const std::vector<kestrel::dataset::CatalogClass>& classes);
     void applyLabelChanges(const std::vector<kestrel::dataset::LabelChange>& labels,
                            const std::vector<kestrel::dataset::SplitChange>& splits);
     void showImage(std::int64_t sampleId, const QImage& image);

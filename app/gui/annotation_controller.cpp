@@ -13,6 +13,9 @@ AnnotationController::AnnotationController(ProjectController& projects, QObject*
     : QObject(parent), projects_(projects), history_(std::make_shared<ShapeEditHistory>()) {
     // A new catalog (a project opened, an import) is when the browser needs the kinds again.
     connect(&projects_, &ProjectController::catalogLoaded, this, &AnnotationController::loadKinds);
+    // kindsLoaded drops the browser's outlines, and the wiring reloads the shown shapes.
+    connect(&projects_, &ProjectController::shapeClassesChanged, this,
+            &AnnotationController::loadKinds);
 }
 
 void AnnotationController::load(std::int64_t sampleId, bool toCopy) {
@@ -98,6 +101,7 @@ void AnnotationController::submitEdit(quint64 token, ApplyShapeEdit::Step step,
         project, history_, token, step, edit, [this, project](AppliedShapeEdit applied) {
             if (applied.applied && project == projects_.current()) {
                 emit shapesChanged(applied.sample.sampleId, applied.sample.shapes);
+                emit classCountsChanged(applied.classes);
             }
         });
     job->onFailure([this](const QString& message) { emit editFailed(message); });

@@ -141,6 +141,7 @@ void ApplyShapeEdit::perform(Project& project) {
     result_.sample.sampleId = sample;
     result_.sample.shapes = repo.shapesOf(sample);
     dataset::readMaskFiles(project, result_.sample.shapes, result_.sample.problems);
+    result_.classes = dataset::loadCatalogClasses(project); // the class panel's shape counts
 }
 
 void LoadShapeKinds::perform(Project& project) {

@@ -3,6 +3,7 @@
 // The store jobs of the annotation layer (AnnotationController's): a sample's shapes, an
 // edit of them with its undo and redo, and what the browser draws and filters by.
 #include "annotations/shape.h"
+#include "dataset/sample_catalog.h"
 #include "shape_edit.h"
 #include "store_job.h"
 
@@ -50,8 +51,9 @@ private:
 };
 
 struct AppliedShapeEdit {
-    bool applied = false; // false: nothing to undo or redo under that token
-    SampleShapes sample;  // the edited sample's shapes after the commit
+    bool applied = false;                       // false: nothing to undo or redo under that token
+    SampleShapes sample;                        // the edited sample's shapes after the commit
+    std::vector<dataset::CatalogClass> classes; // with their shape counts after the commit
 };
 
 // A shape edit, or the undo or redo of one, in one transaction.

@@ -41,11 +41,14 @@ void wireAnnotations(widgets::MainWindow& window, AnnotationController& annotati
     QObject::connect(&annotations, &AnnotationController::shapesChanged, actions, shapesRead);
     QObject::connect(&annotations, &AnnotationController::shapesToCopyLoaded, actions,
                      &AnnotationActions::pasteShapesFrom);
-    QObject::connect(
-        &annotations, &AnnotationController::kindsLoaded, samples,
-        [samples](const std::shared_ptr<const AnnotationController::KindsBySample>& kinds) {
-            samples->setShapeKinds(*kinds);
-        });
+    QObject::connect(&annotations, &AnnotationController::kindsLoaded, samples,
+                     [samples, actions](
+                         const std::shared_ptr<const AnnotationController::KindsBySample>& kinds) {
+                         samples->setShapeKinds(*kinds);
+                         actions->reloadShown(); // its classes may have changed too (a merge, say)
+                     });
+    QObject::connect(&annotations, &AnnotationController::classCountsChanged, &window,
+                     &MainWindow::showClassCounts);
     QObject::connect(
         &annotations, &AnnotationController::shapesOfSamplesLoaded, samples,
         [samples](const std::shared_ptr<const AnnotationController::ShapesBySample>& shapes) {

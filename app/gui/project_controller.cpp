@@ -110,6 +110,9 @@ void ProjectController::submitEdit(quint64 token, ApplyLabelEdit::Step step,
             if (applied.classes) {
                 emit classesChanged(*applied.classes);
             }
+            if (!applied.edit.shapeClasses.empty()) {
+                emit shapeClassesChanged();
+            }
         });
     job->onFailure([this](const QString& message) { emit editFailed(message); });
     writer_->submit(std::move(job), this);

@@ -64,6 +64,9 @@ signals:
     void labelsChanged(const std::vector<kestrel::dataset::LabelChange>& labels,
                        const std::vector<kestrel::dataset::SplitChange>& splits);
     void classesChanged(const std::vector<kestrel::dataset::CatalogClass>& classes);
+    // An edit gave shapes another class (a merge, a deletion, their undo): shown shapes and
+    // their outlines are stale.
+    void shapeClassesChanged();
     void summaryChanged(const kestrel::ProjectSummary& summary);
     void editFailed(const QString& message);
 

@@ -100,8 +100,9 @@ void ApplyLabelEdit::perform(Project& project) {
     result_.applied = true;
     const LabelEdit& applied = result_.edit;
     if (!applied.classesToWrite.empty() || !applied.classesToDelete.empty() ||
-        !applied.labels.empty()) {
-        // Counts per class change with every label; one grouped query, ~ms for 100k labels.
+        !applied.labels.empty() || !applied.shapeClasses.empty()) {
+        // Counts per class change with every label and shape; one grouped query, ~ms for 100k
+        // labels.
         result_.classes = dataset::loadCatalogClasses(project);
     }
 }

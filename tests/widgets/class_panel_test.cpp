@@ -31,10 +31,10 @@ namespace {
 
 std::vector<CatalogClass> sampleClasses() {
     return {
-        {1, "scratch", "#ff0000", 1, 12},
-        {2, "good", "#00ff00", 2, 62},
-        {3, "dent", "#0000ff", 3, 5},
-        {4, "spot", "#ffff00", 0, 7},
+        {1, "scratch", "#ff0000", 1, 12, 0},
+        {2, "good", "#00ff00", 2, 62, 0},
+        {3, "dent", "#0000ff", 3, 5, 0},
+        {4, "spot", "#ffff00", 0, 7, 0},
     };
 }
 
@@ -96,7 +96,7 @@ private slots:
         std::vector<CatalogClass> reordered = sampleClasses();
         std::swap(reordered[0], reordered[2]);
         reordered[0].count = 6;
-        reordered.insert(reordered.begin(), CatalogClass{9, "crack", "#123456", 0, 0});
+        reordered.insert(reordered.begin(), CatalogClass{9, "crack", "#123456", 0, 0, 0});
         panel_->setClasses(reordered);
         QCOMPARE(panel_->currentClass(), std::int64_t(3));
         QCOMPARE(list()->currentItem()->text(), QString("3  dent  (6)"));
@@ -251,6 +251,39 @@ private slots:
         QCOMPARE(deleted.at(0).at(0).toLongLong(), 4LL);
     }
 
+    // A segmentation or detection project's classes live on shapes: the rows count them, and
+    // merge and delete say what becomes of them.
+    void shapesAreCountedAndMergeAndDeleteSayWhatBecomesOfThem() {
+        std::vector<CatalogClass> classes = sampleClasses();
+        classes[0].count = 0;
+        classes[0].shapes = 40;
+        classes[2].shapes = 1;
+        panel_->setClasses(classes);
+        QCOMPARE(list()->item(0)->text(), QString("1  scratch  (40 shapes)"));
+        QCOMPARE(list()->item(2)->text(), QString("3  dent  (5 samples · 1 shape)"));
+        QCOMPARE(list()->item(1)->text(), QString("2  good  (62)"));
+
+        selectClass(1);
+        QString question;
+        {
+            ModalAnswerer answerer(
+                {enterText("dent"), clickMessageBox(QMessageBox::No, &question)});
+            panel_->promptMergeCurrent();
+            QCOMPARE(answerer.answered(), std::size_t(2));
+        }
+        QCOMPARE(question, QString("Merge 'scratch' into 'dent'? No samples are labelled "
+                                   "'scratch'; 'scratch' will be removed. Its 40 shapes will "
+                                   "become 'dent' shapes."));
+        {
+            ModalAnswerer answerer({clickMessageBox(QMessageBox::No, &question)});
+            panel_->promptDeleteCurrent();
+            QCOMPARE(answerer.answered(), std::size_t(1));
+        }
+        QCOMPARE(question, QString("Delete 'scratch'? No samples are labelled with it. Its 40 "
+                                   "shapes will have no class and train no model; merge it "
+                                   "into another class to keep them."));
+    }
+
     void deleteAnsweredNoEmitsNothing() {
         selectClass(2);
         QSignalSpy deleted(panel_.get(), &ClassPanel::deleteRequested);
@@ -269,20 +302,20 @@ private slots:
         QCOMPARE(combo("okClassCombo")->currentText(), QString("good"));
         QCOMPARE(combo("ngClassCombo")->currentText(), QString("scratch"));
 
-        panel_->setClasses({{5, "crack", "#000000", 1, 0}, {6, "PASS", "#ffffff", 2, 0}});
+        panel_->setClasses({{5, "crack", "#000000", 1, 0, 0}, {6, "PASS", "#ffffff", 2, 0, 0}});
         QCOMPARE(panel_->okClass(), std::int64_t(6)); // case does not matter
         QCOMPARE(panel_->ngClass(), std::int64_t(5));
 
-        panel_->setClasses({{7, "a", "#000000", 1, 0}, {8, "b", "#ffffff", 2, 0}});
+        panel_->setClasses({{7, "a", "#000000", 1, 0, 0}, {8, "b", "#ffffff", 2, 0, 0}});
         QCOMPARE(panel_->okClass(), std::int64_t(7)); // no OK-like name: the first class
         QCOMPARE(panel_->ngClass(), std::int64_t(8));
 
         // A project that starts with a defect class: OK falls back to it only until a "good"
         // class exists, and NG stays empty until there is a second class.
-        panel_->setClasses({{10, "burr", "#000000", 1, 0}});
+        panel_->setClasses({{10, "burr", "#000000", 1, 0, 0}});
         QCOMPARE(panel_->okClass(), std::int64_t(10));
         QCOMPARE(panel_->ngClass(), std::int64_t(0));
-        panel_->setClasses({{10, "burr", "#000000", 1, 0}, {11, "Normal", "#ffffff", 2, 0}});
+        panel_->setClasses({{10, "burr", "#000000", 1, 0, 0}, {11, "Normal", "#ffffff", 2, 0, 0}});
         QCOMPARE(panel_->okClass(), std::int64_t(11));
         QCOMPARE(panel_->ngClass(), std::int64_t(10));
         QCOMPARE(combo("okClassCombo")->currentText(), QString("Normal"));

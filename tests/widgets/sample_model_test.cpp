@@ -29,7 +29,7 @@ public:
 
 kestrel::dataset::SampleCatalog catalog() {
     kestrel::dataset::SampleCatalog result;
-    result.classes = {{1, "good", "#00ff00", 1, 2}, {2, "scratch", "#ff0000", 2, 1}};
+    result.classes = {{1, "good", "#00ff00", 1, 2, 0}, {2, "scratch", "#ff0000", 2, 1, 0}};
     auto sample = [](std::int64_t id, const char* name, std::int64_t classId, const char* split,
                      const char* status = "ok", bool duplicate = false) {
         CatalogSample s;
@@ -172,7 +172,7 @@ private slots:
             sample.status = "ok";
             big.samples.push_back(sample);
         }
-        big.classes = {{1, "good", "#00ff00", 1, 0}};
+        big.classes = {{1, "good", "#00ff00", 1, 0, 0}};
         SampleModel model;
         model.setCatalog(big);
         std::vector<kestrel::dataset::LabelChange> changes;
@@ -188,9 +188,9 @@ private slots:
         QCOMPARE(model.sample(999)->classId, std::int64_t{1});
 
         // Counts alone change with every label: no repaint for those.
-        model.setClasses({{1, "good", "#00ff00", 1, 500}});
+        model.setClasses({{1, "good", "#00ff00", 1, 500, 0}});
         QCOMPARE(layout.size(), 1);
-        model.setClasses({{1, "fine", "#00ff00", 1, 500}});
+        model.setClasses({{1, "fine", "#00ff00", 1, 500, 0}});
         QCOMPARE(layout.size(), 2);
     }
 
