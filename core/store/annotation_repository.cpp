@@ -120,14 +120,9 @@ bool AnnotationRepository::remove(std::int64_t shapeId) {
 }
 
 std::optional<std::int64_t> AnnotationRepository::sampleOf(std::int64_t shapeId) {
-    Statement& query = statements_.prepared("SELECT sample_id FROM annotations WHERE id = ?");
-    query.bind(1, shapeId);
-    std::optional<std::int64_t> sample;
-    if (query.step()) {
-        sample = query.columnInt(0);
-    }
-    query.reset();
-    return sample;
+    return statements_.prepared("SELECT sample_id FROM annotations WHERE id = ?")
+        .bind(1, shapeId)
+        .firstInt();
 }
 
 std::vector<std::int64_t> AnnotationRepository::shapesOfClass(std::int64_t classId) {
@@ -143,15 +138,9 @@ std::vector<std::int64_t> AnnotationRepository::shapesOfClass(std::int64_t class
 }
 
 std::optional<std::int64_t> AnnotationRepository::classOfShape(std::int64_t shapeId) {
-    Statement& query =
-        statements_.prepared("SELECT COALESCE(class_id, 0) FROM annotations WHERE id = ?");
-    query.bind(1, shapeId);
-    std::optional<std::int64_t> classId;
-    if (query.step()) {
-        classId = query.columnInt(0);
-    }
-    query.reset();
-    return classId;
+    return statements_.prepared("SELECT COALESCE(class_id, 0) FROM annotations WHERE id = ?")
+        .bind(1, shapeId)
+        .firstInt();
 }
 
 bool AnnotationRepository::setShapeClass(std::int64_t shapeId, std::int64_t classId) {

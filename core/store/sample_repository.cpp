@@ -322,16 +322,11 @@ std::vector<std::pair<std::int64_t, std::string>> SampleRepository::maskFiles() 
 }
 
 std::optional<std::int64_t> SampleRepository::labelOf(std::int64_t sample) {
-    Statement& query =
-        statements_.prepared("SELECT COALESCE(l.class_id, 0) FROM samples s "
-                             "LEFT JOIN labels l ON l.sample_id = s.id WHERE s.id = ?");
-    query.bind(1, sample);
-    std::optional<std::int64_t> label;
-    if (query.step()) {
-        label = query.columnInt(0);
-    }
-    query.reset();
-    return label;
+    return statements_
+        .prepared("SELECT COALESCE(l.class_id, 0) FROM samples s "
+                  "LEFT JOIN labels l ON l.sample_id = s.id WHERE s.id = ?")
+        .bind(1, sample)
+        .firstInt();
 }
 
 void SampleRepository::setUserLabel(std::int64_t sample, std::int64_t classId) {

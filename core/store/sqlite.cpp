@@ -194,6 +194,15 @@ void Statement::reset() {
     sqlite3_clear_bindings(stmt_);
 }
 
+std::optional<std::int64_t> Statement::firstInt() {
+    std::optional<std::int64_t> value;
+    if (step()) {
+        value = columnInt(0);
+    }
+    reset();
+    return value;
+}
+
 bool Statement::isNull(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }

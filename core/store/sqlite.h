@@ -63,6 +63,9 @@ public:
     // Runs a statement that returns no rows, then resets it for reuse.
     void run();
     void reset();
+    // Steps once: the first row's first column as an integer (none when there is no row);
+    // then resets.
+    std::optional<std::int64_t> firstInt();
 
     bool isNull(int column) const;
     std::int64_t columnInt(int column) const;
