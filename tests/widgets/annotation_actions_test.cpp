@@ -193,6 +193,34 @@ private slots:
         QCOMPARE(editor()->currentClass(), classId("scratch"));
     }
 
+    // Merging a class moves its shapes: the store's, the editor's and the class panel's
+    // counts; undo gives them their class back.
+    void mergingAClassMovesItsShapesAndUndoGivesThemBack() {
+        const std::int64_t sample = samples_.at(2);
+        const std::int64_t scratch = classId("scratch");
+        const std::int64_t good = classId("good");
+        show(sample);
+        QSignalSpy changed(app_->annotations.get(), &AnnotationController::shapesChanged);
+        editor()->pasteShapes({polygon(scratch)});
+        QVERIFY(changed.wait(10000));
+        auto* list = app_->window->classPanel()->findChild<QListWidget*>("classList");
+        QVERIFY(list);
+        QTRY_COMPARE(list->item(1)->text(), QString("2  scratch  (2 samples · 1 shape)"));
+
+        emit app_->window->classPanel()->mergeRequested(scratch, good);
+        QTRY_COMPARE_WITH_TIMEOUT(list->count(), 1, 10000);
+        QCOMPARE(list->item(0)->text(), QString("1  good  (4 samples · 1 shape)"));
+        QCOMPARE(stored(sample).at(0).classId, good);
+        QTRY_COMPARE_WITH_TIMEOUT(editor()->shapes().at(0).classId, good, 10000);
+
+        QTest::keyClick(window(), Qt::Key_Z, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(list->count(), 2, 10000);
+        QCOMPARE(classId("scratch"), scratch);
+        QCOMPARE(stored(sample).at(0).classId, scratch);
+        QTRY_COMPARE_WITH_TIMEOUT(editor()->shapes().at(0).classId, scratch, 10000);
+        QTRY_COMPARE(list->item(1)->text(), QString("2  scratch  (2 samples · 1 shape)"));
+    }
+
     // A box drawn, duplicated, deleted; then undo and redo walk the file back and forth, ids
     // included, on the one undo stack labels use too.
     void editsUndoAndRedoRoundTripThroughTheStore() {
