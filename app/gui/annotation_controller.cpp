@@ -101,7 +101,9 @@ void AnnotationController::submitEdit(quint64 token, ApplyShapeEdit::Step step,
         project, history_, token, step, edit, [this, project](AppliedShapeEdit applied) {
             if (applied.applied && project == projects_.current()) {
                 emit shapesChanged(applied.sample.sampleId, applied.sample.shapes);
-                emit classCountsChanged(applied.classes);
+                if (applied.classes) {
+                    emit classCountsChanged(*applied.classes);
+                }
             }
         });
     job->onFailure([this](const QString& message) { emit editFailed(message); });

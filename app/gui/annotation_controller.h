@@ -47,7 +47,8 @@ signals:
                        const std::vector<kestrel::annotations::Shape>& shapes);
     // ShapeKindBits per sample with shapes (1 box, 2 polygon, 4 mask).
     void kindsLoaded(const std::shared_ptr<const KindsBySample>& kinds);
-    // After a shape edit: the classes with their shape counts now.
+    // After a shape edit that added, removed or reclassed shapes: the classes with their
+    // shape counts now.
     void classCountsChanged(const std::vector<kestrel::dataset::CatalogClass>& classes);
     void shapesOfSamplesLoaded(const std::shared_ptr<const ShapesBySample>& shapes);
     void editFailed(const QString& message);

@@ -6,6 +6,7 @@
 #include "store/annotation_repository.h"
 #include "store/sqlite.h"
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 #include <unordered_set>
@@ -91,6 +92,20 @@ void applyBackward(store::AnnotationRepository& repo, const Project& project, co
     }
 }
 
+// Whether an edit changes how many shapes a class has: added, removed or reclassed shapes do;
+// moves, resizes and hiding, most of the edits while drawing, do not.
+bool changesClassCounts(const ShapeEdit& edit) {
+    const auto classesOf = [](const std::vector<Shape>& shapes) {
+        std::vector<std::int64_t> classes;
+        for (const Shape& shape : shapes) {
+            classes.push_back(shape.classId);
+        }
+        std::sort(classes.begin(), classes.end());
+        return classes;
+    };
+    return classesOf(edit.before) != classesOf(edit.after);
+}
+
 } // namespace
 
 void LoadShapes::perform(Project& project) {
@@ -107,6 +122,7 @@ ApplyShapeEdit::ApplyShapeEdit(ProjectRef project, std::shared_ptr<ShapeEditHist
 void ApplyShapeEdit::perform(Project& project) {
     store::AnnotationRepository repo(project.database());
     std::int64_t sample = 0;
+    bool recount = false;
     if (step_ == Step::Apply) {
         // Edits of a project the window has left can never be undone: the window clears its
         // undo stack when another project opens.
@@ -120,6 +136,7 @@ void ApplyShapeEdit::perform(Project& project) {
         applyForward(repo, project, edit_, inserted, false);
         transaction.commit();
         sample = edit_.sampleId;
+        recount = changesClassCounts(edit_);
         history_->entries[token_] = {this->project(), std::move(edit_), std::move(inserted)};
     } else {
         const auto found = history_->entries.find(token_);
@@ -136,12 +153,15 @@ void ApplyShapeEdit::perform(Project& project) {
         }
         transaction.commit();
         sample = entry.edit.sampleId;
+        recount = changesClassCounts(entry.edit);
     }
     result_.applied = true;
     result_.sample.sampleId = sample;
     result_.sample.shapes = repo.shapesOf(sample);
     dataset::readMaskFiles(project, result_.sample.shapes, result_.sample.problems);
-    result_.classes = dataset::loadCatalogClasses(project); // the class panel's shape counts
+    if (recount) {
+        result_.classes = dataset::loadCatalogClasses(project); // the class panel's shape counts
+    }
 }
 
 void LoadShapeKinds::perform(Project& project) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -51,9 +52,10 @@ private:
 };
 
 struct AppliedShapeEdit {
-    bool applied = false;                       // false: nothing to undo or redo under that token
-    SampleShapes sample;                        // the edited sample's shapes after the commit
-    std::vector<dataset::CatalogClass> classes; // with their shape counts after the commit
+    bool applied = false; // false: nothing to undo or redo under that token
+    SampleShapes sample;  // the edited sample's shapes after the commit
+    // With their shape counts after the commit, when the edit changed them.
+    std::optional<std::vector<dataset::CatalogClass>> classes;
 };
 
 // A shape edit, or the undo or redo of one, in one transaction.

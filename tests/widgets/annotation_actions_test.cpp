@@ -201,11 +201,19 @@ private slots:
         const std::int64_t good = classId("good");
         show(sample);
         QSignalSpy changed(app_->annotations.get(), &AnnotationController::shapesChanged);
+        QSignalSpy counted(app_->annotations.get(), &AnnotationController::classCountsChanged);
         editor()->pasteShapes({polygon(scratch)});
         QVERIFY(changed.wait(10000));
+        QCOMPARE(counted.count(), 1);
         auto* list = app_->window->classPanel()->findChild<QListWidget*>("classList");
         QVERIFY(list);
         QTRY_COMPARE(list->item(1)->text(), QString("2  scratch  (2 samples · 1 shape)"));
+        // A nudge moves the shape and counts nothing again.
+        editor()->setSelectedIds({stored(sample).at(0).id});
+        app_->window->viewer()->setFocus();
+        QTest::keyClick(app_->window->viewer(), Qt::Key_Right);
+        QVERIFY(changed.wait(10000));
+        QCOMPARE(counted.count(), 1);
 
         emit app_->window->classPanel()->mergeRequested(scratch, good);
         QTRY_COMPARE_WITH_TIMEOUT(list->count(), 1, 10000);
