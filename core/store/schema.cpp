@@ -255,6 +255,13 @@ CREATE TABLE precision_curves (
 ) WITHOUT ROWID;
 )sql";
 
+// Shapes by class: the class panel counts them after every shape edit that adds, removes or
+// reclasses one, and a merge or deletion finds them. Without it each count scans every shape:
+// 99 ms against 5 ms for 100,000 shapes in 10 classes.
+constexpr const char* kSchemaV10 = R"sql(
+CREATE INDEX annotations_by_class ON annotations(class_id);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& projectMigrations() {
@@ -271,6 +278,7 @@ const std::vector<Migration>& projectMigrations() {
         {7, "masks drawn in the window, and hidden shapes", kSchemaV7},
         {8, "each segmentation image's pixel confusion among a run's predictions", kSchemaV8},
         {9, "a detector's precision-recall curves per class and epoch", kSchemaV9},
+        {10, "an index of shapes by class", kSchemaV10},
     };
     return steps;
 }
