@@ -16,9 +16,11 @@ namespace {
 
 TEST_F(CliTest, AnomalyDetectionTrainsEvaluatesExportsAndPredictsWithMaps) {
     const std::string project = (dir / "p").string();
-    kestrel::testing::writeSurfaceSet(dir / "surfaces", 48, 24, 6, 3, 21);
     ASSERT_EQ(cli({"init", project}).exitCode, 0);
-    ASSERT_EQ(cli({"import", project, (dir / "surfaces").string(), "--format", "mvtec"}).exitCode,
+    // Inside the project, so the images held out for validation (chosen by their stored paths)
+    // are the same in every run, not drawn again with each temporary folder's name.
+    kestrel::testing::writeSurfaceSet(dir / "p/surfaces", 48, 24, 6, 3, 21);
+    ASSERT_EQ(cli({"import", project, (dir / "p/surfaces").string(), "--format", "mvtec"}).exitCode,
               0);
     const ProcessResult train = cli({"train", project, "--task", "anomaly", "--image-size", "48",
                                      "--weights", "scratch", "--device", "cpu", "--json"});
@@ -50,8 +52,8 @@ TEST_F(CliTest, AnomalyDetectionTrainsEvaluatesExportsAndPredictsWithMaps) {
     EXPECT_NE(exported.err.find("of the threshold"), std::string::npos) << exported.err;
     for (const char* file : {"detector.pt", "detector.onnx"}) {
         const ProcessResult predict =
-            cli({"predict", (dir / file).string(), (dir / "surfaces/test/stain/000.png").string(),
-                 (dir / "surfaces/test/good/000.png").string(), "--maps", (dir / "maps").string(),
+            cli({"predict", (dir / file).string(), (dir / "p/surfaces/test/stain/000.png").string(),
+                 (dir / "p/surfaces/test/good/000.png").string(), "--maps", (dir / "maps").string(),
                  "--json"});
         ASSERT_EQ(predict.exitCode, 0) << predict.err;
         const auto predicted = nlohmann::json::parse(predict.out);

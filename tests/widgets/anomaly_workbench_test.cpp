@@ -109,13 +109,16 @@ private slots:
 
     void init() {
         dir_ = std::make_unique<TempDir>();
-        // 24 good training images (3 held out), 8 good and 3 x 4 defective test images.
-        kestrel::testing::writeSurfaceSet(*dir_ / "surfaces", 64, 24, 8, 4, 5);
         {
             kestrel::Project project = kestrel::Project::create(projectFolder(), "Surfaces");
+            // 24 good training images (3 held out), 8 good and 3 x 4 defective test images,
+            // inside the project: the held-out images, chosen by stored path, stay the same
+            // from run to run.
+            const auto surfaces = projectFolder() / "surfaces";
+            kestrel::testing::writeSurfaceSet(surfaces, 64, 24, 8, 4, 5);
             kestrel::dataset::ImportOptions import;
             import.format = kestrel::dataset::ImportFormat::MvTec;
-            kestrel::dataset::importSource(project, *dir_ / "surfaces", import);
+            kestrel::dataset::importSource(project, surfaces, import);
         }
         app_ = std::make_unique<kestrel::testing::TestWorkbench>();
         if (const QString size = qEnvironmentVariable("KESTREL_TEST_WINDOW"); !size.isEmpty()) {
