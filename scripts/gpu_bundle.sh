@@ -42,7 +42,7 @@ done | awk '/=> \// { print $3 }' | sort -u |
 
 # CTest's files name the binaries by absolute path; gpu_check.sh links /work/main to the copy.
 mapfile -t ctest_files < <(cd "$repo" && find build-cuda -name 'CTestTestfile.cmake' -o \
-    -name '*_tests.cmake' -o -name '*_include.cmake')
+    -name '*_tests.cmake' -o -name '*_suites.cmake' -o -name '*_include.cmake')
 tar -cf - "${binaries[@]/#/build-cuda/}" "${ctest_files[@]}" build-gpu-bundle/lib |
     xz -9 -T"$(nproc)" >"$out/kestrel-gpu.tar.xz"
 rm -rf "$out/lib"
