@@ -72,7 +72,7 @@ protected:
 SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(parent), model_(model) {
     search_ = new QLineEdit;
     search_->setObjectName("sampleSearch");
-    search_->setPlaceholderText(tr("Search file names (Ctrl+F)"));
+    search_->setPlaceholderText(tr("Search names (Ctrl+F)"));
     search_->setClearButtonEnabled(true);
     classFilter_ = new QComboBox;
     classFilter_->setObjectName("classFilter");
@@ -95,6 +95,7 @@ SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(pare
     showFilter_->addItem(tr("No regions"), int(SampleFilter::Show::NoShapes));
     sortBy_ = new QComboBox;
     sortBy_->setObjectName("sortBy");
+    sortBy_->setToolTip(tr("The order of the samples"));
     sortBy_->addItem(tr("Import order"), -1);
     sortBy_->addItem(tr("Name"), int(SampleModel::NameColumn));
     sortBy_->addItem(tr("Label"), int(SampleModel::LabelColumn));
@@ -115,15 +116,16 @@ SampleBrowser::SampleBrowser(SampleModel* model, QWidget* parent) : QWidget(pare
     }
     search_->setMinimumWidth(100);
     // Two short rows rather than one long one: the bar must not force the browser wider
-    // than the thumbnails need.
+    // than the thumbnails need. The order sits with the search, so that at 1024 px the three
+    // filters and "Import order" each show their whole text.
     auto* searchRow = new QHBoxLayout;
-    searchRow->addWidget(search_, 1);
+    searchRow->addWidget(search_, 3);
+    searchRow->addWidget(sortBy_, 2);
     searchRow->addWidget(detailToggle_);
     auto* filterRow = new QHBoxLayout;
     filterRow->addWidget(classFilter_, 1);
     filterRow->addWidget(splitFilter_, 1);
     filterRow->addWidget(showFilter_, 1);
-    filterRow->addWidget(sortBy_, 1);
 
     // List mode with wrapping and uniform sizes is Qt's fast path: layout is arithmetic, not
     // a per-item geometry table as in icon mode, so 100,000 cells cost nothing until drawn.
