@@ -93,7 +93,15 @@ ImportDialog* MainWindow::importDialog() const {
 
 void MainWindow::buildLayout() {
     samples_ = new SampleModel(this);
-    connect(samples_, &SampleModel::samplesWithShapesChanged, this, &MainWindow::updateCounts);
+    connect(samples_, &SampleModel::samplesWithShapesChanged, this, [this] {
+        updateCounts();
+        updateCaption(); // the shapes' kinds read after the sample was shown
+    });
+    connect(samples_, &SampleModel::shapeKindsChanged, this, [this](std::int64_t sampleId) {
+        if (sampleId == shownSample_) {
+            updateCaption();
+        }
+    });
     browser_ = new SampleBrowser(samples_);
     viewer_ = new ImageViewer;
     viewer_->setObjectName("imageViewer");
@@ -267,7 +275,8 @@ void MainWindow::updateCaption() {
         return;
     }
     const auto* info = samples_->classInfo(sample->classId);
-    QString text = info ? QString::fromStdString(info->name) : tr("unlabelled");
+    QString text = info ? QString::fromStdString(info->name)
+                        : SampleModel::unlabelledCaption(samples_->shapeKinds(sample->id));
     if (!sample->split.empty()) {
         text += QStringLiteral(" · ") + QString::fromStdString(sample->split);
     }

@@ -136,17 +136,18 @@ void SampleGridDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     line.translate(0, kTextHeight + 1);
     const QString label = index.data(SampleModel::ClassNameRole).toString();
     const QString split = index.data(SampleModel::SplitRole).toString();
+    const unsigned shapeKinds = index.data(SampleModel::ShapeKindsRole).toUInt();
     if (!label.isEmpty()) {
         const QColor color = index.data(SampleModel::ClassColorRole).value<QColor>();
         painter->fillRect(line, color);
         painter->setPen(textColorOn(color));
-    } else {
+    } else if (shapeKinds == 0) {
         painter->setPen(palette.color(QPalette::Disabled, QPalette::Text));
     }
     const QRect inner = line.adjusted(3, 0, -3, 0);
+    const QString caption = label.isEmpty() ? SampleModel::unlabelledCaption(shapeKinds) : label;
     painter->drawText(inner, Qt::AlignLeft | Qt::AlignVCenter,
-                      option.fontMetrics.elidedText(label.isEmpty() ? tr("unlabelled") : label,
-                                                    Qt::ElideRight, inner.width() - 30));
+                      option.fontMetrics.elidedText(caption, Qt::ElideRight, inner.width() - 30));
     painter->drawText(inner, Qt::AlignRight | Qt::AlignVCenter, split);
     painter->restore();
 }

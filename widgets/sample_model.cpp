@@ -447,6 +447,8 @@ QVariant SampleModel::data(const QModelIndex& index, int role) const {
         return info ? QString::fromStdString(info->name) : QString();
     case ClassColorRole:
         return info ? QColor(QString::fromStdString(info->color)) : QColor();
+    case ShapeKindsRole:
+        return shapeKinds(s->id);
     case SplitRole:
         return QString::fromStdString(s->split);
     case UnreadableRole:

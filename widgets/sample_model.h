@@ -110,8 +110,9 @@ public:
         ScoreTextRole, // the score as the thumbnail shows it: "97%", "0.73" (anomaly), "42 px"
         // A short text for the thumbnail ("dent 97%", "→ scratch"); empty without a review.
         ReviewBadgeRole,
-        ReviewFlagRole,    // 0 fine or unknown, 1 misclassified, 2 likely label error
-        SuggestedClassRole // the audit's suggested class id; 0 when none
+        ReviewFlagRole,     // 0 fine or unknown, 1 misclassified, 2 likely label error
+        SuggestedClassRole, // the audit's suggested class id; 0 when none
+        ShapeKindsRole      // shapeKinds(): ShapeKindFlag bits
     };
 
     explicit SampleModel(QObject* parent = nullptr);
@@ -130,6 +131,10 @@ public:
     // out), for the filters and to know whose outlines to ask for.
     void setShapeKinds(std::unordered_map<std::int64_t, unsigned> kinds);
     unsigned shapeKinds(std::int64_t sampleId) const;
+    // What a sample without a label shows under its thumbnail and over the image: the kinds of
+    // shape it has ("masks", "boxes, masks"), so that a segmentation or detection project's
+    // drawn samples do not read "unlabelled"; "unlabelled" when it has none.
+    static QString unlabelledCaption(unsigned shapeKinds);
     std::size_t samplesWithShapes() const { return shapeKinds_.size(); }
     // Samples' shapes as read from the store: kept as outlines and the rows repainted.
     void setSampleShapes(std::int64_t sampleId, const std::vector<annotations::Shape>& shapes);
@@ -162,7 +167,8 @@ public:
 
 signals:
     void shapesWanted(const std::vector<std::int64_t>& sampleIds);
-    void samplesWithShapesChanged(); // samplesWithShapes() has another value
+    void samplesWithShapesChanged();               // samplesWithShapes() has another value
+    void shapeKindsChanged(std::int64_t sampleId); // a shape edit changed shapeKinds(sampleId)
 
 private:
     bool matches(const kestrel::dataset::CatalogSample& sample) const;

@@ -2,6 +2,7 @@
 // the thumbnails draw, read lazily for the rows on screen.
 #include "sample_model.h"
 
+#include <QStringList>
 #include <QTimer>
 
 namespace kestrel::widgets {
@@ -77,6 +78,20 @@ unsigned SampleModel::shapeKinds(std::int64_t sampleId) const {
     return found == shapeKinds_.end() ? 0 : found->second;
 }
 
+QString SampleModel::unlabelledCaption(unsigned shapeKinds) {
+    QStringList kinds;
+    if ((shapeKinds & kBoxFlag) != 0) {
+        kinds << tr("boxes");
+    }
+    if ((shapeKinds & kPolygonFlag) != 0) {
+        kinds << tr("polygons");
+    }
+    if ((shapeKinds & kMaskFlag) != 0) {
+        kinds << tr("masks");
+    }
+    return kinds.isEmpty() ? tr("unlabelled") : kinds.join(QStringLiteral(", "));
+}
+
 bool SampleModel::shapesMatch(const dataset::CatalogSample& sample) const {
     const unsigned kinds = shapeKinds(sample.id);
     switch (filter_.show) {
@@ -99,6 +114,7 @@ void SampleModel::setSampleShapes(std::int64_t sampleId, const std::vector<Shape
         kinds |= kindFlag(shape.kind);
     }
     const std::size_t before = shapeKinds_.size();
+    const unsigned kindsBefore = shapeKinds(sampleId);
     if (kinds == 0) {
         shapeKinds_.erase(sampleId);
     } else {
@@ -107,6 +123,9 @@ void SampleModel::setSampleShapes(std::int64_t sampleId, const std::vector<Shape
     setShapesOf({{sampleId, shapes}});
     if (shapeKinds_.size() != before) {
         emit samplesWithShapesChanged();
+    }
+    if (kinds != kindsBefore) {
+        emit shapeKindsChanged(sampleId);
     }
 }
 

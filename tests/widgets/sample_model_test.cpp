@@ -1,5 +1,5 @@
 // The sample model on its own: filters, sorting that keeps the selection, label and split
-// changes, and thumbnails asked for only when a cell needs one.
+// changes, captions from shapes, and thumbnails asked for only when a cell needs one.
 #include "sample_model.h"
 #include "thumbnail_source.h"
 
@@ -293,6 +293,46 @@ private slots:
         QCOMPARE(
             model.headerData(SampleModel::LossColumn, Qt::Horizontal, Qt::DisplayRole).toString(),
             QString("Loss"));
+    }
+
+    // A segmentation or detection sample carries shapes, not a label: its caption names them.
+    void anUnlabelledSampleIsCaptionedByTheKindsOfShapeItHas() {
+        using kestrel::widgets::kBoxFlag;
+        using kestrel::widgets::kMaskFlag;
+        using kestrel::widgets::kPolygonFlag;
+        QCOMPARE(SampleModel::unlabelledCaption(0), QString("unlabelled"));
+        QCOMPARE(SampleModel::unlabelledCaption(kMaskFlag), QString("masks"));
+        QCOMPARE(SampleModel::unlabelledCaption(kBoxFlag | kPolygonFlag | kMaskFlag),
+                 QString("boxes, polygons, masks"));
+
+        SampleModel model;
+        model.setCatalog(catalog());
+        model.setShapeKinds({{3, kMaskFlag}});
+        const auto kindsOf = [&](std::int64_t sampleId) {
+            for (int row = 0; row < model.rowCount(); ++row) {
+                if (model.sampleAt(row)->id == sampleId) {
+                    return model.index(row, 0).data(SampleModel::ShapeKindsRole).toUInt();
+                }
+            }
+            return 99U;
+        };
+        QCOMPARE(kindsOf(3), unsigned(kMaskFlag));
+        QCOMPARE(kindsOf(5), 0U);
+
+        // Only an edit that changes a sample's kinds says so (the viewer's caption follows).
+        QSignalSpy changed(&model, &SampleModel::shapeKindsChanged);
+        kestrel::annotations::Shape box;
+        box.kind = kestrel::annotations::ShapeKind::Box;
+        box.box = {1, 1, 2, 2};
+        model.setSampleShapes(5, {box});
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(0).value<std::int64_t>(), std::int64_t(5));
+        QCOMPARE(kindsOf(5), unsigned(kBoxFlag));
+        model.setSampleShapes(5, {box, box});
+        QCOMPARE(changed.size(), 1);
+        model.setSampleShapes(5, {});
+        QCOMPARE(changed.size(), 2);
+        QCOMPARE(kindsOf(5), 0U);
     }
 
     void thumbnailsAreAskedForOnlyWhenACellIsDrawn() {
