@@ -36,8 +36,10 @@ using kestrel::testing::TempDir;
 
 class SegmentationRunTest : public ::testing::Test {
 protected:
+    // The scans lie inside the project: the images held out for validation are chosen by
+    // stored path, which outside it would hold the temporary folder's random name.
     void SetUp() override {
-        scans = testing::writeSegmentationCoco(dir / "scans", 15, 11, 32);
+        scans = testing::writeSegmentationCoco(dir / "project/scans", 15, 11, 32);
         dataset::importSource(project, scans.folder, {});
     }
 
