@@ -128,8 +128,9 @@ ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(deleteButton_, 1, 1);
     column->addLayout(buttons);
 
-    auto* quick = new QGroupBox(tr("Quick OK/NG"));
-    auto* quickColumn = new QVBoxLayout(quick);
+    quickGroup_ = new QGroupBox(tr("Quick OK/NG"));
+    quickGroup_->setObjectName("quickGroup");
+    auto* quickColumn = new QVBoxLayout(quickGroup_);
     quickCheck_ = new QCheckBox(tr("Quick OK/NG mode"));
     quickCheck_->setObjectName("quickModeCheck");
     connect(quickCheck_, &QCheckBox::toggled, this, &ClassPanel::setQuickMode);
@@ -148,7 +149,7 @@ ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent) {
     quickHint_->setObjectName("quickModeHint");
     quickHint_->setWordWrap(true);
     quickColumn->addWidget(quickHint_);
-    column->addWidget(quick);
+    column->addWidget(quickGroup_);
 
     setQuickMode(false);
     updateButtons();
@@ -166,6 +167,19 @@ void ClassPanel::setClasses(const std::vector<CatalogClass>& classes) {
     }
     rebuildQuickCombos();
     updateButtons();
+
+    const bool shapesOnly = std::any_of(classes_.begin(), classes_.end(),
+                                        [](const CatalogClass& c) { return c.shapes > 0; }) &&
+                            std::none_of(classes_.begin(), classes_.end(),
+                                         [](const CatalogClass& c) { return c.count > 0; });
+    if (shapesOnly == quickAvailable_) {
+        quickAvailable_ = !shapesOnly;
+        if (!quickAvailable_) {
+            setQuickMode(false);
+        }
+        quickGroup_->setVisible(quickAvailable_);
+        emit quickModeAvailableChanged(quickAvailable_);
+    }
 }
 
 std::int64_t ClassPanel::currentClass() const {
@@ -186,6 +200,7 @@ std::int64_t ClassPanel::classForHotkey(int digit) const {
 }
 
 void ClassPanel::setQuickMode(bool on) {
+    on = on && quickAvailable_;
     const bool changed = on != quickMode_;
     quickMode_ = on;
     {

@@ -12,6 +12,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QListWidget;
+class QGroupBox;
 class QPushButton;
 
 namespace kestrel::widgets {
@@ -30,6 +31,10 @@ public:
 
     std::int64_t currentClass() const; // 0 when none
     bool quickMode() const { return quickMode_; }
+    // Quick OK/NG labels whole images. A project whose classes have shapes and no labelled
+    // sample (segmentation, detection) has no OK class to offer: the group hides, quick mode
+    // ends and refuses to start until a class labels a sample.
+    bool quickModeAvailable() const { return quickAvailable_; }
     std::int64_t okClass() const { return okId_; } // quick mode's OK class (0 when none)
     std::int64_t ngClass() const { return ngId_; } // quick mode's NG class (0 when none)
     std::int64_t classForHotkey(int digit) const;  // 1..9 -> class id, 0 when none
@@ -49,6 +54,7 @@ signals:
     void mergeRequested(std::int64_t from, std::int64_t into);
     void deleteRequested(std::int64_t classId);
     void quickModeChanged(bool on);
+    void quickModeAvailableChanged(bool available);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -68,6 +74,7 @@ private:
 
     std::vector<kestrel::dataset::CatalogClass> classes_;
     bool quickMode_ = false;
+    bool quickAvailable_ = true;
     std::int64_t okId_ = 0;
     std::int64_t ngId_ = 0;
     // Whether the user picked the OK class; an automatic fallback pick may still change.
@@ -80,6 +87,7 @@ private:
     QPushButton* mergeButton_ = nullptr;
     QPushButton* deleteButton_ = nullptr;
     QPushButton* assignButton_ = nullptr;
+    QGroupBox* quickGroup_ = nullptr;
     QCheckBox* quickCheck_ = nullptr;
     QComboBox* okCombo_ = nullptr;
     QComboBox* ngCombo_ = nullptr;

@@ -91,6 +91,8 @@ void MainWindow::createActions() {
     quick->setShortcut(Qt::CTRL | Qt::Key_K);
     connect(quick, &QAction::toggled, classPanel_, &ClassPanel::setQuickMode);
     connect(classPanel_, &ClassPanel::quickModeChanged, quick, &QAction::setChecked);
+    connect(classPanel_, &ClassPanel::quickModeAvailableChanged, quick, &QAction::setEnabled);
+    quick->setEnabled(classPanel_->quickModeAvailable());
     label->addSeparator();
     label->addActions(labelling_->splitActions());
     label->addSeparator();

@@ -13,6 +13,7 @@
 #include <QCheckBox>
 #include <QColor>
 #include <QComboBox>
+#include <QGroupBox>
 #include <QImage>
 #include <QInputDialog>
 #include <QListWidget>
@@ -343,6 +344,41 @@ private slots:
         QVERIFY(!combo("okClassCombo")->isEnabled());
         QCOMPARE(changed.count(), 2);
         QCOMPARE(changed.at(1).at(0).toBool(), false);
+    }
+
+    // A segmentation or detection project's classes label shapes, not images: no OK class.
+    void quickModeHidesInAProjectOfShapesAndComesBackWithALabel() {
+        auto* group = panel_->findChild<QGroupBox*>("quickGroup");
+        QVERIFY(panel_->quickModeAvailable());
+        QVERIFY(group->isVisible());
+        panel_->setQuickMode(true);
+        QVERIFY(panel_->quickMode());
+
+        QSignalSpy available(panel_.get(), &ClassPanel::quickModeAvailableChanged);
+        QSignalSpy changed(panel_.get(), &ClassPanel::quickModeChanged);
+        auto classes = sampleClasses();
+        for (auto& c : classes) {
+            c.count = 0;
+        }
+        classes[0].shapes = 40;
+        panel_->setClasses(classes);
+        QVERIFY(!panel_->quickModeAvailable());
+        QVERIFY(!group->isVisible());
+        QVERIFY(!panel_->quickMode());
+        QCOMPARE(available.count(), 1);
+        QCOMPARE(available.at(0).at(0).toBool(), false);
+        QCOMPARE(changed.count(), 1);
+        panel_->setQuickMode(true); // Ctrl+K's action is disabled; the panel refuses too
+        QVERIFY(!panel_->quickMode());
+
+        classes[1].count = 3; // a sample labelled "good"
+        panel_->setClasses(classes);
+        QVERIFY(panel_->quickModeAvailable());
+        QVERIFY(group->isVisible());
+        QCOMPARE(available.count(), 2);
+        panel_->setClasses({}); // a new project: nothing labelled or drawn yet
+        QVERIFY(panel_->quickModeAvailable());
+        QCOMPARE(available.count(), 2);
     }
 
     void quickModeChoicesSurviveNewClassesAndStayApart() {
