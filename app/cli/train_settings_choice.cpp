@@ -130,48 +130,26 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     if (given.schedule) {
         options.schedule.kind = train::parseLrScheduleKind(*given.schedule);
     }
-    if (given.weightDecay) {
-        options.weightDecay = *given.weightDecay;
-    }
-    if (given.labelSmoothing) {
-        options.labelSmoothing = *given.labelSmoothing;
-    }
-    if (given.ema) {
-        options.emaHorizon = *given.ema;
-    }
-    if (given.clipGrad) {
-        options.gradientClipNorm = *given.clipGrad;
-    }
+    options.weightDecay = given.weightDecay.value_or(options.weightDecay);
+    options.labelSmoothing = given.labelSmoothing.value_or(options.labelSmoothing);
+    options.emaHorizon = given.ema.value_or(options.emaHorizon);
+    options.gradientClipNorm = given.clipGrad.value_or(options.gradientClipNorm);
     if (given.precision) {
         options.precision = train::parsePrecision(*given.precision);
     }
-    if (given.patience) {
-        options.patience = *given.patience;
-    }
-    if (given.validateEvery) {
-        options.validateEvery = *given.validateEvery;
-    }
-    if (given.monitor) {
-        options.monitor = *given.monitor;
-    }
-    if (given.workers) {
-        options.workers = *given.workers;
-    }
-    if (given.threads) {
-        options.threads = *given.threads;
-    }
+    options.patience = given.patience.value_or(options.patience);
+    options.validateEvery = given.validateEvery.value_or(options.validateEvery);
+    options.monitor = given.monitor.value_or(options.monitor);
+    options.workers = given.workers.value_or(options.workers);
+    options.threads = given.threads.value_or(options.threads);
     if (given.syncBatchNorm) {
         options.syncBatchNorm = true; // else the defaults' (or the run's) choice
     }
     if (given.classWeights || given.noClassWeights) {
         options.classWeights = given.classWeights; // else the defaults' (or the run's) choice
     }
-    if (given.goodClass) {
-        options.goodClass = *given.goodClass;
-    }
-    if (given.targetRecall) {
-        options.targetDefectRecall = *given.targetRecall;
-    }
+    options.goodClass = given.goodClass.value_or(options.goodClass);
+    options.targetDefectRecall = given.targetRecall.value_or(options.targetDefectRecall);
     if (!given.minimumAreas.empty() || given.pixelSize) {
         if (options.task != TaskKind::Segmentation) {
             throw Error(ErrorKind::InvalidArgument,
