@@ -5,11 +5,12 @@ says each defect's contrast), and the extra pixels next to a drawn region of tha
 (within 2 px: the edges are too wide) or away from it: on another class's defect (within
 2 px; the classes mixed up) or on the bare surface (false alarms).
 
-  bench/segmentation_misses.py DATA MASKS [--split test] [--faint 15]
+  bench/segmentation_misses.py DATA MASKS [--split test] [--faint 15] [--by-defect]
 
 DATA is a folder make_segmentation_set.py wrote (instances_<split>.json, masks/<split>/);
 MASKS holds `kestrel-cli predict MODEL IMAGES... --masks MASKS` PNGs (class indexes, 0
-background) named after the images. The last line is the mean IoU over the defect classes.
+background) named after the images. The line starting "mIoU" (the last, without
+--by-defect) is the mean IoU over the defect classes.
 A set of another seed than the training set's, with a few hundred images, tells two runs
 apart far better than the 45 test images of the bench's set: for example
 
@@ -19,6 +20,12 @@ apart far better than the 45 test images of the bench's set: for example
   bench/segmentation_misses.py /tmp/seg9 /tmp/masks1 --split train
 
 (every image is predicted; the split picks which are counted).
+
+--by-defect adds, per class and band of contrast, how many drawn defects there are, the share
+of their pixels found with their class and with any defect class, and how many were found
+(a tenth of their pixels or more) but called another class by most of their pixels, split by
+polarity: a model that tells scratches from cracks by dark or light rather than by shape
+shows it there.
 """
 import argparse
 import json
@@ -58,6 +65,8 @@ def main():
     parser.add_argument("--split", default="test")
     parser.add_argument("--faint", type=float, default=15,
                         help="defects drawn with |contrast| under this are faint")
+    parser.add_argument("--by-defect", action="store_true",
+                        help="also each class's recall by contrast band and its mix-ups")
     args = parser.parse_args()
 
     with open(os.path.join(args.data, f"instances_{args.split}.json")) as file:
@@ -70,6 +79,7 @@ def main():
     for annotation in coco["annotations"]:
         by_image.setdefault(annotation["image_id"], []).append(annotation)
     missing = []
+    defects = []  # (class, |contrast|, dark, pixels, found with its class, found as any defect)
     for image in coco["images"]:
         stem = os.path.splitext(image["file_name"])[0]
         predicted_file = os.path.join(args.masks, stem + ".png")
@@ -98,6 +108,11 @@ def main():
             kind = "faint" if abs(annotation.get("contrast", 255)) < args.faint else "clear"
             totals[c][kind] += int(own.sum())
             totals[c][kind + "_found"] += int((own & (predicted == c)).sum())
+            contrast = annotation.get("contrast")
+            if contrast is not None and own.any():
+                defects.append((c, abs(contrast), contrast < 0, int(own.sum()),
+                                int((own & (predicted == c)).sum()),
+                                int((own & (predicted > 0)).sum())))
     if missing:
         raise SystemExit(f"{len(missing)} images have no mask in {args.masks}, such as "
                          f"{missing[0]}.")
@@ -117,6 +132,28 @@ def main():
               f" ({row['other']} on another class's defect)")
     print(f"mIoU {np.mean(ious):.3f} over {len(ious)} classes, {len(coco['images'])} images"
           if ious else "mIoU - (no class drawn or predicted)")
+    if args.by_defect:
+        print_by_defect(names, defects)
+
+
+def print_by_defect(names, defects):
+    """Per class and contrast band: pixel recall, and the defects called another class."""
+    bands = [(0, 15), (15, 25), (25, 40), (40, 256)]
+    for c, name in names.items():
+        for low, high in bands:
+            rows = [d for d in defects if d[0] == c and low <= d[1] < high]
+            if not rows:
+                continue
+            pixels = sum(d[3] for d in rows)
+            found = [d for d in rows if d[5] >= 0.1 * d[3]]
+            mixed = {dark: sum(1 for d in found if d[2] == dark and d[4] < 0.5 * d[5])
+                     for dark in (True, False)}
+            counts = {dark: sum(1 for d in found if d[2] == dark) for dark in (True, False)}
+            print(f"{name:8s} contrast {low:3d}-{min(high - 1, 255):3d}: {len(rows):4d} defects,"
+                  f" pixels found {sum(d[4] for d in rows) / pixels:.2f} with the class,"
+                  f" {sum(d[5] for d in rows) / pixels:.2f} as any defect; called another class:"
+                  f" dark {mixed[True]} of {counts[True]}, light {mixed[False]} of"
+                  f" {counts[False]} found")
 
 
 if __name__ == "__main__":
