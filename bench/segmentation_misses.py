@@ -106,12 +106,12 @@ def main():
             # The pixels this defect still owns (a later defect paints over an earlier one).
             own = rle_mask(annotation["segmentation"]) & (truth == c)
             kind = "faint" if abs(annotation.get("contrast", 255)) < args.faint else "clear"
-            totals[c][kind] += int(own.sum())
-            totals[c][kind + "_found"] += int((own & (predicted == c)).sum())
+            pixels, found = int(own.sum()), int((own & (predicted == c)).sum())
+            totals[c][kind] += pixels
+            totals[c][kind + "_found"] += found
             contrast = annotation.get("contrast")
-            if contrast is not None and own.any():
-                defects.append((c, abs(contrast), contrast < 0, int(own.sum()),
-                                int((own & (predicted == c)).sum()),
+            if contrast is not None and pixels:
+                defects.append((c, abs(contrast), contrast < 0, pixels, found,
                                 int((own & (predicted > 0)).sum())))
     if missing:
         raise SystemExit(f"{len(missing)} images have no mask in {args.masks}, such as "
