@@ -172,8 +172,8 @@ void ClassPanel::setClasses(const std::vector<CatalogClass>& classes) {
                                         [](const CatalogClass& c) { return c.shapes > 0; }) &&
                             std::none_of(classes_.begin(), classes_.end(),
                                          [](const CatalogClass& c) { return c.count > 0; });
-    if (shapesOnly == quickAvailable_) {
-        quickAvailable_ = !shapesOnly;
+    if (const bool available = !shapesOnly; available != quickAvailable_) {
+        quickAvailable_ = available;
         if (!quickAvailable_) {
             setQuickMode(false);
         }

@@ -10,9 +10,9 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QListWidget;
-class QGroupBox;
 class QPushButton;
 
 namespace kestrel::widgets {
