@@ -23,17 +23,31 @@ struct LrScheduleOptions {
     double warmupFraction = 0.3; // OneCycle: share of all steps spent rising
 };
 
+// A run's last epochs on a short schedule of their own (TrainOptions::wholeImageEpochs): the
+// main schedule runs its course over the epochs before them, then a second one-cycle at
+// `fraction` of the base rate fine-tunes over these `epochs`.
+struct LrRestart {
+    std::int64_t epochs = 0; // 0: none
+    double fraction = 0.1;
+};
+
 class LrSchedule {
 public:
-    LrSchedule(LrScheduleOptions options, std::int64_t stepsPerEpoch, std::int64_t epochs);
+    LrSchedule(LrScheduleOptions options, std::int64_t stepsPerEpoch, std::int64_t epochs,
+               LrRestart restart = {});
     // The learning rate for optimizer step `step` (0-based, counting over all epochs).
     double at(std::int64_t step) const;
     const LrScheduleOptions& options() const { return options_; }
 
 private:
+    // The main schedule's rate at `step` of its `totalSteps`.
+    double mainAt(double step, double totalSteps) const;
+
     LrScheduleOptions options_;
+    LrRestart restart_;
     std::int64_t stepsPerEpoch_;
     std::int64_t totalSteps_;
+    std::int64_t restartStep_; // the first step of the restart; totalSteps_ without one
 };
 
 // "constant", "step", "cosine", "onecycle"; throws kestrel::Error (InvalidArgument) otherwise.

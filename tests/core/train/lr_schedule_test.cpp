@@ -64,6 +64,31 @@ TEST(LrScheduleTest, OneCycleRisesFromBaseOver25ToBaseThenFallsNearZero) {
     EXPECT_NEAR(schedule.at(99), 0.1 / 25 / 1e4, 1e-12);
 }
 
+TEST(LrScheduleTest, ARestartRunsTheMainScheduleFirstThenASmallerOneCycle) {
+    auto o = options(LrScheduleOptions::Kind::OneCycle);
+    o.warmupFraction = 0.3;
+    // 12 epochs of 10 steps: the last 2 restart at a tenth of the rate.
+    const LrSchedule restarted(o, 10, 12, LrRestart{2, 0.1});
+    const LrSchedule main(o, 10, 10);
+    for (std::int64_t step = 0; step < 100; ++step) {
+        ASSERT_NEAR(restarted.at(step), main.at(step), 1e-15) << "step " << step;
+    }
+    const LrSchedule second(options(LrScheduleOptions::Kind::OneCycle), 10, 2);
+    for (std::int64_t step = 100; step < 120; ++step) {
+        ASSERT_NEAR(restarted.at(step), 0.1 * second.at(step - 100), 1e-15) << "step " << step;
+    }
+    EXPECT_NEAR(restarted.at(100), 0.01 / 25, 1e-15); // starts low again
+    EXPECT_GT(restarted.at(105), restarted.at(100));
+    EXPECT_LT(restarted.at(119), 1e-6);
+
+    // The other schedules end where the restart begins, and a restart as long as the run is
+    // no restart.
+    const LrSchedule cosine(options(LrScheduleOptions::Kind::Cosine), 10, 12, LrRestart{2, 0.1});
+    EXPECT_NEAR(cosine.at(99), 0.0, 1e-12);
+    const LrSchedule whole(o, 10, 2, LrRestart{2, 0.1});
+    EXPECT_NEAR(whole.at(5), second.at(5), 1e-15);
+}
+
 TEST(LrScheduleTest, NamesRoundTripAndUnknownNamesAreRefused) {
     for (const char* name : {"constant", "step", "cosine", "onecycle"}) {
         EXPECT_EQ(toString(parseLrScheduleKind(name)), name);
