@@ -52,6 +52,14 @@ void WeightAverage::useTrained() {
     }
 }
 
+void WeightAverage::restartFromAverage() {
+    useTrained();
+    torch::NoGradGuard noGrad;
+    for (Entry& entry : entries_) {
+        entry.live.detach().copy_(entry.aside);
+    }
+}
+
 void WeightAverage::adoptModelAsAverage() {
     torch::NoGradGuard noGrad;
     for (Entry& entry : entries_) {

@@ -34,6 +34,11 @@ public:
     void useTrained();
     bool averageInUse() const { return averageInUse_; }
 
+    // A new stage of training (TrainOptions::wholeImageEpochs) starts from the average: the
+    // model trains on from it, and the average starts over there. The caller then counts
+    // update's `step` from this stage's first step.
+    void restartFromAverage();
+
     // Continuing a run: the model holds the average, as its checkpoint kept it. It becomes
     // the average, and the model then takes the trained weights (loaded by the caller).
     void adoptModelAsAverage();

@@ -70,6 +70,32 @@ TEST(WeightAverageTest, FollowsTheDecayRuleAndLeavesIntegerBuffersAlone) {
     EXPECT_EQ(weightOf(model), 3.0);
 }
 
+TEST(WeightAverageTest, ARestartTrainsOnFromTheAverageWhicheverIsInTheModel) {
+    for (const bool averageInUse : {false, true}) {
+        Tiny model;
+        model.set(0.0);
+        WeightAverage average(model, 4.0);
+        model.set(1.0);
+        average.update(1); // the average: 9/11
+        const torch::Tensor weight = model.linear->weight;
+        if (averageInUse) {
+            average.useAverage();
+        }
+        average.restartFromAverage();
+        EXPECT_FALSE(average.averageInUse());
+        EXPECT_NEAR(weightOf(model), 9.0 / 11.0, 1e-6);
+        EXPECT_TRUE(weight.is_same(model.linear->weight)); // still the optimizer's tensor
+        average.useAverage();
+        EXPECT_NEAR(weightOf(model), 9.0 / 11.0, 1e-6); // the average is where it was
+        average.useTrained();
+        // Counted from the restart, the first step moves the average most of the way.
+        model.set(2.0);
+        average.update(1);
+        average.useAverage();
+        EXPECT_NEAR(weightOf(model), 2.0 / 11.0 * 9.0 / 11.0 + 9.0 / 11.0 * 2.0, 1e-6);
+    }
+}
+
 TEST(WeightAverageTest, SwappingKeepsTheOptimizersTensors) {
     torch::manual_seed(3);
     auto model = models::createClassifier({"smallcnn", 3, 1});
