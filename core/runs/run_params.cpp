@@ -127,6 +127,7 @@ std::map<std::string, std::string> toParams(const train::TrainOptions& options) 
         {"pixel_size_mm", text(options.pixelSizeMm)},
         {"crop_size", std::to_string(options.cropSize)},
         {"defect_crop_share", text(options.defectCropShare)},
+        {"whole_image_epochs", std::to_string(options.wholeImageEpochs)},
         {"keep_image_scale", flag(options.keepImageScale)},
         {"augment.resized_crop", text(augment.resizedCrop.probability)},
         {"augment.resized_crop_min_scale", text(augment.resizedCrop.minScale)},
@@ -202,6 +203,8 @@ train::TrainOptions optionsFromParams(const std::map<std::string, std::string>& 
     // Runs from before training crops trained on whole images.
     options.cropSize = static_cast<int>(read.number("crop_size", 0));
     options.defectCropShare = read.number("defect_crop_share", 0.67);
+    // Runs from before whole-image epochs trained on crops to the end.
+    options.wholeImageEpochs = static_cast<std::int64_t>(read.number("whole_image_epochs", 0));
     // Runs from before it stretched their images.
     options.keepImageScale = read.text("keep_image_scale", "false") == "true";
     auto& augment = options.augmentation;

@@ -167,6 +167,18 @@ void validate(const TrainOptions& options) {
         invalid("The share of crops around a defect must be between 0 and 1, not " +
                 number(options.defectCropShare) + ".");
     }
+    if (options.wholeImageEpochs != 0) {
+        if (options.cropSize == 0) {
+            invalid("Whole-image epochs follow training on crops; with a crop size of 0 every "
+                    "epoch is on whole images, so set them to 0, not " +
+                    std::to_string(options.wholeImageEpochs) + ".");
+        }
+        if (options.wholeImageEpochs < 0 || options.wholeImageEpochs >= options.epochs) {
+            invalid("The whole-image epochs must be 0 or more and fewer than the run's " +
+                    std::to_string(options.epochs) + " epochs, not " +
+                    std::to_string(options.wholeImageEpochs) + ".");
+        }
+    }
 }
 
 bool isValidationEpoch(const TrainOptions& options, std::int64_t epoch) {

@@ -92,6 +92,11 @@ struct TrainOptions {
     // and export still see whole images. 0: whole images.
     int cropSize = 0;
     double defectCropShare = 0.67;
+    // Segmentation with crops: the run's last this many epochs train on whole images, from
+    // the weight average, on a short schedule of their own (LrRestart): the crops never show
+    // the model a whole part, and it learns there what bare surface does not hold a defect.
+    // 0: crops to the end.
+    std::int64_t wholeImageEpochs = 0;
     // Segmentation: each image keeps its own pixels in the model's input, centred and padded
     // (imaging::ImageSpec::Resize::Pad), instead of being stretched to it. Stretching a part
     // of 146 x 121 px to 144 x 144 resamples a 1 px scratch and its mask differently.
@@ -125,7 +130,33 @@ models::ClassifierSpec modelSpec(const TrainOptions& options, int classes);
 inline void dropCropThatFillsTheImage(TrainOptions& options) {
     if (options.cropSize >= options.imageSize) {
         options.cropSize = 0;
+        options.wholeImageEpochs = 0;
     }
+}
+
+// After the epochs were changed from `epochsBefore` (the defaults' or an earlier run's): the
+// whole-image epochs keep their share of the run, rounded down, and at least one epoch is
+// left on crops. Inline for the window's forms, as above.
+inline void keepWholeImageShare(TrainOptions& options, std::int64_t epochsBefore) {
+    if (options.cropSize == 0 || epochsBefore <= 0) {
+        options.wholeImageEpochs = 0;
+        return;
+    }
+    if (options.epochs == epochsBefore) {
+        return;
+    }
+    const std::int64_t kept = options.wholeImageEpochs * options.epochs / epochsBefore;
+    options.wholeImageEpochs = kept < options.epochs ? kept : options.epochs - 1;
+    if (options.wholeImageEpochs < 0) {
+        options.wholeImageEpochs = 0;
+    }
+}
+
+// The first epoch (0-based) that trains on whole images; options.epochs when none does.
+inline std::int64_t firstWholeImageEpoch(const TrainOptions& options) {
+    return options.cropSize > 0 && options.wholeImageEpochs > 0
+               ? options.epochs - options.wholeImageEpochs
+               : options.epochs;
 }
 
 } // namespace kestrel::train

@@ -108,6 +108,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     options.augmentation.noise.sigma = 12;
     options.cropSize = 72;
     options.defectCropShare = 0.5;
+    options.wholeImageEpochs = 3;
     options.augmentation.blur.minSigma = 0.1;
     options.syncBatchNorm = true;
     options.emaHorizon = 300;
@@ -123,6 +124,7 @@ TEST(RunStoreTest, EveryOptionRoundTripsThroughRunParameters) {
     EXPECT_EQ(back.augmentation.blur.minSigma, 0.1);
     EXPECT_EQ(back.cropSize, 72);
     EXPECT_DOUBLE_EQ(back.defectCropShare, 0.5);
+    EXPECT_EQ(back.wholeImageEpochs, 3);
     EXPECT_TRUE(back.keepImageScale);
     EXPECT_EQ(back.model, "resnet18");
     EXPECT_EQ(back.epochs, 7);

@@ -20,6 +20,7 @@
 #include "store/sample_repository.h"
 #include "temp_dir.h"
 #include "train/training_events.h"
+#include "training_fixture.h"
 
 #include <algorithm>
 
@@ -244,6 +245,69 @@ TEST_F(SegmentationRunTest, APaddedRunKeepsEachPartsPixelsThroughExport) {
                original.size(), 0, 0, cv::INTER_LINEAR);
     const cv::Mat expected = 1.0 - atFileSize;
     EXPECT_LT(cv::norm(explained.heat, expected, cv::NORM_INF), 1e-5);
+}
+
+std::vector<double> series(Project& project, std::int64_t run, const std::string& name) {
+    std::vector<double> values;
+    for (const auto& point : store::RunRepository(project.database()).metrics(run, name)) {
+        values.push_back(point.value);
+    }
+    return values;
+}
+
+// After the crops, the last epochs train on whole images on a schedule of their own: a run
+// cancelled just before them and resumed builds its loader and optimizer as the straight run
+// switched them, and ends with the same weights.
+TEST_F(SegmentationRunTest, WholeImageEpochsRestartTheScheduleAndAResumeBeforeThemEndsTheSame) {
+    train::TrainOptions options = tinyOptions();
+    options.cropSize = 16;
+    options.defectCropShare = 0.9;
+    options.epochs = 3;
+    options.wholeImageEpochs = 1;
+    options.emaHorizon = 5;
+    options.schedule.kind = train::LrScheduleOptions::Kind::OneCycle;
+    store::RunRepository runs(project.database());
+    train::NullObserver none;
+    auto straight = TrainingSession::create(project, options);
+    const train::TrainingFinished done = straight->run(none);
+    ASSERT_EQ(done.status, train::TrainingFinished::Status::Completed) << done.reason;
+    EXPECT_EQ(runs.params(straight->runId()).at("whole_image_epochs"), "1");
+    // Each epoch records its last step's rate: the crops' one-cycle ends at its floor, and
+    // the whole images' starts over, at most a tenth of the run's rate.
+    const auto rates = series(project, straight->runId(), "lr");
+    ASSERT_EQ(rates.size(), 3u);
+    EXPECT_NEAR(rates[1], 2e-3 / 25 / 1e4, 1e-12);
+    EXPECT_GT(rates[2], 100 * rates[1]);
+    EXPECT_LE(rates[2], 0.1 * 2e-3 + 1e-12);
+
+    auto interrupted = TrainingSession::create(project, options);
+    testing::CancelAtEpoch cancel(*interrupted, 2);
+    ASSERT_EQ(interrupted->run(cancel).status, train::TrainingFinished::Status::Cancelled);
+    auto resumed = TrainingSession::resume(project, interrupted->runId());
+    const train::TrainingFinished second = resumed->run(none);
+    ASSERT_EQ(second.status, train::TrainingFinished::Status::Completed) << second.reason;
+
+    const auto straightLosses = series(project, straight->runId(), "val_loss");
+    const auto resumedLosses = series(project, interrupted->runId(), "val_loss");
+    ASSERT_EQ(straightLosses.size(), resumedLosses.size());
+    for (std::size_t i = 0; i < straightLosses.size(); ++i) {
+        EXPECT_NEAR(straightLosses[i], resumedLosses[i], 1e-6) << "epoch " << i + 1;
+    }
+    const TrainedRun a = loadTrainedRun(project, straight->runId());
+    const TrainedRun b = loadTrainedRun(project, interrupted->runId());
+    const auto expected = a.model->named_parameters();
+    for (const auto& item : b.model->named_parameters()) {
+        EXPECT_TRUE(torch::allclose(item.value(), expected[item.key()], 1e-6, 1e-7)) << item.key();
+    }
+
+    // Without crops there is nothing to follow: refused with the value at fault.
+    options.cropSize = 0;
+    try {
+        TrainingSession::create(project, options);
+        FAIL() << "whole-image epochs without crops were accepted";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("not 1."), std::string::npos) << error.what();
+    }
 }
 
 TEST_F(SegmentationRunTest, RefusesAMinimumAreaForAClassItDoesNotSegment) {
