@@ -162,6 +162,7 @@ TrainOptions TrainingForm::options() const {
     options.mean = perChannel(base_.mean, options.channels);
     options.std = perChannel(base_.std, options.channels);
     options.epochs = epochs_->value() >= 1 ? epochs_->value() : base_.epochs;
+    train::keepWholeImageShare(options, base_.epochs);
     options.batchSize = batchSize_->value() >= 1 ? batchSize_->value() : base_.batchSize;
     options.optimizer = static_cast<OptimizerKind>(optimizer_->currentData().toInt());
     options.schedule.baseLr = learningRate().value_or(base_.schedule.baseLr);

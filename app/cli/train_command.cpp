@@ -323,6 +323,12 @@ Command addTrainCommand(CLI::App& root) {
         ->check(CLI::Range(0.0, 1.0))
         ->group(segmentation);
     parser
+        ->add_option("--whole-image-epochs", options->wholeImageEpochs,
+                     "After the crops, train this many of the run's last epochs on whole images "
+                     "(default: about a fifth more time, at most 30 epochs; 0: crops to the end)")
+        ->check(CLI::NonNegativeNumber)
+        ->group(segmentation);
+    parser
         ->add_option("--resize", options->resize,
                      "pad: each image keeps its own pixels, centred in the input and shrunk "
                      "only when larger (default); stretch: every image fills the input")

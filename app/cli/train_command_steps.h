@@ -54,6 +54,7 @@ struct TrainCommandOptions : TrainingSettings {
     std::optional<double> pixelSize;
     std::optional<int> cropSize;
     std::optional<double> defectCrops;
+    std::optional<std::int64_t> wholeImageEpochs;
     // Segmentation: "pad" (TrainOptions::keepImageScale) or "stretch".
     std::optional<std::string> resize;
     // Segmentation: "on" or "off" (TrainOptions::averageMirrors).

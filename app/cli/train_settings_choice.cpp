@@ -76,7 +76,8 @@ bool describedSettingGiven(const TrainCommandOptions& given) {
     const bool flipsNamed = given.task == std::optional<std::string>("segmentation");
     return !given.shapeAllDefault() || given.fromRun || given.optimizer || given.schedule ||
            given.validateEvery || given.ema || given.classWeights || given.noClassWeights ||
-           given.cropSize || given.defectCrops || given.resize || given.mirrors ||
+           given.cropSize || given.defectCrops || given.wholeImageEpochs || given.resize ||
+           given.mirrors ||
            (flipsNamed && (given.noAugment || given.anyOrientation || !given.augment.empty()));
 }
 
@@ -119,6 +120,7 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
                                    : train::describeDefaults(options, shape))
                   << "\n";
     }
+    const std::int64_t epochsBefore = options.epochs;
     applyTrainingSettings(given, options);
     if (given.initWeights) {
         options.initWeights = *given.initWeights;
@@ -183,6 +185,15 @@ train::TrainOptions chooseOptions(Project& project, const TrainCommandOptions& g
     } else {
         train::dropCropThatFillsTheImage(options); // after an --image-size this small
     }
+    if (given.wholeImageEpochs) {
+        if (options.task != TaskKind::Segmentation) {
+            throw Error(ErrorKind::InvalidArgument,
+                        "--whole-image-epochs is for --task segmentation.");
+        }
+        options.wholeImageEpochs = *given.wholeImageEpochs;
+    } else {
+        train::keepWholeImageShare(options, epochsBefore);
+    }
     return options;
 }
 
@@ -224,6 +235,7 @@ std::optional<std::string> recordedSettingGiven(const TrainCommandOptions& given
         {given.pixelSize.has_value(), "--pixel-size"},
         {given.cropSize.has_value(), "--crop-size"},
         {given.defectCrops.has_value(), "--defect-crops"},
+        {given.wholeImageEpochs.has_value(), "--whole-image-epochs"},
         {given.resize.has_value(), "--resize"},
         {given.mirrors.has_value(), "--mirrors"},
         {given.method.has_value(), "--method"},

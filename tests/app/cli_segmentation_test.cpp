@@ -33,6 +33,18 @@ TEST_F(CliTest, SegmentationTrainsEvaluatesExportsAndPredictsMasks) {
     EXPECT_NE(crops.err.find("--crop-size and --defect-crops are for --task segmentation"),
               std::string::npos)
         << crops.err;
+    const ProcessResult whole =
+        cli({"train", project, "--whole-image-epochs", "1", "--epochs", "2"});
+    EXPECT_NE(whole.exitCode, 0);
+    EXPECT_NE(whole.err.find("--whole-image-epochs is for --task segmentation"), std::string::npos)
+        << whole.err;
+    const ProcessResult nothingToFollow =
+        cli({"train", project, "--task", "segmentation", "--image-size", "32", "--crop-size", "0",
+             "--whole-image-epochs", "2", "--epochs", "3"});
+    EXPECT_NE(nothingToFollow.exitCode, 0);
+    EXPECT_NE(nothingToFollow.err.find("with a crop size of 0 every epoch is on whole images"),
+              std::string::npos)
+        << nothingToFollow.err;
     const ProcessResult resize = cli({"train", project, "--resize", "stretch", "--epochs", "1"});
     EXPECT_NE(resize.exitCode, 0);
     EXPECT_NE(resize.err.find("--resize is for --task segmentation"), std::string::npos)
@@ -61,9 +73,10 @@ TEST_F(CliTest, SegmentationTrainsEvaluatesExportsAndPredictsMasks) {
     EXPECT_NE(overridden.err.find("scratch, spot, crack"), std::string::npos) << overridden.err;
     EXPECT_EQ(overridden.err.find("Segmentation defaults:"), std::string::npos) << overridden.err;
 
-    const ProcessResult train = cli({"train", project, "--task", "segmentation", "--epochs", "2",
-                                     "--image-size", "32", "--crop-size", "16", "--batch-size", "4",
-                                     "--device", "cpu", "--min-area", "spot=3", "--json"});
+    const ProcessResult train =
+        cli({"train", project, "--task", "segmentation", "--epochs", "2", "--image-size", "32",
+             "--crop-size", "16", "--batch-size", "4", "--whole-image-epochs", "1", "--device",
+             "cpu", "--min-area", "spot=3", "--json"});
     ASSERT_EQ(train.exitCode, 0) << train.err;
     EXPECT_NE(train.err.find("val mIoU"), std::string::npos) << train.err;
     const auto trained = nlohmann::json::parse(train.out);

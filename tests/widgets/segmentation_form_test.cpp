@@ -91,6 +91,7 @@ private slots:
         defaults.monitor = "val_miou";
         defaults.cropSize = 64;
         defaults.defectCropShare = 0.67;
+        defaults.wholeImageEpochs = 8;
         segmentation->setOptions(defaults);
         segmentation->setDefaultsDescription("Segmentation defaults: unet at 144 px");
 
@@ -118,6 +119,7 @@ private slots:
         QCOMPARE(text(options.monitor), QString("val_miou"));
         QCOMPARE(options.cropSize, 64); // the defaults' training crops go through
         QCOMPARE(options.defectCropShare, 0.67);
+        QCOMPARE(options.wholeImageEpochs, std::int64_t{8});
 
         // The U-Net's poolings need sides that halve evenly: refused inline, Start too.
         auto* size = segmentation->findChild<QSpinBox*>("imageSize");
@@ -134,8 +136,15 @@ private slots:
         // Images as small as the crops train whole, rather than fail to start.
         type(size, "64");
         QCOMPARE(segmentation->options().cropSize, 0);
+        QCOMPARE(segmentation->options().wholeImageEpochs, std::int64_t{0});
         type(size, "152");
         QCOMPARE(segmentation->options().cropSize, 64);
+        // Fewer epochs keep the whole-image epochs' share of the run.
+        auto* epochs = segmentation->findChild<QSpinBox*>("epochs");
+        QVERIFY(epochs != nullptr);
+        type(epochs, "20");
+        QCOMPARE(segmentation->options().epochs, std::int64_t{20});
+        QCOMPARE(segmentation->options().wholeImageEpochs, std::int64_t{4});
 
         // Classification's start stays a classifier's, whatever the other form holds.
         pick("trainingTask", "Classification");

@@ -148,10 +148,15 @@ TEST(SegmentationDefaultsTest, PartsOf128PxAndMoreTrainOnThirdSideCropsAroundThe
     EXPECT_DOUBLE_EQ(options.defectCropShare, 0.9);
     EXPECT_EQ(options.emaHorizon, 400);
     EXPECT_EQ(options.batchSize, 16);
-    EXPECT_EQ(options.epochs, 542); // the bench's
+    // The bench's 542 epochs of crops, then whole images for a fifth more of the budget:
+    // 0.2 x 542 x 210 crops of 48 x 48 px x 1.5 (a crop pixel's cost) / 210 images of 160 px.
+    EXPECT_EQ(options.wholeImageEpochs, 15);
+    EXPECT_EQ(options.epochs, 542 + 15);
     EXPECT_NO_THROW(validate(options));
     const std::string said = describeSegmentationDefaults(options, 210);
-    EXPECT_NE(said.find("as 48 px crops (90% around a defect) in batches of 16"), std::string::npos)
+    EXPECT_NE(said.find("557 epochs of 210 training images as 48 px crops (90% around a defect), "
+                        "the last 15 on whole images, in batches of 16"),
+              std::string::npos)
         << said;
     EXPECT_NE(said.find("at 160 px (images at their own scale, padded)"), std::string::npos)
         << said;
@@ -214,6 +219,37 @@ TEST(SegmentationDefaultsTest, TheInputHoldsNineTenthsOfThePartsAtTheirOwnScale)
     const auto large = defaultSegmentationOptions(segmentationSamples(30, 640, 480), false, "cpu");
     EXPECT_EQ(large.imageSize, 160);
     EXPECT_TRUE(large.keepImageScale);
+}
+
+// The whole-image epochs take a fifth more of the budget, at most 30 and a quarter of the
+// crops' epochs; a set of many parts gets few.
+TEST(SegmentationDefaultsTest, WholeImageEpochsScaleWithTheBudgetWithinLimits) {
+    const auto few = defaultSegmentationOptions(segmentationSamples(20, 150, 138), false, "cpu");
+    EXPECT_EQ(few.epochs, 600 + 30); // the crops' most, then the whole images' most
+    EXPECT_EQ(few.wholeImageEpochs, 30);
+    const auto many = defaultSegmentationOptions(segmentationSamples(2000, 150, 138), false, "cpu");
+    EXPECT_EQ(many.epochs - many.wholeImageEpochs, 57);
+    EXPECT_EQ(many.wholeImageEpochs, 2); // 0.2 x 57 x 2000 x 3456 / (2000 x 25600), rounded
+    EXPECT_NO_THROW(validate(many));
+
+    // Other epochs keep the whole images' share, and leave at least one epoch of crops.
+    TrainOptions options = few;
+    options.epochs = 63;
+    keepWholeImageShare(options, few.epochs);
+    EXPECT_EQ(options.wholeImageEpochs, 3);
+    options.epochs = 1;
+    options.wholeImageEpochs = 30;
+    keepWholeImageShare(options, 2);
+    EXPECT_EQ(options.wholeImageEpochs, 0);
+    // Images no larger than the crops train whole from the start: nothing to follow.
+    options = few;
+    options.imageSize = 48;
+    dropCropThatFillsTheImage(options);
+    EXPECT_EQ(options.wholeImageEpochs, 0);
+    options = few;
+    options.cropSize = 0;
+    keepWholeImageShare(options, few.epochs);
+    EXPECT_EQ(options.wholeImageEpochs, 0);
 }
 
 TEST(SegmentationDefaultsTest, SmallPartsTrainWhole) {
