@@ -9,10 +9,10 @@
 #    three defect classes and per-class IoU and Dice.
 # 3. segmentation_peer.py (the same U-Net in plain torch, AdamW, cross-entropy + soft Dice,
 #    flips and quarter turns) at the image size (padded or stretched), crop size, defect
-#    share, batch size and validation interval Kestrel's run picked, for as many epochs as
-#    Kestrel trained but stopped at Kestrel's wall time, all cores (OpenBLAS on one thread,
-#    as in Kestrel); the same split and test figures from the class-index masks the
-#    generator wrote.
+#    share, whole-image epochs, batch size and validation interval Kestrel's run picked,
+#    for as many epochs as Kestrel trained but stopped at Kestrel's wall time, all cores
+#    (OpenBLAS on one thread, as in Kestrel); the same split and test figures from the
+#    class-index masks the generator wrote.
 # Prints both lines and the ratios kestrel / peer for test mIoU (above 1: Kestrel is more
 # accurate) and peer / kestrel for time.
 #
@@ -81,6 +81,8 @@ fi
 crop="$(sed -n 's/^Segmentation defaults: .* as \([0-9]*\) px crops.*/\1/p' "$work/train.log" | head -1)"
 share="$(sed -n 's/^Segmentation defaults: .* crops (\([0-9]*\)% around a defect).*/\1/p' \
     "$work/train.log" | head -1)"
+whole="$(sed -n 's/^Segmentation defaults: .*, the last \([0-9]*\) on whole images,.*/\1/p' \
+    "$work/train.log" | head -1)"
 batch="$(sed -n 's/^Segmentation defaults: .* in batches of \([0-9]*\),.*/\1/p' "$work/train.log" |
     head -1)"
 every="$(sed -n 's/^Segmentation defaults: .*, validated every \([0-9]*\) epochs.*/\1/p' \
@@ -108,6 +110,7 @@ if ! result="$(OPENBLAS_NUM_THREADS=1 "$python" "$here/segmentation_peer.py" --d
     --image-size "$size" --epochs "$epochs" --seconds "$kestrel_seconds" --seed "$seed" \
     --threads "$(nproc)" \
     --crop-size "${crop:-0}" --defect-crops "$(awk -v p="${share:-67}" 'BEGIN { print p / 100 }')" \
+    --whole-image-epochs "${whole:-0}" \
     --batch-size "${batch:-8}" --validate-every "${every:-1}" "${pad[@]}" \
     2> "$work/peer.log")"; then
     echo "peer failed; the end of $work/peer.log:" >&2

@@ -15,7 +15,8 @@ own scale on a black square of that side (shrunk to fit, keeping their shape, on
 larger), as Kestrel's segmentation defaults place them; once, kept in memory, RGB,
 normalised with ImageNet's mean and std (Kestrel's default for colour sets). Training: random
 horizontal and vertical flips and quarter turns (masks move with the pixels), brightness and
-contrast factors in [0.8, 1.2]; AdamW, a cosine learning rate; loss cross-entropy (weighted by
+contrast factors in [0.8, 1.2]; AdamW, a cosine learning rate (with --whole-image-epochs, the
+last epochs on whole images from a fresh AdamW at a tenth of the rate); loss cross-entropy (weighted by
 inverse pixel frequency with --class-weights, as Kestrel's option of that name) plus soft Dice
 over the defect classes (Kestrel's form: per class over the batch, +1 smoothing). After
 each epoch the validation mIoU picks the best weights, which are tested by the mean of the
@@ -233,6 +234,10 @@ def main():
                              "images)")
     parser.add_argument("--defect-crops", type=float, default=0.67,
                         help="share of the crops placed around a defect pixel")
+    parser.add_argument("--whole-image-epochs", type=int, default=0,
+                        help="train the last this many epochs on whole images, from a fresh "
+                             "AdamW at a tenth of --lr on a cosine of their own, as Kestrel's "
+                             "--whole-image-epochs")
     parser.add_argument("--pad", action="store_true",
                         help="images at their own scale, centred and padded, not stretched")
     parser.add_argument("--validate-every", type=int, default=1,
@@ -244,6 +249,9 @@ def main():
         parser.error("--image-size must be a multiple of 8 (the U-Net's three pools)")
     if args.crop_size % 8 or args.crop_size > args.image_size:
         parser.error("--crop-size must be a multiple of 8 and at most --image-size")
+    if not 0 <= args.whole_image_epochs < args.epochs or (args.whole_image_epochs
+                                                          and not args.crop_size):
+        parser.error("--whole-image-epochs must be fewer than --epochs, and follow crops")
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     if args.threads:
@@ -274,17 +282,23 @@ def main():
         weights = torch.where(counts > 0, counts.sum() / (present * counts.clamp(min=1)),
                               torch.zeros_like(counts)).float().to(device)
     steps_per_epoch = max(1, len(train_images) // args.batch_size)
+    crop_epochs = args.epochs - args.whole_image_epochs
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
-        optimizer, T_max=args.epochs * steps_per_epoch)
+        optimizer, T_max=crop_epochs * steps_per_epoch)
     best_miou, best_epoch, best_state = -1.0, 0, None
     epochs_done, out_of_time = 0.0, False
     for epoch in range(args.epochs):
+        if epoch == crop_epochs and args.whole_image_epochs:
+            optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr / 10,
+                                          weight_decay=args.weight_decay)
+            scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
+                optimizer, T_max=args.whole_image_epochs * steps_per_epoch)
         loss_sum, steps_run = 0.0, 0
         order = torch.randperm(len(train_images), generator=generator)
         for step in range(steps_per_epoch):
             rows = order[step * args.batch_size:(step + 1) * args.batch_size]
             images, masks = augment(train_images[rows], train_masks[rows], generator)
-            if args.crop_size:
+            if args.crop_size and epoch < crop_epochs:
                 images, masks = crop(images, masks, args.crop_size, args.defect_crops, generator)
             masks = masks.to(device)
             logits = model(normalise(images, device))
