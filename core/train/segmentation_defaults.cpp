@@ -39,8 +39,9 @@ constexpr int kSegEmaHorizon = 400;
 constexpr double kSegFittingShare = 0.9;
 // After the crops, whole images for a fifth more of the budget (at most 30 epochs): the
 // run's last epochs (TrainOptions::wholeImageEpochs). On three bench sets, 15 epochs after the
-// defaults' 542 (bench/README.md, 2026-12-07) raised test mIoU from 0.524 to 0.548 on
-// average, cut false alarms on bare surface by 62-86% and cost about a third more time.
+// 542 of crops raised the mean test mIoU from 0.556 to 0.570 (0.582 to 0.603 over 420 images
+// of another seed), cut false alarms on bare surface by 61-85% and took 130 s of a 671 s run
+// (bench/README.md, 2026-12-07).
 constexpr double kSegWholeImageShare = 0.2;
 constexpr std::int64_t kSegMaxWholeImageEpochs = 30;
 // A crop's pixel costs about 1.5 times a whole image's on a CPU (small tensors keep the cores
