@@ -6,6 +6,7 @@ says each defect's contrast), and the extra pixels next to a drawn region of tha
 2 px; the classes mixed up) or on the bare surface (false alarms).
 
   bench/segmentation_misses.py DATA MASKS [--split test] [--faint 15] [--by-defect]
+                               [--min-areas 3,10]
 
 DATA is a folder make_segmentation_set.py wrote (instances_<split>.json, masks/<split>/);
 MASKS holds `kestrel-cli predict MODEL IMAGES... --masks MASKS` PNGs (class indexes, 0
@@ -20,6 +21,11 @@ apart far better than the 45 test images of the bench's set: for example
   bench/segmentation_misses.py /tmp/seg9 /tmp/masks1 --split train
 
 (every image is predicted; the split picks which are counted).
+
+--min-areas A,B,... adds, for each minimum area in pixels, the parts' verdicts as Kestrel's
+default rule gives them (NG when a defect class covers more pixels of the predicted mask than
+that): the escapes (parts with a drawn defect that pass) and the false rejects (parts without
+one that do not).
 
 --by-defect adds, per class and band of contrast, how many drawn defects there are, the share
 of their pixels found with their class and with any defect class, and how many were found
@@ -67,7 +73,14 @@ def main():
                         help="defects drawn with |contrast| under this are faint")
     parser.add_argument("--by-defect", action="store_true",
                         help="also each class's recall by contrast band and its mix-ups")
+    parser.add_argument("--min-areas", default="",
+                        help="comma-separated minimum areas in pixels: escapes and false "
+                             "rejects at each")
     args = parser.parse_args()
+    try:
+        min_areas = [float(text) for text in args.min_areas.split(",") if text.strip()]
+    except ValueError:
+        parser.error(f"--min-areas takes numbers separated by commas, not {args.min_areas!r}")
 
     with open(os.path.join(args.data, f"instances_{args.split}.json")) as file:
         coco = json.load(file)
@@ -80,6 +93,7 @@ def main():
         by_image.setdefault(annotation["image_id"], []).append(annotation)
     missing = []
     defects = []  # (class, |contrast|, dark, pixels, found with its class, found as any defect)
+    parts = []  # (has a drawn defect, the largest predicted area of a defect class)
     for image in coco["images"]:
         stem = os.path.splitext(image["file_name"])[0]
         predicted_file = os.path.join(args.masks, stem + ".png")
@@ -91,6 +105,8 @@ def main():
         if predicted.shape != truth.shape:
             raise SystemExit(f"{predicted_file} is {predicted.shape[1]} x {predicted.shape[0]}"
                              f" px; its image is {truth.shape[1]} x {truth.shape[0]}.")
+        parts.append((bool(by_image.get(image["id"])),
+                      max(int((predicted == c).sum()) for c in names)))
         for c in names:
             drawn, found = truth == c, predicted == c
             near = dilate(drawn, 2)
@@ -130,6 +146,12 @@ def main():
               f" faint {share(row['faint_found'], row['faint'])} of {row['faint']});"
               f" extra near {row['near']}, away {row['far']}"
               f" ({row['other']} on another class's defect)")
+    defective = sum(1 for drawn, _ in parts if drawn)
+    for area in min_areas:
+        escapes = sum(1 for drawn, largest in parts if drawn and largest <= area)
+        rejects = sum(1 for drawn, largest in parts if not drawn and largest > area)
+        print(f"min-area {area:g} px: escapes {escapes} of {defective} defective parts, "
+              f"false rejects {rejects} of {len(parts) - defective} good ones")
     print(f"mIoU {np.mean(ious):.3f} over {len(ious)} classes, {len(coco['images'])} images"
           if ious else "mIoU - (no class drawn or predicted)")
     if args.by_defect:
