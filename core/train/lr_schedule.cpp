@@ -48,7 +48,7 @@ LrSchedule::LrSchedule(LrScheduleOptions options, std::int64_t stepsPerEpoch, st
 
 double LrSchedule::at(std::int64_t step) const {
     const double s = static_cast<double>(std::max<std::int64_t>(step, 0));
-    if (step >= restartStep_) {
+    if (restartStep_ < totalSteps_ && step >= restartStep_) {
         return oneCycle(options_.baseLr * restart_.fraction,
                         static_cast<double>(step - restartStep_),
                         static_cast<double>(totalSteps_ - restartStep_), options_.warmupFraction);
