@@ -36,14 +36,14 @@ imaging::ImageSpec::Resize inputResize(const TrainOptions& options) {
     return imaging::ImageSpec::Resize::Stretch;
 }
 
-loader::LoaderOptions trainingLoaderOptions(const TrainOptions& options) {
+loader::LoaderOptions trainingLoaderOptions(const TrainOptions& options, std::int64_t epoch) {
     loader::LoaderOptions loader = commonOptions(options);
     loader.shuffle = true;
     loader.augment = true;
     loader.augmentation = options.augmentation;
     loader.dropLast = true;
     if (options.task == TaskKind::Segmentation) {
-        loader.cropSide = options.cropSize;
+        loader.cropSide = epoch < firstWholeImageEpoch(options) ? options.cropSize : 0;
         loader.defectCropShare = options.defectCropShare;
     }
     return loader;

@@ -10,9 +10,10 @@ namespace kestrel::train {
 // TrainOptions::keepImageScale, stretched otherwise.
 imaging::ImageSpec::Resize inputResize(const TrainOptions& options);
 
-// How training reads its samples: shuffled and augmented with the run's settings, the
-// partial last batch dropped (a batch of one would make batch-norm statistics meaningless).
-loader::LoaderOptions trainingLoaderOptions(const TrainOptions& options);
+// How training reads its samples in `epoch` (0-based): shuffled and augmented with the run's
+// settings, the partial last batch dropped (a batch of one would make batch-norm statistics
+// meaningless); segmentation cut to crops, except in the whole-image epochs at the end.
+loader::LoaderOptions trainingLoaderOptions(const TrainOptions& options, std::int64_t epoch);
 
 // How evaluation reads them: in order, as they are, every sample. A pass that keeps no
 // graph can take larger batches: at least `minimumBatch` images.

@@ -141,12 +141,12 @@ private:
                                        std::vector<SamplePrediction>* predictions,
                                        std::map<std::string, double>& metrics) const;
     void save(const std::filesystem::path& file);
-    // How this rank reads its training samples: its shard of each global batch, cut to
-    // crops unless `wholeImages`.
-    loader::LoaderOptions rankTrainingOptions(bool wholeImages) const;
+    // How this rank reads its training samples in `epoch`: trainingLoaderOptions, its shard of
+    // each global batch.
+    loader::LoaderOptions rankTrainingOptions(std::int64_t epoch) const;
     // The first whole-image epoch (TrainOptions::wholeImageEpochs) starts from the weight
     // average with a fresh optimizer, as a fine-tuning run from the crops' best would.
-    void startWholeImages();
+    void startWholeImages(std::int64_t epoch);
     // The step the weight average counts its steps from in `epoch`: 0, or the first step of
     // the whole-image epochs (the schedule's restart, LrRestart).
     std::int64_t averageFirstStep(std::int64_t epoch) const;
@@ -220,8 +220,7 @@ TrainingRun::TrainingRun(const TrainOptions& options, const TrainingData& data,
             distributed::synchroniseBatchNorms(*model_, *group_);
         }
     }
-    trainLoader_.emplace(
-        data_.train, rankTrainingOptions(progress_.epochsDone >= firstWholeImageEpoch(options_)));
+    trainLoader_.emplace(data_.train, rankTrainingOptions(progress_.epochsDone));
     if (!data_.validation.empty()) {
         loader::LoaderOptions validation = evaluationLoaderOptions(options_);
         if (group_) {
@@ -264,11 +263,8 @@ void TrainingRun::save(const std::filesystem::path& file) {
     saveCheckpoint(file, *model_, optimizer_.get(), progress_, average_ ? &*average_ : nullptr);
 }
 
-loader::LoaderOptions TrainingRun::rankTrainingOptions(bool wholeImages) const {
-    loader::LoaderOptions training = trainingLoaderOptions(options_);
-    if (wholeImages) {
-        training.cropSide = 0;
-    }
+loader::LoaderOptions TrainingRun::rankTrainingOptions(std::int64_t epoch) const {
+    loader::LoaderOptions training = trainingLoaderOptions(options_, epoch);
     if (group_) {
         training.batchSize = options_.batchSize / group_->worldSize();
         training.shard = {group_->rank(), group_->worldSize()};
@@ -276,13 +272,13 @@ loader::LoaderOptions TrainingRun::rankTrainingOptions(bool wholeImages) const {
     return training;
 }
 
-void TrainingRun::startWholeImages() {
+void TrainingRun::startWholeImages(std::int64_t epoch) {
     if (average_) {
         average_->restartFromAverage();
     }
     optimizer_->state().clear();
-    if (trainLoader_->options().cropSide > 0) {
-        trainLoader_.emplace(data_.train, rankTrainingOptions(true));
+    if (trainLoader_->options().cropSide != trainingLoaderOptions(options_, epoch).cropSide) {
+        trainLoader_.emplace(data_.train, rankTrainingOptions(epoch));
     }
 }
 
@@ -305,7 +301,7 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
         average_->useTrained(); // validation and the checkpoints had the average
     }
     if (epoch == firstWholeImageEpoch(options_) && epoch > 0) {
-        startWholeImages();
+        startWholeImages(epoch);
     }
     EpochTotals totals;
     totals.start = Clock::now();

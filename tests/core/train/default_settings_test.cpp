@@ -6,6 +6,7 @@
 #include "train/default_settings.h"
 #include "train/detection_defaults.h"
 #include "train/segmentation_defaults.h"
+#include "train/training_loaders.h"
 
 #include <string>
 
@@ -227,6 +228,11 @@ TEST(SegmentationDefaultsTest, WholeImageEpochsScaleWithTheBudgetWithinLimits) {
     const auto few = defaultSegmentationOptions(segmentationSamples(20, 150, 138), false, "cpu");
     EXPECT_EQ(few.epochs, 600 + 30); // the crops' most, then the whole images' most
     EXPECT_EQ(few.wholeImageEpochs, 30);
+    // Training reads crops up to the last 30 epochs, then whole images.
+    EXPECT_EQ(trainingLoaderOptions(few, 0).cropSide, 48);
+    EXPECT_EQ(trainingLoaderOptions(few, 599).cropSide, 48);
+    EXPECT_EQ(trainingLoaderOptions(few, 600).cropSide, 0);
+    EXPECT_EQ(trainingLoaderOptions(few, 629).cropSide, 0);
     const auto many = defaultSegmentationOptions(segmentationSamples(2000, 150, 138), false, "cpu");
     EXPECT_EQ(many.epochs - many.wholeImageEpochs, 57);
     EXPECT_EQ(many.wholeImageEpochs, 2); // 0.2 x 57 x 2000 x 3456 / (2000 x 25600), rounded
