@@ -48,12 +48,16 @@ LrSchedule::LrSchedule(LrScheduleOptions options, std::int64_t stepsPerEpoch, st
 
 double LrSchedule::at(std::int64_t step) const {
     const double s = static_cast<double>(std::max<std::int64_t>(step, 0));
-    if (restartStep_ < totalSteps_ && step >= restartStep_) {
+    if (stageStart(step) > 0) {
         return oneCycle(options_.baseLr * restart_.fraction,
                         static_cast<double>(step - restartStep_),
                         static_cast<double>(totalSteps_ - restartStep_), options_.warmupFraction);
     }
     return mainAt(s, static_cast<double>(restartStep_));
+}
+
+std::int64_t LrSchedule::stageStart(std::int64_t step) const {
+    return restartStep_ < totalSteps_ && step >= restartStep_ ? restartStep_ : 0;
 }
 
 double LrSchedule::mainAt(double s, double totalSteps) const {

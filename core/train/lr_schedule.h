@@ -37,6 +37,8 @@ public:
                LrRestart restart = {});
     // The learning rate for optimizer step `step` (0-based, counting over all epochs).
     double at(std::int64_t step) const;
+    // The first step of the part of the schedule `step` is in: 0, or the restart's first.
+    std::int64_t stageStart(std::int64_t step) const;
     const LrScheduleOptions& options() const { return options_; }
 
 private:

@@ -147,9 +147,6 @@ private:
     // The first whole-image epoch (TrainOptions::wholeImageEpochs) starts from the weight
     // average with a fresh optimizer, as a fine-tuning run from the crops' best would.
     void startWholeImages(std::int64_t epoch);
-    // The step the weight average counts its steps from in `epoch`: 0, or the first step of
-    // the whole-image epochs (the schedule's restart, LrRestart).
-    std::int64_t averageFirstStep(std::int64_t epoch) const;
 
     const TrainOptions& options_;
     const TrainingData& data_;
@@ -282,11 +279,6 @@ void TrainingRun::startWholeImages(std::int64_t epoch) {
     }
 }
 
-std::int64_t TrainingRun::averageFirstStep(std::int64_t epoch) const {
-    const std::int64_t first = firstWholeImageEpoch(options_);
-    return epoch >= first ? first * batchesPerEpoch_ : 0;
-}
-
 void TrainingRun::keepInitialWeights() {
     if (!leader()) {
         return;
@@ -300,7 +292,7 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
     if (average_) {
         average_->useTrained(); // validation and the checkpoints had the average
     }
-    if (epoch == firstWholeImageEpoch(options_) && epoch > 0) {
+    if (epoch == firstWholeImageEpoch(options_)) {
         startWholeImages(epoch);
     }
     EpochTotals totals;
@@ -349,7 +341,8 @@ EpochTotals TrainingRun::trainEpoch(std::int64_t epoch, TrainingObserver& observ
         }
         ++progress_.step;
         if (average_) {
-            average_->update(progress_.step - averageFirstStep(epoch));
+            // The whole-image epochs' average counts its steps from their schedule's start.
+            average_->update(progress_.step - schedule_->stageStart(progress_.step - 1));
         }
 
         const auto rows = batch->labels.size(0);

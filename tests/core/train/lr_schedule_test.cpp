@@ -80,6 +80,9 @@ TEST(LrScheduleTest, ARestartRunsTheMainScheduleFirstThenASmallerOneCycle) {
     EXPECT_NEAR(restarted.at(100), 0.01 / 25, 1e-15); // starts low again
     EXPECT_GT(restarted.at(105), restarted.at(100));
     EXPECT_LT(restarted.at(119), 1e-6);
+    EXPECT_EQ(restarted.stageStart(99), 0);
+    EXPECT_EQ(restarted.stageStart(100), 100);
+    EXPECT_EQ(main.stageStart(99), 0);
 
     // The other schedules end where the restart begins, and a restart as long as the run is
     // no restart.
