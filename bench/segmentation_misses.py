@@ -105,18 +105,20 @@ def main():
         if predicted.shape != truth.shape:
             raise SystemExit(f"{predicted_file} is {predicted.shape[1]} x {predicted.shape[0]}"
                              f" px; its image is {truth.shape[1]} x {truth.shape[0]}.")
-        parts.append((bool(by_image.get(image["id"])),
-                      max(int((predicted == c).sum()) for c in names)))
+        largest = 0
         for c in names:
             drawn, found = truth == c, predicted == c
             near = dilate(drawn, 2)
             row = totals[c]
             row["truth"] += int(drawn.sum())
-            row["predicted"] += int(found.sum())
+            area = int(found.sum())
+            largest = max(largest, area)
+            row["predicted"] += area
             row["both"] += int((drawn & found).sum())
             row["near"] += int((found & ~drawn & near).sum())
             row["far"] += int((found & ~near).sum())
             row["other"] += int((found & ~near & dilate((truth > 0) & ~drawn, 2)).sum())
+        parts.append((bool(by_image.get(image["id"])), largest))
         for annotation in by_image.get(image["id"], []):
             c = annotation["category_id"]
             # The pixels this defect still owns (a later defect paints over an earlier one).
